@@ -1,0 +1,2 @@
+/** @baseerat/engine: pure analytics for Baseerat. See packages/engine/README.md. */
+export * from './domain/index.js';
