@@ -7,3 +7,5 @@ export * from './errors.js';
 export * from './caveats.js';
 export * from './taxonomy.js';
 export * from './incident.js';
+export * from './ids.js';
+export * from './consolidate.js';

@@ -1,0 +1,179 @@
+/**
+ * The Store port: everything the rest of Baseerat asks of persistent storage. Implementations:
+ * `duckdb/` (embedded default) and, later, `postgres/` (server mode). Both must pass the one
+ * conformance suite in `packages/server/test/store/conformance.ts`, which is written against this
+ * interface alone.
+ *
+ * Model: `reports` hold one row per source record (agency + source id, unique: the idempotency
+ * key) with that agency's own normalised fields, so that provenance is kept and a link can be
+ * undone; `incidents` hold the consolidated picture (engine `consolidate`) that analyses read.
+ */
+import type {
+  CategoryCode, CategoryGroup, Classification, FieldIssue, Incident, Link, LocationPrecision, Report,
+  ReportingMode, TimePrecision,
+} from '@baseerat/engine';
+
+export interface IncidentFilter {
+  /** Inclusive lower bound on occurredAt (ISO UTC). */
+  from?: string;
+  /** Exclusive upper bound on occurredAt (ISO UTC). */
+  to?: string;
+  districts?: readonly string[];
+  provinces?: readonly string[];
+  categories?: readonly CategoryCode[];
+  groups?: readonly CategoryGroup[];
+  /** Incidents with at least one source record from one of these agencies. */
+  agencies?: readonly string[];
+  /** Only incidents at or below this level (need-to-know filtering happens above the store too). */
+  maxClassification?: Classification;
+  /** [minLon, minLat, maxLon, maxLat]; incidents without coordinates are excluded when set. */
+  bbox?: readonly [number, number, number, number];
+}
+
+/**
+ * Incidents as columns for analysis. Arrays share one index. Unknown numbers are NaN and unknown
+ * dictionary entries are -1 *inside* the engine only; results crossing the API never carry NaN.
+ */
+export interface IncidentColumns {
+  length: number;
+  id: string[];
+  /** occurredAt, epoch milliseconds UTC. */
+  time: Float64Array;
+  /** Index into TIME_PRECISIONS. */
+  timePrecision: Uint8Array;
+  lat: Float64Array;
+  lon: Float64Array;
+  /** Index into LOCATION_PRECISIONS. */
+  locationPrecision: Uint8Array;
+  /** Index into `districtNames`, -1 when unknown. */
+  district: Int32Array;
+  districtNames: string[];
+  /** Index into `provinceNames`, -1 when unknown. */
+  province: Int32Array;
+  provinceNames: string[];
+  /** Index into CATEGORY_CODES. */
+  category: Uint16Array;
+  killed: Uint32Array;
+  injured: Uint32Array;
+  abducted: Uint32Array;
+  /** Index into CLASSIFICATION_LEVELS. */
+  classification: Uint8Array;
+  /** Index into REPORTING_MODES. */
+  reportingMode: Uint8Array;
+  /** H3 cell at the store's resolution, '' when the location is coarser than `near`. */
+  h3: string[];
+  /** Index into `perpetratorNames`, -1 when unclaimed or unknown. */
+  perpetrator: Int32Array;
+  perpetratorNames: string[];
+  /** Number of source records linked into the incident. */
+  sourceCount: Uint16Array;
+}
+
+/** What linking needs to know about an incident already stored. */
+export interface LinkCandidate {
+  incidentId: string;
+  time: number;
+  timePrecision: TimePrecision;
+  lat: number;
+  lon: number;
+  locationPrecision: LocationPrecision;
+  district: string | undefined;
+  category: CategoryCode;
+  agencies: string[];
+}
+
+export interface QuarantineRecord {
+  runId: string;
+  agency: string;
+  /** File name or stream name the row came from. */
+  origin: string;
+  /** 1-based line (CSV/NDJSON) or feature index (GeoJSON). */
+  line: number;
+  raw: string;
+  reasons: FieldIssue[];
+}
+
+export interface IngestRun {
+  id: string;
+  startedAt: string;
+  finishedAt?: string;
+  origin: string;
+  format: string;
+  agency: string;
+  rowsRead: number;
+  inserted: number;
+  attached: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+export interface NewIncident {
+  id: string;
+  reports: Report[];
+  links: Link[];
+}
+
+export interface Attachment {
+  incidentId: string;
+  reports: Report[];
+  links: Link[];
+}
+
+export interface IngestBatch {
+  newIncidents: NewIncident[];
+  attachments: Attachment[];
+  quarantine: QuarantineRecord[];
+}
+
+export interface WriteResult {
+  /** New incidents created. */
+  inserted: number;
+  /** Reports attached to incidents that already existed. */
+  attached: number;
+  /** Reports skipped because their (agency, sourceId) was already stored. */
+  duplicates: number;
+  quarantined: number;
+}
+
+export interface StoreStats {
+  total: number;
+  reports: number;
+  quarantined: number;
+  byProvince: Record<string, number>;
+  byDistrict: Record<string, number>;
+  byCategory: Record<string, number>;
+  /** 'YYYY-MM' -> count. */
+  byMonth: Record<string, number>;
+  byAgency: Record<string, number>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface Store {
+  /** Applies pending migrations; idempotent. */
+  migrate(): Promise<void>;
+  /** Which of these `agency:sourceId` keys are already stored. */
+  existingSourceKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** Writes a batch atomically: all of it or none. Reports whose key exists are skipped and counted. */
+  writeBatch(batch: IngestBatch): Promise<WriteResult>;
+  recordRun(run: IngestRun): Promise<void>;
+  listRuns(): Promise<IngestRun[]>;
+  /** Incidents whose time lies in [fromMs, toMs], for linking new reports against. */
+  linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]>;
+  /** The reports (one per source record) linked into an incident, in received order. */
+  reportsOf(incidentId: string): Promise<Report[]>;
+  /** Detaches one source record into an incident of its own and re-consolidates both. Returns the new incident id. */
+  unlink(incidentId: string, sourceKey: string): Promise<string>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>>;
+  readColumns(filter: IncidentFilter): Promise<IncidentColumns>;
+  countIncidents(filter: IncidentFilter): Promise<number>;
+  stats(filter?: IncidentFilter): Promise<StoreStats>;
+  listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>>;
+  close(): Promise<void>;
+}
