@@ -9,3 +9,4 @@ export * from './taxonomy.js';
 export * from './incident.js';
 export * from './ids.js';
 export * from './consolidate.js';
+export * from './linking.js';

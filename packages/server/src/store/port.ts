@@ -9,9 +9,10 @@
  * undone; `incidents` hold the consolidated picture (engine `consolidate`) that analyses read.
  */
 import type {
-  CategoryCode, CategoryGroup, Classification, FieldIssue, Incident, Link, LocationPrecision, Report,
-  ReportingMode, TimePrecision,
+  Attachment, CategoryCode, CategoryGroup, Classification, FieldIssue, Incident, LinkCandidate, NewIncident, Report,
 } from '@baseerat/engine';
+
+export type { Attachment, LinkCandidate, NewIncident };
 
 export interface IncidentFilter {
   /** Inclusive lower bound on occurredAt (ISO UTC). */
@@ -69,19 +70,6 @@ export interface IncidentColumns {
   sourceCount: Uint16Array;
 }
 
-/** What linking needs to know about an incident already stored. */
-export interface LinkCandidate {
-  incidentId: string;
-  time: number;
-  timePrecision: TimePrecision;
-  lat: number;
-  lon: number;
-  locationPrecision: LocationPrecision;
-  district: string | undefined;
-  category: CategoryCode;
-  agencies: string[];
-}
-
 export interface QuarantineRecord {
   runId: string;
   agency: string;
@@ -105,18 +93,6 @@ export interface IngestRun {
   attached: number;
   duplicates: number;
   quarantined: number;
-}
-
-export interface NewIncident {
-  id: string;
-  reports: Report[];
-  links: Link[];
-}
-
-export interface Attachment {
-  incidentId: string;
-  reports: Report[];
-  links: Link[];
 }
 
 export interface IngestBatch {
