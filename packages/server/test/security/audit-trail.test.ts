@@ -1,0 +1,116 @@
+import { mkdtemp, readdir, rm, unlink, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditLog, InMemoryAuditStore, decodeAuditEntry, encodeAuditEntry } from '../../src/security/audit-log.js';
+import {
+  exportCheckpoint, generateAuditSigningKeys, readCheckpoints, verifyAuditTrail,
+} from '../../src/security/audit-checkpoints.js';
+import { leafHash, rootFromLeafHashes } from '../../src/security/merkle-tree-rfc6962.js';
+
+const keys = generateAuditSigningKeys();
+const t0 = Date.parse('2026-01-01T00:00:00Z');
+let dir: string;
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'baseerat-audit-')); });
+afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function filledLog(n: number, checkpointEvery = 10): Promise<{ store: InMemoryAuditStore; log: AuditLog }> {
+  const store = new InMemoryAuditStore();
+  const log = new AuditLog(store);
+  for (let i = 0; i < n; i++) {
+    await log.record({
+      actor: `user${i % 4}`, action: i % 3 === 0 ? 'auth.login' : 'data.read', target: `inc_${i}`, from: '10.0.0.' + (i % 7),
+      outcome: i % 5 === 0 ? 'failure' : 'success', details: { n: i },
+    }, new Date(t0 + i * 1000));
+    if ((i + 1) % checkpointEvery === 0) await exportCheckpoint(store, dir, keys.privateKeyPem, new Date(t0 + i * 1000));
+  }
+  return { store, log };
+}
+
+describe('audit trail', () => {
+  it('an untouched log verifies; entries after the last checkpoint are counted as unverified', async () => {
+    const { store } = await filledLog(35);
+    const v = await verifyAuditTrail(store, dir, keys.publicKeyPem);
+    expect(v).toMatchObject({ ok: true, entries: 35, checkpoints: 3, checkpointed: 30, unverifiedTail: 5 });
+    const cps = await readCheckpoints(dir);
+    const leaves = store.rows.slice(0, 30).map((r) => leafHash(Buffer.from(r.entry)));
+    expect(cps[2]!.rootHash).toBe(rootFromLeafHashes(leaves).toString('hex'));
+  });
+
+  it('detects every single-byte edit at every byte position of several entries and names the entry', async () => {
+    const { store } = await filledLog(30);
+    let tried = 0, detected = 0;
+    for (const idx of [0, 13, 29]) {
+      const original = store.rows[idx]!.entry;
+      for (let p = 0; p < original.length; p++) {
+        const c = original.charCodeAt(p);
+        store.rows[idx] = { seq: idx, entry: original.slice(0, p) + String.fromCharCode(c ^ 0x01) + original.slice(p + 1) };
+        const v = await verifyAuditTrail(store, dir, keys.publicKeyPem);
+        tried++;
+        if (!v.ok && v.firstBadIndex === idx && v.problem === 'edited') detected++;
+      }
+      store.rows[idx] = { seq: idx, entry: original };
+    }
+    expect(tried).toBeGreaterThan(300);
+    expect(detected).toBe(tried);
+    expect((await verifyAuditTrail(store, dir, keys.publicKeyPem)).ok).toBe(true);
+  });
+
+  it('detects an edit whose attacker recomputed every hash kept in the database', async () => {
+    const { store } = await filledLog(20);
+    // The attacker rewrites entry 7 cleanly (valid canonical JSON, same seq) and "re-chains" by
+    // recomputing whatever digests they can; none of that reaches the signed files.
+    const e = decodeAuditEntry(store.rows[7]!.entry);
+    store.rows[7] = { seq: 7, entry: encodeAuditEntry({ ...e, outcome: 'success', actor: 'someone-else' }) };
+    const v = await verifyAuditTrail(store, dir, keys.publicKeyPem);
+    expect(v).toMatchObject({ ok: false, firstBadIndex: 7, problem: 'edited' });
+  });
+
+  it('detects and names deletion, insertion, reordering and truncation', async () => {
+    const { store } = await filledLog(20);
+    const rows = store.rows.map((r) => ({ ...r }));
+    const reset = () => { store.rows.length = 0; store.rows.push(...rows.map((r) => ({ ...r }))); };
+
+    store.rows.splice(5, 1);
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: 5, problem: 'deleted' });
+    reset();
+    store.rows.splice(9, 0, { seq: 9, entry: rows[3]!.entry });
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: 9, problem: 'inserted' });
+    reset();
+    [store.rows[11], store.rows[12]] = [store.rows[12]!, store.rows[11]!];
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: 11, problem: 'reordered' });
+    reset();
+    store.rows.length = 14;
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: 14, problem: 'truncated' });
+    reset();
+    expect((await verifyAuditTrail(store, dir, keys.publicKeyPem)).ok).toBe(true);
+  });
+
+  it('rejects forged, re-signed-by-another-key, or missing checkpoint files', async () => {
+    const { store } = await filledLog(30);
+    const names = (await readdir(dir)).sort();
+    const middle = join(dir, names[1]!);
+    const saved = await readFile(middle, 'utf8');
+    const cp = JSON.parse(saved);
+    cp.leafHashes[0] = '00'.repeat(32);
+    await writeFile(middle, JSON.stringify(cp));
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, problem: 'bad-checkpoint' });
+    await unlink(middle);
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, problem: 'bad-checkpoint' });
+    await writeFile(middle, saved);
+    const other = generateAuditSigningKeys();
+    expect(await verifyAuditTrail(store, dir, other.publicKeyPem)).toMatchObject({ ok: false, problem: 'bad-checkpoint' });
+    expect((await verifyAuditTrail(store, dir, keys.publicKeyPem)).ok).toBe(true);
+  });
+
+  it('refuses to sign a new checkpoint over a truncated log, and reading the log is itself audited', async () => {
+    const { store, log } = await filledLog(10);
+    const before = await store.size();
+    const got = await log.readAs({ actor: 'aud1', from: '10.1.1.1' }, 0, 5, new Date(t0 + 99_000));
+    expect(got.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(await store.size()).toBe(before + 1);
+    expect(decodeAuditEntry(store.rows[before]!.entry)).toMatchObject({ actor: 'aud1', action: 'audit.view', outcome: 'success' });
+    store.rows.length = 5;
+    await expect(exportCheckpoint(store, dir, keys.privateKeyPem, new Date(t0))).rejects.toThrow(/truncated/);
+  });
+});
