@@ -1,0 +1,427 @@
+/**
+ * The ingest pipeline: read -> adapter.toReport -> batch -> drop duplicates (already stored, or
+ * repeated within the file) -> link against stored incidents -> write -> record the run.
+ *
+ * Nothing is lost: every record read ends up stored, counted as a duplicate of a stored one, or in
+ * quarantine with its reasons, raw text and line, so `rowsRead = stored + duplicates + quarantined`
+ * (blank lines and skipped rows are counted apart). Re-ingesting a file stores nothing new: its
+ * keys `agency:sourceId` are already there.
+ *
+ * Throughput: the per-row work is synchronous (reader, adapter, geocoder); awaits happen per chunk
+ * of input and per batch. While the store writes batch n, batch n+1 is parsed. Link candidates are
+ * fetched per batch for [min time - window, max time + window] and kept across batches, so a
+ * time-ordered file asks the store only for the new part of the window.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import {
+  BaseeratError, DEFAULT_LINK_RULES, consolidate, fnv1a64, sourceKey,
+  type Classification, type FieldIssue, type Geocoder, type LinkCandidate, type LinkPlan, type LinkRules, type Report, type ReportingMode,
+} from '@baseerat/engine';
+import type { Adapter, AdapterContext } from './adapter.js';
+import type { IngestRun, QuarantineRecord, Store } from '../store/port.js';
+import { readCsv, readGeojson, readNdjson, newReaderStats, objectItem, type ByteSource, type ReaderItem, type ReaderStats } from './readers/index.js';
+import type { MappingAdapter } from './mapping.js';
+
+/** The linker's signature (engine/link `linkBatch`), injected so that tests and callers choose it. */
+export type LinkFn = (reports: Report[], candidates: LinkCandidate[], rules: LinkRules) => LinkPlan;
+
+export interface IngestProgress {
+  bytesRead: number;
+  /** File size when known, else 0. */
+  totalBytes: number;
+  rowsRead: number;
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+export interface IngestOptions {
+  adapter: Adapter;
+  /** Agency stamped on the records; default the adapter's. */
+  agency?: string;
+  store: Store;
+  geocoder: Geocoder;
+  link: LinkFn;
+  linkRules?: LinkRules;
+  /** receivedAt of every source record of this run (ISO UTC). */
+  receivedAt: string;
+  runId?: string;
+  /** Records per store batch (default 10,000). */
+  batchSize?: number;
+  onProgress?: (p: IngestProgress) => void;
+  /** Classification of records that state none and whose mapping states none (default RESTRICTED). */
+  classification?: Classification;
+  /** Default `unknown`. */
+  reportingMode?: ReportingMode;
+  /** Name recorded with the run and the quarantine (default: the file path, or `stream`). */
+  origin?: string;
+  /** Clock for the run's start and finish times (default the system clock). */
+  now?: () => Date;
+}
+
+export interface IngestSummary {
+  runId: string;
+  origin: string;
+  format: string;
+  agency: string;
+  /** Records read (rows, features, JSON lines), good or bad; excludes blank lines, skipped rows and the header. */
+  rowsRead: number;
+  /** Reports written (each source record once). */
+  stored: number;
+  /** New incidents created. */
+  inserted: number;
+  /** Reports attached to incidents that were already stored. */
+  attached: number;
+  /** Records whose `agency:sourceId` was already stored (not quarantined). */
+  duplicates: number;
+  /** Records quarantined, duplicates within the file included. */
+  quarantined: number;
+  /** Of `quarantined`: a record whose source id appeared earlier in the same file or stream. */
+  duplicatesInFile: number;
+  blankLines: number;
+  skippedRows: number;
+  bytesRead: number;
+  seconds: number;
+}
+
+const HOUR = 3_600_000;
+
+/** A 52-bit hash of a key (two FNV-1a 32-bit lanes), for the per-run set of keys seen: 5M keys fit in ~200 MB as numbers, not as strings. */
+function hash52(s: string): number {
+  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+}
+
+function candidateOf(id: string, reports: Report[], links: LinkPlan['newIncidents'][number]['links']): LinkCandidate {
+  const r = reports.length === 1 ? reports[0]! : undefined;
+  const inc = r === undefined ? consolidate(id, reports, links) : undefined;
+  const loc = r?.location ?? inc!.location;
+  return {
+    incidentId: id,
+    time: Date.parse(r?.occurredAt ?? inc!.occurredAt),
+    timePrecision: r?.timePrecision ?? inc!.timePrecision,
+    lat: loc.lat ?? Number.NaN,
+    lon: loc.lon ?? Number.NaN,
+    locationPrecision: loc.precision,
+    district: loc.district,
+    category: r?.category ?? inc!.category,
+    agencies: [...new Set(reports.map((x) => x.source.agency))],
+  };
+}
+
+/**
+ * One ingest run: feed it reader items (from a file or from live records), then `finish()`. Used by
+ * `ingestStream`, `ingestFile`, `ingestRecords` and `createLiveIngestor`, so that all take one path.
+ */
+export class IngestSession {
+  readonly runId: string;
+  readonly agency: string;
+  private readonly ctx: AdapterContext;
+  private readonly rules: LinkRules;
+  private readonly batchSize: number;
+  private readonly windowMs: number;
+  private readonly startedAt: Date;
+  private readonly t0 = performance.now();
+  private reports: Report[] = [];
+  private quarantine: QuarantineRecord[] = [];
+  private batchKeys = new Map<string, number>();
+  private readonly runKeys = new Set<number>();
+  private candidates = new Map<string, LinkCandidate>();
+  private candFrom = Number.NaN;
+  private candTo = Number.NaN;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  readonly counts = { rowsRead: 0, stored: 0, inserted: 0, attached: 0, duplicates: 0, quarantined: 0, duplicatesInFile: 0 };
+  stats: ReaderStats = newReaderStats();
+  totalBytes = 0;
+
+  constructor(private readonly opts: IngestOptions, readonly origin: string) {
+    if (Number.isNaN(Date.parse(opts.receivedAt)) || !opts.receivedAt.endsWith('Z')) {
+      throw new BaseeratError('VALIDATION', `receivedAt: '${opts.receivedAt}' is not an ISO UTC time (e.g. 2024-03-01T10:00:00.000Z)`, { field: 'receivedAt' });
+    }
+    const batchSize = opts.batchSize ?? 10_000;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new BaseeratError('VALIDATION', `batchSize: ${batchSize} is not a positive whole number`, { field: 'batchSize' });
+    this.batchSize = batchSize;
+    this.agency = opts.agency ?? opts.adapter.defaultAgency;
+    this.rules = opts.linkRules ?? DEFAULT_LINK_RULES;
+    // a report known to the day can link to anything on that day, so the window is a day wider
+    this.windowMs = (this.rules.maxHours + 24) * HOUR;
+    this.startedAt = (opts.now ?? (() => new Date()))();
+    this.runId = opts.runId ?? `run_${fnv1a64(`${origin}|${opts.adapter.name}|${this.agency}|${opts.receivedAt}|${this.startedAt.toISOString()}`)}`;
+    this.ctx = {
+      geocoder: opts.geocoder,
+      agency: this.agency,
+      receivedAt: new Date(opts.receivedAt).toISOString(),
+      classification: opts.classification ?? 'RESTRICTED',
+      reportingMode: opts.reportingMode ?? 'unknown',
+    };
+  }
+
+  private quarantineItem(raw: string, line: number, reasons: FieldIssue[]) {
+    this.quarantine.push({ runId: this.runId, agency: this.agency, origin: this.origin, line, raw, reasons });
+    this.counts.quarantined++;
+  }
+
+  /** Converts items synchronously; writes a batch (awaiting the previous write) when one is full. */
+  async push(items: readonly ReaderItem[]): Promise<void> {
+    const { adapter } = this.opts;
+    for (const item of items) {
+      this.counts.rowsRead++;
+      if (!item.ok) { this.quarantineItem(item.raw, item.line, item.issues); continue; }
+      let r;
+      try {
+        r = adapter.toReport(item.row, item.raw, item.line, this.ctx);
+      } catch (e) {
+        r = { ok: false as const, error: [{ field: 'row', message: `adapter ${adapter.name} failed on this row: ${(e as Error)?.message ?? String(e)}` }] };
+      }
+      if (!r.ok) { this.quarantineItem(item.raw, item.line, r.error); continue; }
+      const key = sourceKey(r.value.source);
+      const first = this.batchKeys.get(key);
+      if (first !== undefined || this.runKeys.has(hash52(key))) {
+        this.counts.duplicatesInFile++;
+        this.quarantineItem(item.raw, item.line, [{
+          field: 'sourceId', value: r.value.source.sourceId,
+          message: `sourceId: duplicate '${r.value.source.sourceId}' within this ${this.origin === 'stream' ? 'stream' : 'file'} (first seen ${first === undefined ? 'in an earlier batch' : `on line ${first}`}); only the first is kept`,
+        }]);
+        continue;
+      }
+      this.batchKeys.set(key, item.line);
+      this.reports.push(r.value);
+    }
+    if (this.reports.length + this.quarantine.length >= this.batchSize) await this.flush();
+  }
+
+  /** Writes what is buffered. The write runs on while the caller reads on; `settle()` waits for it. */
+  async flush(): Promise<void> {
+    const reports = this.reports, quarantine = this.quarantine, batchKeys = this.batchKeys;
+    this.reports = []; this.quarantine = []; this.batchKeys = new Map();
+    await this.settle();
+    if (reports.length === 0 && quarantine.length === 0) return;
+    const { store } = this.opts;
+    let fresh = reports;
+    if (reports.length > 0) {
+      const existing = await store.existingSourceKeys([...batchKeys.keys()]);
+      if (existing.size > 0) {
+        fresh = reports.filter((r) => !existing.has(sourceKey(r.source)));
+        this.counts.duplicates += reports.length - fresh.length;
+      }
+    }
+    let plan: LinkPlan = { newIncidents: [], attachments: [] };
+    if (fresh.length > 0) {
+      let lo = Infinity, hi = -Infinity;
+      for (const r of fresh) {
+        const t = Date.parse(r.occurredAt);
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
+      }
+      const candidates = await this.candidatesFor(lo - this.windowMs, hi + this.windowMs);
+      plan = this.opts.link(fresh, candidates, this.rules);
+      for (const r of fresh) this.runKeys.add(hash52(sourceKey(r.source)));
+      this.remember(plan);
+    }
+    const planned = plan.newIncidents.reduce((s, n) => s + n.reports.length, 0) + plan.attachments.reduce((s, a) => s + a.reports.length, 0);
+    if (planned !== fresh.length) {
+      throw new BaseeratError('VALIDATION', `linker returned ${planned} reports for ${fresh.length} given: a link plan must place every report once`, { field: 'link' });
+    }
+    const write = store.writeBatch({ newIncidents: plan.newIncidents, attachments: plan.attachments, quarantine });
+    this.writing = write.then(
+      (w) => {
+        this.counts.inserted += w.inserted;
+        this.counts.attached += w.attached;
+        // the store skips keys written meanwhile by someone else: count them as duplicates
+        this.counts.duplicates += w.duplicates;
+        this.counts.stored += planned - w.duplicates;
+        this.progress();
+      },
+      (e: unknown) => { this.failure = e; },
+    );
+  }
+
+  /** Waits for the write in flight; rethrows its error. */
+  async settle(): Promise<void> {
+    await this.writing;
+    if (this.failure !== undefined) {
+      const e = this.failure;
+      this.failure = undefined;
+      throw e;
+    }
+  }
+
+  private async candidatesFor(from: number, to: number): Promise<LinkCandidate[]> {
+    const { store } = this.opts;
+    if (Number.isNaN(this.candFrom) || from < this.candFrom || from > this.candTo) {
+      this.candidates = new Map((await store.linkCandidates(from, to)).map((c) => [c.incidentId, c]));
+      this.candFrom = from;
+      this.candTo = to;
+    } else {
+      if (to > this.candTo) {
+        for (const c of await store.linkCandidates(this.candTo, to)) if (!this.candidates.has(c.incidentId)) this.candidates.set(c.incidentId, c);
+        this.candTo = to;
+      }
+      if (from > this.candFrom) {
+        for (const [id, c] of this.candidates) if (c.time < from) this.candidates.delete(id);
+        this.candFrom = from;
+      }
+    }
+    const out: LinkCandidate[] = [];
+    for (const c of this.candidates.values()) if (c.time >= from && c.time <= to) out.push(c);
+    return out;
+  }
+
+  /** Adds this batch's new incidents to the cached candidates (they are not in the store yet when the next batch links). */
+  private remember(plan: LinkPlan) {
+    if (Number.isNaN(this.candFrom)) return;
+    for (const n of plan.newIncidents) {
+      const c = candidateOf(n.id, n.reports, n.links);
+      if (c.time >= this.candFrom && c.time <= this.candTo) this.candidates.set(n.id, c);
+    }
+    for (const a of plan.attachments) {
+      const c = this.candidates.get(a.incidentId);
+      if (c === undefined) continue;
+      for (const r of a.reports) if (!c.agencies.includes(r.source.agency)) c.agencies = [...c.agencies, r.source.agency];
+    }
+  }
+
+  private progress() {
+    const p = this.opts.onProgress;
+    if (p === undefined) return;
+    const { rowsRead, stored, duplicates, quarantined } = this.counts;
+    p({ bytesRead: this.stats.bytesRead, totalBytes: this.totalBytes, rowsRead, stored, duplicates, quarantined });
+  }
+
+  /** Flushes, waits for the last write, records the run and returns its summary. */
+  async finish(): Promise<IngestSummary> {
+    await this.flush();
+    await this.settle();
+    this.progress();
+    const finishedAt = (this.opts.now ?? (() => new Date()))();
+    const c = this.counts;
+    const run: IngestRun = {
+      id: this.runId,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      origin: this.origin,
+      format: this.opts.adapter.name,
+      agency: this.agency,
+      rowsRead: c.rowsRead,
+      inserted: c.inserted,
+      attached: c.attached,
+      duplicates: c.duplicates,
+      quarantined: c.quarantined,
+    };
+    await this.opts.store.recordRun(run);
+    return {
+      runId: this.runId, origin: this.origin, format: this.opts.adapter.name, agency: this.agency,
+      ...c,
+      blankLines: this.stats.blankLines,
+      skippedRows: this.stats.skippedRows,
+      bytesRead: this.stats.bytesRead,
+      seconds: (performance.now() - this.t0) / 1000,
+    };
+  }
+}
+
+/** The reader an adapter asks for, over a byte source. */
+export function readItems(adapter: Adapter, source: ByteSource, stats: ReaderStats): AsyncGenerator<ReaderItem[]> {
+  switch (adapter.reader) {
+    case 'csv': {
+      const o = adapter.csv ?? {};
+      return readCsv(source, stats, {
+        ...(o.delimiter === undefined ? {} : { delimiter: o.delimiter }),
+        ...(o.skipRowsAfterHeader === undefined ? {} : { skipRowsAfterHeader: o.skipRowsAfterHeader }),
+        ...(o.trim === undefined ? {} : { trim: o.trim }),
+      });
+    }
+    case 'ndjson': return readNdjson(source, stats);
+    case 'geojson': return readGeojson(source, stats);
+    default: throw new BaseeratError('CONFIG', `adapter ${(adapter as Adapter).name}: unknown reader '${String((adapter as Adapter).reader)}'`, { field: 'reader' });
+  }
+}
+
+function hasCheckColumns(a: Adapter): a is MappingAdapter {
+  return typeof (a as Partial<MappingAdapter>).checkColumns === 'function';
+}
+
+/** Ingests a byte stream (a file, an upload). `totalBytes` makes progress a fraction. */
+export async function ingestStream(source: ByteSource, opts: IngestOptions & { totalBytes?: number }): Promise<IngestSummary> {
+  const session = new IngestSession(opts, opts.origin ?? 'stream');
+  session.totalBytes = opts.totalBytes ?? 0;
+  let checked = false;
+  for await (const items of readItems(opts.adapter, source, session.stats)) {
+    if (!checked && opts.adapter.reader === 'csv' && session.stats.columns !== undefined) {
+      checked = true;
+      // a header that lacks a mapped column would quarantine every row: stop at once instead
+      if (hasCheckColumns(opts.adapter)) {
+        const missing = opts.adapter.checkColumns(session.stats.columns);
+        if (missing.length > 0) {
+          throw new BaseeratError('VALIDATION', `${session.origin}: ${missing.map((m) => m.message).join('; ')} (header: ${session.stats.columns.join(', ')})`, {
+            field: missing[0]!.field, details: { issues: missing },
+          });
+        }
+      }
+    }
+    await session.push(items);
+  }
+  return session.finish();
+}
+
+/** Ingests a file, streaming it in 1 MiB chunks. */
+export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestSummary> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (e) {
+    throw new BaseeratError('NOT_FOUND', `file ${path} cannot be read: ${(e as Error).message}`, { field: 'path', cause: e });
+  }
+  return ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), { ...opts, origin: opts.origin ?? path, totalBytes: size });
+}
+
+/** Ingests records already decoded (e.g. a JSON request body) through the same path. */
+export async function ingestRecords(records: readonly unknown[], opts: IngestOptions): Promise<IngestSummary> {
+  const session = new IngestSession(opts, opts.origin ?? 'stream');
+  await session.push(records.map((r, i) => objectItem(r, safeJson(r), i + 1)));
+  return session.finish();
+}
+
+function safeJson(v: unknown): string {
+  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+}
+
+export interface LiveIngestor {
+  readonly runId: string;
+  /** Adds records and writes them at once; returns the counts so far. */
+  push(records: readonly unknown[]): Promise<IngestSession['counts']>;
+  /** Records the run; the ingestor cannot be used afterwards. */
+  close(): Promise<IngestSummary>;
+}
+
+/**
+ * A long-lived ingest run for a live feed (NDJSON endpoint, NATS consumer): each `push` is written
+ * before it returns, duplicates are detected across pushes, link candidates are kept between them.
+ * Pushes must not overlap (await each one).
+ */
+export function createLiveIngestor(opts: IngestOptions): LiveIngestor {
+  const session = new IngestSession(opts, opts.origin ?? 'stream');
+  let line = 0;
+  let closed = false;
+  return {
+    runId: session.runId,
+    async push(records) {
+      if (closed) throw new BaseeratError('CONFLICT', `live ingestor ${session.runId} is closed`, { field: 'runId' });
+      await session.push(records.map((r) => objectItem(r, safeJson(r), ++line)));
+      await session.flush();
+      await session.settle();
+      return { ...session.counts };
+    },
+    async close() {
+      closed = true;
+      return session.finish();
+    },
+  };
+}
