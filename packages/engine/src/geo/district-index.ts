@@ -132,6 +132,8 @@ export class DistrictIndex {
   /** CSR: for (district d, row r) at d*ny+r, the edges of d whose y-range meets row r. */
   private readonly stripStart: Int32Array;
   private readonly strip: Int32Array;
+  /** Edges of district d are edges[districtEdgeStart[d] .. districtEdgeStart[d+1]) (edges come grouped by district). */
+  private readonly districtEdgeStart: Int32Array;
 
   constructor(collection: DistrictFeatureCollection, options: DistrictIndexOptions = {}) {
     const cs = options.cellDegrees ?? 0.05;
@@ -218,6 +220,9 @@ export class DistrictIndex {
     this.districts = infos;
     this.edges = Float64Array.from(edgeList);
     const nEdges = edgeOwner.length;
+    this.districtEdgeStart = new Int32Array(infos.length + 1);
+    for (let e = 0; e < nEdges; e++) this.districtEdgeStart[edgeOwner[e]! + 1]!++;
+    for (let d = 1; d <= infos.length; d++) this.districtEdgeStart[d] = this.districtEdgeStart[d]! + this.districtEdgeStart[d - 1]!;
 
     // Grid: one cell of margin so that every coordinate floors inside it.
     this.x0 = Math.floor(gx0 / cs) * cs - cs;
@@ -417,6 +422,37 @@ export class DistrictIndex {
     const out = new Int32Array(lat.length);
     for (let i = 0; i < lat.length; i++) out[i] = this.locateIndex(lat[i]!, lon[i]!);
     return out;
+  }
+
+  /**
+   * Distance in km from a point to the boundary of district d (0 inside it), on a local
+   * equirectangular projection: accurate to well under 1% at the tens of km this is used for
+   * (classifying disagreements near boundaries). O(edges of d).
+   */
+  distanceToDistrictKm(d: number, lat: number, lon: number): number {
+    if (!(d >= 0 && d < this.districts.length)) {
+      throw new BaseeratError('VALIDATION', `district index is ${d}, expected 0..${this.districts.length - 1}`, { field: 'district' });
+    }
+    if (this.locateIndex(lat, lon) === d) return 0;
+    const kx = Math.cos(lat * RAD) * RAD * EARTH_RADIUS_KM;
+    const ky = RAD * EARTH_RADIUS_KM;
+    let best = Infinity;
+    const ed = this.edges;
+    for (let e = this.districtEdgeStart[d]!; e < this.districtEdgeStart[d + 1]!; e++) {
+      const ax = (ed[4 * e]! - lon) * kx;
+      const ay = (ed[4 * e + 1]! - lat) * ky;
+      const bx = (ed[4 * e + 2]! - lon) * kx;
+      const by = (ed[4 * e + 3]! - lat) * ky;
+      const dx = bx - ax;
+      const dy = by - ay;
+      const len2 = dx * dx + dy * dy;
+      const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
+      const px = ax + t * dx;
+      const py = ay + t * dy;
+      const dist = Math.sqrt(px * px + py * py);
+      if (dist < best) best = dist;
+    }
+    return best;
   }
 
   /** District by canonical name (exact, as in the boundaries). */
