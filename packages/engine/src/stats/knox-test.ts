@@ -21,6 +21,7 @@
  * implementation (scripts/reference/temporal-knox.py).
  */
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
+import type { Rng } from '../random/seeded-rng.js';
 
 export interface KnoxOptions {
   /** Upper edges of the near space bands, metres, strictly increasing and > tolerance. */
@@ -29,8 +30,8 @@ export interface KnoxOptions {
   timeBands: readonly number[];
   /** Number of Monte Carlo permutations (>= 99; 999 or more for reporting). */
   permutations: number;
-  /** Seeded uniform generator on [0, 1). */
-  random: () => number;
+  /** Seeded generator (engine/random `SeededRng`): the permutations, hence the p-values, follow from its seed. */
+  rng: Rng;
   /** Pairs at most this far apart are "same location", metres (default 0: identical coordinates). */
   sameLocationTolerance?: number;
 }
@@ -65,7 +66,11 @@ function checkEdges(name: string, edges: readonly number[], min: number, strictM
   }
 }
 
-/** Pairs (a, b), a != b, with distance <= maxD, and their space band. Grid sweep, each pair once. */
+/**
+ * Pairs (a, b), a != b, with distance <= maxD, and their space band. Grid sweep, each pair once.
+ * Events are relabelled in grid-cell order (`order[rank] = original index`) so that the pairs of the
+ * permutation loop read times that sit close together in memory.
+ */
 function nearPairs(x: ArrayLike<number>, y: ArrayLike<number>, maxD: number, tol: number, edges: readonly number[]) {
   const n = x.length;
   let cap = Math.max(1024, n * 4);
@@ -92,10 +97,15 @@ function nearPairs(x: ArrayLike<number>, y: ArrayLike<number>, maxD: number, tol
     if (d2 > tol2) { band = 1; while (d2 > edges2[band - 1]!) band++; }
     pa[count] = a; pb[count] = b; sb[count] = band; count++;
   };
+  const keys = [...cells.keys()].map((k) => k.split(',').map(Number) as [number, number]);
+  keys.sort((u, v) => u[0] - v[0] || u[1] - v[1]);
+  const order = new Int32Array(n), rank = new Int32Array(n);
+  let r = 0;
+  for (const [kx, ky] of keys) for (const i of cells.get(`${kx},${ky}`)!) { order[r] = i; rank[i] = r; r++; }
   // Half of the 8 neighbours plus the own cell visits every unordered pair of cells once.
   const offsets = [[0, 0], [1, -1], [1, 0], [1, 1], [0, 1]] as const;
-  for (const [key, members] of cells) {
-    const [kx, ky] = key.split(',').map(Number) as [number, number];
+  for (const [kx, ky] of keys) {
+    const members = cells.get(`${kx},${ky}`)!;
     for (const [ox, oy] of offsets) {
       const other = ox === 0 && oy === 0 ? members : cells.get(`${kx + ox},${ky + oy}`);
       if (other === undefined) continue;
@@ -106,12 +116,12 @@ function nearPairs(x: ArrayLike<number>, y: ArrayLike<number>, maxD: number, tol
           const b = other[jj]!;
           const dx = x[a]! - x[b]!, dy = y[a]! - y[b]!;
           const d2 = dx * dx + dy * dy;
-          if (d2 <= maxD2) push(a, b, d2);
+          if (d2 <= maxD2) push(rank[a]!, rank[b]!, d2);
         }
       }
     }
   }
-  return { pa: pa.subarray(0, count), pb: pb.subarray(0, count), sb: sb.subarray(0, count), count };
+  return { pa: pa.subarray(0, count), pb: pb.subarray(0, count), sb: sb.subarray(0, count), count, order };
 }
 
 /** Count of all pairs in each time band (the last one is "beyond"): invariant under permutations of the times. */
@@ -134,15 +144,32 @@ function allPairsTimeBands(t: ArrayLike<number>, edges: readonly number[]): Floa
   return out;
 }
 
-function binPairs(t: Float64Array, pa: Int32Array, pb: Int32Array, sb: Uint8Array, tEdges: Float64Array, nT: number, out: Float64Array): void {
+/**
+ * Re-bins the near pairs for one arrangement of the times. The hot loop of the permutation test:
+ * pairs are packed as [a, b | band << 24] for sequential reads, most pairs are farther apart in time
+ * than the last edge and leave after one comparison, and integer edges use a lookup table.
+ */
+function binPairs(t: Float64Array, packed: Int32Array, spaceTotals: Float64Array, tEdges: Float64Array, lut: Uint8Array | null, nT: number, out: Float64Array): void {
   out.fill(0);
   const m = tEdges.length;
-  for (let p = 0; p < pa.length; p++) {
-    let dt = t[pa[p]!]! - t[pb[p]!]!;
+  const tMax = tEdges[m - 1]!;
+  const counts = new Int32Array(out.length);
+  const len = packed.length;
+  for (let p = 0; p < len; p += 2) {
+    const b = packed[p + 1]!;
+    let dt = t[packed[p]!]! - t[b & 0xffffff]!;
     if (dt < 0) dt = -dt;
-    let band = 0;
-    while (band < m && dt > tEdges[band]!) band++;
-    out[sb[p]! * nT + band]! += 1;
+    if (dt > tMax) continue;
+    let band: number;
+    if (lut !== null) band = lut[Math.ceil(dt)]!;
+    else { band = 0; while (dt > tEdges[band]!) band++; }
+    counts[(b >>> 24) * nT + band]! += 1;
+  }
+  // Pairs beyond the last time edge: the space band's fixed total minus those within it.
+  for (let s = 0; s < spaceTotals.length; s++) {
+    let within = 0;
+    for (let k = 0; k < m; k++) { out[s * nT + k] = counts[s * nT + k]!; within += counts[s * nT + k]!; }
+    out[s * nT + m] = spaceTotals[s]! - within;
   }
 }
 
@@ -158,6 +185,7 @@ export function knoxTest(x: ArrayLike<number>, y: ArrayLike<number>, t: ArrayLik
   const tol = options.sameLocationTolerance ?? 0;
   if (!(tol >= 0)) throw new BaseeratError('VALIDATION', `sameLocationTolerance must be >= 0, got ${tol}`, { field: 'sameLocationTolerance' });
   checkEdges('spaceBands', options.spaceBands, tol, true);
+  if (options.spaceBands.length > 250) throw new BaseeratError('VALIDATION', `at most 250 space bands, got ${options.spaceBands.length}`, { field: 'spaceBands' });
   checkEdges('timeBands', options.timeBands, 0, false);
   const nperm = options.permutations;
   if (!(Number.isInteger(nperm) && nperm >= 99)) throw new BaseeratError('VALIDATION', `permutations must be an integer >= 99, got ${nperm}`, { field: 'permutations' });
@@ -166,14 +194,31 @@ export function knoxTest(x: ArrayLike<number>, y: ArrayLike<number>, t: ArrayLik
   const nS = sEdges.length + 2; // same location, near bands, beyond
   const nT = tEdgesArr.length + 1; // time bands, beyond
   const maxD = sEdges[sEdges.length - 1]!;
-  const { pa, pb, sb, count: P } = nearPairs(x, y, maxD, tol, sEdges);
+  if (n > 0xffffff) throw new BaseeratError('VALIDATION', `Knox test supports up to 16,777,215 events, got ${n}`, { field: 'x' });
+  const { pa, pb, sb, count: P, order } = nearPairs(x, y, maxD, tol, sEdges);
+  const packed = new Int32Array(2 * P);
+  const spaceTotals = new Float64Array(nS - 1);
+  for (let p = 0; p < P; p++) {
+    packed[2 * p] = pa[p]!;
+    packed[2 * p + 1] = pb[p]! | (sb[p]! << 24);
+    spaceTotals[sb[p]!]! += 1;
+  }
+  // Integer time edges (days) allow a table lookup: dt <= e exactly when ceil(dt) <= e.
+  const tMax = tEdgesArr[tEdgesArr.length - 1]!;
+  let lut: Uint8Array | null = null;
+  if (tEdgesArr.every((e) => Number.isInteger(e)) && tMax <= 100000) {
+    lut = new Uint8Array(tMax + 1);
+    for (let d = 0, band = 0; d <= tMax; d++) { while (d > tEdgesArr[band]!) band++; lut[d] = band; }
+  }
   const totalByTime = allPairsTimeBands(t, options.timeBands);
   const cells = nS * nT;
   const beyondRow = (nS - 1) * nT;
 
   const table = new Float64Array(cells);
+  const ranked = new Float64Array(n);
   const fill = (times: Float64Array) => {
-    binPairs(times, pa, pb, sb, tEdgesArr, nT, table);
+    for (let k = 0; k < n; k++) ranked[k] = times[order[k]!]!;
+    binPairs(ranked, packed, spaceTotals, tEdgesArr, lut, nT, table);
     for (let k = 0; k < nT; k++) {
       let near = 0;
       for (let s = 0; s < nS - 1; s++) near += table[s * nT + k]!;
@@ -186,7 +231,7 @@ export function knoxTest(x: ArrayLike<number>, y: ArrayLike<number>, t: ArrayLik
   const sum = new Float64Array(cells), atLeast = new Float64Array(cells);
   for (let r = 0; r < nperm; r++) {
     for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(options.random() * (i + 1));
+      const j = Math.floor(options.rng.next() * (i + 1));
       const tmp = times[i]!; times[i] = times[j]!; times[j] = tmp;
     }
     fill(times);
