@@ -1,0 +1,598 @@
+/**
+ * The embedded Store: one DuckDB file (or `:memory:`), one connection, every call serialised.
+ *
+ * DuckDB lets one process write a file, and one connection runs one transaction at a time, so the
+ * store queues its calls: a read never sees half of a batch and two batches never interleave.
+ * Bulk writes go through the appender (DataChunks of 2,048 rows) inside the batch's transaction;
+ * the UNIQUE (agency, source_id) key is what finally guarantees idempotency, the look-up before
+ * the write is what lets duplicates be counted instead of failing the batch.
+ */
+import {
+  BaseeratError, CATEGORY_CODES, LOCATION_PRECISIONS, REPORTING_MODES, TIME_PRECISIONS, consolidate, incidentIdFor, sourceKey,
+  type Incident, type Link, type Report,
+} from '@baseerat/engine';
+import { DuckDBDataChunk, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type {
+  IncidentColumns, IncidentFilter, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord, Store, StoreStats, WriteResult,
+} from '../port.js';
+import { copyNumericColumn, visitStrings } from './column-reader.js';
+import { filterSql, msToTimestamp } from './filter-sql.js';
+import { migrate } from './migrations.js';
+import {
+  IDENTITY_CODEC, INCIDENT_SELECT, REPORT_SELECT, assertNonEmpty, canonicalIso, canonicalReport, incidentFromRow, incidentRow,
+  reportFromRow, reportRow, tsValue, type FieldCodec,
+} from './rows.js';
+
+export interface DuckDBStoreOptions {
+  /** Encoding of `raw` and `narrative` at rest (identity by default). */
+  codec?: FieldCodec;
+  /** IANA zone whose calendar months `stats().byMonth` counts in (default Asia/Karachi). */
+  timeZone?: string;
+  /** Called by close(), e.g. to release the file registration of `openStore`. */
+  onClose?: () => void;
+}
+
+/** Key under which stats count incidents with no district, province or perpetrator. */
+export const UNKNOWN_KEY = '(unknown)';
+
+const CHUNK = 2048;
+const PAGE_MAX = 10_000;
+
+type Js = unknown;
+
+export class DuckDBStore implements Store {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly codec: FieldCodec;
+  private readonly timeZone: string;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly options: DuckDBStoreOptions = {},
+  ) {
+    this.codec = options.codec ?? IDENTITY_CODEC;
+    this.timeZone = options.timeZone ?? 'Asia/Karachi';
+  }
+
+  /** Runs `fn` after every call queued before it: one transaction at a time on the one connection. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.closed) throw new BaseeratError('CONFLICT', 'the store is closed');
+      return fn();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rows(sql: string, params?: Record<string, DuckDBValue>): Promise<Js[][]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowsJS() as Js[][];
+  }
+
+  private async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (e) {
+      await this.conn.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** Appends rows (table column order) through the appender, in DataChunks. */
+  private async append(table: string, rows: readonly DuckDBValue[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const appender = await this.conn.createAppender(table);
+    try {
+      const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+      for (let off = 0; off < rows.length; off += CHUNK) {
+        const slice = rows.slice(off, off + CHUNK);
+        const chunk = DuckDBDataChunk.create(types, slice.length);
+        chunk.setRows(slice);
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  private async nextSeq(table: 'reports' | 'quarantine' | 'link_history'): Promise<number> {
+    const r = await this.rows(`SELECT coalesce(max(seq), 0)::DOUBLE FROM ${table}`);
+    return Number(r[0]?.[0] ?? 0) + 1;
+  }
+
+  migrate(): Promise<void> {
+    return this.exclusive(async () => {
+      await migrate(this.conn);
+      await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS tmp_keys (agency VARCHAR, source_id VARCHAR)`);
+      await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS tmp_ids (id VARCHAR)`);
+    });
+  }
+
+  /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys. Bulk-safe (temp table + appender). */
+  private async storedKeys(pairs: readonly (readonly [string, string])[]): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    await this.conn.run('DELETE FROM tmp_keys');
+    await this.append('tmp_keys', pairs.map(([a, s]) => [a, s]));
+    const found = await this.rows(`SELECT DISTINCT r.agency, r.source_id FROM reports r JOIN tmp_keys k ON r.agency = k.agency AND r.source_id = k.source_id`);
+    return new Set(found.map((r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) })));
+  }
+
+  private async storedIncidentIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    await this.conn.run('DELETE FROM tmp_ids');
+    await this.append('tmp_ids', ids.map((id) => [id]));
+    const found = await this.rows(`SELECT i.id FROM incidents i JOIN tmp_ids t ON i.id = t.id`);
+    return new Set(found.map((r) => str(r[0])));
+  }
+
+  existingSourceKeys(keys: readonly string[]): Promise<Set<string>> {
+    return this.exclusive(async () => {
+      // A key is `agency:sourceId` and an agency may itself contain ':', so try every split.
+      const pairs: [string, string][] = [];
+      for (const k of keys) {
+        for (let i = k.indexOf(':'); i >= 0; i = k.indexOf(':', i + 1)) pairs.push([k.slice(0, i), k.slice(i + 1)]);
+      }
+      const stored = await this.storedKeys(pairs);
+      return new Set(keys.filter((k) => stored.has(k)));
+    });
+  }
+
+  writeBatch(batch: IngestBatch): Promise<WriteResult> {
+    return this.exclusive(() => this.transaction(() => this.writeBatchInTransaction(batch)));
+  }
+
+  private async writeBatchInTransaction(batch: IngestBatch): Promise<WriteResult> {
+    const news = batch.newIncidents.map((n) => {
+      assertNonEmpty(n.id, n.reports);
+      return { id: n.id, reports: n.reports.map(canonicalReport), links: n.links };
+    });
+    const attachments = batch.attachments.map((a) => ({ incidentId: a.incidentId, reports: a.reports.map(canonicalReport), links: a.links }));
+    const allReports = [...news.flatMap((n) => n.reports), ...attachments.flatMap((a) => a.reports)];
+    const seen = await this.storedKeys(allReports.map((r) => [r.source.agency, r.source.sourceId] as const));
+    let duplicates = 0;
+    const fresh = (reports: Report[]) => reports.filter((r) => {
+      const k = sourceKey(r.source);
+      if (seen.has(k)) { duplicates++; return false; }
+      seen.add(k);
+      return true;
+    });
+
+    // New incidents: duplicates dropped; an incident left with no report is skipped.
+    const created = new Map<string, { reports: Report[]; links: Link[] }>();
+    const storedNewIds = await this.storedIncidentIds(news.map((n) => n.id));
+    for (const n of news) {
+      const reports = fresh(n.reports);
+      if (reports.length === 0) continue;
+      if (storedNewIds.has(n.id) || created.has(n.id)) {
+        throw new BaseeratError('CONFLICT', `newIncidents: incident id ${n.id} already exists; send its new reports as an attachment`, { field: 'newIncidents.id', details: { id: n.id } });
+      }
+      created.set(n.id, { reports, links: [...n.links] });
+    }
+
+    // Attachments: to an incident created in this batch, or to a stored one (re-consolidated from all its reports).
+    const attachedTo = new Map<string, { reports: Report[]; links: Link[] }>();
+    let attached = 0;
+    for (const a of attachments) {
+      const reports = fresh(a.reports);
+      if (reports.length === 0) continue;
+      const inBatch = created.get(a.incidentId);
+      if (inBatch !== undefined) {
+        inBatch.reports.push(...reports);
+        inBatch.links.push(...a.links);
+        continue;
+      }
+      const t = attachedTo.get(a.incidentId) ?? { reports: [], links: [] };
+      t.reports.push(...reports);
+      t.links.push(...a.links);
+      attachedTo.set(a.incidentId, t);
+      attached += reports.length;
+    }
+    const storedTargets = await this.storedIncidentIds([...attachedTo.keys()]);
+    for (const id of attachedTo.keys()) {
+      if (!storedTargets.has(id)) throw new BaseeratError('NOT_FOUND', `attachments: incident ${id} does not exist`, { field: 'attachments.incidentId', details: { id } });
+    }
+    const previous = await this.loadForReconsolidation([...attachedTo.keys()]);
+
+    let seq = await this.nextSeq('reports');
+    const incidentRows: DuckDBValue[][] = [];
+    const reportRows: DuckDBValue[][] = [];
+    for (const [id, { reports, links }] of created) {
+      incidentRows.push(incidentRow(consolidate(id, reports, keepLinks(links, reports)), this.codec));
+      for (const r of reports) reportRows.push(reportRow(seq++, id, r, this.codec));
+    }
+    for (const [id, { reports, links }] of attachedTo) {
+      const before = previous.get(id)!;
+      const all = [...before.reports, ...reports];
+      incidentRows.push(incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), this.codec));
+      for (const r of reports) reportRows.push(reportRow(seq++, id, r, this.codec));
+    }
+    await this.deleteIncidents([...attachedTo.keys()]);
+    await this.append('incidents', incidentRows);
+    await this.append('reports', reportRows);
+    const quarantined = await this.writeQuarantine(batch.quarantine);
+    return { inserted: created.size, attached, duplicates, quarantined };
+  }
+
+  private async deleteIncidents(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.conn.run('DELETE FROM tmp_ids');
+    await this.append('tmp_ids', ids.map((id) => [id]));
+    await this.conn.run(`DELETE FROM incidents WHERE id IN (SELECT id FROM tmp_ids)`);
+  }
+
+  /** Stored reports (received order) and links of these incidents. */
+  private async loadForReconsolidation(ids: readonly string[]): Promise<Map<string, { reports: Report[]; links: Link[] }>> {
+    const out = new Map<string, { reports: Report[]; links: Link[] }>();
+    if (ids.length === 0) return out;
+    await this.conn.run('DELETE FROM tmp_ids');
+    await this.append('tmp_ids', ids.map((id) => [id]));
+    for (const r of await this.rows(`SELECT i.id, i.links::VARCHAR FROM incidents i JOIN tmp_ids t ON i.id = t.id`)) {
+      out.set(str(r[0]), { reports: [], links: JSON.parse(str(r[1])) as Link[] });
+    }
+    const reps = await this.rows(`SELECT ${REPORT_SELECT} FROM reports r JOIN tmp_ids t ON r.incident_id = t.id ORDER BY r.received_at, r.seq`);
+    for (const row of reps) out.get(str(row[0]))?.reports.push(reportFromRow(row, this.codec));
+    return out;
+  }
+
+  private async writeQuarantine(records: readonly QuarantineRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const runIds = [...new Set(records.map((q) => q.runId))];
+    const stored = new Set(
+      (await this.rows(`SELECT run_id, origin, line FROM quarantine WHERE list_contains($runs::VARCHAR[], run_id)`, { runs: listValue(runIds) }))
+        .map((r) => JSON.stringify([str(r[0]), str(r[1]), Number(r[2])])),
+    );
+    let seq = await this.nextSeq('quarantine');
+    const rows: DuckDBValue[][] = [];
+    for (const q of records) {
+      const k = JSON.stringify([q.runId, q.origin, q.line]);
+      if (stored.has(k)) continue;
+      stored.add(k);
+      rows.push([BigInt(seq++), q.runId, q.agency, q.origin, q.line, this.codec.encode(q.raw, 'raw'), JSON.stringify(q.reasons)]);
+    }
+    await this.append('quarantine', rows);
+    return rows.length;
+  }
+
+  recordRun(run: IngestRun): Promise<void> {
+    return this.exclusive(async () => {
+      await this.conn.run(
+        `INSERT OR REPLACE INTO ingest_runs VALUES ($id, $started, $finished, $origin, $format, $agency, $read, $ins, $att, $dup, $q)`,
+        {
+          id: run.id,
+          started: tsValue(run.startedAt, 'startedAt'),
+          finished: run.finishedAt === undefined ? null : tsValue(run.finishedAt, 'finishedAt'),
+          origin: run.origin, format: run.format, agency: run.agency,
+          read: BigInt(run.rowsRead), ins: BigInt(run.inserted), att: BigInt(run.attached), dup: BigInt(run.duplicates), q: BigInt(run.quarantined),
+        },
+      );
+    });
+  }
+
+  listRuns(): Promise<IngestRun[]> {
+    return this.exclusive(async () => {
+      const rows = await this.rows(`SELECT id, epoch_ms(started_at)::DOUBLE, epoch_ms(finished_at)::DOUBLE, origin, format, agency,
+        rows_read::DOUBLE, inserted::DOUBLE, attached::DOUBLE, duplicates::DOUBLE, quarantined::DOUBLE FROM ingest_runs ORDER BY started_at, id`);
+      return rows.map((r) => {
+        const run: IngestRun = {
+          id: str(r[0]), startedAt: new Date(Number(r[1])).toISOString(), origin: str(r[3]), format: str(r[4]), agency: str(r[5]),
+          rowsRead: Number(r[6]), inserted: Number(r[7]), attached: Number(r[8]), duplicates: Number(r[9]), quarantined: Number(r[10]),
+        };
+        if (r[2] != null) run.finishedAt = new Date(Number(r[2])).toISOString();
+        return run;
+      });
+    });
+  }
+
+  linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {
+    return this.exclusive(async () => {
+      const rows = await this.rows(
+        `SELECT i.id, epoch_ms(i.occurred_at)::DOUBLE, i.time_precision, i.lat, i.lon, i.location_precision, i.district, i.category,
+           (SELECT list(DISTINCT r.agency ORDER BY r.agency) FROM reports r WHERE r.incident_id = i.id) AS agencies
+         FROM incidents i WHERE i.occurred_at BETWEEN $from AND $to ORDER BY i.occurred_at, i.id`,
+        { from: msToTimestamp(fromMs), to: msToTimestamp(toMs) },
+      );
+      return rows.map((r) => ({
+        incidentId: str(r[0]),
+        time: Number(r[1]),
+        timePrecision: str(r[2]) as LinkCandidate['timePrecision'],
+        lat: r[3] == null ? NaN : Number(r[3]),
+        lon: r[4] == null ? NaN : Number(r[4]),
+        locationPrecision: str(r[5]) as LinkCandidate['locationPrecision'],
+        district: r[6] == null ? undefined : str(r[6]),
+        category: str(r[7]) as LinkCandidate['category'],
+        agencies: (r[8] as Js[] | null ?? []).map(str),
+      }));
+    });
+  }
+
+  reportsOf(incidentId: string): Promise<Report[]> {
+    return this.exclusive(() => this.reportsOfUnlocked(incidentId));
+  }
+
+  private async reportsOfUnlocked(incidentId: string): Promise<Report[]> {
+    const rows = await this.rows(`SELECT ${REPORT_SELECT} FROM reports r WHERE r.incident_id = $id ORDER BY r.received_at, r.seq`, { id: incidentId });
+    return rows.map((row) => reportFromRow(row, this.codec));
+  }
+
+  unlink(incidentId: string, key: string): Promise<string> {
+    return this.exclusive(() => this.transaction(async () => {
+      const current = (await this.loadForReconsolidation([incidentId])).get(incidentId);
+      if (current === undefined) throw new BaseeratError('NOT_FOUND', `unlink: incident ${incidentId} does not exist`, { field: 'incidentId' });
+      const moving = current.reports.find((r) => sourceKey(r.source) === key);
+      if (moving === undefined) throw new BaseeratError('NOT_FOUND', `unlink: source record ${key} is not part of incident ${incidentId}`, { field: 'sourceKey' });
+      if (current.reports.length === 1) throw new BaseeratError('CONFLICT', `unlink: incident ${incidentId} has only the source record ${key}`, { field: 'sourceKey' });
+      const rest = current.reports.filter((r) => r !== moving);
+      // The detached record always gets the id a fresh ingest would have given it. When it created
+      // the incident (its id is that id), the remaining reports take the id of their earliest
+      // received report instead, so ids keep meaning "the incident this source record created".
+      const movedId = incidentIdFor(key);
+      let restId = incidentId;
+      if (movedId === incidentId) {
+        const taken = await this.storedIncidentIds(rest.map((r) => incidentIdFor(sourceKey(r.source))));
+        const free = rest.map((r) => incidentIdFor(sourceKey(r.source))).find((id) => !taken.has(id));
+        if (free === undefined) throw new BaseeratError('CONFLICT', `unlink: no free id for the remaining reports of ${incidentId}`, { field: 'sourceKey' });
+        restId = free;
+      } else if ((await this.storedIncidentIds([movedId])).has(movedId)) {
+        throw new BaseeratError('CONFLICT', `unlink: incident id ${movedId} for ${key} is already taken`, { field: 'sourceKey' });
+      }
+      const restKeys = new Set(rest.map((r) => sourceKey(r.source)));
+      const keptLinks = current.links.filter((l) => restKeys.has(l.a) && restKeys.has(l.b));
+      const removed = current.links.filter((l) => !(restKeys.has(l.a) && restKeys.has(l.b)));
+      await this.deleteIncidents([incidentId]);
+      await this.append('incidents', [
+        incidentRow(consolidate(restId, rest, keptLinks), this.codec),
+        incidentRow(consolidate(movedId, [moving], []), this.codec),
+      ]);
+      await this.conn.run(`UPDATE reports SET incident_id = $to WHERE incident_id = $from`, { to: restId, from: incidentId });
+      await this.conn.run(`UPDATE reports SET incident_id = $to WHERE agency = $a AND source_id = $s`, { to: movedId, a: moving.source.agency, s: moving.source.sourceId });
+      const seq = await this.nextSeq('link_history');
+      await this.conn.run(`INSERT INTO link_history VALUES ($seq, 'unlink', $inc, $key, $moved, $rest, $links)`, {
+        seq: BigInt(seq), inc: incidentId, key, moved: movedId, rest: restId, links: JSON.stringify(removed),
+      });
+      return movedId;
+    }));
+  }
+
+  getIncident(id: string): Promise<Incident | undefined> {
+    return this.exclusive(async () => {
+      const got = await this.incidentsWhere(`i.id = $id`, { id }, '', {});
+      return got[0];
+    });
+  }
+
+  /** Incidents matching `where`, with their sources, in (occurred_at, id) order. */
+  private async incidentsWhere(where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>): Promise<Incident[]> {
+    const rows = await this.rows(`SELECT ${INCIDENT_SELECT} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`, { ...params, ...tailParams });
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => str(r[0]));
+    const src = await this.rows(
+      `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw FROM reports r
+       WHERE list_contains($ids::VARCHAR[], r.incident_id) ORDER BY r.received_at, r.seq`,
+      { ids: listValue(ids) },
+    );
+    const sources = new Map<string, Incident['sources']>(ids.map((id) => [id, []]));
+    for (const s of src) {
+      sources.get(str(s[0]))?.push({
+        agency: str(s[1]), sourceId: str(s[2]), receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]),
+        raw: this.codec.decode(str(s[5]), 'raw'),
+      });
+    }
+    return rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], this.codec));
+  }
+
+  listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
+    return this.exclusive(async () => {
+      const { offset, limit } = checkPage(page);
+      const f = filterSql(filter);
+      const total = await this.countUnlocked(f.where, f.params);
+      const items = await this.incidentsWhere(f.where, f.params, 'LIMIT $lim OFFSET $off', { lim: BigInt(limit), off: BigInt(offset) });
+      return { items, total, offset, limit };
+    });
+  }
+
+  private async countUnlocked(where: string, params: Record<string, DuckDBValue>): Promise<number> {
+    return Number((await this.rows(`SELECT count(*)::DOUBLE FROM incidents i WHERE ${where}`, params))[0]?.[0] ?? 0);
+  }
+
+  countIncidents(filter: IncidentFilter): Promise<number> {
+    return this.exclusive(async () => {
+      const f = filterSql(filter);
+      return this.countUnlocked(f.where, f.params);
+    });
+  }
+
+  readColumns(filter: IncidentFilter): Promise<IncidentColumns> {
+    return this.exclusive(() => this.readColumnsUnlocked(filter));
+  }
+
+  private async readColumnsUnlocked(filter: IncidentFilter): Promise<IncidentColumns> {
+    const f = filterSql(filter);
+    // Dictionaries of the filtered rows first (small), sorted, so that indices are deterministic.
+    const dict = await this.rows(
+      `SELECT 0, district FROM incidents i WHERE ${f.where} AND district IS NOT NULL GROUP BY district
+       UNION ALL SELECT 1, province FROM incidents i WHERE ${f.where} AND province IS NOT NULL GROUP BY province
+       UNION ALL SELECT 2, perpetrator FROM incidents i WHERE ${f.where} AND perpetrator IS NOT NULL GROUP BY perpetrator`,
+      f.params,
+    );
+    const names: [string[], string[], string[]] = [[], [], []];
+    for (const r of dict) names[Number(r[0]) as 0 | 1 | 2].push(str(r[1]));
+    for (const n of names) n.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const [districtNames, provinceNames, perpetratorNames] = names;
+    const lookup = (p: string) => `(SELECT unnest($${p}::VARCHAR[]) AS name, (generate_subscripts($${p}::VARCHAR[], 1) - 1)::INTEGER AS idx)`;
+    const result = await this.conn.run(
+      `SELECT
+         epoch_ms(i.occurred_at)::DOUBLE,
+         tp.idx::UTINYINT,
+         coalesce(i.lat, 'NaN'::DOUBLE),
+         coalesce(i.lon, 'NaN'::DOUBLE),
+         lp.idx::UTINYINT,
+         coalesce(dd.idx, -1)::INTEGER,
+         coalesce(pv.idx, -1)::INTEGER,
+         ct.idx::USMALLINT,
+         i.killed::UINTEGER, i.injured::UINTEGER, i.abducted::UINTEGER,
+         i.classification_rank::UTINYINT,
+         rm.idx::UTINYINT,
+         coalesce(pp.idx, -1)::INTEGER,
+         least(i.source_count, 65535)::USMALLINT,
+         -- ids and H3 cells are hex: read as two 32-bit halves into typed arrays, strings only for the odd one out
+         regexp_full_match(i.id, 'inc_[0-9a-f]{16}')::UTINYINT AS id_ok,
+         CASE WHEN id_ok = 1 THEN ('0x' || substr(i.id, 5, 8))::UINTEGER ELSE 0 END::UINTEGER,
+         CASE WHEN id_ok = 1 THEN ('0x' || substr(i.id, 13, 8))::UINTEGER ELSE 0 END::UINTEGER,
+         i.id,
+         CASE WHEN i.h3 IS NULL THEN 0 WHEN regexp_full_match(i.h3, '[0-9a-f]{15}') THEN 1 ELSE 2 END::UTINYINT AS h3_kind,
+         CASE WHEN h3_kind = 1 THEN ('0x' || substr(i.h3, 1, 7))::UINTEGER ELSE 0 END::UINTEGER,
+         CASE WHEN h3_kind = 1 THEN ('0x' || substr(i.h3, 8, 8))::UINTEGER ELSE 0 END::UINTEGER,
+         i.h3
+       FROM incidents i
+       JOIN ${lookup('tp')} tp ON tp.name = i.time_precision
+       JOIN ${lookup('lp')} lp ON lp.name = i.location_precision
+       JOIN ${lookup('ct')} ct ON ct.name = i.category
+       JOIN ${lookup('rm')} rm ON rm.name = i.reporting_mode
+       LEFT JOIN ${lookup('dd')} dd ON dd.name = i.district
+       LEFT JOIN ${lookup('pv')} pv ON pv.name = i.province
+       LEFT JOIN ${lookup('pp')} pp ON pp.name = i.perpetrator
+       WHERE ${f.where}
+       ORDER BY i.occurred_at, i.id`,
+      {
+        ...f.params,
+        tp: listValue([...TIME_PRECISIONS]), lp: listValue([...LOCATION_PRECISIONS]), ct: listValue([...CATEGORY_CODES]),
+        rm: listValue([...REPORTING_MODES]), dd: listValue(districtNames), pv: listValue(provinceNames), pp: listValue(perpetratorNames),
+      },
+      // an empty dictionary has no element to infer its type from
+      { dd: LIST(VARCHAR), pv: LIST(VARCHAR), pp: LIST(VARCHAR) },
+    );
+    const n = result.rowCount;
+    const cols: IncidentColumns = {
+      length: n,
+      id: new Array<string>(n),
+      time: new Float64Array(n),
+      timePrecision: new Uint8Array(n),
+      lat: new Float64Array(n),
+      lon: new Float64Array(n),
+      locationPrecision: new Uint8Array(n),
+      district: new Int32Array(n),
+      districtNames,
+      province: new Int32Array(n),
+      provinceNames,
+      category: new Uint16Array(n),
+      killed: new Uint32Array(n),
+      injured: new Uint32Array(n),
+      abducted: new Uint32Array(n),
+      classification: new Uint8Array(n),
+      reportingMode: new Uint8Array(n),
+      h3: new Array<string>(n),
+      perpetrator: new Int32Array(n),
+      perpetratorNames,
+      sourceCount: new Uint16Array(n),
+    };
+    const numeric = [
+      cols.time, cols.timePrecision, cols.lat, cols.lon, cols.locationPrecision, cols.district, cols.province, cols.category,
+      cols.killed, cols.injured, cols.abducted, cols.classification, cols.reportingMode, cols.perpetrator, cols.sourceCount,
+    ];
+    numeric.forEach((out, col) => copyNumericColumn(result, col, out));
+    const idOk = new Uint8Array(n), idHi = new Uint32Array(n), idLo = new Uint32Array(n);
+    const h3Kind = new Uint8Array(n), h3Hi = new Uint32Array(n), h3Lo = new Uint32Array(n);
+    copyNumericColumn(result, 15, idOk);
+    copyNumericColumn(result, 16, idHi);
+    copyNumericColumn(result, 17, idLo);
+    copyNumericColumn(result, 19, h3Kind);
+    copyNumericColumn(result, 20, h3Hi);
+    copyNumericColumn(result, 21, h3Lo);
+    for (let i = 0; i < n; i++) {
+      if (idOk[i] === 1) cols.id[i] = 'inc_' + hex(idHi[i]!, 8) + hex(idLo[i]!, 8);
+      const k = h3Kind[i];
+      cols.h3[i] = k === 1 ? hex(h3Hi[i]!, 7) + hex(h3Lo[i]!, 8) : '';
+    }
+    visitStrings(result, 18, (i) => idOk[i] !== 1, (i, v) => { cols.id[i] = v ?? ''; });
+    visitStrings(result, 22, (i) => h3Kind[i] === 2, (i, v) => { cols.h3[i] = v ?? ''; });
+    return cols;
+  }
+
+  stats(filter: IncidentFilter = {}): Promise<StoreStats> {
+    return this.exclusive(async () => {
+      const f = filterSql(filter);
+      const total = await this.countUnlocked(f.where, f.params);
+      const reports = Number((await this.rows(`SELECT count(*)::DOUBLE FROM reports r WHERE r.incident_id IN (SELECT i.id FROM incidents i WHERE ${f.where})`, f.params))[0]?.[0] ?? 0);
+      const quarantined = Number((await this.rows(`SELECT count(*)::DOUBLE FROM quarantine`))[0]?.[0] ?? 0);
+      const group = async (expr: string, extra: Record<string, DuckDBValue> = {}): Promise<Record<string, number>> => {
+        const rows = await this.rows(
+          `SELECT coalesce(${expr}, $unknown) AS k, count(*)::DOUBLE FROM incidents i WHERE ${f.where} GROUP BY k ORDER BY k`,
+          { ...f.params, ...extra, unknown: UNKNOWN_KEY },
+        );
+        return Object.fromEntries(rows.map((r) => [str(r[0]), Number(r[1])]));
+      };
+      // Months in local time: a month-precision time is stored at local midnight of its first day,
+      // which in UTC still lies in the previous month.
+      const byMonth = await group(`strftime(timezone($tz, i.occurred_at::TIMESTAMPTZ), '%Y-%m')`, { tz: this.timeZone });
+      const agencyRows = await this.rows(
+        `SELECT r.agency, count(*)::DOUBLE FROM reports r WHERE r.incident_id IN (SELECT i.id FROM incidents i WHERE ${f.where}) GROUP BY r.agency ORDER BY r.agency`,
+        f.params,
+      );
+      return {
+        total,
+        reports,
+        quarantined,
+        byProvince: await group('i.province'),
+        byDistrict: await group('i.district'),
+        byCategory: await group('i.category'),
+        byMonth,
+        byAgency: Object.fromEntries(agencyRows.map((r) => [str(r[0]), Number(r[1])])),
+      };
+    });
+  }
+
+  listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>> {
+    return this.exclusive(async () => {
+      const { offset, limit } = checkPage(page);
+      const where = runId === undefined ? 'TRUE' : 'run_id = $run';
+      const params: Record<string, DuckDBValue> = runId === undefined ? {} : { run: runId };
+      const total = Number((await this.rows(`SELECT count(*)::DOUBLE FROM quarantine WHERE ${where}`, params))[0]?.[0] ?? 0);
+      const rows = await this.rows(
+        `SELECT run_id, agency, origin, line, raw, reasons::VARCHAR FROM quarantine WHERE ${where} ORDER BY seq LIMIT $lim OFFSET $off`,
+        { ...params, lim: BigInt(limit), off: BigInt(offset) },
+      );
+      const items = rows.map((r) => ({
+        runId: str(r[0]), agency: str(r[1]), origin: str(r[2]), line: Number(r[3]), raw: this.codec.decode(str(r[4]), 'raw'),
+        reasons: JSON.parse(str(r[5])) as QuarantineRecord['reasons'],
+      }));
+      return { items, total, offset, limit };
+    });
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      this.closed = true;
+      this.conn.closeSync();
+      this.instance.closeSync();
+      this.options.onClose?.();
+    });
+  }
+}
+
+function str(v: Js): string {
+  return String(v);
+}
+
+function hex(n: number, digits: number): string {
+  return n.toString(16).padStart(digits, '0');
+}
+
+/** Links whose two ends are both among the incident's reports: a link to a skipped or detached record is not kept. */
+function keepLinks(links: readonly Link[], reports: readonly Report[]): Link[] {
+  const keys = new Set(reports.map((r) => sourceKey(r.source)));
+  return links.filter((l) => keys.has(l.a) && keys.has(l.b));
+}
+
+function checkPage(page: { offset: number; limit: number }): { offset: number; limit: number } {
+  const { offset, limit } = page;
+  if (!Number.isInteger(offset) || offset < 0) throw new BaseeratError('VALIDATION', `offset must be a non-negative integer, got ${offset}`, { field: 'offset' });
+  if (!Number.isInteger(limit) || limit < 0 || limit > PAGE_MAX) throw new BaseeratError('VALIDATION', `limit must be an integer in [0, ${PAGE_MAX}], got ${limit}`, { field: 'limit' });
+  return { offset, limit };
+}
+
+export { canonicalIso };

@@ -1,0 +1,121 @@
+/**
+ * Versioned schema of the DuckDB store. A migration is appended, never edited once released: the
+ * version number is what `schema_migrations` records, so editing one would leave existing files
+ * on a schema nobody can reproduce. Each migration runs in its own transaction.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'incidents, reports, quarantine, ingest runs',
+    statements: [
+      `CREATE TABLE incidents (
+        id VARCHAR PRIMARY KEY,
+        occurred_at TIMESTAMP NOT NULL,
+        time_precision VARCHAR NOT NULL,
+        reported_at TIMESTAMP,
+        lat DOUBLE,
+        lon DOUBLE,
+        location_precision VARCHAR NOT NULL,
+        district VARCHAR,
+        province VARCHAR,
+        h3 VARCHAR,
+        place_name VARCHAR,
+        category VARCHAR NOT NULL,
+        category_group VARCHAR NOT NULL,
+        killed INTEGER NOT NULL,
+        injured INTEGER NOT NULL,
+        abducted INTEGER NOT NULL,
+        target_type VARCHAR,
+        perpetrator VARCHAR,
+        narrative VARCHAR,
+        classification VARCHAR NOT NULL,
+        classification_rank TINYINT NOT NULL,
+        reporting_mode VARCHAR NOT NULL,
+        source_count INTEGER NOT NULL,
+        links JSON NOT NULL
+      )`,
+      // DuckDB answers range filters from per-block min/max (zonemaps) and equality from ART
+      // indexes; both indexes are declared so that the schema says what queries it serves, and
+      // so the PostgreSQL store mirrors them.
+      `CREATE INDEX incidents_occurred_at ON incidents (occurred_at)`,
+      `CREATE INDEX incidents_district ON incidents (district)`,
+      `CREATE TABLE reports (
+        seq BIGINT NOT NULL,
+        agency VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        incident_id VARCHAR NOT NULL,
+        received_at TIMESTAMP NOT NULL,
+        format VARCHAR NOT NULL,
+        raw VARCHAR NOT NULL,
+        narrative VARCHAR,
+        fields JSON NOT NULL,
+        UNIQUE (agency, source_id)
+      )`,
+      `CREATE INDEX reports_incident ON reports (incident_id)`,
+      `CREATE TABLE quarantine (
+        seq BIGINT NOT NULL,
+        run_id VARCHAR NOT NULL,
+        agency VARCHAR NOT NULL,
+        origin VARCHAR NOT NULL,
+        line INTEGER NOT NULL,
+        raw VARCHAR NOT NULL,
+        reasons JSON NOT NULL,
+        UNIQUE (run_id, origin, line)
+      )`,
+      `CREATE TABLE ingest_runs (
+        id VARCHAR PRIMARY KEY,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        origin VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        agency VARCHAR NOT NULL,
+        rows_read BIGINT NOT NULL,
+        inserted BIGINT NOT NULL,
+        attached BIGINT NOT NULL,
+        duplicates BIGINT NOT NULL,
+        quarantined BIGINT NOT NULL
+      )`,
+      // What `unlink` took apart, so that no link is lost without trace.
+      `CREATE TABLE link_history (
+        seq BIGINT NOT NULL,
+        action VARCHAR NOT NULL,
+        incident_id VARCHAR NOT NULL,
+        source_key VARCHAR NOT NULL,
+        new_incident_id VARCHAR NOT NULL,
+        remaining_incident_id VARCHAR NOT NULL,
+        removed_links JSON NOT NULL
+      )`,
+    ],
+  },
+];
+
+/** Applies the migrations not yet recorded; returns the versions applied. Idempotent. */
+export async function migrate(conn: DuckDBConnection, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL)`);
+  const done = new Set(
+    (await conn.runAndReadAll(`SELECT version FROM schema_migrations`)).getRowsJS().map((r) => Number(r[0])),
+  );
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      for (const s of m.statements) await conn.run(s);
+      await conn.run(`INSERT INTO schema_migrations (version, name) VALUES ($v, $n)`, { v: m.version, n: m.name });
+      await conn.run('COMMIT');
+    } catch (e) {
+      await conn.run('ROLLBACK');
+      throw e;
+    }
+    applied.push(m.version);
+  }
+  return applied;
+}

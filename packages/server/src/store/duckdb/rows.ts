@@ -1,0 +1,146 @@
+/**
+ * Mapping between the domain objects (Incident, Report) and the rows of the DuckDB tables.
+ *
+ * Times are stored as TIMESTAMP (UTC, microseconds) and come back as `Date.toISOString()` text;
+ * the store canonicalises every time it is given to that form on the way in (see `canonicalReport`),
+ * so that an incident read back equals, string for string, the one consolidation produced.
+ */
+import { BaseeratError, categoryGroup, classificationRank, type Incident, type Link, type Location, type Report } from '@baseerat/engine';
+import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { isoToMs } from './filter-sql.js';
+
+/** Encoding hook for the confidential text columns (`raw`, `narrative`): identity until encryption at rest lands. */
+export interface FieldCodec {
+  encode(plain: string, field: 'raw' | 'narrative'): string;
+  decode(stored: string, field: 'raw' | 'narrative'): string;
+}
+
+export const IDENTITY_CODEC: FieldCodec = { encode: (s) => s, decode: (s) => s };
+
+export function canonicalIso(iso: string, field: string): string {
+  return new Date(isoToMs(iso, field)).toISOString();
+}
+
+export function tsValue(iso: string, field: string): DuckDBTimestampValue {
+  return new DuckDBTimestampValue(BigInt(isoToMs(iso, field)) * 1000n);
+}
+
+/** The report with every time in canonical millisecond ISO form. */
+export function canonicalReport(r: Report): Report {
+  const out: Report = {
+    ...r,
+    occurredAt: canonicalIso(r.occurredAt, 'occurredAt'),
+    source: { ...r.source, receivedAt: canonicalIso(r.source.receivedAt, 'source.receivedAt') },
+  };
+  if (r.reportedAt !== undefined) out.reportedAt = canonicalIso(r.reportedAt, 'reportedAt');
+  return out;
+}
+
+export const INCIDENT_COLUMNS = [
+  'id', 'occurred_at', 'time_precision', 'reported_at', 'lat', 'lon', 'location_precision', 'district', 'province', 'h3',
+  'place_name', 'category', 'category_group', 'killed', 'injured', 'abducted', 'target_type', 'perpetrator', 'narrative',
+  'classification', 'classification_rank', 'reporting_mode', 'source_count', 'links',
+] as const;
+
+/** One `incidents` row in table column order. */
+export function incidentRow(inc: Incident, codec: FieldCodec): DuckDBValue[] {
+  const l = inc.location;
+  return [
+    inc.id,
+    tsValue(inc.occurredAt, 'occurredAt'),
+    inc.timePrecision,
+    inc.reportedAt === undefined ? null : tsValue(inc.reportedAt, 'reportedAt'),
+    l.lat ?? null,
+    l.lon ?? null,
+    l.precision,
+    l.district ?? null,
+    l.province ?? null,
+    l.h3 ?? null,
+    l.placeName ?? null,
+    inc.category,
+    categoryGroup(inc.category),
+    inc.severity.killed,
+    inc.severity.injured,
+    inc.severity.abducted,
+    inc.targetType ?? null,
+    inc.perpetrator ?? null,
+    inc.narrative === undefined ? null : codec.encode(inc.narrative, 'narrative'),
+    inc.classification,
+    classificationRank(inc.classification),
+    inc.reportingMode,
+    inc.sources.length,
+    JSON.stringify(inc.links),
+  ];
+}
+
+/** The SELECT list that `incidentFromRow` reads (alias `i`). */
+export const INCIDENT_SELECT = `i.id, epoch_ms(i.occurred_at)::DOUBLE AS occurred_ms, i.time_precision,
+  epoch_ms(i.reported_at)::DOUBLE AS reported_ms, i.lat, i.lon, i.location_precision, i.district, i.province, i.h3,
+  i.place_name, i.category, i.killed, i.injured, i.abducted, i.target_type, i.perpetrator, i.narrative,
+  i.classification, i.reporting_mode, i.links::VARCHAR AS links`;
+
+type Js = unknown;
+
+const str = (v: Js): string => String(v);
+const num = (v: Js): number => Number(v);
+
+/** Incident from a row of INCIDENT_SELECT plus its sources (already in received order). */
+export function incidentFromRow(r: readonly Js[], sources: Incident['sources'], codec: FieldCodec): Incident {
+  const location: Location = { precision: str(r[6]) as Location['precision'] };
+  if (r[4] != null) location.lat = num(r[4]);
+  if (r[5] != null) location.lon = num(r[5]);
+  if (r[7] != null) location.district = str(r[7]);
+  if (r[8] != null) location.province = str(r[8]);
+  if (r[9] != null) location.h3 = str(r[9]);
+  if (r[10] != null) location.placeName = str(r[10]);
+  const inc: Incident = {
+    id: str(r[0]),
+    occurredAt: new Date(num(r[1])).toISOString(),
+    timePrecision: str(r[2]) as Incident['timePrecision'],
+    location,
+    category: str(r[11]) as Incident['category'],
+    severity: { killed: num(r[12]), injured: num(r[13]), abducted: num(r[14]) },
+    classification: str(r[18]) as Incident['classification'],
+    reportingMode: str(r[19]) as Incident['reportingMode'],
+    sources,
+    links: JSON.parse(str(r[20])) as Link[],
+  };
+  if (r[3] != null) inc.reportedAt = new Date(num(r[3])).toISOString();
+  if (r[15] != null) inc.targetType = str(r[15]);
+  if (r[16] != null) inc.perpetrator = str(r[16]);
+  if (r[17] != null) inc.narrative = codec.decode(str(r[17]), 'narrative');
+  return inc;
+}
+
+export const REPORT_COLUMNS = ['seq', 'agency', 'source_id', 'incident_id', 'received_at', 'format', 'raw', 'narrative', 'fields'] as const;
+
+/** One `reports` row: the report's own fields as JSON, minus the two confidential texts kept in their own columns. */
+export function reportRow(seq: number, incidentId: string, r: Report, codec: FieldCodec): DuckDBValue[] {
+  const { narrative, source, ...fields } = r;
+  const { raw, ...sourceFields } = source;
+  return [
+    BigInt(seq),
+    source.agency,
+    source.sourceId,
+    incidentId,
+    tsValue(source.receivedAt, 'source.receivedAt'),
+    source.format,
+    codec.encode(raw, 'raw'),
+    narrative === undefined ? null : codec.encode(narrative, 'narrative'),
+    JSON.stringify({ ...fields, source: sourceFields }),
+  ];
+}
+
+/** The SELECT list that `reportFromRow` reads (alias `r`). */
+export const REPORT_SELECT = `r.incident_id, r.raw, r.narrative, r.fields::VARCHAR AS fields, r.seq`;
+
+export function reportFromRow(row: readonly Js[], codec: FieldCodec): Report {
+  const fields = JSON.parse(str(row[3])) as Omit<Report, 'narrative' | 'source'> & { source: Omit<Report['source'], 'raw'> };
+  const report: Report = { ...fields, source: { ...fields.source, raw: codec.decode(str(row[1]), 'raw') } };
+  if (row[2] != null) report.narrative = codec.decode(str(row[2]), 'narrative');
+  return report;
+}
+
+export function assertNonEmpty(id: string, reports: readonly Report[]): void {
+  if (reports.length === 0) throw new BaseeratError('VALIDATION', `incident ${id}: reports is empty`, { field: 'reports' });
+}
