@@ -15,6 +15,10 @@
  * cell, hold x_i fixed and draw its k_i neighbours' values without replacement from the other n - 1
  * cells, `permutations` times (999 by default); p = (min(#{I_sim >= I}, #{I_sim <= I}) + 1) /
  * (permutations + 1), the folded one-sided pseudo p-value (smallest possible 1/(permutations + 1)).
+ * Ties count on both sides by default: PySAL's rule (option `ties: 'pysal'`) counts them only as
+ * "larger", and with counts that are mostly 0 many draws tie exactly with the observation, which
+ * makes cells with I near 0 look significant (seen on UCDP Balochistan counts: cells with
+ * analytical p = 0.79 get pseudo p = 0.0001).
  *
  * Clusters: quadrant by the signs of z_i and its lag (HH, LH, LL, HL as PySAL q = 1..4), reported
  * only where the chosen p-value (permutation by default) is at most alpha (0.05).
@@ -44,6 +48,14 @@ export interface LocalMoranOptions {
   alpha?: number;
   /** Which p-value labels clusters: 'permutation' (default when permutations > 0) or 'analytical'. */
   clusterPValue?: 'permutation' | 'analytical';
+  /**
+   * How simulated values equal to the observed one count. 'conservative' (default): on both sides,
+   * p = (min(#{I_sim >= I}, #{I_sim <= I}) + 1) / (permutations + 1). 'pysal': as PySAL esda and spdep
+   * `localmoran_perm` "Pr(folded) Sim", p = (min(#{I_sim >= I}, #{I_sim < I}) + 1) / (permutations + 1),
+   * which for counts with many zeros calls cells whose every draw ties with the observation
+   * significant at 1/(permutations + 1). Identical for continuous data (no ties).
+   */
+  ties?: 'conservative' | 'pysal';
   /** 'W' row-standardises binary weights (default, spdep and PySAL default); 'asGiven' uses them unchanged. */
   style?: 'W' | 'asGiven';
 }
@@ -157,6 +169,7 @@ export function localMoran(x: ArrayLike<number>, weights: SpatialWeights, option
   if (permutations > 0 && m2 > 0) {
     pPermutation = new Float64Array(n).fill(1);
     const random = options.random ?? mulberry32(options.seed ?? 12345);
+    const pysalTies = (options.ties ?? 'conservative') === 'pysal';
     // pool holds a permutation of 0..n-1; the current cell is parked at the end so that the first
     // n - 1 entries are exactly "the others" to draw from without replacement.
     const pool = new Int32Array(n);
@@ -195,7 +208,7 @@ export function localMoran(x: ArrayLike<number>, weights: SpatialWeights, option
         if (simI >= obsI) larger++;
         if (simI <= obsI) smaller++;
       }
-      const extreme = Math.min(larger, smaller);
+      const extreme = pysalTies ? Math.min(larger, permutations - larger) : Math.min(larger, smaller);
       pPermutation[i] = (extreme + 1) / (permutations + 1);
     }
   }
