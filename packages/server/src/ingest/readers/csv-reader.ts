@@ -121,6 +121,7 @@ export async function* readCsv(source: ByteSource, stats: ReaderStats, opts: Csv
     if (header === undefined && headerBroken === undefined) {
       header = headerNames(fields);
       stats.columns = header;
+      stats.headerLines = raw.split('\n').length;
       return;
     }
     if (headerBroken !== undefined) {
@@ -132,6 +133,12 @@ export async function* readCsv(source: ByteSource, stats: ReaderStats, opts: Csv
     const row: Row = {};
     for (let k = 0; k < h.length; k++) row[h[k]!] = fields[k];
     out.push({ ok: true, row, raw, line });
+  };
+
+  // the header line itself is reported too, so that no line goes unaccounted
+  const breakHeader = (raw: string, line: number, why: string) => {
+    headerBroken = { line, why };
+    bad(raw, line, [issue('header', `header: ${why}`)]);
   };
 
   const wrongCount = (fields: string[], raw: string, line: number) => {
@@ -147,7 +154,7 @@ export async function* readCsv(source: ByteSource, stats: ReaderStats, opts: Csv
     const restNo = pendNo.slice(1);
     pend = [];
     pendNo = [];
-    if (header === undefined && headerBroken === undefined) headerBroken = { line, why };
+    if (header === undefined && headerBroken === undefined) breakHeader(raw, line, why);
     else bad(raw, line, [issue('row', why)]);
     for (let k = 0; k < restText.length; k++) feed(restText[k]!, restNo[k]!, false);
   };
@@ -167,7 +174,7 @@ export async function* readCsv(source: ByteSource, stats: ReaderStats, opts: Csv
       else {
         const line = pendNo[0]!;
         pend = []; pendNo = [];
-        if (header === undefined && headerBroken === undefined) headerBroken = { line, why: sp.why };
+        if (header === undefined && headerBroken === undefined) breakHeader(raw, line, sp.why);
         else bad(raw, line, [issue('row', sp.why)]);
       }
       return;
@@ -186,7 +193,7 @@ export async function* readCsv(source: ByteSource, stats: ReaderStats, opts: Csv
   function feed(line: string, no: number, cut: boolean) {
     if (pend.length === 0) {
       if (cut) {
-        if (header === undefined && headerBroken === undefined) headerBroken = { line: no, why: 'line too long' };
+        if (header === undefined && headerBroken === undefined) breakHeader(line, no, 'line too long');
         else bad(line, no, [issue('row', `line longer than ${line.length} characters; the rest of it was not read`)]);
         return;
       }

@@ -17,12 +17,14 @@ export interface ReaderStats {
   blankLines: number;
   /** CSV rows dropped by `skipRowsAfterHeader` (e.g. UCDP's HXL hashtag row). */
   skippedRows: number;
+  /** Physical lines the CSV header took (0 before it is read; more than 1 with quoted newlines). */
+  headerLines: number;
   /** CSV header as read (after de-duplication), once known. */
   columns?: string[];
 }
 
 export function newReaderStats(): ReaderStats {
-  return { bytesRead: 0, blankLines: 0, skippedRows: 0 };
+  return { bytesRead: 0, blankLines: 0, skippedRows: 0, headerLines: 0 };
 }
 
 /** Bytes or text chunks, e.g. a `fs.ReadStream` or `[string]`. */
