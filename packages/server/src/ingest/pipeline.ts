@@ -193,8 +193,10 @@ export class IngestSession {
       }
       this.batchKeys.set(key, item.line);
       this.reports.push(r.value);
+      if (this.reports.length >= this.batchSize) await this.flush();
     }
-    if (this.reports.length + this.quarantine.length >= this.batchSize) await this.flush();
+    // quarantine alone does not hold up a batch, but is bounded too
+    if (this.quarantine.length >= this.batchSize) await this.flush();
   }
 
   /** Writes what is buffered. The write runs on while the caller reads on; `settle()` waits for it. */
