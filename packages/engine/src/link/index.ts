@@ -1,0 +1,4 @@
+/** engine/link: cross-agency linking of reports into incidents, and its scoring. Imports only engine/domain. */
+export * from './haversine-distance.js';
+export * from './link-batch.js';
+export * from './score-linking.js';
