@@ -14,9 +14,12 @@ pts <- st_as_sf(xy, coords = c("x_coordina", "y_coordina"), crs = st_crs(prj))
 ll <- st_coordinates(st_transform(pts, 4326))
 # the same points through the EPSG code, to show the .prj and EPSG:2913 agree
 ll2 <- st_coordinates(st_transform(st_set_crs(st_as_sf(xy, coords = c("x_coordina", "y_coordina")), 2913), 4326))
+# and to NAD83(HARN) geographic (EPSG:4152): the projection alone, without the datum shift
+ll3 <- st_coordinates(st_transform(pts, 4152))
 out <- list(
-  source = "sf::st_transform (PROJ) from the shipped .prj to EPSG:4326",
+  source = "sf::st_transform (PROJ) from the shipped .prj to EPSG:4326 (PROJ picks NAD83(HARN) to WGS 84 (3), EPSG:1580) and to EPSG:4152",
   proj = sf_extSoftVersion()[["PROJ"]],
   points = lapply(seq_len(nrow(xy)), function(i) list(x = xy$x_coordina[i], y = xy$y_coordina[i], lon = ll[i, 1], lat = ll[i, 2],
-                                                       lon_epsg2913 = ll2[i, 1], lat_epsg2913 = ll2[i, 2])))
+                                                       lon_epsg2913 = ll2[i, 1], lat_epsg2913 = ll2[i, 2],
+                                                       lon_nad83harn = ll3[i, 1], lat_nad83harn = ll3[i, 2])))
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE), "packages/server/test/fixtures/reference/portland-epsg2913.json")

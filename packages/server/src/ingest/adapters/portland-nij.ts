@@ -10,8 +10,9 @@
  *   census_tract), CATEGORY mapped by `nijCategory`.
  *
  * Coordinates are NAD83(HARN) / Oregon North in international feet (EPSG:2913, the shipped .prj);
- * converted to WGS84 with proj4 (NAD83(HARN) taken as WGS84: under 2 m here, as PROJ does without
- * a grid). Location is exact with an H3 cell; no Pakistani district; province 'Oregon'.
+ * converted to WGS84 with proj4: the Lambert conformal conic of the .prj, then the datum shift
+ * PROJ itself picks for this pair (EPSG "NAD83(HARN) to WGS 84 (3)", a Helmert transformation good
+ * to 1 m; about 0.6 m here). Location is exact with an H3 cell; no Pakistani district; province 'Oregon'.
  * `toOregonNorthFeet` gives the feet back for the challenge's grid-cell scoring.
  *
  * sourceId: the files have no id column, so `nij-` + FNV-1a 64 of (layout, category, the row's
@@ -25,9 +26,14 @@ import { nijCategory, nijEncodedCategory } from '@baseerat/engine/domain/taxonom
 import type { Adapter, AdapterContext, Row } from '../adapter.js';
 import { cell, localDateToUtc, neverThrow, parseIsoDate, parseNumber, validateReport } from './common.js';
 
-/** EPSG:2913 as written in the shipped .prj (false easting 8202099.7375 ft = 2,500,000 m). */
+/**
+ * EPSG:2913 as written in the shipped .prj (false easting 8202099.7375 ft = 2,500,000 m), with the
+ * EPSG:1580 Helmert parameters to WGS 84. EPSG publishes them in the coordinate-frame convention;
+ * proj4's towgs84 takes position-vector rotations, hence the opposite signs.
+ */
 export const OREGON_NORTH_FT_INTL =
-  '+proj=lcc +lat_1=44.33333333333334 +lat_2=46 +lat_0=43.66666666666666 +lon_0=-120.5 +x_0=2500000 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=ft +no_defs';
+  '+proj=lcc +lat_1=44.33333333333334 +lat_2=46 +lat_0=43.66666666666666 +lon_0=-120.5 +x_0=2500000 +y_0=0 +ellps=GRS80 '
+  + '+towgs84=-0.991,1.9072,0.5129,0.0257899075194932,0.0096500989602704,0.0116599432323421,0 +units=ft +no_defs';
 const converter = proj4(OREGON_NORTH_FT_INTL, 'WGS84');
 export const PORTLAND_TIME_ZONE = 'America/Los_Angeles';
 
