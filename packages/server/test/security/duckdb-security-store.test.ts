@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountService } from '../../src/security/account-service.js';
+import { AuditLog } from '../../src/security/audit-log.js';
+import { exportCheckpoint, generateAuditSigningKeys, verifyAuditTrail } from '../../src/security/audit-checkpoints.js';
+import { DuckDBAuditStore, DuckDBSecurityRepo } from '../../src/security/duckdb-security-repo.js';
+import { migrateSecuritySchema } from '../../src/security/duckdb-security-schema.js';
+import { FieldCipher, KeyRing } from '../../src/security/field-cipher.js';
+import type { PasswordHasher } from '../../src/security/password-hashing.js';
+import { base32Decode, totp } from '../../src/security/totp.js';
+
+const T0 = Date.parse('2026-02-01T08:00:00Z');
+const at = (ms: number) => new Date(T0 + ms);
+const admin = { id: 'usr_admin', from: 'cli@ops' };
+const fastHasher: PasswordHasher = { hash: async (p) => `h:${p}`, verify: async (h, p) => h === `h:${p}` };
+
+let dir: string, instance: DuckDBInstance, repoConn: DuckDBConnection, auditConn: DuckDBConnection;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'baseerat-secdb-'));
+  instance = await DuckDBInstance.create(join(dir, 'store.duckdb'));
+  repoConn = await instance.connect();
+  auditConn = await instance.connect();
+});
+afterAll(async () => {
+  repoConn.closeSync(); auditConn.closeSync(); instance.closeSync();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('DuckDB SecurityRepo and AuditStore', () => {
+  it('migrates once, into its own ledger', async () => {
+    expect(await migrateSecuritySchema(repoConn, at(0))).toEqual([1]);
+    expect(await migrateSecuritySchema(repoConn, at(0))).toEqual([]);
+    const r = (await repoConn.runAndReadAll('SELECT version, name FROM security_migrations')).getRowObjectsJS();
+    expect(r).toHaveLength(1);
+  });
+
+  it('runs accounts, sessions, keys and audit end to end, and survives a reopen of the key ring', async () => {
+    const repo = new DuckDBSecurityRepo(repoConn);
+    const store = new DuckDBAuditStore(auditConn);
+    const audit = new AuditLog(store);
+    const master = randomBytes(32);
+    const ring = await KeyRing.open(repo, master);
+    await ring.ensureDataset('accounts', at(0));
+    const svc = new AccountService({ repo, audit, cipher: new FieldCipher(ring, 'accounts'), hasher: fastHasher });
+    const e = await svc.createUser({ username: 'sana', password: 'a long enough passphrase', role: 'commander', clearance: 'SECRET' }, admin, at(0));
+    const code = (ms: number) => totp(base32Decode(e.totpSecret), T0 + ms);
+    const r = await svc.login({ username: 'sana', password: 'a long enough passphrase', totp: code(60_000), from: 'x' }, at(60_000));
+    if (!r.ok) throw new Error('login failed');
+    expect((await svc.authenticate(r.token, 'x', at(120_000))).ok).toBe(true);
+    await svc.setClearance('sana', 'CONFIDENTIAL', admin, at(180_000));
+    expect(await svc.authenticate(r.token, 'x', at(200_000))).toEqual({ ok: false, reason: 'revoked' });
+    expect((await repo.getUserByUsername('sana'))!.clearance).toBe('CONFIDENTIAL');
+    await expect(svc.createUser({ username: 'sana', password: 'another long passphrase', role: 'analyst', clearance: 'SECRET' }, admin, at(0))).rejects.toThrow(/exists/);
+
+    await ring.rotate('accounts', at(300_000));
+    const keys = await repo.listDataKeys();
+    expect(keys.map((k) => [k.keyId, k.active])).toEqual([['accounts.v1', false], ['accounts.v2', true]]);
+    const reopened = new FieldCipher(await KeyRing.open(repo, master), 'accounts');
+    const stored = (await repo.getUserByUsername('sana'))!.totpSecret;
+    expect(reopened.decrypt(e.user.id, 'totp', stored)).toBe(e.totpSecret);
+    const actions = (await store.read(0, await store.size())).map((r) => JSON.parse(r.entry).action);
+    expect(actions).toEqual(['admin.user_create', 'auth.login', 'admin.clearance_change']);
+  });
+
+  it('verify catches SQL-level edits, deletions and reordering against exported checkpoints', async () => {
+    const store = new DuckDBAuditStore(auditConn);
+    const log = new AuditLog(store);
+    for (let i = 0; i < 12; i++) await log.record({ actor: 'u', action: 'data.read', target: `inc_${i}`, from: 'x', outcome: 'success' }, at(i * 1000));
+    const keys = generateAuditSigningKeys();
+    const cpDir = join(dir, 'checkpoints');
+    await exportCheckpoint(store, cpDir, keys.privateKeyPem, at(99_000));
+    expect((await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).ok).toBe(true);
+    const n = await store.size();
+    const victim = n - 5;
+    const original = (await store.read(victim, victim + 1))[0]!.entry;
+    await auditConn.run('UPDATE sec_audit_log SET entry = $2 WHERE seq = $1', [victim, original.replace('success', 'failure')]);
+    expect(await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: victim, problem: 'edited' });
+    await auditConn.run('UPDATE sec_audit_log SET entry = $2 WHERE seq = $1', [victim, original]);
+    const next = (await store.read(victim + 1, victim + 2))[0]!.entry;
+    await auditConn.run('UPDATE sec_audit_log SET entry = $2 WHERE seq = $1', [victim, next]);
+    await auditConn.run('UPDATE sec_audit_log SET entry = $2 WHERE seq = $1', [victim + 1, original]);
+    expect(await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: victim, problem: 'reordered' });
+    await auditConn.run('UPDATE sec_audit_log SET entry = $2 WHERE seq = $1', [victim, original]);
+    await auditConn.run('UPDATE sec_audit_log SET entry = $2 WHERE seq = $1', [victim + 1, next]);
+    expect((await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).ok).toBe(true);
+    await auditConn.run('DELETE FROM sec_audit_log WHERE seq = $1', [victim]);
+    expect(await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).toMatchObject({ ok: false, firstBadIndex: victim, problem: 'deleted' });
+    // Logging goes on after the deletion (no key clash), and the damage stays reported.
+    await log.record({ actor: 'u', action: 'data.read', from: 'x', outcome: 'success' }, at(200_000));
+    expect((await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).ok).toBe(false);
+  });
+});
