@@ -19,7 +19,7 @@ const BALOCHISTAN = [
 // Bounding boxes computed here, independently of the index, only to skip hopeless turf calls.
 const boxes = districts.features.map((f) => {
   const b = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const poly of (f.geometry as { coordinates: number[][][][] }).coordinates) {
+  for (const poly of (f.geometry as unknown as { coordinates: number[][][][] }).coordinates) {
     for (const ring of poly) for (const [x, y] of ring as [number, number][]) {
       b[0] = Math.min(b[0]!, x); b[1] = Math.min(b[1]!, y); b[2] = Math.max(b[2]!, x); b[3] = Math.max(b[3]!, y);
     }
