@@ -1,3 +1,7 @@
 /** @baseerat/engine: pure analytics for Baseerat. See packages/engine/README.md. */
 export * from './domain/index.js';
-export * from './geo/geocoder.js';
+export * from './domain/taxonomy-mappings.js';
+export * from './geo/index.js';
+export * from './link/index.js';
+export * from './random/index.js';
+export * from './synth/index.js';

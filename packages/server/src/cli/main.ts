@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The `baseerat` command line: thin commands over the same services that the API uses.
+ * Errors with a code (BaseeratError) are printed as `error CODE: message` with exit status 1;
+ * anything else is a bug and prints its stack.
+ */
+import { Command, CommanderError } from 'commander';
+import { BaseeratError } from '@baseerat/engine';
+import { registerDemo } from './commands/demo.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerQuarantine } from './commands/quarantine.js';
+import { registerStats } from './commands/stats.js';
+
+export function buildProgram(): Command {
+  const program = new Command('baseerat')
+    .description('Baseerat: security analytics for a provincial Home Department\'s AI cell')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemo(program);
+  registerIngest(program);
+  registerGenerate(program);
+  registerStats(program);
+  registerQuarantine(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof BaseeratError) {
+      console.error(`error ${e.code}${e.field === undefined ? '' : ` (${e.field})`}: ${e.message}`);
+      return 1;
+    }
+    console.error(e);
+    return 2;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('cli/main.ts') === true) {
+  process.exitCode = await main(process.argv.slice(2));
+}
