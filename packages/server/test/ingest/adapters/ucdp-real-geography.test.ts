@@ -36,8 +36,8 @@ describe('UCDP GED with the real geography', () => {
     expect(by('exact')).toBe(count((r) => r.where_prec === '1'));
     expect(by('near')).toBe(count((r) => r.where_prec === '2'));
     expect(by('district')).toBe(count((r) => r.where_prec === '3'));
-    expect(by('province')).toBe(count((r) => ['4', '5'].includes(r.where_prec) && r.adm_1 !== ''));
-    expect(by('unknown')).toBe(count((r) => ['5', '6'].includes(r.where_prec) && r.adm_1 === ''));
+    expect(by('province')).toBe(count((r) => ['4', '5'].includes(r.where_prec ?? '') && r.adm_1 !== ''));
+    expect(by('unknown')).toBe(count((r) => ['5', '6'].includes(r.where_prec ?? '') && r.adm_1 === ''));
     const noDistrict = rows.filter((row, i) => ['1', '2', '3'].includes(row.where_prec!) && reports[i]!.location.district === undefined).map((r) => r.id);
     const falsePoint = rows.filter((row, i) => row.where_prec === '3' && (reports[i]!.location.lat !== undefined || reports[i]!.location.h3 !== undefined)).map((r) => r.id);
     expect(noDistrict).toEqual([]);
