@@ -18,7 +18,7 @@ import { BaseeratError, CLASSIFICATION_LEVELS, type Classification } from '@base
 import type { AuditLog } from './audit-log.js';
 import type { FieldCipher } from './field-cipher.js';
 import { argon2idHasher, type PasswordHasher } from './password-hashing.js';
-import { checkPassword } from './password-policy.js';
+import { checkPassword, PASSWORD_MIN_LENGTH } from './password-policy.js';
 import { ROLES, type Principal, type Role } from './policy-engine.js';
 import type { SecurityRepo, SessionRecord, UserRecord } from './security-repo.js';
 import { base32Decode, base32Encode, newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
@@ -60,14 +60,22 @@ export class AccountService {
   private readonly audit: AuditLog;
   private readonly cipher: FieldCipher;
   private readonly hasher: PasswordHasher;
+  private readonly idleMs: number;
+  private readonly minPasswordLength: number;
   private dummyHash: Promise<string> | undefined;
 
-  /** `cipher` must be the FieldCipher of the `accounts` dataset (it encrypts TOTP secrets). */
-  constructor(deps: { repo: SecurityRepo; audit: AuditLog; cipher: FieldCipher; hasher?: PasswordHasher }) {
+  /**
+   * `cipher` must be the FieldCipher of the `accounts` dataset (it encrypts TOTP secrets).
+   * `sessionIdleMs` (default 30 min) and `minPasswordLength` (default 8) may be tightened to
+   * OWASP ASVS level 3's 15 minutes and 12 characters.
+   */
+  constructor(deps: { repo: SecurityRepo; audit: AuditLog; cipher: FieldCipher; hasher?: PasswordHasher; sessionIdleMs?: number; minPasswordLength?: number }) {
     this.repo = deps.repo;
     this.audit = deps.audit;
     this.cipher = deps.cipher;
     this.hasher = deps.hasher ?? argon2idHasher;
+    this.idleMs = Math.min(deps.sessionIdleMs ?? SESSION_IDLE_MS, SESSION_IDLE_MS);
+    this.minPasswordLength = Math.max(deps.minPasswordLength ?? PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH);
   }
 
   private dummy(): Promise<string> {
@@ -138,7 +146,7 @@ export class AccountService {
       await this.audit.record({ actor: s.userId, action: 'auth.session_expired', from, outcome: 'success', details: { reason } }, now);
       return { ok: false, reason };
     };
-    if (t - Date.parse(s.lastSeenAt) > SESSION_IDLE_MS) return end('idle');
+    if (t - Date.parse(s.lastSeenAt) > this.idleMs) return end('idle');
     if (t - Date.parse(s.createdAt) > SESSION_ABSOLUTE_MS) return end('expired');
     const u = await this.repo.getUserById(s.userId);
     if (u === undefined || u.disabled || u.lockedAt !== undefined) return end('disabled');
@@ -167,7 +175,7 @@ export class AccountService {
     const username = normUser(n.username);
     if (!USERNAME_RE.test(username)) throw new BaseeratError('VALIDATION', `username ${JSON.stringify(n.username)} must be 2-64 of a-z 0-9 . _ -`, { field: 'username' });
     this.checkRoleAndClearance(n.role, n.clearance);
-    const problem = checkPassword(n.password, username);
+    const problem = checkPassword(n.password, username, new Set(), this.minPasswordLength);
     if (problem !== undefined) throw new BaseeratError('VALIDATION', `password for ${username} refused: ${problem.replace(/_/g, ' ')}`, { field: 'password' });
     if (n.role === 'district_officer' && (n.districts == null || n.districts.length === 0)) {
       throw new BaseeratError('VALIDATION', `district officer ${username} needs at least one district in scope`, { field: 'districts' });
@@ -291,7 +299,7 @@ export class AccountService {
 
   async setPassword(user: string, password: string, actor: Actor, now: Date): Promise<void> {
     const u = await this.mustGet(user);
-    const problem = checkPassword(password, u.username);
+    const problem = checkPassword(password, u.username, new Set(), this.minPasswordLength);
     if (problem !== undefined) throw new BaseeratError('VALIDATION', `password for ${u.username} refused: ${problem.replace(/_/g, ' ')}`, { field: 'password' });
     u.passwordHash = await this.hasher.hash(password);
     u.passwordChangedAt = now.toISOString();

@@ -15,10 +15,12 @@ export function normalisePassword(pw: string): string {
 
 export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'same_as_username';
 
-export function checkPassword(password: string, username: string, extraDenyList: ReadonlySet<string> = new Set()): PasswordProblem | undefined {
+export function checkPassword(
+  password: string, username: string, extraDenyList: ReadonlySet<string> = new Set(), minLength: number = PASSWORD_MIN_LENGTH,
+): PasswordProblem | undefined {
   const pw = normalisePassword(password);
   const length = [...pw].length;
-  if (length < PASSWORD_MIN_LENGTH) return 'too_short';
+  if (length < Math.max(minLength, PASSWORD_MIN_LENGTH)) return 'too_short';
   if (length > PASSWORD_MAX_LENGTH) return 'too_long';
   const lower = pw.toLowerCase();
   if (lower === username.normalize('NFKC').toLowerCase()) return 'same_as_username';

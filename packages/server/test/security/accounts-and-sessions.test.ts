@@ -162,3 +162,21 @@ describe('accounts, login and sessions', () => {
     await expect(svc.createUser({ username: 'amina.khan', password: PW, role: 'analyst', clearance: 'SECRET' }, admin, at(0))).rejects.toThrow(/exists/);
   });
 });
+
+describe('stricter settings (ASVS level 3)', () => {
+  it('a 15-minute idle timeout and a 12-character minimum can be configured; looser values cannot', async () => {
+    const repo = new InMemorySecurityRepo();
+    const audit = new AuditLog(new InMemoryAuditStore());
+    const ring = await KeyRing.open(repo, randomBytes(32));
+    await ring.ensureDataset('accounts', at(0));
+    const { h } = countingHasher();
+    const strict = new AccountService({ repo, audit, cipher: new FieldCipher(ring, 'accounts'), hasher: h, sessionIdleMs: 15 * MIN, minPasswordLength: 12 });
+    await expect(strict.createUser({ username: 'zara', password: 'elevenchars', role: 'analyst', clearance: 'SECRET' }, admin, at(0))).rejects.toThrow(/too short/);
+    const e = await strict.createUser({ username: 'zara', password: 'twelve chars', role: 'analyst', clearance: 'SECRET' }, admin, at(0));
+    const r = await strict.login({ username: 'zara', password: 'twelve chars', totp: totp(base32Decode(e.totpSecret), T0 + MIN), from: 'x' }, at(MIN));
+    if (!r.ok) throw new Error('login failed');
+    expect(await strict.authenticate(r.token, 'x', at(17 * MIN))).toEqual({ ok: false, reason: 'idle' });
+    const loose = new AccountService({ repo, audit, cipher: new FieldCipher(ring, 'accounts'), hasher: h, sessionIdleMs: 10 * HOUR, minPasswordLength: 4 });
+    await expect(loose.createUser({ username: 'yasir', password: 'seven!!', role: 'analyst', clearance: 'SECRET' }, admin, at(0))).rejects.toThrow(/too short/);
+  });
+});
