@@ -6,21 +6,13 @@
 import { BaseeratError } from '@baseerat/engine';
 import type { Adapter } from './adapter.js';
 import { loadMappingFile } from './mapping.js';
+import { builtinAdapters } from './adapters/index.js';
 
 export const GENERIC_FORMATS = ['csv', 'ndjson', 'geojson'] as const;
 
-let builtins: Promise<Record<string, Adapter>> | undefined;
-
-/** The built-in adapters; an empty registry while `adapters/index.ts` does not exist. */
-export function builtinAdapterRegistry(): Promise<Record<string, Adapter>> {
-  // imported lazily and by a computed specifier so that this module does not fail to load (or to
-  // typecheck) before the adapters module exists; once it does, a static import can replace this
-  const spec = './adapters/index.js';
-  builtins ??= import(/* @vite-ignore */ spec).then(
-    (m: { builtinAdapters?: Record<string, Adapter> }) => m.builtinAdapters ?? {},
-    () => ({}),
-  );
-  return builtins;
+/** The built-in adapters, by format name. */
+export function builtinAdapterRegistry(): Record<string, Adapter> {
+  return builtinAdapters;
 }
 
 /** The adapter for a format name, loading the mapping file for the generic formats. */
@@ -36,8 +28,7 @@ export async function resolveAdapter(format: string, mappingPath?: string): Prom
     }
     return adapter;
   }
-  if (mappingPath !== undefined && format.trim() === '') return loadMappingFile(mappingPath);
-  const registry = await builtinAdapterRegistry();
+  const registry = builtinAdapterRegistry();
   const a = registry[f];
   if (a === undefined) {
     const known = [...GENERIC_FORMATS, ...Object.keys(registry)].join(', ');

@@ -220,7 +220,12 @@ describe('resolveAdapter', () => {
     await expect(resolveAdapter('csv')).rejects.toThrow(/needs a mapping file/);
   });
 
+  it('returns the built-in adapters by name, ignoring case', async () => {
+    expect((await resolveAdapter('ucdp')).reader).toBe('csv');
+    expect(await resolveAdapter('UCDP')).toBe(await resolveAdapter('ucdp'));
+  });
+
   it('names the known formats for an unknown one', async () => {
-    await expect(resolveAdapter('xlsx')).rejects.toThrow(/format: 'xlsx' is not a known format \(known: csv, ndjson, geojson/);
+    await expect(resolveAdapter('xlsx')).rejects.toThrow(/format: 'xlsx' is not a known format \(known: csv, ndjson, geojson, ucdp, gtd, acled, portland-nij/);
   });
 });

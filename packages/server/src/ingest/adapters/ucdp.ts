@@ -97,6 +97,8 @@ function ucdpToReport(row: Row, raw: string, _line: number, ctx: AdapterContext)
   if (dyad !== '') notes.push(`UCDP dyad: ${dyad}.`);
   const dsDay = ds.slice(0, 10), deDay = de.slice(0, 10);
   if (deDay !== '' && deDay !== dsDay) notes.push(`Date range ${dsDay} to ${deDay} (date_prec ${dp}).`);
+  // UCDP flags events whose details its sources leave unclear; analysts should see that
+  if (cell(row, 'event_clarity') === '2') notes.push('UCDP event clarity: low (event_clarity 2).');
   const report: Report = {
     occurredAt,
     timePrecision,

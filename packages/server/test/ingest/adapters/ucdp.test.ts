@@ -79,11 +79,12 @@ describe('UCDP GED adapter on real rows (values checked by hand against the CSV)
     expect(r.severity.killed).toBe(8);
   });
 
-  it('372703: LoC over half a year (where_prec 5, date_prec 5, no adm_1) -> unknown place, year precision', () => {
+  it('372703: LoC over half a year (where_prec 5, date_prec 5, no adm_1, event_clarity 2) -> unknown place, year precision, low clarity noted', () => {
     const r = expectOk(ucdpAdapter.toReport(byId('372703'), '', 3, context()));
     expect(r.location).toEqual({ precision: 'unknown' });
     expect(r.timePrecision).toBe('year');
     expect(r.narrative).toContain('Pakistan parliament condemns India over Kashmir.');
+    expect(r.narrative).toContain('UCDP event clarity: low (event_clarity 2).');
     expect(r.severity.killed).toBe(16);
   });
 

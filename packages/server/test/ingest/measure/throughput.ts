@@ -1,0 +1,76 @@
+/**
+ * Throughput and peak memory of the ingest pipeline on a generated CSV, with the fake geocoder,
+ * the trivial linker and a store that keeps nothing (so the figure is ingest's own cost, not the
+ * store's). Not a test: run by hand, results go to docs/ingest.md.
+ *
+ *   npx tsx packages/server/test/ingest/measure/throughput.ts 1000000
+ *
+ * Prints rows/s for the reader alone, csv-parse alone on the same file (reference measured in the
+ * same run), and the whole pipeline, and the peak resident memory.
+ */
+import { createReadStream, writeFileSync, statSync } from 'node:fs';
+import { parse } from 'csv-parse';
+import { ingestFile } from '../../../src/ingest/pipeline.js';
+import { loadMappingFile } from '../../../src/ingest/mapping.js';
+import { newReaderStats, readCsv } from '../../../src/ingest/readers/index.js';
+import type { IngestBatch, Store, WriteResult } from '../../../src/store/port.js';
+import { FakeGeocoder, trivialLinker } from '../fakes.js';
+
+const n = Number(process.argv[2] ?? 1_000_000);
+const path = `/tmp/baseerat-throughput-${n}.csv`;
+let peak = 0;
+const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+const timer = setInterval(sample, 200);
+
+const header = 'ref_no,date,time,lat,lon,place,district,type,killed,injured,abducted,target,claimed_by,details,class,reported';
+{
+  const out: string[] = [header];
+  const t0 = Date.UTC(2020, 0, 1);
+  let text = '';
+  writeFileSync(path, '');
+  for (let i = 0; i < n; i++) {
+    const d = new Date(t0 + i * 60_000);
+    const date = `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+    const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+    out.push(`LV-${i},${date},${time},${(30 + (i % 4999) / 10000).toFixed(4)},${(66.8 + (i % 4993) / 10000).toFixed(4)},,,${i % 2 ? 'Blast' : 'Firing'},${i % 3},${i % 5},0,Police,,"IED near checkpost, report ${i}",R,`);
+    if (out.length === 100_000) { text = `${out.join('\n')}\n`; writeFileSync(path, text, { flag: 'a' }); out.length = 0; }
+  }
+  if (out.length > 0) writeFileSync(path, `${out.join('\n')}\n`, { flag: 'a' });
+}
+const bytes = statSync(path).size;
+
+class NullStore {
+  async existingSourceKeys(): Promise<Set<string>> { return new Set(); }
+  async writeBatch(b: IngestBatch): Promise<WriteResult> {
+    return { inserted: b.newIncidents.length, attached: b.attachments.reduce((s, a) => s + a.reports.length, 0), duplicates: 0, quarantined: b.quarantine.length };
+  }
+  async recordRun(): Promise<void> {}
+  async linkCandidates(): Promise<never[]> { return []; }
+}
+
+let t = performance.now();
+let rows = 0;
+for await (const r of createReadStream(path, { highWaterMark: 1 << 20 }).pipe(parse({ columns: true }))) if (r !== undefined) rows++;
+if (rows !== n) throw new Error(`csv-parse read ${rows} rows, expected ${n}`);
+const csvParseS = (performance.now() - t) / 1000;
+t = performance.now();
+rows = 0;
+for await (const items of readCsv(createReadStream(path, { highWaterMark: 1 << 20 }), newReaderStats())) rows += items.length;
+if (rows !== n) throw new Error(`readCsv read ${rows} rows, expected ${n}`);
+const readerS = (performance.now() - t) / 1000;
+sample();
+const before = peak;
+t = performance.now();
+const s = await ingestFile(path, {
+  adapter: await loadMappingFile(new URL('../../../../../data/mappings/examples/levies.json', import.meta.url).pathname),
+  store: new NullStore() as unknown as Store, geocoder: new FakeGeocoder(), link: trivialLinker, receivedAt: '2025-01-01T00:00:00.000Z',
+});
+const pipeS = (performance.now() - t) / 1000;
+clearInterval(timer);
+sample();
+const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`;
+console.log(JSON.stringify({ rows: n, fileMB: +(bytes / 2 ** 20).toFixed(1), stored: s.stored, quarantined: s.quarantined }));
+console.log(`csv-parse (columns: true), reference: ${(n / csvParseS).toFixed(0)} rows/s`);
+console.log(`readCsv:                            ${(n / readerS).toFixed(0)} rows/s (${(csvParseS / readerS).toFixed(2)}x csv-parse)`);
+console.log(`pipeline (reader+mapping+dedup+link+null store): ${(n / pipeS).toFixed(0)} rows/s`);
+console.log(`peak RSS: ${mb(peak)} (before the pipeline: ${mb(before)})`);
