@@ -481,67 +481,83 @@ function jitterKm(rng: Rng, lat: number, lon: number, sdKm: number, maxKm: numbe
 
 const clampHours = (ms: number, h: number) => Math.max(-h * HOUR, Math.min(h * HOUR, ms));
 
+const minute = (ms: number) => Math.round(ms / 60_000) * 60_000;
+
+function narrativeOf(what: string, district: string, killed: number, injured: number): string {
+  return `${what} reported at ${district}${killed + injured > 0 ? `, ${killed} killed, ${injured} injured` : ''}`;
+}
+
+/** The gazetteer place nearest to a point in its district, within `maxKm`. */
+function nearestPlace(places: readonly GazetteerPlace[] | undefined, lat: number, lon: number, maxKm: number): GazetteerPlace | undefined {
+  if (places === undefined) return undefined;
+  const cosLat = Math.cos((lat * Math.PI) / 180);
+  let best: GazetteerPlace | undefined, bestD = maxKm;
+  for (const p of places) {
+    const d = Math.hypot(p.lat - lat, (p.lon - lon) * cosLat) * KM_PER_DEG_LAT;
+    if (d <= bestD) { best = p; bestD = d; }
+  }
+  return best;
+}
+
 function observe(agency: SynthAgency, inc: TrueIncident, rng: Rng, spec: AgencySpec, geometry: DistrictGeometry, placesByDistrict: Map<string, GazetteerPlace[]>): Omit<Observation, 'sourceId'> {
   const t = Date.parse(inc.occurredAt);
   const swapP = agency === 'levies' ? 0.06 : agency === 'rescue1122' ? 0.08 : 0.04;
   const category = bernoulli(rng, swapP) ? confuseCategory(rng, inc.category, spec.labels) : inc.category;
-  const base = {
-    agency, incident: inc, category, district: inc.district, placeName: undefined as string | undefined,
-    killed: undercount(rng, inc.killed, 0.3), injured: undercount(rng, inc.injured, 0.4), abducted: agency === 'rescue1122' ? 0 : inc.abducted,
+  const killed = undercount(rng, inc.killed, 0.3), injured = undercount(rng, inc.injured, 0.4);
+  const o: Omit<Observation, 'sourceId'> = {
+    agency, incident: inc, category, district: inc.district, placeName: undefined,
+    killed, injured, abducted: agency === 'rescue1122' ? 0 : inc.abducted,
     targetType: agency === 'levies' || agency === 'rescue1122' ? undefined : inc.targetType,
     perpetrator: agency === 'ctd' ? inc.perpetrator ?? (bernoulli(rng, 0.5) ? 'Unclaimed' : undefined) : undefined,
+    occurred: t, timePrecision: 'exact', lat: undefined, lon: undefined, precision: 'exact', reported: t, classification: 'UNCLASSIFIED',
+    narrative: agency === 'fc' || agency === 'ctd' ? undefined : narrativeOf(spec.labels[category] ?? category, inc.district, killed, injured),
   };
-  const narrative = (what: string) => `${what} reported at ${inc.district}${base.killed + base.injured > 0 ? `, ${base.killed} killed, ${base.injured} injured` : ''}`;
-  let occurred: number, timePrecision: TimePrecision = 'exact', lat: number | undefined, lon: number | undefined, precision: LocationPrecision = 'exact';
-  let reported: number, classification: Classification;
-  const minute = (ms: number) => Math.round(ms / 60_000) * 60_000;
   switch (agency) {
     case 'police':
-      occurred = minute(t + clampHours(normal(rng, 0, 0.5 * HOUR), 2.5));
-      [lat, lon] = jitterKm(rng, inc.lat, inc.lon, 0.15, 1);
-      reported = minute(occurred + uniform(rng, 0.5, 12) * HOUR);
-      classification = bernoulli(rng, 0.15) ? 'CONFIDENTIAL' : 'RESTRICTED';
+      o.occurred = minute(t + clampHours(normal(rng, 0, 0.5 * HOUR), 2.5));
+      [o.lat, o.lon] = jitterKm(rng, inc.lat, inc.lon, 0.15, 1);
+      o.reported = minute(o.occurred + uniform(rng, 0.5, 12) * HOUR);
+      o.classification = bernoulli(rng, 0.15) ? 'CONFIDENTIAL' : 'RESTRICTED';
       break;
     case 'levies': {
       const known = bernoulli(rng, 0.4);
       const noisy = minute(t + clampHours(normal(rng, 0, HOUR), 2.5));
-      occurred = known ? noisy : startOfLocalDay(t);
-      timePrecision = known ? 'exact' : 'day';
+      o.occurred = known ? noisy : startOfLocalDay(t);
+      o.timePrecision = known ? 'exact' : 'day';
       // A place name from the gazetteer when one lies close: ingest places it `near` (within 25 km).
-      const near = (placesByDistrict.get(inc.district) ?? []).map((p) => ({ p, d: Math.hypot(p.lat - inc.lat, (p.lon - inc.lon) * Math.cos((inc.lat * Math.PI) / 180)) * KM_PER_DEG_LAT }))
-        .filter((x) => x.d <= 20).sort((a, b) => a.d - b.d)[0];
+      const near = nearestPlace(placesByDistrict.get(inc.district), inc.lat, inc.lon, 20);
       if (near !== undefined && bernoulli(rng, 0.7)) {
-        base.placeName = near.p.name; lat = near.p.lat; lon = near.p.lon; precision = 'near';
-      } else precision = 'district';
+        o.placeName = near.name; o.lat = near.lat; o.lon = near.lon; o.precision = 'near';
+      } else o.precision = 'district';
       // Levies registers reach the district office one to three days late.
-      reported = startOfLocalDay(t + uniformInt(rng, 1, 3) * DAY);
-      classification = bernoulli(rng, 0.2) ? 'CONFIDENTIAL' : 'RESTRICTED';
+      o.reported = startOfLocalDay(t + uniformInt(rng, 1, 3) * DAY);
+      o.classification = bernoulli(rng, 0.2) ? 'CONFIDENTIAL' : 'RESTRICTED';
       break;
     }
     case 'fc': {
-      occurred = minute(t + clampHours(normal(rng, 0, 0.33 * HOUR), 2));
+      o.occurred = minute(t + clampHours(normal(rng, 0, 0.33 * HOUR), 2));
       const r = uniform(rng, 0.5, 1), a = uniform(rng, 0, 2 * Math.PI);
-      lat = round5(inc.lat + (r * Math.sin(a)) / KM_PER_DEG_LAT);
-      lon = round5(inc.lon + (r * Math.cos(a)) / (KM_PER_DEG_LAT * Math.cos((inc.lat * Math.PI) / 180)));
-      reported = minute(occurred + uniform(rng, 0.2, 6) * HOUR);
-      classification = bernoulli(rng, 0.1) ? 'SECRET' : 'CONFIDENTIAL';
-      base.district = geometry.locate(lat, lon) ?? inc.district;
+      o.lat = round5(inc.lat + (r * Math.sin(a)) / KM_PER_DEG_LAT);
+      o.lon = round5(inc.lon + (r * Math.cos(a)) / (KM_PER_DEG_LAT * Math.cos((inc.lat * Math.PI) / 180)));
+      o.reported = minute(o.occurred + uniform(rng, 0.2, 6) * HOUR);
+      o.classification = bernoulli(rng, 0.1) ? 'SECRET' : 'CONFIDENTIAL';
+      o.district = geometry.locate(o.lat, o.lon) ?? inc.district;
       break;
     }
     case 'ctd':
-      occurred = minute(t + clampHours(normal(rng, 0, 0.75 * HOUR), 2.5));
-      [lat, lon] = jitterKm(rng, inc.lat, inc.lon, 0.3, 1);
-      reported = minute(occurred + uniform(rng, 2, 72) * HOUR);
-      classification = bernoulli(rng, 0.3) ? 'SECRET' : 'CONFIDENTIAL';
+      o.occurred = minute(t + clampHours(normal(rng, 0, 0.75 * HOUR), 2.5));
+      [o.lat, o.lon] = jitterKm(rng, inc.lat, inc.lon, 0.3, 1);
+      o.reported = minute(o.occurred + uniform(rng, 2, 72) * HOUR);
+      o.classification = bernoulli(rng, 0.3) ? 'SECRET' : 'CONFIDENTIAL';
       break;
     case 'rescue1122':
-      occurred = Math.round((t + uniform(rng, 2, 20) * 60_000) / 1000) * 1000;
-      [lat, lon] = jitterKm(rng, inc.lat, inc.lon, 0.05, 0.3);
-      reported = occurred;
-      classification = 'UNCLASSIFIED';
+      o.occurred = Math.round((t + uniform(rng, 2, 20) * 60_000) / 1000) * 1000;
+      [o.lat, o.lon] = jitterKm(rng, inc.lat, inc.lon, 0.05, 0.3);
+      o.reported = o.occurred;
+      o.classification = 'UNCLASSIFIED';
       break;
   }
-  return { ...base, occurred, timePrecision, lat, lon, precision, reported, classification, narrative: agency === 'fc' || agency === 'ctd' ? undefined : narrative(spec.labels[category] ?? category) };
+  return o;
 }
 
 function sourceIdFor(agency: SynthAgency, seq: number, o: Omit<Observation, 'sourceId'>): string {
@@ -625,9 +641,10 @@ export function generateProvinceFeed(options: ProvinceFeedOptions): ProvinceFeed
     const obs: Omit<Observation, 'sourceId'>[] = [];
     for (const inc of incidents) if (bernoulli(rng, coverage(agency, inc))) obs.push(observe(agency, inc, rng, spec, options.geometry, placesByDistrict));
     // Source ids follow the agency's register order (occurrence); the file is in reporting order.
-    obs.sort((a, b) => a.occurred - b.occurred || a.incident.id.localeCompare(b.incident.id));
-    const full: Observation[] = obs.map((o, i) => ({ ...o, sourceId: sourceIdFor(agency, i + 1, o) }));
-    full.sort((a, b) => a.reported - b.reported || a.sourceId.localeCompare(b.sourceId));
+    obs.sort((a, b) => a.occurred - b.occurred || (a.incident.id < b.incident.id ? -1 : 1));
+    const full = obs as Observation[];
+    for (let i = 0; i < full.length; i++) full[i]!.sourceId = sourceIdFor(agency, i + 1, full[i]!);
+    full.sort((a, b) => a.reported - b.reported || (a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0));
     const reasons: MalformedReason[] = spec.header === undefined
       ? ['bad-date', 'coordinates-outside-pakistan', 'unknown-category', 'truncated-json']
       : spec.hasCoordinates ? ['bad-date', 'coordinates-outside-pakistan', 'unknown-category', 'broken-quoting'] : ['bad-date', 'unknown-category', 'broken-quoting'];
