@@ -75,11 +75,17 @@ const unclaimed: ReadonlySet<string> = new Set(UNCLAIMED_NAMES.map(squash));
  * news, not an error. ACLED's period suffixes ("Military Forces of Pakistan (2018-)") are dropped.
  */
 export function normaliseGroupName(name: string): string | undefined {
+  // feeds repeat a few dozen names millions of times: remember the answers (bounded, deterministic)
+  const hit = groupMemo.get(name);
+  if (hit !== undefined || groupMemo.has(name)) return hit;
   const trimmed = name.trim().replace(/\s+/g, ' ').replace(/\s*\(\d{4}-(?:\d{4})?\)$/, '');
   const key = trimmed.toLowerCase();
-  if (unclaimed.has(key)) return undefined;
-  return groupIndex.get(key) ?? trimmed;
+  const out = unclaimed.has(key) ? undefined : groupIndex.get(key) ?? trimmed;
+  if (groupMemo.size >= 10_000) groupMemo.clear();
+  groupMemo.set(name, out);
+  return out;
 }
+const groupMemo = new Map<string, string | undefined>();
 
 /** True for a state actor as UCDP ("Government of X") or ACLED ("Military Forces of X", "Police Forces of X") name it. */
 export function isStateActorName(name: string): boolean {
