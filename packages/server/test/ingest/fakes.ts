@@ -20,7 +20,7 @@ export const SQUARES: Square[] = [
 
 export class FakeGeocoder implements Geocoder {
   calls = 0;
-  private readonly aliases = new Map<string, string>([['quetta', 'Quetta'], ['kwatah', 'Quetta'], ['gwadar', 'Gwadar'], ['gawadar', 'Gwadar']]);
+  private readonly aliases = new Map<string, string>([['quetta', 'Quetta'], ['kwatah', 'Quetta'], ['gwadar', 'Gwadar'], ['gawadar', 'Gwadar'], ['turbat', 'Kech'], ['kech', 'Kech']]);
   private readonly places = new Map<string, PlaceMatch>([
     ['hanna urak', { name: 'Hanna Urak', lat: 30.25, lon: 67.1, district: 'Quetta', province: 'Balochistan' }],
     ['pasni', { name: 'Pasni', lat: 25.26, lon: 62.45, district: 'Gwadar', province: 'Balochistan' }],
