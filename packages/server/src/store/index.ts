@@ -21,7 +21,12 @@ const openFiles = new Set<string>();
  * directory, and applies pending migrations. Throws a CONFLICT BaseeratError when another process
  * (or this one) already has the file open.
  */
-export async function openStore(path: string, options: Omit<DuckDBStoreOptions, 'onClose'> = {}): Promise<DuckDBStore> {
+export interface OpenStoreOptions extends Omit<DuckDBStoreOptions, 'onClose'> {
+  /** DuckDB configuration options (e.g. `{ threads: '1', memory_limit: '2GB' }`). */
+  duckdb?: Record<string, string>;
+}
+
+export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<DuckDBStore> {
   const memory = path === ':memory:';
   const file = memory ? path : resolve(path);
   if (!memory) {
@@ -30,7 +35,7 @@ export async function openStore(path: string, options: Omit<DuckDBStoreOptions, 
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file);
+    instance = await DuckDBInstance.create(file, options.duckdb);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/lock/i.test(message)) throw inUse(file, /PID (\d+)/.exec(message)?.[0] ?? 'another process', e);
@@ -39,7 +44,8 @@ export async function openStore(path: string, options: Omit<DuckDBStoreOptions, 
   const conn = await instance.connect();
   await conn.run(`SET TimeZone = 'UTC'`);
   if (!memory) openFiles.add(file);
-  const store = new DuckDBStore(instance, conn, { ...options, onClose: () => openFiles.delete(file) });
+  const { duckdb: _config, ...storeOptions } = options;
+  const store = new DuckDBStore(instance, conn, { ...storeOptions, onClose: () => openFiles.delete(file) });
   try {
     await store.migrate();
   } catch (e) {

@@ -8,17 +8,21 @@
  * or -1 and casts). Strings are read one value at a time, and only where a caller asks.
  */
 import bindings from '@duckdb/node-bindings';
-import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBMaterializedResult } from '@duckdb/node-api';
 
 export type NumericArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
+/** The chunks of a result, fetched once: each fetch costs a native call and an object, per chunk. */
+export function chunksOf(result: DuckDBMaterializedResult): DuckDBDataChunk[] {
+  return Array.from({ length: result.chunkCount }, (_, i) => result.getChunk(i));
+}
+
 /** Copies fixed-width column `col` of every chunk into `out` (length = row count). */
-export function copyNumericColumn(result: DuckDBMaterializedResult, col: number, out: NumericArray): void {
+export function copyNumericColumn(chunks: readonly DuckDBDataChunk[], col: number, out: NumericArray): void {
   const ctor = out.constructor as { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray };
   const width = out.BYTES_PER_ELEMENT;
   let row = 0;
-  for (let c = 0; c < result.chunkCount; c++) {
-    const chunk = result.getChunk(c);
+  for (const chunk of chunks) {
     const m = chunk.rowCount;
     if (m === 0) continue;
     const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
@@ -33,10 +37,9 @@ export function copyNumericColumn(result: DuckDBMaterializedResult, col: number,
 }
 
 /** Calls `visit(rowIndex, value)` for the rows where `wanted(rowIndex)` holds: strings of column `col`. */
-export function visitStrings(result: DuckDBMaterializedResult, col: number, wanted: (row: number) => boolean, visit: (row: number, value: string | null) => void): void {
+export function visitStrings(chunks: readonly DuckDBDataChunk[], col: number, wanted: (row: number) => boolean, visit: (row: number, value: string | null) => void): void {
   let row = 0;
-  for (let c = 0; c < result.chunkCount; c++) {
-    const chunk = result.getChunk(c);
+  for (const chunk of chunks) {
     const m = chunk.rowCount;
     let vector: ReturnType<typeof chunk.getColumnVector> | undefined;
     for (let i = 0; i < m; i++) {

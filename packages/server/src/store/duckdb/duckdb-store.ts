@@ -15,7 +15,7 @@ import { DuckDBDataChunk, LIST, VARCHAR, listValue, type DuckDBConnection, type 
 import type {
   IncidentColumns, IncidentFilter, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord, Store, StoreStats, WriteResult,
 } from '../port.js';
-import { copyNumericColumn, visitStrings } from './column-reader.js';
+import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { migrate } from './migrations.js';
 import {
@@ -36,6 +36,8 @@ export interface DuckDBStoreOptions {
 export const UNKNOWN_KEY = '(unknown)';
 
 const CHUNK = 2048;
+/** Up to this many keys travel as a list parameter; more go through a temp table and the appender. */
+const SMALL = 2000;
 const PAGE_MAX = 10_000;
 
 type Js = unknown;
@@ -45,6 +47,7 @@ export class DuckDBStore implements Store {
   private readonly codec: FieldCodec;
   private readonly timeZone: string;
   private closed = false;
+  private readonly seqs = new Map<string, number>();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -77,32 +80,64 @@ export class DuckDBStore implements Store {
       await this.conn.run('COMMIT');
       return out;
     } catch (e) {
+      this.seqs.clear();
       await this.conn.run('ROLLBACK');
       throw e;
     }
   }
 
-  /** Appends rows (table column order) through the appender, in DataChunks. */
-  private async append(table: string, rows: readonly DuckDBValue[][]): Promise<void> {
-    if (rows.length === 0) return;
-    const appender = await this.conn.createAppender(table);
+  /** Appends rows (table column order) through the appender, in DataChunks; rows may be produced lazily. */
+  private async append(table: string, rows: Iterable<DuckDBValue[]>): Promise<void> {
+    let appender: Awaited<ReturnType<DuckDBConnection['createAppender']>> | undefined;
     try {
-      const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
-      for (let off = 0; off < rows.length; off += CHUNK) {
-        const slice = rows.slice(off, off + CHUNK);
-        const chunk = DuckDBDataChunk.create(types, slice.length);
-        chunk.setRows(slice);
+      let types: ReturnType<NonNullable<typeof appender>['columnType']>[] = [];
+      let buffer: DuckDBValue[][] = [];
+      const flush = () => {
+        if (buffer.length === 0 || appender === undefined) return;
+        const chunk = DuckDBDataChunk.create(types, buffer.length);
+        chunk.setRows(buffer);
         appender.appendDataChunk(chunk);
+        buffer = [];
+      };
+      for (const row of rows) {
+        if (appender === undefined) {
+          appender = await this.conn.createAppender(table);
+          const a = appender;
+          types = Array.from({ length: a.columnCount }, (_, i) => a.columnType(i));
+        }
+        buffer.push(row);
+        if (buffer.length === CHUNK) flush();
       }
-      appender.flushSync();
+      flush();
+      appender?.flushSync();
     } finally {
-      appender.closeSync();
+      appender?.closeSync();
     }
   }
 
-  private async nextSeq(table: 'reports' | 'quarantine' | 'link_history'): Promise<number> {
-    const r = await this.rows(`SELECT coalesce(max(seq), 0)::DOUBLE FROM ${table}`);
-    return Number(r[0]?.[0] ?? 0) + 1;
+  /**
+   * Reserves `count` sequence numbers of `table`. The file has one writer (this process, this
+   * connection, calls queued), so the counter lives in memory once read; a rollback forgets it.
+   */
+  private async nextSeq(table: 'reports' | 'quarantine' | 'link_history', count: number): Promise<number> {
+    let next = this.seqs.get(table);
+    if (next === undefined) {
+      const r = await this.rows(`SELECT coalesce(max(seq), 0)::DOUBLE FROM ${table}`);
+      next = Number(r[0]?.[0] ?? 0) + 1;
+    }
+    this.seqs.set(table, next + count);
+    return next;
+  }
+
+  /**
+   * A relation `(id)` of these ids for joins: a list parameter when small (one statement), the
+   * temp table `tmp_ids` filled by the appender when large. Use it before the next call.
+   */
+  private async idRelation(ids: readonly string[], name: string): Promise<{ sql: string; params: Record<string, DuckDBValue> }> {
+    if (ids.length <= SMALL) return { sql: `(SELECT unnest($${name}::VARCHAR[]) AS id)`, params: { [name]: listValue([...ids]) } };
+    await this.conn.run('DELETE FROM tmp_ids');
+    await this.append('tmp_ids', ids.map((id) => [id]));
+    return { sql: `(SELECT id FROM tmp_ids)`, params: {} };
   }
 
   migrate(): Promise<void> {
@@ -116,17 +151,23 @@ export class DuckDBStore implements Store {
   /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys. Bulk-safe (temp table + appender). */
   private async storedKeys(pairs: readonly (readonly [string, string])[]): Promise<Set<string>> {
     if (pairs.length === 0) return new Set();
-    await this.conn.run('DELETE FROM tmp_keys');
-    await this.append('tmp_keys', pairs.map(([a, s]) => [a, s]));
-    const found = await this.rows(`SELECT DISTINCT r.agency, r.source_id FROM reports r JOIN tmp_keys k ON r.agency = k.agency AND r.source_id = k.source_id`);
+    let keys = `(SELECT agency, source_id FROM tmp_keys)`;
+    let params: Record<string, DuckDBValue> = {};
+    if (pairs.length <= SMALL) {
+      keys = `(SELECT unnest($ka::VARCHAR[]) AS agency, unnest($ks::VARCHAR[]) AS source_id)`;
+      params = { ka: listValue(pairs.map((p) => p[0])), ks: listValue(pairs.map((p) => p[1])) };
+    } else {
+      await this.conn.run('DELETE FROM tmp_keys');
+      await this.append('tmp_keys', pairs.map(([a, s]) => [a, s]));
+    }
+    const found = await this.rows(`SELECT DISTINCT r.agency, r.source_id FROM reports r JOIN ${keys} k ON r.agency = k.agency AND r.source_id = k.source_id`, params);
     return new Set(found.map((r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) })));
   }
 
   private async storedIncidentIds(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    await this.conn.run('DELETE FROM tmp_ids');
-    await this.append('tmp_ids', ids.map((id) => [id]));
-    const found = await this.rows(`SELECT i.id FROM incidents i JOIN tmp_ids t ON i.id = t.id`);
+    const rel = await this.idRelation(ids, 'sid');
+    const found = await this.rows(`SELECT i.id FROM incidents i JOIN ${rel.sql} t ON i.id = t.id`, rel.params);
     return new Set(found.map((r) => str(r[0])));
   }
 
@@ -198,43 +239,48 @@ export class DuckDBStore implements Store {
     }
     const previous = await this.loadForReconsolidation([...attachedTo.keys()]);
 
-    let seq = await this.nextSeq('reports');
-    const incidentRows: DuckDBValue[][] = [];
-    const reportRows: DuckDBValue[][] = [];
-    for (const [id, { reports, links }] of created) {
-      incidentRows.push(incidentRow(consolidate(id, reports, keepLinks(links, reports)), this.codec));
-      for (const r of reports) reportRows.push(reportRow(seq++, id, r, this.codec));
+    let reportCount = 0;
+    for (const c of created.values()) reportCount += c.reports.length;
+    for (const a of attachedTo.values()) reportCount += a.reports.length;
+    const firstSeq = await this.nextSeq('reports', reportCount);
+    const codec = this.codec;
+    // Rows are produced chunk by chunk as the appender takes them: a million-incident batch never
+    // holds a million row arrays at once.
+    function* incidentRows(): Generator<DuckDBValue[]> {
+      for (const [id, { reports, links }] of created) yield incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec);
+      for (const [id, { reports, links }] of attachedTo) {
+        const before = previous.get(id)!;
+        const all = [...before.reports, ...reports];
+        yield incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), codec);
+      }
     }
-    for (const [id, { reports, links }] of attachedTo) {
-      const before = previous.get(id)!;
-      const all = [...before.reports, ...reports];
-      incidentRows.push(incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), this.codec));
-      for (const r of reports) reportRows.push(reportRow(seq++, id, r, this.codec));
+    function* reportRows(): Generator<DuckDBValue[]> {
+      let seq = firstSeq;
+      for (const [id, { reports }] of created) for (const r of reports) yield reportRow(seq++, id, r, codec);
+      for (const [id, { reports }] of attachedTo) for (const r of reports) yield reportRow(seq++, id, r, codec);
     }
     await this.deleteIncidents([...attachedTo.keys()]);
-    await this.append('incidents', incidentRows);
-    await this.append('reports', reportRows);
+    await this.append('incidents', incidentRows());
+    await this.append('reports', reportRows());
     const quarantined = await this.writeQuarantine(batch.quarantine);
     return { inserted: created.size, attached, duplicates, quarantined };
   }
 
   private async deleteIncidents(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.conn.run('DELETE FROM tmp_ids');
-    await this.append('tmp_ids', ids.map((id) => [id]));
-    await this.conn.run(`DELETE FROM incidents WHERE id IN (SELECT id FROM tmp_ids)`);
+    const rel = await this.idRelation(ids, 'del');
+    await this.conn.run(`DELETE FROM incidents WHERE id IN (SELECT id FROM ${rel.sql})`, rel.params);
   }
 
   /** Stored reports (received order) and links of these incidents. */
   private async loadForReconsolidation(ids: readonly string[]): Promise<Map<string, { reports: Report[]; links: Link[] }>> {
     const out = new Map<string, { reports: Report[]; links: Link[] }>();
     if (ids.length === 0) return out;
-    await this.conn.run('DELETE FROM tmp_ids');
-    await this.append('tmp_ids', ids.map((id) => [id]));
-    for (const r of await this.rows(`SELECT i.id, i.links::VARCHAR FROM incidents i JOIN tmp_ids t ON i.id = t.id`)) {
+    const rel = await this.idRelation(ids, 'rid');
+    for (const r of await this.rows(`SELECT i.id, i.links::VARCHAR FROM incidents i JOIN ${rel.sql} t ON i.id = t.id`, rel.params)) {
       out.set(str(r[0]), { reports: [], links: JSON.parse(str(r[1])) as Link[] });
     }
-    const reps = await this.rows(`SELECT ${REPORT_SELECT} FROM reports r JOIN tmp_ids t ON r.incident_id = t.id ORDER BY r.received_at, r.seq`);
+    const reps = await this.rows(`SELECT ${REPORT_SELECT} FROM reports r JOIN ${rel.sql} t ON r.incident_id = t.id ORDER BY r.received_at, r.seq`, rel.params);
     for (const row of reps) out.get(str(row[0]))?.reports.push(reportFromRow(row, this.codec));
     return out;
   }
@@ -246,14 +292,15 @@ export class DuckDBStore implements Store {
       (await this.rows(`SELECT run_id, origin, line FROM quarantine WHERE list_contains($runs::VARCHAR[], run_id)`, { runs: listValue(runIds) }))
         .map((r) => JSON.stringify([str(r[0]), str(r[1]), Number(r[2])])),
     );
-    let seq = await this.nextSeq('quarantine');
-    const rows: DuckDBValue[][] = [];
-    for (const q of records) {
+    const fresh = records.filter((q) => {
       const k = JSON.stringify([q.runId, q.origin, q.line]);
-      if (stored.has(k)) continue;
+      if (stored.has(k)) return false;
       stored.add(k);
-      rows.push([BigInt(seq++), q.runId, q.agency, q.origin, q.line, this.codec.encode(q.raw, 'raw'), JSON.stringify(q.reasons)]);
-    }
+      return true;
+    });
+    if (fresh.length === 0) return 0;
+    let seq = await this.nextSeq('quarantine', fresh.length);
+    const rows = fresh.map((q): DuckDBValue[] => [BigInt(seq++), q.runId, q.agency, q.origin, q.line, this.codec.encode(q.raw, 'raw'), JSON.stringify(q.reasons)]);
     await this.append('quarantine', rows);
     return rows.length;
   }
@@ -350,7 +397,7 @@ export class DuckDBStore implements Store {
       ]);
       await this.conn.run(`UPDATE reports SET incident_id = $to WHERE incident_id = $from`, { to: restId, from: incidentId });
       await this.conn.run(`UPDATE reports SET incident_id = $to WHERE agency = $a AND source_id = $s`, { to: movedId, a: moving.source.agency, s: moving.source.sourceId });
-      const seq = await this.nextSeq('link_history');
+      const seq = await this.nextSeq('link_history', 1);
       await this.conn.run(`INSERT INTO link_history VALUES ($seq, 'unlink', $inc, $key, $moved, $rest, $links)`, {
         seq: BigInt(seq), inc: incidentId, key, moved: movedId, rest: restId, links: JSON.stringify(removed),
       });
@@ -467,6 +514,7 @@ export class DuckDBStore implements Store {
       { dd: LIST(VARCHAR), pv: LIST(VARCHAR), pp: LIST(VARCHAR) },
     );
     const n = result.rowCount;
+    const chunks = chunksOf(result);
     const cols: IncidentColumns = {
       length: n,
       id: new Array<string>(n),
@@ -494,22 +542,22 @@ export class DuckDBStore implements Store {
       cols.time, cols.timePrecision, cols.lat, cols.lon, cols.locationPrecision, cols.district, cols.province, cols.category,
       cols.killed, cols.injured, cols.abducted, cols.classification, cols.reportingMode, cols.perpetrator, cols.sourceCount,
     ];
-    numeric.forEach((out, col) => copyNumericColumn(result, col, out));
+    numeric.forEach((out, col) => copyNumericColumn(chunks, col, out));
     const idOk = new Uint8Array(n), idHi = new Uint32Array(n), idLo = new Uint32Array(n);
     const h3Kind = new Uint8Array(n), h3Hi = new Uint32Array(n), h3Lo = new Uint32Array(n);
-    copyNumericColumn(result, 15, idOk);
-    copyNumericColumn(result, 16, idHi);
-    copyNumericColumn(result, 17, idLo);
-    copyNumericColumn(result, 19, h3Kind);
-    copyNumericColumn(result, 20, h3Hi);
-    copyNumericColumn(result, 21, h3Lo);
+    copyNumericColumn(chunks, 15, idOk);
+    copyNumericColumn(chunks, 16, idHi);
+    copyNumericColumn(chunks, 17, idLo);
+    copyNumericColumn(chunks, 19, h3Kind);
+    copyNumericColumn(chunks, 20, h3Hi);
+    copyNumericColumn(chunks, 21, h3Lo);
     for (let i = 0; i < n; i++) {
       if (idOk[i] === 1) cols.id[i] = 'inc_' + hex(idHi[i]!, 8) + hex(idLo[i]!, 8);
       const k = h3Kind[i];
       cols.h3[i] = k === 1 ? hex(h3Hi[i]!, 7) + hex(h3Lo[i]!, 8) : '';
     }
-    visitStrings(result, 18, (i) => idOk[i] !== 1, (i, v) => { cols.id[i] = v ?? ''; });
-    visitStrings(result, 22, (i) => h3Kind[i] === 2, (i, v) => { cols.h3[i] = v ?? ''; });
+    visitStrings(chunks, 18, (i) => idOk[i] !== 1, (i, v) => { cols.id[i] = v ?? ''; });
+    visitStrings(chunks, 22, (i) => h3Kind[i] === 2, (i, v) => { cols.h3[i] = v ?? ''; });
     return cols;
   }
 
@@ -517,31 +565,37 @@ export class DuckDBStore implements Store {
     return this.exclusive(async () => {
       const f = filterSql(filter);
       const total = await this.countUnlocked(f.where, f.params);
-      const reports = Number((await this.rows(`SELECT count(*)::DOUBLE FROM reports r WHERE r.incident_id IN (SELECT i.id FROM incidents i WHERE ${f.where})`, f.params))[0]?.[0] ?? 0);
       const quarantined = Number((await this.rows(`SELECT count(*)::DOUBLE FROM quarantine`))[0]?.[0] ?? 0);
-      const group = async (expr: string, extra: Record<string, DuckDBValue> = {}): Promise<Record<string, number>> => {
-        const rows = await this.rows(
-          `SELECT coalesce(${expr}, $unknown) AS k, count(*)::DOUBLE FROM incidents i WHERE ${f.where} GROUP BY k ORDER BY k`,
-          { ...f.params, ...extra, unknown: UNKNOWN_KEY },
-        );
-        return Object.fromEntries(rows.map((r) => [str(r[0]), Number(r[1])]));
-      };
-      // Months in local time: a month-precision time is stored at local midnight of its first day,
-      // which in UTC still lies in the previous month.
-      const byMonth = await group(`strftime(timezone($tz, i.occurred_at::TIMESTAMPTZ), '%Y-%m')`, { tz: this.timeZone });
+      // One scan for the four breakdowns. Months in local time: a month-precision time is stored at
+      // local midnight of the month's first day, which in UTC still lies in the previous month.
+      const grouped = await this.rows(
+        `SELECT grouping(province, district, category, month)::INTEGER AS g, coalesce(province, district, category, month, $unknown), count(*)::DOUBLE
+         FROM (SELECT coalesce(i.province, $unknown) AS province, coalesce(i.district, $unknown) AS district, i.category,
+                      strftime(timezone($tz, i.occurred_at::TIMESTAMPTZ), '%Y-%m') AS month
+               FROM incidents i WHERE ${f.where})
+         GROUP BY GROUPING SETS ((province), (district), (category), (month))`,
+        { ...f.params, tz: this.timeZone, unknown: UNKNOWN_KEY },
+      );
+      // grouping() sets a bit for each column *not* grouped: 0b0111 = province only, and so on.
+      const sets: Record<number, Record<string, number>> = { 7: {}, 11: {}, 13: {}, 14: {} };
+      for (const r of grouped) {
+        const target = sets[Number(r[0])];
+        if (target !== undefined) target[str(r[1])] = Number(r[2]);
+      }
       const agencyRows = await this.rows(
         `SELECT r.agency, count(*)::DOUBLE FROM reports r WHERE r.incident_id IN (SELECT i.id FROM incidents i WHERE ${f.where}) GROUP BY r.agency ORDER BY r.agency`,
         f.params,
       );
+      const byAgency = Object.fromEntries(agencyRows.map((r) => [str(r[0]), Number(r[1])]));
       return {
         total,
-        reports,
+        reports: Object.values(byAgency).reduce((a, b) => a + b, 0),
         quarantined,
-        byProvince: await group('i.province'),
-        byDistrict: await group('i.district'),
-        byCategory: await group('i.category'),
-        byMonth,
-        byAgency: Object.fromEntries(agencyRows.map((r) => [str(r[0]), Number(r[1])])),
+        byProvince: sortedKeys(sets[7]!),
+        byDistrict: sortedKeys(sets[11]!),
+        byCategory: sortedKeys(sets[13]!),
+        byMonth: sortedKeys(sets[14]!),
+        byAgency,
       };
     });
   }
@@ -576,6 +630,10 @@ export class DuckDBStore implements Store {
 
 function str(v: Js): string {
   return String(v);
+}
+
+function sortedKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function hex(n: number, digits: number): string {

@@ -42,11 +42,10 @@ export const MIGRATIONS: readonly Migration[] = [
         source_count INTEGER NOT NULL,
         links JSON NOT NULL
       )`,
-      // DuckDB answers range filters from per-block min/max (zonemaps) and equality from ART
-      // indexes; both indexes are declared so that the schema says what queries it serves, and
-      // so the PostgreSQL store mirrors them.
-      `CREATE INDEX incidents_occurred_at ON incidents (occurred_at)`,
-      `CREATE INDEX incidents_district ON incidents (district)`,
+      // No ART index on occurred_at or district: DuckDB answers range and low-selectivity filters
+      // from the min-max index (zonemap) it keeps for every column block, and uses ART indexes only
+      // for point look-ups and very selective (< 0.1 %) filters; an ART index here would only slow
+      // every insert. See docs/store.md ("Indexes"). The PostgreSQL store declares B-tree indexes.
       `CREATE TABLE reports (
         seq BIGINT NOT NULL,
         agency VARCHAR NOT NULL,
@@ -59,6 +58,7 @@ export const MIGRATIONS: readonly Migration[] = [
         fields JSON NOT NULL,
         UNIQUE (agency, source_id)
       )`,
+      // reportsOf / getIncident look up the reports of one incident: a point query.
       `CREATE INDEX reports_incident ON reports (incident_id)`,
       `CREATE TABLE quarantine (
         seq BIGINT NOT NULL,
