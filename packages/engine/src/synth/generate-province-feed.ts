@@ -536,12 +536,18 @@ function observe(agency: SynthAgency, inc: TrueIncident, rng: Rng, spec: AgencyS
     }
     case 'fc': {
       o.occurred = minute(t + clampHours(normal(rng, 0, 0.33 * HOUR), 2));
-      const r = uniform(rng, 0.5, 1), a = uniform(rng, 0, 2 * Math.PI);
-      o.lat = round5(inc.lat + (r * Math.sin(a)) / KM_PER_DEG_LAT);
-      o.lon = round5(inc.lon + (r * Math.cos(a)) / (KM_PER_DEG_LAT * Math.cos((inc.lat * Math.PI) / 180)));
+      // FC sends no district: ingest locates the point, so the jittered point must stay in the province.
+      let district: string | undefined;
+      for (let tries = 0; tries < 8 && district === undefined; tries++) {
+        const r = uniform(rng, 0.5, 1), a = uniform(rng, 0, 2 * Math.PI);
+        o.lat = round5(inc.lat + (r * Math.sin(a)) / KM_PER_DEG_LAT);
+        o.lon = round5(inc.lon + (r * Math.cos(a)) / (KM_PER_DEG_LAT * Math.cos((inc.lat * Math.PI) / 180)));
+        district = geometry.locate(o.lat, o.lon);
+      }
+      if (district === undefined) { o.lat = inc.lat; o.lon = inc.lon; district = inc.district; }
+      o.district = district;
       o.reported = minute(o.occurred + uniform(rng, 0.2, 6) * HOUR);
       o.classification = bernoulli(rng, 0.1) ? 'SECRET' : 'CONFIDENTIAL';
-      o.district = geometry.locate(o.lat, o.lon) ?? inc.district;
       break;
     }
     case 'ctd':
