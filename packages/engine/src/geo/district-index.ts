@@ -146,15 +146,21 @@ export class DistrictIndex {
     }
     this.cs = cs;
 
-    // Pass 1: district metadata, edges.
+    // Pass 1: district metadata and edges, written straight into typed arrays (plain loops: this
+    // runs over every vertex of the country at load time).
+    const polygonsPerDistrict = features.map((f, d) => polygonsOf(f, d));
+    let maxEdges = 0;
+    for (const polys of polygonsPerDistrict) for (const poly of polys) for (const ring of poly) maxEdges += ring.length;
+    const edges = new Float64Array(4 * maxEdges);
+    const edgeOwner = new Int32Array(maxEdges);
+    let nEdges = 0;
     const infos: DistrictInfo[] = [];
-    const edgeList: number[] = [];
-    const edgeOwner: number[] = [];
     let gx0 = Infinity;
     let gy0 = Infinity;
     let gx1 = -Infinity;
     let gy1 = -Infinity;
-    features.forEach((f, d) => {
+    for (let d = 0; d < features.length; d++) {
+      const f = features[d]!;
       const name = textProperty(f, 'name', d, true);
       const province = textProperty(f, 'province', d, true);
       const division = textProperty(f, 'division', d, false);
@@ -166,8 +172,9 @@ export class DistrictIndex {
       let ma = 0;
       let mx = 0;
       let my = 0;
-      for (const polygon of polygonsOf(f, d)) {
-        polygon.forEach((ring, ri) => {
+      for (const polygon of polygonsPerDistrict[d]!) {
+        for (let ri = 0; ri < polygon.length; ri++) {
+          const ring = polygon[ri]!;
           const sphere = Math.abs(ringAreaSqKm(ring));
           const m = ringMoments(ring);
           // Outer ring adds, holes subtract, whatever the winding the source used.
@@ -181,7 +188,7 @@ export class DistrictIndex {
           const n = ring.length;
           for (let i = 0; i < n; i++) {
             const p = ring[i]!;
-            const q = ring[(i + 1) % n]!;
+            const q = ring[i + 1 === n ? 0 : i + 1]!;
             const px = p[0]!;
             const py = p[1]!;
             const qx = q[0]!;
@@ -194,10 +201,14 @@ export class DistrictIndex {
             if (py < by0) by0 = py;
             if (py > by1) by1 = py;
             if (px === qx && py === qy) continue;
-            edgeList.push(px, py, qx, qy);
-            edgeOwner.push(d);
+            const o = 4 * nEdges;
+            edges[o] = px;
+            edges[o + 1] = py;
+            edges[o + 2] = qx;
+            edges[o + 3] = qy;
+            edgeOwner[nEdges++] = d;
           }
-        });
+        }
       }
       if (this.byName.has(name)) {
         throw new BaseeratError('VALIDATION', `district name ${JSON.stringify(name)} appears twice`, { field: 'properties.name' });
@@ -216,10 +227,9 @@ export class DistrictIndex {
         centroid: ma !== 0 ? { lon: mx / ma, lat: my / ma } : { lon: (bx0 + bx1) / 2, lat: (by0 + by1) / 2 },
         measuredAreaSqKm: area,
       });
-    });
+    }
     this.districts = infos;
-    this.edges = Float64Array.from(edgeList);
-    const nEdges = edgeOwner.length;
+    this.edges = edges.slice(0, 4 * nEdges);
     this.districtEdgeStart = new Int32Array(infos.length + 1);
     for (let e = 0; e < nEdges; e++) this.districtEdgeStart[edgeOwner[e]! + 1]!++;
     for (let d = 1; d <= infos.length; d++) this.districtEdgeStart[d] = this.districtEdgeStart[d]! + this.districtEdgeStart[d - 1]!;

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { BaseeratError } from '@baseerat/engine';
-import { Geography, featuresFromTopology } from '@baseerat/engine/geo/index';
-import type { DistrictFeatureCollection, DistrictStatisticsRow, FoldRow, PlaceInput } from '@baseerat/engine/geo/index';
+import { Geography, featuresFromTopology } from '@baseerat/engine';
+import type { DistrictFeatureCollection, DistrictStatisticsRow, FoldRow, PlaceInput } from '@baseerat/engine';
 
 /** data/reference/ of this repository, or BASEERAT_REFERENCE_DIR. */
 export function referenceDir(): string {

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Geography } from '@baseerat/engine/geo/index';
+import type { Geography } from '@baseerat/engine';
 import { loadGeography, referenceDir } from './geography.js';
 
 export interface UcdpEventLocation {

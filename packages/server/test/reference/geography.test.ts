@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Geography } from '@baseerat/engine/geo/index';
+import { Geography } from '@baseerat/engine';
 import { loadDistrictsGeoJSON, loadGeography, referenceDir } from '../../src/reference/geography.js';
 import { readUcdpEventLocations, ucdpDistrictAgreement } from '../../src/reference/ucdp-district-agreement.js';
 
