@@ -3,7 +3,7 @@
  * (memoised per label), and writes the audit trail for every read of a sensitive field and every
  * denial, so that "who read what" never depends on each handler remembering to log.
  */
-import type { AuditLog } from './audit-log.js';
+import type { AuditEvent, AuditLog } from './audit-log.js';
 import type { Action, RequestAuthorizer, Resource } from './policy-engine.js';
 import type { SecurityLabel } from './security-label.js';
 
@@ -34,5 +34,24 @@ export class AccessGate {
     const value = decrypt();
     await this.audit.record({ actor: this.authz.principal.id, action: 'data.read', target: recordId, from: this.from, outcome: 'success', details: { field, classification: label.classification } }, now);
     return value;
+  }
+
+  /**
+   * The batch form for list views: decides each field (memoised by label), decrypts only the
+   * allowed ones, and writes all the reads and denials in one audit append.
+   */
+  async readFields(
+    items: readonly { recordId: string; field: string; label: SecurityLabel; decrypt: () => string }[], now: Date,
+  ): Promise<Array<string | undefined>> {
+    const events: AuditEvent[] = [];
+    const out = items.map((it) => {
+      const ok = this.authz.can('viewField', { kind: 'Field', id: it.recordId, field: it.field, label: it.label });
+      events.push(ok
+        ? { actor: this.authz.principal.id, action: 'data.read', target: it.recordId, from: this.from, outcome: 'success', details: { field: it.field, classification: it.label.classification } }
+        : { actor: this.authz.principal.id, action: 'authz.denied', target: it.recordId, from: this.from, outcome: 'denied', details: { action: 'viewField', kind: 'Field', field: it.field } });
+      return ok ? it.decrypt() : undefined;
+    });
+    if (events.length > 0) await this.audit.recordMany(events, now);
+    return out;
   }
 }

@@ -53,5 +53,15 @@ describe('admin operations and the access gate', () => {
       ['u_low', 'authz.denied', 'denied', 'inc_7'], ['u_high', 'data.read', 'success', 'inc_7'],
     ]);
     expect(JSON.stringify(entries)).not.toContain('A. Baloch');
+    const n = await ctx.auditStore.size();
+    const quetta = recordLabel({ classification: 'RESTRICTED', district: 'Quetta' });
+    const got = await low.readFields([
+      { recordId: 'inc_1', field: 'narrative', label: quetta, decrypt: () => 'n1' },
+      { recordId: 'inc_2', field: 'names', label, decrypt: () => 'secret names' },
+      { recordId: 'inc_3', field: 'narrative', label: quetta, decrypt: () => 'n3' },
+    ], now);
+    expect(got).toEqual(['n1', undefined, 'n3']);
+    const batch = (await ctx.auditStore.read(n, n + 10)).map((r) => decodeAuditEntry(r.entry));
+    expect(batch.map((e) => [e.action, e.target])).toEqual([['data.read', 'inc_1'], ['authz.denied', 'inc_2'], ['data.read', 'inc_3']]);
   });
 });

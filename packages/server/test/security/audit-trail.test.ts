@@ -115,3 +115,16 @@ describe('audit trail', () => {
     await expect(exportCheckpoint(store, dir, keys.privateKeyPem, new Date(t0))).rejects.toThrow(/truncated/);
   });
 });
+
+describe('audit log batching', () => {
+  it('recordMany appends consecutive entries in one call, interleaved correctly with record', async () => {
+    const store = new InMemoryAuditStore();
+    const log = new AuditLog(store);
+    const ev = (target: string) => ({ actor: 'u', action: 'data.read' as const, target, from: 'x', outcome: 'success' as const });
+    const [a, many, b] = await Promise.all([
+      log.record(ev('a'), new Date(t0)), log.recordMany([ev('m1'), ev('m2'), ev('m3')], new Date(t0)), log.record(ev('b'), new Date(t0)),
+    ]);
+    expect([a.seq, ...many.map((e) => e.seq), b.seq]).toEqual([0, 1, 2, 3, 4]);
+    expect(store.rows.map((r) => decodeAuditEntry(r.entry).target)).toEqual(['a', 'm1', 'm2', 'm3', 'b']);
+  });
+});
