@@ -25,8 +25,10 @@ const spaceBands = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000];
 const timeBands = [7, 14, 21, 28, 35, 42];
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const r = knoxTest(x, y, t, { spaceBands, timeBands, permutations: nperm, rng: new SeededRng(1) });
 const knoxMs = performance.now() - t0;
+const knoxCpuMs = process.cpuUsage(cpu0).user / 1000;
 
 // Reference in the same run: one brute-force pass over all n(n-1)/2 pairs (distance + time band).
 const t1 = performance.now();
@@ -38,7 +40,7 @@ for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
 const bruteMs = performance.now() - t1;
 
 console.log(`events ${n}, permutations ${nperm}, pairs within 1000 m ${r.nearPairs}, all pairs ${r.totalPairs} (check ${near} near pairs within 42 d)`);
-console.log(`knox test total: ${(knoxMs / 1000).toFixed(2)} s (${(knoxMs / (nperm + 1)).toFixed(2)} ms per table)`);
+console.log(`knox test total: ${(knoxMs / 1000).toFixed(2)} s wall, ${(knoxCpuMs / 1000).toFixed(2)} s CPU (${(knoxMs / (nperm + 1)).toFixed(2)} ms wall per table); load average now ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
 console.log(`one brute-force O(n^2) table: ${(bruteMs / 1000).toFixed(2)} s; brute force x ${nperm + 1} would take ~${((bruteMs * (nperm + 1)) / 1000).toFixed(0)} s, ratio ${((bruteMs * (nperm + 1)) / knoxMs).toFixed(0)}x`);
 console.log(`same location, [0, 7] d: observed ${r.observed[0]![0]}, expected ${r.expected[0]![0]!.toFixed(2)}, p ${r.pValue[0]![0]}`);
 console.log(`(0, 100] m, [0, 7] d: observed ${r.observed[1]![0]}, ratio ${r.ratio[1]![0]?.toFixed(2)}, p ${r.pValue[1]![0]}`);

@@ -65,10 +65,12 @@ describe('knoxTest', () => {
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 })), { minLength: 3, maxLength: 40 }),
         fc.integer({ min: 0, max: 1000 }),
-        (pts, seed) => {
-          // Coarse integer coordinates (x 25 m) make ties, same places and band edges common.
-          const x = pts.map((p) => p[0] * 25), y = pts.map((p) => p[1] * 25), t = pts.map((p) => p[2]);
-          const sE = [50, 200, 400], tE = [0, 7, 21];
+        fc.constantFrom([0, 7, 21], [0.5, 7.25, 21]),
+        (pts, seed, tE) => {
+          // Coarse integer coordinates (x 25 m) make ties, same places and band edges common; half-day
+          // times with fractional edges exercise the scan path, integer edges the lookup table.
+          const x = pts.map((p) => p[0] * 25), y = pts.map((p) => p[1] * 25), t = pts.map((p) => p[2] / 2);
+          const sE = [50, 200, 400];
           const r = knoxTest(x, y, t, { spaceBands: sE, timeBands: tE, permutations: 99, rng: new SeededRng(seed) });
           const b = bruteForce(x, y, t, sE, tE, 99, seed);
           expect(r.observed).toEqual(b.observed);
@@ -76,7 +78,7 @@ describe('knoxTest', () => {
           expect(r.pValue).toEqual(b.pValue);
         },
       ),
-      { seed: 3, numRuns: 25 },
+      { seed: 3, numRuns: 40 },
     );
   });
 
