@@ -60,7 +60,8 @@ function gtdLocation(row: Row, ctx: AdapterContext, issues: FieldIssue[]): Locat
     const p = province ?? (point === undefined ? undefined : ctx.geocoder.locate(point.lat, point.lon)?.province);
     return p === undefined ? { precision: 'unknown' } : { precision: 'province', province: p };
   }
-  return province === undefined ? { precision: 'unknown' } : { precision: 'unknown', province };
+  // 5: GTD could not name even a province
+  return { precision: 'unknown' };
 }
 
 function gtdToReport(row: Row, raw: string, _line: number, ctx: AdapterContext): Result<Report, FieldIssue[]> {

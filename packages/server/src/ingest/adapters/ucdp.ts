@@ -58,7 +58,8 @@ function ucdpLocation(row: Row, ctx: AdapterContext, issues: FieldIssue[]): Loca
     const p = province ?? (wp === '4' && point !== undefined ? ctx.geocoder.locate(point.lat, point.lon)?.province : undefined);
     return p === undefined ? { precision: 'unknown' } : { precision: 'province', province: p };
   }
-  return province === undefined ? { precision: 'unknown' } : { precision: 'unknown', province };
+  // 6 (the country) and 7 (international waters): nothing smaller than Pakistan is known
+  return { precision: 'unknown' };
 }
 
 function ucdpToReport(row: Row, raw: string, _line: number, ctx: AdapterContext): Result<Report, FieldIssue[]> {

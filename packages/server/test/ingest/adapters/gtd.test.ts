@@ -63,6 +63,10 @@ describe('GTD adapter: field mapping', () => {
     expect(r.severity.killed).toBe(0);
     expect(r.narrative).toContain('Deaths unknown');
   });
+  it('specificity 5 -> unknown place, even with a province written', () => {
+    const r = expectOk(gtdAdapter.toReport({ ...byId('201204000012'), specificity: '5' }, '', 2, context()));
+    expect(r.location).toEqual({ precision: 'unknown' });
+  });
   it('imonth 0 -> year precision at 1 January', () => {
     const r = expectOk(gtdAdapter.toReport({ ...byId('201501100001'), imonth: '0', iday: '0' }, '', 2, context()));
     expect(r).toMatchObject({ timePrecision: 'year', occurredAt: '2014-12-31T19:00:00.000Z' });

@@ -96,6 +96,8 @@ describe('UCDP GED adapter on real rows (values checked by hand against the CSV)
   it('236080: where_prec 6 (Pakistan as a whole) -> unknown', () => {
     const r = expectOk(ucdpAdapter.toReport(byId('236080'), '', 3, context()));
     expect(r.location).toEqual({ precision: 'unknown' });
+    const withAdm1 = expectOk(ucdpAdapter.toReport({ ...byId('236080'), adm_1: 'Punjab province' }, '', 3, context()));
+    expect(withAdm1.location).toEqual({ precision: 'unknown' });
   });
 
   it('56136 and 55870: TTP in North Waziristan (FATA) and a non-state clash in Kurram', () => {
