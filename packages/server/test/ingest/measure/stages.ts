@@ -1,9 +1,16 @@
-/** Where the pipeline's time goes (adapter, linker, store calls, the rest), on a generated CSV. `npx tsx packages/server/test/ingest/measure/stages.ts 100000` */
+/**
+ * Where the pipeline's time goes (adapter, linker, store calls, the rest), on a generated CSV.
+ *   npx tsx packages/server/test/ingest/measure/stages.ts 100000 [--real]
+ * --real: DuckDB store (in memory), shipped geography, linkBatch; else fakes and a null store.
+ */
 import { writeFileSync } from 'node:fs';
 import { ingestFile } from '../../../src/ingest/pipeline.js';
 import { loadMappingFile } from '../../../src/ingest/mapping.js';
 import type { IngestBatch, Store, WriteResult } from '../../../src/store/port.js';
 import { FakeGeocoder, trivialLinker } from '../fakes.js';
+import { linkBatch } from '@baseerat/engine';
+import { loadGeography } from '../../../src/reference/geography.js';
+import { openStore } from '../../../src/store/index.js';
 
 const n = Number(process.argv[2] ?? 100_000);
 const path = `/tmp/baseerat-stages-${n}.csv`;
@@ -16,13 +23,21 @@ writeFileSync(path, out.join('\n'));
 const t: Record<string, number> = { toReport: 0, link: 0, store: 0 };
 const timed = <A extends unknown[], R>(k: string, f: (...a: A) => R) => (...a: A): R => { const s = performance.now(); try { return f(...a); } finally { t[k]! += performance.now() - s; } };
 const adapter = await loadMappingFile(new URL('../../../../../data/mappings/examples/levies.json', import.meta.url).pathname);
-const store = {
+const real = process.argv.includes('--real');
+const asyncTimed = <A extends unknown[], R>(k: string, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => { const s = performance.now(); try { return await f(...a); } finally { t[k]! += performance.now() - s; } };
+const inner = real ? await openStore(':memory:') : undefined;
+const store = (inner !== undefined ? {
+  existingSourceKeys: asyncTimed('store', (k: readonly string[]) => inner.existingSourceKeys(k)),
+  writeBatch: asyncTimed('store', (b: IngestBatch) => inner.writeBatch(b)),
+  recordRun: (r: Parameters<Store['recordRun']>[0]) => inner.recordRun(r),
+  linkCandidates: asyncTimed('store', (a: number, b: number) => inner.linkCandidates(a, b)),
+} : {
   existingSourceKeys: timed('store', async () => new Set<string>()),
   writeBatch: timed('store', async (b: IngestBatch): Promise<WriteResult> => ({ inserted: b.newIncidents.length, attached: 0, duplicates: 0, quarantined: b.quarantine.length })),
   recordRun: async () => {},
   linkCandidates: timed('store', async () => []),
-} as unknown as Store;
+}) as unknown as Store;
 const s0 = performance.now();
-const s = await ingestFile(path, { adapter: { ...adapter, toReport: timed('toReport', adapter.toReport) }, store, geocoder: new FakeGeocoder(), link: timed('link', trivialLinker), receivedAt: '2025-01-01T00:00:00.000Z' });
+const s = await ingestFile(path, { adapter: { ...adapter, toReport: timed('toReport', adapter.toReport) }, store, geocoder: real ? loadGeography() : new FakeGeocoder(), link: timed('link', real ? linkBatch : trivialLinker), receivedAt: '2025-01-01T00:00:00.000Z' });
 const total = performance.now() - s0;
 console.log(JSON.stringify({ stored: s.stored, totalMs: Math.round(total), ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])), restMs: Math.round(total - t.toReport! - t.link! - t.store!) }));

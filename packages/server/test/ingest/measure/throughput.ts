@@ -3,7 +3,8 @@
  * the trivial linker and a store that keeps nothing (so the figure is ingest's own cost, not the
  * store's). Not a test: run by hand, results go to docs/ingest.md.
  *
- *   npx tsx packages/server/test/ingest/measure/throughput.ts 1000000
+ *   npx tsx packages/server/test/ingest/measure/throughput.ts 1000000          # ingest's own cost
+ *   npx tsx packages/server/test/ingest/measure/throughput.ts 1000000 --real   # DuckDB file store, shipped geography, linkBatch
  *
  * Prints rows/s for the reader alone, csv-parse alone on the same file (reference measured in the
  * same run), and the whole pipeline, and the peak resident memory.
@@ -15,8 +16,12 @@ import { loadMappingFile } from '../../../src/ingest/mapping.js';
 import { newReaderStats, readCsv } from '../../../src/ingest/readers/index.js';
 import type { IngestBatch, Store, WriteResult } from '../../../src/store/port.js';
 import { FakeGeocoder, trivialLinker } from '../fakes.js';
+import { linkBatch } from '@baseerat/engine';
+import { loadGeography } from '../../../src/reference/geography.js';
+import { openStore } from '../../../src/store/index.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
+const real = process.argv.includes('--real');
 const path = `/tmp/baseerat-throughput-${n}.csv`;
 let peak = 0;
 const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
@@ -61,16 +66,21 @@ const readerS = (performance.now() - t) / 1000;
 sample();
 const before = peak;
 t = performance.now();
+const dbFile = `/tmp/baseerat-throughput-${n}-${process.pid}.duckdb`;
+const store = real ? await openStore(dbFile) : (new NullStore() as unknown as Store);
+const geocoder = real ? loadGeography() : new FakeGeocoder();
+t = performance.now();
 const s = await ingestFile(path, {
   adapter: await loadMappingFile(new URL('../../../../../data/mappings/examples/levies.json', import.meta.url).pathname),
-  store: new NullStore() as unknown as Store, geocoder: new FakeGeocoder(), link: trivialLinker, receivedAt: '2025-01-01T00:00:00.000Z',
+  store, geocoder, link: real ? linkBatch : trivialLinker, receivedAt: '2025-01-01T00:00:00.000Z',
 });
 const pipeS = (performance.now() - t) / 1000;
+if (real) await store.close();
 clearInterval(timer);
 sample();
 const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`;
 console.log(JSON.stringify({ rows: n, fileMB: +(bytes / 2 ** 20).toFixed(1), stored: s.stored, quarantined: s.quarantined }));
 console.log(`csv-parse (columns: true), reference: ${(n / csvParseS).toFixed(0)} rows/s`);
 console.log(`readCsv:                            ${(n / readerS).toFixed(0)} rows/s (${(csvParseS / readerS).toFixed(2)}x csv-parse)`);
-console.log(`pipeline (reader+mapping+dedup+link+null store): ${(n / pipeS).toFixed(0)} rows/s`);
+console.log(`pipeline (${real ? 'DuckDB store, shipped geography, linkBatch' : 'fake geocoder, trivial linker, null store'}): ${(n / pipeS).toFixed(0)} rows/s, ${pipeS.toFixed(1)} s`);
 console.log(`peak RSS: ${mb(peak)} (before the pipeline: ${mb(before)})`);
