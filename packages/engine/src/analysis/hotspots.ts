@@ -37,7 +37,7 @@ import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { LOCATION_PRECISIONS } from '../domain/incident.js';
 import { getisOrdGiStar } from '../stats/getis-ord-gi-star.js';
 import { localMoran, type LisaCluster } from '../stats/local-moran.js';
-import { distanceBandWeights, h3KRingWeights, weightsFromNeighbourLists, type SpatialWeights } from '../stats/spatial-weights.js';
+import { distanceBandWeights, h3KeyCodec, h3KRingWeights, weightsFromNeighbourLists, type SpatialWeights } from '../stats/spatial-weights.js';
 
 export const EARTH_RADIUS_METRES = 6371008.8;
 const PRECISION_EXACT = LOCATION_PRECISIONS.indexOf('exact');
@@ -68,8 +68,8 @@ export interface BinningOptions {
 }
 
 export interface BinnedEvents {
-  /** Cell id of each event, or undefined when skipped. */
-  readonly cellOfEvent: (string | undefined)[];
+  /** Index into `cells` of each event's cell, -1 when skipped. */
+  readonly cellIndexOfEvent: Int32Array;
   /** Occupied cells, sorted, with counts and summed weights. */
   readonly cells: string[];
   readonly counts: Float64Array;
@@ -146,8 +146,10 @@ export function binEventsToCells(events: HotspotEventColumns, options: BinningOp
       origin = Number.isFinite(minLat) ? { lat: Math.floor(minLat), lon: Math.floor(minLon) } : { lat: 0, lon: 0 };
     }
   }
-  const cellOfEvent: (string | undefined)[] = new Array<string | undefined>(n);
-  const acc = new Map<string, [number, number]>();
+  // Pass 1: which events are usable; pass 2 bins them. H3 cells are handled as exact numeric keys
+  // (see h3KeyCodec) sorted natively: hashing a million 15-character strings costs seconds.
+  const cellIndexOfEvent = new Int32Array(n).fill(-1);
+  const usable = new Uint8Array(n);
   let coarse = 0;
   let unknown = 0;
   let nearExcluded = 0;
@@ -171,30 +173,70 @@ export function binEventsToCells(events: HotspotEventColumns, options: BinningOp
       }
       nearBinned++;
     }
-    let id: string;
-    if (grid.kind === 'h3') id = latLngToCell(lat, lon, grid.resolution);
-    else {
-      const [x, y] = projectEquirectangular(lat, lon, origin!);
-      id = squareId(Math.floor(x / grid.cellSizeMetres), Math.floor(y / grid.cellSizeMetres));
-    }
-    cellOfEvent[i] = id;
     const w = options.weights === undefined ? 1 : options.weights[i]!;
     if (!Number.isFinite(w) || w < 0) throw new BaseeratError('VALIDATION', `weights[${i}] must be finite and >= 0, got ${w}`, { field: 'weights' });
-    const a = acc.get(id);
-    if (a === undefined) acc.set(id, [1, w]);
-    else {
-      a[0]++;
-      a[1] += w;
-    }
+    usable[i] = 1;
   }
-  const cells = [...acc.keys()].sort();
+  let cells: string[];
+  const nUsable = n - coarse - unknown - nearExcluded;
+  if (grid.kind === 'h3') {
+    const keyOfEvent = new Float64Array(n);
+    let codec: ReturnType<typeof h3KeyCodec> | undefined;
+    const sortedKeys = new Float64Array(nUsable);
+    for (let i = 0, u = 0; i < n; i++) {
+      if (usable[i] !== 1) continue;
+      const id = latLngToCell(events.lat[i]!, events.lon[i]!, grid.resolution);
+      codec ??= h3KeyCodec(id);
+      const key = codec.key(id);
+      keyOfEvent[i] = key;
+      sortedKeys[u++] = key;
+    }
+    sortedKeys.sort();
+    let nUnique = 0;
+    for (let u = 0; u < sortedKeys.length; u++) if (u === 0 || sortedKeys[u] !== sortedKeys[u - 1]) sortedKeys[nUnique++] = sortedKeys[u]!;
+    const uniqueKeys = sortedKeys.subarray(0, nUnique);
+    for (let i = 0; i < n; i++) {
+      if (usable[i] !== 1) continue;
+      const key = keyOfEvent[i]!;
+      let lo = 0;
+      let hi = nUnique - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (uniqueKeys[mid]! < key) lo = mid + 1;
+        else hi = mid;
+      }
+      cellIndexOfEvent[i] = lo;
+    }
+    cells = new Array<string>(nUnique);
+    for (let k = 0; k < nUnique; k++) cells[k] = codec!.cell(uniqueKeys[k]!);
+  } else {
+    const slot = new Map<string, number>();
+    const firstIds: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (usable[i] !== 1) continue;
+      const [x, y] = projectEquirectangular(events.lat[i]!, events.lon[i]!, origin!);
+      const id = squareId(Math.floor(x / grid.cellSizeMetres), Math.floor(y / grid.cellSizeMetres));
+      let k = slot.get(id);
+      if (k === undefined) {
+        k = firstIds.length;
+        slot.set(id, k);
+        firstIds.push(id);
+      }
+      cellIndexOfEvent[i] = k;
+    }
+    cells = [...firstIds].sort();
+    const rank = new Int32Array(cells.length);
+    cells.forEach((c, r) => (rank[slot.get(c)!] = r));
+    for (let i = 0; i < n; i++) if (cellIndexOfEvent[i]! >= 0) cellIndexOfEvent[i] = rank[cellIndexOfEvent[i]!]!;
+  }
   const counts = new Float64Array(cells.length);
   const values = new Float64Array(cells.length);
-  cells.forEach((c, k) => {
-    const a = acc.get(c)!;
-    counts[k] = a[0];
-    values[k] = a[1];
-  });
+  for (let i = 0; i < n; i++) {
+    const k = cellIndexOfEvent[i]!;
+    if (k < 0) continue;
+    counts[k]!++;
+    values[k]! += options.weights === undefined ? 1 : options.weights[i]!;
+  }
   const caveats: Caveat[] = [];
   if (coarse > 0) caveats.push(caveat('SKIPPED_COARSE_LOCATION', `${coarse} events known only to district or province were not placed in cells`, coarse));
   if (unknown > 0) caveats.push(caveat('SKIPPED_NO_LOCATION', `${unknown} events had no usable coordinates`, unknown));
@@ -203,7 +245,7 @@ export function binEventsToCells(events: HotspotEventColumns, options: BinningOp
     caveats.push(caveat('NEAR_LOCATION_BINNED', `${nearBinned} events located only within 25 km were placed in cells about ${Math.round(cellSpacingMetres(grid) / 1000)} km across: their cell may be wrong`, nearBinned));
   }
   const nBinned = n - coarse - unknown - nearExcluded;
-  const base = { cellOfEvent, cells, counts, values, nEvents: n, nBinned, skipped: { coarsePrecision: coarse, unknownLocation: unknown, nearExcluded }, nNearBinned: nearBinned, caveats };
+  const base = { cellIndexOfEvent, cells, counts, values, nEvents: n, nBinned, skipped: { coarsePrecision: coarse, unknownLocation: unknown, nearExcluded }, nNearBinned: nearBinned, caveats };
   return origin === undefined ? base : { ...base, squareOrigin: origin };
 }
 
@@ -230,6 +272,13 @@ export function studyAreaCells(occupied: readonly string[], grid: CellGrid, rule
     return [...set].sort();
   }
   const reach = reachInRings(rule, grid);
+  if (grid.kind === 'h3' && occupied.length > 0) {
+    const codec = h3KeyCodec(occupied[0]!);
+    const set = new Set<number>();
+    for (const c of occupied) for (const d of gridDisk(c, reach)) set.add(codec.key(d));
+    const keys = Float64Array.from(set).sort();
+    return Array.from(keys, (k) => codec.cell(k));
+  }
   const set = new Set<string>();
   for (const c of occupied) for (const d of ringOf(c, grid, reach)) set.add(d);
   return [...set].sort();

@@ -97,8 +97,9 @@ export function buildSpaceTimeCube(events: SpaceTimeEventColumns, options: Space
   let coarseTime = 0;
   const usedCells = new Set<string>();
   for (let e = 0; e < n; e++) {
-    const cell = binned.cellOfEvent[e];
-    if (cell === undefined) continue;
+    const cellIndex = binned.cellIndexOfEvent[e]!;
+    if (cellIndex < 0) continue;
+    const cell = binned.cells[cellIndex]!;
     const prec = events.timePrecision === undefined ? 0 : events.timePrecision[e]!;
     const name = TIME_PRECISIONS[prec];
     if (name === undefined || MIN_STEP_FOR_PRECISION_MS[name] > shortestStep) {
@@ -123,7 +124,7 @@ export function buildSpaceTimeCube(events: SpaceTimeEventColumns, options: Space
   for (let e = 0; e < n; e++) {
     const t = stepOfEvent[e]!;
     if (t < 0) continue;
-    const i = index.get(binned.cellOfEvent[e]!);
+    const i = index.get(binned.cells[binned.cellIndexOfEvent[e]!]!);
     if (i === undefined) {
       outsideArea++;
       continue;

@@ -114,13 +114,13 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
     defined[i] = 1;
   }
 
-  const definedIdx: number[] = [];
-  for (let i = 0; i < n; i++) if (defined[i] === 1) definedIdx.push(i);
-  const pDefined = new Float64Array(definedIdx.length);
-  definedIdx.forEach((i, k) => (pDefined[k] = p[i]!));
+  let nDefined = 0;
+  for (let i = 0; i < n; i++) nDefined += defined[i]!;
+  const pDefined = new Float64Array(nDefined);
+  for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pDefined[k++] = p[i]!;
   const adjusted = benjaminiHochberg(pDefined);
   const pFdr = new Float64Array(n).fill(1);
-  definedIdx.forEach((i, k) => (pFdr[i] = adjusted[k]!));
+  for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pFdr[i] = adjusted[k++]!;
 
   const bin = new Int8Array(n);
   const binFdr = new Int8Array(n);

@@ -39,22 +39,8 @@ function gaussianTail(y: number, factor: number): number {
   return Math.exp(-ySixteenths * ySixteenths * 0.5) * Math.exp(-remainder * 0.5) * factor;
 }
 
-/** Returns [P(Z <= x), P(Z > x)], each to full double precision. */
-function normalBothTails(x: number): [number, number] {
-  if (Number.isNaN(x)) return [Number.NaN, Number.NaN];
-  const y = Math.abs(x);
-  if (y <= 0.67448975) {
-    const xsq = y > 1.1e-16 ? x * x : 0;
-    let num = A[4] * xsq;
-    let den = xsq;
-    for (let i = 0; i < 3; i++) {
-      num = (num + A[i]!) * xsq;
-      den = (den + B[i]!) * xsq;
-    }
-    const t = (x * (num + A[3])) / (den + B[3]);
-    return [0.5 + t, 0.5 - t];
-  }
-  let small: number;
+/** P(Z > y) for y >= 0.67448975 (the tail beyond |x|), to full relative precision. */
+function tailBeyond(y: number): number {
   if (y <= SQRT_32) {
     let num = C[8] * y;
     let den = y;
@@ -62,9 +48,10 @@ function normalBothTails(x: number): [number, number] {
       num = (num + C[i]!) * y;
       den = (den + D[i]!) * y;
     }
-    small = gaussianTail(y, (num + C[7]) / (den + D[7]));
-  } else if (y < 38.5) {
-    const xsq = 1 / (x * x);
+    return gaussianTail(y, (num + C[7]) / (den + D[7]));
+  }
+  if (y < 38.5) {
+    const xsq = 1 / (y * y);
     let num = P[5] * xsq;
     let den = xsq;
     for (let i = 0; i < 4; i++) {
@@ -73,11 +60,32 @@ function normalBothTails(x: number): [number, number] {
     }
     let t = (xsq * (num + P[4])) / (den + Q[4]);
     t = (ONE_OVER_SQRT_2PI - t) / y;
-    small = gaussianTail(y, t);
-  } else {
-    small = 0;
+    return gaussianTail(y, t);
   }
-  // `small` is the tail beyond |x|.
+  return 0;
+}
+
+/** For |x| <= 0.67448975: the odd part t with P(Z <= x) = 1/2 + t. */
+function centralPart(x: number): number {
+  const xsq = Math.abs(x) > 1.1e-16 ? x * x : 0;
+  let num = A[4] * xsq;
+  let den = xsq;
+  for (let i = 0; i < 3; i++) {
+    num = (num + A[i]!) * xsq;
+    den = (den + B[i]!) * xsq;
+  }
+  return (x * (num + A[3])) / (den + B[3]);
+}
+
+/** Returns [P(Z <= x), P(Z > x)], each to full double precision. */
+function normalBothTails(x: number): [number, number] {
+  if (Number.isNaN(x)) return [Number.NaN, Number.NaN];
+  const y = Math.abs(x);
+  if (y <= 0.67448975) {
+    const t = centralPart(x);
+    return [0.5 + t, 0.5 - t];
+  }
+  const small = tailBeyond(y);
   return x > 0 ? [1 - small, small] : [small, 1 - small];
 }
 
@@ -93,7 +101,10 @@ export function normalUpperTail(x: number): number {
 
 /** Two-sided p-value of a z-score, 2 P(Z > |z|), as R's `2 * pnorm(abs(z), lower.tail = FALSE)`. */
 export function twoSidedNormalPValue(z: number): number {
-  return 2 * normalBothTails(Math.abs(z))[1];
+  // Allocation-free: this runs once per cell in Gi* and Local Moran.
+  const y = Math.abs(z);
+  if (Number.isNaN(y)) return Number.NaN;
+  return y <= 0.67448975 ? 2 * (0.5 - centralPart(y)) : 2 * tailBeyond(y);
 }
 
 /** Standard normal density. */

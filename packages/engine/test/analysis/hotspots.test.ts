@@ -48,7 +48,8 @@ describe('hot spot analysis: precision, caveats, invariants', () => {
     const b = binEventsToCells({ lat, lon, locationPrecision: prec }, { grid: { kind: 'h3', resolution: 8 } });
     expect(b.nBinned).toBe(2);
     expect(b.skipped).toEqual({ coarsePrecision: 2, unknownLocation: 2, nearExcluded: 0 });
-    expect(b.cellOfEvent[2]).toBeUndefined();
+    expect(b.cellIndexOfEvent[2]).toBe(-1);
+    expect(b.cellIndexOfEvent[0]).toBe(0);
     expect(b.cells).toEqual([latLngToCell(30.18, 66.99, 8)]);
     const r = analyseHotspots({ lat, lon, locationPrecision: prec }, { grid: { kind: 'h3', resolution: 8 } });
     const codes = r.caveats.map((c) => c.code);

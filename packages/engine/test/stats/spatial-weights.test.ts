@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { cardinalities, distanceBandWeights, h3KRingWeights, regularGridWeights, rowStandardise, spatialLag } from '../../src/stats/spatial-weights.js';
+import { cardinalities, distanceBandWeights, h3KeyCodec, h3KRingWeights, regularGridWeights, rowStandardise, spatialLag } from '../../src/stats/spatial-weights.js';
 import { loadHotspotFixture, type UcdpInput } from './hotspots-fixtures.js';
 
 function rows(w: { n: number; offsets: Int32Array; indices: Int32Array }): number[][] {
@@ -31,6 +31,20 @@ describe('spatial weights', () => {
     const cells = gridDisk(c, 2);
     const w = h3KRingWeights(cells, 2);
     expect(cardinalities(w)[cells.indexOf(c)]).toBe(18);
+  });
+  it('H3 numeric keys round-trip and keep the string order at resolutions 0-9 (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -85, max: 85, noNaN: true }), fc.double({ min: -180, max: 179.999, noNaN: true }), fc.double({ min: -85, max: 85, noNaN: true }), fc.double({ min: -180, max: 179.999, noNaN: true }), fc.integer({ min: 0, max: 9 }), (la, lo, la2, lo2, res) => {
+        const a = latLngToCell(la, lo, res);
+        const b = latLngToCell(la2, lo2, res);
+        const codec = h3KeyCodec(a);
+        expect(codec.cell(codec.key(a))).toBe(a);
+        expect(codec.cell(codec.key(b))).toBe(b);
+        expect(Math.sign(codec.key(a) - codec.key(b))).toBe(a < b ? -1 : a > b ? 1 : 0);
+        expect(Number.isSafeInteger(codec.key(a))).toBe(true);
+      }),
+      { seed: 1234, numRuns: 300 },
+    );
   });
   it('rejects duplicate cells', () => {
     const c = latLngToCell(30.18, 66.99, 7);
