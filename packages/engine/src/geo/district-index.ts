@@ -465,6 +465,30 @@ export class DistrictIndex {
     return best;
   }
 
+  /**
+   * The district containing the point or, for a point outside every district (just off the
+   * clipped coastline, a few hundred metres across a border as OSM draws it), the nearest district
+   * whose boundary is within `maxKm`. Returns the district position and the distance (0 inside),
+   * or undefined. O(1) inside; outside O(edges of the districts whose bbox is within maxKm).
+   */
+  nearest(lat: number, lon: number, maxKm: number): { index: number; distanceKm: number } | undefined {
+    if (!(maxKm >= 0)) throw new BaseeratError('VALIDATION', `maxKm is ${maxKm}, expected a non-negative number`, { field: 'maxKm' });
+    if (!Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
+    const inside = this.locateIndex(lat, lon);
+    if (inside >= 0) return { index: inside, distanceKm: 0 };
+    // Degrees of latitude and longitude that maxKm can span here (conservative for the bbox test).
+    const dLat = maxKm / (RAD * EARTH_RADIUS_KM);
+    const dLon = maxKm / (RAD * EARTH_RADIUS_KM * Math.max(Math.cos((Math.abs(lat) + dLat) * RAD), 1e-6));
+    let best: { index: number; distanceKm: number } | undefined;
+    for (const d of this.districts) {
+      const b = d.bbox;
+      if (lon < b[0] - dLon || lon > b[2] + dLon || lat < b[1] - dLat || lat > b[3] + dLat) continue;
+      const km = this.distanceToDistrictKm(d.index, lat, lon);
+      if (km <= maxKm && (best === undefined || km < best.distanceKm)) best = { index: d.index, distanceKm: km };
+    }
+    return best;
+  }
+
   /** District by canonical name (exact, as in the boundaries). */
   byDistrictName(name: string): DistrictInfo | undefined {
     const d = this.byName.get(name);

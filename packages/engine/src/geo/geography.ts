@@ -152,6 +152,18 @@ export class Geography implements Geocoder {
     return this.index.locate(lat, lon);
   }
 
+  /**
+   * `locate`, or else the nearest district within `toleranceKm` (a harbour point just off the
+   * clipped coastline, a border post OSM draws a little inside Afghanistan), with the distance so
+   * that the caller can record the snap. Ingest decides the tolerance; 0 is plain `locate`.
+   */
+  locateWithin(lat: number, lon: number, toleranceKm: number): (AreaMatch & { distanceKm: number }) | undefined {
+    const n = this.index.nearest(lat, lon, toleranceKm);
+    if (n === undefined) return undefined;
+    const d = this.districts[n.index]!;
+    return { district: d.name, province: d.province, distanceKm: n.distanceKm };
+  }
+
   /** District positions in `districts` (-1 outside) for many points. */
   locateMany(lat: Float64Array, lon: Float64Array): Int32Array {
     return this.index.locateMany(lat, lon);

@@ -193,6 +193,20 @@ describe('DistrictIndex on small hand-made polygons', () => {
     expect(small.byDistrictName('C')!.centroid.lat).toBeCloseTo(7 / 3, 10);
   });
 
+  it('distance to a district: perpendicular and corner cases against the analytic value', () => {
+    const kmPerDegree = (Math.PI / 180) * 6371.0088;
+    const b = small.byDistrictName('B')!.index;
+    // 0.5 degree east of B's eastern edge near the equator; the local equirectangular projection
+    // scales longitude by cos(0.5 deg), so agreement is to 1e-4 relative, not exact.
+    expect(Math.abs(small.distanceToDistrictKm(b, 0.5, 2.5) / (0.5 * kmPerDegree) - 1)).toBeLessThan(1e-4);
+    // Inside A's hole: 0.25 degree from the hole's edges, measured to A's boundary.
+    const a = small.byDistrictName('A')!.index;
+    expect(Math.abs(small.distanceToDistrictKm(a, 0.5, 0.5) / (0.25 * kmPerDegree) - 1)).toBeLessThan(1e-4);
+    expect(small.distanceToDistrictKm(a, 0.1, 0.1)).toBe(0);
+    // Snap: the hole's centre is 27.8 km from A.
+    expect(small.nearest(0.5, 0.5, 30)?.index).toBe(a);
+  });
+
   it('rejects bad input with errors that name the field', () => {
     expect(() => new DistrictIndex({ type: 'FeatureCollection', features: [] })).toThrow(BaseeratError);
     expect(() => new DistrictIndex(fcol, { cellDegrees: 0 })).toThrow(/cellDegrees is 0/);
@@ -202,5 +216,36 @@ describe('DistrictIndex on small hand-made polygons', () => {
     expect(() => new DistrictIndex(point)).toThrow(/geometry.type is "Point"/);
     const twice: DistrictFeatureCollection = { type: 'FeatureCollection', features: [fcol.features[0]!, fcol.features[0]!] };
     expect(() => new DistrictIndex(twice)).toThrow(/appears twice/);
+  });
+});
+
+describe('nearest district for points just outside every district', () => {
+  it('snaps within the tolerance only, and reports the distance', () => {
+    // Ghulam Khan border crossing as UCDP places it (33.143889N 70.023889E): outside OSM's North Waziristan.
+    expect(index.locate(33.143889, 70.023889)).toBeUndefined();
+    const n = index.nearest(33.143889, 70.023889, 5)!;
+    expect(index.districts[n.index]!.name).toBe('North Waziristan');
+    expect(n.distanceKm).toBeGreaterThan(0);
+    expect(n.distanceKm).toBeLessThan(5);
+    expect(index.nearest(33.143889, 70.023889, n.distanceKm / 2)).toBeUndefined();
+    // Inside: distance 0, same answer as locate.
+    expect(index.nearest(30.18, 67.0, 5)).toEqual({ index: index.byDistrictName('Quetta')!.index, distanceKm: 0 });
+    // Far at sea: nothing within 5 km.
+    expect(index.nearest(23.0, 64.0, 5)).toBeUndefined();
+    expect(() => index.nearest(30, 67, -1)).toThrow(/maxKm is -1/);
+  });
+
+  it('property: the snapped district is the one at the smallest boundary distance (brute force over all districts)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 23.6, max: 37.1, noNaN: true }), fc.double({ min: 60.8, max: 77.2, noNaN: true }), (lat, lon) => {
+        fc.pre(index.locateIndex(lat, lon) < 0);
+        let best = Infinity;
+        for (const d of index.districts) best = Math.min(best, index.distanceToDistrictKm(d.index, lat, lon));
+        const n = index.nearest(lat, lon, 30);
+        if (best <= 30) expect(n?.distanceKm).toBeCloseTo(best, 9);
+        else expect(n).toBeUndefined();
+      }),
+      { seed: 17, numRuns: 150 },
+    );
   });
 });
