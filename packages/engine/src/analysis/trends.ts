@@ -53,7 +53,8 @@ export interface RateChange {
   caveats: Caveat[];
 }
 
-const fmtP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`);
+// Three decimals below 0.1 so that a p-value just under 0.05 never prints as "0.05".
+const fmtP = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(p < 0.1 ? 3 : 2)}`);
 const fmtR = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** Compares counts x1 over t1 days with x0 over t0 days (exact Poisson test) and says it in words. */

@@ -19,7 +19,7 @@ describe('describeChange', () => {
     expect(c.summary).toBe('up 64% (23 vs 14), not significant at the 5% level (p = 0.19; rate ratio 1.64, 95% CI 0.81-3.45)');
   });
   it('handles a zero baseline and a significant fall', () => {
-    expect(describeChange(win(5, 30), win(0, 30)).summary).toBe('up from none to 5, not significant at the 5% level (p = 0.06)');
+    expect(describeChange(win(5, 30), win(0, 30)).summary).toBe('up from none to 5, not significant at the 5% level (p = 0.063)');
     const down = describeChange(win(90, 365), win(120, 365));
     expect(down.direction).toBe('down');
     const fall = describeChange(win(20, 30), win(60, 30));
