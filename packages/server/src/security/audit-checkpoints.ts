@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { BaseeratError } from '@baseerat/engine';
 import type { AuditStore } from './audit-log.js';
 import { decodeAuditEntry } from './audit-log.js';
-import { consistencyProof, leafHash, rootFromLeafHashes, sha256, verifyConsistency, type Hash } from './merkle-tree-rfc6962.js';
+import { consistencyProof, inclusionProof, leafHash, rootFromLeafHashes, sha256, verifyConsistency, type Hash } from './merkle-tree-rfc6962.js';
 
 export const CHECKPOINT_FORMAT = 'baseerat-audit-checkpoint/v1';
 
@@ -187,4 +187,43 @@ export async function verifyAuditTrail(store: AuditStore, dir: string, publicKey
   }
   const tail = entries - expected.length;
   return { ...base, ok: true, unverifiedTail: tail, message: tail === 0 ? 'all entries match the signed checkpoints' : `all checkpointed entries match; ${tail} newer entries not yet checkpointed` };
+}
+
+export interface EntryProof {
+  index: number;
+  treeSize: number;
+  rootHash: string;
+  leafHash: string;
+  /** hex audit path, RFC 6962 §2.1.1 */
+  path: string[];
+}
+
+/**
+ * Proof that entry `index` is in the latest checkpoint, for showing one entry to a third party
+ * who holds only the signed checkpoint: `verifyInclusion(index, treeSize, leafHash(entry), path, root)`.
+ */
+export async function proveEntryInclusion(dir: string, publicKeyPem: string, index: number): Promise<EntryProof> {
+  const cps = await readCheckpoints(dir);
+  const chain = checkCheckpointChain(cps, createPublicKey(publicKeyPem));
+  if (!chain.ok) throw new BaseeratError('CONFLICT', `audit checkpoints in ${dir} are not intact: ${chain.message}`, { field: 'checkpointDir' });
+  const last = cps[cps.length - 1];
+  if (last === undefined || index < 0 || index >= last.treeSize) {
+    throw new BaseeratError('VALIDATION', `entry ${index} is not covered by a checkpoint (latest covers ${last?.treeSize ?? 0})`, { field: 'index' });
+  }
+  return {
+    index, treeSize: last.treeSize, rootHash: last.rootHash, leafHash: chain.leaves[index]!.toString('hex'),
+    path: inclusionProof(index, chain.leaves).map((h) => h.toString('hex')),
+  };
+}
+
+/** Consistency proof (RFC 6962 §2.1.2) between two checkpointed tree sizes. */
+export async function proveCheckpointConsistency(dir: string, publicKeyPem: string, from: number, to: number): Promise<{ from: number; to: number; fromRoot: string; toRoot: string; proof: string[] }> {
+  const cps = await readCheckpoints(dir);
+  const chain = checkCheckpointChain(cps, createPublicKey(publicKeyPem));
+  if (!chain.ok) throw new BaseeratError('CONFLICT', `audit checkpoints in ${dir} are not intact: ${chain.message}`, { field: 'checkpointDir' });
+  const a = cps.find((c) => c.treeSize === from), b = cps.find((c) => c.treeSize === to);
+  if (a === undefined || b === undefined || from > to) {
+    throw new BaseeratError('VALIDATION', `no checkpoints of sizes ${from} and ${to} (have ${cps.map((c) => c.treeSize).join(', ')})`, { field: 'from' });
+  }
+  return { from, to, fromRoot: a.rootHash, toRoot: b.rootHash, proof: consistencyProof(from, to, chain.leaves).map((h) => h.toString('hex')) };
 }

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog, InMemoryAuditStore, decodeAuditEntry, encodeAuditEntry } from '../../src/security/audit-log.js';
 import {
-  exportCheckpoint, generateAuditSigningKeys, readCheckpoints, verifyAuditTrail,
+  exportCheckpoint, generateAuditSigningKeys, proveCheckpointConsistency, proveEntryInclusion, readCheckpoints, verifyAuditTrail,
 } from '../../src/security/audit-checkpoints.js';
-import { leafHash, rootFromLeafHashes } from '../../src/security/merkle-tree-rfc6962.js';
+import { leafHash, rootFromLeafHashes, verifyConsistency, verifyInclusion } from '../../src/security/merkle-tree-rfc6962.js';
 
 const keys = generateAuditSigningKeys();
 const t0 = Date.parse('2026-01-01T00:00:00Z');
@@ -113,6 +113,23 @@ describe('audit trail', () => {
     expect(decodeAuditEntry(store.rows[before]!.entry)).toMatchObject({ actor: 'aud1', action: 'audit.view', outcome: 'success' });
     store.rows.length = 5;
     await expect(exportCheckpoint(store, dir, keys.privateKeyPem, new Date(t0))).rejects.toThrow(/truncated/);
+  });
+});
+
+describe('proofs for third parties', () => {
+  it('an entry inclusion proof and the consistency proof between checkpoints verify against the signed roots', async () => {
+    const { store } = await filledLog(30);
+    const hex = (xs: string[]) => xs.map((x) => Buffer.from(x, 'hex'));
+    for (const i of [0, 7, 29]) {
+      const p = await proveEntryInclusion(dir, keys.publicKeyPem, i);
+      expect(p.leafHash).toBe(leafHash(Buffer.from(store.rows[i]!.entry)).toString('hex'));
+      expect(verifyInclusion(i, p.treeSize, leafHash(Buffer.from(store.rows[i]!.entry)), hex(p.path), Buffer.from(p.rootHash, 'hex'))).toBe(true);
+      expect(verifyInclusion(i, p.treeSize, leafHash(Buffer.from(store.rows[(i + 1) % 30]!.entry)), hex(p.path), Buffer.from(p.rootHash, 'hex'))).toBe(false);
+    }
+    const c = await proveCheckpointConsistency(dir, keys.publicKeyPem, 10, 30);
+    expect(verifyConsistency(10, 30, Buffer.from(c.fromRoot, 'hex'), Buffer.from(c.toRoot, 'hex'), hex(c.proof))).toBe(true);
+    await expect(proveEntryInclusion(dir, keys.publicKeyPem, 30)).rejects.toThrow(/not covered/);
+    await expect(proveCheckpointConsistency(dir, keys.publicKeyPem, 10, 25)).rejects.toThrow(/no checkpoints/);
   });
 });
 
