@@ -141,6 +141,15 @@ describe('alias tables', () => {
     expect(g.resolveDistrict('Hyderabad X', 'Punjab')?.district).toBe('Hyderabad East');
   });
 
+  it('built-in tables adapt to a gazetteer over a few districts; explicit tables must name known districts', () => {
+    const g = new Gazetteer({ districts: [{ district: 'Kech', province: 'Balochistan' }, { district: 'Quetta', province: 'Balochistan' }] });
+    expect(g.resolveDistrict('Turbat')?.district).toBe('Kech');
+    expect(g.resolveDistrict('Khozdar')).toBeUndefined();
+    expect(() => new Gazetteer({ districts: [{ district: 'Kech', province: 'Balochistan' }], aliases: [{ alias: 'X', district: 'Khuzdar' }] })).toThrow(
+      /alias "X": district "Khuzdar" is not a 2023 district/,
+    );
+  });
+
   it('resolves province names', () => {
     const cases: [string, string][] = [
       ['Balochistan province', 'Balochistan'],
