@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { Report } from '@baseerat/engine';
-import { createLiveIngestor, ingestFile, ingestRecords, ingestStream, type IngestOptions, type IngestProgress } from '../../src/ingest/pipeline.js';
+import { HashSet52, hash52, createLiveIngestor, ingestFile, ingestRecords, ingestStream, type IngestOptions, type IngestProgress } from '../../src/ingest/pipeline.js';
 import { loadMappingFile, mappingAdapter, parseMapping } from '../../src/ingest/mapping.js';
 import { resolveAdapter } from '../../src/ingest/registry.js';
 import { FakeGeocoder, FakeStore, simpleLinker, trivialLinker } from './fakes.js';
@@ -227,5 +228,29 @@ describe('resolveAdapter', () => {
 
   it('names the known formats for an unknown one', async () => {
     await expect(resolveAdapter('xlsx')).rejects.toThrow(/format: 'xlsx' is not a known format \(known: csv, ndjson, geojson, ucdp, gtd, acled, portland-nij/);
+  });
+});
+
+describe('HashSet52 (the run\'s memory of keys written)', () => {
+  it('behaves as a Set of numbers, through growth', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 2 ** 52 - 1 }), fc.constantFrom(0, 1, 2 ** 30, 2 ** 30 + 1)), { maxLength: 3000 }), fc.array(fc.integer({ min: 0, max: 2 ** 52 - 1 }), { maxLength: 50 }), (added, probes) => {
+      const mine = new HashSet52();
+      const ref = new Set<number>();
+      for (const h of added) { mine.add(h); ref.add(h); }
+      expect(mine.size).toBe(ref.size);
+      for (const h of [...added, ...probes]) expect(mine.has(h)).toBe(ref.has(h));
+    }), { seed: 11, numRuns: 60 });
+  });
+
+  it('hash52 stays within 52 bits and separates close keys', () => {
+    const seen = new Set<number>();
+    let outOfRange = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const h = hash52(`levies:LV-${i}`);
+      if (!(Number.isSafeInteger(h) && h >= 0 && h < 2 ** 52)) outOfRange++;
+      seen.add(h);
+    }
+    expect(outOfRange).toBe(0);
+    expect(seen.size).toBe(100_000);
   });
 });
