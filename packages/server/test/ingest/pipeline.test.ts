@@ -157,6 +157,15 @@ describe('ingestFile with a mapping', () => {
     await expect(ingestFile(path, await opts(store, { batchSize: 1 }))).rejects.toThrow('disk full');
   });
 
+  it('an empty file and a header-only file are runs of zero rows', async () => {
+    for (const text of ['', `${header}\n`, '\n\n']) {
+      const store = new FakeStore();
+      const s = await ingestFile(await tmpFile('e.csv', text), await opts(store));
+      expect(s).toMatchObject({ rowsRead: 0, stored: 0, quarantined: 0 });
+      expect(store.runs).toHaveLength(1);
+    }
+  });
+
   it('validates receivedAt', async () => {
     await expect(ingestStream([''], await opts(new FakeStore(), { receivedAt: '2024-03-05 10:00' }))).rejects.toThrow(/receivedAt: '2024-03-05 10:00' is not an ISO UTC time/);
   });
