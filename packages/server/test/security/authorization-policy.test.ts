@@ -125,6 +125,22 @@ describe('Cedar authorization against the independent reference model', () => {
     expect(() => authz.require('export', { kind: 'Aggregate', id: 'e', label: rec })).toThrow(/may not export/);
   });
 
+  it('fails closed when a forbid errors at evaluation (Cedar alone would skip it and allow)', () => {
+    const dirPolicies = ['roles.cedar', 'need-to-know.cedar'].map((f) => readFileSync(join(DEFAULT_POLICY_DIR, f), 'utf8')).join('\n');
+    const schema = readFileSync(join(DEFAULT_POLICY_DIR, 'schema.cedarschema'), 'utf8');
+    // Well-typed, so it passes validation, but overflows (an evaluation error) when clearance >= 2.
+    const erroring = `${dirPolicies}\nforbid (principal, action, resource is Baseerat::Record) when { principal.clearance * 9223372036854775807 > 0 };`;
+    const e = PolicyEngine.fromText(erroring, schema);
+    const rec: Resource = { kind: 'Record', id: 'r', label: { classification: 'UNCLASSIFIED', compartments: [], districts: ['Quetta'] } };
+    const low: Principal = { id: 'a', role: 'analyst', clearance: 'UNCLASSIFIED', compartments: [], districts: null, active: true };
+    const high: Principal = { ...low, clearance: 'SECRET' };
+    // clearance 0: 0 * max = 0, no error, the forbid does not apply: allowed as usual.
+    expect(e.isAllowed(low, 'viewIncident', rec, { mfa: true })).toBe(true);
+    expect(engine.isAllowed(high, 'viewIncident', rec, { mfa: true })).toBe(true);
+    // clearance 3: the product overflows, Cedar reports an error and skips the forbid; we deny.
+    expect(e.isAllowed(high, 'viewIncident', rec, { mfa: true })).toBe(false);
+  });
+
   it('refuses policies that fail strict validation against the schema', () => {
     const schema = readFileSync(join(DEFAULT_POLICY_DIR, 'schema.cedarschema'), 'utf8');
     const bad = 'forbid (principal, action, resource is Baseerat::Record) unless { principal.clearence >= resource.classification };';
