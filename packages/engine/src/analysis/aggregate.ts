@@ -184,7 +184,7 @@ export interface AggregateResult {
   rows: AggregateRow[];
   /** Totals over the events that were binned: equal to the sum of the rows. */
   totals: Totals;
-  /** Events in the time window, before precision rules. */
+  /** Events in the time window before precision rules, plus those with no valid time (which no window can exclude): totals.count + the caveat counts. */
   eventsInWindow: number;
   harmWeights: HarmWeights;
   caveats: Caveat[];
@@ -234,7 +234,7 @@ export function aggregate(cols: TemporalColumns, options: AggregateOptions = {})
 
   for (let i = 0; i < cols.length; i++) {
     const t = cols.time[i]!;
-    if (!Number.isFinite(t)) { noTime++; continue; }
+    if (!Number.isFinite(t)) { noTime++; inWindow++; continue; }
     if (t < from || t >= to) continue;
     inWindow++;
     let periodKey: string | undefined;
