@@ -65,6 +65,17 @@ describe('audit trail', () => {
     store.rows[7] = { seq: 7, entry: encodeAuditEntry({ ...e, outcome: 'success', actor: 'someone-else' }) };
     const v = await verifyAuditTrail(store, dir, keys.publicKeyPem);
     expect(v).toMatchObject({ ok: false, firstBadIndex: 7, problem: 'edited' });
+    // Going further, the attacker rewrites the checkpoint files too: new leaf hash, new roots, all
+    // consistent; only the signatures cannot be redone without the private key.
+    const names = (await readdir(dir)).filter((n) => n.startsWith('checkpoint-')).sort();
+    const leaves = store.rows.map((r) => leafHash(Buffer.from(r.entry)));
+    for (const n of names) {
+      const cp = JSON.parse(await readFile(join(dir, n), 'utf8'));
+      cp.leafHashes = leaves.slice(cp.prevSize, cp.treeSize).map((h: Buffer) => h.toString('hex'));
+      cp.rootHash = rootFromLeafHashes(leaves, cp.treeSize).toString('hex');
+      await writeFile(join(dir, n), JSON.stringify(cp));
+    }
+    expect(await verifyAuditTrail(store, dir, keys.publicKeyPem)).toMatchObject({ ok: false, problem: 'bad-checkpoint', message: expect.stringMatching(/bad signature/) });
   });
 
   it('detects and names deletion, insertion, reordering and truncation', async () => {
