@@ -150,7 +150,7 @@ function candidateOf(id: string, reports: Report[], links: LinkPlan['newIncident
     locationPrecision: loc.precision,
     district: loc.district,
     category: r?.category ?? inc!.category,
-    agencies: [...new Set(reports.map((x) => x.source.agency))],
+    agencies: r !== undefined ? [r.source.agency] : [...new Set(reports.map((x) => x.source.agency))],
   };
 }
 

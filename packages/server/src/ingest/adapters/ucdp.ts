@@ -10,6 +10,8 @@
  *   to resolving `adm_2` when the point is outside the districts); 3 -> district (no point: the
  *   coordinates are a district centroid, so `adm_2` is resolved, falling back to locating them);
  *   4-5 -> province (from `adm_1`); 6-7 -> unknown (country or sea).
+ * - a where_prec 1-2 point lying more than 25 km outside the district named in `adm_2` contradicts
+ *   its own record: the named district wins at district precision, with a note in the narrative.
  */
 // taxonomy-mappings is not yet re-exported by the engine's index: import it by path until it is
 import { ucdpCategory } from '@baseerat/engine/domain/taxonomy-mappings';
@@ -22,7 +24,10 @@ const WHERE_PRECISION: Readonly<Record<string, LocationPrecision>> = {
   '1': 'exact', '2': 'near', '3': 'district', '4': 'province', '5': 'province', '6': 'unknown', '7': 'unknown',
 };
 
-function ucdpLocation(row: Row, ctx: AdapterContext, issues: FieldIssue[]): Location | undefined {
+/** Beyond UCDP's own "within 25 km" (where_prec 2), a point outside its named district contradicts it. */
+const CONTRADICTION_KM = 25;
+
+function ucdpLocation(row: Row, ctx: AdapterContext, issues: FieldIssue[], notes: string[]): Location | undefined {
   const wp = cell(row, 'where_prec');
   const precision = Object.hasOwn(WHERE_PRECISION, wp) ? WHERE_PRECISION[wp] : undefined;
   if (precision === undefined) {
@@ -41,8 +46,21 @@ function ucdpLocation(row: Row, ctx: AdapterContext, issues: FieldIssue[]): Loca
 
   if (precision === 'exact' || precision === 'near') {
     if (point === undefined) return undefined;
+    const located = ctx.geocoder.locate(point.lat, point.lon);
+    const named = resolveAdm2();
+    // A point that lies farther outside the district UCDP itself names than its precision allows
+    // (e.g. "Sui town, Dera Bugti" geocoded to the Gwadar coast) contradicts its own record: the
+    // named district is kept and the point dropped, so that no analysis maps the event where it
+    // did not happen. The conflict is written into the narrative for the analyst to see.
+    if (located !== undefined && named !== undefined && located.district !== named.district) {
+      const km = ctx.geocoder.distanceToDistrictKm?.(point.lat, point.lon, named.district);
+      if (km !== undefined && km > CONTRADICTION_KM) {
+        notes.push(`UCDP coordinates ${point.lat.toFixed(4)}, ${point.lon.toFixed(4)} (where_prec ${wp}) lie ${Math.round(km)} km outside the district it names (${adm2}): placed at district precision in ${named.district}.`);
+        return { precision: 'district', district: named.district, province: named.province, ...(placeName === '' ? {} : { placeName }) };
+      }
+    }
     const loc: Location = { lat: point.lat, lon: point.lon, precision, h3: ctx.geocoder.cell(point.lat, point.lon) };
-    const area = ctx.geocoder.locate(point.lat, point.lon) ?? resolveAdm2();
+    const area = located ?? named;
     if (area !== undefined) { loc.district = area.district; loc.province = area.province; } else if (province !== undefined) loc.province = province;
     if (placeName !== '') loc.placeName = placeName;
     return loc;
@@ -86,7 +104,8 @@ function ucdpToReport(row: Row, raw: string, _line: number, ctx: AdapterContext)
   const best = cell(row, 'best');
   const killed = parseCount(row, 'best', issues);
   if (best === '') issues.push({ field: 'best', message: 'best (the best estimate of deaths) is missing' });
-  const location = ucdpLocation(row, ctx, issues);
+  const locationNotes: string[] = [];
+  const location = ucdpLocation(row, ctx, issues, locationNotes);
   if (issues.length > 0 || !mapped.ok || occurredAt === undefined || timePrecision === undefined || location === undefined || start === undefined) {
     return { ok: false, error: issues };
   }
@@ -100,6 +119,7 @@ function ucdpToReport(row: Row, raw: string, _line: number, ctx: AdapterContext)
   if (deDay !== '' && deDay !== dsDay) notes.push(`Date range ${dsDay} to ${deDay} (date_prec ${dp}).`);
   // UCDP flags events whose details its sources leave unclear; analysts should see that
   if (cell(row, 'event_clarity') === '2') notes.push('UCDP event clarity: low (event_clarity 2).');
+  notes.push(...locationNotes);
   const report: Report = {
     occurredAt,
     timePrecision,
