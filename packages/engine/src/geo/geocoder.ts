@@ -26,4 +26,12 @@ export interface Geocoder {
   findPlace(name: string, province?: string): PlaceMatch | undefined;
   /** H3 cell of a point at the configured resolution (default 7). */
   cell(lat: number, lon: number): string;
+  /**
+   * `locate`, or else the nearest district whose boundary lies within `toleranceKm` (a harbour just
+   * off the clipped coastline), with the distance so that the caller can record the snap.
+   * Optional: a geocoder without it never snaps.
+   */
+  locateWithin?(lat: number, lon: number, toleranceKm: number): (AreaMatch & { distanceKm: number }) | undefined;
+  /** Distance in km from a point to a named (canonical) district, 0 inside. Optional: without it no consistency check is made. */
+  distanceToDistrictKm?(lat: number, lon: number, district: string): number | undefined;
 }

@@ -164,6 +164,12 @@ export class Geography implements Geocoder {
     return { district: d.name, province: d.province, distanceKm: n.distanceKm };
   }
 
+  /** Distance in km from a point to a district (0 inside); undefined for an unknown district name. */
+  distanceToDistrictKm(lat: number, lon: number, district: string): number | undefined {
+    const d = this.byName.get(district);
+    return d === undefined ? undefined : this.index.distanceToDistrictKm(d.index, lat, lon);
+  }
+
   /** District positions in `districts` (-1 outside) for many points. */
   locateMany(lat: Float64Array, lon: Float64Array): Int32Array {
     return this.index.locateMany(lat, lon);

@@ -1,0 +1,95 @@
+/**
+ * bench/ingest: CSV -> validated, normalised, linked, stored incidents through the real pipeline
+ * (police mapping file, shipped geography, engine linker, DuckDB store), beside DuckDB's own
+ * `read_csv` of the same file into a table in the same run.
+ *
+ *   npx tsx bench/ingest/ingest.bench.ts [--rows 1000000] [--keep]
+ *
+ * Prints rows/s for both, their ratio, and this process's peak resident memory (maxRSS). For the
+ * memory target run it with --rows 5000000.
+ */
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { SeededRng, linkBatch, syntheticMappingFiles } from '@baseerat/engine';
+import { loadMappingFile, ingestFile } from '../../packages/server/src/ingest/index.js';
+import { loadGeography } from '../../packages/server/src/reference/geography.js';
+import { openStore } from '../../packages/server/src/store/index.js';
+import { placeRows } from '../../packages/server/src/reference/geography.js';
+import { writeFileSync } from 'node:fs';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] ?? dflt : dflt;
+};
+const rows = Number(arg('rows', '1000000'));
+const keep = process.argv.includes('--keep');
+
+const dir = mkdtempSync(join(tmpdir(), 'baseerat-bench-ingest-'));
+const csv = join(dir, 'police.csv');
+const mappingPath = join(dir, 'police.json');
+const mapping = syntheticMappingFiles().police;
+writeFileSync(mappingPath, JSON.stringify(mapping));
+const labels = Object.keys((mapping.fields.category as { map: Record<string, string> }).map);
+
+// Places in Balochistan from the shipped gazetteer, jittered by up to ~2 km, in time order.
+const places = placeRows().filter((p) => (p.province ?? '').startsWith('Balochistan'));
+const gen = new SeededRng(7);
+const rng = () => gen.next();
+const t0 = Date.parse('2015-01-01T00:00:00Z');
+const spanMs = 10 * 365 * 86_400_000;
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+async function writeCsv(): Promise<void> {
+  const out = createWriteStream(csv);
+  out.write('fir_no,occurred_at,lat,lon,district,category,killed,injured,abducted,target,narrative,class,reported_at\n');
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const p = places[Math.floor(rng() * places.length)]!;
+    const lat = p.lat + (rng() - 0.5) * 0.03, lon = p.lon + (rng() - 0.5) * 0.03;
+    const t = new Date(t0 + (spanMs * i) / rows + 5 * 3_600_000);
+    const local = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:00`;
+    const label = labels[Math.floor(rng() * labels.length)]!;
+    buf += `FIR-B-${pad(i, 8)},${local},${lat.toFixed(5)},${lon.toFixed(5)},${p.district ?? ''},${label},${rng() < 0.1 ? 1 : 0},${rng() < 0.2 ? 2 : 0},0,police,"${label} reported near ${p.name}",RESTRICTED,\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+await writeCsv();
+const mb = statSync(csv).size / 1e6;
+console.log(`file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`);
+
+// Reference: DuckDB's own CSV reader into a table, same file, same run.
+{
+  const inst = await DuckDBInstance.create(join(dir, 'ref.duckdb'));
+  const conn = await inst.connect();
+  const s = performance.now();
+  await conn.run(`CREATE TABLE t AS SELECT * FROM read_csv('${csv.replaceAll("'", "''")}', header = true)`);
+  const secs = (performance.now() - s) / 1000;
+  const n = Number((await conn.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0]);
+  conn.closeSync();
+  console.log(`duckdb read_csv: ${n.toLocaleString('en-US')} rows in ${secs.toFixed(2)} s = ${Math.round(n / secs).toLocaleString('en-US')} rows/s`);
+  (globalThis as { refRate?: number }).refRate = n / secs;
+}
+
+const store = await openStore(join(dir, 'bench.duckdb'));
+const adapter = await loadMappingFile(mappingPath);
+const geocoder = loadGeography();
+const s = performance.now();
+const summary = await ingestFile(csv, { adapter, store, geocoder, link: linkBatch, receivedAt: '2025-01-01T00:00:00.000Z' });
+const secs = (performance.now() - s) / 1000;
+await store.close();
+const rate = summary.stored / secs;
+const refRate = (globalThis as { refRate?: number }).refRate ?? NaN;
+console.log(`baseerat ingest: ${summary.stored.toLocaleString('en-US')} incidents stored (${summary.quarantined} quarantined) in ${secs.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} incidents/s`);
+console.log(`ratio baseerat / duckdb read_csv: ${(rate / refRate).toFixed(3)}`);
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+if (!keep) rmSync(dir, { recursive: true, force: true });
+else console.log(`kept ${dir}`);
