@@ -75,9 +75,10 @@ export function actorProfiles(cols: TemporalColumns, options: ActorOptions): { a
 
   interface Acc { idx: number[]; prev: number }
   const acc = new Map<string, Acc>();
-  let total = 0, coarse = 0;
+  let total = 0, coarse = 0, noTime = 0;
   for (let i = 0; i < cols.length; i++) {
     const t = cols.time[i]!;
+    if (Number.isNaN(t)) { noTime++; continue; }
     if (!(t >= prevFrom && t < to)) continue;
     // Month- or year-dated incidents cannot be placed in a window shorter than their precision.
     if (cols.timePrecision[i]! > 1) { coarse++; continue; }
@@ -141,6 +142,7 @@ export function actorProfiles(cols: TemporalColumns, options: ActorOptions): { a
 
   const caveats: Caveat[] = [caveat('ATTRIBUTION', 'perpetrators are as claimed or attributed by the sources, rarely established; "unclaimed" mixes many actors')];
   if (coarse > 0) caveats.push(caveat('TIME_TOO_COARSE', `${coarse} incidents dated only to the month or year were left out`, coarse));
+  if (noTime > 0) caveats.push(caveat('NO_TIME', `${noTime} incidents without a valid time were left out`, noTime));
   if (actors.length > 1) caveats.push(caveat('MULTIPLE_TESTING', `${actors.length} actors compared with the previous period: use pAdjusted (Benjamini-Hochberg)`, actors.length));
   const unclaimed = actors.find((a) => a.actor === UNCLAIMED);
   if (unclaimed !== undefined && unclaimed.share > 0.5) caveats.push(caveat('MOSTLY_UNCLAIMED', `${Math.round(unclaimed.share * 100)}% of incidents are unclaimed: group profiles describe a minority of the violence`));

@@ -126,9 +126,10 @@ export function nearRepeat(cols: TemporalColumns, options: NearRepeatOptions = {
   if (!(from < to)) throw new BaseeratError('VALIDATION', `window needs from < to, got from = ${from}, to = ${to}`, { field: 'to' });
 
   const lat: number[] = [], lon: number[] = [], t: number[] = [], cat: number[] = [], tgt: number[] = [];
-  let noPoint = 0, coarseTime = 0, near = 0, dayOnly = 0;
+  let noPoint = 0, coarseTime = 0, near = 0, dayOnly = 0, noTime = 0;
   for (let i = 0; i < cols.length; i++) {
     const ti = cols.time[i]!;
+    if (Number.isNaN(ti)) { noTime++; continue; }
     if (!(ti >= from && ti < to)) continue;
     const lp = cols.locationPrecision[i]!;
     if (lp > maxPrecision || !Number.isFinite(cols.lat[i]!) || !Number.isFinite(cols.lon[i]!)) { noPoint++; continue; }
@@ -142,6 +143,7 @@ export function nearRepeat(cols: TemporalColumns, options: NearRepeatOptions = {
   const n = lat.length;
   const caveats: Caveat[] = [];
   if (noPoint > 0) caveats.push(caveat('NO_POINT', `${noPoint} incidents without an ${options.precision === 'exact' ? 'exact' : 'exact or near'} position were left out`, noPoint));
+  if (noTime > 0) caveats.push(caveat('NO_TIME', `${noTime} incidents without a valid time were left out`, noTime));
   if (coarseTime > 0) caveats.push(caveat('TIME_TOO_COARSE', `${coarseTime} incidents dated only to the month or year were left out`, coarseTime));
   if (near > 0 && spaceBands[0]! < 25000) caveats.push(caveat('NEAR_POSITIONS', `${near} incidents are placed only to within 25 km: their distances in bands under 25 km are unreliable (use precision 'exact' to leave them out)`, near));
   if (dayOnly > 0) caveats.push(caveat('DAY_PRECISION', `${dayOnly} incidents are timed only to the day: time differences are uncertain by up to a day`, dayOnly));

@@ -100,9 +100,10 @@ export function seasonality(cols: TemporalColumns, options: SeasonalityOptions):
     wdExp[g.weekday]! += 1; mExp[g.month - 1]! += 1; hExp[cal.fromDay(d).month - 1]! += 1;
   }
   const hourObs = new Array<number>(24).fill(0), wdObs = new Array<number>(7).fill(0), mObs = new Array<number>(12).fill(0), hjObs = new Array<number>(12).fill(0);
-  let notExact = 0, notDay = 0, notMonth = 0, inWindow = 0;
+  let notExact = 0, notDay = 0, notMonth = 0, inWindow = 0, noTime = 0;
   for (let i = 0; i < cols.length; i++) {
     const t = cols.time[i]!;
+    if (Number.isNaN(t)) { noTime++; continue; }
     if (!(t >= from && t < to)) continue;
     inWindow++;
     const p = cols.timePrecision[i]!;
@@ -124,6 +125,7 @@ export function seasonality(cols: TemporalColumns, options: SeasonalityOptions):
   const adj = benjaminiHochberg(tested.map((k) => result[k].test!.pValue));
   tested.forEach((k, i) => { result[k].test!.pAdjusted = adj[i]!; });
   if (inWindow === 0) result.caveats.push(caveat('NO_EVENTS', 'no events in the window'));
+  if (noTime > 0) result.caveats.push(caveat('NO_TIME', `${noTime} events without a valid time were left out`, noTime));
   result.caveats.push(caveat('HIJRI_CALENDAR', cal.method === 'umalqura'
     ? `Hijri months follow the Umm al-Qura calendar${cal.dayShift === 0 ? '' : ` shifted by ${cal.dayShift} day(s)`}; Pakistan's moon-sighting months can start a day later`
     : 'Hijri months follow the tabular Islamic calendar (Umm al-Qura unavailable in this engine): month starts may be off by one or two days'));

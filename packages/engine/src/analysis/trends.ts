@@ -164,6 +164,9 @@ export function compareWindows(cols: TemporalColumns, options: CompareOptions): 
   const caveats: Caveat[] = [];
   const coarse = cur.coarse + prev.coarse + ly.coarse;
   if (coarse > 0) caveats.push(caveat('TIME_TOO_COARSE', `${coarse} incidents dated only to the month or year were left out of the comparison windows`, coarse));
+  let noTime = 0;
+  for (let i = 0; i < cols.length; i++) if (Number.isNaN(cols.time[i]!) && include(i)) noTime++;
+  if (noTime > 0) caveats.push(caveat('NO_TIME', `${noTime} incidents without a valid time were left out`, noTime));
   return { previous, lastYear, caveats };
 }
 

@@ -17,6 +17,7 @@ describe('actorProfiles', () => {
   evs.push({ time: local(2024, 5, 5), perpetrator: 1, district: 2, category: 3, killed: 2 }, { time: local(2024, 6, 5), perpetrator: 1, district: 2, category: 3 });
   for (let i = 0; i < 10; i++) evs.push({ time: local(2024, 2, 1) + i * 86400e3 }, { time: local(2024, 5, 1) + i * 86400e3, district: 3 });
   evs.push({ time: local(2024, 5, 1), perpetrator: 2, timePrecision: 2 });
+  evs.push({ time: Number.NaN, perpetrator: 0 });
   const r = actorProfiles(columns(evs), { from: FROM, to: TO, previousFrom: PREV });
 
   it('profiles each actor: activity by month, districts, tactics, targets, shares', () => {
@@ -29,6 +30,7 @@ describe('actorProfiles', () => {
     expect(bla.targets).toEqual([{ name: 'security forces', count: 18 }, { name: 'civilians', count: 5 }]);
     expect(bla.share).toBeCloseTo(23 / 35, 12);
     expect(r.caveats.find((c) => c.code === 'TIME_TOO_COARSE')!.count).toBe(1);
+    expect(r.caveats.find((c) => c.code === 'NO_TIME')!.count).toBe(1);
   });
 
   it('lethality: killed per incident with the exact Poisson interval, flagged as overdispersed', () => {

@@ -32,6 +32,7 @@ describe('nearRepeat', () => {
     { time: T0, district: 0, locationPrecision: 2 },
     { time: T0, lat: 30.15, lon: 66.95, timePrecision: 2 },
     { time: T0, lat: 30.16, lon: 66.96, locationPrecision: 1 },
+    { time: Number.NaN, lat: 30.16, lon: 66.96 },
   ];
   const r = nearRepeat(columns([...evs, ...extra]), { seed: 7, spaceBandsMetres: [200, 400, 800], timeBandsDays: [7, 14, 28] });
 
@@ -57,6 +58,7 @@ describe('nearRepeat', () => {
     const codes = Object.fromEntries(r.caveats.map((c) => [c.code, c.count]));
     expect(codes.NO_POINT).toBe(1);
     expect(codes.TIME_TOO_COARSE).toBe(1);
+    expect(codes.NO_TIME).toBe(1);
     expect(codes.NEAR_POSITIONS).toBe(1);
     expect(nearRepeat(columns([...evs, ...extra]), { seed: 7, precision: 'exact', permutations: 99 }).events).toBe(500);
   });

@@ -63,7 +63,8 @@ describe('seasonality', () => {
   });
 
   it('counts events without an exact time out of the hour profile', () => {
-    const r = seasonality(columns([{ time: Date.UTC(2023, 4, 1), timePrecision: 1 }, { time: Date.UTC(2023, 4, 1, 3), timePrecision: 0 }]), { from: FROM, to: TO });
+    const r = seasonality(columns([{ time: Date.UTC(2023, 4, 1), timePrecision: 1 }, { time: Date.UTC(2023, 4, 1, 3), timePrecision: 0 }, { time: Number.NaN }]), { from: FROM, to: TO });
+    expect(r.caveats.find((c) => c.code === 'NO_TIME')!.count).toBe(1);
     expect(r.hour.events).toBe(1);
     expect(r.hour.caveats.find((c) => c.code === 'SEASONALITY_EXCLUDED')!.count).toBe(1);
     expect(r.hour.observed[8]).toBe(1); // 03:00 UTC is 08:00 in Pakistan

@@ -37,6 +37,7 @@ describe('compareWindows', () => {
     for (let j = 0; j < k; j++) evs.push({ time: t + Math.floor(rng.next() * 86400e3), district: Math.floor(rng.next() * 4) });
   }
   evs.push({ time: local(2024, 3, 1), timePrecision: 2 });
+  evs.push({ time: Number.NaN });
   const cols = columns(evs);
   const count = (a: number, b: number) => evs.filter((e) => e.time >= a && e.time < b && (e.timePrecision ?? 0) <= 1).length;
 
@@ -53,6 +54,7 @@ describe('compareWindows', () => {
     expect(c.lastYear.significant).toBe(true);
     expect(c.lastYear.direction).toBe('up');
     expect(c.caveats.find((x) => x.code === 'TIME_TOO_COARSE')!.count).toBe(1);
+    expect(c.caveats.find((x) => x.code === 'NO_TIME')!.count).toBe(1);
   });
   it('same period last year keeps the local calendar date', () => {
     expect(oneYearEarlier(local(2024, 3, 1))).toBe(local(2023, 3, 1));
