@@ -18,7 +18,8 @@ export class AccessGate {
     if (!ok) {
       await this.audit.record({
         actor: this.authz.principal.id, action: 'authz.denied', from: this.from, outcome: 'denied',
-        ...(resource.id === undefined ? {} : { target: resource.id }), details: { action, kind: resource.kind },
+        ...(resource.id === undefined ? {} : { target: resource.id }),
+        details: { action, kind: resource.kind, policy: this.authz.explain(action, resource).join('; ') },
       }, now);
     }
     return ok;

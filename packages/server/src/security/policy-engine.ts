@@ -79,15 +79,29 @@ export class PolicyEngine {
     if (v.validationErrors.length > 0) {
       throw new BaseeratError('CONFIG', `Cedar policies fail validation: ${v.validationErrors.map((e) => `${e.policyId}: ${e.error.message}`).join('; ')}`);
     }
+    // Name each policy by its @id annotation so that decisions can say which policy decided.
+    const parts = cedar.policySetTextToParts(policies);
+    if (parts.type === 'failure') throw new BaseeratError('CONFIG', `Cedar policies: ${parts.errors.map((e) => e.message).join('; ')}`);
+    const named: Record<string, string> = {};
+    parts.policies.forEach((text, i) => {
+      const name = /@id\("([^"]+)"\)/.exec(text)?.[1] ?? `policy${i}`;
+      if (named[name] !== undefined) throw new BaseeratError('CONFIG', `two Cedar policies are named ${name}`, { field: '@id' });
+      named[name] = text;
+    });
     const id = `baseerat-${++psetCounter}`;
-    const p = cedar.preparsePolicySet(id, { staticPolicies: policies });
+    const p = cedar.preparsePolicySet(id, { staticPolicies: named });
     if (p.type === 'failure') throw new BaseeratError('CONFIG', `Cedar policies: ${p.errors.map((e) => e.message).join('; ')}`);
     return new PolicyEngine(id);
   }
 
   /** One Cedar evaluation, no memo. */
   isAllowed(principal: Principal, action: Action, resource: Resource, context: RequestContext): boolean {
-    if (ACTION_RESOURCE[action] !== resource.kind) return false;
+    return this.decide(principal, action, resource, context).allowed;
+  }
+
+  /** One Cedar evaluation with its reasons: the @id of the policies that decided, and any errors. */
+  decide(principal: Principal, action: Action, resource: Resource, context: RequestContext): { allowed: boolean; reasons: string[]; errors: string[] } {
+    if (ACTION_RESOURCE[action] !== resource.kind) return { allowed: false, reasons: [`${action} does not apply to ${resource.kind}`], errors: [] };
     const userUid = { type: 'Baseerat::User', id: principal.id };
     const resUid = { type: `Baseerat::${resource.kind}`, id: resource.id ?? 'system' };
     const entities: cedar.EntityJson[] = [
@@ -131,8 +145,10 @@ export class PolicyEngine {
       throw new BaseeratError('CONFIG', `Cedar evaluation failed for ${action} on ${resource.kind}: ${ans.errors.map((e) => e.message).join('; ')}`);
     }
     // Fail closed: Cedar ignores a policy that errors, which for a forbid would mean allowing.
-    if (ans.response.diagnostics.errors.length > 0) return false;
-    return ans.response.decision === 'allow';
+    const { reason, errors } = ans.response.diagnostics;
+    const errs = errors.map((e) => `${e.policyId}: ${e.error.message}`);
+    if (errs.length > 0) return { allowed: false, reasons: reason, errors: errs };
+    return { allowed: ans.response.decision === 'allow', reasons: reason.length > 0 ? reason : ['no permit applies (deny by default)'], errors: [] };
   }
 
   /** A per-request authorizer for one principal and context, memoising by label. */
@@ -160,7 +176,13 @@ export class RequestAuthorizer {
     return d;
   }
 
-  /** Throws FORBIDDEN unless allowed; the caller audits the denial. */
+  /** The policies that decide this request (an unmemoised Cedar call: use for denials, not per record). */
+  explain(action: Action, resource: Resource): string[] {
+    const d = this.engine.decide(this.principal, action, resource, this.context);
+    return [...d.reasons, ...d.errors];
+  }
+
+    /** Throws FORBIDDEN unless allowed; the caller audits the denial. */
   require(action: Action, resource: Resource): void {
     if (!this.can(action, resource)) {
       throw new BaseeratError('FORBIDDEN', `user ${this.principal.id} may not ${action} on ${resource.kind}${resource.id === undefined ? '' : ` ${resource.id}`}`);

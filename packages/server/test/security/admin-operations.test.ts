@@ -52,6 +52,7 @@ describe('admin operations and the access gate', () => {
     expect(entries.map((e) => [e.actor, e.action, e.outcome, e.target])).toEqual([
       ['u_low', 'authz.denied', 'denied', 'inc_7'], ['u_high', 'data.read', 'success', 'inc_7'],
     ]);
+    expect(entries[0]!.details).toMatchObject({ action: 'viewField', policy: 'need-to-know-field' });
     expect(JSON.stringify(entries)).not.toContain('A. Baloch');
     const n = await ctx.auditStore.size();
     const quetta = recordLabel({ classification: 'RESTRICTED', district: 'Quetta' });

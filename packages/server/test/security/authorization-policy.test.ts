@@ -123,6 +123,10 @@ describe('Cedar authorization against the independent reference model', () => {
       classification: 'SECRET', compartments: ['CT'], districts: ['Quetta'],
     });
     expect(() => authz.require('export', { kind: 'Aggregate', id: 'e', label: rec })).toThrow(/may not export/);
+    // Decisions name the policy that decided.
+    expect(engine.decide(officer, 'viewIncident', { kind: 'Record', id: '2', label: recordLabel(recs[1]!) }, { mfa: true }).reasons).toEqual(['need-to-know-record']);
+    expect(engine.decide(officer, 'viewIncident', { kind: 'Record', id: '1', label: rec }, { mfa: true }).reasons).toEqual(['district-officer-actions']);
+    expect(engine.decide(officer, 'export', { kind: 'Aggregate', id: 'e', label: rec }, { mfa: true }).reasons).toEqual(['no permit applies (deny by default)']);
   });
 
   it('fails closed when a forbid errors at evaluation (Cedar alone would skip it and allow)', () => {
