@@ -33,25 +33,25 @@ describe("Local Moran's I (reference: spdep 1.2-7 localmoran, style W, UCDP Balo
       expect(m.pPermutation).toBeUndefined();
     });
   }
-  it("with ties: 'pysal' pseudo p-values agree with spdep localmoran_perm (9999 draws) within Monte Carlo error", () => {
+  it("with ties: 'pysal' pseudo p-values (4999 draws) agree with spdep localmoran_perm (9999 draws) within Monte Carlo error", () => {
     // Different generators (and spdep draws with replacement, PySAL/ours without): agreement is
-    // statistical. Each p has Monte Carlo sd about sqrt(p(1-p)/9999) <= 0.005 on each side.
-    const m = localMoran(inp.counts, nb, { permutations: 9999, seed: 1, ties: 'pysal' });
+    // statistical. The difference has Monte Carlo sd sqrt(p(1-p)(1/9999 + 1/4999)) <= 0.009.
+    const m = localMoran(inp.counts, nb, { permutations: 4999, seed: 1, ties: 'pysal' });
     const refP = ref.localMoranPermCounts.pFolded;
     let worst = 0;
     let sumAbs = 0;
     for (let i = 0; i < refP.length; i++) {
       const d = Math.abs(m.pPermutation![i]! - refP[i]!);
-      const sd = Math.sqrt((2 * Math.max(refP[i]!, 1e-4) * (1 - refP[i]!)) / 9999);
+      const sd = Math.sqrt(Math.max(refP[i]!, 1e-4) * (1 - refP[i]!) * (1 / 9999 + 1 / 4999));
       worst = Math.max(worst, d / (sd + 1e-4));
       sumAbs += d;
     }
     expect(worst).toBeLessThan(6);
-    expect(sumAbs / refP.length).toBeLessThan(0.004);
+    expect(sumAbs / refP.length).toBeLessThan(0.005);
   });
   it("the default tie rule never makes a cell more significant than 'pysal', and equals it without ties", () => {
-    const cons = localMoran(inp.counts, nb, { permutations: 999, seed: 2 });
-    const pys = localMoran(inp.counts, nb, { permutations: 999, seed: 2, ties: 'pysal' });
+    const cons = localMoran(inp.counts, nb, { permutations: 499, seed: 2 });
+    const pys = localMoran(inp.counts, nb, { permutations: 499, seed: 2, ties: 'pysal' });
     cons.pPermutation!.forEach((p, i) => expect(p).toBeGreaterThanOrEqual(pys.pPermutation![i]!));
     // the tie artefact: a cell with I near 0 and analytical p 0.79 is 'significant' under the PySAL rule
     const artefacts = ref.localMoranCounts.p.filter((p, i) => p > 0.5 && pys.pPermutation![i]! <= 0.01 && cons.pPermutation![i]! > 0.05).length;
