@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sensSlope } from '../../src/stats/sens-slope.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { close, ref } from './temporal-reference.js';
+
+const scipy = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/reference/temporal-sens.json', import.meta.url)), 'utf8')) as {
+  cases: { values: number[]; confidence: number; slope: number; lower: number; upper: number }[];
+};
 
 describe("sensSlope against the R hand-coding of trend::sens.slope (reference: temporal-stats.R)", () => {
   it('slope, interval and tie-corrected Var S', () => {
@@ -11,6 +17,16 @@ describe("sensSlope against the R hand-coding of trend::sens.slope (reference: t
       expect(close(r.lower, c.lower ?? 'Inf', 1e-12), `lower of ${c.values.join(',')}: ${r.lower}`).toBe(true);
       expect(close(r.upper, c.upper ?? 'Inf', 1e-12), `upper of ${c.values.join(',')}: ${r.upper}`).toBe(true);
       expect(close(r.varianceS, c.varianceS, 1e-12)).toBe(true);
+    }
+  });
+  it('slope and interval equal scipy.stats.theilslopes at 95% and 90% (reference: temporal-sens.py)', () => {
+    expect(scipy.cases).toHaveLength(12);
+    for (const c of scipy.cases) {
+      const r = sensSlope(c.values, undefined, c.confidence);
+      const tag = `${c.confidence} ${c.values.slice(0, 5).join(',')}...`;
+      expect(close(r.slope, c.slope, 1e-12), `slope ${tag}`).toBe(true);
+      expect(close(r.lower, c.lower, 1e-12), `lower ${tag}: ${r.lower} vs ${c.lower}`).toBe(true);
+      expect(close(r.upper, c.upper, 1e-12), `upper ${tag}: ${r.upper} vs ${c.upper}`).toBe(true);
     }
   });
   it('recovers the slope of an exact line and is unmoved by one outlier (property, seed 11)', () => {
