@@ -20,7 +20,7 @@ export interface SensSlopeResult {
   /** Confidence bounds for the slope; null when the series is too short for this confidence. */
   lower: number | null;
   upper: number | null;
-  /** Intercept so that the line passes through the median point: median(y - slope * t). */
+  /** Intercept (Conover): median(y - slope * t), so that half the points lie above the line. */
   intercept: number;
   /** Number of pairwise slopes. */
   pairs: number;
