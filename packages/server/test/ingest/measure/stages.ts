@@ -9,6 +9,7 @@ import { loadMappingFile } from '../../../src/ingest/mapping.js';
 import type { IngestBatch, Store, WriteResult } from '../../../src/store/port.js';
 import { FakeGeocoder, trivialLinker } from '../fakes.js';
 import { linkBatch } from '@baseerat/engine';
+import type { LinkFn } from '../../../src/ingest/pipeline.js';
 import { loadGeography } from '../../../src/reference/geography.js';
 import { openStore } from '../../../src/store/index.js';
 
@@ -38,6 +39,6 @@ const store = (inner !== undefined ? {
   linkCandidates: timed('store', async () => []),
 }) as unknown as Store;
 const s0 = performance.now();
-const s = await ingestFile(path, { adapter: { ...adapter, toReport: timed('toReport', adapter.toReport) }, store, geocoder: real ? loadGeography() : new FakeGeocoder(), link: timed('link', real ? linkBatch : trivialLinker), receivedAt: '2025-01-01T00:00:00.000Z' });
+const s = await ingestFile(path, { adapter: { ...adapter, toReport: timed('toReport', adapter.toReport) }, store, geocoder: real ? loadGeography() : new FakeGeocoder(), link: timed('link', (real ? linkBatch : trivialLinker) as LinkFn), receivedAt: '2025-01-01T00:00:00.000Z' });
 const total = performance.now() - s0;
 console.log(JSON.stringify({ stored: s.stored, totalMs: Math.round(total), ...Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)])), restMs: Math.round(total - t.toReport! - t.link! - t.store!) }));
