@@ -82,6 +82,8 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
   const { offsets, indices, weights: w } = weights;
   let nUndefined = 0;
   let nCoverAll = 0;
+  let lastZ = Number.NaN;
+  let lastP = 1;
   for (let i = 0; i < n; i++) {
     const start = offsets[i]!;
     const end = offsets[i + 1]!;
@@ -110,7 +112,12 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
     }
     const zi = (lag - wi * mean) / Math.sqrt(variance);
     z[i] = zi;
-    p[i] = twoSidedNormalPValue(zi);
+    // Sparse counts give long runs of identical z (empty neighbourhoods of equal size): reuse the p.
+    if (zi !== lastZ) {
+      lastZ = zi;
+      lastP = twoSidedNormalPValue(zi);
+    }
+    p[i] = lastP;
     defined[i] = 1;
   }
 
