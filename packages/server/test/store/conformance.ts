@@ -267,6 +267,10 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       // an incident with no report
       await expectError(store.writeBatch(batch({ newIncidents: [single(ok1), { id: 'inc_empty', reports: [], links: [] }] })), 'VALIDATION');
       expect(await store.stats()).toEqual(before);
+      // a report with a category outside the taxonomy, after a valid one
+      const bad = { ...report({ sourceId: 'BAD' }), category: 'NOPE' as CategoryCode };
+      await expectError(store.writeBatch(batch({ newIncidents: [single(ok1), single(bad)] })), 'VALIDATION');
+      expect(await store.stats()).toEqual(before);
       // the store still works after the failures
       expect((await store.writeBatch(batch({ newIncidents: [single(ok1)] }))).inserted).toBe(1);
     });

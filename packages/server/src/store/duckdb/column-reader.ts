@@ -19,20 +19,17 @@ export function chunksOf(result: DuckDBMaterializedResult): DuckDBDataChunk[] {
 
 /** Copies fixed-width column `col` of every chunk into `out` (length = row count). */
 export function copyNumericColumn(chunks: readonly DuckDBDataChunk[], col: number, out: NumericArray): void {
-  const ctor = out.constructor as { new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericArray };
   const width = out.BYTES_PER_ELEMENT;
-  let row = 0;
+  // A byte view of the output: copying native bytes into it needs no typed view of the native
+  // buffer (which would have to be aligned) and is one memcpy per chunk.
+  const target = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  let offset = 0;
   for (const chunk of chunks) {
     const m = chunk.rowCount;
     if (m === 0) continue;
     const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
-    const bytes = bindings.vector_get_data(vector, m * width);
-    // Copy through an aligned view when the native buffer happens not to be aligned for the type.
-    const view = bytes.byteOffset % width === 0
-      ? new ctor(bytes.buffer, bytes.byteOffset, m)
-      : new ctor(bytes.slice().buffer, 0, m);
-    out.set(view, row);
-    row += m;
+    target.set(bindings.vector_get_data(vector, m * width), offset);
+    offset += m * width;
   }
 }
 

@@ -5,7 +5,7 @@
  * the store canonicalises every time it is given to that form on the way in (see `canonicalReport`),
  * so that an incident read back equals, string for string, the one consolidation produced.
  */
-import { BaseeratError, categoryGroup, classificationRank, type Incident, type Link, type Location, type Report } from '@baseerat/engine';
+import { BaseeratError, CLASSIFICATION_LEVELS, categoryGroup, classificationRank, isCategoryCode, sourceKey, type Incident, type Link, type Location, type Report } from '@baseerat/engine';
 import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { isoToMs } from './filter-sql.js';
 
@@ -25,8 +25,18 @@ export function tsValue(iso: string, field: string): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(isoToMs(iso, field)) * 1000n);
 }
 
-/** The report with every time in canonical millisecond ISO form. */
+/**
+ * The report with every time in canonical millisecond ISO form. Also refuses the two values the
+ * tables derive columns from (category group, classification rank): reports are validated at the
+ * edge with ReportSchema, but a bad one must still fail the batch with a named field, not a TypeError.
+ */
 export function canonicalReport(r: Report): Report {
+  if (!isCategoryCode(r.category)) {
+    throw new BaseeratError('VALIDATION', `report ${sourceKey(r.source)}: unknown category ${JSON.stringify(r.category)}`, { field: 'category' });
+  }
+  if (!(CLASSIFICATION_LEVELS as readonly string[]).includes(r.classification)) {
+    throw new BaseeratError('VALIDATION', `report ${sourceKey(r.source)}: unknown classification ${JSON.stringify(r.classification)}`, { field: 'classification' });
+  }
   const out: Report = {
     ...r,
     occurredAt: canonicalIso(r.occurredAt, 'occurredAt'),
