@@ -18,18 +18,20 @@
  * 4. place, by the coarser side:
  *    - `point-exact`: both exact points, distance <= `maxDistanceKm`;
  *    - `point-near`: a `near` point (within 25 km) on either side widens the tolerance by 25 km
- *      per near side;
- *    - a point and a district-only side (same district):
- *      `district-time` both timed exactly within `maxHours` and the same category code;
- *      `district-same-day-same-code` when one is known only to the day: the same local day and code;
- *      `district-time-unique-group` / `district-same-day-unique-group`: as above with a different
- *      code of the same group, only when the incident is R's *only* compatible incident;
- *    - two district-only sides: `district-same-day-same-code` only (never on the group alone).
- *    District-level matches must be unambiguous: when two incidents match equally well, R is not
- *    linked and a caveat counts it. Reports with neither a point nor a district never link.
+ *      per near side; same code. `point-near-unique-group`: the same with a different code of the
+ *      group, only when this incident is R's *only* compatible incident;
+ *    - a point and a district-only side, same district and same code: `district-time` when both
+ *      are timed exactly (within `maxHours`), `district-day-same-code` when one is known to the day
+ *      (its day +- `maxHours`);
+ *    - two district-only sides: `district-same-day-same-code` (the same local day) only;
+ *    - `district-unique-group` (on unless `districtGroupFallback: false`): a different code of the
+ *      group, same district and day, only when alone — weak, see `LinkOptions`.
+ *    District-level matches must be unambiguous: when two incidents match equally well (same rule,
+ *    time and casualty agreement), R is not linked and a caveat counts it. Reports with neither a
+ *    point nor a district never link.
  * Among several matching incidents the best wins: strongest rule first, then the smallest
- * `distance / tolerance + hours / maxHours` (+0.5 when the category code differs), then the
- * smallest incident id.
+ * `distance / tolerance + hours / maxHours` (+0.5 when the category code differs; for district
+ * matches + d/(1+d) for a casualty-count difference d), then the smallest incident id.
  *
  * Two phases. Reports with a point are linked one by one in a canonical order (exact place first,
  * then exact time, then time, then source key), so anchors are the precise reports and the plan
@@ -42,7 +44,7 @@
  * unless C is itself within the windows of the anchor.
  *
  * Complexity: O(n log n) for the sort, then per report O(b * k) where b is the number of index
- * buckets a query touches (time buckets of `maxHours` x spatial cells of 0.5 degree, or x
+ * buckets a query touches (time buckets of `maxHours` x cells of 0.1 degree for exact points and 0.5 for near ones, or x
  * district; about 9-30) and k the anchors per bucket of the same category group. Memory O(n + m)
  * for n reports and m candidates. Never all pairs.
  */
@@ -63,12 +65,24 @@ export const NEAR_RADIUS_KM = 25;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export type LinkRuleName = 'point-exact' | 'point-near' | 'district-time' | 'district-same-day-same-code' | 'district-time-unique-group' | 'district-same-day-unique-group';
+export type LinkRuleName = 'point-exact' | 'point-near' | 'point-near-unique-group' | 'district-time' | 'district-day-same-code' | 'district-same-day-same-code' | 'district-unique-group';
 const RULE_RANK: Record<LinkRuleName, number> = {
-  'point-exact': 0, 'point-near': 1, 'district-time': 2, 'district-same-day-same-code': 3, 'district-time-unique-group': 4, 'district-same-day-unique-group': 5,
+  'point-exact': 0, 'point-near': 1, 'point-near-unique-group': 2, 'district-time': 3, 'district-day-same-code': 4, 'district-same-day-same-code': 5, 'district-unique-group': 6,
 };
 /** Rules that need the match to be the report's only compatible incident. */
-const UNIQUE_ONLY = new Set<LinkRuleName>(['district-time-unique-group', 'district-same-day-unique-group']);
+const UNIQUE_ONLY = new Set<LinkRuleName>(['point-near-unique-group', 'district-unique-group']);
+
+/**
+ * The agreed rules plus options of this implementation. `districtGroupFallback` (default true)
+ * also links a district-only report to the only incident of its category group, district and
+ * local day when the codes differ. On the synthetic feed it raises pairwise recall by about 0.012
+ * (0.942 -> 0.955) for about 0.009 of precision (0.980 -> 0.971) and raises F1 slightly, but each
+ * such link is right only about half the time: its links carry the rule name
+ * `district-unique-group` so that review can find them, and `false` turns it off.
+ */
+export interface LinkOptions extends LinkRules {
+  districtGroupFallback?: boolean;
+}
 
 /** A LinkPlan plus what limited it. Assignable to `LinkPlan`. */
 export interface LinkPlanWithCaveats extends LinkPlan {
@@ -92,6 +106,8 @@ interface Features {
   district: string | undefined;
   /** Lower is more precise: place rank * 10 + time rank. */
   precisionRank: number;
+  /** killed + injured + abducted; NaN when unknown (stored incidents). */
+  casualties: number;
 }
 
 interface Cluster {
@@ -110,7 +126,7 @@ const LOCATION_RANK: Record<LocationPrecision, number> = { exact: 0, near: 1, di
 const TIME_RANK: Record<TimePrecision, number> = { exact: 0, day: 1, month: 2, year: 3 };
 
 function features(code: CategoryCode, time: number, timePrecision: TimePrecision, lat: number | undefined, lon: number | undefined,
-  precision: LocationPrecision, district: string | undefined): Features {
+  precision: LocationPrecision, district: string | undefined, casualties: number): Features {
   const hasPoint = (precision === 'exact' || precision === 'near') && Number.isFinite(lat) && Number.isFinite(lon);
   const kind: PlaceKind = hasPoint ? 'point' : district !== undefined && district !== '' && precision !== 'province' && precision !== 'unknown' ? 'district' : 'none';
   const linkableTime = Number.isFinite(time) && (timePrecision === 'exact' || timePrecision === 'day');
@@ -127,15 +143,18 @@ function features(code: CategoryCode, time: number, timePrecision: TimePrecision
     near: hasPoint && precision === 'near',
     district: district === '' ? undefined : district,
     precisionRank: placeRank * 10 + TIME_RANK[timePrecision],
+    casualties,
   };
 }
 
 function reportFeatures(r: Report): Features {
-  return features(r.category, Date.parse(r.occurredAt), r.timePrecision, r.location.lat, r.location.lon, r.location.precision, r.location.district);
+  const s = r.severity;
+  return features(r.category, Date.parse(r.occurredAt), r.timePrecision, r.location.lat, r.location.lon, r.location.precision, r.location.district,
+    s.killed + s.injured + s.abducted);
 }
 
 function candidateFeatures(c: LinkCandidate): Features {
-  return features(c.category, c.time, c.timePrecision, c.lat, c.lon, c.locationPrecision, c.district);
+  return features(c.category, c.time, c.timePrecision, c.lat, c.lon, c.locationPrecision, c.district, NaN);
 }
 
 interface Match {
@@ -145,8 +164,17 @@ interface Match {
   hoursApart: number;
 }
 
+/**
+ * Without a point, the casualty count is the remaining evidence of which incident a report is about
+ * (agencies under-count, rarely over-count): 0 for equal counts, rising towards 1. Unknown: 0.
+ */
+function casualtyTerm(r: Features, a: Features): number {
+  const d = Math.abs(r.casualties - a.casualties);
+  return Number.isFinite(d) ? d / (1 + d) : 0;
+}
+
 /** The rule under which report features `r` may join an incident anchored at `a`, or undefined. Exported for tests and the docs. */
-export function matchFeatures(r: Features, a: Features, rules: LinkRules): Match | undefined {
+export function matchFeatures(r: Features, a: Features, rules: LinkOptions): Match | undefined {
   if (r.group !== a.group) return undefined;
   if (!Number.isFinite(r.tStart) || !Number.isFinite(a.tStart)) return undefined;
   if (r.kind === 'none' || a.kind === 'none') return undefined;
@@ -159,25 +187,25 @@ export function matchFeatures(r: Features, a: Features, rules: LinkRules): Match
     const d = haversineDistanceKm(r.lat, r.lon, a.lat, a.lon);
     const tolerance = rules.maxDistanceKm + (r.near ? NEAR_RADIUS_KM : 0) + (a.near ? NEAR_RADIUS_KM : 0);
     if (!(d <= tolerance)) return undefined;
-    const rule: LinkRuleName = r.near || a.near ? 'point-near' : 'point-exact';
+    // 25 km and a different code is weak evidence: only when nothing else matches.
+    const rule: LinkRuleName = !(r.near || a.near) ? 'point-exact' : r.code === a.code ? 'point-near' : 'point-near-unique-group';
     return { rule, score: RULE_RANK[rule] * 10 + (tolerance > 0 ? d / tolerance : 0) + timeTerm + codePenalty, distanceKm: d, hoursApart };
   }
   // At least one side is known only to its district.
   if (r.district === undefined || a.district === undefined || r.district !== a.district) return undefined;
-  const sameCode = r.code === a.code;
+  if (r.code !== a.code) {
+    // A different code of the group in the same district is weak evidence (right about half the time
+    // on the synthetic feed): only the same local day, only alone (UNIQUE_ONLY), and it can be turned off.
+    if (!(rules.districtGroupFallback ?? true) || (r.kind === 'district' && a.kind === 'district') || gapMs > 0) return undefined;
+    return { rule: 'district-unique-group', score: RULE_RANK['district-unique-group'] * 10 + timeTerm + casualtyTerm(r, a), distanceKm: undefined, hoursApart };
+  }
   if (r.kind === 'district' && a.kind === 'district') {
-    // Two district-only reports of a busy district: only the same code on the same day.
-    if (!sameCode || gapMs > 0) return undefined;
-    return { rule: 'district-same-day-same-code', score: RULE_RANK['district-same-day-same-code'] * 10, distanceKm: undefined, hoursApart: 0 };
+    // Two district-only reports of a busy district: only on the same local day.
+    if (gapMs > 0) return undefined;
+    return { rule: 'district-same-day-same-code', score: RULE_RANK['district-same-day-same-code'] * 10 + casualtyTerm(r, a), distanceKm: undefined, hoursApart: 0 };
   }
-  if (r.timePrecision === 'exact' && a.timePrecision === 'exact') {
-    const rule: LinkRuleName = sameCode ? 'district-time' : 'district-time-unique-group';
-    return { rule, score: RULE_RANK[rule] * 10 + timeTerm, distanceKm: undefined, hoursApart };
-  }
-  // One side known only to the day: the same local day (intervals overlap).
-  if (gapMs > 0) return undefined;
-  const rule: LinkRuleName = sameCode ? 'district-same-day-same-code' : 'district-same-day-unique-group';
-  return { rule, score: RULE_RANK[rule] * 10, distanceKm: undefined, hoursApart: 0 };
+  const rule: LinkRuleName = r.timePrecision === 'exact' && a.timePrecision === 'exact' ? 'district-time' : 'district-day-same-code';
+  return { rule, score: RULE_RANK[rule] * 10 + timeTerm + casualtyTerm(r, a), distanceKm: undefined, hoursApart };
 }
 
 /** Numeric bucket keys avoid building strings on the hot path: (time bucket, group) x cell. */
@@ -233,7 +261,7 @@ class AnchorIndex {
   }
 
   /** Every cluster that could match `f` (a superset: the rules decide), each once. */
-  query(f: Features, rules: LinkRules, stamp: number, visit: (c: Cluster) => void): void {
+  query(f: Features, rules: LinkOptions, stamp: number, visit: (c: Cluster) => void): void {
     if (!Number.isFinite(f.tStart) || f.kind === 'none') return;
     const [b0, b1] = this.timeBuckets(f, this.reachMs);
     const g = GROUP_INDEX[f.group];
@@ -281,7 +309,7 @@ function compareStrings(a: string, b: string): number {
  * input report appears exactly once in the plan. Throws `BaseeratError` (CONFLICT) when a source key
  * appears twice in the batch (ingest is idempotent on it and must drop repeats first).
  */
-export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules: LinkRules = DEFAULT_LINK_RULES): LinkPlanWithCaveats {
+export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules: LinkOptions = DEFAULT_LINK_RULES): LinkPlanWithCaveats {
   if (!(rules.maxDistanceKm >= 0) || !(rules.maxHours >= 0)) {
     throw new BaseeratError('VALIDATION', `link rules must be >= 0, got maxDistanceKm=${rules.maxDistanceKm} maxHours=${rules.maxHours}`, { field: 'rules' });
   }

@@ -81,17 +81,33 @@ describe('linkBatch rules', () => {
     expect(plan.caveats.map((c) => [c.code, c.count])).toEqual([['LINK_TIME_TOO_COARSE', 1]]);
   });
 
-  it('district-only reports: the same code and day join a point in the district; a different code only when it is the only candidate', () => {
+  it('district-only reports: the same code joins a point in the district; a different code only when it is the only candidate', () => {
     const p = report({ agency: 'police', id: 'P1', at: T0, ...Q, category: 'TI.BOMB' });
     const sameCode = report({ agency: 'levies', id: 'L1', at: '2024-02-29T19:00:00Z', timePrecision: 'day', district: 'Quetta', category: 'TI.BOMB' });
     const otherCode = report({ agency: 'levies', id: 'L2', at: '2024-02-29T19:00:00Z', timePrecision: 'day', district: 'Quetta', category: 'TI.ASSAULT' });
     const otherDistrict = report({ agency: 'levies', id: 'L3', at: '2024-02-29T19:00:00Z', timePrecision: 'day', district: 'Pishin', category: 'TI.BOMB' });
-    expect(linkBatch([p, sameCode], []).newIncidents[0]!.links[0]!.rule).toBe('district-same-day-same-code');
-    expect(linkBatch([p, otherCode], []).newIncidents[0]!.links[0]!.rule).toBe('district-same-day-unique-group');
+    const exactTime = report({ agency: 'levies', id: 'L4', at: plus(4), district: 'Quetta', category: 'TI.BOMB' });
+    expect(linkBatch([p, sameCode], []).newIncidents[0]!.links[0]!.rule).toBe('district-day-same-code');
+    expect(linkBatch([p, exactTime], []).newIncidents[0]!.links[0]!.rule).toBe('district-time');
+    expect(linkBatch([p, otherCode], []).newIncidents[0]!.links[0]!.rule).toBe('district-unique-group');
+    expect(linkBatch([p, otherCode], [], { maxDistanceKm: 2, maxHours: 6, districtGroupFallback: false }).newIncidents).toHaveLength(2);
     expect(linkBatch([p, otherDistrict], []).newIncidents).toHaveLength(2);
     // a second terrorism incident in Quetta that day: the different-code report is no longer unique
     const p2 = report({ agency: 'police', id: 'P2', at: plus(3), ...Q, lat: north(Q.lat, 8), category: 'TI.TARGETED' });
     expect(linkBatch([p, p2, otherCode], []).newIncidents).toHaveLength(3);
+  });
+
+  it('a day-precision district report reaches its day +- maxHours, and casualty counts break ties', () => {
+    const day = { agency: 'levies', id: 'L1', at: '2024-02-29T19:00:00Z', timePrecision: 'day' as const, district: 'Quetta', category: 'CR.THEFT' as const };
+    // 23:30Z is 04:30 local on 2 March: 4.5 h after the levies day ends, inside the 6 h window
+    const late = report({ agency: 'police', id: 'P1', at: '2024-03-01T23:30:00Z', ...Q, category: 'CR.THEFT' });
+    expect(linkBatch([report(day), late], []).newIncidents).toHaveLength(1);
+    const a = report({ agency: 'police', id: 'P2', at: T0, ...Q, category: 'CR.THEFT' });
+    const b = report({ agency: 'police', id: 'P3', at: plus(2), ...Q, lat: north(Q.lat, 9), category: 'CR.THEFT' });
+    b.severity = { killed: 0, injured: 2, abducted: 0 };
+    const l = report(day);
+    l.severity = { killed: 0, injured: 2, abducted: 0 };
+    expect(clusters(linkBatch([a, b, l], []))).toEqual([['levies:L1', 'police:P3'], ['police:P2']]);
   });
 
   it('two district-only reports link only with the same code on the same day', () => {
@@ -140,7 +156,7 @@ describe('linkBatch rules', () => {
     const att = plan.attachments[0]!;
     expect(att.incidentId).toBe('inc_d');
     expect(att.links.map((l) => [l.a, l.b, l.rule])).toEqual([
-      ['inc_d', 'police:P1', 'district-same-day-same-code'],
+      ['inc_d', 'police:P1', 'district-day-same-code'],
       // fc is compared with the police point, not the district: a point rule
       ['police:P1', 'fc:F1', 'point-exact'],
     ]);
