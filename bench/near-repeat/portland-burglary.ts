@@ -36,7 +36,7 @@ r.spaceLabels.forEach((s, i) => {
   const cells = r.timeLabels.map((_, k) => {
     const ratio = r.ratio[i]![k];
     const qq = q[i * r.timeLabels.length + k]!;
-    return `${r.observed[i]![k]} / ${r.expected[i]![k]!.toFixed(1)} = ${ratio === null ? '-' : ratio.toFixed(2)}${qq < 0.05 ? ' *' : ''}`;
+    return `${r.observed[i]![k]} / ${r.expected[i]![k]!.toFixed(1)} = ${ratio === null || ratio === undefined ? '-' : ratio.toFixed(2)}${qq < 0.05 ? ' *' : ''}`;
   });
   console.log(`| ${s} | ${cells.join(' | ')} |`);
 });

@@ -65,7 +65,7 @@ describe('knoxTest', () => {
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 })), { minLength: 3, maxLength: 40 }),
         fc.integer({ min: 0, max: 1000 }),
-        fc.constantFrom([0, 7, 21], [0.5, 7.25, 21]),
+        fc.constantFrom<number[]>([0, 7, 21], [0.5, 7.25, 21]),
         (pts, seed, tE) => {
           // Coarse integer coordinates (x 25 m) make ties, same places and band edges common; half-day
           // times with fractional edges exercise the scan path, integer edges the lookup table.
