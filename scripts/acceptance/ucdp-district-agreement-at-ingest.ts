@@ -15,11 +15,12 @@ for (const scope of ['Balochistan province', undefined]) {
 let n = 0, same = 0, succ = 0;
 for (const [i, r] of rows.entries()) {
   if (scope !== undefined && r.adm_1 !== scope) continue;
-  if (!['1','2'].includes(r.where_prec)) continue;
+  if (!['1', '2'].includes(r.where_prec ?? '')) continue;
+  const adm2 = r.adm_2 ?? '', adm1 = r.adm_1 ?? '';
   const x = ucdpAdapter.toReport(r, '', i, ctx); if (!x.ok) continue;
   n++;
-  const det = geo.resolveDistrictDetailed(r.adm_2, r.adm_1);
-  const named = geo.resolveDistrict(r.adm_2, r.adm_1);
+  const det = geo.resolveDistrictDetailed(adm2, adm1);
+  const named = geo.resolveDistrict(adm2, adm1);
   if (named?.district === x.value.location.district) same++;
   else if ((det as { candidates?: { district: string }[] } | undefined)?.candidates?.some((c) => c.district === x.value.location.district)) succ++;
 }
