@@ -395,19 +395,22 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
   const rule = options.neighbours ?? { kind: 'kring', k: 1 };
   const grid = options.grid;
   const cells = studyAreaCells(binned.cells, grid, rule, options.studyCells);
-  const index = new Map(cells.map((c, i) => [c, i]));
+  // Both lists are sorted in string order (numeric H3 keys sort as their strings): merge, no hashing.
   const counts = new Float64Array(cells.length);
   const values = new Float64Array(cells.length);
   let outside = 0;
-  binned.cells.forEach((c, k) => {
-    const i = index.get(c);
-    if (i === undefined) {
+  let outsideCells = 0;
+  for (let k = 0, i = 0; k < binned.cells.length; k++) {
+    const c = binned.cells[k]!;
+    while (i < cells.length && cells[i]! < c) i++;
+    if (i < cells.length && cells[i] === c) {
+      counts[i] = binned.counts[k]!;
+      values[i] = binned.values[k]!;
+    } else {
       outside += binned.counts[k]!;
-      return;
+      outsideCells++;
     }
-    counts[i] = binned.counts[k]!;
-    values[i] = binned.values[k]!;
-  });
+  }
   if (outside > 0) caveats.push(caveat('EVENTS_OUTSIDE_STUDY_AREA', `${outside} events fell in cells outside the given study area and were left out`, outside));
   if (options.studyCells === undefined) {
     caveats.push(
@@ -425,7 +428,7 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
     nBinned: binned.nBinned,
     skipped: binned.skipped,
     nCells: cells.length,
-    nOccupiedCells: binned.cells.length - (outside > 0 ? binned.cells.filter((c) => !index.has(c)).length : 0),
+    nOccupiedCells: binned.cells.length - outsideCells,
   };
   let allZero = true;
   for (const v of x) if (v !== 0) allZero = false;

@@ -111,6 +111,15 @@ describe('hot spot analysis: precision, caveats, invariants', () => {
       { seed: 31337, numRuns: 40 },
     );
   });
+  it('an explicit study area leaves out (and counts) events in other cells', () => {
+    const keep = inp.cells.filter((_, i) => i % 2 === 0);
+    const r = analyseHotspots(ucdp, { grid: { kind: 'h3', resolution: 6 }, studyCells: [...keep].reverse() });
+    expect(r.cells.map((c) => c.id)).toEqual(keep);
+    const outside = inp.cells.reduce((s, c, i) => s + (i % 2 === 0 ? 0 : inp.counts[i]!), 0);
+    expect(r.caveats.find((c) => c.code === 'EVENTS_OUTSIDE_STUDY_AREA')!.count).toBe(outside);
+    expect(r.summary.nOccupiedCells).toBe(inp.counts.filter((c, i) => c > 0 && i % 2 === 0).length);
+    expect(r.cells.reduce((s, c) => s + c.count, 0)).toBe(488 - outside);
+  });
   it('rejects an H3 resolution outside 5-9', () => {
     expect(() => analyseHotspots(ucdp, { grid: { kind: 'h3', resolution: 11 } })).toThrow(/grid.resolution/);
   });
