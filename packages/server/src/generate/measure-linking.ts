@@ -6,13 +6,14 @@
  * Run: TZ=UTC npx tsx packages/server/src/generate/measure-linking.ts [--quick]
  * CPU time (process.cpuUsage) is reported rather than wall time: the development machine is shared.
  */
-import type { LinkRules } from '@baseerat/engine';
+import type { LinkOptions } from '@baseerat/engine/link/index';
 import { clustersFromPlan, linkBatch, scoreLinking } from '@baseerat/engine/link/index';
 import type { ProvinceFeed } from '@baseerat/engine/synth/index';
 import { generateProvinceFeed } from '@baseerat/engine/synth/index';
 import { shippedGeometry, shippedPlaces } from './write-feed.js';
 
 const quick = process.argv.includes('--quick');
+const fallbackOnly = process.argv.includes('--fallback');
 const geometry = shippedGeometry();
 const places = shippedPlaces(geometry);
 
@@ -31,13 +32,30 @@ function feedFor(seed: number, months: number, perDay: number): [ProvinceFeed, n
   }));
 }
 
-function score(feed: ProvinceFeed, rules?: LinkRules) {
+function score(feed: ProvinceFeed, rules?: LinkOptions) {
   const [plan, ms] = cpuMs(() => linkBatch(feed.reports, [], rules));
   const truth = new Map(feed.truth.reports.map((t) => [`${t.agency}:${t.sourceId}`, t.incidentId]));
   return { s: scoreLinking(clustersFromPlan(plan), truth), ms, plan };
 }
 
 const f3 = (x: number) => x.toFixed(3);
+
+if (fallbackOnly) {
+  console.log('## The district-unique-group fallback on and off (12 months, 30 incidents/day)\n');
+  console.log('| seed | fallback | precision | recall | F1 | district-unique-group links right / all |');
+  console.log('|---|---|---|---|---|---|');
+  for (const seed of [1, 2, 3]) {
+    const [feed] = feedFor(seed, 12, 30);
+    const truth = new Map(feed.truth.reports.map((t) => [`${t.agency}:${t.sourceId}`, t.incidentId]));
+    for (const on of [true, false]) {
+      const { s, plan } = score(feed, { maxDistanceKm: 2, maxHours: 6, districtGroupFallback: on });
+      let right = 0, all = 0;
+      for (const i of plan.newIncidents) for (const l of i.links) if (l.rule === 'district-unique-group') { all++; if (truth.get(l.a) === truth.get(l.b)) right++; }
+      console.log(`| ${seed} | ${on ? 'on' : 'off'} | ${f3(s.precision)} | ${f3(s.recall)} | ${f3(s.f1)} | ${right} / ${all} |`);
+    }
+  }
+  process.exit(0);
+}
 console.log('## Precision and recall by seed and size (default rules: 2 km, 6 h)\n');
 console.log('| seed | months | incidents/day | true incidents | reports | true pairs | precision | recall | F1 | generate CPU ms | link CPU ms | reports/s linked |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
