@@ -8,7 +8,7 @@
  */
 import { caveat, type Caveat } from '../domain/caveats.js';
 import { InsufficientDataError } from '../domain/errors.js';
-import { placeForecastScores, rankCells, type PlaceScores } from './place-forecast-metrics.js';
+import { placeForecastScores, topRankedCells, type PlaceScores } from './place-forecast-metrics.js';
 import { countPerCell, type SquareGrid } from './square-grid.js';
 import { eventsBefore, eventsBetween, type PlaceModel, type SpaceTimeEvents } from './types.js';
 
@@ -60,7 +60,7 @@ export function backtestPlaces(setup: BacktestSetup, windows: readonly BacktestW
         for (const b of setup.budgets) rows.push({ model: name, horizon: w.horizon, window: w.label, budget: b.label, scores: null, caveats: [caveat('MODEL_FAILED', e.message)] });
         continue;
       }
-      const ranked = rankCells(intensity, setup.candidates);
+      const ranked = topRankedCells(intensity, setup.candidates, Math.max(...setup.budgets.map((b) => b.cells)));
       for (const b of setup.budgets) {
         const flagged = ranked.subarray(0, Math.min(b.cells, ranked.length));
         const scores = placeForecastScores({ observed: counts, flagged, cellArea: setup.grid.cellArea, studyArea: setup.studyArea, totalCrimes: test.t.length, candidates: setup.candidates });

@@ -85,8 +85,9 @@ export function placeForecastScores(input: PlaceScoreInput): PlaceScores {
   for (const c of candidates) sumCandidates += observed[c] ?? 0;
   const N = input.totalCrimes ?? sumCandidates;
 
-  // n*: same number of cells, most crimes (PEI).
-  const byCount = candidates.slice().sort((p, q) => observed[q]! - observed[p]! || p - q);
+  // n*: same number of cells, most crimes (PEI). Cells without crime add nothing, so only the
+  // (few) cells with crime are sorted.
+  const byCount = candidates.filter((c) => observed[c]! > 0).sort((p, q) => observed[q]! - observed[p]! || p - q);
   let nStar = 0;
   for (let k = 0; k < Math.min(flagged.length, byCount.length); k++) nStar += observed[byCount[k]!]!;
 
@@ -159,4 +160,30 @@ export function cellsForAreaBudget(cellArea: number, minArea: number, maxArea: n
     throw new BaseeratError('VALIDATION', `no whole number of cells of area ${cellArea} fits between ${minArea} and ${maxArea}`, { field: 'cellArea' });
   }
   return target === 'min' ? Math.max(1, kMin) : kMax;
+}
+
+/**
+ * The first `k` cells of `rankCells` without sorting all of them: a native sort of the values finds
+ * the k-th largest, then only the cells above it are ordered. O(C log C) native, O(k log k) compared.
+ */
+export function topRankedCells(intensity: ArrayLike<number>, candidates: ArrayLike<number>, k: number): Int32Array {
+  const m = candidates.length;
+  if (k >= m) return rankCells(intensity, candidates);
+  if (k <= 0) return new Int32Array(0);
+  const vals = new Float64Array(m);
+  for (let i = 0; i < m; i++) vals[i] = intensity[candidates[i]!] ?? 0;
+  vals.sort();
+  const threshold = vals[m - k]!;
+  const above: number[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const c = candidates[i]!;
+    const v = intensity[c] ?? 0;
+    if (v > threshold) above.push(c);
+    else if (v === threshold) at.push(c);
+  }
+  above.sort((p, q) => (intensity[q] ?? 0) - (intensity[p] ?? 0) || p - q);
+  at.sort((p, q) => p - q);
+  for (let i = 0; above.length < k && i < at.length; i++) above.push(at[i]!);
+  return Int32Array.from(above);
 }

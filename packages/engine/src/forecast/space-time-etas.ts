@@ -30,7 +30,7 @@
  */
 import { caveat, type Caveat } from '../domain/caveats.js';
 import { InsufficientDataError, BaseeratError } from '../domain/errors.js';
-import { forEachCellNear } from './square-grid.js';
+import { forEachCellNear, type SquareGrid } from './square-grid.js';
 import type { PlaceModel, SpaceTimeEvents } from './types.js';
 
 export interface SpaceTimeEtasOptions {
@@ -40,6 +40,12 @@ export interface SpaceTimeEtasOptions {
   readonly initialTheta?: number;
   readonly initialOmega?: number;
   readonly initialSigma?: number;
+  /**
+   * Floor of sigma, coordinate units; default maxTriggerDistance / 20. Repeat calls at the very same
+   * geocoded point make the likelihood unbounded as sigma -> 0 (a degenerate maximum), so sigma is
+   * kept at least the size of a property lot.
+   */
+  readonly minSigma?: number;
   readonly maxIterations?: number;
   /** Relative log-likelihood change under which EM stops. */
   readonly tolerance?: number;
@@ -199,7 +205,8 @@ export function fitSpaceTimeEtas(events: SpaceTimeEvents, start: number, end: nu
   let mu = (0.5 * n) / T;
   let theta = opts.initialTheta ?? 0.3;
   let omega = opts.initialOmega ?? 0.1;
-  let sigma = opts.initialSigma ?? rMax / 4;
+  const minSigma = opts.minSigma ?? rMax / 20;
+  let sigma = Math.max(minSigma, opts.initialSigma ?? rMax / 4);
   const maxIterations = opts.maxIterations ?? 100;
   const tolerance = opts.tolerance ?? 1e-7;
   let previous = -Infinity, logLikelihood = -Infinity, iterations = 0, converged = false;
@@ -239,7 +246,7 @@ export function fitSpaceTimeEtas(events: SpaceTimeEvents, start: number, end: nu
       let Kn = 0;
       for (let k = 0; k < n; k++) Kn += 1 - Math.exp(-omega * tau[k]!);
       theta = G / Kn;
-      sigma = Math.sqrt(Dd / (2 * G));
+      sigma = Math.max(minSigma, Math.sqrt(Dd / (2 * G)));
     } else {
       theta = 0;
     }
@@ -248,6 +255,7 @@ export function fitSpaceTimeEtas(events: SpaceTimeEvents, start: number, end: nu
   const caveats: Caveat[] = [];
   if (!converged) caveats.push(caveat('NOT_CONVERGED', `EM stopped after ${iterations} iterations before converging`));
   if (theta > 0 && 1 / omega > dtMax / 3) caveats.push(caveat('TRIGGER_TIME_TRUNCATED', `mean trigger delay ${(1 / omega).toFixed(1)} days is long against maxTriggerDays ${dtMax}: theta and omega are biased`));
+  if (theta > 0 && sigma <= minSigma * 1.0001) caveats.push(caveat('SIGMA_AT_FLOOR', `sigma reached its floor ${minSigma}: repeat events at the same point dominate the trigger`));
   if (theta > 0 && sigma > rMax / 3) caveats.push(caveat('TRIGGER_SPACE_TRUNCATED', `sigma ${sigma.toFixed(0)} is large against maxTriggerDistance ${rMax}: theta and sigma are biased`));
   return { mu, theta, omega, sigma, logLikelihood, iterations, converged, eventCount: n, pairCount: P, raster: { x0, y0, size, nx: rnx, ny: rny, density }, x, y, t, caveats };
 }
@@ -265,26 +273,39 @@ export interface SpaceTimeEtasModelOptions extends SpaceTimeEtasOptions {
   readonly trainingDays?: number;
 }
 
+/** Expected events per cell of a grid in [origin, origin + horizonDays) under a fitted ETAS. */
+export function etasExpectedCounts(fit: SpaceTimeEtasFit, grid: SquareGrid, origin: number, horizonDays: number): Float64Array {
+  const intensity = new Float64Array(grid.cellCount);
+  const area = grid.cellArea;
+  const c = Math.cos(grid.rotation), s = Math.sin(grid.rotation);
+  for (let cell = 0; cell < grid.cellCount; cell++) {
+    const col = cell % grid.nx, row = Math.floor(cell / grid.nx);
+    const u = grid.u0 + (col + 0.5) * grid.cellSize, v = grid.v0 + (row + 0.5) * grid.cellSize;
+    intensity[cell] = fit.mu * horizonDays * etasBackgroundAt(fit, grid.pivotX + u * c - v * s, grid.pivotY + u * s + v * c) * area;
+  }
+  const gNorm = area / (2 * Math.PI * fit.sigma * fit.sigma);
+  const inv2s2 = 1 / (2 * fit.sigma * fit.sigma);
+  for (let i = 0; i < fit.t.length; i++) {
+    const age = origin - fit.t[i]!;
+    const w = fit.theta * (Math.exp(-fit.omega * age) - Math.exp(-fit.omega * (age + horizonDays)));
+    if (w < 1e-9) continue;
+    forEachCellNear(grid, fit.x[i]!, fit.y[i]!, 4 * fit.sigma, (cell, d2) => { intensity[cell]! += w * gNorm * Math.exp(-d2 * inv2s2); });
+  }
+  return intensity;
+}
+
+/** Start of a training window: `trainingDays` before the origin, but not before the first event's day. */
+export function trainingStart(events: SpaceTimeEvents, origin: number, trainingDays: number): number {
+  let first = Infinity;
+  for (let i = 0; i < events.t.length; i++) first = Math.min(first, events.t[i]!);
+  return Math.max(origin - trainingDays, Math.floor(first));
+}
+
 export function spaceTimeEtasModel(opts: SpaceTimeEtasModelOptions): PlaceModel {
   const trainingDays = opts.trainingDays ?? 730;
   return ({ events, grid, origin, horizonDays }) => {
-    const fit = fitSpaceTimeEtas(events, origin - trainingDays, origin, opts);
-    const intensity = new Float64Array(grid.cellCount);
-    const area = grid.cellArea;
-    const c = Math.cos(grid.rotation), s = Math.sin(grid.rotation);
-    for (let cell = 0; cell < grid.cellCount; cell++) {
-      const col = cell % grid.nx, row = Math.floor(cell / grid.nx);
-      const u = grid.u0 + (col + 0.5) * grid.cellSize, v = grid.v0 + (row + 0.5) * grid.cellSize;
-      intensity[cell] = fit.mu * horizonDays * etasBackgroundAt(fit, grid.pivotX + u * c - v * s, grid.pivotY + u * s + v * c) * area;
-    }
-    const gNorm = area / (2 * Math.PI * fit.sigma * fit.sigma);
-    const inv2s2 = 1 / (2 * fit.sigma * fit.sigma);
-    for (let i = 0; i < fit.t.length; i++) {
-      const age = origin - fit.t[i]!;
-      const w = fit.theta * (Math.exp(-fit.omega * age) - Math.exp(-fit.omega * (age + horizonDays)));
-      if (w < 1e-9) continue;
-      forEachCellNear(grid, fit.x[i]!, fit.y[i]!, 4 * fit.sigma, (cell, d2) => { intensity[cell]! += w * gNorm * Math.exp(-d2 * inv2s2); });
-    }
+    const fit = fitSpaceTimeEtas(events, trainingStart(events, origin, trainingDays), origin, opts);
+    const intensity = etasExpectedCounts(fit, grid, origin, horizonDays);
     return { intensity, fitted: { mu: fit.mu, theta: fit.theta, omega: fit.omega, sigma: fit.sigma, iterations: fit.iterations, events: fit.eventCount, pairs: fit.pairCount }, caveats: fit.caveats };
   };
 }
