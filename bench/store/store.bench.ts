@@ -4,6 +4,8 @@
  * - write: appending the same number of rows of the same width to an unindexed scratch table with
  *   the raw appender (no consolidation, no unique key, no idempotency check): the floor;
  * - read: the same SELECT decoded the ordinary node-api way (`getRowObjectsJS`).
+ * Each measure is printed as wall time and as the CPU time of the process (all its threads, so
+ * DuckDB's too), which moves less when the machine is shared.
  * Run: TZ=UTC npx tsx bench/store/store.bench.ts [rows] [file]   (default 1000000, a temp file)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,28 +40,28 @@ for (let i = 0; i < n; i++) {
   news[i] = { id: incidentIdFor(`police:B${i}`), reports: [r], links: [] };
 }
 
+/** Wall and process CPU milliseconds of `fn`. */
+async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const value = await fn();
+  const wall = performance.now() - w0;
+  const c = process.cpuUsage(c0);
+  return { value, wall, cpu: (c.user + c.system) / 1000 };
+}
+
 const store = await openStore(file);
-let t = performance.now();
-const res = await store.writeBatch({ newIncidents: news, attachments: [], quarantine: [] });
-const writeMs = performance.now() - t;
-
-t = performance.now();
-const again = await store.writeBatch({ newIncidents: news.slice(0, 100_000), attachments: [], quarantine: [] });
-const dupMs = performance.now() - t;
-
-t = performance.now();
-const cols = await store.readColumns({});
-const readMs = performance.now() - t;
-t = performance.now();
-const q = await store.readColumns({ districts: ['Quetta'], from: '2021-01-01T00:00:00.000Z', to: '2022-01-01T00:00:00.000Z' });
-const readFilteredMs = performance.now() - t;
+const write = await measure(() => store.writeBatch({ newIncidents: news, attachments: [], quarantine: [] }));
+const rewrite = await measure(() => store.writeBatch({ newIncidents: news.slice(0, 100_000), attachments: [], quarantine: [] }));
+const read = await measure(() => store.readColumns({}));
+const readFiltered = await measure(() => store.readColumns({ districts: ['Quetta'], from: '2021-01-01T00:00:00.000Z', to: '2022-01-01T00:00:00.000Z' }));
 await store.close();
 
 // References, in the same run, on a scratch in-memory database.
 const inst = await DuckDBInstance.create(':memory:');
 const conn = await inst.connect();
 await conn.run(`CREATE TABLE scratch (id VARCHAR, t TIMESTAMP, a VARCHAR, b VARCHAR, lat DOUBLE, lon DOUBLE, c VARCHAR, d VARCHAR, e VARCHAR, f VARCHAR, g VARCHAR, h VARCHAR, k INTEGER, l INTEGER, m INTEGER, o VARCHAR, p TINYINT, q VARCHAR, s INTEGER, j VARCHAR)`);
-t = performance.now();
+const refWrite = await measure(async () => {
 const appender = await conn.createAppender('scratch');
 const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
 for (let off = 0; off < n; off += 2048) {
@@ -72,18 +74,18 @@ for (let off = 0; off < n; off += 2048) {
   appender.appendDataChunk(chunk);
 }
 appender.closeSync();
-const refWriteMs = performance.now() - t;
+});
 await conn.run(`CREATE TABLE naive AS SELECT id, epoch_ms(t)::DOUBLE AS time, lat, lon, c AS district, k AS killed, l AS injured, m AS abducted, s AS source_count FROM scratch`);
-t = performance.now();
-const naive = (await conn.runAndReadAll(`SELECT * FROM naive ORDER BY time, id`)).getRowObjectsJS();
-const refReadMs = performance.now() - t;
+const refRead = await measure(async () => (await conn.runAndReadAll(`SELECT * FROM naive ORDER BY time, id`)).getRowObjectsJS());
 conn.closeSync();
 inst.closeSync();
 rmSync(dir, { recursive: true, force: true });
 
-const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`rows ${n}; write result ${JSON.stringify(res)}; rewrite of 100,000: ${JSON.stringify(again)}`);
-console.log(`writeBatch (appender, 1 transaction, consolidation, unique key) ${f(writeMs)}; raw appender to an unindexed table ${f(refWriteMs)}; ratio ${(writeMs / refWriteMs).toFixed(1)}`);
-console.log(`re-write of 100,000 already stored (all duplicates) ${f(dupMs)}`);
-console.log(`readColumns of ${cols.length} ${f(readMs)}; node-api row objects of 9 of those columns (${naive.length}) ${f(refReadMs)}; ratio ${(readMs / refReadMs).toFixed(2)}`);
-console.log(`readColumns, one district and one year (${q.length} rows) ${f(readFilteredMs)}`);
+const f = (m: { wall: number; cpu: number }) => `${(m.wall / 1000).toFixed(2)} s wall, ${(m.cpu / 1000).toFixed(2)} s CPU`;
+console.log(`rows ${n}; write result ${JSON.stringify(write.value)}; rewrite of 100,000: ${JSON.stringify(rewrite.value)}`);
+console.log(`writeBatch (appender, 1 transaction, consolidation, unique key): ${f(write)}`);
+console.log(`  reference, raw appender to an unindexed table: ${f(refWrite)}; ratio ${(write.wall / refWrite.wall).toFixed(1)} wall, ${(write.cpu / refWrite.cpu).toFixed(1)} CPU`);
+console.log(`re-write of 100,000 already stored (all duplicates): ${f(rewrite)}`);
+console.log(`readColumns of ${read.value.length}: ${f(read)}`);
+console.log(`  reference, node-api row objects of 9 of those columns (${refRead.value.length}): ${f(refRead)}; ratio ${(read.wall / refRead.wall).toFixed(2)} wall, ${(read.cpu / refRead.cpu).toFixed(2)} CPU`);
+console.log(`readColumns, one district and one year (${readFiltered.value.length} rows): ${f(readFiltered)}`);

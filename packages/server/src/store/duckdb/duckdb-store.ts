@@ -11,7 +11,10 @@ import {
   BaseeratError, CATEGORY_CODES, LOCATION_PRECISIONS, REPORTING_MODES, TIME_PRECISIONS, consolidate, incidentIdFor, sourceKey,
   type Incident, type Link, type Report,
 } from '@baseerat/engine';
-import { DuckDBDataChunk, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBTypeId, LIST, VARCHAR, listValue,
+  type DuckDBAppender, type DuckDBConnection, type DuckDBInstance, type DuckDBTimestampValue, type DuckDBType, type DuckDBValue,
+} from '@duckdb/node-api';
 import type {
   IncidentColumns, IncidentFilter, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord, Store, StoreStats, WriteResult,
 } from '../port.js';
@@ -35,7 +38,6 @@ export interface DuckDBStoreOptions {
 /** Key under which stats count incidents with no district, province or perpetrator. */
 export const UNKNOWN_KEY = '(unknown)';
 
-const CHUNK = 2048;
 /** Up to this many keys travel as a list parameter; more go through a temp table and the appender. */
 const SMALL = 2000;
 const PAGE_MAX = 10_000;
@@ -86,29 +88,28 @@ export class DuckDBStore implements Store {
     }
   }
 
-  /** Appends rows (table column order) through the appender, in DataChunks; rows may be produced lazily. */
+  /**
+   * Appends rows (table column order) through the appender, one typed call per value; rows may be
+   * produced lazily. Measured here against DataChunks filled with `setRows`: about 2.5 times less
+   * CPU, because the chunk path keeps a JS object per value and tests validity with BigInts.
+   */
   private async append(table: string, rows: Iterable<DuckDBValue[]>): Promise<void> {
-    let appender: Awaited<ReturnType<DuckDBConnection['createAppender']>> | undefined;
+    let appender: DuckDBAppender | undefined;
+    let writers: ((a: DuckDBAppender, v: DuckDBValue) => void)[] = [];
     try {
-      let types: ReturnType<NonNullable<typeof appender>['columnType']>[] = [];
-      let buffer: DuckDBValue[][] = [];
-      const flush = () => {
-        if (buffer.length === 0 || appender === undefined) return;
-        const chunk = DuckDBDataChunk.create(types, buffer.length);
-        chunk.setRows(buffer);
-        appender.appendDataChunk(chunk);
-        buffer = [];
-      };
       for (const row of rows) {
         if (appender === undefined) {
-          appender = await this.conn.createAppender(table);
-          const a = appender;
-          types = Array.from({ length: a.columnCount }, (_, i) => a.columnType(i));
+          const a = await this.conn.createAppender(table);
+          appender = a;
+          writers = Array.from({ length: a.columnCount }, (_, i) => writerFor(a.columnType(i)));
         }
-        buffer.push(row);
-        if (buffer.length === CHUNK) flush();
+        for (let i = 0; i < writers.length; i++) {
+          const v = row[i];
+          if (v === null || v === undefined) appender.appendNull();
+          else writers[i]!(appender, v);
+        }
+        appender.endRow();
       }
-      flush();
       appender?.flushSync();
     } finally {
       appender?.closeSync();
@@ -630,6 +631,19 @@ export class DuckDBStore implements Store {
 
 function str(v: Js): string {
   return String(v);
+}
+
+/** The appender call for one column type; anything unusual goes through the generic `appendValue`. */
+function writerFor(type: DuckDBType): (a: DuckDBAppender, v: DuckDBValue) => void {
+  switch (type.typeId) {
+    case DuckDBTypeId.VARCHAR: return (a, v) => a.appendVarchar(v as string);
+    case DuckDBTypeId.DOUBLE: return (a, v) => a.appendDouble(v as number);
+    case DuckDBTypeId.INTEGER: return (a, v) => a.appendInteger(v as number);
+    case DuckDBTypeId.TINYINT: return (a, v) => a.appendTinyInt(v as number);
+    case DuckDBTypeId.BIGINT: return (a, v) => a.appendBigInt(v as bigint);
+    case DuckDBTypeId.TIMESTAMP: return (a, v) => a.appendTimestamp(v as DuckDBTimestampValue);
+    default: return (a, v) => a.appendValue(v, type);
+  }
 }
 
 function sortedKeys(o: Record<string, number>): Record<string, number> {
