@@ -3,7 +3,7 @@
  *
  * DuckDB lets one process write a file, and one connection runs one transaction at a time, so the
  * store queues its calls: a read never sees half of a batch and two batches never interleave.
- * Bulk writes go through the appender (DataChunks of 2,048 rows) inside the batch's transaction;
+ * Bulk writes go through the appender (one typed call per value) inside the batch's transaction;
  * the UNIQUE (agency, source_id) key is what finally guarantees idempotency, the look-up before
  * the write is what lets duplicates be counted instead of failing the batch.
  */
