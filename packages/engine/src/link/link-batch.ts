@@ -219,13 +219,23 @@ class PointGrid {
   add(tg: number, lat: number, lon: number, c: Cluster): void {
     push(this.cells, cellKey(tg, Math.floor(lat / this.cellDeg), Math.floor(lon / this.cellDeg)), c);
   }
-  /** Calls `each` with the lists of every cell within `reachKm` of the point. */
-  around(tg: number, lat: number, lon: number, reachKm: number, each: (l: Cluster[] | undefined) => void): void {
+  /** Appends to `out` every cluster (not yet stamped) in the cells within `reachKm` of the point. */
+  around(tg: number, lat: number, lon: number, reachKm: number, stamp: number, out: Cluster[]): void {
     const dLat = reachKm / 111;
     const dLon = reachKm / (111 * Math.max(0.05, Math.cos((lat * Math.PI) / 180)));
     const y0 = Math.floor((lat - dLat) / this.cellDeg), y1 = Math.floor((lat + dLat) / this.cellDeg);
     const x0 = Math.floor((lon - dLon) / this.cellDeg), x1 = Math.floor((lon + dLon) / this.cellDeg);
-    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) each(this.cells.get(cellKey(tg, y, x)));
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) collect(this.cells.get(cellKey(tg, y, x)), stamp, false, out);
+  }
+}
+
+/** Appends the clusters of `list` not yet seen in this query (stamp), optionally only district-only anchors. */
+function collect(list: Cluster[] | undefined, stamp: number, districtOnly: boolean, out: Cluster[]): void {
+  if (list === undefined) return;
+  for (const c of list) {
+    if (c.stamp === stamp || (districtOnly && c.anchor.kind !== 'district')) continue;
+    c.stamp = stamp;
+    out.push(c);
   }
 }
 
@@ -260,35 +270,22 @@ class AnchorIndex {
     }
   }
 
-  /** Every cluster that could match `f` (a superset: the rules decide), each once. */
-  query(f: Features, rules: LinkOptions, stamp: number, visit: (c: Cluster) => void): void {
+  /** Every cluster that could match `f` (a superset: the rules decide), each once, appended to `out`. */
+  query(f: Features, rules: LinkOptions, stamp: number, out: Cluster[]): void {
     if (!Number.isFinite(f.tStart) || f.kind === 'none') return;
     const [b0, b1] = this.timeBuckets(f, this.reachMs);
     const g = GROUP_INDEX[f.group];
-    let districtOnly = false;
-    const once = (list: Cluster[] | undefined) => {
-      if (list === undefined) return;
-      for (const c of list) {
-        if (c.stamp === stamp) continue;
-        if (districtOnly && c.anchor.kind !== 'district') continue;
-        c.stamp = stamp;
-        visit(c);
-      }
-    };
     const dm = f.district === undefined ? undefined : this.districts.get(f.district);
     const own = f.near ? NEAR_RADIUS_KM : 0;
     for (let b = b0; b <= b1; b++) {
       const tg = b * 4 + g;
       if (f.kind === 'point') {
-        districtOnly = false;
-        this.exact.around(tg, f.lat, f.lon, rules.maxDistanceKm + own, once);
-        this.near.around(tg, f.lat, f.lon, rules.maxDistanceKm + own + NEAR_RADIUS_KM, once);
+        this.exact.around(tg, f.lat, f.lon, rules.maxDistanceKm + own, stamp, out);
+        this.near.around(tg, f.lat, f.lon, rules.maxDistanceKm + own + NEAR_RADIUS_KM, stamp, out);
         // Points meet district-only anchors through the district.
-        districtOnly = true;
-        if (dm !== undefined) once(dm.get(tg));
+        if (dm !== undefined) collect(dm.get(tg), stamp, true, out);
       } else if (dm !== undefined) {
-        districtOnly = false;
-        once(dm.get(tg));
+        collect(dm.get(tg), stamp, false, out);
       }
     }
   }
@@ -336,15 +333,18 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   type Item = (typeof items)[number];
   type Scored = { c: Cluster; m: Match };
 
+  const found: Cluster[] = [];
   /** Every incident `it` may join under the rules, agency aside; unique-group matches only when alone. */
   const matchesOf = (it: Item): Scored[] => {
-    const found: Scored[] = [];
-    index.query(it.f, rules, stamp++, (c) => {
+    found.length = 0;
+    index.query(it.f, rules, stamp++, found);
+    const scored: Scored[] = [];
+    for (const c of found) {
       const m = matchFeatures(it.f, c.anchor, rules);
-      if (m !== undefined) found.push({ c, m });
-    });
-    const allowed = found.length === 1 ? found : found.filter((s) => !UNIQUE_ONLY.has(s.m.rule));
-    return allowed.sort((x, y) => x.m.score - y.m.score || compareStrings(x.c.id, y.c.id));
+      if (m !== undefined) scored.push({ c, m });
+    }
+    const allowed = scored.length === 1 ? scored : scored.filter((s) => !UNIQUE_ONLY.has(s.m.rule));
+    return allowed.length < 2 ? allowed : allowed.sort((x, y) => x.m.score - y.m.score || compareStrings(x.c.id, y.c.id));
   };
   /** True when the two best district-level matches are equally good: nothing tells them apart. */
   const isAmbiguous = (ms: Scored[]) => ms.length > 1 && ms[0]!.m.rule.startsWith('district') && Math.abs(ms[0]!.m.score - ms[1]!.m.score) <= 1e-12;
