@@ -5,3 +5,5 @@ export * from './geo/index.js';
 export * from './link/index.js';
 export * from './random/index.js';
 export * from './synth/index.js';
+export * from './stats/index.js';
+export * from './analysis/index.js';
