@@ -4,7 +4,7 @@
  * quarantined with reasons, none lost, no crash. Seeded, so the file is the same on every run.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { ingestFile } from '../../src/ingest/pipeline.js';
 import { loadMappingFile } from '../../src/ingest/mapping.js';
 import { FakeGeocoder, FakeStore, trivialLinker } from './fakes.js';
@@ -94,5 +94,6 @@ describe('a 100,000-row file with 1,000 malformed rows', () => {
     expect(byKind).toEqual({ date: 250, coords: 250, category: 250, quote: 250 });
     // and every good row is stored, once
     for (let i = 0; i < 100_000; i += 997) if (!bad.has(i)) expect(store.reports.has(`levies:LV-${i}`)).toBe(true);
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -95,6 +95,7 @@ describe('mapping file validation', () => {
     await expect(loadMappingFile(`${dir}/bad.json`)).rejects.toThrow(/fields\.killed\.default: '-1' is not a whole number/);
     await writeFile(`${dir}/broken.json`, '{ "agency": ');
     await expect(loadMappingFile(`${dir}/broken.json`)).rejects.toThrow(/not valid JSON/);
+    await (await import('node:fs/promises')).rm(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Report } from '@baseerat/engine';
 import { HashSet52, hash52, createLiveIngestor, ingestFile, ingestRecords, ingestStream, type IngestOptions, type IngestProgress } from '../../src/ingest/pipeline.js';
 import { loadMappingFile, mappingAdapter, parseMapping } from '../../src/ingest/mapping.js';
@@ -12,8 +12,12 @@ const examples = `${root}data/mappings/examples`;
 const receivedAt = '2024-03-05T00:00:00.000Z';
 const fixedNow = () => new Date('2024-03-05T00:00:01.000Z');
 
+const tmpDirs: string[] = [];
+afterAll(async () => { for (const d of tmpDirs) await rm(d, { recursive: true, force: true }); });
+
 async function tmpFile(name: string, text: string): Promise<string> {
   const dir = await mkdtemp('/tmp/baseerat-ingest-');
+  tmpDirs.push(dir);
   await writeFile(`${dir}/${name}`, text);
   return `${dir}/${name}`;
 }

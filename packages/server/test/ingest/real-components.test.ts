@@ -4,7 +4,7 @@
  * quarantine is stored with its reasons, reports of one event from two agencies are linked.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { DEFAULT_LINK_RULES, linkBatch } from '@baseerat/engine';
 import { ingestFile, ingestStream } from '../../src/ingest/pipeline.js';
 import { loadMappingFile, mappingAdapter, parseMapping } from '../../src/ingest/mapping.js';
@@ -43,6 +43,7 @@ describe('ingest with the real store, geography and linker', () => {
     const runs = await store.listRuns();
     expect(runs).toHaveLength(3);
     expect(await store.countIncidents({})).toBe(3);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('district-level rows are stored without a point', async () => {
