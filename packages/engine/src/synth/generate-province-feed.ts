@@ -215,7 +215,7 @@ const startOfLocalDay = (ms: number) => Math.floor((ms + PKT_OFFSET) / DAY) * DA
 const round5 = (x: number) => Math.round(x * 1e5) / 1e5;
 
 /** CSV field quoting per RFC 4180. */
-export function csvField(v: string | number | undefined): string {
+function csvField(v: string | number | undefined): string {
   if (v === undefined) return '';
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -44,7 +44,7 @@ describe('generateProvinceFeed', () => {
   });
 
   it('seasonality and base rates show: more terrorism where UCDP saw more; Quetta leads crime', () => {
-    const big = generateTrueIncidents({ ...base, end: '2025-01-01T00:00:00Z', incidents: 20_000, branchingRatio: 0 }, new SeededRng(5));
+    const big = generateTrueIncidents({ ...base, end: '2025-01-01T00:00:00Z', incidents: 10_000, branchingRatio: 0 }, new SeededRng(5));
     const count = (pred: (d: string, g: string) => boolean) => big.filter((i) => pred(i.district, categoryGroup(i.category))).length;
     // UCDP: Dera Bugti 86 events vs Sherani 3
     expect(count((d, g) => d === 'Dera Bugti' && g === 'terrorism')).toBeGreaterThan(5 * count((d, g) => d === 'Sherani' && g === 'terrorism'));
