@@ -1,0 +1,277 @@
+/**
+ * Regional probabilistic count forecasts as a service: incidents per district of a province per
+ * month or ISO week, for horizons 1..3 after an origin, from the store, with a model card and a
+ * short backtest on data before the origin. The CLI and the API call `runCountForecast`.
+ *
+ * Only incidents that occurred before the origin are read (the store filter's exclusive `to`), so
+ * a forecast made "as of" an origin is the one an analyst would have had then.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BaseeratError, caveat, type Caveat } from '@baseerat/engine';
+import {
+  BENCHMARK_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR,
+  buildCountPanel, centralInterval, districtNeighboursFromTopology, distributionMean, distributionQuantile, forecastDistrictCounts,
+  isCountModelName, parseOrigin, periodIndexOf, periodLabel, periodStartMs, runCountBacktestOnPanel,
+  type CountBacktestResult, type CountModelName, type CountPanel, type CountPeriod, type FittedCountGlm,
+} from '@baseerat/engine/forecast/counts/index';
+import { loadGeography, referenceDir } from '../reference/geography.js';
+import { openStore, type Store } from '../store/index.js';
+
+export interface CountForecastOptions {
+  /** Store file path, or an open Store (left open). */
+  db: string | Store;
+  province: string;
+  unit?: 'district';
+  period: CountPeriod;
+  /** First forecast period: 'YYYY-MM' (months) or 'YYYY-MM-DD' (weeks: the ISO week containing the day). */
+  origin: string;
+  /** Forecasts are made for horizons 1..horizon (at most 3). */
+  horizon: number;
+  model?: CountModelName;
+  /** First period of history; default the period of the province's first incident. */
+  historyFrom?: string;
+  /** Origins in the model card's backtest (the last ones before the origin); default 24, 0 for none. */
+  backtestOrigins?: number;
+  /** The probability vectors stop where P(count > K) is below this; default 1e-6. */
+  tailTolerance?: number;
+}
+
+export interface DistrictCountPrediction {
+  district: string;
+  mean: number;
+  median: number;
+  interval50: [number, number];
+  interval90: [number, number];
+  /** P(count = k) for k = 0, 1, ..., K. */
+  probabilities: number[];
+  /** P(count > K), below tailTolerance. */
+  tailProbability: number;
+  /** Count in the last period before the origin, for reference. */
+  lastObserved: number;
+}
+
+export interface CountForecastHorizon {
+  horizon: number;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  /** The model used (for 'auto': the one chosen by AIC), with coefficients; absent for benchmarks. */
+  fitted?: FittedCountGlm;
+  districts: DistrictCountPrediction[];
+}
+
+export interface CountBacktestLine {
+  model: string;
+  cases: number;
+  meanCrps: number;
+  meanLogScore: number;
+  meanAbsoluteError: number;
+  coverage50: number;
+  coverage90: number;
+}
+
+export interface CountModelCard {
+  model: CountModelName;
+  description: string;
+  data: { source: string; province: string; incidentsUsed: number; from: string; to: string; periods: number; districts: number; neighbours: string };
+  backtest: { origins: string; horizons: number[]; lines: CountBacktestLine[]; note: string } | null;
+  scoring: string;
+  knownLimits: string[];
+}
+
+export interface CountForecastResult {
+  province: string;
+  unit: 'district';
+  period: CountPeriod;
+  origin: string;
+  model: CountModelName;
+  horizons: CountForecastHorizon[];
+  modelCard: CountModelCard;
+  caveats: Caveat[];
+}
+
+export const COUNT_FORECAST_KNOWN_LIMITS: readonly string[] = [
+  'The counts are of recorded incidents. UCDP GED records only events reported in the media and other open sources with at least one death; unreported, non-fatal and remote events are missing, and reporting intensity changes over time.',
+  'Events are counted in the district the geocoder placed them in; events known only at province level (no district) are left out and counted in a caveat.',
+  'Predictive distributions are plug-in: the uncertainty of the estimated coefficients is not included, so intervals are somewhat too narrow for large shocks.',
+  'The models use only past counts (own, 12-period mean, neighbours) and season: they cannot foresee a new campaign, a ceasefire or an election, and they forecast escalation only after it has begun.',
+  'One model is fitted for the whole province; districts differ only through their own past counts, not through a district effect.',
+  'A forecast is about areas and periods, never about persons.',
+];
+
+const DESCRIPTIONS: Record<CountModelName, string> = {
+  auto: 'Panel GLM per horizon: Poisson or negative binomial (NB2), with or without the neighbour lag, chosen by AIC on the training data; covariates log(1+last count), log(1+mean of the last 12 periods), log(1+neighbour mean), seasonal harmonics, log(days) offset.',
+  'poisson-glm': 'Panel Poisson GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
+  'negbin-glm': 'Panel negative binomial (NB2) GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
+  'poisson-glm-no-spatial': 'Panel Poisson GLM per horizon with own lag, 12-period own mean and season.',
+  'negbin-glm-no-spatial': 'Panel negative binomial GLM per horizon with own lag, 12-period own mean and season.',
+  'last-value-poisson': 'Benchmark: Poisson with mean equal to the last observed count.',
+  'historical-mean-poisson': "Benchmark: Poisson with the district's mean count over all history.",
+  'bootstrap-past-values': "Benchmark: the empirical distribution of the district's past counts.",
+};
+
+/** Time precisions (index into TIME_PRECISIONS: exact, day, month, year) fine enough for a period. */
+function precisionFits(precision: number, period: CountPeriod): boolean {
+  return period === 'month' ? precision <= 2 : precision <= 1;
+}
+
+let topologyCache: unknown;
+function provinceNeighbours(names: readonly string[]): number[][] {
+  topologyCache ??= JSON.parse(readFileSync(join(referenceDir(), 'pakistan-districts-2023', 'geography.topojson.json'), 'utf8'));
+  return districtNeighboursFromTopology(topologyCache, names);
+}
+
+export interface LoadedPanel {
+  panel: CountPanel;
+  province: string;
+  incidentsUsed: number;
+  caveats: Caveat[];
+}
+
+/**
+ * Reads the province's incidents before `beforePeriod` (exclusive; undefined = all) and builds the
+ * district x period panel from `historyFrom` (default: the first incident's period).
+ */
+export async function loadProvinceCountPanel(
+  store: Store,
+  opts: { province: string; period: CountPeriod; beforePeriod?: number; historyFrom?: string },
+): Promise<LoadedPanel> {
+  const geo = loadGeography();
+  const province = geo.resolveProvince(opts.province);
+  if (province === undefined) throw new BaseeratError('VALIDATION', `province ${JSON.stringify(opts.province)} is not a province or territory of Pakistan`, { field: 'province' });
+  const units = geo.districtsIn(province).map((d) => d.name);
+  const neighbours = provinceNeighbours(units);
+  const filter = opts.beforePeriod === undefined
+    ? { provinces: [province] }
+    : { provinces: [province], to: new Date(periodStartMs(opts.beforePeriod, opts.period)).toISOString() };
+  const cols = await store.readColumns(filter);
+  const pos = new Map(units.map((u, i) => [u, i] as const));
+  const colToUnit = cols.districtNames.map((n) => pos.get(n) ?? -1);
+  const unit = new Int32Array(cols.length);
+  const time = new Float64Array(cols.length);
+  let coarse = 0, first = Infinity;
+  for (let i = 0; i < cols.length; i++) {
+    const d = cols.district[i]!;
+    unit[i] = d < 0 ? -1 : colToUnit[d]!;
+    if (!precisionFits(cols.timePrecision[i]!, opts.period)) { time[i] = NaN; coarse++; continue; }
+    time[i] = cols.time[i]!;
+    if (Number.isFinite(time[i]!)) first = Math.min(first, periodIndexOf(time[i]!, opts.period));
+  }
+  const fromPeriod = opts.historyFrom !== undefined ? parseOrigin(opts.historyFrom, opts.period) : first;
+  const toPeriod = opts.beforePeriod ?? (Number.isFinite(first) ? Math.max(...Array.from(time).filter(Number.isFinite).map((t) => periodIndexOf(t, opts.period))) + 1 : NaN);
+  if (!Number.isFinite(fromPeriod) || !Number.isFinite(toPeriod) || toPeriod - fromPeriod < LAG_WINDOW + 1) {
+    throw new BaseeratError('INSUFFICIENT_DATA', `province ${province} has ${cols.length} incidents before the origin: fewer than ${LAG_WINDOW + 1} ${opts.period}s of history`, { field: 'origin' });
+  }
+  const built = buildCountPanel({ time, unit, units, neighbours, period: opts.period, fromPeriod, toPeriod });
+  const caveats: Caveat[] = [];
+  if (built.skippedUnknownUnit > 0) caveats.push(caveat('NO_DISTRICT', `${built.skippedUnknownUnit} incidents of ${province} have no district and are not counted`, built.skippedUnknownUnit));
+  if (coarse > 0) caveats.push(caveat('TIME_TOO_COARSE', `${coarse} incidents are dated less precisely than a ${opts.period} and are not counted`, coarse));
+  const early = built.skippedOutside - coarse;
+  if (early > 0) caveats.push(caveat('BEFORE_HISTORY', `${early} incidents before ${periodLabel(fromPeriod, opts.period)} are outside the history window`, early));
+  const isolated = units.filter((_, i) => neighbours[i]!.length === 0);
+  if (isolated.length > 0) caveats.push(caveat('NO_NEIGHBOURS', `districts without a neighbour in the province (spatial lag 0): ${isolated.join(', ')}`, isolated.length));
+  const incidentsUsed = Array.from(built.panel.counts).reduce((a, b) => a + b, 0);
+  return { panel: built.panel, province, incidentsUsed, caveats };
+}
+
+function backtestLines(r: CountBacktestResult): CountBacktestLine[] {
+  return r.models.map((m) => {
+    const s = r.overall[m]!;
+    return { model: m, cases: s.cases, meanCrps: s.meanCrps, meanLogScore: s.meanLogScore, meanAbsoluteError: s.meanAbsoluteError, coverage50: s.coverage50, coverage90: s.coverage90 };
+  });
+}
+
+async function withStoreArg<T>(db: string | Store, fn: (s: Store) => Promise<T>): Promise<T> {
+  if (typeof db !== 'string') return fn(db);
+  const store = await openStore(db);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function checkCommon(o: { unit?: string; period: string; model?: string }): void {
+  if (o.unit !== undefined && o.unit !== 'district') throw new BaseeratError('VALIDATION', `unit is ${JSON.stringify(o.unit)}, only 'district' is supported`, { field: 'unit' });
+  if (o.period !== 'month' && o.period !== 'week') throw new BaseeratError('VALIDATION', `period is ${JSON.stringify(o.period)}, expected 'month' or 'week'`, { field: 'period' });
+  if (o.model !== undefined && !isCountModelName(o.model)) throw new BaseeratError('VALIDATION', `model is ${JSON.stringify(o.model)}; known models: auto, poisson-glm, negbin-glm, poisson-glm-no-spatial, negbin-glm-no-spatial, last-value-poisson, historical-mean-poisson, bootstrap-past-values`, { field: 'model' });
+}
+
+/** Forecast distributions for every district of a province, horizons 1..horizon, from data before the origin. */
+export async function runCountForecast(opts: CountForecastOptions): Promise<CountForecastResult> {
+  checkCommon(opts);
+  if (!Number.isInteger(opts.horizon) || opts.horizon < 1 || opts.horizon > 3) throw new BaseeratError('VALIDATION', `horizon is ${opts.horizon}, expected 1, 2 or 3`, { field: 'horizon' });
+  const model = opts.model ?? DEFAULT_COUNT_MODEL;
+  const tol = opts.tailTolerance ?? 1e-6;
+  const originPeriod = parseOrigin(opts.origin, opts.period);
+  return withStoreArg(opts.db, async (store) => {
+    const loaded = await loadProvinceCountPanel(store, {
+      province: opts.province, period: opts.period, beforePeriod: originPeriod, ...(opts.historyFrom === undefined ? {} : { historyFrom: opts.historyFrom }),
+    });
+    const { panel } = loaded;
+    const T = panel.nPeriods;
+    const horizons: CountForecastHorizon[] = [];
+    for (let h = 1; h <= opts.horizon; h++) {
+      const f = forecastDistrictCounts(panel, { model, origin: T, horizon: h, tailTolerance: tol });
+      const p = panel.firstPeriod + f.target;
+      const out: CountForecastHorizon = {
+        horizon: h,
+        period: periodLabel(p, opts.period),
+        periodStart: new Date(periodStartMs(p, opts.period)).toISOString(),
+        periodEnd: new Date(periodStartMs(p + 1, opts.period)).toISOString(),
+        districts: f.distributions.map((d, u) => {
+          const i50 = centralInterval(d, 0.5), i90 = centralInterval(d, 0.9);
+          return {
+            district: panel.units[u]!,
+            mean: distributionMean(d),
+            median: distributionQuantile(d, 0.5),
+            interval50: [i50.lower, i50.upper],
+            interval90: [i90.lower, i90.upper],
+            probabilities: Array.from(d.pmf),
+            tailProbability: d.tail,
+            lastObserved: panel.counts[u * T + T - 1]!,
+          };
+        }),
+      };
+      if (f.fitted !== undefined) out.fitted = f.fitted;
+      horizons.push(out);
+    }
+    const nBack = opts.backtestOrigins ?? 24;
+    let backtest: CountModelCard['backtest'] = null;
+    const caveats = [...loaded.caveats];
+    const firstOrigin = Math.max(LAG_WINDOW + 3, T - nBack);
+    if (nBack > 0 && firstOrigin < T) {
+      const origins = Array.from({ length: T - firstOrigin }, (_, i) => firstOrigin + i);
+      const models = [...new Set<CountModelName>([model, ...BENCHMARK_MODELS])];
+      const r = runCountBacktestOnPanel(panel, { origins, horizons: Array.from({ length: opts.horizon }, (_, i) => i + 1), models });
+      backtest = {
+        origins: `${periodLabel(panel.firstPeriod + origins[0]!, opts.period)}..${periodLabel(panel.firstPeriod + origins[origins.length - 1]!, opts.period)}`,
+        horizons: r.horizons,
+        lines: backtestLines(r),
+        note: 'Rolling origins before the forecast origin; each forecast fitted on data before its own origin; targets after the last observed period are not scored. Lower CRPS, log score and MAE are better; coverage should be near 0.5 and 0.9.',
+      };
+    } else if (nBack > 0) {
+      caveats.push(caveat('NO_BACKTEST', 'too little history before the origin for a backtest in the model card'));
+    }
+    const modelCard: CountModelCard = {
+      model,
+      description: DESCRIPTIONS[model],
+      data: {
+        source: 'incidents in the store (for the shipped demo: UCDP GED Pakistan 1989-2021, CC BY 4.0)',
+        province: loaded.province,
+        incidentsUsed: loaded.incidentsUsed,
+        from: periodLabel(panel.firstPeriod, opts.period),
+        to: periodLabel(panel.firstPeriod + T - 1, opts.period),
+        periods: T,
+        districts: panel.units.length,
+        neighbours: 'districts sharing a boundary in the 2023 district boundaries (TopoJSON arcs), within the province',
+      },
+      backtest,
+      scoring: `CRPS (counts); log score in bits over bins starting at ${LOG_SCORE_BIN_EDGES.join(', ')} with probabilities floored at ${LOG_SCORE_PROBABILITY_FLOOR}; MAE of the predictive median; central 50% and 90% interval coverage.`,
+      knownLimits: [...COUNT_FORECAST_KNOWN_LIMITS],
+    };
+    if (loaded.incidentsUsed < 30) caveats.push(caveat('FEW_EVENTS', `only ${loaded.incidentsUsed} incidents before the origin: the forecast is close to a guess`, loaded.incidentsUsed));
+    return { province: loaded.province, unit: 'district', period: opts.period, origin: periodLabel(originPeriod, opts.period), model, horizons, modelCard, caveats };
+  });
+}
