@@ -112,9 +112,9 @@ export function fitLogLinkGlm(input: GlmInput, family: LogLinkFamily): GlmFit {
     return d;
   };
   let devOld = deviance(mu);
-  let coef = new Float64Array(p);
+  let coef: Float64Array = new Float64Array(p);
   let coefOld: Float64Array | undefined;
-  let chol = new Float64Array(0);
+  let chol: Float64Array = new Float64Array(0);
   let converged = false;
   let iter = 0;
   const xtwx = new Float64Array(p * p);
@@ -137,7 +137,7 @@ export function fitLogLinkGlm(input: GlmInput, family: LogLinkFamily): GlmFit {
     }
     for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtwx[b * p + a] = xtwx[a * p + b]!;
     chol = choleskyFactor(xtwx, p);
-    let start = choleskySolve(chol, p, xtwz);
+    let start: Float64Array = choleskySolve(chol, p, xtwz);
     let dev = NaN;
     for (let half = 0; half <= maxIt; half++) {
       for (let i = 0; i < n; i++) {
