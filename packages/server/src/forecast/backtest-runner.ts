@@ -208,7 +208,8 @@ const f2 = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
 
 export function backtestMarkdown(r: BacktestResult): string {
   const lines: string[] = [];
-  let defaultSum = 0, defaultN = 0, baseSum = 0, baseN = 0;
+  const overall = { def: [] as number[], hindsight: [] as number[], tuned: [] as number[] };
+  const summary: string[] = ['| crime | horizon | default (model, cell ft) | default mean PAI | best baseline in hindsight | its mean PAI | baseline chosen on tuning windows | its mean PAI |', '|---|---|---|---|---|---|---|---|'];
   for (const category of Object.keys(r.categories)) {
     const info = r.categories[category]!;
     lines.push(`### ${category} (${info.events} calls in the study area; ${info.outsideStudyArea} outside it dropped)`, '');
@@ -218,7 +219,8 @@ export function backtestMarkdown(r: BacktestResult): string {
       lines.push(`#### ${category}, horizon ${h} (${rows[0]?.windows ?? 0} test windows${def === undefined ? '' : `; default: ${def.model}, ${def.cellSize} ft cells`})`, '');
       lines.push('| family | model | cell ft | PAI 0.25 | PAI 0.75 | PEI 0.25 | PEI 0.75 | PEI* 0.25 | hit rate 0.75 | tuning PAI |', '|---|---|---|---|---|---|---|---|---|---|');
       const fams = [...new Set(rows.map((x) => x.family))];
-      let bestBase: number | null = null;
+      let hindsight: { name: string; pai: number } | null = null;
+      let tuned: { name: string; pai: number; tuning: number } | null = null;
       let defPai: number | null = null;
       for (const fam of fams) {
         const a = rows.find((x) => x.family === fam && x.budget === '0.25 sq mi');
@@ -228,19 +230,26 @@ export function backtestMarkdown(r: BacktestResult): string {
         const mark = def !== undefined && def.family === fam ? ' (default)' : a.baseline ? ' (baseline)' : '';
         lines.push(`| ${fam}${mark} | ${a.model} | ${a.cellSize} | ${f2(a.meanPai)} | ${f2(b.meanPai)} | ${f2(a.meanPei)} | ${f2(b.meanPei)} | ${f2(a.meanPeiStar)} | ${f2(b.meanHitRate)} | ${f2(sel?.tuningMeanPai ?? null)} |`);
         const m = meanOf([a.meanPai, b.meanPai]);
-        if (a.baseline && m !== null && (bestBase === null || m > bestBase)) bestBase = m;
+        if (m === null) continue;
+        const name = `${a.model} @${a.cellSize}`;
+        if (a.baseline && (hindsight === null || m > hindsight.pai)) hindsight = { name, pai: m };
+        if (a.baseline && sel !== undefined && (tuned === null || sel.tuningMeanPai > tuned.tuning)) tuned = { name, pai: m, tuning: sel.tuningMeanPai };
         if (def !== undefined && def.family === fam) defPai = m;
       }
       lines.push('');
-      if (defPai !== null && bestBase !== null) {
-        lines.push(`Default mean PAI (both budgets) ${defPai.toFixed(2)} vs best baseline ${bestBase.toFixed(2)}: ${defPai > bestBase ? 'default better' : 'default NOT better'} (${(((defPai - bestBase) / bestBase) * 100).toFixed(1)}%).`, '');
-        defaultSum += defPai; defaultN++; baseSum += bestBase; baseN++;
+      if (def !== undefined && defPai !== null && hindsight !== null && tuned !== null) {
+        const pct = (x: number, y: number): string => `${x > y ? '+' : ''}${(((x - y) / y) * 100).toFixed(1)}%`;
+        lines.push(`Default mean PAI (both budgets) ${defPai.toFixed(2)}; best baseline in hindsight ${hindsight.name} ${hindsight.pai.toFixed(2)} (${pct(defPai, hindsight.pai)}); baseline chosen on the tuning windows ${tuned.name} ${tuned.pai.toFixed(2)} (${pct(defPai, tuned.pai)}).`, '');
+        summary.push(`| ${category} | ${h} | ${def.model}, ${def.cellSize} | ${defPai.toFixed(2)} | ${hindsight.name} | ${hindsight.pai.toFixed(2)} | ${tuned.name} | ${tuned.pai.toFixed(2)} |`);
+        overall.def.push(defPai); overall.hindsight.push(hindsight.pai); overall.tuned.push(tuned.pai);
       }
     }
   }
-  if (defaultN > 0) {
-    const d = defaultSum / defaultN, b = baseSum / baseN;
-    lines.push(`**Over all ${defaultN} crime type x horizon cells: default mean PAI ${d.toFixed(2)}, best baseline (chosen per cell, in hindsight on the test windows) ${b.toFixed(2)}: ${(((d - b) / b) * 100).toFixed(1)}%.**`, '');
+  if (overall.def.length > 0) {
+    const d = meanOf(overall.def)!, b = meanOf(overall.hindsight)!, t = meanOf(overall.tuned)!;
+    const wins = overall.def.filter((x, i) => x > overall.hindsight[i]!).length;
+    summary.push('', `Over the ${overall.def.length} crime type x horizon cells: default mean PAI ${d.toFixed(2)}; best baseline in hindsight ${b.toFixed(2)} (${(((d - b) / b) * 100).toFixed(1)}%; the default is ahead in ${wins} of ${overall.def.length}); baseline chosen on the tuning windows ${t.toFixed(2)} (${(((d - t) / t) * 100).toFixed(1)}%).`, '');
+    return [...summary, '', ...lines].join('\n');
   }
   return lines.join('\n');
 }
