@@ -1,0 +1,55 @@
+/**
+ * createApp(deps): the Baseerat HTTP API on Fastify 5. Order matters and is deliberate: security
+ * headers and problem+json first (they cover every answer, errors included), then authentication
+ * (deny by default: only routes marked `config.public` skip it), rate limits, OpenAPI, routes.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiDeps } from './context.js';
+import { registerAuth } from './plugins/auth.js';
+import { registerDocsRoutes, registerOpenApi } from './plugins/openapi.js';
+import { registerProblemJson } from './plugins/problem-json.js';
+import { DEFAULT_RATE_LIMITS, registerRateLimits } from './plugins/rate-limit.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { quarantineRoutes } from './routes/quarantine.js';
+import { sourceRoutes } from './routes/sources.js';
+import { statsRoutes } from './routes/stats.js';
+import { userRoutes } from './routes/users.js';
+
+export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 16 * 1024 * 1024,
+    // Behind a reverse proxy set trustProxy there, not here: a spoofed X-Forwarded-For would otherwise
+    // choose the rate-limit bucket and the address in the audit trail.
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  registerSecurityHeaders(app);
+  registerProblemJson(app);
+  registerAuth(app, { ...deps, now });
+  registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, now);
+  await registerOpenApi(app);
+  registerDocsRoutes(app);
+
+  const opts = { deps, now };
+  await app.register(healthRoutes, { deps });
+  await app.register(authRoutes, { ...opts, secureCookie: deps.secureCookie ?? true });
+  await app.register(incidentRoutes, opts);
+  await app.register(statsRoutes, opts);
+  await app.register(sourceRoutes, opts);
+  await app.register(quarantineRoutes, opts);
+  await app.register(ingestRoutes, opts);
+  await app.register(userRoutes, opts);
+  await app.register(auditRoutes, opts);
+  await app.ready();
+  return app;
+}

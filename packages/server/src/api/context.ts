@@ -1,0 +1,58 @@
+/**
+ * What the API is built from (`ApiDeps`) and what every authenticated request carries
+ * (`RequestAuth`): the principal, its per-request authorizer (Cedar, memoised by label) and the
+ * AccessGate that audits sensitive reads and denials.
+ */
+import type { Geography } from '@baseerat/engine';
+import type { Adapter } from '../ingest/adapter.js';
+import type { LinkFn } from '../ingest/pipeline.js';
+import type { AccessGate } from '../security/access-gate.js';
+import type { SecurityContext } from '../security/admin-operations.js';
+import type { Principal, RequestAuthorizer } from '../security/policy-engine.js';
+import type { Store } from '../store/port.js';
+import type { RateLimitConfig } from './plugins/rate-limit.js';
+
+export interface ApiDeps {
+  store: Store;
+  /** From `openSecurity` on the store's DuckDB instance. */
+  security: Pick<SecurityContext, 'accounts' | 'policies' | 'audit' | 'auditStore'>;
+  geography: Geography;
+  /** The clock; default the system clock. Tests pass a controllable one. */
+  now?: () => Date;
+  /** Ingest formats accepted by `POST /api/ingest` (name -> adapter); default the built-in adapters. */
+  adapters?: Readonly<Record<string, Adapter>>;
+  /** The linker used by ingest; default the engine's `linkBatch`. */
+  link?: LinkFn;
+  /** Where signed audit checkpoints and `audit-signing-key.pub.pem` live, for `GET /api/audit/verify`. */
+  auditCheckpointDir?: string;
+  rateLimits?: Partial<RateLimitConfig>;
+  /** Mark the session cookie `Secure` (default true; only a plain-http test may turn it off). */
+  secureCookie?: boolean;
+  /** Fastify's logger (default off: request logs would carry query strings). */
+  logger?: boolean;
+  /** Largest request body in bytes (default 16 MiB, for ingest batches). */
+  bodyLimit?: number;
+}
+
+export interface RequestAuth {
+  principal: Principal;
+  authz: RequestAuthorizer;
+  gate: AccessGate;
+  token: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the auth hook on every route not marked `config.public`. */
+    auth: RequestAuth | null;
+    cspNonce: string;
+  }
+  interface FastifyContextConfig {
+    /** No session needed (health, docs, login). Everything else is authenticated: deny by default. */
+    public?: boolean;
+    /** Name of the rate-limit bucket this route draws from. */
+    rateLimit?: 'login' | 'heavy';
+  }
+}
+
+export const SESSION_COOKIE = 'baseerat_session';

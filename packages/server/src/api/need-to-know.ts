@@ -1,0 +1,66 @@
+/**
+ * Need-to-know for queries: turns what a user asked for into a store filter that cannot reach past
+ * their scope, and checks request-level permissions through the AccessGate so that every denial is
+ * audited. The store filter is an optimisation and a second fence; the policy (Cedar) still
+ * decides every record (`filterRecords`) and every field (`readFields`).
+ */
+import { BaseeratError, CLASSIFICATION_LEVELS, type Classification, type Incident } from '@baseerat/engine';
+import type { AccessGate } from '../security/access-gate.js';
+import type { Action, RequestAuthorizer } from '../security/policy-engine.js';
+import { recordLabel, type SecurityLabel } from '../security/security-label.js';
+import type { IncidentFilter } from '../store/port.js';
+
+/** Checks a system-level action (list, ingest, administer, audit); audits and throws FORBIDDEN on denial. */
+export async function requireSystem(gate: AccessGate, action: Action, target: string, now: Date): Promise<void> {
+  if (!(await gate.check(action, { kind: 'System', id: target }, now))) {
+    throw new BaseeratError('FORBIDDEN', `role ${gate.principal.role} may not ${action} (${target})`, { field: 'role' });
+  }
+}
+
+export function incidentLabel(i: Pick<Incident, 'classification' | 'location'>): SecurityLabel {
+  return recordLabel({ classification: i.classification, district: i.location.district });
+}
+
+/**
+ * The highest classification the principal may view in a record of `district` (unscoped users: a
+ * placeholder district, which their policy does not look at), asked of Cedar rather than
+ * recomputed here, so that a researcher's UNCLASSIFIED-only rule holds too. Undefined for none.
+ */
+export function maxViewable(authz: RequestAuthorizer, district: string): Classification | undefined {
+  let best: Classification | undefined;
+  for (const c of CLASSIFICATION_LEVELS) {
+    if (authz.can('viewIncident', { kind: 'Record', id: `probe:${c}`, label: { classification: c, compartments: [], districts: [district] } })) best = c;
+  }
+  return best;
+}
+
+export interface RequestedScope {
+  districts?: readonly string[] | undefined;
+  maxClassification?: Classification | undefined;
+}
+
+/**
+ * The store filter for a request: requested districts must all be within the user's scope (each
+ * out-of-scope district is a denial, audited, and the request fails FORBIDDEN rather than quietly
+ * returning less); an unscoped request of a scoped user is limited to their districts; the
+ * classification ceiling is the lower of the requested one and what the policy allows.
+ */
+export async function scopedFilter(gate: AccessGate, authz: RequestAuthorizer, req: RequestedScope, base: IncidentFilter, now: Date): Promise<IncidentFilter> {
+  const scope = authz.principal.districts;
+  for (const d of req.districts ?? []) {
+    const label: SecurityLabel = { classification: 'UNCLASSIFIED', compartments: [], districts: [d] };
+    if (!(await gate.check('viewIncident', { kind: 'Record', id: `district:${d}`, label }, now))) {
+      throw new BaseeratError('FORBIDDEN', `district ${JSON.stringify(d)} is outside your scope`, { field: 'districts' });
+    }
+  }
+  const districts = req.districts !== undefined && req.districts.length > 0 ? [...req.districts] : scope === null ? undefined : [...scope];
+  const probe = districts?.[0] ?? scope?.[0] ?? '(any)';
+  const ceiling = maxViewable(authz, probe);
+  if (ceiling === undefined) {
+    await gate.check('viewIncident', { kind: 'Record', id: 'any', label: { classification: 'UNCLASSIFIED', compartments: [], districts: [probe] } }, now);
+    throw new BaseeratError('FORBIDDEN', `role ${authz.principal.role} may not view incidents`, { field: 'role' });
+  }
+  const requested = req.maxClassification;
+  const max = requested !== undefined && CLASSIFICATION_LEVELS.indexOf(requested) < CLASSIFICATION_LEVELS.indexOf(ceiling) ? requested : ceiling;
+  return { ...base, ...(districts === undefined ? {} : { districts }), maxClassification: max };
+}

@@ -1,0 +1,82 @@
+/**
+ * Incidents: the consolidated records, filtered by need-to-know. The list pushes the user's scope
+ * into the store query, then lets the policy decide each record; narratives (list and detail) and
+ * raw source records (detail only) go through the AccessGate, so every read is audited and a
+ * field the user may not read is withheld and named in `withheld`.
+ */
+import { BaseeratError, type Incident } from '@baseerat/engine';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AccessGate } from '../../security/access-gate.js';
+import { fieldLabel } from '../../security/security-label.js';
+import type { ApiDeps } from '../context.js';
+import { incidentLabel, requireSystem, scopedFilter } from '../need-to-know.js';
+import { authOf } from '../plugins/auth.js';
+import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
+import { baseFilter, canonicalDistricts, IncidentQuerySchema, IncidentViewSchema, PageQuerySchema, type IncidentView } from '../schemas.js';
+
+type Read = { recordId: string; field: string; label: ReturnType<typeof incidentLabel>; decrypt: () => string; put: (v: string | undefined) => void };
+
+/** Builds the views of `incidents`, reading their sensitive fields through the gate in one audited batch. */
+export async function incidentViews(gate: AccessGate, incidents: readonly Incident[], withRaw: boolean, now: Date): Promise<IncidentView[]> {
+  const reads: Read[] = [];
+  const views = incidents.map((inc) => {
+    const { narrative, sources, ...rest } = inc;
+    const view: IncidentView = { ...rest, sources: sources.map(({ raw: _raw, ...s }) => ({ ...s })), withheld: [] };
+    const label = fieldLabel(incidentLabel(inc), { classification: inc.classification });
+    if (narrative !== undefined) {
+      reads.push({ recordId: inc.id, field: 'narrative', label, decrypt: () => narrative, put: (v) => { if (v === undefined) view.withheld.push('narrative'); else view.narrative = v; } });
+    }
+    if (withRaw) {
+      sources.forEach((s, k) => {
+        reads.push({
+          recordId: inc.id, field: `sources.${s.agency}:${s.sourceId}.raw`, label, decrypt: () => s.raw,
+          put: (v) => { if (v === undefined) view.withheld.push(`sources[${k}].raw`); else view.sources[k]!.raw = v; },
+        });
+      });
+    }
+    return view;
+  });
+  // Field names in the audit keep the resource kind simple for the policy: narrative / raw.
+  const values = await gate.readFields(reads.map((r) => ({ recordId: r.recordId, field: r.field.endsWith('.raw') ? 'raw' : r.field, label: r.label, decrypt: r.decrypt })), now);
+  reads.forEach((r, i) => r.put(values[i]));
+  return views;
+}
+
+export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date }> = async (app, { deps, now }) => {
+  app.get('/api/incidents', {
+    schema: {
+      tags: ['incidents'], summary: 'List incidents you may see (filters, pagination)',
+      querystring: IncidentQuerySchema.extend(PageQuerySchema.shape),
+      response: { 200: z.object({ items: z.array(IncidentViewSchema), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }), ...PROBLEMS },
+    },
+  }, async (req) => {
+    const { gate, authz } = authOf(req);
+    const t = now();
+    await requireSystem(gate, 'listIncidents', 'incidents', t);
+    const q = req.query;
+    const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
+    const page = await deps.store.listIncidents(filter, { offset: q.offset, limit: q.limit });
+    const visible = authz.filterRecords(page.items, (i) => i.id, incidentLabel);
+    return { items: await incidentViews(gate, visible, false, t), total: page.total - (page.items.length - visible.length), offset: page.offset, limit: page.limit };
+  });
+
+  app.get('/api/incidents/:id', {
+    schema: {
+      tags: ['incidents'], summary: 'One incident with its source records (raw records and narrative audited)',
+      params: z.strictObject({ id: z.string().min(1).max(200) }),
+      response: { 200: IncidentViewSchema, ...PROBLEMS, 404: ProblemSchema },
+    },
+  }, async (req) => {
+    const { gate } = authOf(req);
+    const t = now();
+    const inc = await deps.store.getIncident(req.params.id);
+    // A record the user may not see answers exactly like one that does not exist (no existence oracle);
+    // the denial is still audited.
+    if (inc === undefined || !(await gate.check('viewIncident', { kind: 'Record', id: inc.id, label: incidentLabel(inc) }, t))) {
+      throw new BaseeratError('NOT_FOUND', `incident ${req.params.id} not found`, { field: 'id' });
+    }
+    const [view] = await incidentViews(gate, [inc], true, t);
+    return view!;
+  });
+};
