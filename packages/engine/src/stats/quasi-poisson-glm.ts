@@ -154,9 +154,9 @@ export function fitQuasiPoissonGlm(input: QuasiPoissonGlmInput): QuasiPoissonGlm
     mu[i] = clampExp(eta[i]!);
   }
   let devOld = poissonDeviance(y, mu, weight);
-  let coef = new Float64Array(p);
+  let coef: Float64Array = new Float64Array(p);
   let coefOld: Float64Array | undefined;
-  let r = new Float64Array(0);
+  let r: Float64Array = new Float64Array(0);
   const workingWeights = new Float64Array(n);
   const xw = new Float64Array(n * p);
   const zw = new Float64Array(n);
@@ -175,7 +175,7 @@ export function fitQuasiPoissonGlm(input: QuasiPoissonGlmInput): QuasiPoissonGlm
     }
     const ls = householderLeastSquares(xw, zw, n, p);
     r = ls.r;
-    let start = ls.coef;
+    let start: Float64Array = ls.coef;
     for (let half = 0; ; half++) {
       for (let i = 0; i < n; i++) {
         let e = offset(i);
