@@ -36,7 +36,10 @@ export function readCsvText(text: string): CsvTable {
       i += ch === '\r' && src[i + 1] === '\n' ? 2 : 1;
       continue;
     }
-    field += ch; fieldStarted = true; i++;
+    // Unquoted run: slice up to the next delimiter rather than growing the string one character at a time.
+    let j = i + 1;
+    while (j < src.length) { const c = src[j]!; if (c === ',' || c === '\n' || c === '\r') break; j++; }
+    field += src.slice(i, j); fieldStarted = true; i = j;
   }
   if (quoted) problems.push('the file ends inside a quoted field');
   if (fieldStarted || record.length > 0) { record.push(field); records.push(record); }
