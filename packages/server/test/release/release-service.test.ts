@@ -150,7 +150,7 @@ describe('microdata release on UCDP Balochistan', () => {
     expect(v.smallestClass).toBeGreaterThanOrEqual(10);
     expect(s.rows).toBe(v.rows);
     expect(s.rows).toBeGreaterThan(0);
-    const m = s.manifest as ManifestView;
+    const m = s.manifest as unknown as ManifestView;
     expect(m.privacy.suppression.rowsSuppressed + s.rows + m.privacy.excludedBeforeSuppression.timeTooCoarse + m.privacy.excludedBeforeSuppression.noPlace).toBe(cols.length);
     expect(await epsilonSpent(d.audit.store, 'uob-criminology')).toBe(0);
     expect(decodeAuditEntry((await d.audit.store.read(0, 1))[0]!.entry)).toMatchObject({ outcome: 'success', details: { kind: 'microdata', epsilon: 0 } });
