@@ -61,7 +61,8 @@ export class PitHistogram {
   }
   add(d: IntegerDistribution, y: number): void {
     const [a, b] = pitBounds(d, y);
-    const F = (u: number) => (u <= a ? 0 : u >= b ? 1 : (u - a) / (b - a));
+    // u >= b first: an outcome the forecast gave probability 0 (a = b) puts its whole mass at a.
+    const F = (u: number) => (u >= b ? 1 : u <= a ? 0 : (u - a) / (b - a));
     let prev = 0;
     for (let j = 0; j < this.bins; j++) {
       const cur = F((j + 1) / this.bins);
