@@ -60,7 +60,7 @@ export interface BacktestResult {
   /** category -> horizon -> the default model (best non-baseline family on the tuning windows). */
   readonly defaults: Record<string, Record<string, SelectedConfig>>;
   /** Test summary rows, with the family and cell size. */
-  readonly test: (BacktestSummaryRow & { category: string; family: string; cellSize: number; baseline: boolean })[];
+  readonly test: (BacktestSummaryRow & { category: string; family: string; cellSize: number; baseline: boolean; paiByWindow: (number | null)[] })[];
   readonly markdown: string;
 }
 
@@ -171,7 +171,8 @@ export function runBacktest(opts: RunBacktestOptions = {}): BacktestResult {
         const rows = backtestPlaces({ events: loaded.events, grid: setup.grid, candidates: setup.candidates, studyArea: sa.area, budgets: setup.budgets }, windows, here.map((c) => ({ name: c.model, model: modelConfig(c.model).create() })));
         for (const s of summariseBacktest(rows)) {
           const c = here.find((x) => x.model === s.model)!;
-          result.test.push({ ...s, category, family: c.family, cellSize: cs, baseline: c.baseline });
+          const paiByWindow = windows.map((w) => rows.find((r) => r.model === s.model && r.budget === s.budget && r.window === w.label)?.scores?.pai ?? null);
+          result.test.push({ ...s, category, family: c.family, cellSize: cs, baseline: c.baseline, paiByWindow });
         }
       }
       log(`${category}: tested horizon ${h}`);
@@ -220,7 +221,7 @@ export function backtestMarkdown(r: BacktestResult): string {
       lines.push('| family | model | cell ft | PAI 0.25 | PAI 0.75 | PEI 0.25 | PEI 0.75 | PEI* 0.25 | hit rate 0.75 | tuning PAI |', '|---|---|---|---|---|---|---|---|---|---|');
       const fams = [...new Set(rows.map((x) => x.family))];
       let hindsight: { name: string; pai: number } | null = null;
-      let tuned: { name: string; pai: number; tuning: number } | null = null;
+      let tuned: { name: string; pai: number; tuning: number; family: string } | null = null;
       let defPai: number | null = null;
       for (const fam of fams) {
         const a = rows.find((x) => x.family === fam && x.budget === '0.25 sq mi');
@@ -233,13 +234,22 @@ export function backtestMarkdown(r: BacktestResult): string {
         if (m === null) continue;
         const name = `${a.model} @${a.cellSize}`;
         if (a.baseline && (hindsight === null || m > hindsight.pai)) hindsight = { name, pai: m };
-        if (a.baseline && sel !== undefined && (tuned === null || sel.tuningMeanPai > tuned.tuning)) tuned = { name, pai: m, tuning: sel.tuningMeanPai };
+        if (a.baseline && sel !== undefined && (tuned === null || sel.tuningMeanPai > tuned.tuning)) tuned = { name, pai: m, tuning: sel.tuningMeanPai, family: fam };
         if (def !== undefined && def.family === fam) defPai = m;
       }
       lines.push('');
       if (def !== undefined && defPai !== null && hindsight !== null && tuned !== null) {
         const pct = (x: number, y: number): string => `${x > y ? '+' : ''}${(((x - y) / y) * 100).toFixed(1)}%`;
-        lines.push(`Default mean PAI (both budgets) ${defPai.toFixed(2)}; best baseline in hindsight ${hindsight.name} ${hindsight.pai.toFixed(2)} (${pct(defPai, hindsight.pai)}); baseline chosen on the tuning windows ${tuned.name} ${tuned.pai.toFixed(2)} (${pct(defPai, tuned.pai)}).`, '');
+        const perWindow = (fam: string): (number | null)[] => {
+          const x = rows.filter((q) => q.family === fam);
+          const n = Math.max(...x.map((q) => q.paiByWindow?.length ?? 0), 0);
+          return Array.from({ length: n }, (_, i) => meanOf(x.map((q) => q.paiByWindow?.[i] ?? null)));
+        };
+        const dw = perWindow(def.family), bw = perWindow(tuned.family);
+        let ahead = 0, behind = 0;
+        dw.forEach((v, i) => { const b = bw[i]; if (v !== null && b !== null && b !== undefined) { if (v > b) ahead++; else if (v < b) behind++; } });
+        const signP = signTestTwoSided(ahead, behind);
+        lines.push(`Default mean PAI (both budgets) ${defPai.toFixed(2)}; best baseline in hindsight ${hindsight.name} ${hindsight.pai.toFixed(2)} (${pct(defPai, hindsight.pai)}); baseline chosen on the tuning windows ${tuned.name} ${tuned.pai.toFixed(2)} (${pct(defPai, tuned.pai)}); window by window the default is ahead of it in ${ahead}, behind in ${behind} (two-sided sign test p = ${signP < 0.001 ? '< 0.001' : signP.toFixed(3)}).`, '');
         summary.push(`| ${category} | ${h} | ${def.model}, ${def.cellSize} | ${defPai.toFixed(2)} | ${hindsight.name} | ${hindsight.pai.toFixed(2)} | ${tuned.name} | ${tuned.pai.toFixed(2)} |`);
         overall.def.push(defPai); overall.hindsight.push(hindsight.pai); overall.tuned.push(tuned.pai);
       }
@@ -252,4 +262,18 @@ export function backtestMarkdown(r: BacktestResult): string {
     return [...summary, '', ...lines].join('\n');
   }
   return lines.join('\n');
+}
+
+/** Two-sided exact sign test (binomial, p = 1/2) of `a` successes against `b` failures; ties dropped. */
+export function signTestTwoSided(a: number, b: number): number {
+  const n = a + b;
+  if (n === 0) return 1;
+  const k = Math.min(a, b);
+  let p = 0;
+  let c = 1; // C(n, 0)
+  for (let i = 0; i <= k; i++) {
+    p += c;
+    c = (c * (n - i)) / (i + 1);
+  }
+  return Math.min(1, (2 * p) / 2 ** n);
 }

@@ -73,3 +73,13 @@ describe('runBacktest (smoke: one tuning and one test origin)', () => {
     expect(res.markdown).toContain('burglary, horizon 1m');
   });
 });
+
+describe('signTestTwoSided (reference: scipy.stats.binomtest)', () => {
+  it('matches scipy for a few counts', async () => {
+    const { signTestTwoSided } = await import('../../src/forecast/backtest-runner.js');
+    // scipy.stats.binomtest(3, 20).pvalue = 0.0025768280029296875; (10, 20) = 1.0; (0, 5) = 0.0625
+    expect(signTestTwoSided(3, 17)).toBeCloseTo(0.0025768280029296875, 15);
+    expect(signTestTwoSided(10, 10)).toBe(1);
+    expect(signTestTwoSided(0, 5)).toBeCloseTo(0.0625, 15);
+  });
+});
