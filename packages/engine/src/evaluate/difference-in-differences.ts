@@ -34,6 +34,8 @@ export interface DifferenceInDifferencesOptions {
   inference?: DidInference;
   /** Skip the pre-trend test (used by the robustness loops). */
   skipPreTrend?: boolean;
+  /** IRLS convergence tolerance (R glm.control epsilon); default 1e-8 as R. */
+  epsilon?: number;
 }
 
 export interface DifferenceInDifferencesResult {
@@ -84,8 +86,8 @@ function pearsonDispersion(y: Float64Array, mu: Float64Array, df: number): numbe
 }
 
 /** Fits the panel model and returns coefficient `p-1` with its standard error under the chosen inference. */
-function fitLast(d: PanelDesign, inference: DidInference): { coef: number; se: number; modelSe: number; dispersion: number; fitted: Float64Array; coefficients: Float64Array } {
-  const input = { y: d.y, x: d.x, p: d.p };
+function fitLast(d: PanelDesign, inference: DidInference, epsilon: number | undefined): { coef: number; se: number; modelSe: number; dispersion: number; fitted: Float64Array; coefficients: Float64Array } {
+  const input = { y: d.y, x: d.x, p: d.p, ...(epsilon === undefined ? {} : { epsilon, maxIterations: 100 }) };
   const fit = fitPoissonGlm(input);
   const k = d.p - 1;
   const dispersion = pearsonDispersion(d.y, fit.fitted, fit.dfResidual);
@@ -129,7 +131,7 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
   if (inference === 'cluster' && areas.length < 20) caveats.push(caveat('FEW_CLUSTERS', `cluster-robust standard errors with ${areas.length} areas (${treatedAreas.length} treated) may be too small`));
   if (inference === 'quasi-poisson') caveats.push(caveat('NO_CLUSTERING', `too few areas to cluster (${areas.length}, ${treatedAreas.length} treated): quasi-Poisson standard errors assume no month-to-month correlation`));
   const d = differenceInDifferencesDesign(counts, treated, startK);
-  const f = fitLast(d, inference);
+  const f = fitLast(d, inference, options.epsilon);
   const label = inference === 'cluster' ? `cluster-robust by area (HC1, ${areas.length} clusters)` : `quasi-Poisson (dispersion ${f.dispersion.toFixed(2)})`;
   const effect = rateRatioEffect(f.coef, f.se, `Poisson fixed effects, ${label}`);
 
@@ -141,7 +143,7 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
         const pre = design(counts.map((c) => c.slice(0, preT)), treated, preT, (_a, t) => t, 'treatedTrend');
         const keepA = counts.map((c) => c.slice(0, preT).some((v) => v > 0));
         if (keepA.every((k) => k)) {
-          const g = fitLast(pre, inference);
+          const g = fitLast(pre, inference, options.epsilon);
           preTrend = rateRatioEffect(g.coef, g.se, `pre-period treated x month trend, ${inference}`);
         } else {
           caveats.push(caveat('PRE_TREND_NOT_TESTED', 'an area had no incident in the pre-period: the pre-trend test was skipped'));

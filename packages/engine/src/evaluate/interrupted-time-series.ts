@@ -39,8 +39,10 @@ export interface InterruptedTimeSeriesOptions {
   harmonics?: number;
   /** Newey-West lag; default floor(4 (T/100)^(2/9)). */
   lag?: number;
-  /** Last period (exclusive) used; default all periods (a measure that ended earlier is cut there by the caller). */
+  /** Period labels for the chart series (default "0", "1", ...). */
   periods?: readonly string[];
+  /** IRLS convergence tolerance (R glm.control epsilon); default 1e-8 as R. */
+  epsilon?: number;
 }
 
 export interface InterruptedTimeSeriesResult {
@@ -95,7 +97,7 @@ export function interruptedTimeSeries(counts: ArrayLike<number>, startIndex: num
   let total = 0;
   for (let t = 0; t < startIndex; t++) total += y[t]!;
   if (total === 0) throw new InsufficientDataError('no incident in the pre-period of the treated areas: nothing to compare with', { field: 'counts' });
-  const input = { y, x: design.x, p: design.p };
+  const input = { y, x: design.x, p: design.p, ...(options.epsilon === undefined ? {} : { epsilon: options.epsilon, maxIterations: 100 }) };
   const pois = fitPoissonGlm(input);
   let pearson = 0;
   for (let t = 0; t < T; t++) pearson += (y[t]! - pois.fitted[t]!) ** 2 / pois.fitted[t]!;
