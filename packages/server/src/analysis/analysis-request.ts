@@ -174,11 +174,26 @@ export interface ComparisonWindow {
 }
 
 /**
- * The current window: `from`/`to` when given (the previous window then has the same length), else
+ * Start of the window before [from, to): whole calendar months (Pakistan time) when both ends are
+ * month starts (2021 is compared with 2020, March with February), else the same length just before.
+ */
+export function previousWindowStart(from: number, to: number): number {
+  if (calendarUnitStart(from, 'month') === from && calendarUnitStart(to, 'month') === to) {
+    const a = localDate(localDay(from)), b = localDate(localDay(to));
+    const months = (b.year - a.year) * 12 + (b.month - a.month);
+    return calendarUnitStart(from, 'month', -months);
+  }
+  return from - (to - from);
+}
+
+/**
+ * The current window: `from`/`to` when given (the previous window: see previousWindowStart), else
  * the calendar unit (Pakistan time) containing the latest incident, compared with the unit before.
  */
 export function comparisonWindow(f: ResolvedFilter, latest: number | undefined, unit: CalendarUnit): ComparisonWindow {
-  if (f.fromMs !== undefined && f.toMs !== undefined) return { from: f.fromMs, to: f.toMs, previousFrom: f.fromMs - (f.toMs - f.fromMs), chosen: 'given' };
+  if (f.fromMs !== undefined && f.toMs !== undefined) {
+    return { from: f.fromMs, to: f.toMs, previousFrom: previousWindowStart(f.fromMs, f.toMs), chosen: 'given' };
+  }
   if (f.fromMs !== undefined || f.toMs !== undefined) {
     throw new BaseeratError('VALIDATION', 'give both from and to for the current window, or neither for the latest calendar ' + unit, { field: f.fromMs === undefined ? 'from' : 'to' });
   }

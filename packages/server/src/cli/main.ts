@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerStats(program);
   registerQuarantine(program);
+  registerAnalyze(program);
   return program;
 }
 
