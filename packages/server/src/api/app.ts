@@ -8,9 +8,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { ApiDeps } from './context.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocsRoutes, registerOpenApi } from './plugins/openapi.js';
-import { registerProblemJson } from './plugins/problem-json.js';
+import { problem, registerProblemJson, sendProblem } from './plugins/problem-json.js';
 import { DEFAULT_RATE_LIMITS, registerRateLimits } from './plugins/rate-limit.js';
-import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerSecurityHeaders, setSecurityHeaders } from './plugins/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -29,6 +29,13 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
     // Behind a reverse proxy set trustProxy there, not here: a spoofed X-Forwarded-For would otherwise
     // choose the rate-limit bucket and the address in the audit trail.
     trustProxy: false,
+    routerOptions: { maxParamLength: 256 },
+    // Errors the router raises before any route (bad URL, over-long parameter) are problems too.
+    frameworkErrors: (error, req, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      setSecurityHeaders(req, reply);
+      void sendProblem(reply, problem(status, 'VALIDATION', error.message, req.url.split('?')[0] ?? req.url, { field: 'url' }));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -5,7 +5,7 @@
  * classified data and is never cached (`no-store`).
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export function contentSecurityPolicy(nonce: string): string {
   return [
@@ -20,16 +20,22 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     req.cspNonce = randomBytes(16).toString('base64');
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('Content-Security-Policy', contentSecurityPolicy(req.cspNonce));
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    const path = req.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/') || reply.statusCode >= 400) reply.header('Cache-Control', 'no-store');
-    else if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-cache');
+    setSecurityHeaders(req, reply);
     return payload;
   });
+}
+
+/** Also called directly for the router's own errors, which no hook sees. */
+export function setSecurityHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  if (req.cspNonce === '' || req.cspNonce === undefined) req.cspNonce = randomBytes(16).toString('base64');
+  reply.header('Content-Security-Policy', contentSecurityPolicy(req.cspNonce));
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('Referrer-Policy', 'no-referrer');
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+  reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+  reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  const path = req.url.split('?')[0] ?? '';
+  if (path.startsWith('/api/') || reply.statusCode >= 400) reply.header('Cache-Control', 'no-store');
+  else if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-cache');
 }
