@@ -38,6 +38,9 @@ export interface DuckDBStoreOptions {
 /** Key under which stats count incidents with no district, province or perpetrator. */
 export const UNKNOWN_KEY = '(unknown)';
 
+// readColumns packs the category index into 7 bits.
+if (CATEGORY_CODES.length > 128) throw new Error('readColumns packs category indices in 7 bits: widen the packing');
+
 /** Up to this many keys travel as a list parameter; more go through a temp table and the appender. */
 const SMALL = 2000;
 const PAGE_MAX = 10_000;
@@ -475,28 +478,27 @@ export class DuckDBStore implements Store {
     const result = await this.conn.run(
       `SELECT
          epoch_ms(i.occurred_at)::DOUBLE,
-         tp.idx::UTINYINT,
          coalesce(i.lat, 'NaN'::DOUBLE),
          coalesce(i.lon, 'NaN'::DOUBLE),
-         lp.idx::UTINYINT,
+         -- the small codes travel packed in one column: every column costs a native call per chunk
+         (tp.idx + lp.idx * 4 + i.classification_rank * 32 + rm.idx * 128 + ct.idx * 512 + i.id_ok * 65536 + i.h3_kind * 131072)::UINTEGER,
          coalesce(dd.idx, -1)::INTEGER,
          coalesce(pv.idx, -1)::INTEGER,
-         ct.idx::USMALLINT,
-         i.killed::UINTEGER, i.injured::UINTEGER, i.abducted::UINTEGER,
-         i.classification_rank::UTINYINT,
-         rm.idx::UTINYINT,
          coalesce(pp.idx, -1)::INTEGER,
+         i.killed::UINTEGER, i.injured::UINTEGER, i.abducted::UINTEGER,
          least(i.source_count, 65535)::USMALLINT,
          -- ids and H3 cells are hex: read as two 32-bit halves into typed arrays, strings only for the odd one out
-         regexp_full_match(i.id, 'inc_[0-9a-f]{16}')::UTINYINT AS id_ok,
-         CASE WHEN id_ok = 1 THEN ('0x' || substr(i.id, 5, 8))::UINTEGER ELSE 0 END::UINTEGER,
-         CASE WHEN id_ok = 1 THEN ('0x' || substr(i.id, 13, 8))::UINTEGER ELSE 0 END::UINTEGER,
-         i.id,
-         CASE WHEN i.h3 IS NULL THEN 0 WHEN regexp_full_match(i.h3, '[0-9a-f]{15}') THEN 1 ELSE 2 END::UTINYINT AS h3_kind,
-         CASE WHEN h3_kind = 1 THEN ('0x' || substr(i.h3, 1, 7))::UINTEGER ELSE 0 END::UINTEGER,
-         CASE WHEN h3_kind = 1 THEN ('0x' || substr(i.h3, 8, 8))::UINTEGER ELSE 0 END::UINTEGER,
-         i.h3
-       FROM incidents i
+         CASE WHEN i.id_ok = 1 THEN ('0x' || substr(i.id, 5, 8))::UINTEGER ELSE 0 END::UINTEGER,
+         CASE WHEN i.id_ok = 1 THEN ('0x' || substr(i.id, 13, 8))::UINTEGER ELSE 0 END::UINTEGER,
+         CASE WHEN i.h3_kind = 1 THEN ('0x' || substr(i.h3, 1, 7))::UINTEGER ELSE 0 END::UINTEGER,
+         CASE WHEN i.h3_kind = 1 THEN ('0x' || substr(i.h3, 8, 8))::UINTEGER ELSE 0 END::UINTEGER,
+         CASE WHEN i.id_ok = 0 THEN i.id END,
+         CASE WHEN i.h3_kind = 2 THEN i.h3 END
+       FROM (
+         SELECT i.*, regexp_full_match(i.id, 'inc_[0-9a-f]{16}')::INTEGER AS id_ok,
+           CASE WHEN i.h3 IS NULL THEN 0 WHEN regexp_full_match(i.h3, '[0-9a-f]{15}') THEN 1 ELSE 2 END AS h3_kind
+         FROM incidents i WHERE ${f.where}
+       ) i
        JOIN ${lookup('tp')} tp ON tp.name = i.time_precision
        JOIN ${lookup('lp')} lp ON lp.name = i.location_precision
        JOIN ${lookup('ct')} ct ON ct.name = i.category
@@ -504,7 +506,6 @@ export class DuckDBStore implements Store {
        LEFT JOIN ${lookup('dd')} dd ON dd.name = i.district
        LEFT JOIN ${lookup('pv')} pv ON pv.name = i.province
        LEFT JOIN ${lookup('pp')} pp ON pp.name = i.perpetrator
-       WHERE ${f.where}
        ORDER BY i.occurred_at, i.id`,
       {
         ...f.params,
@@ -539,26 +540,31 @@ export class DuckDBStore implements Store {
       perpetratorNames,
       sourceCount: new Uint16Array(n),
     };
+    const packed = new Uint32Array(n);
+    const idHi = new Uint32Array(n), idLo = new Uint32Array(n), h3Hi = new Uint32Array(n), h3Lo = new Uint32Array(n);
     const numeric = [
-      cols.time, cols.timePrecision, cols.lat, cols.lon, cols.locationPrecision, cols.district, cols.province, cols.category,
-      cols.killed, cols.injured, cols.abducted, cols.classification, cols.reportingMode, cols.perpetrator, cols.sourceCount,
+      cols.time, cols.lat, cols.lon, packed, cols.district, cols.province, cols.perpetrator, cols.killed, cols.injured, cols.abducted,
+      cols.sourceCount, idHi, idLo, h3Hi, h3Lo,
     ];
     numeric.forEach((out, col) => copyNumericColumn(chunks, col, out));
-    const idOk = new Uint8Array(n), idHi = new Uint32Array(n), idLo = new Uint32Array(n);
-    const h3Kind = new Uint8Array(n), h3Hi = new Uint32Array(n), h3Lo = new Uint32Array(n);
-    copyNumericColumn(chunks, 15, idOk);
-    copyNumericColumn(chunks, 16, idHi);
-    copyNumericColumn(chunks, 17, idLo);
-    copyNumericColumn(chunks, 19, h3Kind);
-    copyNumericColumn(chunks, 20, h3Hi);
-    copyNumericColumn(chunks, 21, h3Lo);
     for (let i = 0; i < n; i++) {
-      if (idOk[i] === 1) cols.id[i] = 'inc_' + hex(idHi[i]!, 8) + hex(idLo[i]!, 8);
-      const k = h3Kind[i];
-      cols.h3[i] = k === 1 ? hex(h3Hi[i]!, 7) + hex(h3Lo[i]!, 8) : '';
+      const p = packed[i]!;
+      cols.timePrecision[i] = p & 3;
+      cols.locationPrecision[i] = (p >>> 2) & 7;
+      cols.classification[i] = (p >>> 5) & 3;
+      cols.reportingMode[i] = (p >>> 7) & 3;
+      cols.category[i] = (p >>> 9) & 127;
+      if ((p >>> 16) & 1) {
+        const hi = idHi[i]!, lo = idLo[i]!;
+        cols.id[i] = 'inc_' + HEX4[hi >>> 16]! + HEX4[hi & 0xffff]! + HEX4[lo >>> 16]! + HEX4[lo & 0xffff]!;
+      }
+      if (p >>> 17 === 1) {
+        const hi = h3Hi[i]!, lo = h3Lo[i]!;
+        cols.h3[i] = HEX3[hi >>> 16]! + HEX4[hi & 0xffff]! + HEX4[lo >>> 16]! + HEX4[lo & 0xffff]!;
+      } else cols.h3[i] = '';
     }
-    visitStrings(chunks, 18, (i) => idOk[i] !== 1, (i, v) => { cols.id[i] = v ?? ''; });
-    visitStrings(chunks, 22, (i) => h3Kind[i] === 2, (i, v) => { cols.h3[i] = v ?? ''; });
+    visitStrings(chunks, 15, (i) => ((packed[i]! >>> 16) & 1) === 0, (i, v) => { cols.id[i] = v ?? ''; });
+    visitStrings(chunks, 16, (i) => packed[i]! >>> 17 === 2, (i, v) => { cols.h3[i] = v ?? ''; });
     return cols;
   }
 
@@ -650,9 +656,9 @@ function sortedKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function hex(n: number, digits: number): string {
-  return n.toString(16).padStart(digits, '0');
-}
+/** Every 16-bit value as 4 hex digits (and 12-bit as 3): formatting ids by table look-up is several times faster than toString(16). */
+const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
+const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
 /** Links whose two ends are both among the incident's reports: a link to a skipped or detached record is not kept. */
 function keepLinks(links: readonly Link[], reports: readonly Report[]): Link[] {
