@@ -10,7 +10,10 @@ import type { SyntheticControlResult } from './synthetic-control.js';
 import type { WeightedDisplacementDifferenceResult } from './weighted-displacement-difference.js';
 import type { PlaceboEstimate } from './robustness.js';
 
-const pct = (v: number): string => `${v > 0 ? '+' : v < 0 ? '-' : ''}${Math.abs(v).toFixed(0)}%`;
+const pct = (v: number): string => {
+  const r = Math.round(v);
+  return `${r > 0 ? '+' : r < 0 ? '-' : ''}${Math.abs(r)}%`;
+};
 const pval = (p: number): string => (p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** "fell 18% (95% CI -30% to -4%)" or "changed by -5% (95% CI -20% to +12%), compatible with no change". */

@@ -11,3 +11,4 @@ export * from './robustness.js';
 export * from './conclusion.js';
 export * from './evaluate-panel.js';
 export * from './simulate-evaluation-panel.js';
+export * from './simulation-study.js';
