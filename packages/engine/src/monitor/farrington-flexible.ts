@@ -42,7 +42,7 @@
  */
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { negativeBinomialCdf, poissonCdf } from '../stats/count-distributions.js';
-import { normalQuantile } from '../stats/normal-distribution.js';
+import { normalQuantile, normalUpperTail } from '../stats/normal-distribution.js';
 import { coefficientPValue, fitQuasiPoissonGlm, predictQuasiPoisson, type QuasiPoissonGlmFit } from '../stats/quasi-poisson-glm.js';
 
 export type FarringtonThresholdMethod = 'delta' | 'nbPlugin' | 'muan';
@@ -94,6 +94,13 @@ export interface FarringtonFlexibleResult {
   score: Float64Array;
   /** max(dispersion, 1) of the final model; NaN before firstIndex or without fit. */
   phi: Float64Array;
+  /**
+   * surveillance's `pvalue`: P(count >= y) under the threshold's distribution (delta: the normal
+   * approximation on the power scale; nbPlugin/muan: the negative binomial or Poisson plug-in).
+   * With the delta method, y > 0 and enough recent cases, alarm <=> pValue < alpha, so one run gives
+   * the alarms at every level (used by bench/detection). NaN where there is no fit.
+   */
+  pValue: Float64Array;
   /** 1 where the trend was kept. */
   trend: Uint8Array;
   alarm: Uint8Array;
@@ -276,10 +283,11 @@ function discreteQuantile(p: number, cdf: (k: number) => number): number {
   return hi;
 }
 
-function farringtonThreshold(mu0: number, seMu0: number, phi: number, z: number, transform: FarringtonPowerTransform): number {
+/** Upper bound, and the standard error and exponent of the power scale it is built on. */
+function farringtonThreshold(mu0: number, seMu0: number, phi: number, z: number, transform: FarringtonPowerTransform): [number, number, number] {
   const tau = phi + (seMu0 * seMu0) / mu0;
   const [se, e] = transform === 'none' ? [Math.sqrt(mu0 * tau), 1] : transform === '1/2' ? [Math.sqrt(tau / 4), 0.5] : [Math.sqrt((4 / 9) * Math.pow(mu0, 1 / 3) * tau), 2 / 3];
-  return Math.pow(Math.pow(mu0, e) + z * se, 1 / e);
+  return [Math.pow(Math.pow(mu0, e) + z * se, 1 / e), se, e];
 }
 
 function settingsFrom(options: FarringtonFlexibleOptions): Settings {
@@ -342,6 +350,7 @@ export function farringtonFlexible(series: ArrayLike<number>, options: Farringto
     upperbound: new Float64Array(n).fill(NaN),
     expected: new Float64Array(n).fill(NaN),
     score: new Float64Array(n).fill(NaN),
+    pValue: new Float64Array(n).fill(NaN),
     phi: new Float64Array(n).fill(NaN),
     trend: new Uint8Array(n),
     alarm: new Uint8Array(n),
@@ -371,10 +380,13 @@ export function farringtonFlexible(series: ArrayLike<number>, options: Farringto
     const y = series[t]!;
     let upper: number;
     let predFit: number;
+    let pValue: number;
     if (!linkScale) {
       const mu0 = Math.max(Math.exp(eta), Number.EPSILON);
       predFit = mu0;
-      upper = farringtonThreshold(mu0, seEta * mu0, phi, z, s.powertrans);
+      const [u, se, e] = farringtonThreshold(mu0, seEta * mu0, phi, z, s.powertrans);
+      upper = u;
+      pValue = normalUpperTail((Math.pow(y, e) - Math.pow(mu0, e)) / se);
     } else {
       predFit = eta;
       const muQ = Math.exp(s.thresholdMethod === 'nbPlugin' ? eta : eta + z * seEta);
@@ -383,6 +395,7 @@ export function farringtonFlexible(series: ArrayLike<number>, options: Farringto
         : phi > 1
           ? discreteQuantile(1 - s.alpha, (k) => negativeBinomialCdf(k, muQ, muQ / (phi - 1)))
           : discreteQuantile(1 - s.alpha, (k) => poissonCdf(k, muQ));
+      pValue = !Number.isFinite(muQ) ? NaN : y <= 0 ? 1 : phi !== 1 ? 1 - negativeBinomialCdf(y - 1, muQ, muQ / (phi - 1)) : 1 - poissonCdf(y - 1, muQ);
     }
     const score = Number.isNaN(upper) ? NaN : (y - predFit) / (upper - predFit);
     let recent = 0;
@@ -390,6 +403,7 @@ export function farringtonFlexible(series: ArrayLike<number>, options: Farringto
     const enoughCases = recent >= s.limitCases;
     result.phi[t] = phi;
     result.score[t] = score;
+    result.pValue[t] = pValue;
     result.trend[t] = doTrend ? 1 : 0;
     if (!enoughCases) {
       result.belowMinimumCount++;
