@@ -1,13 +1,13 @@
 /**
  * Independent check of an aggregate (differentially private counts) release file: counts are
- * non-negative integers; within every (period, category) a province equals the sum of its districts
+ * non-negative integers (noisy counts integers); within every (period, category) a province equals the sum of its districts
  * and the total the sum of the provinces; and the file covers a full rectangle of places × periods
  * × categories (a missing cell would tell a reader which cells the generator thought empty).
  * Re-derived from the CSV alone; imports nothing from engine/src/privacy.
  */
 import { readCsvText } from './csv-reader.js';
 
-export const AGGREGATE_COLUMNS = ['level', 'province', 'district', 'period', 'category', 'count'] as const;
+export const AGGREGATE_COLUMNS = ['level', 'province', 'district', 'period', 'category', 'count', 'noisy_count'] as const;
 
 export interface AggregateCheckResult {
   ok: boolean;
@@ -27,7 +27,8 @@ export function checkAggregateCsv(text: string): AggregateCheckResult {
   const groups = new Map<string, Map<string, number>>(); // period|category -> place key -> count
   const periods = new Set<string>(), categories = new Set<string>();
   t.rows.forEach((r, i) => {
-    const [level = '', province = '', district = '', period = '', category = '', count = ''] = r;
+    const [level = '', province = '', district = '', period = '', category = '', count = '', noisy = ''] = r;
+    if (!/^-?(0|[1-9]\d*)$/.test(noisy)) { problems.push(`row ${i + 1}: noisy_count ${JSON.stringify(noisy)} is not an integer`); return; }
     if (!['total', 'province', 'district'].includes(level)) { problems.push(`row ${i + 1}: level ${JSON.stringify(level)}`); return; }
     if (!/^(0|[1-9]\d*)$/.test(count)) { problems.push(`row ${i + 1}: count ${JSON.stringify(count)} is not a non-negative integer`); return; }
     if ((level === 'total') !== (province === '') || (level === 'district') !== (district !== '')) {

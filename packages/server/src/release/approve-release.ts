@@ -149,9 +149,9 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
   if (req.kind === 'aggregate') {
     const places = provinces.map((p) => deps.places.find((x) => x.name === p)!);
     const build = buildAggregateRelease(cols, places, req.period, req.groupings ?? {}, epsilon, rng);
-    const dataRows = build.release.rows.map((r) => ({ level: r.level, province: r.province, district: r.district, period: r.period, category: r.category, count: r.count }));
+    const dataRows = build.release.rows.map((r) => ({ level: r.level, province: r.province, district: r.district, period: r.period, category: r.category, count: r.count, noisy_count: r.noisy }));
     rows = dataRows.length;
-    files.set('data.csv', toCsv(['level', 'province', 'district', 'period', 'category', 'count'], dataRows));
+    files.set('data.csv', toCsv(['level', 'province', 'district', 'period', 'category', 'count', 'noisy_count'], dataRows));
     title = `Incident counts by ${build.budgets.map((b) => b.level).join(', ')}, ${build.time} and ${build.category === 'group' ? 'category group' : 'all categories'}, ${provinces.join(', ')}, ${req.period.from} to ${req.period.to} (differentially private, epsilon ${epsilon})`;
     const simulated = estimatePostProcessedError(build, rng);
     manifestBody = {
@@ -202,7 +202,7 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
       },
     };
     check = () => checkMicrodataCsv(files.get('data.csv')!, { quasiIdentifiers: build.quasiIdentifiers, sensitive: build.sensitive, k: partner.microdata.k, l: partner.microdata.l });
-    files.set('data-dictionary.md', dataDictionary(title, microdataColumnDocs(build.place === 'district' ? 'district' : 'h3', build.time, build.h3Resolution), [
+    files.set('data-dictionary.md', dataDictionary(title, microdataColumnDocs(build.place, build.time, build.h3Resolution), [
       `Rows in classes (same ${build.quasiIdentifiers.join(', ')}) with fewer than ${partner.microdata.k} rows or fewer than ${partner.microdata.l} distinct values of ${build.sensitive} were removed whole: the file is not a complete list of incidents, and the removal is not random (rare places, periods and casualty levels are removed first).`,
       'Incidents whose time or place is coarser than the generalisation are not included.',
     ]));

@@ -16,7 +16,8 @@ import { periodInstants, type ReleasePeriod } from './build-aggregate-release.js
 
 export interface MicrodataOptions {
   time?: TimeGeneralisation;
-  place?: 'district' | 'h3';
+  /** district (default), an H3 cell, or province only (no finer place column). */
+  place?: 'district' | 'h3' | 'province';
   /** For place h3: 0..7 (default 5, edge about 8.5 km). */
   h3Resolution?: number;
   /** The attribute whose values must be diverse within a class (default category). */
@@ -32,7 +33,7 @@ export interface MicrodataBuild {
   /** Incidents of the period not eligible before suppression, by reason (exact, internal). */
   excluded: { timeTooCoarse: number; noPlace: number; placeTooCoarse: number };
   time: TimeGeneralisation;
-  place: 'district' | 'h3';
+  place: 'district' | 'h3' | 'province';
   h3Resolution?: number;
 }
 
@@ -50,9 +51,10 @@ export function buildMicrodataRelease(
     throw new BaseeratError('VALIDATION', `microdata.h3Resolution must be an integer 0..${MAX_RELEASE_H3_RESOLUTION}, got ${res}`, { field: 'microdata.h3Resolution' });
   }
   const sensitive = o.sensitive ?? 'category';
-  const placeColumn = place === 'district' ? 'district' : 'h3';
-  const columns = ['period', 'province', placeColumn, 'casualty_band', 'category'];
-  const quasiIdentifiers = ['period', 'province', placeColumn, sensitive === 'category' ? 'casualty_band' : 'category'];
+  const placeColumn = place === 'h3' ? 'h3' : 'district';
+  const placeColumns = place === 'province' ? [] : [placeColumn];
+  const columns = ['period', 'province', ...placeColumns, 'casualty_band', 'category'];
+  const quasiIdentifiers = ['period', 'province', ...placeColumns, sensitive === 'category' ? 'casualty_band' : 'category'];
   const { fromMs, toMs } = periodInstants(period);
   const allowed = new Set(provinces);
   const excluded = { timeTooCoarse: 0, noPlace: 0, placeTooCoarse: 0 };
@@ -64,8 +66,10 @@ export function buildMicrodataRelease(
     const province = pi >= 0 ? cols.provinceNames[pi]! : '';
     if (!allowed.has(province)) continue;
     if (!timePrecisionAllows(cols.timePrecision[i]!, time)) { excluded.timeTooCoarse++; continue; }
-    let placeValue: string;
-    if (place === 'district') {
+    let placeValue = '';
+    if (place === 'province') {
+      // province only: nothing finer to read
+    } else if (place === 'district') {
       const di = cols.district[i]!;
       if (di < 0) { excluded.noPlace++; continue; }
       placeValue = cols.districtNames[di]!;
@@ -78,7 +82,7 @@ export function buildMicrodataRelease(
     rows.push({
       period: generaliseTime(t, time),
       province,
-      [placeColumn]: placeValue,
+      ...(place === 'province' ? {} : { [placeColumn]: placeValue }),
       casualty_band: casualtyBand(cols.killed[i]!, cols.injured[i]!),
       category: CATEGORY_CODES[cols.category[i]!]!,
     });

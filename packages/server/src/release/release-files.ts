@@ -39,16 +39,17 @@ export const AGGREGATE_COLUMN_DOCS: ColumnDoc[] = [
   { name: 'district', type: 'text', description: 'District (2023 census name), or "(district unknown)" for incidents known only to the province; empty on province and total rows.' },
   { name: 'period', type: 'text: YYYY-MM or YYYY-Www', description: 'Calendar month or ISO 8601 week, in Pakistan time (UTC+5).' },
   { name: 'category', type: 'text', description: 'Category group of the Baseerat taxonomy (terrorism, crime, public_order, security_operations), or "all".' },
-  { name: 'count', type: 'integer >= 0', description: 'Number of incidents after differentially private noise and consistency post-processing. Not exact: see manifest.json privacy.levels for the expected error.' },
+  { name: 'count', type: 'integer >= 0', description: 'Number of incidents after differentially private noise and consistency post-processing. Not exact: see manifest.json privacy.levels for the expected error. Non-negative and consistent, but biased upwards where the truth is 0 or small: do not sum many of these cells, use noisy_count or a coarser level.' },
+  { name: 'noisy_count', type: 'integer (may be negative)', description: 'The same cell before post-processing: true count plus two-sided geometric noise. Unbiased, independent between cells, not consistent across levels. Sum these when you need totals over many cells (the variance of a sum is the sum of the variances in manifest.json).' },
 ];
 
 export function microdataColumnDocs(placeColumn: string, time: string, h3Resolution?: number): ColumnDoc[] {
   return [
     { name: 'period', type: 'text', description: `Time of the incident generalised to ${time === 'week' ? 'ISO 8601 week (YYYY-Www)' : time === 'month' ? 'month (YYYY-MM)' : time === 'quarter' ? 'quarter (YYYY-Qn)' : 'year (YYYY)'}, Pakistan time.` },
     { name: 'province', type: 'text', description: 'Province (2023 census name).' },
-    placeColumn === 'district'
+    ...(placeColumn === 'province' ? [] : [placeColumn === 'district'
       ? { name: 'district', type: 'text', description: 'District (2023 census name).' }
-      : { name: 'h3', type: 'text: H3 cell index', description: `H3 cell at resolution ${h3Resolution ?? '?'} containing the incident (never finer than 7).` },
+      : { name: 'h3', type: 'text: H3 cell index', description: `H3 cell at resolution ${h3Resolution ?? '?'} containing the incident (never finer than 7).` }]),
     { name: 'casualty_band', type: 'text: 0 | 1-2 | 3-9 | 10+', description: 'Killed plus injured, banded.' },
     { name: 'category', type: 'text', description: 'Category code of the Baseerat taxonomy (e.g. TI.BOMB); see the engine\'s TAXONOMY for labels and groups.' },
   ];

@@ -99,30 +99,34 @@ describe('readCsvText', () => {
 });
 
 describe('checkAggregateCsv', () => {
-  const h = 'level,province,district,period,category,count';
+  const h = 'level,province,district,period,category,count,noisy_count';
   const good = [h,
-    'total,,,2020-01,terrorism,7', 'province,A,,2020-01,terrorism,7', 'district,A,a1,2020-01,terrorism,3', 'district,A,a2,2020-01,terrorism,4',
-    'total,,,2020-02,terrorism,0', 'province,A,,2020-02,terrorism,0', 'district,A,a1,2020-02,terrorism,0', 'district,A,a2,2020-02,terrorism,0',
+    'total,,,2020-01,terrorism,7,7', 'province,A,,2020-01,terrorism,7,7', 'district,A,a1,2020-01,terrorism,3,3', 'district,A,a2,2020-01,terrorism,4,4',
+    'total,,,2020-02,terrorism,0,0', 'province,A,,2020-02,terrorism,0,0', 'district,A,a1,2020-02,terrorism,0,0', 'district,A,a2,2020-02,terrorism,0,0',
   ];
   it('passes a consistent full file', () => {
     expect(checkAggregateCsv(good.join('\n'))).toMatchObject({ ok: true, cells: { places: 4, periods: 2, categories: 1 } });
   });
   it('refuses a province that is not the sum of its districts', () => {
-    const bad = good.map((x) => x.replace('district,A,a2,2020-01,terrorism,4', 'district,A,a2,2020-01,terrorism,5'));
+    const bad = good.map((x) => x.replace('district,A,a2,2020-01,terrorism,4,4', 'district,A,a2,2020-01,terrorism,5,4'));
     expect(checkAggregateCsv(bad.join('\n')).problems.join()).toMatch(/province A is 7 but its districts add up to 8/);
   });
   it('refuses a total that is not the sum of the provinces', () => {
-    const bad = good.map((x) => x.replace('total,,,2020-01,terrorism,7', 'total,,,2020-01,terrorism,6'));
+    const bad = good.map((x) => x.replace('total,,,2020-01,terrorism,7,7', 'total,,,2020-01,terrorism,6,7'));
     expect(checkAggregateCsv(bad.join('\n')).ok).toBe(false);
   });
   it('refuses negative, fractional and blank counts', () => {
     for (const c of ['-1', '1.5', '', ' 2']) {
-      const bad = good.map((x) => x.replace('district,A,a1,2020-02,terrorism,0', `district,A,a1,2020-02,terrorism,${c}`));
+      const bad = good.map((x) => x.replace('district,A,a1,2020-02,terrorism,0,0', `district,A,a1,2020-02,terrorism,${c},0`));
       expect(checkAggregateCsv(bad.join('\n')).ok, c).toBe(false);
     }
   });
+  it('refuses a noisy_count that is not an integer', () => {
+    const bad = good.map((x) => x.replace('district,A,a1,2020-02,terrorism,0,0', 'district,A,a1,2020-02,terrorism,0,-0.5'));
+    expect(checkAggregateCsv(bad.join('\n')).problems.join()).toMatch(/noisy_count/);
+  });
   it('refuses a missing cell (only non-empty cells written)', () => {
-    const bad = good.filter((x) => x !== 'district,A,a2,2020-02,terrorism,0');
+    const bad = good.filter((x) => x !== 'district,A,a2,2020-02,terrorism,0,0');
     expect(checkAggregateCsv(bad.join('\n')).problems.join()).toMatch(/places differ/);
   });
 });
