@@ -98,7 +98,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date 
     app.post(`/api/users/:user/${op}`, {
       schema: {
         tags: ['users'], summary: `${op[0]!.toUpperCase()}${op.slice(1)} an account`,
-        params: UserParams, body: z.strictObject({ reason: z.string().min(1).max(500).optional() }).optional(),
+        params: UserParams, body: z.strictObject({ reason: z.string().min(1).max(500).optional() }).nullish(),
         response: { 200: UserSchema, ...PROBLEMS, 404: ProblemSchema },
       },
     }, async (req) => {
