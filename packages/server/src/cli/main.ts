@@ -6,11 +6,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
+import { registerAdmin } from './commands/admin.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuarantine } from './commands/quarantine.js';
+import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 
 export function buildProgram(): Command {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerStats(program);
   registerQuarantine(program);
   registerAnalyze(program);
+  registerServe(program);
+  registerAdmin(program);
   return program;
 }
 

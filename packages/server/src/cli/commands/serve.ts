@@ -1,0 +1,105 @@
+/**
+ * `baseerat serve`: the API over the embedded store. It owns the DuckDB file while it runs (other
+ * commands must then go through the API). On first start it creates the master key file next to
+ * the database (0600; move it to key custody in production, see docs/security.md) unless
+ * BASEERAT_MASTER_KEY is set, and, when there is no account at all, an administrator with a random
+ * password whose password and TOTP enrolment URI are printed once.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BaseeratError } from '@baseerat/engine';
+import { createApp } from '../../api/index.js';
+import { openEmbedded, type Embedded } from '../../api/embedded.js';
+import type { Adapter } from '../../ingest/adapter.js';
+import { loadMappingFile } from '../../ingest/mapping.js';
+import { builtinAdapterRegistry } from '../../ingest/registry.js';
+import { loadGeography } from '../../reference/geography.js';
+import type { Actor } from '../../security/account-service.js';
+import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
+import { dbPath } from '../config.js';
+
+export const MASTER_KEY_FILE = 'master.key';
+
+/** The master key from BASEERAT_MASTER_KEY, else `master.key` beside the database, created on first use. */
+export async function resolveMasterKey(db: string, opts: { create: boolean; warn?: (s: string) => void }): Promise<Buffer> {
+  const env = process.env[MASTER_KEY_ENV];
+  if (env !== undefined && env !== '') return loadMasterKey({ env: process.env });
+  const keyFile = join(dirname(resolve(db)), MASTER_KEY_FILE);
+  if (!existsSync(keyFile)) {
+    if (!opts.create) throw new BaseeratError('CONFIG', `no master key: set ${MASTER_KEY_ENV} or start \`baseerat serve\` once to create ${keyFile}`, { field: 'masterKey' });
+    await createMasterKeyFile(keyFile);
+    opts.warn?.(`created the master key ${keyFile} (mode 600). In production move it to key custody and pass it as ${MASTER_KEY_ENV}: whoever holds this file and the database can read every encrypted field.`);
+  }
+  return loadMasterKey({ keyFile });
+}
+
+/** Opens store + security on one DuckDB instance for a command, and closes them after. */
+export async function withEmbedded<T>(db: string | undefined, create: boolean, fn: (e: Embedded) => Promise<T>): Promise<T> {
+  const file = dbPath(db);
+  const key = await resolveMasterKey(file, { create, warn: (s) => console.error(`warning: ${s}`) });
+  const e = await openEmbedded(file, key, new Date());
+  try {
+    return await fn(e);
+  } finally {
+    await e.close();
+  }
+}
+
+/** Creates the first administrator when there is no account; returns what to print once, or undefined. */
+export async function bootstrapAdministrator(e: Embedded, actor: Actor, now: Date): Promise<{ username: string; password: string; otpauthUri: string } | undefined> {
+  if ((await e.security.accounts.listUsers()).length > 0) return undefined;
+  const password = randomBytes(18).toString('base64url');
+  const en = await e.security.accounts.createUser({ username: 'admin', password, role: 'administrator', clearance: 'UNCLASSIFIED' }, actor, now);
+  return { username: en.user.username, password, otpauthUri: en.otpauthUri };
+}
+
+/** Built-in adapters plus every agency mapping file (`*.json`) in `dir`, named by file name. */
+export async function ingestFormats(dir: string | undefined): Promise<Record<string, Adapter>> {
+  const out: Record<string, Adapter> = { ...builtinAdapterRegistry() };
+  if (dir === undefined) return out;
+  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.json')).sort()) out[f.replace(/\.json$/, '')] = await loadMappingFile(join(dir, f));
+  return out;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the HTTP API (OpenAPI at /docs/openapi.json); creates the master key and first administrator on first start')
+    .option('--db <path>', 'store file (default $BASEERAT_DB or ./data/baseerat.duckdb)')
+    .option('--port <n>', 'TCP port', '8080')
+    .option('--host <addr>', 'address to listen on (put a TLS reverse proxy in front for anything but localhost)', '127.0.0.1')
+    .option('--mappings <dir>', 'agency mapping files (*.json) accepted as ingest formats, named by file name')
+    .option('--checkpoints <dir>', 'signed audit checkpoints for GET /api/audit/verify (default: audit-checkpoints beside the database)')
+    .action(async (o: { db?: string; port: string; host: string; mappings?: string; checkpoints?: string }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BaseeratError('VALIDATION', `--port ${JSON.stringify(o.port)} is not a TCP port`, { field: 'port' });
+      const file = dbPath(o.db);
+      const key = await resolveMasterKey(file, { create: true, warn: (s) => console.error(`warning: ${s}`) });
+      const e = await openEmbedded(file, key, new Date());
+      try {
+        const first = await bootstrapAdministrator(e, { id: 'system', from: 'serve' }, new Date());
+        if (first !== undefined) {
+          console.log('No account existed: created the administrator. Shown once; store them now.');
+          console.log(`  username: ${first.username}`);
+          console.log(`  password: ${first.password}`);
+          console.log(`  TOTP (scan into an authenticator app): ${first.otpauthUri}`);
+        }
+        const app = await createApp({
+          store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+          auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
+        });
+        const address = await app.listen({ port, host: o.host });
+        console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
+        await new Promise<void>((done) => {
+          const stop = () => { void app.close().then(() => done()); };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      } finally {
+        await e.close();
+      }
+    });
+}
