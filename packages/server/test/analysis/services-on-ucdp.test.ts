@@ -62,6 +62,7 @@ describe('hotspotsService', () => {
     expect(env.incidentsRead).toBe(cols.length);
     expect(env.result).toEqual(jsonSafe(analyseHotspots(cols, hotspotEngineOptions(cols, { moran: true, permutations: 99 }))));
     expect(env.classification).toBe('UNCLASSIFIED');
+    expect(env.parameters).toMatchObject({ grid: { kind: 'h3', resolution: 5 }, neighbours: { kind: 'kring', k: 1 }, statistics: ['giStar', 'localMoran'], includeNear: true, measure: 'count' });
     expectJsonSafe(env);
     // the district of a cell is the 2023 district containing its centre
     for (const c of env.annotations.topHot) {
@@ -239,6 +240,7 @@ describe('nearRepeatService', () => {
     const env = await nearRepeatService(ctx, { filter: { province: 'Balochistan' }, permutations: 199 });
     const cols = await store.readColumns(BAL);
     expect(env.result).toEqual(jsonSafe(nearRepeat(cols, nearRepeatEngineOptions({ permutations: 199 }))));
+    expect(env.parameters).toEqual({ spaceBandsMetres: [1000, 5000, 10000, 25000], timeBandsDays: [7, 14, 30, 60], precision: 'exact', permutations: 199, seed: 1, alpha: 0.05 });
     expect(env.result.spaceLabels).toHaveLength(6); // same location, 4 bands to 25 km, beyond
     expect(env.result.timeLabels).toHaveLength(5);
     let usable = 0;
