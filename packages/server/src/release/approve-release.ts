@@ -54,7 +54,11 @@ export interface ReleaseDeps {
   now: Date;
   /** Tests only. Real releases leave it out and get node:crypto randomness. */
   rng?: Rng;
+  /** Who issues the release (the citation's author). Default: the Home Department's AI cell. */
+  issuer?: string;
 }
+
+export const DEFAULT_ISSUER = 'Home Department, Government of Balochistan, AI Cell';
 
 export interface ReleaseSummary {
   releaseId: string;
@@ -209,7 +213,7 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
   }
   const derivedFromUcdp = true;
   files.set('LICENSE', licenceText(partner, releaseId, derivedFromUcdp));
-  files.set('CITATION', citationText(releaseId, title, now.getUTCFullYear(), createdAt));
+  files.set('CITATION', citationText(deps.issuer ?? DEFAULT_ISSUER, releaseId, title, now.getUTCFullYear(), createdAt));
 
   const spentAfter = spentBefore + epsilon;
   const dataFiles = [...files.entries()].map(([name, content]) => fileEntry(name, content));
@@ -220,6 +224,7 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
     kind: req.kind,
     createdAt,
     partner: { id: partner.id, name: partner.name, agreement: partner.agreement.reference },
+    issuer: deps.issuer ?? DEFAULT_ISSUER,
     approvedBy: req.approvedBy.id,
     ...(req.purpose === undefined ? {} : { purpose: req.purpose }),
     source: {

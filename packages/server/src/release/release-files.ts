@@ -96,18 +96,18 @@ export function licenceText(partner: Partner, releaseId: string, derivedFromUcdp
   ].join('\n');
 }
 
-export function citationText(releaseId: string, title: string, year: number, createdAt: string): string {
+export function citationText(issuer: string, releaseId: string, title: string, year: number, createdAt: string): string {
   const key = releaseId.replace(/[^A-Za-z0-9]/g, '');
   return [
     'Please cite this release as:',
     '',
-    `  Home Department, Government of Balochistan, AI Cell (${year}). ${title}. Research release ${releaseId},`,
+    `  ${issuer} (${year}). ${title}. Research release ${releaseId},`,
     `  produced with the Baseerat open-source analytics engine. Released ${createdAt.slice(0, 10)}.`,
     '',
     'BibTeX:',
     '',
     `@misc{${key},`,
-    '  author = {{Home Department, Government of Balochistan, AI Cell}},',
+    `  author = {{${issuer}}},`,
     `  title = {${title}},`,
     `  year = {${year}},`,
     `  note = {Research release ${releaseId}, produced with Baseerat},`,
