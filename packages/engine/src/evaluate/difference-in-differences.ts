@@ -132,8 +132,10 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
   if (inference === 'quasi-poisson') caveats.push(caveat('NO_CLUSTERING', `too few areas to cluster (${areas.length}, ${treatedAreas.length} treated): quasi-Poisson standard errors assume no month-to-month correlation`));
   const d = differenceInDifferencesDesign(counts, treated, startK);
   const f = fitLast(d, inference, options.epsilon);
-  const label = inference === 'cluster' ? `cluster-robust by area (HC1, ${areas.length} clusters)` : `quasi-Poisson (dispersion ${f.dispersion.toFixed(2)})`;
-  const effect = rateRatioEffect(f.coef, f.se, `Poisson fixed effects, ${label}`);
+  const label = inference === 'cluster' ? `cluster-robust by area (HC1, ${areas.length} clusters, t with ${areas.length - 1} df)` : `quasi-Poisson (dispersion ${f.dispersion.toFixed(2)})`;
+  // Few clusters make the sandwich too small; t(G-1) critical values are the usual first remedy.
+  const df = inference === 'cluster' ? areas.length - 1 : undefined;
+  const effect = rateRatioEffect(f.coef, f.se, `Poisson fixed effects, ${label}`, 0.95, df);
 
   let preTrend: RateRatioEffect | null = null;
   if (options.skipPreTrend !== true) {
@@ -144,7 +146,7 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
         const keepA = counts.map((c) => c.slice(0, preT).some((v) => v > 0));
         if (keepA.every((k) => k)) {
           const g = fitLast(pre, inference, options.epsilon);
-          preTrend = rateRatioEffect(g.coef, g.se, `pre-period treated x month trend, ${inference}`);
+          preTrend = rateRatioEffect(g.coef, g.se, `pre-period treated x month trend, ${inference}`, 0.95, df);
         } else {
           caveats.push(caveat('PRE_TREND_NOT_TESTED', 'an area had no incident in the pre-period: the pre-trend test was skipped'));
         }

@@ -8,6 +8,7 @@
  * incident at 23:30 on 31 January local time counts in January.
  */
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
+import { betaQuantile, regularizedBeta } from '../stats/beta-distribution.js';
 import { normalQuantile, twoSidedNormalPValue } from '../stats/normal-distribution.js';
 
 export type AreaRole = 'treated' | 'comparison' | 'buffer';
@@ -53,15 +54,33 @@ export interface CounterfactualSeries {
   startIndex: number;
 }
 
-export function rateRatioEffect(logRateRatio: number, standardError: number, inference: string, confidence = 0.95): RateRatioEffect {
+/** Two-sided critical value of Student's t with `df` degrees of freedom: P(|T| > t) = alpha. */
+export function studentTCritical(alpha: number, df: number): number {
+  // P(|T| > t) = I_{df/(df+t^2)}(df/2, 1/2).
+  const x = betaQuantile(alpha, df / 2, 0.5);
+  return Math.sqrt((df * (1 - x)) / x);
+}
+
+/** Two-sided p-value of Student's t. */
+export function studentTTwoSidedPValue(t: number, df: number): number {
+  return regularizedBeta(df / (df + t * t), df / 2, 0.5);
+}
+
+/**
+ * The effect from a log rate ratio and its standard error. With `df`, the interval and p-value use
+ * Student's t with df degrees of freedom (e.g. G - 1 for G clusters, as Cameron and Miller 2015
+ * recommend for cluster-robust inference); without, the normal.
+ */
+export function rateRatioEffect(logRateRatio: number, standardError: number, inference: string, confidence = 0.95, df?: number): RateRatioEffect {
   if (!Number.isFinite(logRateRatio) || !(standardError >= 0) || !Number.isFinite(standardError)) {
     throw new InsufficientDataError(`the effect is not estimable (log rate ratio ${logRateRatio}, standard error ${standardError})`, { logRateRatio, standardError });
   }
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  if (df !== undefined && !(df >= 1)) throw new BaseeratError('VALIDATION', `df is ${df}, expected >= 1`, { field: 'df' });
+  const z = df === undefined ? normalQuantile(1 - (1 - confidence) / 2) : studentTCritical(1 - confidence, df);
   const rr = Math.exp(logRateRatio), lo = Math.exp(logRateRatio - z * standardError), hi = Math.exp(logRateRatio + z * standardError);
   return {
     rateRatio: rr, lower: lo, upper: hi, logRateRatio, standardError,
-    pValue: standardError > 0 ? twoSidedNormalPValue(logRateRatio / standardError) : logRateRatio === 0 ? 1 : 0,
+    pValue: standardError > 0 ? (df === undefined ? twoSidedNormalPValue(logRateRatio / standardError) : studentTTwoSidedPValue(logRateRatio / standardError, df)) : logRateRatio === 0 ? 1 : 0,
     percentChange: 100 * (rr - 1), percentLower: 100 * (lo - 1), percentUpper: 100 * (hi - 1),
     inference,
   };

@@ -124,9 +124,11 @@ export function interruptedTimeSeries(counts: ArrayLike<number>, startIndex: num
   const u = glmEstimatingFunctions(input, fit, variance);
   const cov = neweyWestCovariance(u, fit, lag);
   const se = standardErrorsOf(cov, design.p);
-  const inference = `Newey-West HAC (Bartlett, lag ${lag}), ${theta === null ? 'Poisson' : 'negative binomial'} regression`;
-  const effect = rateRatioEffect(fit.coefficients[2]!, se[2]!, inference);
-  const slopeEffect = slope ? rateRatioEffect(fit.coefficients[3]!, se[3]!, inference) : null;
+  const df = T - design.p;
+  const inference = `Newey-West HAC (Bartlett, lag ${lag}), ${theta === null ? 'Poisson' : 'negative binomial'} regression, t with ${df} df`;
+  // t(T - p) as Stata's newey: HAC standard errors from a few dozen months are themselves uncertain.
+  const effect = rateRatioEffect(fit.coefficients[2]!, se[2]!, inference, 0.95, df);
+  const slopeEffect = slope ? rateRatioEffect(fit.coefficients[3]!, se[3]!, inference, 0.95, df) : null;
   // The counterfactual switches off post and tSince but keeps trend and season.
   const counterfactual: number[] = [];
   let postObs = 0, postCf = 0;

@@ -151,3 +151,11 @@ describe('simulation study (small; the 200-replication study is bench/evaluate)'
     }
   });
 });
+
+describe('Student t for the intervals', () => {
+  it('critical values and p-value equal R qt / pt (printed by R 4.2.2: qt(0.975, c(3, 17, 9)), 2 * pt(-2.5, 17))', async () => {
+    const { studentTCritical, studentTTwoSidedPValue } = await import('../../src/evaluate/index.js');
+    [3.182446305283708, 2.109815577833317, 2.262157162798205].forEach((v, i) => expect(studentTCritical(0.05, [3, 17, 9][i]!)).toBeCloseTo(v, 9));
+    expect(studentTTwoSidedPValue(2.5, 17)).toBeCloseTo(0.02294781, 7);
+  });
+});
