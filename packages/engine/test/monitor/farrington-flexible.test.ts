@@ -85,3 +85,19 @@ describe('Farrington flexible (reference: R surveillance::farringtonFlexible, UC
     expect(() => farringtonFlexible(y, { b: 3, noPeriods: 50 })).toThrow(/noPeriods/);
   });
 });
+
+describe('Farrington flexible p-values', () => {
+  it('with the delta method, alarm <=> p-value < alpha (count > 0, enough recent cases): one run gives every level', () => {
+    const y = seriesById('weekly:province:deaths').slice(0, 400);
+    for (const alpha of [0.01, 0.05, 0.2]) {
+      const r = farringtonFlexible(y, { b: 3, w: 3, alpha, limit54: [0, 4] });
+      const ref = farringtonFlexible(y, { b: 3, w: 3, alpha: 0.05, limit54: [0, 4] });
+      let alarms = 0;
+      for (let t = r.firstIndex; t < y.length; t++) {
+        expect(r.alarm[t], `alpha ${alpha} t ${t}`).toBe(ref.pValue[t]! < alpha && y[t]! > 0 ? 1 : 0);
+        alarms += r.alarm[t]!;
+      }
+      expect(alarms).toBeGreaterThan(0);
+    }
+  });
+});
