@@ -8,7 +8,7 @@ import { BaseeratError } from '@baseerat/engine';
 import type { Caveat } from '@baseerat/engine';
 import {
   BENCHMARK_MODELS, DEFAULT_COUNT_MODEL, GLM_MODELS, parseOrigin, periodLabel, runCountBacktestOnPanel,
-  type CountBacktestResult, type CountModelName, type CountPeriod,
+  type CountBacktestResult, type CountModelName, type CountPanel, type CountPeriod,
 } from '@baseerat/engine/forecast/counts/index';
 import type { Store } from '../store/index.js';
 import { openStore } from '../store/index.js';
@@ -39,6 +39,14 @@ export interface CountBacktestReport extends CountBacktestResult {
 
 export const ALL_COUNT_MODELS: CountModelName[] = [DEFAULT_COUNT_MODEL, ...GLM_MODELS, ...BENCHMARK_MODELS];
 
+function truncatePanel(panel: CountPanel, nPeriods: number): CountPanel {
+  if (nPeriods >= panel.nPeriods) return panel;
+  const U = panel.units.length;
+  const counts = new Float64Array(U * nPeriods);
+  for (let u = 0; u < U; u++) counts.set(panel.counts.subarray(u * panel.nPeriods, u * panel.nPeriods + nPeriods), u * nPeriods);
+  return { ...panel, nPeriods, counts };
+}
+
 export async function runCountBacktest(opts: CountBacktestOptions): Promise<CountBacktestReport> {
   const first = parseOrigin(opts.from, opts.period);
   const last = parseOrigin(opts.to, opts.period);
@@ -46,12 +54,13 @@ export async function runCountBacktest(opts: CountBacktestOptions): Promise<Coun
   const store = typeof opts.db === 'string' ? await openStore(opts.db) : opts.db;
   try {
     const horizons = opts.horizons ?? [1, 2, 3];
-    // Data up to the last target period; each origin's models see only columns before it.
+    // All data, then cut after the last target period; each origin's models see only columns before
+    // it. Targets after the last period with an incident are not observed: they are not scored as zeros.
     const loaded = await loadProvinceCountPanel(store, {
-      province: opts.province, period: opts.period, beforePeriod: last + Math.max(...horizons),
+      province: opts.province, period: opts.period,
       ...(opts.historyFrom === undefined ? {} : { historyFrom: opts.historyFrom }),
     });
-    const { panel } = loaded;
+    const panel = truncatePanel(loaded.panel, last + Math.max(...horizons) - loaded.panel.firstPeriod);
     const origins: number[] = [];
     for (let p = first; p <= last; p++) origins.push(p - panel.firstPeriod);
     if (origins[0]! < 13) throw new BaseeratError('INSUFFICIENT_DATA', `the first origin ${opts.from} leaves fewer than 13 ${opts.period}s of history after ${periodLabel(panel.firstPeriod, opts.period)}`, { field: 'from' });
