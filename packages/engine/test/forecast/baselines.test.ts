@@ -49,4 +49,12 @@ describe('baselines (hand-computed)', () => {
     const sa = ia.reduce((s, v) => s + v, 0), sb = ib.reduce((s, v) => s + v, 0);
     expect(out.intensity[cellOf(grid, 50, 50)]).toBeCloseTo((ia[0]! / sa + ib[0]! / sb) / 2, 12);
   });
+  it('rank-average ensemble: tied cells share their mean rank', () => {
+    const g = createSquareGrid({ minX: 0, minY: 0, maxX: 299, maxY: 99 }, { cellSize: 100 }); // 3 cells
+    const fixed = (v: number[]): import('../../src/forecast/index.js').PlaceModel => () => ({ intensity: Float64Array.from(v), caveats: [] });
+    const out = ensembleModel([fixed([5, 1, 1]), fixed([0, 2, 3])], { method: 'rank-average' })({ events, grid: g, origin: 100, horizonDays: 7 });
+    // Member 1 ranks (0..1): cell 0 = 1, cells 1 and 2 tie at 0 -> both 0.25 (mean of 0 and 0.5).
+    // Member 2: cell 0 = 0, cell 1 = 0.5, cell 2 = 1. Means: 0.5, 0.375, 0.625.
+    expect(Array.from(out.intensity)).toEqual([0.5, 0.375, 0.625]);
+  });
 });
