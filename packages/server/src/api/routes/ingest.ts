@@ -42,6 +42,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Dat
     config: { rateLimit: 'heavy' },
     schema: {
       tags: ['ingest'], summary: 'Ingest a batch of records (NDJSON or a JSON array); answered after the durable write',
+      consumes: ['application/x-ndjson', 'application/json'],
       description: `Body: \`application/x-ndjson\` (one record a line) or \`application/json\` (an array), at most ${MAX_INGEST_RECORDS} records. Formats: ${Object.keys(adapters).sort().join(', ')}.`,
       querystring: z.strictObject({
         format: z.string().min(1).max(100).describe('a configured format: built-in adapter or agency mapping'),
