@@ -4,6 +4,7 @@
  * permutations (engine/analysis/hotspots.ts). The service reads the store, names the district of each
  * cell's centre (2023 boundaries), ranks the hot cells and draws the cells as GeoJSON.
  */
+import { gridDisk } from 'h3-js';
 import { analyseHotspots, DEFAULT_HARM_WEIGHTS, type CellGrid, type HotspotOptions, type HotspotResult } from '@baseerat/engine';
 import type { IncidentColumns } from '../store/index.js';
 import {
@@ -39,6 +40,8 @@ export interface RankedCell {
   lon: number;
   count: number;
   value: number;
+  /** Incidents in the cell and its k-ring neighbours: what Gi* sums (a cell with none of its own can be hot). */
+  neighbourhoodCount: number;
   giZ: number;
   giPFdr: number;
   giBinFdr: number;
@@ -90,11 +93,21 @@ export async function hotspotsService(ctx: AnalysisContext, options: HotspotsSer
     centres.set(c.id, p);
     districtOfCell[c.id] = districtOfPoint(ctx.geography, p.lat, p.lon);
   }
+  const countOf = new Map(result.cells.map((c) => [c.id, c.count]));
+  const k = options.k ?? 1;
+  const ring = (id: string): string[] => {
+    if (result.grid.kind === 'h3') return gridDisk(id, k);
+    const [, col, row] = id.split(':').map(Number) as [number, number, number];
+    const out: string[] = [];
+    for (let dc = -k; dc <= k; dc++) for (let dr = -k; dr <= k; dr++) out.push(`sq:${col + dc}:${row + dr}`);
+    return out;
+  };
+  const neighbourhoodCount = (id: string): number => ring(id).reduce((s, d) => s + (countOf.get(d) ?? 0), 0);
   const rank = (sign: 1 | -1): RankedCell[] => result.cells
     .filter((c) => c.giBinFdr !== undefined && sign * c.giBinFdr > 0)
     .sort((a, b) => sign * (b.giZ! - a.giZ!) || (a.id < b.id ? -1 : 1))
     .slice(0, options.top ?? 15)
-    .map((c) => ({ id: c.id, district: districtOfCell[c.id] ?? null, ...centres.get(c.id)!, count: c.count, value: c.value, giZ: c.giZ!, giPFdr: c.giPFdr!, giBinFdr: c.giBinFdr! }));
+    .map((c) => ({ id: c.id, district: districtOfCell[c.id] ?? null, ...centres.get(c.id)!, count: c.count, value: c.value, neighbourhoodCount: neighbourhoodCount(c.id), giZ: c.giZ!, giPFdr: c.giPFdr!, giBinFdr: c.giBinFdr! }));
   const { weights: _weights, ...parameters } = engineOptions;
   return envelope('hotspots', {
     classification: classificationOf(cols),

@@ -65,7 +65,7 @@ describe('baseerat analyze', () => {
     const r = await cli(['analyze', 'hotspots', '--db', db, '--province', 'Balochistan', '--csv', csv, '--geojson', geojson]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^\[UNCLASSIFIED\] Hot spots/);
-    expect(r.out).toMatch(/85[0-9a-f]{13}\s+Quetta\s+[\d.]+, [\d.]+\s+\d+\s+[\d.]+\s+<0\.001\s+hot 99%/);
+    expect(r.out).toMatch(/85[0-9a-f]{13}\s+Quetta\s+[\d.]+, [\d.]+\s+\d+\s+\d+\s+[\d.]+\s+<0\.001\s+hot 99%/);
     const fc = JSON.parse(readFileSync(geojson, 'utf8')) as { features: { geometry: { coordinates: number[][][] }; properties: { id: string } }[] };
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\r\n');
     expect(lines).toHaveLength(fc.features.length + 1);

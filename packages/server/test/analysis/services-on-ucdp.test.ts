@@ -5,7 +5,7 @@
  * classification, districts of cells, GeoJSON), never a second implementation.
  */
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { cellToLatLng } from 'h3-js';
+import { cellToLatLng, gridDisk } from 'h3-js';
 import {
   actorProfiles, aggregate, analyseEmergingHotspots, analyseHotspots, buildSpaceTimeCube, changeByDistrict, compareWindows, countSeries,
   LOCATION_PRECISIONS, nearRepeat, seasonality, trendTest, type CellGrid,
@@ -69,6 +69,8 @@ describe('hotspotsService', () => {
       const [lat, lon] = cellToLatLng(c.id);
       expect(c.district).toBe(geography.locate(lat, lon)?.district ?? geography.locateWithin(lat, lon, 10)?.district ?? null);
       expect(c.giBinFdr).toBeGreaterThan(0);
+      const around = new Set(gridDisk(c.id, 1));
+      expect(c.neighbourhoodCount).toBe(env.result.cells.filter((x) => around.has(x.id)).reduce((s, x) => s + (x.count ?? 0), 0));
     }
     // the cell holding most incidents (Quetta city) is among the FDR hot spots
     const busiest = [...env.result.cells].sort((a, b) => (b.count ?? 0) - (a.count ?? 0))[0]!;

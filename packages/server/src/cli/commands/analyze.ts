@@ -218,10 +218,10 @@ export function registerAnalyze(program: Command): void {
         console.log(`After FDR: hot cells ${h99} at 99%, ${h95} at 95%, ${h90} at 90%; cold cells ${c99} at 99%, ${c95} at 95%, ${c90} at 90%.`);
       }
       if (env.annotations.topHot.length > 0) {
-        console.log(`\nHot cells, strongest first (district of the cell's centre):`);
-        const headers = ['cell', 'district', 'centre', 'incidents', ...(o.measure === 'harm' ? ['harm'] : []), 'z', 'p (FDR)', 'bin'];
+        console.log(`\nHot cells, strongest first (district of the cell's centre; Gi* sums each cell with its neighbours, so a cell without incidents of its own can be hot):`);
+        const headers = ['cell', 'district', 'centre', 'incidents', `with ${o.k}-ring`, ...(o.measure === 'harm' ? ['harm'] : []), 'z', 'p (FDR)', 'bin'];
         console.log(formatTable(headers, env.annotations.topHot.map((c) => {
-          const row: (string | number)[] = [c.id, c.district ?? '(outside)', `${fmt(c.lat, 3)}, ${fmt(c.lon, 3)}`, c.count ?? 0];
+          const row: (string | number)[] = [c.id, c.district ?? '(outside)', `${fmt(c.lat, 3)}, ${fmt(c.lon, 3)}`, c.count ?? 0, c.neighbourhoodCount ?? 0];
           if (o.measure === 'harm') row.push(c.value ?? 0);
           row.push(round(c.giZ), fmtP(c.giPFdr), giBinLabel(c.giBinFdr));
           return row;
