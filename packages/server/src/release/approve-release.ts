@@ -56,6 +56,11 @@ export interface ReleaseDeps {
   rng?: Rng;
   /** Who issues the release (the citation's author). Default: the Home Department's AI cell. */
   issuer?: string;
+  /**
+   * Tests only: stands in for the independent checker, to exercise the refusal path. Production
+   * code leaves it out and gets server/release-check.
+   */
+  independentCheck?: (kind: ReleaseKind, dataCsv: string) => { ok: boolean; problems: string[] };
 }
 
 export const DEFAULT_ISSUER = 'Home Department, Government of Balochistan, AI Cell';
@@ -251,7 +256,7 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
     await writeFile(join(tmp, 'manifest.json'), manifestText, { flag: 'wx' });
     // The checker reads the file back from disk, not the string we meant to write.
     files.set('data.csv', await readFile(join(tmp, 'data.csv'), 'utf8'));
-    const verdict = check();
+    const verdict = deps.independentCheck === undefined ? check() : deps.independentCheck(req.kind, files.get('data.csv')!);
     if (!verdict.ok) {
       await audit.record({
         actor: req.approvedBy.id, action: 'release.approve', target: releaseId, from: req.approvedBy.from, outcome: 'failure',

@@ -108,6 +108,19 @@ describe('aggregate release on UCDP Balochistan', () => {
   });
 });
 
+describe('a release the independent checker refuses', () => {
+  it('leaves no files, spends no budget, and audits the failure with the checker\'s reason', async () => {
+    const d: ReleaseDeps = { ...deps(), independentCheck: () => ({ ok: false, problems: ['class ["2020","Kech"] has 9 rows (k = 10)'] }) };
+    const out = join(outRoot, 'refused-by-checker');
+    await expect(approveRelease(d, { partner: 'uob-criminology', kind: 'aggregate', epsilon: 0.5, period: { from: '2020-01-01', to: '2021-01-01' }, out, approvedBy: admin }))
+      .rejects.toThrow(/independent checker.*9 rows/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(outRoot).some((n) => n.endsWith('.partial'))).toBe(false);
+    expect(await epsilonSpent(d.audit.store, 'uob-criminology')).toBe(0);
+    expect(decodeAuditEntry((await d.audit.store.read(0, 1))[0]!.entry)).toMatchObject({ action: 'release.approve', outcome: 'failure', details: { epsilonRequested: 0.5 } });
+  });
+});
+
 describe('measured error of released counts on UCDP Balochistan agrees with the mechanism', () => {
   // One level (districts), all ε on it, months 2008-2021 x 4 groups: 35 x 168 x 4 = 23,520 cells per draw.
   for (const epsilon of [1, 0.5, 0.1]) {
@@ -154,6 +167,16 @@ describe('microdata release on UCDP Balochistan', () => {
     expect(m.privacy.suppression.rowsSuppressed + s.rows + m.privacy.excludedBeforeSuppression.timeTooCoarse + m.privacy.excludedBeforeSuppression.noPlace).toBe(cols.length);
     expect(await epsilonSpent(d.audit.store, 'uob-criminology')).toBe(0);
     expect(decodeAuditEntry((await d.audit.store.read(0, 1))[0]!.entry)).toMatchObject({ outcome: 'success', details: { kind: 'microdata', epsilon: 0 } });
+  });
+  it('province-only microdata at year: no district column, classes re-checked', async () => {
+    const s = await approveRelease(deps(), {
+      partner: 'uob-criminology', kind: 'microdata', period: { from: '1989-01-01', to: '2022-01-01' }, out: join(outRoot, 'micro-2'), approvedBy: admin,
+      microdata: { time: 'year', place: 'province' },
+    });
+    const text = readFileSync(join(outRoot, 'micro-2', 'data.csv'), 'utf8');
+    expect(text.split('\n')[0]).toBe('period,province,casualty_band,category');
+    expect(checkMicrodataCsv(text, { quasiIdentifiers: ['period', 'province', 'casualty_band'], sensitive: 'category', k: 10, l: 2 }).ok).toBe(true);
+    expect(s.rows).toBeGreaterThan(100);
   });
   it('refuses epsilon on a microdata release (it is not DP)', async () => {
     await expect(approveRelease(deps(), { partner: 'uob-criminology', kind: 'microdata', epsilon: 1, period: { from: '2020-01-01', to: '2021-01-01' }, out: join(outRoot, 'm-2'), approvedBy: admin })).rejects.toThrow(/not differentially private/);
