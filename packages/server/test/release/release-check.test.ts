@@ -2,6 +2,7 @@
  * The independent checker against adversarial files: each case is built so that a checker which
  * grouped raw strings, skipped blanks or trusted the writer would pass it.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { suppressSmallClasses } from '@baseerat/engine/privacy/index';
@@ -128,5 +129,18 @@ describe('checkAggregateCsv', () => {
   it('refuses a missing cell (only non-empty cells written)', () => {
     const bad = good.filter((x) => x !== 'district,A,a2,2020-02,terrorism,0,0');
     expect(checkAggregateCsv(bad.join('\n')).problems.join()).toMatch(/places differ/);
+  });
+});
+
+describe('independence of the checker', () => {
+  it('release-check imports only its own files and node built-ins (nothing from the engine\'s privacy module or the release writer)', () => {
+    const dir = new URL('../../src/release-check/', import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const f of files) {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      const specs = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+      for (const s of specs) expect(s.startsWith('./') || s.startsWith('node:'), `${f} imports ${s}`).toBe(true);
+    }
   });
 });
