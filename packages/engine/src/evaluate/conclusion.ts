@@ -48,7 +48,7 @@ export function conclusionForDid(r: DifferenceInDifferencesResult, placeboDates?
 }
 
 export function conclusionForIts(r: InterruptedTimeSeriesResult, placeboDates?: readonly PlaceboEstimate[]): string {
-  let s = `Incidents in the treated areas ${describeEffect(r.effect)} at the start of the measure, relative to their own pre-period trend${r.harmonics > 0 ? ' and season' : ''} (${r.family === 'poisson' ? 'Poisson' : 'negative-binomial'} segmented regression, ${r.effect.inference.split(',')[0]}).`;
+  let s = `Incidents in the treated areas ${describeEffect(r.effect)} at the start of the measure, relative to their own pre-period trend${r.harmonics > 0 ? ' and season' : ''} (${r.family === 'poisson' ? 'Poisson' : 'negative-binomial'} segmented regression with Newey-West standard errors).`;
   if (r.slopeChange !== null) s += ` The monthly trend changed by ${pct(100 * (r.slopeChange.rateRatio - 1))} per month (95% CI ${pct(r.slopeChange.percentLower)} to ${pct(r.slopeChange.percentUpper)}).`;
   s += ' With no comparison areas, anything else that changed at the same time is attributed to the measure.';
   return s + placeboSentence(placeboDates, 'placebo start date');

@@ -117,5 +117,14 @@ export function evaluatePanel(panel: EvaluationPanel, options: EvaluatePanelOpti
     if (o !== undefined && o.ok) out.conclusions.push(o.conclusion);
   }
   if (out.conclusions.length === 0) out.caveats.push(caveat('NO_ESTIMATE', 'no estimator could run on this panel'));
+  const verdicts = EVALUATION_METHODS.flatMap((m) => {
+    const o = out[m];
+    const e = o !== undefined && o.ok ? o.result.effect : null;
+    if (e === null || e.standardError === 0) return [];
+    return [{ m, v: e.upper < 1 ? 'fell' : e.lower > 1 ? 'rose' : 'no clear change' }];
+  });
+  if (new Set(verdicts.map((x) => x.v)).size > 1) {
+    out.caveats.push(caveat('ESTIMATORS_DISAGREE', `the estimators disagree (${verdicts.map((x) => `${x.m}: ${x.v}`).join(', ')}): read the assumptions of each before drawing a conclusion`));
+  }
   return out;
 }
