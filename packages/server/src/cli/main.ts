@@ -9,6 +9,7 @@ import { BaseeratError } from '@baseerat/engine';
 import { registerAdmin } from './commands/admin.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuarantine } from './commands/quarantine.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerStats(program);
   registerQuarantine(program);
   registerAnalyze(program);
+  registerEvaluate(program);
   registerServe(program);
   registerAdmin(program);
   return program;
