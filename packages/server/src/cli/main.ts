@@ -10,6 +10,7 @@ import { registerAdmin } from './commands/admin.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuarantine } from './commands/quarantine.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerQuarantine(program);
   registerAnalyze(program);
   registerEvaluate(program);
+  registerForecast(program);
   registerServe(program);
   registerAdmin(program);
   return program;
