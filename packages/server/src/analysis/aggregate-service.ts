@@ -10,7 +10,7 @@ import {
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter,
 } from './analysis-request.js';
 import { joinDistricts } from './geojson.js';
-import type { DistrictFeatureCollection } from '@baseerat/engine';
+import type { DistrictFeatureCollection, Geography } from '@baseerat/engine';
 
 export interface AggregateServiceOptions {
   filter?: AnalysisFilter;
@@ -83,8 +83,15 @@ export async function aggregateService(ctx: AnalysisContext, options: AggregateS
   });
 }
 
-/** District polygons (2023) with the window's totals; districts without incidents get zeros. */
-export function aggregateGeoJSON(env: AggregateEnvelope, districts: DistrictFeatureCollection): ReturnType<typeof joinDistricts> {
+/**
+ * District polygons (2023) with the window's totals; districts without incidents get zeros, and a
+ * rate of zero only where the census gives a population (else null).
+ */
+export function aggregateGeoJSON(env: AggregateEnvelope, districts: DistrictFeatureCollection, geography: Geography): ReturnType<typeof joinDistricts> {
   const byName = new Map(env.annotations.districtTotals.map((t) => [t.district, { ...t } as Record<string, unknown>]));
-  return joinDistricts(districts, byName, { count: 0, killed: 0, injured: 0, abducted: 0, harm: 0, countPer100k: 0, harmPer100k: 0 });
+  return joinDistricts(districts, byName, (name) => {
+    const population = geography.population(name) ?? null;
+    const rate = population !== null && population > 0 ? 0 : null;
+    return { district: name, count: 0, killed: 0, injured: 0, abducted: 0, harm: 0, population, countPer100k: rate, harmPer100k: rate };
+  });
 }

@@ -74,19 +74,19 @@ export function districtOfPoint(geography: Geography, lat: number, lon: number):
 
 /**
  * The shipped district polygons with `properties` merged in by district name. Districts without a
- * row keep their own properties and get `fill` (zero-valued defaults) so that a choropleth shows them
- * as zero rather than missing; pass `fill: undefined` to leave them bare.
+ * row keep their own properties and get `fill(name)` (e.g. zeros) so that a choropleth shows them
+ * as zero rather than missing; without `fill` they are left bare.
  */
 export function joinDistricts<P extends Record<string, unknown>>(
   districts: DistrictFeatureCollection,
   byName: ReadonlyMap<string, P>,
-  fill?: P,
+  fill?: (name: string) => P,
 ): { type: 'FeatureCollection'; features: { type: 'Feature'; geometry: unknown; properties: Record<string, unknown> }[] } {
   return {
     type: 'FeatureCollection',
     features: districts.features.map((f) => {
       const name = typeof f.properties?.name === 'string' ? f.properties.name : '';
-      const extra = byName.get(name) ?? fill ?? {};
+      const extra = byName.get(name) ?? fill?.(name) ?? {};
       return { type: 'Feature', geometry: f.geometry, properties: { ...(f.properties ?? {}), ...extra } };
     }),
   };

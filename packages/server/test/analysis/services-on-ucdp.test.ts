@@ -286,11 +286,16 @@ describe('aggregateService', () => {
     expectJsonSafe(env);
 
     const districts = loadDistrictsGeoJSON('Balochistan');
-    const fc = aggregateGeoJSON(env, districts);
+    const fc = aggregateGeoJSON(env, districts, geography);
     expect(fc.features).toHaveLength(districts.features.length);
     const sum = fc.features.reduce((s, f) => s + (f.properties['count'] as number), 0);
     expect(sum).toBe(env.result.totals.count); // every counted district is a shipped Balochistan polygon
     expect(fc.features.find((f) => f.properties['name'] === 'Quetta')?.properties['count']).toBe(quetta.count);
+    for (const f of fc.features) {
+      const pop = geography.population(f.properties['name'] as string);
+      expect(f.properties['population'] ?? null).toBe(pop ?? null);
+      if (pop === undefined) expect(f.properties['countPer100k']).toBeNull();
+    }
 
     const csv = aggregateCsv(env).trimEnd().split('\r\n');
     expect(csv).toHaveLength(env.result.rows.length + 1);

@@ -326,7 +326,7 @@ export function registerAnalyze(program: Command): void {
       if (o.geojson !== undefined && o.res !== undefined) throw new BaseeratError('VALIDATION', '--geojson draws districts: leave out --res', { field: 'geojson' });
       const env = await run(o, (ctx) => aggregateService(ctx, { filter: filterOf(o), period: o.period, byGroup: o.byGroup === true, ...(o.res === undefined ? {} : { space: { h3: o.res } }) }));
       writeOut(o.csv, aggregateCsv(env), `${env.result.rows.length} rows`);
-      if (o.geojson !== undefined) writeOut(o.geojson, JSON.stringify(aggregateGeoJSON(env, loadDistrictsGeoJSON(env.filter.province))), 'district polygons');
+      if (o.geojson !== undefined) writeOut(o.geojson, JSON.stringify(aggregateGeoJSON(env, loadDistrictsGeoJSON(env.filter.province), loadGeography())), 'district polygons');
       if (o.json === true) return printJson(env);
       const t = env.result.totals;
       printHeader(env.classification, `Aggregate: ${scope(env.filter)}${env.filter.from === undefined ? '' : ` from ${pkDate(env.filter.from)}`}${env.filter.to === undefined ? '' : ` to ${pkDate(env.filter.to, true)}`}`);
