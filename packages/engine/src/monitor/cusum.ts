@@ -17,9 +17,10 @@
  * Units: counts per period; S and h are in counts. Complexity: O(n).
  * How to read: `upperbound[t]` is the largest integer count at t that would not alarm given S_{t-1},
  * i.e. ceil(h + k_t - S_{t-1}) - 1 (never below -1: a negative bound means the sum is already over h).
- * False alarms: set by h and k through the in-control average run length (ARL0); for mu0 = 1, mu1 = 2
- * (k = 1.44) h = 5 gives an ARL0 of roughly 1,000 periods (Lucas 1985, table 1); see
- * docs/methods/spike-detection.md for rates measured on UCDP series.
+ * False alarms: set by h and k through the in-control average run length (ARL0). Simulated with
+ * mu1 = 2 mu0 (bench/detection/cusum-arl.ts): mu0 = 1, h = 5 gives an ARL0 of about 250 periods
+ * (0.4% of periods), h = 7 about 1,000; mu0 = 0.2, h = 5 about 740. Rates measured on UCDP series
+ * are in docs/methods/spike-detection.md.
  *
  * References: Lucas J.M. (1985) "Counted data CUSUM's", Technometrics 27(2):129-144; Lucas J.M. and
  * Crosier R.B. (1982) "Fast initial response for CUSUM quality-control schemes", Technometrics 24;
