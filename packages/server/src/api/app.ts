@@ -11,6 +11,7 @@ import { registerDocsRoutes, registerOpenApi } from './plugins/openapi.js';
 import { problem, registerProblemJson, sendProblem } from './plugins/problem-json.js';
 import { DEFAULT_RATE_LIMITS, registerRateLimits } from './plugins/rate-limit.js';
 import { registerSecurityHeaders, setSecurityHeaders } from './plugins/security-headers.js';
+import { analysisRoutes } from './routes/analyses.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -55,6 +56,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(sourceRoutes, opts);
   await app.register(quarantineRoutes, opts);
   await app.register(ingestRoutes, opts);
+  await app.register(analysisRoutes, opts);
   await app.register(userRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.ready();

@@ -25,7 +25,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
-      tags: ['auth', 'incidents', 'stats', 'sources', 'ingest', 'users', 'audit', 'health'].map((name) => ({ name })),
+      tags: ['auth', 'incidents', 'stats', 'analyses', 'sources', 'ingest', 'users', 'audit', 'health'].map((name) => ({ name })),
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -1,0 +1,77 @@
+/**
+ * Analyses (trends, seasonality, hotspots) through the same services as `baseerat analyze`. The
+ * user's scope goes into the filter first (a district officer analyses their districts; the
+ * classification ceiling is what the policy lets them view), and the result is released only if
+ * the user may see its label: the highest classification the service read and the districts the
+ * filter allowed (`releaseDerived`). Each run is audited; these draw from the heavy rate limit.
+ */
+import { BaseeratError, ClassificationSchema } from '@baseerat/engine';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AnalysisContext, AnalysisFilter } from '../../analysis/analysis-request.js';
+import { hotspotsService } from '../../analysis/hotspots-service.js';
+import { seasonalityService } from '../../analysis/seasonality-service.js';
+import { trendsService } from '../../analysis/trends-service.js';
+import { releaseDerived } from '../../security/derived-results.js';
+import type { SecurityLabel } from '../../security/security-label.js';
+import type { ApiDeps } from '../context.js';
+import { scopedFilter } from '../need-to-know.js';
+import { authOf } from '../plugins/auth.js';
+import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
+import { canonicalDistricts, IncidentQuerySchema } from '../schemas.js';
+
+const AnalysisQuerySchema = IncidentQuerySchema.omit({ agencies: true });
+
+const EnvelopeSchema = z.object({
+  analysis: z.string(),
+  classification: ClassificationSchema.describe('highest classification of the incidents the analysis read'),
+  filter: z.record(z.string(), z.unknown()),
+  incidentsRead: z.number().int(),
+  parameters: z.unknown(),
+  result: z.unknown(),
+  annotations: z.unknown(),
+  caveats: z.array(z.unknown()),
+}).meta({ id: 'AnalysisEnvelope' });
+
+type Envelope = { classification: z.infer<typeof ClassificationSchema> };
+const SERVICES: Record<string, { summary: string; run: (ctx: AnalysisContext, filter: AnalysisFilter) => Promise<Envelope> }> = {
+  trends: { summary: 'Is the incident rate up or down? (window vs previous and last year, by district, Mann-Kendall)', run: (ctx, filter) => trendsService(ctx, { filter }) },
+  seasonality: { summary: 'Seasonal pattern by month, weekday, hour and Hijri month', run: (ctx, filter) => seasonalityService(ctx, { filter }) },
+  hotspots: { summary: 'Hot and cold spots (Getis-Ord Gi* on H3 cells, FDR)', run: (ctx, filter) => hotspotsService(ctx, { filter }) },
+};
+
+export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date }> = async (app, { deps, now }) => {
+  for (const [name, svc] of Object.entries(SERVICES)) {
+    app.get(`/api/analyses/${name}`, {
+      config: { rateLimit: 'heavy' },
+      schema: {
+        tags: ['analyses'], summary: svc.summary, querystring: AnalysisQuerySchema,
+        response: { 200: EnvelopeSchema, ...PROBLEMS, 422: ProblemSchema, 429: ProblemSchema },
+      },
+    }, async (req) => {
+      const { gate, authz, principal } = authOf(req);
+      const t = now();
+      const q = req.query;
+      const scoped = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, {}, t);
+      const filter: AnalysisFilter = {
+        ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }),
+        ...(q.province === undefined ? {} : { province: q.province }),
+        ...(q.categories === undefined ? {} : { categories: q.categories }), ...(q.groups === undefined ? {} : { groups: q.groups }),
+        ...(scoped.districts === undefined ? {} : { districts: scoped.districts }),
+        ...(scoped.maxClassification === undefined ? {} : { maxClassification: scoped.maxClassification }),
+      };
+      const env = await svc.run({ store: deps.store, geography: deps.geography }, filter);
+      const label: SecurityLabel = { classification: env.classification, compartments: [], districts: [...(scoped.districts ?? [])].sort() };
+      const released = releaseDerived(authz, 'runAnalysis', `analysis:${name}`, [label], () => env);
+      if (released.suppressed) {
+        await gate.check('runAnalysis', { kind: 'Aggregate', id: `analysis:${name}`, label }, t);
+        throw new BaseeratError('FORBIDDEN', released.reason, { field: 'filter' });
+      }
+      await deps.security.audit.record({
+        actor: principal.id, action: 'analysis.run', target: name, from: req.ip, outcome: 'success',
+        details: { classification: env.classification, districts: label.districts.join(',') || '*' },
+      }, t);
+      return released.value as unknown as z.infer<typeof EnvelopeSchema>;
+    });
+  }
+};
