@@ -143,7 +143,10 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
   const out = resolve(req.out);
   if (await exists(out)) throw new BaseeratError('CONFLICT', `release directory ${out} already exists`, { field: 'out' });
 
-  const cols = await deps.store.readColumns({ provinces, maxClassification: partner.maxClassification });
+  const filter = { provinces, maxClassification: partner.maxClassification };
+  const cols = await deps.store.readColumns(filter);
+  // Only whether UCDP contributed (for its CC BY attribution); agency names themselves are not released.
+  const derivedFromUcdp = Object.keys((await deps.store.stats(filter)).byAgency).some((a) => /ucdp/i.test(a));
   const rng = deps.rng ?? new CryptoRng();
   const randomness = deps.rng === undefined
     ? 'node:crypto randomBytes (operating-system CSPRNG); no seed exists or is kept'
@@ -216,7 +219,6 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
       'Incidents whose time or place is coarser than the generalisation are not included.',
     ]));
   }
-  const derivedFromUcdp = true;
   files.set('LICENSE', licenceText(partner, releaseId, derivedFromUcdp));
   files.set('CITATION', citationText(deps.issuer ?? DEFAULT_ISSUER, releaseId, title, now.getUTCFullYear(), createdAt));
 
@@ -238,7 +240,9 @@ async function approveReleaseNow(deps: ReleaseDeps, req: ReleaseRequest): Promis
       provinces,
       maxClassification: partner.maxClassification,
       classificationLevelsIncluded: CLASSIFICATION_LEVELS.slice(0, CLASSIFICATION_LEVELS.indexOf(partner.maxClassification) + 1),
-      upstream: 'UCDP Georeferenced Event Dataset (CC BY 4.0) where ingested; 2023 census district boundaries',
+      upstream: derivedFromUcdp
+        ? 'includes events from the UCDP Georeferenced Event Dataset (CC BY 4.0; Sundberg and Melander 2013); places from the 2023 census district boundaries'
+        : 'agency feeds of the Home Department; places from the 2023 census district boundaries',
     },
     ...manifestBody,
     budget: { total: partner.epsilonBudget, spentBefore: round(spentBefore, 9), spentByThisRelease: epsilon, spentAfter: round(spentAfter, 9), remaining: round(Math.max(0, partner.epsilonBudget - spentAfter), 9) },

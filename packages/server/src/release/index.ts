@@ -11,3 +11,4 @@ export * from './build-microdata-release.js';
 export * from './release-files.js';
 export * from './approve-release.js';
 export * from './run-release.js';
+export * from './release-request-schema.js';
