@@ -42,6 +42,9 @@ for (const r of exactRows) exactProvince.set(r['month']!, (exactProvince.get(r['
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const dErr = districts.map((r) => Math.abs(Number(r['count']) - (exact.get(`${r['district']}|${r['period']}`) ?? 0)));
 const dErrNonZero = districts.filter((r) => exact.has(`${r['district']}|${r['period']}`)).map((r) => Math.abs(Number(r['count']) - exact.get(`${r['district']}|${r['period']}`)!));
+// How many of the true events sit in a released cell of the right district and month.
+const overlap = districts.reduce((a, r) => a + Math.min(Number(r['count']), exact.get(`${r['district']}|${r['period']}`) ?? 0), 0);
+const trueTotal = exactRows.reduce((a, r) => a + Number(r['count']), 0);
 const pErr = province.map((r) => Math.abs(Number(r['count']) - (exactProvince.get(r['period']!) ?? 0)));
 
 // Yearly provincial totals two ways: summing released counts (consistent, non-negative, biased up
@@ -76,6 +79,7 @@ console.log('');
 console.log('Monthly counts, mean absolute error of the released count');
 console.log(`  district x month (${districts.length} cells):           ${f(mean(dErr), 3)}   (mechanism before post-processing: ${f(manifest.privacy.levels.find((l) => l.level === 'district')!.expectedAbsoluteErrorBeforePostProcessing, 3)})`);
 console.log(`  district x month, cells with events (${dErrNonZero.length}):  ${f(mean(dErrNonZero), 3)}`);
+console.log(`  events matched by a released count in the right district and month: ${overlap} of ${trueTotal}`);
 console.log(`  province x month (${province.length} cells):             ${f(mean(pErr), 3)}   (mechanism before post-processing: ${f(provinceNoise.expectedAbsoluteErrorBeforePostProcessing, 3)})`);
 console.log('');
 console.log('Yearly Balochistan totals: exact, from released counts, from noisy counts');
