@@ -4,8 +4,7 @@
  *
  * GLM models (fitted jointly on every district of a province: one panel regression):
  *   log E[y(u, t)] = offset(t) + b0 + b1 log(1 + y(u, t-h)) + b2 log(1 + mean of y(u, t-h-11 .. t-h))
- *                    + b3 log(1 + mean of y(u, 0 .. t-h))
- *                    [+ b4 log(1 + mean over boundary neighbours v of y(v, t-h))] + b5 sin(a_t) + b6 cos(a_t)
+ *                    [+ b3 log(1 + mean over boundary neighbours v of y(v, t-h))] + b4 sin(a_t) + b5 cos(a_t)
  *   with y ~ Poisson or NB2 (theta by ML), a_t the month-of-year (or week-of-year) angle and, for
  *   months, offset = log(days in the month). Horizons are *direct*: the model for horizon h is its
  *   own regression on lags at t-h, so an h-step forecast needs no simulation and uses only data up
@@ -18,7 +17,7 @@
  *   past values.
  *
  * Units: counts per district per period. Complexity per fit: O(iterations * rows * p^2) with
- *   rows = districts x training periods (about 7,000 for Balochistan monthly), p <= 7.
+ *   rows = districts x training periods (about 7,000 for Balochistan monthly), p <= 6.
  * Known limits: plug-in predictive distributions (coefficient uncertainty ignored, so intervals
  *   are somewhat too narrow); a district's level is carried by its own 12-period mean, not by a
  *   district effect; no covariates beyond past counts and season.
@@ -56,7 +55,7 @@ const SPECS: Record<GlmModelName, GlmSpec> = {
 };
 
 function covariateNames(spatial: boolean): string[] {
-  return ['(Intercept)', 'log1p(own lag)', `log1p(own mean of ${LAG_WINDOW})`, 'log1p(own long-run mean)', ...(spatial ? ['log1p(neighbour mean lag)'] : []), 'sin(season)', 'cos(season)'];
+  return ['(Intercept)', 'log1p(own lag)', `log1p(own mean of ${LAG_WINDOW})`, ...(spatial ? ['log1p(neighbour mean lag)'] : []), 'sin(season)', 'cos(season)'];
 }
 
 /** Moving sums of each unit's counts, so that a window mean is O(1). */
@@ -83,9 +82,6 @@ function writeRow(panel: CountPanel, cs: Float64Array, u: number, t: number, h: 
   out[j++] = 1;
   out[j++] = Math.log1p(panel.counts[u * T + last]!);
   out[j++] = Math.log1p((cs[u * (T + 1) + last + 1]! - cs[u * (T + 1) + last + 1 - LAG_WINDOW]!) / LAG_WINDOW);
-  // The district's mean over all history up to t - h: the level the historical-mean benchmark uses.
-  // Without it a district quiet for a year looks like one that never had an event.
-  out[j++] = Math.log1p(cs[u * (T + 1) + last + 1]! / (last + 1));
   if (spatial) {
     const nb = panel.neighbours[u]!;
     let s = 0;
