@@ -42,6 +42,8 @@ describe('interrupted time series = R glm / glm.nb + sandwich::NeweyWest', () =>
     close(r.standardErrors, ref.its.poisson.hacSE, 1e-6);
     expect(r.poissonDispersion).toBeCloseTo(ref.its.poissonDispersion, 6);
     expect(r.effect.rateRatio).toBeCloseTo(Math.exp(ref.its.poisson.coefficients[2]!), 6);
+    // The effect uses the larger of HAC and model SE: here R's HAC SE.
+    expect(Math.abs(r.effect.standardError - Math.max(ref.its.poisson.hacSE[2]!, ref.its.poisson.modelSE[2]!))).toBeLessThan(1e-6);
   });
   it('Poisson level and slope change', () => {
     const r = interruptedTimeSeries(y, panel.startIndex, panel.monthOfYear, { family: 'poisson', harmonics: 1, slopeChange: true, lag: ref.its.lag, epsilon: 1e-12 });
