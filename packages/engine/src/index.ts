@@ -7,3 +7,5 @@ export * from './random/index.js';
 export * from './synth/index.js';
 export * from './stats/index.js';
 export * from './analysis/index.js';
+export * from './monitor/index.js';
+export * from './forecast/index.js';

@@ -7,7 +7,7 @@
  * Reference: simple exponential smoothing applied cell by cell (Brown 1956).
  */
 import { BaseeratError } from '../domain/errors.js';
-import { cellOf } from './square-grid.js';
+import { gridCellOf } from './square-grid.js';
 import type { PlaceModel } from './types.js';
 
 export interface ExponentiallyWeightedCountsOptions {
@@ -22,7 +22,7 @@ export function exponentiallyWeightedCountsModel(opts: ExponentiallyWeightedCoun
     for (let i = 0; i < events.t.length; i++) {
       const age = origin - events.t[i]!;
       if (age <= 0 || age > 8 * tau) continue;
-      const c = cellOf(grid, events.x[i]!, events.y[i]!);
+      const c = gridCellOf(grid, events.x[i]!, events.y[i]!);
       if (c >= 0) intensity[c]! += Math.exp(-age / tau);
     }
     return { intensity, caveats: [] };

@@ -24,7 +24,7 @@
  */
 import { caveat, type Caveat } from '../domain/caveats.js';
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
-import { cellOf } from './square-grid.js';
+import { gridCellOf } from './square-grid.js';
 import { trainingStart } from './space-time-etas.js';
 import type { PlaceModel } from './types.js';
 
@@ -204,7 +204,7 @@ export function gridHawkesModel(opts: GridHawkesModelOptions = {}): PlaceModel {
   return ({ events, grid, origin, horizonDays }) => {
     const n = events.t.length;
     const cell = new Int32Array(n);
-    for (let i = 0; i < n; i++) cell[i] = cellOf(grid, events.x[i]!, events.y[i]!);
+    for (let i = 0; i < n; i++) cell[i] = gridCellOf(grid, events.x[i]!, events.y[i]!);
     const fit = fitGridHawkes(cell, events.t, grid.cellCount, trainingStart(events, origin, trainingDays), origin, opts);
     const caveats: Caveat[] = [];
     if (!fit.converged) caveats.push(caveat('NOT_CONVERGED', `EM stopped after ${fit.iterations} iterations before converging`));

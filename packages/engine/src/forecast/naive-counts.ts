@@ -8,7 +8,7 @@
  * (QuantCrimAtLeeds/PredictCode).
  */
 import { caveat, type Caveat } from '../domain/caveats.js';
-import { cellOf } from './square-grid.js';
+import { gridCellOf } from './square-grid.js';
 import type { PlaceModel } from './types.js';
 
 export interface NaiveCountsOptions {
@@ -23,7 +23,7 @@ export function naiveCountsModel(opts: NaiveCountsOptions = {}): PlaceModel {
     for (let i = 0; i < events.t.length; i++) {
       const t = events.t[i]!;
       if (t >= origin || t < origin - windowDays) continue;
-      const c = cellOf(grid, events.x[i]!, events.y[i]!);
+      const c = gridCellOf(grid, events.x[i]!, events.y[i]!);
       if (c >= 0) { intensity[c]! += 1; used++; }
     }
     const caveats: Caveat[] = used < 30 ? [caveat('FEW_EVENTS', `only ${used} events in the ${windowDays}-day window: the ranking is mostly ties`, used)] : [];

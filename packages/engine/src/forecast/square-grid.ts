@@ -6,7 +6,7 @@
  * rotational grids). The grid frame is the bounding box's lower-left corner rotated by `rotation`
  * radians (counter-clockwise); `offsetX`/`offsetY` shift the cell edges inside that frame.
  *
- * Cell index = row * nx + col, row along the rotated y axis. `cellOf` is O(1).
+ * Cell index = row * nx + col, row along the rotated y axis. `gridCellOf` is O(1).
  */
 import { BaseeratError } from '../domain/errors.js';
 
@@ -74,7 +74,7 @@ export function createSquareGrid(bbox: BoundingBox, opts: SquareGridOptions): Sq
 }
 
 /** Index of the cell holding (x, y), or -1 outside the grid. */
-export function cellOf(grid: SquareGrid, x: number, y: number): number {
+export function gridCellOf(grid: SquareGrid, x: number, y: number): number {
   const dx = x - grid.pivotX;
   const dy = y - grid.pivotY;
   const c = Math.cos(grid.rotation);
@@ -92,7 +92,7 @@ function toWorld(grid: SquareGrid, u: number, v: number): [number, number] {
   return [grid.pivotX + u * c - v * s, grid.pivotY + u * s + v * c];
 }
 
-export function cellCentre(grid: SquareGrid, cell: number): [number, number] {
+export function gridCellCentre(grid: SquareGrid, cell: number): [number, number] {
   const col = cell % grid.nx;
   const row = Math.floor(cell / grid.nx);
   return toWorld(grid, grid.u0 + (col + 0.5) * grid.cellSize, grid.v0 + (row + 0.5) * grid.cellSize);
@@ -111,11 +111,11 @@ export function cellRing(grid: SquareGrid, cell: number): [number, number][] {
 }
 
 /** Centres of all cells as two columns (models evaluate kernels there). */
-export function cellCentres(grid: SquareGrid): { x: Float64Array; y: Float64Array } {
+export function gridCellCentres(grid: SquareGrid): { x: Float64Array; y: Float64Array } {
   const x = new Float64Array(grid.cellCount);
   const y = new Float64Array(grid.cellCount);
   for (let i = 0; i < grid.cellCount; i++) {
-    const [cx, cy] = cellCentre(grid, i);
+    const [cx, cy] = gridCellCentre(grid, i);
     x[i] = cx;
     y[i] = cy;
   }
@@ -127,7 +127,7 @@ export function countPerCell(grid: SquareGrid, x: Float64Array, y: Float64Array)
   const counts = new Float64Array(grid.cellCount);
   let outside = 0;
   for (let i = 0; i < x.length; i++) {
-    const c = cellOf(grid, x[i]!, y[i]!);
+    const c = gridCellOf(grid, x[i]!, y[i]!);
     if (c < 0) outside++;
     else counts[c]! += 1;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createSquareGrid, cellOf, ensembleModel, exponentiallyWeightedCountsModel, naiveCountsModel, prospectiveHotspotModel, retrospectiveKdeModel,
+  createSquareGrid, gridCellOf, ensembleModel, exponentiallyWeightedCountsModel, naiveCountsModel, prospectiveHotspotModel, retrospectiveKdeModel,
   type SpaceTimeEvents,
 } from '../../src/forecast/index.js';
 
@@ -47,7 +47,7 @@ describe('baselines (hand-computed)', () => {
     expect(out.intensity.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
     const ia = a(input).intensity, ib = b(input).intensity;
     const sa = ia.reduce((s, v) => s + v, 0), sb = ib.reduce((s, v) => s + v, 0);
-    expect(out.intensity[cellOf(grid, 50, 50)]).toBeCloseTo((ia[0]! / sa + ib[0]! / sb) / 2, 12);
+    expect(out.intensity[gridCellOf(grid, 50, 50)]).toBeCloseTo((ia[0]! / sa + ib[0]! / sb) / 2, 12);
   });
   it('rank-average ensemble: tied cells share their mean rank', () => {
     const g = createSquareGrid({ minX: 0, minY: 0, maxX: 299, maxY: 99 }, { cellSize: 100 }); // 3 cells

@@ -8,7 +8,7 @@
 import {
   ensembleModel, etasExpectedCounts, exponentiallyWeightedCountsModel, fitGridHawkes, fitSpaceTimeEtas,
   gridHawkesExpectedCounts, naiveCountsModel, prospectiveHotspotModel, retrospectiveKdeModel, trainingStart,
-  cellOf, FOUR_HUNDRED_METRES_IN_FEET, type GridHawkesFit, type PlaceModel, type SpaceTimeEtasFit,
+  gridCellOf, FOUR_HUNDRED_METRES_IN_FEET, type GridHawkesFit, type PlaceModel, type SpaceTimeEtasFit,
 } from '@baseerat/engine/forecast/index';
 import { BaseeratError } from '@baseerat/engine';
 
@@ -27,7 +27,7 @@ function cachedHawkes(trainingDays: number): PlaceModel {
     let fit = cache.get(origin);
     if (fit === undefined) {
       const cell = new Int32Array(events.t.length);
-      for (let i = 0; i < cell.length; i++) cell[i] = cellOf(grid, events.x[i]!, events.y[i]!);
+      for (let i = 0; i < cell.length; i++) cell[i] = gridCellOf(grid, events.x[i]!, events.y[i]!);
       fit = fitGridHawkes(cell, events.t, grid.cellCount, trainingStart(events, origin, trainingDays), origin);
       cache.set(origin, fit);
     }

@@ -4,7 +4,7 @@
  * because the challenge scored forecasts over the bureau's jurisdiction, not over the events' hull
  * (a hull or box would add river and county land and inflate every PAI alike).
  */
-import { cellRing, cellCentre, type BoundingBox, type SquareGrid } from '@baseerat/engine/forecast/index';
+import { cellRing, gridCellCentre, type BoundingBox, type SquareGrid } from '@baseerat/engine/forecast/index';
 import { BaseeratError } from '@baseerat/engine';
 import { polygonArea, polygonContains, readPolygonShapefile, type ShapefilePolygon } from './shapefile-polygons.js';
 
@@ -49,7 +49,7 @@ export function studyAreaContains(sa: StudyArea, x: number, y: number): boolean 
 export function eligibleCells(sa: StudyArea, grid: SquareGrid): Int32Array {
   const out: number[] = [];
   for (let c = 0; c < grid.cellCount; c++) {
-    const [cx, cy] = cellCentre(grid, c);
+    const [cx, cy] = gridCellCentre(grid, c);
     if (studyAreaContains(sa, cx, cy)) { out.push(c); continue; }
     const ring = cellRing(grid, c);
     for (let q = 0; q < 4; q++) {
