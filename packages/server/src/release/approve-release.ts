@@ -296,8 +296,8 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * Mean absolute error per level after post-processing, estimated by re-running the mechanism on
- * the released counts taken as the truth: post-processing of the DP output, so free. 3 to 20 draws,
- * about 100,000 cells of work: the mean over that many cells has a standard error of about 0.01.
+ * the released counts taken as the truth: post-processing of the DP output, so free. 2 to 5 draws,
+ * at most about 100,000 cells of work (the mean error over tens of thousands of cells is stable to about 0.01).
  */
 function estimatePostProcessedError(build: AggregateBuild, rng: Rng): Partial<Record<PlaceLevel, number>> {
   const rows = build.release.rows;
@@ -311,7 +311,7 @@ function estimatePostProcessedError(build: AggregateBuild, rng: Rng): Partial<Re
     if (r.level !== finest) continue;
     for (let c = 0; c < r.count; c++) records.push({ province: r.province, district: r.district, period: r.period, category: r.category });
   }
-  const draws = Math.max(3, Math.min(20, Math.floor(1e5 / Math.max(1, rows.length))));
+  const draws = Math.max(2, Math.min(5, Math.floor(1e5 / Math.max(1, rows.length))));
   const sum: Partial<Record<PlaceLevel, number>> = {};
   const n: Partial<Record<PlaceLevel, number>> = {};
   for (let d = 0; d < draws; d++) {
