@@ -23,7 +23,7 @@ import { filterSql, msToTimestamp } from './filter-sql.js';
 import { migrate } from './migrations.js';
 import {
   IDENTITY_CODEC, INCIDENT_SELECT, REPORT_SELECT, assertNonEmpty, canonicalIso, canonicalReport, incidentFromRow, incidentRow,
-  reportFromRow, reportRow, tsValue, type FieldCodec,
+  lastTsValue, reportFromRow, reportRow, singleReportIncidentRow, tsValue, type FieldCodec,
 } from './rows.js';
 
 export interface DuckDBStoreOptions {
@@ -251,7 +251,11 @@ export class DuckDBStore implements Store {
     // Rows are produced chunk by chunk as the appender takes them: a million-incident batch never
     // holds a million row arrays at once.
     function* incidentRows(): Generator<DuckDBValue[]> {
-      for (const [id, { reports, links }] of created) yield incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec);
+      for (const [id, { reports, links }] of created) {
+        // most new incidents are one report and no link: their row is the report's fields
+        if (reports.length === 1 && links.length === 0) yield singleReportIncidentRow(id, reports[0]!, codec);
+        else yield incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec);
+      }
       for (const [id, { reports, links }] of attachedTo) {
         const before = previous.get(id)!;
         const all = [...before.reports, ...reports];
@@ -260,8 +264,9 @@ export class DuckDBStore implements Store {
     }
     function* reportRows(): Generator<DuckDBValue[]> {
       let seq = firstSeq;
-      for (const [id, { reports }] of created) for (const r of reports) yield reportRow(seq++, id, r, codec);
-      for (const [id, { reports }] of attachedTo) for (const r of reports) yield reportRow(seq++, id, r, codec);
+      const ts = lastTsValue();
+      for (const [id, { reports }] of created) for (const r of reports) yield reportRow(seq++, id, r, codec, ts);
+      for (const [id, { reports }] of attachedTo) for (const r of reports) yield reportRow(seq++, id, r, codec, ts);
     }
     await this.deleteIncidents([...attachedTo.keys()]);
     await this.append('incidents', incidentRows());

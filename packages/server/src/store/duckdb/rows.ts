@@ -26,6 +26,19 @@ export function tsValue(iso: string, field: string): DuckDBTimestampValue {
 }
 
 /**
+ * `tsValue` remembering the last string converted: a run stamps one receivedAt on every report,
+ * and parsing it plus a BigInt per row cost more than the rest of the row.
+ */
+export function lastTsValue(): (iso: string, field: string) => DuckDBTimestampValue {
+  let lastIso: string | undefined;
+  let last: DuckDBTimestampValue | undefined;
+  return (iso, field) => {
+    if (iso !== lastIso || last === undefined) { last = tsValue(iso, field); lastIso = iso; }
+    return last;
+  };
+}
+
+/**
  * The report with every time in canonical millisecond ISO form. Also refuses the two values the
  * tables derive columns from (category group, classification rank): reports are validated at the
  * edge with ReportSchema, but a bad one must still fail the batch with a named field, not a TypeError.
@@ -37,12 +50,13 @@ export function canonicalReport(r: Report): Report {
   if (!(CLASSIFICATION_LEVELS as readonly string[]).includes(r.classification)) {
     throw new BaseeratError('VALIDATION', `report ${sourceKey(r.source)}: unknown classification ${JSON.stringify(r.classification)}`, { field: 'classification' });
   }
-  const out: Report = {
-    ...r,
-    occurredAt: canonicalIso(r.occurredAt, 'occurredAt'),
-    source: { ...r.source, receivedAt: canonicalIso(r.source.receivedAt, 'source.receivedAt') },
-  };
-  if (r.reportedAt !== undefined) out.reportedAt = canonicalIso(r.reportedAt, 'reportedAt');
+  const occurredAt = canonicalIso(r.occurredAt, 'occurredAt');
+  const receivedAt = canonicalIso(r.source.receivedAt, 'source.receivedAt');
+  const reportedAt = r.reportedAt === undefined ? undefined : canonicalIso(r.reportedAt, 'reportedAt');
+  // Reports from the adapters already carry canonical times: no copy then (the store never mutates them).
+  if (occurredAt === r.occurredAt && receivedAt === r.source.receivedAt && reportedAt === r.reportedAt) return r;
+  const out: Report = { ...r, occurredAt, source: { ...r.source, receivedAt } };
+  if (reportedAt !== undefined) out.reportedAt = reportedAt;
   return out;
 }
 
@@ -80,6 +94,42 @@ export function incidentRow(inc: Incident, codec: FieldCodec): DuckDBValue[] {
     inc.reportingMode,
     inc.sources.length,
     JSON.stringify(inc.links),
+  ];
+}
+
+/**
+ * The `incidents` row of an incident made of one report and no link: the row
+ * `incidentRow(consolidate(id, [r], []), codec)` gives, without building the Incident (consolidate
+ * sorts, copies and reduces for one element). The store's tests check the two agree.
+ */
+export function singleReportIncidentRow(id: string, r: Report, codec: FieldCodec): DuckDBValue[] {
+  const l = r.location;
+  const narrative = r.narrative === undefined || r.narrative === '' ? undefined : r.narrative;
+  return [
+    id,
+    tsValue(r.occurredAt, 'occurredAt'),
+    r.timePrecision,
+    r.reportedAt === undefined ? null : tsValue(r.reportedAt, 'reportedAt'),
+    l.lat ?? null,
+    l.lon ?? null,
+    l.precision,
+    l.district ?? null,
+    l.province ?? null,
+    l.h3 ?? null,
+    l.placeName ?? null,
+    r.category,
+    categoryGroup(r.category),
+    r.severity.killed,
+    r.severity.injured,
+    r.severity.abducted,
+    r.targetType ?? null,
+    r.perpetrator ?? null,
+    narrative === undefined ? null : codec.encode(narrative, 'narrative'),
+    r.classification,
+    classificationRank(r.classification),
+    r.reportingMode === 'public' || r.reportingMode === 'discovered' ? r.reportingMode : 'unknown',
+    1,
+    '[]',
   ];
 }
 
@@ -125,7 +175,7 @@ export function incidentFromRow(r: readonly Js[], sources: Incident['sources'], 
 export const REPORT_COLUMNS = ['seq', 'agency', 'source_id', 'incident_id', 'received_at', 'format', 'raw', 'narrative', 'fields'] as const;
 
 /** One `reports` row: the report's own fields as JSON, minus the two confidential texts kept in their own columns. */
-export function reportRow(seq: number, incidentId: string, r: Report, codec: FieldCodec): DuckDBValue[] {
+export function reportRow(seq: number, incidentId: string, r: Report, codec: FieldCodec, ts: (iso: string, field: string) => DuckDBTimestampValue = tsValue): DuckDBValue[] {
   const { narrative, source, ...fields } = r;
   const { raw, ...sourceFields } = source;
   return [
@@ -133,7 +183,7 @@ export function reportRow(seq: number, incidentId: string, r: Report, codec: Fie
     source.agency,
     source.sourceId,
     incidentId,
-    tsValue(source.receivedAt, 'source.receivedAt'),
+    ts(source.receivedAt, 'source.receivedAt'),
     source.format,
     codec.encode(raw, 'raw'),
     narrative === undefined ? null : codec.encode(narrative, 'narrative'),

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { CLASSIFICATION_LEVELS, consolidate, type CategoryCode } from '@baseerat/engine';
+import { IDENTITY_CODEC, canonicalReport, incidentRow, lastTsValue, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
+import { report } from './conformance.js';
+
+const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'CR.KFR', 'PO.PROTEST', 'SO.ARREST'];
+const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const iso = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) }).map((ms) => new Date(ms).toISOString());
+const specArb = fc.record({
+  sourceId: fc.string({ minLength: 1, maxLength: 6 }),
+  occurredAt: iso,
+  timePrecision: fc.constantFrom('exact', 'day', 'month', 'year') as fc.Arbitrary<'exact' | 'day' | 'month' | 'year'>,
+  lat: opt(fc.double({ min: 24, max: 32, noNaN: true })),
+  lon: opt(fc.double({ min: 60, max: 72, noNaN: true })),
+  precision: fc.constantFrom('exact', 'near', 'district', 'province', 'unknown') as fc.Arbitrary<'exact' | 'near' | 'district' | 'province' | 'unknown'>,
+  district: opt(fc.constantFrom('Quetta', 'Kech')),
+  province: opt(fc.constantFrom('Balochistan')),
+  h3: opt(fc.constantFrom('8742d4a6dffffff')),
+  category: fc.constantFrom(...CATS),
+  killed: fc.nat(9), injured: fc.nat(9), abducted: fc.nat(9),
+  classification: fc.constantFrom(...CLASSIFICATION_LEVELS),
+  reportingMode: fc.constantFrom('public', 'discovered', 'unknown') as fc.Arbitrary<'public' | 'discovered' | 'unknown'>,
+  perpetrator: opt(fc.constantFrom('BLA', '')),
+  targetType: opt(fc.constantFrom('police', '')),
+  narrative: opt(fc.constantFrom('IED near checkpost', '')),
+  reportedAt: opt(iso),
+}, { requiredKeys: ['sourceId', 'occurredAt', 'category'] });
+
+const codec: FieldCodec = { encode: (s, f) => `${f}:${s}`, decode: (s) => s.slice(s.indexOf(':') + 1) };
+
+describe('store rows: the fast path for single-report incidents', () => {
+  it('singleReportIncidentRow equals incidentRow(consolidate(id, [r], [])) (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const r = report(spec);
+        for (const c of [IDENTITY_CODEC, codec]) expect(singleReportIncidentRow('inc_1', r, c)).toEqual(incidentRow(consolidate('inc_1', [r], []), c));
+      }),
+      { seed: 20261127, numRuns: 300 },
+    );
+  });
+
+  it('canonicalReport returns a canonical report itself and copies (never mutates) one that is not', () => {
+    const r = report({ sourceId: 'a', occurredAt: '2024-03-01T10:15:00.000Z', reportedAt: '2024-03-01T12:00:00.000Z' });
+    expect(canonicalReport(r)).toBe(r);
+    const loose = report({ sourceId: 'b', occurredAt: '2024-03-01T10:15:00Z', receivedAt: '2024-03-01T11:00:00+00:00' });
+    const c = canonicalReport(loose);
+    expect(c).not.toBe(loose);
+    expect(c.occurredAt).toBe('2024-03-01T10:15:00.000Z');
+    expect(c.source.receivedAt).toBe('2024-03-01T11:00:00.000Z');
+    expect(loose.occurredAt).toBe('2024-03-01T10:15:00Z');
+    const lateReported = report({ sourceId: 'c', reportedAt: '2024-03-02T00:00Z' });
+    expect(canonicalReport(lateReported).reportedAt).toBe('2024-03-02T00:00:00.000Z');
+  });
+
+  it('lastTsValue converts like tsValue, whatever the sequence of strings', () => {
+    const ts = lastTsValue();
+    for (const s of ['2024-03-01T11:00:00.000Z', '2024-03-01T11:00:00.000Z', '2020-01-01T00:00:00.000Z', '2024-03-01T11:00:00.000Z']) {
+      expect(ts(s, 'x')).toEqual(tsValue(s, 'x'));
+    }
+    expect(() => ts('not a time', 'source.receivedAt')).toThrow(/source.receivedAt/);
+  });
+});
