@@ -10,13 +10,14 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
-  BaseeratError, CLASSIFICATION_LEVELS, LOCATION_PRECISIONS, REPORTING_MODES, ReportSchema, err, isCategoryCode, ok,
+  BaseeratError, CLASSIFICATION_LEVELS, LOCATION_PRECISIONS, REPORTING_MODES, err, isCategoryCode, ok,
   type Classification, type FieldIssue, type Geocoder, type Location, type LocationPrecision, type Report,
   type ReportingMode, type Result,
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext, Row, RowValue } from './adapter.js';
 import { compileDateFormat, compileTimeFormat, toUtcMs, type DateParser } from './date-format.js';
 import { isValidTimeZone, ZoneOffsets } from './time-zone.js';
+import { checkReport } from './report-check.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const specKeys = {
@@ -425,24 +426,23 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     if (issues.length > 0 || occ === undefined || location === undefined || cat === undefined) {
       return err(issues.length > 0 ? issues : [{ field: 'row', message: 'row could not be read' }]);
     }
-    const report: Report = {
-      occurredAt: new Date(occ.ms).toISOString(),
-      timePrecision: occ.hasTime ? 'exact' : 'day',
-      location,
-      category: cat as Report['category'],
-      severity,
-      classification: cls ?? m.classification ?? ctx.classification,
-      reportingMode: mode ?? m.reportingMode ?? ctx.reportingMode,
-      source: { agency: ctx.agency, sourceId: sid, receivedAt: ctx.receivedAt, format: name, raw },
-    };
+    // Keys in ReportSchema's order, which is the order zod's output has: checkReport then takes
+    // this object as it is instead of a copy.
+    const report = { occurredAt: new Date(occ.ms).toISOString(), timePrecision: occ.hasTime ? 'exact' : 'day' } as Report;
     if (rep !== undefined) report.reportedAt = new Date(rep.ms).toISOString();
+    report.location = location;
+    report.category = cat as Report['category'];
+    report.severity = severity;
     const tt = optText(targetType, row);
     if (tt !== undefined) report.targetType = tt;
     const pp = optText(perpetrator, row);
     if (pp !== undefined) report.perpetrator = pp;
     const nn = optText(narrative, row);
     if (nn !== undefined) report.narrative = nn;
-    const checked = ReportSchema.safeParse(report);
+    report.classification = cls ?? m.classification ?? ctx.classification;
+    report.reportingMode = mode ?? m.reportingMode ?? ctx.reportingMode;
+    report.source = { agency: ctx.agency, sourceId: sid, receivedAt: ctx.receivedAt, format: name, raw };
+    const checked = checkReport(report);
     if (!checked.success) {
       return err(checked.error.issues.map((i) => ({ field: pathOf(i.path), message: `${pathOf(i.path)}: ${i.message}` })));
     }

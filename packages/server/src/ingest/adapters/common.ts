@@ -3,7 +3,7 @@
  * field issues (never exceptions), local calendar dates to UTC, province names, and the final
  * validation of a Report through the engine's schema.
  */
-import { ReportSchema } from '@baseerat/engine';
+import { checkReport } from '../report-check.js';
 import type { FieldIssue, Report, Result } from '@baseerat/engine';
 import type { Row } from '../adapter.js';
 
@@ -126,7 +126,7 @@ export function normaliseProvince(name: string): string | undefined {
 
 /** Validates a built Report through the engine's strict schema, turning zod issues into field issues. */
 export function validateReport(report: Report): Result<Report, FieldIssue[]> {
-  const parsed = ReportSchema.safeParse(report);
+  const parsed = checkReport(report);
   if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
