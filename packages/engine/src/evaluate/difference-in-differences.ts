@@ -9,8 +9,9 @@
  * for months 2..T, treatedPost; rows area-major (area 1 months 1..T, area 2 ...).
  * Units: `effect` is exp(delta), the incidence rate ratio (0.8 = 20% fewer incidents than the
  * comparison areas' change predicts). Poisson fixed-effects estimates stay consistent under
- * overdispersion; the standard error is cluster-robust by area (HC1 with G/(G-1)), which also allows
- * serial correlation within an area, or quasi-Poisson when there are too few areas to cluster.
+ * overdispersion; the standard error is the larger of the cluster-robust one by area (HC1 with
+ * G/(G-1), which also allows serial correlation within an area) and the quasi-Poisson one, with
+ * t(G-1) intervals; quasi-Poisson alone when there are too few areas to cluster.
  * Parallel trends are checked on the pre-period alone: the same model with a treated x linear-time
  * interaction in place of treatedPost; `preTrend` is its rate ratio per month.
  * Complexity: O(iterations A T (A + T)^2): about 10 ms for 20 areas x 60 months.
@@ -47,10 +48,16 @@ export interface DifferenceInDifferencesResult {
   effect: RateRatioEffect;
   /** Model-based (Poisson) standard error of log RR, for comparison. */
   modelStandardError: number;
+  /** Cluster-robust (by area, HC1) standard error; null with quasi-Poisson inference. */
+  clusterStandardError: number | null;
+  /** Model-based standard error times sqrt(max(1, dispersion)). */
+  quasiPoissonStandardError: number;
   /** Pearson chi-square / df of the panel fit. */
   dispersion: number;
   /** Rate ratio per month of the treated areas' differential pre-period trend, null when not estimable. */
   preTrend: RateRatioEffect | null;
+  /** Cluster-robust standard error of the pre-trend coefficient (null when not clustered or not tested). */
+  preTrendClusterStandardError: number | null;
   /** True when the pre-trend test does not reject parallel trends at 5%. Null when not tested. */
   parallelTrendsSupported: boolean | null;
   series: CounterfactualSeries;
@@ -86,19 +93,22 @@ function pearsonDispersion(y: Float64Array, mu: Float64Array, df: number): numbe
 }
 
 /** Fits the panel model and returns coefficient `p-1` with its standard error under the chosen inference. */
-function fitLast(d: PanelDesign, inference: DidInference, epsilon: number | undefined): { coef: number; se: number; modelSe: number; dispersion: number; fitted: Float64Array; coefficients: Float64Array } {
+function fitLast(d: PanelDesign, inference: DidInference, epsilon: number | undefined): { coef: number; se: number; clusterSe: number | null; quasiSe: number; modelSe: number; dispersion: number; fitted: Float64Array; coefficients: Float64Array } {
   const input = { y: d.y, x: d.x, p: d.p, ...(epsilon === undefined ? {} : { epsilon, maxIterations: 100 }) };
   const fit = fitPoissonGlm(input);
   const k = d.p - 1;
   const dispersion = pearsonDispersion(d.y, fit.fitted, fit.dfResidual);
-  let se: number;
+  const quasiSe = fit.standardErrors[k]! * Math.sqrt(Math.max(1, dispersion));
+  let clusterSe: number | null = null;
   if (inference === 'cluster') {
     const u = glmEstimatingFunctions(input, fit, POISSON_FAMILY.variance);
-    se = standardErrorsOf(clusterRobustCovariance(u, fit, d.cluster).covariance, d.p)[k]!;
-  } else {
-    se = fit.standardErrors[k]! * Math.sqrt(Math.max(1, dispersion));
+    clusterSe = standardErrorsOf(clusterRobustCovariance(u, fit, d.cluster).covariance, d.p)[k]!;
   }
-  return { coef: fit.coefficients[k]!, se, modelSe: fit.standardErrors[k]!, dispersion, fitted: fit.fitted, coefficients: fit.coefficients };
+  // With few (treated) clusters the sandwich is biased down: the simulation study measured 88.5%
+  // coverage for it alone and 95% for the larger of it and the quasi-Poisson error (the rule of
+  // Angrist and Pischke 2009, section 8.2).
+  const se = clusterSe === null ? quasiSe : Math.max(clusterSe, quasiSe);
+  return { coef: fit.coefficients[k]!, se, clusterSe, quasiSe, modelSe: fit.standardErrors[k]!, dispersion, fitted: fit.fitted, coefficients: fit.coefficients };
 }
 
 /** The DiD design for a panel (exported for the reference check). */
@@ -132,12 +142,15 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
   if (inference === 'quasi-poisson') caveats.push(caveat('NO_CLUSTERING', `too few areas to cluster (${areas.length}, ${treatedAreas.length} treated): quasi-Poisson standard errors assume no month-to-month correlation`));
   const d = differenceInDifferencesDesign(counts, treated, startK);
   const f = fitLast(d, inference, options.epsilon);
-  const label = inference === 'cluster' ? `cluster-robust by area (HC1, ${areas.length} clusters, t with ${areas.length - 1} df)` : `quasi-Poisson (dispersion ${f.dispersion.toFixed(2)})`;
+  const label = inference === 'cluster'
+    ? `larger of cluster-robust by area (HC1, ${areas.length} clusters) and quasi-Poisson standard errors, t with ${areas.length - 1} df`
+    : `quasi-Poisson (dispersion ${f.dispersion.toFixed(2)})`;
   // Few clusters make the sandwich too small; t(G-1) critical values are the usual first remedy.
   const df = inference === 'cluster' ? areas.length - 1 : undefined;
   const effect = rateRatioEffect(f.coef, f.se, `Poisson fixed effects, ${label}`, 0.95, df);
 
   let preTrend: RateRatioEffect | null = null;
+  let preTrendClusterSe: number | null = null;
   if (options.skipPreTrend !== true) {
     const preT = startK;
     if (preT >= 4) {
@@ -146,6 +159,7 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
         const keepA = counts.map((c) => c.slice(0, preT).some((v) => v > 0));
         if (keepA.every((k) => k)) {
           const g = fitLast(pre, inference, options.epsilon);
+          preTrendClusterSe = g.clusterSe;
           preTrend = rateRatioEffect(g.coef, g.se, `pre-period treated x month trend, ${inference}`, 0.95, df);
         } else {
           caveats.push(caveat('PRE_TREND_NOT_TESTED', 'an area had no incident in the pre-period: the pre-trend test was skipped'));
@@ -179,8 +193,11 @@ export function differenceInDifferences(panel: EvaluationPanel, options: Differe
     droppedAreas: dropped.map((a) => a.name),
     effect,
     modelStandardError: f.modelSe,
+    clusterStandardError: f.clusterSe,
+    quasiPoissonStandardError: f.quasiSe,
     dispersion: f.dispersion,
     preTrend,
+    preTrendClusterStandardError: preTrendClusterSe,
     parallelTrendsSupported: preTrend === null ? null : preTrend.pValue >= 0.05,
     series: { periods: [...panel.periods], observed, counterfactual, startIndex: panel.startIndex },
     caveats,

@@ -75,10 +75,12 @@ describe('difference in differences = R glm with area and month factors + sandwi
     expect(r.series.observed.length).toBe(panel.periods.length);
     expect(Math.abs(r.effect.logRateRatio - ref.did.coefficient)).toBeLessThan(1e-6);
     expect(Math.abs(r.modelStandardError - ref.did.modelSE)).toBeLessThan(1e-6);
-    expect(Math.abs(r.effect.standardError - ref.did.clusterSE)).toBeLessThan(1e-6);
+    expect(Math.abs(r.clusterStandardError! - ref.did.clusterSE)).toBeLessThan(1e-6);
+    expect(r.effect.standardError).toBe(Math.max(r.clusterStandardError!, r.quasiPoissonStandardError));
     expect(r.caveats.find((c) => c.code === 'EMPTY_PERIODS_DROPPED')?.count).toBe(panel.periods.length - ref.did.keptPeriods);
     expect(Math.abs(r.preTrend!.logRateRatio - ref.did.preTrend.coefficient)).toBeLessThan(1e-6);
-    expect(Math.abs(r.preTrend!.standardError - ref.did.preTrend.clusterSE)).toBeLessThan(1e-6);
+    expect(Math.abs(r.preTrendClusterStandardError! - ref.did.preTrend.clusterSE)).toBeLessThan(1e-6);
+    expect(r.preTrend!.standardError).toBeGreaterThanOrEqual(r.preTrendClusterStandardError!);
   });
 });
 
