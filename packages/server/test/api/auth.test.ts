@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenBuckets } from '../../src/api/plugins/rate-limit.js';
 import { base32Decode, totp } from '../../src/security/totp.js';
 import { expectProblem, harness, PASSWORD, type Harness } from './api-harness.js';
 
@@ -67,6 +68,15 @@ describe('auth routes', () => {
     expectProblem(await h.req('POST', '/api/auth/logout'), 401);
   });
 
+  it('a cross-origin state-changing request riding the cookie is refused; same-origin is fine', async () => {
+    const token = await h.login('lowanalyst');
+    const cookie = { cookie: `baseerat_session=${token}`, host: 'baseerat.local' };
+    expectProblem(await h.req('POST', '/api/auth/logout', undefined, undefined, { ...cookie, origin: 'https://evil.example' }), 403);
+    expectProblem(await h.req('POST', '/api/auth/logout', undefined, undefined, { ...cookie, 'sec-fetch-site': 'cross-site' }), 403);
+    expect((await h.req('GET', '/api/auth/me', undefined, undefined, { ...cookie, origin: 'https://evil.example' })).statusCode).toBe(200);
+    expect((await h.req('POST', '/api/auth/logout', undefined, undefined, { ...cookie, origin: 'https://baseerat.local' })).json()).toEqual({ loggedOut: true });
+  });
+
   it('an idle session expires (30 min) and gives 401', async () => {
     const token = await h.login('auditor');
     h.clock.advance(31 * 60_000);
@@ -75,6 +85,16 @@ describe('auth routes', () => {
 });
 
 describe('cross-cutting', () => {
+  it('token buckets: a burst of `capacity`, then one token per 1/rate seconds, per key', () => {
+    const b = new TokenBuckets({ capacity: 3, refillPerSecond: 0.5 });
+    expect([0, 1, 2].map(() => b.take('a', 0))).toEqual([0, 0, 0]);
+    expect(b.take('a', 0)).toBe(2);
+    expect(b.take('b', 0)).toBe(0);
+    expect(b.take('a', 1_000)).toBe(1);
+    expect(b.take('a', 2_000)).toBe(0);
+    expect(b.take('a', 60_000)).toBe(0);
+  });
+
   it('security headers on every response: CSP with nonce, nosniff, no-referrer, no-store on /api', async () => {
     const r = await h.req('GET', '/api/auth/me');
     const csp = String(r.headers['content-security-policy']);

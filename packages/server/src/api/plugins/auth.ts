@@ -22,14 +22,29 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-export function sessionToken(req: FastifyRequest): string | undefined {
+export function sessionToken(req: FastifyRequest): { token: string; via: 'bearer' | 'cookie' } | undefined {
   const h = req.headers.authorization;
   if (h !== undefined) {
     const m = /^Bearer\s+([A-Za-z0-9_-]{20,100})$/.exec(h);
-    return m?.[1];
+    return m?.[1] === undefined ? undefined : { token: m[1], via: 'bearer' };
   }
   const c = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  return c !== undefined && /^[A-Za-z0-9_-]{20,100}$/.test(c) ? c : undefined;
+  return c !== undefined && /^[A-Za-z0-9_-]{20,100}$/.test(c) ? { token: c, via: 'cookie' } : undefined;
+}
+
+/**
+ * Defence in depth against cross-site requests riding the cookie (SameSite=Strict is the first
+ * line): a state-changing request authenticated by cookie must not come from another origin.
+ */
+function crossSite(req: FastifyRequest): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return req.headers['sec-fetch-site'] === 'cross-site';
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
 }
 
 export function registerAuth(app: FastifyInstance, deps: Required<Pick<ApiDeps, 'now'>> & ApiDeps): void {
@@ -37,9 +52,14 @@ export function registerAuth(app: FastifyInstance, deps: Required<Pick<ApiDeps, 
   app.addHook('onRequest', async (req, reply) => {
     // Unknown routes (404) and public ones need no session.
     if (req.routeOptions.url === undefined || req.routeOptions.config.public === true) return;
-    const token = sessionToken(req);
+    const presented = sessionToken(req);
     const now = deps.now();
     const instance = req.url.split('?')[0] ?? req.url;
+    if (presented?.via === 'cookie' && crossSite(req)) {
+      await sendProblem(reply, problem(403, 'FORBIDDEN', 'a cross-site request may not use the session cookie', instance, { field: 'origin' }));
+      return reply;
+    }
+    const token = presented?.token;
     if (token === undefined) {
       reply.header('WWW-Authenticate', 'Bearer realm="baseerat"');
       await sendProblem(reply, problem(401, 'UNAUTHORIZED', 'a session is required: log in at POST /api/auth/login', instance));
