@@ -1,0 +1,61 @@
+/**
+ * Category rule: a single event pages when it is of a listed category (any suicide attack), or
+ * targets a listed target type (any attack on a polio team, a railway, the Levies), optionally only
+ * inside watch zones.
+ *
+ * What it answers: "did something happen that we always want to hear about at once?"
+ * Units: one event. Complexity: O(categories + targets + zone vertices) per incident.
+ * How to read the explanation: count 1, expected 0, threshold 0: no event of this kind is normal.
+ * False alarms: none in the statistical sense; every alert is a true event of the listed kind. The
+ * cost is volume: the replay over UCDP Balochistan (docs/methods/alert-rules.md) gives alerts per month.
+ */
+import { categoryGroup, type CategoryCode, type CategoryGroup } from '../../domain/taxonomy.js';
+import { zonesContaining, type WatchZone } from './watch-zone.js';
+import type { AlertCandidate, AlertSeverity, MonitorIncident } from './types.js';
+
+export interface CategoryRule {
+  kind: 'category';
+  id: string;
+  severity: AlertSeverity;
+  /** Fires on any of these categories. */
+  categories?: readonly CategoryCode[];
+  /** Fires on these target types (compared case- and space-insensitively) ... */
+  targetTypes?: readonly string[];
+  /** ... when the category is in one of these groups (default: terrorism): an arrest of a policeman is not an attack on the police. */
+  targetGroups?: readonly CategoryGroup[];
+  /** Only inside one of these zones (ids); absent: anywhere. */
+  zoneIds?: readonly string[];
+}
+
+const squash = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+export function evaluateCategoryRule(rule: CategoryRule, incident: MonitorIncident, zones: readonly WatchZone[]): AlertCandidate | null {
+  const byCategory = rule.categories?.includes(incident.category) ?? false;
+  const groups = rule.targetGroups ?? ['terrorism'];
+  const target = incident.targetType === undefined ? undefined : squash(incident.targetType);
+  const byTarget = target !== undefined && groups.includes(categoryGroup(incident.category)) && (rule.targetTypes?.some((t) => squash(t) === target) ?? false);
+  if (!byCategory && !byTarget) return null;
+  let zoneIds: string[] = [];
+  if (rule.zoneIds !== undefined) {
+    const { lat, lon } = incident.location;
+    if (lat === undefined || lon === undefined) return null;
+    const wanted = zones.filter((z) => rule.zoneIds!.includes(z.id));
+    zoneIds = zonesContaining(wanted, lat, lon).map((m) => m.zoneId);
+    if (zoneIds.length === 0) return null;
+  }
+  const district = incident.location.district ?? '';
+  const what = byCategory ? `category ${incident.category}` : `target '${incident.targetType ?? ''}' (${incident.category})`;
+  const where = zoneIds.length > 0 ? ` in zone ${zoneIds.join(', ')}` : '';
+  return {
+    ruleId: rule.id,
+    ruleKind: 'category',
+    severity: rule.severity,
+    incidentId: incident.id,
+    occurredAt: incident.occurredAt,
+    district,
+    zoneIds,
+    // One key per incident: two different suicide attacks are two alerts; the same incident re-sent is one.
+    dedupKey: `${rule.id}|${district}|${incident.id}`,
+    explanation: { count: 1, expected: 0, threshold: 0, rule: `${rule.id} (category)`, text: `1 event of ${what}${where}; any such event alerts` },
+  };
+}
