@@ -9,3 +9,4 @@ export * from './stats/index.js';
 export * from './analysis/index.js';
 export * from './monitor/index.js';
 export * from './forecast/index.js';
+export * from './privacy/index.js';

@@ -14,6 +14,7 @@ import { registerForecast } from './commands/forecast.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerQuarantine } from './commands/quarantine.js';
+import { registerRelease } from './commands/release.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerEvaluate(program);
   registerForecast(program);
+  registerRelease(program);
   registerServe(program);
   registerAdmin(program);
   return program;
