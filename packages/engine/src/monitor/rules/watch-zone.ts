@@ -11,10 +11,13 @@
  * Complexity: O(1) for the bbox prefilter; O(v) for the v vertices of a zone that passes it.
  * How distances are computed, and why:
  *   - to a point: great-circle (haversine, mean Earth radius 6371.0088 km);
- *   - to a line segment: in a local equirectangular projection centred on the segment's midpoint
- *     latitude (x = R cos(phi0) dlon, y = R dlat), then the planar point-to-segment distance. For
- *     segments up to ~100 km at Balochistan latitudes (25-32 N) the error is well under 1% of the
- *     buffer, far below the jitter of reported coordinates (UCDP `where_prec` 2 is "within 25 km").
+ *   - to a line segment: the foot of the perpendicular is found in a local equirectangular
+ *     projection at the segment's mid-latitude (x = cos(phi0) dlon, y = dlat), then the distance to
+ *     that foot is measured on the sphere (haversine). The segment is the straight lon/lat line a
+ *     web map draws. Against the R reference (scripts/reference/monitor-rules-watch-zones.R:
+ *     haversine to the line densified every 5 m) on 200 points near the N25 the difference is
+ *     below 1 m; the great-circle segment is within 100 m of it. Both are far below the jitter of
+ *     reported coordinates (UCDP `where_prec` 2 is "within 25 km").
  *     Long segments should be split into shorter ones by the zone's author; the parser says so in
  *     a caveat when a segment is longer than 200 km.
  *   - point in polygon: even-odd ray casting in lon/lat (edges treated as straight in degrees,
@@ -140,15 +143,18 @@ function zoneBbox(shape: WatchZoneShape): [number, number, number, number] {
   return [minLon - dLon, minLat - dLat, maxLon + dLon, maxLat + dLat];
 }
 
-/** Planar distance in km from (lat, lon) to the segment a-b, in an equirectangular projection at the segment's mid-latitude. */
+/**
+ * Distance in km from (lat, lon) to the segment a-b: the nearest point is found in an
+ * equirectangular projection at the segment's mid-latitude, and the distance to it is measured on
+ * the sphere (haversine), so the projection's error only moves the foot point (a second-order error).
+ */
 export function distanceToSegmentKm(lat: number, lon: number, a: Position, b: Position): number {
-  const k = Math.cos(((a[1] + b[1]) / 2) * RAD) * KM_PER_DEGREE_LAT;
-  const ax = a[0] * k, ay = a[1] * KM_PER_DEGREE_LAT;
-  const bx = b[0] * k - ax, by = b[1] * KM_PER_DEGREE_LAT - ay;
-  const px = lon * k - ax, py = lat * KM_PER_DEGREE_LAT - ay;
+  const k = Math.cos(((a[1] + b[1]) / 2) * RAD);
+  const bx = (b[0] - a[0]) * k, by = b[1] - a[1];
+  const px = (lon - a[0]) * k, py = lat - a[1];
   const len2 = bx * bx + by * by;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, (px * bx + py * by) / len2));
-  return Math.hypot(px - t * bx, py - t * by);
+  return haversineDistanceKm(lat, lon, a[1] + t * (b[1] - a[1]), a[0] + t * (b[0] - a[0]));
 }
 
 function onSegment(lon: number, lat: number, a: Position, b: Position): boolean {
