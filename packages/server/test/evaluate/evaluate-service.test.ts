@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaseeratError } from '@baseerat/engine';
+import { BaseeratError, cellOf } from '@baseerat/engine';
 import { ingestOne } from '../../src/cli/services.js';
 import { parseMethods } from '../../src/cli/commands/evaluate.js';
 import { evaluateMeasureService } from '../../src/evaluate/index.js';
@@ -62,6 +62,18 @@ describe('evaluateMeasureService on UCDP Balochistan (illustrative measure)', ()
     expect((t.preTotal ?? 0) + (t.postTotal ?? 0)).toBe(inside);
     expect(inside).toBeGreaterThan(10);
     expect(e.result.synth).toBeUndefined();
+  });
+  it('an H3 treated area (resolution 6 cells around Quetta city) counts the incidents in those cells', async () => {
+    const cells = [cellOf(30.19, 67.0, 6), cellOf(30.2, 66.95, 6), cellOf(30.25, 67.05, 6)];
+    const e = await evaluateMeasureService({ store, geography }, { ...measure, treated: { h3: cells }, buffer: undefined }, { methods: ['wdd'] });
+    const cols = await store.readColumns({ from: new Date(Date.UTC(2009, 0, 1) - PKT).toISOString(), to: new Date(Date.UTC(2015, 0, 1) - PKT).toISOString() });
+    const set = new Set(cells);
+    let inside = 0;
+    for (let i = 0; i < cols.length; i++) if (Number.isFinite(cols.lat[i]!) && set.has(cellOf(cols.lat[i]!, cols.lon[i]!, 6))) inside += 1;
+    const t = e.result.areas.find((a) => a.role === 'treated')!;
+    expect(t.name).toBe('treated (3 H3 cells)');
+    expect((t.preTotal ?? 0) + (t.postTotal ?? 0)).toBe(inside);
+    expect(inside).toBeGreaterThan(5);
   });
   it('rejects a bad declaration and an unknown district with VALIDATION naming the field', async () => {
     await expect(evaluateMeasureService({ store, geography }, { ...measure, type: 'parade' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'measure.type' });
