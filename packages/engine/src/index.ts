@@ -10,3 +10,4 @@ export * from './analysis/index.js';
 export * from './monitor/index.js';
 export * from './forecast/index.js';
 export * from './privacy/index.js';
+export * from './forecast/counts/index.js';
