@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCategoryRule, type CategoryRule } from '../../src/monitor/rules/category-rule.js';
+import { evaluateNearRepeatRule, isSerious, type NearRepeatRule } from '../../src/monitor/rules/near-repeat-rule.js';
+import { evaluateSpikeRule, type SpikeRule } from '../../src/monitor/rules/spike-rule.js';
+import { evaluateIncident, parseRuleSet } from '../../src/monitor/rules/rule-engine.js';
+import { parseWatchZones, type WatchZone } from '../../src/monitor/rules/watch-zone.js';
+import { evaluateSeries } from '../../src/monitor/evaluate-series.js';
+import { inc } from './helpers.js';
+
+const zr = parseWatchZones({ type: 'FeatureCollection', features: [
+  { type: 'Feature', geometry: { type: 'Point', coordinates: [67.0, 30.2] }, properties: { id: 'cantt', radius_km: 5 } },
+] });
+const zones: WatchZone[] = zr.ok ? zr.value.zones : [];
+
+describe('category rule', () => {
+  const suicide: CategoryRule = { kind: 'category', id: 'suicide-any', severity: 'critical', categories: ['TI.SUICIDE'] };
+  const polio: CategoryRule = { kind: 'category', id: 'polio-teams', severity: 'high', targetTypes: ['Polio team', 'Levies'] };
+  it('any suicide attack fires, with count 1 / expected 0 / threshold 0; other categories do not', () => {
+    const c = evaluateCategoryRule(suicide, inc({ id: 'a', category: 'TI.SUICIDE', district: 'Kech' }), zones);
+    expect(c).toMatchObject({ ruleId: 'suicide-any', severity: 'critical', district: 'Kech', incidentId: 'a', explanation: { count: 1, expected: 0, threshold: 0 } });
+    expect(c?.explanation.text).toContain('TI.SUICIDE');
+    expect(evaluateCategoryRule(suicide, inc({ category: 'TI.BOMB' }), zones)).toBeNull();
+  });
+  it('an attack on a listed target type fires (case and spaces ignored); a crime or operation against it does not', () => {
+    expect(evaluateCategoryRule(polio, inc({ category: 'TI.ASSAULT', targetType: '  polio  TEAM' }), zones)?.ruleId).toBe('polio-teams');
+    expect(evaluateCategoryRule(polio, inc({ category: 'CR.ROBBERY', targetType: 'Polio team' }), zones)).toBeNull();
+    expect(evaluateCategoryRule(polio, inc({ category: 'TI.ASSAULT', targetType: 'Police' }), zones)).toBeNull();
+    expect(evaluateCategoryRule(polio, inc({ category: 'TI.ASSAULT' }), zones)).toBeNull();
+    expect(evaluateCategoryRule({ ...polio, targetGroups: ['crime'] }, inc({ category: 'CR.ROBBERY', targetType: 'Levies' }), zones)?.ruleId).toBe('polio-teams');
+  });
+  it('restricted to a zone: inside fires and names the zone; outside or without coordinates does not', () => {
+    const r: CategoryRule = { ...suicide, id: 'cantt-severe', categories: ['TI.BOMB', 'TI.SUICIDE'], zoneIds: ['cantt'] };
+    expect(evaluateCategoryRule(r, inc({ category: 'TI.BOMB', lat: 30.21, lon: 67.01 }), zones)?.zoneIds).toEqual(['cantt']);
+    expect(evaluateCategoryRule(r, inc({ category: 'TI.BOMB', lat: 30.4, lon: 67.0 }), zones)).toBeNull(); // 22 km north
+    expect(evaluateCategoryRule(r, inc({ category: 'TI.BOMB', lat: undefined, lon: undefined }), zones)).toBeNull();
+  });
+});
+
+describe('near-repeat rule', () => {
+  const rule: NearRepeatRule = { kind: 'near-repeat', id: 'nr-10km-14d', severity: 'high', distanceKm: 10, days: 14 };
+  const first = inc({ id: 'bomb', category: 'TI.BOMB', occurredAt: '2024-03-01T10:00:00.000Z', lat: 30.19, lon: 67.0 });
+  it('a new event 5 km and 3 days after a bombing fires; 15 km or 20 days does not', () => {
+    const near = inc({ id: 'n', occurredAt: '2024-03-04T10:00:00.000Z', lat: 30.19 + 5 / 111.195, lon: 67.0 });
+    const c = evaluateNearRepeatRule(rule, near, [first]);
+    expect(c).toMatchObject({ ruleKind: 'near-repeat', explanation: { count: 1, expected: 0, threshold: 0 }, dedupKey: 'nr-10km-14d|Quetta|bomb' });
+    expect(c?.explanation.text).toMatch(/nearest 5\.0 km, 3\.0 days before: bomb/);
+    expect(evaluateNearRepeatRule(rule, { ...near, location: { lat: 30.19 + 15 / 111.195, lon: 67.0, district: 'Quetta' } }, [first])).toBeNull();
+    expect(evaluateNearRepeatRule(rule, { ...near, occurredAt: '2024-03-21T10:00:00.000Z' }, [first])).toBeNull();
+  });
+  it('the prior event must be serious (severe category or >= 5 killed), earlier, and not the incident itself', () => {
+    const clash = inc({ id: 'c', category: 'TI.CLASH', killed: 2, occurredAt: '2024-03-01T00:00:00.000Z' });
+    const later = inc({ id: 'l', occurredAt: '2024-03-02T00:00:00.000Z' });
+    expect(isSerious(clash)).toBe(false);
+    expect(evaluateNearRepeatRule(rule, later, [clash])).toBeNull();
+    expect(evaluateNearRepeatRule(rule, later, [{ ...clash, severity: { killed: 5, injured: 0 } }])).not.toBeNull();
+    expect(evaluateNearRepeatRule(rule, first, [first])).toBeNull();
+    expect(evaluateNearRepeatRule(rule, first, [{ ...later, id: 'future', category: 'TI.BOMB' }])).toBeNull();
+  });
+  it('expected = serious events in the same disc over the previous year, scaled to the window', () => {
+    const old = [40, 100, 200, 300].map((d, k) => inc({ id: `old${k}`, category: 'TI.BOMB', occurredAt: new Date(Date.parse('2024-03-01T00:00:00.000Z') - d * 86_400_000).toISOString() }));
+    const now = inc({ id: 'now', occurredAt: '2024-03-02T00:00:00.000Z' });
+    const c = evaluateNearRepeatRule(rule, now, [first, ...old]);
+    // 1 in the 14-day window (first), 4 in the 365 days before it: expected 4 * 14 / 365
+    expect(c?.explanation.count).toBe(1);
+    expect(c?.explanation.expected).toBeCloseTo((4 * 14) / 365, 12);
+    expect(evaluateNearRepeatRule({ ...rule, minimumPrior: 2 }, now, [first, ...old])).toBeNull();
+  });
+});
+
+describe('spike rule (wraps evaluateSeries)', () => {
+  const rule: SpikeRule = { kind: 'spike', id: 'spike-weekly', severity: 'medium', lookbackPeriods: 20 };
+  // weekly periods from Monday 1970-01-05: 2024-03-04 is a Monday
+  const week = (w: number, d = 0): string => new Date(Date.parse('2024-03-04T00:00:00.000Z') + (w * 7 + d) * 86_400_000 + 3_600_000).toISOString();
+  const history = [-10, -9, -8, -6, -5, -3, -2].map((w, k) => inc({ id: `h${k}`, occurredAt: week(w) }));
+  it('fires when the current week crosses the EARS C2 bound, with the same count/expected/threshold as evaluateSeries', () => {
+    const thisWeek = [0, 1, 2].map((d) => inc({ id: `w${d}`, occurredAt: week(0, d) }));
+    expect(evaluateSpikeRule(rule, thisWeek[0]!, history)).toBeNull(); // count 1 < minimum count 2
+    const c = evaluateSpikeRule(rule, thisWeek[2]!, [...history, thisWeek[0]!, thisWeek[1]!]);
+    expect(c).not.toBeNull();
+    const series = new Float64Array(20);
+    for (const w of [-10, -9, -8, -6, -5, -3, -2]) series[19 + w] = 1;
+    series[19] = 3;
+    const e = evaluateSeries(series, { kind: 'ears', options: { method: 'C2', minSigma: 0.5 } });
+    const last = e.steps[19]!;
+    expect(last.alarm).toBe(true);
+    expect(c!.explanation).toMatchObject({ count: 3, expected: last.expected, threshold: last.threshold });
+    expect(c!.dedupKey).toBe(`spike-weekly|Quetta|terrorism|${Math.floor((Date.parse(week(0)) - Date.parse('1970-01-05T00:00:00.000Z')) / (7 * 86_400_000))}`);
+  });
+  it('other districts and groups do not count; no district, no evaluation', () => {
+    const other = [0, 1].map((d) => inc({ id: `o${d}`, occurredAt: week(0, d), district: 'Kech' }));
+    const crime = [0, 1].map((d) => inc({ id: `c${d}`, occurredAt: week(0, d), category: 'CR.MURDER' }));
+    expect(evaluateSpikeRule(rule, inc({ id: 'x', occurredAt: week(0, 2) }), [...history, ...other, ...crime])).toBeNull();
+    expect(evaluateSpikeRule(rule, inc({ id: 'y', occurredAt: week(0, 2), district: undefined }), history)).toBeNull();
+    expect(evaluateSpikeRule({ ...rule, groups: ['crime'] }, inc({ id: 'z', occurredAt: week(0, 2) }), history)).toBeNull();
+  });
+});
+
+describe('rule engine', () => {
+  it('parses a rule set and evaluates an incident against all rules', () => {
+    const rs = parseRuleSet([
+      { kind: 'category', id: 'suicide', severity: 'critical', categories: ['TI.SUICIDE'] },
+      { kind: 'category', id: 'cantt', severity: 'high', categories: ['TI.SUICIDE', 'TI.BOMB'], zoneIds: ['cantt'] },
+      { kind: 'near-repeat', id: 'nr', severity: 'high', distanceKm: 10, days: 14 },
+      { kind: 'spike', id: 'sp', severity: 'medium', detector: { kind: 'ears', options: { method: 'C3', minSigma: 1 } } },
+    ], zones);
+    expect(rs.ok).toBe(true);
+    if (!rs.ok) return;
+    const prior = inc({ id: 'p', category: 'TI.BOMB', occurredAt: '2024-03-01T00:00:00.000Z' });
+    const cs = evaluateIncident(inc({ id: 'q', category: 'TI.SUICIDE', occurredAt: '2024-03-02T00:00:00.000Z', lat: 30.2, lon: 67.0 }), [prior], rs.value);
+    expect(cs.map((c) => c.ruleId)).toEqual(['suicide', 'cantt', 'nr']);
+  });
+  it('bad rules -> errors naming the rule index and field', () => {
+    const r = parseRuleSet([
+      { kind: 'category', id: 'a', severity: 'urgent', categories: ['TI.SUICIDE'] },
+      { kind: 'category', id: 'b', severity: 'low' },
+      { kind: 'near-repeat', id: 'c', severity: 'low', distanceKm: -1, days: 3 },
+      { kind: 'category', id: 'd', severity: 'low', categories: ['TI.NOPE'] },
+      { kind: 'category', id: 'e', severity: 'low', categories: ['TI.BOMB'], zoneIds: ['nowhere'] },
+      { kind: 'spike', id: 'f', severity: 'low', perodDays: 7 },
+      { kind: 'category', id: 'e', severity: 'low', categories: ['TI.BOMB'] },
+    ], zones);
+    expect(r.ok).toBe(false);
+    const fields = r.ok ? [] : r.error.map((i) => i.field);
+    for (const f of ['rules[0].severity', 'rules[1].categories', 'rules[2].distanceKm', 'rules[3].categories.0', 'rules[4].zoneIds', 'rules[5]', 'rules[6].id']) expect(fields).toContain(f);
+    expect(parseRuleSet('x', zones).ok).toBe(false);
+  });
+});
