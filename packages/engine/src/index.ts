@@ -11,3 +11,4 @@ export * from './monitor/index.js';
 export * from './forecast/index.js';
 export * from './privacy/index.js';
 export * from './forecast/counts/index.js';
+export * from './evaluate/index.js';
