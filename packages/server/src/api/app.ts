@@ -14,10 +14,12 @@ import { registerSecurityHeaders, setSecurityHeaders } from './plugins/security-
 import { analysisRoutes } from './routes/analyses.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { evaluationRoutes } from './routes/evaluations.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { quarantineRoutes } from './routes/quarantine.js';
+import { releaseRoutes } from './routes/releases.js';
 import { sourceRoutes } from './routes/sources.js';
 import { statsRoutes } from './routes/stats.js';
 import { userRoutes } from './routes/users.js';
@@ -57,8 +59,10 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(quarantineRoutes, opts);
   await app.register(ingestRoutes, opts);
   await app.register(analysisRoutes, opts);
+  await app.register(evaluationRoutes, opts);
   await app.register(userRoutes, opts);
   await app.register(auditRoutes, opts);
+  await app.register(releaseRoutes, opts);
   await app.ready();
   return app;
 }

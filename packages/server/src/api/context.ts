@@ -6,6 +6,7 @@
 import type { Geography } from '@baseerat/engine';
 import type { Adapter } from '../ingest/adapter.js';
 import type { LinkFn } from '../ingest/pipeline.js';
+import type { PartnersFile } from '../release/partners.js';
 import type { AccessGate } from '../security/access-gate.js';
 import type { SecurityContext } from '../security/admin-operations.js';
 import type { Principal, RequestAuthorizer } from '../security/policy-engine.js';
@@ -25,6 +26,13 @@ export interface ApiDeps {
   link?: LinkFn;
   /** Where signed audit checkpoints and `audit-signing-key.pub.pem` live, for `GET /api/audit/verify`. */
   auditCheckpointDir?: string;
+  /**
+   * Research partners for `/api/releases`: the path of the reviewed partners JSON file (read on each
+   * request) or its parsed content. With `releasesDir`; without both the release routes answer 404.
+   */
+  partners?: string | PartnersFile;
+  /** Directory the server writes research releases under (one directory per release id). */
+  releasesDir?: string;
   rateLimits?: Partial<RateLimitConfig>;
   /** Mark the session cookie `Secure` (default true; only a plain-http test may turn it off). */
   secureCookie?: boolean;

@@ -17,6 +17,7 @@ import type { Adapter } from '../../ingest/adapter.js';
 import { loadMappingFile } from '../../ingest/mapping.js';
 import { builtinAdapterRegistry } from '../../ingest/registry.js';
 import { loadGeography } from '../../reference/geography.js';
+import { loadPartnersFile } from '../../release/partners.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
 import { dbPath } from '../config.js';
@@ -73,10 +74,16 @@ export function registerServe(program: Command): void {
     .option('--host <addr>', 'address to listen on (put a TLS reverse proxy in front for anything but localhost)', '127.0.0.1')
     .option('--mappings <dir>', 'agency mapping files (*.json) accepted as ingest formats, named by file name')
     .option('--checkpoints <dir>', 'signed audit checkpoints for GET /api/audit/verify (default: audit-checkpoints beside the database)')
-    .action(async (o: { db?: string; port: string; host: string; mappings?: string; checkpoints?: string }) => {
+    .option('--partners <file>', 'research partners file (JSON) for /api/releases; without it the release routes answer 404')
+    .option('--releases-dir <dir>', 'where /api/releases writes releases (default: releases beside the database)')
+    .action(async (o: { db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BaseeratError('VALIDATION', `--port ${JSON.stringify(o.port)} is not a TCP port`, { field: 'port' });
       const file = dbPath(o.db);
+      // Checked now so that a bad partners file stops the start instead of failing the first request;
+      // the routes re-read it on every request, so later edits apply without a restart.
+      const partners = o.partners === undefined ? undefined : resolve(o.partners);
+      if (partners !== undefined) loadPartnersFile(partners);
       const key = await resolveMasterKey(file, { create: true, warn: (s) => console.error(`warning: ${s}`) });
       const e = await openEmbedded(file, key, new Date());
       try {
@@ -90,6 +97,8 @@ export function registerServe(program: Command): void {
         const app = await createApp({
           store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
           auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
+          ...(partners === undefined ? {} : { partners }),
+          releasesDir: o.releasesDir === undefined ? join(dirname(resolve(file)), 'releases') : resolve(o.releasesDir),
         });
         const address = await app.listen({ port, host: o.host });
         console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
