@@ -50,19 +50,24 @@ export function inclusionProbabilities(scores: ArrayLike<number>, units: number)
   if (units > n) throw new BaseeratError('VALIDATION', `units = ${units} exceeds the ${n} sites (one unit per site)`, { field: 'units' });
   const pi = new Float64Array(n);
   const caveats: Caveat[] = [];
-  const positive: number[] = [];
+  // Scores relative to the largest: tiny scores (1e-320) would otherwise overflow c to Infinity.
+  // A score that underflows to 0 relative to the largest counts as 0.
+  let top = 0;
   for (let i = 0; i < n; i++) {
     const s = scores[i]!;
     if (!(s >= 0) || !Number.isFinite(s)) throw new BaseeratError('VALIDATION', `scores[${i}] must be finite and >= 0, got ${s}`, { field: `scores[${i}]` });
-    if (s > 0) positive.push(i);
+    top = Math.max(top, s);
   }
+  const rel = (i: number): number => scores[i]! / top;
+  const positive: number[] = [];
+  if (top > 0) for (let i = 0; i < n; i++) if (rel(i) > 0) positive.push(i);
   if (units === 0) return { probabilities: pi, caveats };
   if (positive.length <= units) {
     for (const i of positive) pi[i] = 1;
     const rest = units - positive.length;
     if (rest > 0) {
       const share = rest / (n - positive.length);
-      for (let i = 0; i < n; i++) if (!(scores[i]! > 0)) pi[i] = share;
+      for (let i = 0; i < n; i++) if (pi[i] === 0) pi[i] = share;
       caveats.push(caveat('schedule.zero-score-sites', `only ${positive.length} sites have a positive score for ${units} units: the other ${rest} units rotate evenly over ${n - positive.length} zero-score sites`, rest));
     }
     return { probabilities: pi, caveats };
@@ -71,18 +76,16 @@ export function inclusionProbabilities(scores: ArrayLike<number>, units: number)
   let nCapped = 0;
   for (;;) {
     let free = 0;
-    for (const i of positive) if (capped[i] === 0) free += scores[i]!;
-    const c = (units - nCapped) / free;
-    let newlyCapped = 0;
-    for (const i of positive) {
-      if (capped[i] === 1) continue;
-      if (c * scores[i]! >= 1) {
-        capped[i] = 1;
-        newlyCapped++;
-      }
-    }
+    for (const i of positive) if (capped[i] === 0) free += rel(i);
+    const c = free > 0 ? (units - nCapped) / free : 0;
+    // In exact arithmetic at most units − nCapped sites reach the cap; with extreme score ratios c
+    // can overflow, so cap only that many, largest scores first.
+    const reach = positive.filter((i) => capped[i] === 0 && c * rel(i) >= 1).sort((a, b) => rel(b) - rel(a) || a - b);
+    const newly = reach.slice(0, units - nCapped);
+    for (const i of newly) capped[i] = 1;
+    const newlyCapped = newly.length;
     if (newlyCapped === 0) {
-      for (const i of positive) pi[i] = capped[i] === 1 ? 1 : c * scores[i]!;
+      for (const i of positive) pi[i] = capped[i] === 1 ? 1 : c * rel(i);
       break;
     }
     nCapped += newlyCapped;
