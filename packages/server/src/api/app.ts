@@ -15,7 +15,6 @@ import { analysisRoutes } from './routes/analyses.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { evaluationRoutes } from './routes/evaluations.js';
-import { evaluationRoutes } from './routes/evaluations.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -60,7 +59,6 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(quarantineRoutes, opts);
   await app.register(ingestRoutes, opts);
   await app.register(analysisRoutes, opts);
-  await app.register(evaluationRoutes, opts);
   await app.register(evaluationRoutes, opts);
   await app.register(userRoutes, opts);
   await app.register(auditRoutes, opts);
