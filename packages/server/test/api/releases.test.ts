@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/index.js';
 import { loadGeography } from '../../src/reference/geography.js';
 import type { PartnersFile } from '../../src/release/index.js';
+import { base32Decode, totp } from '../../src/security/totp.js';
 import { expectProblem, harness, type Harness, type Who } from './api-harness.js';
 
 // In force on the harness clock (2026-01-05); budget 1 so that two releases at 0.6 overrun it.
@@ -45,6 +46,21 @@ describe('/api/releases', () => {
     ]);
     // Nothing was written.
     expect(existsSync(join(dir, 'releases'))).toBe(false);
+  });
+
+  it('403 for a commander scoped to one district: a release covers the whole province (label check, audited)', async () => {
+    const e = await h.env.security.accounts.createUser({ username: 'qcommander', password: 'a long enough test password 7', role: 'commander', clearance: 'SECRET', districts: ['Quetta'] }, { id: 'system', from: 'test' }, h.clock.now());
+    h.clock.advance(31_000);
+    const login = await h.req('POST', '/api/auth/login', undefined, { username: 'qcommander', password: 'a long enough test password 7', totp: totp(base32Decode(e.totpSecret), h.clock.t) });
+    expect(login.statusCode, login.body).toBe(200);
+    const token = (login.json() as { token: string }).token;
+    // The budgets need only the unlabelled check, which a scoped commander passes.
+    expect((await h.req('GET', '/api/releases/budgets', token)).statusCode).toBe(200);
+    const seq = await h.auditSize();
+    expectProblem(await h.req('POST', '/api/releases', token, BODY), 403);
+    const audit = await h.auditSince(seq);
+    expect(audit.filter((x) => x.action === 'authz.denied').map((x) => [x.actor, x.target])).toEqual([[e.user.id, 'release:uob-test']]);
+    expect(audit.filter((x) => x.action === 'release.approve')).toEqual([]);
   });
 
   it('400 naming the field for a bad body', async () => {
