@@ -28,6 +28,13 @@ export interface LinkCandidate {
   district: string | undefined;
   category: CategoryCode;
   agencies: string[];
+  /**
+   * Source key (`agency:sourceId`) of the report the fields above come from, the incident's anchor
+   * for linking (its most precise report). Links to the incident name it; absent: the incident id.
+   */
+  anchorKey?: string;
+  /** killed + injured + abducted of that report: the casualty tie-break between district-level matches. Absent: unknown. */
+  casualties?: number;
 }
 
 export interface NewIncident {

@@ -114,7 +114,7 @@ interface Cluster {
   id: string;
   candidate: boolean;
   anchor: Features;
-  /** Source key of the anchor report, or the incident id for a stored incident (its reports are not in the batch). */
+  /** Source key of the anchor report; for a stored incident the candidate's `anchorKey`, else its id. */
   anchorKey: string;
   agencies: Set<string>;
   reports: Report[];
@@ -154,7 +154,62 @@ function reportFeatures(r: Report): Features {
 }
 
 function candidateFeatures(c: LinkCandidate): Features {
-  return features(c.category, c.time, c.timePrecision, c.lat, c.lon, c.locationPrecision, c.district, NaN);
+  return features(c.category, c.time, c.timePrecision, c.lat, c.lon, c.locationPrecision, c.district, c.casualties ?? NaN);
+}
+
+/**
+ * The candidate a stored incident made of `reports` offers to later batches: the fields of its
+ * anchor — the report linkBatch anchors a cluster on, the most precise (place, then time), ties the
+ * earliest occurrence, then the smallest source key — plus that report's key and casualties, so
+ * that a later batch links to it exactly as if all its reports had come in one batch.
+ */
+export function linkCandidateOf(incidentId: string, reports: readonly Report[]): LinkCandidate {
+  return withReports(undefined, incidentId, reports);
+}
+
+/**
+ * `candidate` after `reports` were attached to its incident: the anchor moves to a report that
+ * comes before it in `linkCandidateOf`'s order, and the agencies grow. Equals `linkCandidateOf` of
+ * all the incident's reports when `candidate` was.
+ */
+export function attachToLinkCandidate(candidate: LinkCandidate, reports: readonly Report[]): LinkCandidate {
+  return reports.length === 0 ? candidate : withReports(candidate, candidate.incidentId, reports);
+}
+
+function withReports(prior: LinkCandidate | undefined, incidentId: string, reports: readonly Report[]): LinkCandidate {
+  if (reports.length === 0 && prior === undefined) throw new BaseeratError('VALIDATION', `incident ${incidentId}: reports is empty`, { field: 'reports' });
+  let best: Report | undefined, bestRank = Infinity, bestT = Infinity, bestKey = '';
+  if (prior !== undefined) {
+    bestRank = candidateFeatures(prior).precisionRank;
+    bestT = prior.time;
+    bestKey = prior.anchorKey ?? prior.incidentId;
+  }
+  const agencies = new Set<string>(prior?.agencies ?? []);
+  for (const r of reports) {
+    agencies.add(r.source.agency);
+    const rank = reportFeatures(r).precisionRank, t = Date.parse(r.occurredAt), key = sourceKey(r.source);
+    // NaN times (never valid in a Report) sort last
+    if (best === undefined && prior === undefined) { best = r; bestRank = rank; bestT = t; bestKey = key; continue; }
+    if (rank < bestRank || (rank === bestRank && (t < bestT || (t === bestT && key < bestKey)))) {
+      best = r; bestRank = rank; bestT = t; bestKey = key;
+    }
+  }
+  if (best === undefined) return { ...prior!, agencies: [...agencies].sort(compareStrings) };
+  const loc = best.location;
+  const s = best.severity;
+  return {
+    incidentId,
+    time: bestT,
+    timePrecision: best.timePrecision,
+    lat: loc.lat ?? Number.NaN,
+    lon: loc.lon ?? Number.NaN,
+    locationPrecision: loc.precision,
+    district: loc.district,
+    category: best.category,
+    agencies: [...agencies].sort(compareStrings),
+    anchorKey: bestKey,
+    casualties: s.killed + s.injured + s.abducted,
+  };
 }
 
 interface Match {
@@ -322,7 +377,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   items.sort((x, y) => x.f.precisionRank - y.f.precisionRank || x.t - y.t || compareStrings(x.key, y.key));
 
   for (const c of [...candidates].sort((x, y) => compareStrings(x.incidentId, y.incidentId))) {
-    const cl: Cluster = { id: c.incidentId, candidate: true, anchor: candidateFeatures(c), anchorKey: c.incidentId, agencies: new Set(c.agencies), reports: [], links: [], stamp: -1 };
+    const cl: Cluster = { id: c.incidentId, candidate: true, anchor: candidateFeatures(c), anchorKey: c.anchorKey ?? c.incidentId, agencies: new Set(c.agencies), reports: [], links: [], stamp: -1 };
     index.add(cl);
   }
 

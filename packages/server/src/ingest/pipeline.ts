@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
-  BaseeratError, DEFAULT_LINK_RULES, consolidate, fnv1a64, sourceKey,
+  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, fnv1a64, linkCandidateOf, sourceKey,
   type Classification, type FieldIssue, type Geocoder, type LinkCandidate, type LinkPlan, type LinkRules, type Report, type ReportingMode,
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext } from './adapter.js';
@@ -135,23 +135,6 @@ export class HashSet52 {
     this.mask = this.table.length - 1;
     for (const v of old) if (v !== 0) this.insert(this.table, this.mask, v);
   }
-}
-
-function candidateOf(id: string, reports: Report[], links: LinkPlan['newIncidents'][number]['links']): LinkCandidate {
-  const r = reports.length === 1 ? reports[0]! : undefined;
-  const inc = r === undefined ? consolidate(id, reports, links) : undefined;
-  const loc = r?.location ?? inc!.location;
-  return {
-    incidentId: id,
-    time: Date.parse(r?.occurredAt ?? inc!.occurredAt),
-    timePrecision: r?.timePrecision ?? inc!.timePrecision,
-    lat: loc.lat ?? Number.NaN,
-    lon: loc.lon ?? Number.NaN,
-    locationPrecision: loc.precision,
-    district: loc.district,
-    category: r?.category ?? inc!.category,
-    agencies: r !== undefined ? [r.source.agency] : [...new Set(reports.map((x) => x.source.agency))],
-  };
 }
 
 /**
@@ -318,14 +301,14 @@ export class IngestSession {
   /** Adds this batch's new incidents to the cached candidates (they are not in the store yet when the next batch links). */
   private remember(plan: LinkPlan) {
     if (Number.isNaN(this.candFrom)) return;
+    // what the store's linkCandidates would return for these incidents once written
     for (const n of plan.newIncidents) {
-      const c = candidateOf(n.id, n.reports, n.links);
+      const c = linkCandidateOf(n.id, n.reports);
       if (c.time >= this.candFrom && c.time <= this.candTo) this.candidates.set(n.id, c);
     }
     for (const a of plan.attachments) {
       const c = this.candidates.get(a.incidentId);
-      if (c === undefined) continue;
-      for (const r of a.reports) if (!c.agencies.includes(r.source.agency)) c.agencies = [...c.agencies, r.source.agency];
+      if (c !== undefined) this.candidates.set(a.incidentId, attachToLinkCandidate(c, a.reports));
     }
   }
 
