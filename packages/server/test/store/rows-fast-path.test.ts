@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CLASSIFICATION_LEVELS, consolidate, type CategoryCode } from '@baseerat/engine';
 import { IDENTITY_CODEC, canonicalReport, incidentRow, lastTsValue, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
-import { report } from './conformance.js';
+import { report, type ReportSpec } from './conformance.js';
 
 const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'CR.KFR', 'PO.PROTEST', 'SO.ARREST'];
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
@@ -33,7 +33,7 @@ describe('store rows: the fast path for single-report incidents', () => {
   it('singleReportIncidentRow equals incidentRow(consolidate(id, [r], [])) (fast-check, fixed seed)', () => {
     fc.assert(
       fc.property(specArb, (spec) => {
-        const r = report(spec);
+        const r = report(spec as ReportSpec);
         for (const c of [IDENTITY_CODEC, codec]) expect(singleReportIncidentRow('inc_1', r, c)).toEqual(incidentRow(consolidate('inc_1', [r], []), c));
       }),
       { seed: 20261127, numRuns: 300 },
