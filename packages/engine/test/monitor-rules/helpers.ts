@@ -3,7 +3,7 @@ import type { MonitorIncident } from '../../src/monitor/rules/types.js';
 
 let n = 0;
 /** A small constructed incident; unspecified fields are a Quetta armed clash with no casualties. */
-export function inc(o: Partial<Omit<MonitorIncident, 'location' | 'severity'>> & { lat?: number; lon?: number; district?: string; killed?: number; category?: CategoryCode } = {}): MonitorIncident {
+export function inc(o: Partial<Omit<MonitorIncident, 'location' | 'severity'>> & { lat?: number | undefined; lon?: number | undefined; district?: string | undefined; killed?: number; category?: CategoryCode } = {}): MonitorIncident {
   const location: MonitorIncident['location'] = {};
   const lat = 'lat' in o ? o.lat : 30.19, lon = 'lon' in o ? o.lon : 67.0;
   if (lat !== undefined) location.lat = lat;

@@ -3,7 +3,7 @@
  *
  * Deduplication: every candidate has a `dedupKey` (rule + district + what triggered it; see each
  * rule). Suppression: a candidate whose key raised an alert less than `suppressionMinutes` before
- * (default 360) does not raise a new one; it is counted on that alert (`triggers`, `lastTriggeredAt`)
+ * (the rule's own window if it sets one, else the caller's, default 360) does not raise a new one; it is counted on that alert (`triggers`, `lastTriggeredAt`)
  * so the dashboard shows "5 more events". After the window a new alert opens, whatever the state of
  * the old one: a spike that lasts a day should page again, not hide behind an acknowledgement.
  *
@@ -94,7 +94,7 @@ function checkTime(now: string, field: string): number {
  */
 export function intakeCandidate(book: AlertBook, candidate: AlertCandidate, now: string, options: { suppressionMinutes?: number } = {}): IntakeResult {
   const t = checkTime(now, 'now');
-  const windowMs = (options.suppressionMinutes ?? 360) * 60_000;
+  const windowMs = (candidate.suppressionMinutes ?? options.suppressionMinutes ?? 360) * 60_000;
   if (!(windowMs >= 0)) throw new AlertTransitionError('VALIDATION', `suppressionMinutes is ${options.suppressionMinutes}, expected >= 0`, 'suppressionMinutes', {});
   const k = book.latestByKey.get(candidate.dedupKey);
   const previous = k === undefined ? undefined : book.alerts[k];

@@ -25,6 +25,8 @@ export interface CategoryRule {
   targetGroups?: readonly CategoryGroup[];
   /** Only inside one of these zones (ids); absent: anywhere. */
   zoneIds?: readonly string[];
+  /** Overrides the lifecycle's default window (only the same incident re-sent shares a key). */
+  suppressionMinutes?: number;
 }
 
 const squash = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -54,6 +56,7 @@ export function evaluateCategoryRule(rule: CategoryRule, incident: MonitorIncide
     occurredAt: incident.occurredAt,
     district,
     zoneIds,
+    ...(rule.suppressionMinutes === undefined ? {} : { suppressionMinutes: rule.suppressionMinutes }),
     // One key per incident: two different suicide attacks are two alerts; the same incident re-sent is one.
     dedupKey: `${rule.id}|${district}|${incident.id}`,
     explanation: { count: 1, expected: 0, threshold: 0, rule: `${rule.id} (category)`, text: `1 event of ${what}${where}; any such event alerts` },

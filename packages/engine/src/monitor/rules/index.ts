@@ -7,3 +7,4 @@ export * from './spike-rule.js';
 export * from './rule-engine.js';
 export * from './alert-lifecycle.js';
 export * from './replay.js';
+export * from './example-rules.js';

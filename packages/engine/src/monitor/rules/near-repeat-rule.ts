@@ -30,6 +30,8 @@ export interface NearRepeatRule {
   minimumPrior?: number;
   /** Window before the near-repeat window used for the background rate; default 365 days. */
   baselineDays?: number;
+  /** Default `days` x 1440: one alert per serious event's near-repeat window. */
+  suppressionMinutes?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,6 +77,7 @@ export function evaluateNearRepeatRule(rule: NearRepeatRule, incident: MonitorIn
     occurredAt: incident.occurredAt,
     district,
     zoneIds: [],
+    suppressionMinutes: rule.suppressionMinutes ?? rule.days * 1440,
     // Keyed by the nearest serious event: a run of events around the same attack is one alert within the suppression window.
     dedupKey: `${rule.id}|${district}|${nearest.id}`,
     explanation: {

@@ -31,10 +31,10 @@ const detector = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('cusum'), options: z.strictObject({ h: z.number().positive().optional(), window: z.number().int().positive().optional(), gap: z.number().int().nonnegative().optional(), minimumMean: z.number().positive().optional() }).optional() }),
 ]);
 const ruleSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('category'), id, severity, categories: z.array(CategoryCodeSchema).min(1).optional(), targetTypes: z.array(z.string().min(1)).min(1).optional(), targetGroups: groups.optional(), zoneIds: z.array(z.string().min(1)).min(1).optional() })
+  z.strictObject({ kind: z.literal('category'), id, severity, categories: z.array(CategoryCodeSchema).min(1).optional(), targetTypes: z.array(z.string().min(1)).min(1).optional(), targetGroups: groups.optional(), zoneIds: z.array(z.string().min(1)).min(1).optional(), suppressionMinutes: z.number().nonnegative().optional() })
     .refine((r) => r.categories !== undefined || r.targetTypes !== undefined, { message: 'a category rule needs categories or targetTypes', path: ['categories'] }),
-  z.strictObject({ kind: z.literal('near-repeat'), id, severity, distanceKm: z.number().positive().max(200), days: z.number().positive().max(365), minimumKilled: z.number().int().nonnegative().optional(), minimumPrior: z.number().int().min(1).optional(), baselineDays: z.number().positive().optional() }),
-  z.strictObject({ kind: z.literal('spike'), id, severity, groups: groups.optional(), detector: detector.optional(), periodDays: z.number().int().min(1).max(366).optional(), lookbackPeriods: z.number().int().min(10).max(2000).optional(), minimumCount: z.number().int().nonnegative().optional(), origin: z.iso.datetime({ offset: false }).optional() }),
+  z.strictObject({ kind: z.literal('near-repeat'), id, severity, distanceKm: z.number().positive().max(200), days: z.number().positive().max(365), minimumKilled: z.number().int().nonnegative().optional(), minimumPrior: z.number().int().min(1).optional(), baselineDays: z.number().positive().optional(), suppressionMinutes: z.number().nonnegative().optional() }),
+  z.strictObject({ kind: z.literal('spike'), id, severity, groups: groups.optional(), detector: detector.optional(), periodDays: z.number().int().min(1).max(366).optional(), lookbackPeriods: z.number().int().min(10).max(2000).optional(), minimumCount: z.number().int().nonnegative().optional(), origin: z.iso.datetime({ offset: false }).optional(), suppressionMinutes: z.number().nonnegative().optional() }),
 ]);
 
 /**

@@ -31,6 +31,8 @@ export interface SpikeRule {
   minimumCount?: number;
   /** Periods are counted from this instant (ISO UTC); default Monday 1970-01-05, so weeks run Monday to Sunday UTC. */
   origin?: string;
+  /** Default `periodDays` x 1440: a spike alerts once per period, and again if it lasts into the next. */
+  suppressionMinutes?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -69,8 +71,9 @@ export function evaluateSpikeRule(rule: SpikeRule, incident: MonitorIncident, hi
     occurredAt: incident.occurredAt,
     district,
     zoneIds: [],
-    // One alert per district, group and period: later events in the same spike are suppressed.
-    dedupKey: `${rule.id}|${district}|${group}|${current}`,
+    suppressionMinutes: rule.suppressionMinutes ?? periodDays * 1440,
+    // One key per district and group: the suppression window (a period by default) keeps a spike to one alert per period.
+    dedupKey: `${rule.id}|${district}|${group}`,
     explanation: {
       count: step.explanation.count,
       expected: step.expected,

@@ -50,5 +50,7 @@ export interface AlertCandidate {
   zoneIds: string[];
   /** Rule + district (+ category group for spikes): the same trigger has the same key. */
   dedupKey: string;
+  /** The rule's own suppression window, overriding the lifecycle's default. */
+  suppressionMinutes?: number;
   explanation: AlertExplanation;
 }
