@@ -7,7 +7,8 @@
  * Method: (1) units per district by the largest-remainder (Hamilton) method on the district
  * weights (past counts, or 1 each for uniform), each district capped at the units its eligible
  * sites can host (Σ capacity, default 1 per site), capped districts fixed and the rest
- * re-apportioned; ties in remainders go to the district listed first. (2) Within a district the
+ * re-apportioned; ties in remainders go to the district with more past incidents, then to the
+ * one listed first. (2) Within a district the
  * units go to its sites in order of the harm each covers on its own (largest first), one per site
  * before any site gets a second unit. That second step already uses the demand, so the baselines
  * are stronger than a pure rule of thumb and the ratios against the optimiser are conservative.
@@ -101,7 +102,7 @@ export function largestRemainder(weights: readonly number[], units: number, caps
   return out;
 }
 
-function naivePlan(rule: NaivePlan['rule'], input: NaivePlanInput, weightOf: (district: string) => number): NaivePlan {
+function naivePlan(rule: NaivePlan['rule'], input: NaivePlanInput, weightOf: (district: string) => number, tieBreak: Readonly<Record<string, number>> = {}): NaivePlan {
   const { matrix, sites, units } = input;
   if (sites.length !== matrix.nSites) throw new BaseeratError('VALIDATION', `sites has ${sites.length} entries but the coverage matrix has ${matrix.nSites}`, { field: 'sites' });
   const excluded = new Set(input.excludedSiteIds ?? []);
@@ -115,7 +116,8 @@ function naivePlan(rule: NaivePlan['rule'], input: NaivePlanInput, weightOf: (di
     list.push(i);
     byDistrict.set(s.district, list);
   });
-  const districts = [...byDistrict.keys()];
+  // Equal remainders go to the district listed first: list by the tie-break counts (descending), then by first appearance.
+  const districts = [...byDistrict.keys()].sort((a, b) => (tieBreak[b] ?? 0) - (tieBreak[a] ?? 0));
   for (const list of byDistrict.values()) list.sort((a, b) => solo[b]! - solo[a]! || a - b);
   const capOf = (i: number): number => {
     const c = sites[i]!.capacity ?? 1;
@@ -155,10 +157,14 @@ function naivePlan(rule: NaivePlan['rule'], input: NaivePlanInput, weightOf: (di
 
 /** Units per district proportional to past incident counts (districts absent from `pastCounts` count 0). */
 export function proportionalPlan(input: NaivePlanInput, pastCounts: Readonly<Record<string, number>>): NaivePlan {
-  return naivePlan('proportional', input, (d) => pastCounts[d] ?? 0);
+  return naivePlan('proportional', input, (d) => pastCounts[d] ?? 0, pastCounts);
 }
 
-/** The same number of units in every district that has an eligible site (remainders to the first listed). */
-export function uniformPlan(input: NaivePlanInput): NaivePlan {
-  return naivePlan('uniform', input, () => 1);
+/**
+ * The same number of units in every district that has an eligible site. When K is not a multiple
+ * of the number of districts the extra units go to the districts with most past incidents
+ * (`tieBreakCounts`), else to those listed first.
+ */
+export function uniformPlan(input: NaivePlanInput, tieBreakCounts: Readonly<Record<string, number>> = {}): NaivePlan {
+  return naivePlan('uniform', input, () => 1, tieBreakCounts);
 }

@@ -64,3 +64,13 @@ describe('proportional and uniform plans', () => {
     expect(big.caveats.map((c) => c.code)).toContain('allocation.naive-unplaced');
   });
 });
+
+describe('uniform plan with fewer units than districts', () => {
+  it('gives the spare units to the districts with most past incidents', () => {
+    const sites: CandidateSite[] = ['A', 'B', 'C', 'D'].map((d) => ({ id: d, lat: 0, lon: 0, district: d }));
+    const matrix = coverageMatrixFromLists([[0], [1], [2], [3]], [1, 2, 3, 4]);
+    const u = uniformPlan({ matrix, sites, units: 2 }, { C: 10, A: 5, D: 1 });
+    expect(u.unitsByDistrict).toEqual({ C: 1, A: 1, D: 0, B: 0 });
+    expect(u.coveredWeight).toBe(4);
+  });
+});
