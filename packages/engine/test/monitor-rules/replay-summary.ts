@@ -25,6 +25,13 @@ for (const s of [360]) {
     const years = new Map<string, number>();
     for (const a of r.alerts) years.set(a.openedAt.slice(0, 4), (years.get(a.openedAt.slice(0, 4)) ?? 0) + 1);
     console.log('  by year:', [...years].map(([y, n]) => `${y} ${n}`).join(', '));
+    const rules = Object.keys(r.byRule);
+    console.log(`| year | ${rules.join(' | ')} |`);
+    console.log(`|---|${rules.map(() => '---:').join('|')}|`);
+    for (const y of [...years.keys()].sort()) {
+      const row = rules.map((rule) => Object.entries(r.byRuleMonth[rule] ?? {}).filter(([m]) => m.startsWith(y)).reduce((n, [, x]) => n + x, 0));
+      console.log(`| ${y} | ${row.join(' | ')} |`);
+    }
     console.log('  caveats:', r.caveats.map((c) => c.message).join('; '));
   }
 }
