@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CLASSIFICATION_LEVELS, consolidate, type CategoryCode } from '@baseerat/engine';
-import { IDENTITY_CODEC, canonicalReport, incidentRow, lastTsValue, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
+import { CLASSIFICATION_LEVELS, consolidate, type CategoryCode, type Report } from '@baseerat/engine';
+import { IDENTITY_CODEC, canonicalReport, incidentRow, lastTsValue, reportRow, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
 import { report, type ReportSpec } from './conformance.js';
 
 const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'CR.KFR', 'PO.PROTEST', 'SO.ARREST'];
@@ -59,5 +59,28 @@ describe('store rows: the fast path for single-report incidents', () => {
       expect(ts(s, 'x')).toEqual(tsValue(s, 'x'));
     }
     expect(() => ts('not a time', 'source.receivedAt')).toThrow(/source.receivedAt/);
+  });
+});
+
+describe('store rows: reportRow', () => {
+  /** The former construction, by rest and spread. */
+  function fieldsBySpread(r: Report): string {
+    const { narrative: _n, source, ...fields } = r;
+    const { raw: _r, ...sourceFields } = source;
+    return JSON.stringify({ ...fields, source: sourceFields });
+  }
+
+  it('stores the report minus narrative and raw as JSON, keys in the report\'s order (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(specArb, fc.boolean(), (spec, reverse) => {
+        let r = report(spec as ReportSpec);
+        if (reverse) r = Object.fromEntries(Object.entries(r).reverse()) as unknown as Report;
+        const row = reportRow(7, 'inc_1', r, codec);
+        expect(row[8]).toBe(fieldsBySpread(r));
+        expect(row[6]).toBe(`raw:${r.source.raw}`);
+        expect(row[7]).toBe(r.narrative === undefined ? null : `narrative:${r.narrative}`);
+      }),
+      { seed: 20261129, numRuns: 300 },
+    );
   });
 });
