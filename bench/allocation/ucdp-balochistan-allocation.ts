@@ -18,7 +18,9 @@ import {
   coveredWeight,
   exactMaximalCoverage,
   greedyMaximalCoverage,
+  blendProbabilities,
   inclusionProbabilities,
+  planProbabilities,
   proportionalPlan,
   standaloneWeights,
   summariseSchedule,
@@ -105,6 +107,15 @@ const cTest = buildCoverageMatrix(sites, ones(test), RADIUS_KM);
 const cProblem = { matrix: cTrain, sites, units: K };
 const cPlans = { greedy: greedyMaximalCoverage(cProblem).sites, proportional: proportionalPlan(cProblem, pastCounts).sites, uniform: uniformPlan(cProblem, pastCounts).sites };
 (result as Record<string, unknown>).countWeighted = Object.fromEntries(Object.entries(cPlans).map(([k, plan]) => [k, { train: coveredWeight(cTrain, plan), test: coveredWeight(cTest, plan), testShare: coveredWeight(cTest, plan) / cTest.totalWeight }]));
+// The unpredictability dial: greedy plan (alpha 0) blended with the risk-proportional vector (alpha 1).
+const pure = planProbabilities(greedy.sites, sites.length);
+(result as Record<string, unknown>).dial = [0, 0.25, 0.5, 0.75, 1].map((alpha) => {
+  const pi = blendProbabilities(pure, probabilities, alpha);
+  const tr = summariseSchedule(trainMatrix, pi, greedy.sites, 20_000, new SeededRng(`dial:${alpha}`));
+  const te = summariseSchedule(testMatrix, pi, greedy.sites, 20_000, new SeededRng(`dial:${alpha}`));
+  return { alpha, maxPi: Math.max(...pi), sitesUsed: [...pi].filter((x) => x > 0).length, trainExpected: tr.expectedCoveredWeight, trainSe: tr.standardError, trainPrice: tr.priceOfUnpredictability, testExpected: te.expectedCoveredWeight, testSe: te.standardError, testPrice: te.priceOfUnpredictability };
+});
 writeFileSync(new URL('bench/allocation/ucdp-balochistan-allocation.json', root), JSON.stringify(result, null, 1) + '\n');
 console.table(table.map((r) => ({ ...r, trainShare: r.trainShare.toFixed(3), testShare: r.testShare.toFixed(3) })));
+console.table((result as Record<string, unknown>).dial);
 console.log(JSON.stringify({ countWeighted: (result as Record<string, unknown>).countWeighted, events: result.events, exact: result.exact, ratios: result.ratios, schedule: { ...result.schedule, topProbabilities: undefined } }, null, 1));

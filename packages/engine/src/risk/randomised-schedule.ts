@@ -94,6 +94,29 @@ export function inclusionProbabilities(scores: ArrayLike<number>, units: number)
   return { probabilities: pi, caveats };
 }
 
+/**
+ * (1 − alpha)·a + alpha·b: a dial between two coverage vectors with the same K, e.g. the greedy
+ * plan as 0/1 probabilities (alpha = 0: fully predictable) and a risk-proportional vector
+ * (alpha = 1). A convex combination keeps Σπ = K and 0 ≤ π ≤ 1, so it is again a valid schedule.
+ */
+export function blendProbabilities(a: ArrayLike<number>, b: ArrayLike<number>, alpha: number): Float64Array {
+  if (a.length !== b.length) throw new BaseeratError('VALIDATION', `probability vectors differ in length: ${a.length} vs ${b.length}`, { field: 'b' });
+  if (!(alpha >= 0 && alpha <= 1)) throw new BaseeratError('VALIDATION', `alpha must be in [0, 1], got ${alpha}`, { field: 'alpha' });
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (1 - alpha) * a[i]! + alpha * b[i]!;
+  return out;
+}
+
+/** A plan (site indices) as a 0/1 coverage vector over `nSites`. */
+export function planProbabilities(plan: readonly number[], nSites: number): Float64Array {
+  const out = new Float64Array(nSites);
+  for (const i of plan) {
+    if (!(i >= 0 && i < nSites)) throw new BaseeratError('VALIDATION', `plan holds site index ${i}, not in [0, ${nSites})`, { field: 'plan' });
+    out[i] = 1;
+  }
+  return out;
+}
+
 /** One draw of exactly K = round(Σπ) distinct sites with P(site i) = π_i (systematic sampling on a random order). */
 export function drawSchedule(probabilities: ArrayLike<number>, rng: Rng): number[] {
   const n = probabilities.length;

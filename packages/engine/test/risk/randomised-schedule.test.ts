@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../src/random/index.js';
-import { drawSchedule, exactMaximalCoverage, greedyMaximalCoverage, inclusionProbabilities, standaloneWeights, summariseSchedule, buildCoverageMatrix, type CandidateSite, type DemandPoint } from '../../src/risk/index.js';
+import { blendProbabilities, planProbabilities, drawSchedule, exactMaximalCoverage, greedyMaximalCoverage, inclusionProbabilities, standaloneWeights, summariseSchedule, buildCoverageMatrix, type CandidateSite, type DemandPoint } from '../../src/risk/index.js';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/allocation-brute-force.json', import.meta.url), 'utf8')) as {
   inclusion: { scores: number[]; units: number; pi: number[] }[];
@@ -97,5 +97,20 @@ describe('expected covered harm of the mixed strategy against the greedy plan', 
     expect(s.expectedCoveredWeight).toBe(greedy.coveredWeight);
     expect(s.standardError).toBe(0);
     expect(s.priceOfUnpredictability).toBe(0);
+  });
+});
+
+describe('unpredictability dial', () => {
+  it('blending the greedy plan with a risk vector keeps Σπ = K, π in [0, 1], and endpoints are the inputs', () => {
+    const a = planProbabilities([0, 2], 5);
+    const { probabilities: b } = inclusionProbabilities([5, 4, 3, 2, 1], 2);
+    for (const alpha of [0, 0.3, 1]) {
+      const pi = blendProbabilities(a, b, alpha);
+      expect(pi.reduce((x, y) => x + y, 0)).toBeCloseTo(2, 12);
+      pi.forEach((p) => { expect(p).toBeGreaterThanOrEqual(0); expect(p).toBeLessThanOrEqual(1); });
+    }
+    expect([...blendProbabilities(a, b, 0)]).toEqual([...a]);
+    expect([...blendProbabilities(a, b, 1)]).toEqual([...b]);
+    expect(() => blendProbabilities(a, b, 1.5)).toThrow(/alpha/);
   });
 });
