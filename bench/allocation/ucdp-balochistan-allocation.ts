@@ -119,3 +119,33 @@ writeFileSync(new URL('bench/allocation/ucdp-balochistan-allocation.json', root)
 console.table(table.map((r) => ({ ...r, trainShare: r.trainShare.toFixed(3), testShare: r.testShare.toFixed(3) })));
 console.table((result as Record<string, unknown>).dial);
 console.log(JSON.stringify({ countWeighted: (result as Record<string, unknown>).countWeighted, events: result.events, exact: result.exact, ratios: result.ratios, schedule: { ...result.schedule, topProbabilities: undefined } }, null, 1));
+
+// Figure: covered share of harm per plan (plan years vs held-out years), and the unpredictability dial.
+function figure(): string {
+  const W = 720, H = 300, pad = 40;
+  const bars = table.map((r) => [r.plan, r.trainShare, r.testShare] as const);
+  const dial = (result as unknown as { dial: { alpha: number; trainExpected: number; testExpected: number }[] }).dial;
+  const bw = 28, x0 = pad + 10, y = (v: number) => H - pad - v * (H - 2 * pad);
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`;
+  svg += `<text x="${pad}" y="14" font-size="12">Share of harm within 25 km: plan years 2015-19 (dark) vs held-out 2020-21 (light)</text>`;
+  svg += `<line x1="${pad}" y1="${y(0)}" x2="${pad + 330}" y2="${y(0)}" stroke="#333"/>`;
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) svg += `<text x="${pad - 30}" y="${y(t) + 4}">${t.toFixed(2)}</text><line x1="${pad}" x2="${pad + 330}" y1="${y(t)}" y2="${y(t)}" stroke="#ddd"/>`;
+  bars.forEach(([name, tr, te], k) => {
+    const x = x0 + k * 80;
+    svg += `<rect x="${x}" y="${y(tr)}" width="${bw}" height="${y(0) - y(tr)}" fill="#1f4e79"/><rect x="${x + bw}" y="${y(te)}" width="${bw}" height="${y(0) - y(te)}" fill="#9dc3e6"/>`;
+    svg += `<text x="${x}" y="${y(0) + 14}">${name}</text><text x="${x}" y="${y(tr) - 3}">${tr.toFixed(2)}</text><text x="${x + bw}" y="${y(te) - 3}">${te.toFixed(2)}</text>`;
+  });
+  const dx = (a: number) => 430 + a * 250;
+  svg += `<text x="430" y="30" font-size="12">Dial: expected covered harm / greedy plan</text>`;
+  svg += `<line x1="${dx(0)}" y1="${y(0)}" x2="${dx(1)}" y2="${y(0)}" stroke="#333"/>`;
+  for (const [key, colour] of [['trainExpected', '#1f4e79'], ['testExpected', '#9dc3e6']] as const) {
+    const base = dial[0]![key];
+    const pts = dial.map((d) => `${dx(d.alpha)},${y(d[key] / base)}`).join(' ');
+    svg += `<polyline points="${pts}" fill="none" stroke="${colour}" stroke-width="2"/>`;
+    dial.forEach((d) => { svg += `<circle cx="${dx(d.alpha)}" cy="${y(d[key] / base)}" r="3" fill="${colour}"/>`; });
+  }
+  for (const a of [0, 0.5, 1]) svg += `<text x="${dx(a) - 8}" y="${y(0) + 14}">α=${a}</text>`;
+  svg += `<text x="430" y="${H - 6}">α = 0: greedy plan every day; α = 1: π ∝ harm within reach</text></svg>\n`;
+  return svg;
+}
+writeFileSync(new URL('bench/allocation/ucdp-balochistan-allocation.svg', root), figure());
