@@ -41,11 +41,11 @@ describe('alert lifecycle: state machine', () => {
       fc.record({ type: fc.constant('trigger' as const), key: fc.constantFrom('a', 'b', 'c'), dt: fc.integer({ min: 0, max: 600 }) }),
       fc.record({ type: fc.constant('act' as const), which: fc.nat(), action: fc.constantFrom<AlertAction>('acknowledge', 'resolve'), dt: fc.integer({ min: -30, max: 600 }), by: fc.constantFrom('u1', 'u2', '') }),
     );
-    let totalRejected = 0;
+    let totalRejected = 0, totalAccepted = 0;
     const totalStates: string[] = [];
     fc.assert(fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
       let book: AlertBook = emptyAlertBook();
-      let clock = 0, rejected = 0, incidents = 0;
+      let clock = 0, rejected = 0, accepted = 0, incidents = 0;
       for (const s of steps) {
         if (s.type === 'trigger') {
           clock += s.dt;
@@ -58,6 +58,9 @@ describe('alert lifecycle: state machine', () => {
           try {
             book = updateAlert(book, transitionAlert(a, s.action, s.by, t));
             if (s.dt > 0) clock += s.dt;
+            accepted++;
+            expect(a.state === 'open' || (a.state === 'acknowledged' && s.action === 'resolve')).toBe(true);
+            expect(s.by).not.toBe('');
           } catch (e) {
             if (!(e instanceof AlertTransitionError)) throw e;
             rejected++;
@@ -72,10 +75,12 @@ describe('alert lifecycle: state machine', () => {
       // every trigger is on exactly one alert
       expect(book.alerts.reduce((n, a) => n + a.triggers, 0)).toBe(incidents);
       totalRejected += rejected;
+      totalAccepted += accepted;
       totalStates.push(...book.alerts.map((a) => a.state));
     }), { seed: 6, numRuns: 300 });
     // the sequences did exercise both branches and all three states
     expect(totalRejected).toBeGreaterThan(50);
+    expect(totalAccepted).toBeGreaterThan(50);
     expect(new Set(totalStates)).toEqual(new Set(['open', 'acknowledged', 'resolved']));
   });
 });

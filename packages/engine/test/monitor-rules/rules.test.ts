@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/domain/incident.js';
 import { evaluateCategoryRule, type CategoryRule } from '../../src/monitor/rules/category-rule.js';
 import { evaluateNearRepeatRule, isSerious, type NearRepeatRule } from '../../src/monitor/rules/near-repeat-rule.js';
 import { evaluateSpikeRule, type SpikeRule } from '../../src/monitor/rules/spike-rule.js';
@@ -124,5 +125,19 @@ describe('rule engine', () => {
     const fields = r.ok ? [] : r.error.map((i) => i.field);
     for (const f of ['rules[0].severity', 'rules[1].categories', 'rules[2].distanceKm', 'rules[3].categories.0', 'rules[4].zoneIds', 'rules[5]', 'rules[6].id']) expect(fields).toContain(f);
     expect(parseRuleSet('x', zones).ok).toBe(false);
+  });
+});
+
+describe('rule engine accepts a full consolidated Incident', () => {
+  it('an Incident from the domain schema is a MonitorIncident', () => {
+    const full: Incident = {
+      id: 'inc-1', occurredAt: '2024-03-01T10:00:00.000Z', timePrecision: 'exact',
+      location: { lat: 30.2, lon: 67.0, precision: 'exact', district: 'Quetta' },
+      category: 'TI.SUICIDE', severity: { killed: 3, injured: 10, abducted: 0 },
+      classification: 'RESTRICTED', reportingMode: 'public',
+      sources: [{ agency: 'police', sourceId: '1', receivedAt: '2024-03-01T10:05:00.000Z', format: 'csv', raw: '' }], links: [],
+    };
+    const cs = evaluateIncident(full, [], { rules: [{ kind: 'category', id: 's', severity: 'critical', categories: ['TI.SUICIDE'] }], zones: [] });
+    expect(cs.map((c) => [c.ruleId, c.district, c.incidentId])).toEqual([['s', 'Quetta', 'inc-1']]);
   });
 });

@@ -10,9 +10,10 @@ export interface MonitorIncident {
   /** ISO-8601 UTC. */
   occurredAt: string;
   category: CategoryCode;
-  location: { lat?: number; lon?: number; district?: string };
-  severity: { killed: number; injured: number; abducted?: number };
-  targetType?: string;
+  // `| undefined` because zod infers optional fields that way: a parsed Incident must fit.
+  location: { lat?: number | undefined; lon?: number | undefined; district?: string | undefined };
+  severity: { killed: number; injured: number; abducted?: number | undefined };
+  targetType?: string | undefined;
 }
 
 export const ALERT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
