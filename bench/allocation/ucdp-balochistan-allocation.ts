@@ -94,6 +94,10 @@ const result = {
     positive: [...probabilities].filter((x) => x > 0).length,
     topProbabilities: [...probabilities].map((pi, i) => ({ site: sites[i]!.id, pi })).sort((a, b) => b.pi - a.pi).slice(0, 15),
     maxFrequencyError: Math.max(...[...probabilities].map((pi, i) => Math.abs(scheduleTrain.frequencies[i]! - pi))),
+    // Largest |frequency − π| in binomial standard errors, over sites with 0 < π < 1.
+    maxFrequencyZ: Math.max(...[...probabilities].map((pi, i) => (pi > 0 && pi < 1 ? Math.abs(scheduleTrain.frequencies[i]! - pi) / Math.sqrt((pi * (1 - pi)) / scheduleTrain.draws) : 0))),
+    quettaSitesAbove08: [...probabilities].filter((pi, i) => pi > 0.8 && pi < 1 && sites[i]!.district === 'Quetta district').length,
+    largestEventWeight: Math.max(...train.map((e) => e.weight)),
     train: { expected: scheduleTrain.expectedCoveredWeight, se: scheduleTrain.standardError, upperBound: scheduleTrain.upperBound, greedy: scheduleTrain.pureCoveredWeight, price: scheduleTrain.priceOfUnpredictability },
     test: { expected: scheduleTest.expectedCoveredWeight, se: scheduleTest.standardError, upperBound: scheduleTest.upperBound, greedy: scheduleTest.pureCoveredWeight, price: scheduleTest.priceOfUnpredictability },
     caveats: [...piCaveats, ...scheduleTrain.caveats],
