@@ -42,7 +42,8 @@ export interface CandidateSite {
 }
 
 export interface CoverageMatrix {
-  radiusKm: number;
+  /** Absent when the matrix was built from explicit cover lists. */
+  radiusKm?: number;
   nSites: number;
   nDemand: number;
   /** Demand weights, copied. */
@@ -97,7 +98,7 @@ export function coverageMatrixFromLists(covers: readonly (readonly number[])[], 
     }
     return Int32Array.from(new Set(c)).sort();
   });
-  return { radiusKm: Number.NaN, nSites: covers.length, nDemand: weights.length, weights: Float64Array.from(weights), covers: lists, totalWeight };
+  return { nSites: covers.length, nDemand: weights.length, weights: Float64Array.from(weights), covers: lists, totalWeight };
 }
 
 /** Total weight of the demand points covered at least once by the sites in `plan` (site indices). */

@@ -131,13 +131,17 @@ export function drawSchedule(probabilities: ArrayLike<number>, rng: Rng): number
   const order = shuffle(rng, Array.from({ length: n }, (_, i) => i));
   const u = rng.next();
   const out: number[] = [];
-  // Rescale so the running sum ends at exactly `units`: then every point u + j (< units) is hit.
   const scale = units / (total || 1);
+  // The running sum is pinned to `units` at the last site with π > 0, so rounding can neither
+  // drop the last tooth of the comb nor hand it to a site with π = 0.
+  let lastPositive = -1;
+  for (let k = 0; k < n; k++) if (probabilities[order[k]!]! > 0) lastPositive = k;
   let cum = 0;
   let next = u;
   for (let k = 0; k < n && out.length < units; k++) {
     const i = order[k]!;
-    cum = k === n - 1 ? units : cum + probabilities[i]! * scale;
+    if (!(probabilities[i]! > 0)) continue;
+    cum = k === lastPositive ? units : cum + probabilities[i]! * scale;
     if (cum > next) {
       out.push(i);
       next += 1;
