@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { distanceToSegmentKm, matchZone, parseWatchZones, pointInPolygon, zonesContaining, type Position, type WatchZone } from '../../src/monitor/rules/watch-zone.js';
+import { distanceToSegmentKm, matchZone, parseWatchZones, pointInPolygon, zonesContaining, type LonLat, type WatchZone } from '../../src/monitor/rules/watch-zone.js';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/monitor-rules-watch-zones.json', import.meta.url), 'utf8')) as {
   line: number[][]; site: number[]; outer: number[][]; hole: number[][]; points: number[][];
   distLineKm: number[]; distGreatCircleLineKm: number[]; distSiteKm: number[]; insidePolygon: boolean[];
 };
-const P = (c: number[]): Position => [c[0]!, c[1]!];
+const P = (c: number[]): LonLat => [c[0]!, c[1]!];
 
 function zones(features: unknown[]): WatchZone[] {
   const r = parseWatchZones({ type: 'FeatureCollection', features });

@@ -34,12 +34,12 @@ import { EARTH_RADIUS_KM, haversineDistanceKm } from '../../link/haversine-dista
 const RAD = Math.PI / 180;
 const KM_PER_DEGREE_LAT = EARTH_RADIUS_KM * RAD;
 
-export type Position = readonly [lon: number, lat: number];
+export type LonLat = readonly [lon: number, lat: number];
 
 export type WatchZoneShape =
-  | { kind: 'radius'; centre: Position; radiusKm: number }
-  | { kind: 'corridor'; lines: readonly (readonly Position[])[]; bufferKm: number }
-  | { kind: 'area'; polygons: readonly (readonly (readonly Position[])[])[] };
+  | { kind: 'radius'; centre: LonLat; radiusKm: number }
+  | { kind: 'corridor'; lines: readonly (readonly LonLat[])[]; bufferKm: number }
+  | { kind: 'area'; polygons: readonly (readonly (readonly LonLat[])[])[] };
 
 export interface WatchZone {
   id: string;
@@ -78,7 +78,7 @@ export interface ParsedWatchZones {
   caveats: Caveat[];
 }
 
-const pos = (c: readonly number[]): Position => [c[0]!, c[1]!];
+const pos = (c: readonly number[]): LonLat => [c[0]!, c[1]!];
 
 /**
  * Parse a GeoJSON FeatureCollection of watch zones. Never throws: every problem is returned with
@@ -125,7 +125,7 @@ export function parseWatchZones(input: unknown): Result<ParsedWatchZones> {
 
 function zoneBbox(shape: WatchZoneShape): [number, number, number, number] {
   let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
-  const add = (p: Position): void => {
+  const add = (p: LonLat): void => {
     if (p[0] < minLon) minLon = p[0];
     if (p[0] > maxLon) maxLon = p[0];
     if (p[1] < minLat) minLat = p[1];
@@ -148,7 +148,7 @@ function zoneBbox(shape: WatchZoneShape): [number, number, number, number] {
  * equirectangular projection at the segment's mid-latitude, and the distance to it is measured on
  * the sphere (haversine), so the projection's error only moves the foot point (a second-order error).
  */
-export function distanceToSegmentKm(lat: number, lon: number, a: Position, b: Position): number {
+export function distanceToSegmentKm(lat: number, lon: number, a: LonLat, b: LonLat): number {
   const k = Math.cos(((a[1] + b[1]) / 2) * RAD);
   const bx = (b[0] - a[0]) * k, by = b[1] - a[1];
   const px = (lon - a[0]) * k, py = lat - a[1];
@@ -157,14 +157,14 @@ export function distanceToSegmentKm(lat: number, lon: number, a: Position, b: Po
   return haversineDistanceKm(lat, lon, a[1] + t * (b[1] - a[1]), a[0] + t * (b[0] - a[0]));
 }
 
-function onSegment(lon: number, lat: number, a: Position, b: Position): boolean {
+function onSegment(lon: number, lat: number, a: LonLat, b: LonLat): boolean {
   const cross = (b[0] - a[0]) * (lat - a[1]) - (b[1] - a[1]) * (lon - a[0]);
   if (Math.abs(cross) > 1e-12) return false;
   return lon >= Math.min(a[0], b[0]) && lon <= Math.max(a[0], b[0]) && lat >= Math.min(a[1], b[1]) && lat <= Math.max(a[1], b[1]);
 }
 
 /** -1 outside, 0 on the boundary, 1 inside (even-odd crossing test). */
-function ringSide(lon: number, lat: number, r: readonly Position[]): -1 | 0 | 1 {
+function ringSide(lon: number, lat: number, r: readonly LonLat[]): -1 | 0 | 1 {
   let inside = false;
   for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
     const a = r[i]!, b = r[j]!;
@@ -175,7 +175,7 @@ function ringSide(lon: number, lat: number, r: readonly Position[]): -1 | 0 | 1 
 }
 
 /** True when the point is inside the polygon's outer ring (or on it) and not strictly inside any hole. */
-export function pointInPolygon(lon: number, lat: number, polygon: readonly (readonly Position[])[]): boolean {
+export function pointInPolygon(lon: number, lat: number, polygon: readonly (readonly LonLat[])[]): boolean {
   const outer = polygon[0];
   if (outer === undefined || ringSide(lon, lat, outer) < 0) return false;
   for (let h = 1; h < polygon.length; h++) if (ringSide(lon, lat, polygon[h]!) > 0) return false;
