@@ -109,7 +109,8 @@ def hamilton(weights, k):
 
 cases = [instance(11, 12, 60, 40.0, 3, False), instance(12, 14, 80, 50.0, 4, False),
          instance(13, 16, 70, 35.0, 5, False), instance(14, 18, 90, 45.0, 3, False),
-         instance(21, 14, 70, 45.0, 5, True), instance(22, 16, 80, 40.0, 6, True)]
+         instance(21, 14, 70, 45.0, 5, True), instance(22, 16, 80, 40.0, 6, True),
+         instance(31, 30, 150, 40.0, 6, False)]
 result = {
     "generator": "scripts/reference/allocation-brute-force.py (python3 itertools brute force)",
     "instances": [{**c, **solve(c)} for c in cases],
