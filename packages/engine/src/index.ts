@@ -12,3 +12,4 @@ export * from './forecast/index.js';
 export * from './privacy/index.js';
 export * from './forecast/counts/index.js';
 export * from './evaluate/index.js';
+export * from './monitor/rules/index.js';
