@@ -108,7 +108,7 @@ function cover(matrix: CoverageMatrix, covered: Uint8Array, i: number): void {
   for (const j of matrix.covers[i]!) covered[j] = 1;
 }
 
-/** Shared finishing: ids, share, and the caveats every plan carries. */
+/** @internal Shared by the greedy and exact solvers: ids, share, and the caveats every plan carries. */
 export function finishPlan(p: AllocationProblem, r: ResolvedConstraints, sites: number[], value: number, extra: Caveat[] = []): AllocationPlan {
   const total = p.matrix.totalWeight;
   const caveats = [...extra];
