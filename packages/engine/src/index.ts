@@ -13,3 +13,4 @@ export * from './privacy/index.js';
 export * from './forecast/counts/index.js';
 export * from './evaluate/index.js';
 export * from './monitor/rules/index.js';
+export * from './risk/index.js';

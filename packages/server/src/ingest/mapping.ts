@@ -19,6 +19,9 @@ import { compileDateFormat, compileTimeFormat, toUtcMs, type DateParser } from '
 import { isValidTimeZone, ZoneOffsets } from './time-zone.js';
 import { checkReport } from './report-check.js';
 
+/** Points this close to a district (km) are placed in it rather than quarantined as outside Pakistan. */
+const COAST_SNAP_KM = 2;
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const specKeys = {
   /** Column (CSV header) or property (NDJSON/GeoJSON; `a.b` reaches into nested objects). */
@@ -353,15 +356,17 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
         return undefined;
       }
       if (la < -90 || la > 90 || lo < -180 || lo > 180) {
-        issues.push({ field: 'lat', value: `${la} ${lo}`, message: `lat: ${la} lon: ${lo} are not valid coordinates` });
+        issues.push({ field: 'lat', value: `${la} ${lo}`, message: `coordinates ${la}, ${lo} are not valid (latitude -90..90, longitude -180..180)` });
         return undefined;
       }
-      const area = geo.locate(la, lo);
+      // A harbour or beach point a little off the clipped OSM coastline (or a border post drawn just
+      // across the line) belongs to the nearest district within COAST_SNAP_KM, not in quarantine.
+      const area = geo.locate(la, lo) ?? geo.locateWithin?.(la, lo, COAST_SNAP_KM);
       if (area === undefined) {
         const swapped = la >= -180 && la <= 180 && lo >= -90 && lo <= 90 ? geo.locate(lo, la) : undefined;
         issues.push({
           field: 'lat', value: `${la} ${lo}`,
-          message: `lat: ${la} lon: ${lo} is outside Pakistan's districts${swapped === undefined ? '' : ` (swapped, they would fall in ${swapped.district}: are lat and lon the wrong way round?)`}`,
+          message: `coordinates ${la}, ${lo} are outside Pakistan's districts (and more than ${COAST_SNAP_KM} km from any)${swapped === undefined ? '' : ` (swapped, they would fall in ${swapped.district}: are lat and lon the wrong way round?)`}`,
         });
         return undefined;
       }

@@ -77,7 +77,7 @@ describe('a 100,000-row file with 1,000 malformed rows', () => {
     // every quarantined row is one of the rows made bad, with the reason of its kind, and its line
     const expectFor: Record<string, RegExp> = {
       date: /^occurredAt: '31\/02\/\d{4}' is not a valid date \(format dd\/MM\/yyyy\)$/,
-      coords: /^lat: 12\.3 lon: 40\.1 is outside Pakistan's districts$/,
+      coords: /^coordinates 12\.3, 40\.1 are outside Pakistan's districts \(and more than 2 km from any\)$/,
       category: /^category: 'Blst' is not in the mapping for column type$/,
       quote: /^broken quoting: /,
     };

@@ -159,9 +159,9 @@ describe('location', () => {
   });
 
   it('coordinates outside the districts are quarantined, with a hint when swapped', () => {
-    expect(issues({ lat: '12.3', lon: '40.1' })).toEqual(["lat: 12.3 lon: 40.1 is outside Pakistan's districts"]);
+    expect(issues({ lat: '12.3', lon: '40.1' })).toEqual(["coordinates 12.3, 40.1 are outside Pakistan's districts (and more than 2 km from any)"]);
     expect(issues({ lat: '67.01', lon: '30.18' })[0]).toMatch(/swapped, they would fall in Quetta/);
-    expect(issues({ lat: '95', lon: '67' })).toEqual(['lat: 95 lon: 67 are not valid coordinates']);
+    expect(issues({ lat: '95', lon: '67' })).toEqual(['coordinates 95, 67 are not valid (latitude -90..90, longitude -180..180)']);
     expect(issues({ lat: '30.1', lon: '' })[0]).toMatch(/are not a pair of numbers/);
     expect(issues({ lat: 'north', lon: '67' })[0]).toMatch(/are not a pair of numbers/);
   });

@@ -67,7 +67,7 @@ describe('ingestFile with a mapping', () => {
     const reasons = store.quarantine.map((q) => [q.line, q.reasons.map((r) => r.message).join(' | ')]);
     expect(reasons).toEqual([
       [3, "occurredAt: '31/02/2024' is not a valid date (format dd/MM/yyyy)"],
-      [4, "lat: 12.3 lon: 40.1 is outside Pakistan's districts"],
+      [4, "coordinates 12.3, 40.1 are outside Pakistan's districts (and more than 2 km from any)"],
       [5, "category: 'Blst' is not in the mapping for column type"],
       [6, 'broken quoting: a quote opened on line 6 is not closed before the end of the file'],
       [8, 'wrong number of columns (9, expected 16)'],
@@ -195,7 +195,7 @@ describe('NDJSON and GeoJSON mappings', () => {
     const store = new FakeStore();
     const s = await ingestFile(await tmpFile('ctd.geojson', JSON.stringify(doc)), await opts(store, { adapter: await loadMappingFile(`${examples}/ctd-geojson.json`) }));
     expect(s).toMatchObject({ rowsRead: 2, stored: 1, quarantined: 1 });
-    expect(store.quarantine[0]).toMatchObject({ line: 2, reasons: [{ message: "lat: 10 lon: 10 is outside Pakistan's districts" }] });
+    expect(store.quarantine[0]).toMatchObject({ line: 2, reasons: [{ message: "coordinates 10, 10 are outside Pakistan's districts (and more than 2 km from any)" }] });
     expect(store.reports.get('ctd:F-1')!.report).toMatchObject({ category: 'SO.IBO', reportingMode: 'discovered', classification: 'CONFIDENTIAL', perpetrator: 'X' });
   });
 });

@@ -39,7 +39,7 @@ describe('ingest with the real store, geography and linker', () => {
 
     const q = await store.listQuarantine({ offset: 0, limit: 10 }, p.runId);
     expect(q.total).toBe(1);
-    expect(q.items[0]).toMatchObject({ line: 3, agency: 'police', reasons: [{ message: "lat: 12.3 lon: 40.1 is outside Pakistan's districts" }] });
+    expect(q.items[0]).toMatchObject({ line: 3, agency: 'police', reasons: [{ message: "coordinates 12.3, 40.1 are outside Pakistan's districts (and more than 2 km from any)" }] });
     const runs = await store.listRuns();
     expect(runs).toHaveLength(3);
     expect(await store.countIncidents({})).toBe(3);
