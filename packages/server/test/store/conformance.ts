@@ -465,7 +465,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       const t = Date.parse('2024-03-01T10:00:00.000Z');
       const got = await store.linkCandidates(t, t + 86_400_000);
       expect(got.map((g) => g.incidentId)).toEqual([incidentIdFor(key(a)), incidentIdFor(key(c))]);
-      expect(got[0]).toEqual({ incidentId: incidentIdFor(key(a)), time: t, timePrecision: 'exact', lat: 30, lon: 67, locationPrecision: 'exact', district: 'Quetta', category: 'TI.BOMB', agencies: ['fc', 'police'] });
+      expect(got[0]).toEqual({ incidentId: incidentIdFor(key(a)), time: t, timePrecision: 'exact', lat: 30, lon: 67, locationPrecision: 'exact', district: 'Quetta', category: 'TI.BOMB', agencies: ['fc', 'police'], anchorKey: 'police:A', casualties: 0 });
       expect(got[1]!.lat).toBeNaN();
       expect(got[1]!.district).toBeUndefined();
       expect(await store.linkCandidates(t + 1, t + 86_400_000 - 1)).toEqual([]);

@@ -8,7 +8,7 @@
  * the write is what lets duplicates be counted instead of failing the batch.
  */
 import {
-  BaseeratError, CATEGORY_CODES, LOCATION_PRECISIONS, REPORTING_MODES, TIME_PRECISIONS, consolidate, incidentIdFor, sourceKey,
+  BaseeratError, CATEGORY_CODES, LOCATION_PRECISIONS, REPORTING_MODES, TIME_PRECISIONS, consolidate, incidentIdFor, linkCandidateOf, sourceKey,
   type Incident, type Link, type Report,
 } from '@baseerat/engine';
 import {
@@ -346,23 +346,28 @@ export class DuckDBStore implements Store {
 
   linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {
     return this.exclusive(async () => {
+      // Each incident offers its anchor report (engine linkCandidateOf): the report's own place,
+      // time, code, key and casualties, not the consolidated mixture of several reports.
       const rows = await this.rows(
-        `SELECT i.id, epoch_ms(i.occurred_at)::DOUBLE, i.time_precision, i.lat, i.lon, i.location_precision, i.district, i.category,
-           (SELECT list(DISTINCT r.agency ORDER BY r.agency) FROM reports r WHERE r.incident_id = i.id) AS agencies
-         FROM incidents i WHERE i.occurred_at BETWEEN $from AND $to ORDER BY i.occurred_at, i.id`,
+        `SELECT i.id, r.fields::VARCHAR FROM incidents i JOIN reports r ON r.incident_id = i.id
+         WHERE i.occurred_at BETWEEN $from AND $to ORDER BY i.occurred_at, i.id, r.received_at, r.seq`,
         { from: msToTimestamp(fromMs), to: msToTimestamp(toMs) },
       );
-      return rows.map((r) => ({
-        incidentId: str(r[0]),
-        time: Number(r[1]),
-        timePrecision: str(r[2]) as LinkCandidate['timePrecision'],
-        lat: r[3] == null ? NaN : Number(r[3]),
-        lon: r[4] == null ? NaN : Number(r[4]),
-        locationPrecision: str(r[5]) as LinkCandidate['locationPrecision'],
-        district: r[6] == null ? undefined : str(r[6]),
-        category: str(r[7]) as LinkCandidate['category'],
-        agencies: (r[8] as Js[] | null ?? []).map(str),
-      }));
+      const out: LinkCandidate[] = [];
+      let id: string | undefined;
+      let reports: Report[] = [];
+      for (const r of rows) {
+        const rid = str(r[0]);
+        if (rid !== id) {
+          if (id !== undefined) out.push(linkCandidateOf(id, reports));
+          id = rid;
+          reports = [];
+        }
+        // the fields JSON lacks only narrative and source.raw, which linking does not read
+        reports.push(JSON.parse(str(r[1])) as Report);
+      }
+      if (id !== undefined) out.push(linkCandidateOf(id, reports));
+      return out;
     });
   }
 
