@@ -7,18 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { ingestFile } from '../../src/ingest/pipeline.js';
 import { loadMappingFile } from '../../src/ingest/mapping.js';
+import { SeededRng } from '@baseerat/engine';
 import { FakeGeocoder, FakeStore, trivialLinker } from './fakes.js';
 
-/** mulberry32: a tiny seeded generator, enough to place the bad rows. */
+/** The engine's seeded generator, enough to place the bad rows. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new SeededRng(seed);
+  return () => g.next();
 }
 
 const KINDS = ['date', 'coords', 'category', 'quote'] as const;
