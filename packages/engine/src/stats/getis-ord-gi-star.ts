@@ -28,6 +28,7 @@ import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { twoSidedNormalPValue } from './normal-distribution.js';
 import type { SpatialWeights } from './spatial-weights.js';
+import { finiteMean } from './finite-mean.js';
 
 export interface GetisOrdGiStarResult {
   /** Gi* z-score per cell (0 where undefined). */
@@ -62,13 +63,7 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
     throw new BaseeratError('VALIDATION', 'weights.includesSelf is false: Gi* needs each cell in its own neighbourhood', { field: 'weights' });
   }
   if (n < 3) throw new InsufficientDataError(`Gi* needs at least 3 cells, got n = ${n}`, { n });
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (!Number.isFinite(v)) throw new BaseeratError('VALIDATION', `x[${i}] is not finite: ${v}`, { field: 'x' });
-    sum += v;
-  }
-  const mean = sum / n;
+  const mean = finiteMean(x, n);
   let ss = 0;
   for (let i = 0; i < n; i++) {
     const d = x[i]! - mean;

@@ -34,6 +34,7 @@ import { caveat, type Caveat } from '../domain/caveats.js';
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { twoSidedNormalPValue } from './normal-distribution.js';
 import { rowStandardise, type SpatialWeights } from './spatial-weights.js';
+import { finiteMean } from './finite-mean.js';
 
 export type LisaCluster = 'HH' | 'LH' | 'LL' | 'HL' | 'not significant';
 
@@ -110,13 +111,7 @@ export function localMoran(x: ArrayLike<number>, weights: SpatialWeights, option
   const { offsets, indices } = w;
   const wv = w.weights;
 
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (!Number.isFinite(v)) throw new BaseeratError('VALIDATION', `x[${i}] is not finite: ${v}`, { field: 'x' });
-    sum += v;
-  }
-  const mean = sum / n;
+  const mean = finiteMean(x, n);
   const z = new Float64Array(n);
   let m2 = 0;
   for (let i = 0; i < n; i++) {
