@@ -16,6 +16,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { evaluationRoutes } from './routes/evaluations.js';
 import { healthRoutes } from './routes/health.js';
+import { staticDashboardRoutes } from './static-dashboard.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { quarantineRoutes } from './routes/quarantine.js';
@@ -63,6 +64,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(releaseRoutes, opts);
+  if (deps.webDir !== undefined) await app.register(staticDashboardRoutes, { webDir: deps.webDir });
   await app.ready();
   return app;
 }

@@ -40,6 +40,8 @@ export interface ApiDeps {
   logger?: boolean;
   /** Largest request body in bytes (default 16 MiB, for ingest batches). */
   bodyLimit?: number;
+  /** The built dashboard (packages/web/dist) to serve at `/` with `/geo/districts.geojson`; without it no dashboard routes. */
+  webDir?: string;
 }
 
 export interface RequestAuth {

@@ -1,16 +1,20 @@
 /**
  * Security headers on every response. The CSP allows no inline script at all (no
  * `'unsafe-inline'`): pages the server renders carry a fresh nonce per response for their one
- * inline style, and no page the API serves runs a script. Everything under /api is personal or
- * classified data and is never cached (`no-store`).
+ * inline style; the dashboard (packages/web, served from this origin) loads only its own bundled
+ * files. Its map library starts its tile worker as a module worker from a same-origin file
+ * (`worker-src 'self'`, no `blob:`), and its canvases and ECharts' tooltips set styles through the
+ * CSSOM (`element.style`), which `style-src` does not govern, so no `'unsafe-inline'` is needed for
+ * styles either; `img-src blob:` lets the map decode images it builds itself. Everything under /api
+ * is personal or classified data and is never cached (`no-store`).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export function contentSecurityPolicy(nonce: string): string {
   return [
-    "default-src 'self'", `script-src 'self' 'nonce-${nonce}'`, `style-src 'self' 'nonce-${nonce}'`, "img-src 'self' data:",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    "default-src 'self'", `script-src 'self' 'nonce-${nonce}'`, `style-src 'self' 'nonce-${nonce}'`, "img-src 'self' data: blob:",
+    "connect-src 'self'", "worker-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
   ].join('; ');
 }
 
