@@ -14,6 +14,49 @@ import type {
 
 export type { Attachment, LinkCandidate, NewIncident };
 
+/**
+ * The sensitive text columns, named `table.column`. A store hands each value to its FieldCodec on
+ * the way in and out; the name is bound into the ciphertext (AES-GCM additional data), so a value
+ * moved to another column fails to decrypt. Personal names (victims, suspects, witnesses) have no
+ * column of their own: they occur only inside narratives and raw records, which is why those are
+ * the columns encrypted.
+ */
+export const SENSITIVE_FIELDS = ['incidents.narrative', 'reports.narrative', 'reports.raw', 'quarantine.raw'] as const;
+export type SensitiveField = (typeof SENSITIVE_FIELDS)[number];
+
+/**
+ * Encoding of the sensitive columns at rest (encryption in production, identity in throw-away
+ * stores). `recordId` names the row the value belongs to and is bound into the ciphertext, so a
+ * value copied onto another row fails to decrypt:
+ * - `incidents.narrative`: the incident id;
+ * - `reports.narrative`, `reports.raw`: the source key `agency:sourceId` (stable across unlink);
+ * - `quarantine.raw`: `quarantineRecordId(q)`.
+ * `decode` throws a BaseeratError naming the record and field when the value does not authenticate.
+ */
+export interface FieldCodec {
+  encode(plain: string, field: SensitiveField, recordId: string): string;
+  decode(stored: string, field: SensitiveField, recordId: string): string;
+  /**
+   * Prefix every value written now starts with (the active key version), for stores to find the
+   * values a key rotation left behind (`reencryptBatch`); undefined for codecs without keys.
+   */
+  currentPrefix?(): string;
+}
+
+export const IDENTITY_CODEC: FieldCodec = { encode: (s) => s, decode: (s) => s };
+
+/** The record id of a quarantined row for its FieldCodec: run, origin and line, unambiguous whatever they contain. */
+export function quarantineRecordId(q: { runId: string; origin: string; line: number }): string {
+  return JSON.stringify([q.runId, q.origin, q.line]);
+}
+
+export interface ReencryptionProgress {
+  /** Values rewritten under the current key in this batch. */
+  rewritten: number;
+  /** Values still not under the current key after this batch. */
+  remaining: number;
+}
+
 export interface IncidentFilter {
   /** Inclusive lower bound on occurredAt (ISO UTC). */
   from?: string;
@@ -135,7 +178,11 @@ export interface Store {
   migrate(): Promise<void>;
   /** Which of these `agency:sourceId` keys are already stored. */
   existingSourceKeys(keys: readonly string[]): Promise<Set<string>>;
-  /** Writes a batch atomically: all of it or none. Reports whose key exists are skipped and counted. */
+  /**
+   * Writes a batch atomically: all of it or none. Reports whose key exists are skipped and counted.
+   * Quarantine records are idempotent on (agency, origin, line, raw): re-ingesting the same file
+   * under a new run id adds none, while a changed line at the same place is kept.
+   */
   writeBatch(batch: IngestBatch): Promise<WriteResult>;
   recordRun(run: IngestRun): Promise<void>;
   listRuns(): Promise<IngestRun[]>;
@@ -151,5 +198,14 @@ export interface Store {
   countIncidents(filter: IncidentFilter): Promise<number>;
   stats(filter?: IncidentFilter): Promise<StoreStats>;
   listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>>;
+  /**
+   * Key rotation without downtime: rewrites up to `limit` sensitive values that are not under the
+   * codec's current key, in one short transaction, so that other calls run between batches; call
+   * until `remaining` is 0. A value that is not a ciphertext at all fails the batch with an error
+   * naming it (it may have been planted in the file), unless `encryptPlaintext` says the store was
+   * filled before encryption was switched on: then it is encrypted as it stands. Optional: stores
+   * without a keyed codec need not offer it.
+   */
+  reencryptBatch?(limit: number, opts?: { encryptPlaintext?: boolean }): Promise<ReencryptionProgress>;
   close(): Promise<void>;
 }

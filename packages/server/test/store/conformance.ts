@@ -73,8 +73,8 @@ const single = (r: Report) => ({ id: incidentIdFor(key(r)), reports: [r], links:
 const batch = (b: Partial<IngestBatch>): IngestBatch => ({ newIncidents: b.newIncidents ?? [], attachments: b.attachments ?? [], quarantine: b.quarantine ?? [] });
 const link = (a: Report, b: Report): Link => ({ a: key(a), b: key(b), rule: 'test', distanceKm: 0.5, hoursApart: 1 });
 
-function quarantineRecord(runId: string, line: number): QuarantineRecord {
-  return { runId, agency: 'levies', origin: 'levies.csv', line, raw: `bad,row,${line}`, reasons: [{ field: 'date', value: 'x', message: 'not a date' }] };
+function quarantineRecord(runId: string, line: number, origin = 'levies.csv'): QuarantineRecord {
+  return { runId, agency: 'levies', origin, line, raw: `bad,row,${line}`, reasons: [{ field: 'date', value: 'x', message: 'not a date' }] };
 }
 
 /** Every incident of the store, through the paginated list. */
@@ -434,7 +434,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
     it('quarantine pages in insertion order, filters by run and is idempotent', async () => {
       const q1 = Array.from({ length: 17 }, (_, i) => quarantineRecord('run-a', i + 1));
-      const q2 = Array.from({ length: 8 }, (_, i) => quarantineRecord('run-b', i + 1));
+      const q2 = Array.from({ length: 8 }, (_, i) => quarantineRecord('run-b', i + 1, 'levies-2.csv'));
       expect((await store.writeBatch(batch({ quarantine: [...q1, ...q2] }))).quarantined).toBe(25);
       expect((await store.writeBatch(batch({ quarantine: q1 }))).quarantined).toBe(0);
       const p = await store.listQuarantine({ offset: 10, limit: 10 });
@@ -445,6 +445,12 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(b.items).toEqual(q2);
       expect((await store.listQuarantine({ offset: 30, limit: 10 })).items).toEqual([]);
       await expectError(store.listQuarantine({ offset: -1, limit: 10 }), 'VALIDATION');
+      // the same file again in a new run adds nothing; a changed line at the same place is kept
+      const again = q1.map((q) => ({ ...q, runId: 'run-c' }));
+      again[3] = { ...again[3]!, raw: 'bad,row,changed' };
+      expect((await store.writeBatch(batch({ quarantine: again }))).quarantined).toBe(1);
+      expect((await store.listQuarantine({ offset: 0, limit: 100 }, 'run-c')).items).toEqual([again[3]]);
+      expect((await store.stats()).quarantined).toBe(26);
     });
 
     it('records ingest runs and updates a run by id', async () => {

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BaseeratError, incidentIdFor, type Report } from '@baseerat/engine';
-import { openStore } from '../../src/store/index.js';
+import { BaseeratError, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
+import { openStore, quarantineRecordId, type FieldCodec } from '../../src/store/index.js';
 import { describeStoreConformance, report } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-store-'));
@@ -67,19 +67,27 @@ describe('duckdb store specifics', () => {
     await s.close();
   });
 
-  it('encodes raw and narrative through the codec, and only those', async () => {
-    const seen: string[] = [];
-    const codec = {
-      encode: (p: string, field: 'raw' | 'narrative') => { seen.push(field); return `enc:${p}`; },
-      decode: (s: string) => { if (!s.startsWith('enc:')) throw new Error(`not encoded: ${s}`); return s.slice(4); },
+  it('encodes the sensitive columns through the codec, bound to their record, and only those', async () => {
+    const seen = new Set<string>();
+    const codec: FieldCodec = {
+      encode: (p, field, id) => { seen.add(`${field} ${id}`); return `enc:${field}:${id}:${p}`; },
+      decode: (s, field, id) => {
+        const head = `enc:${field}:${id}:`;
+        if (!s.startsWith(head)) throw new Error(`not encoded for ${field} ${id}: ${s}`);
+        return s.slice(head.length);
+      },
     };
     const s = await openStore(':memory:', { ...config, codec });
     const r = report({ sourceId: 'c1', narrative: 'secret words' });
-    await s.writeBatch({ newIncidents: [single(r)], attachments: [], quarantine: [{ runId: 'r', agency: 'a', origin: 'o', line: 1, raw: 'bad', reasons: [] }] });
+    const q = { runId: 'r', agency: 'a', origin: 'o', line: 1, raw: 'bad', reasons: [] };
+    await s.writeBatch({ newIncidents: [single(r)], attachments: [], quarantine: [q] });
     expect((await s.getIncident(single(r).id))?.narrative).toBe('secret words');
     expect((await s.reportsOf(single(r).id))[0]).toEqual(r);
     expect((await s.listQuarantine({ offset: 0, limit: 5 })).items[0]?.raw).toBe('bad');
-    expect(new Set(seen)).toEqual(new Set(['raw', 'narrative']));
+    const k = sourceKey(r.source);
+    expect(seen).toEqual(new Set([
+      `incidents.narrative ${single(r).id}`, `reports.narrative ${k}`, `reports.raw ${k}`, `quarantine.raw ${quarantineRecordId(q)}`,
+    ]));
     await s.close();
   });
 

@@ -27,7 +27,7 @@ const specArb = fc.record({
   reportedAt: opt(iso),
 }, { requiredKeys: ['sourceId', 'occurredAt', 'category'] });
 
-const codec: FieldCodec = { encode: (s, f) => `${f}:${s}`, decode: (s) => s.slice(s.indexOf(':') + 1) };
+const codec: FieldCodec = { encode: (s, f, id) => `${f}|${id}:${s}`, decode: (s) => s.slice(s.indexOf(':') + 1) };
 
 describe('store rows: the fast path for single-report incidents', () => {
   it('singleReportIncidentRow equals incidentRow(consolidate(id, [r], [])) (fast-check, fixed seed)', () => {
@@ -77,8 +77,8 @@ describe('store rows: reportRow', () => {
         if (reverse) r = Object.fromEntries(Object.entries(r).reverse()) as unknown as Report;
         const row = reportRow(7, 'inc_1', r, codec);
         expect(row[8]).toBe(fieldsBySpread(r));
-        expect(row[6]).toBe(`raw:${r.source.raw}`);
-        expect(row[7]).toBe(r.narrative === undefined ? null : `narrative:${r.narrative}`);
+        expect(row[6]).toBe(`reports.raw|${r.source.agency}:${r.source.sourceId}:${r.source.raw}`);
+        expect(row[7]).toBe(r.narrative === undefined ? null : `reports.narrative|${r.source.agency}:${r.source.sourceId}:${r.narrative}`);
       }),
       { seed: 20261129, numRuns: 300 },
     );

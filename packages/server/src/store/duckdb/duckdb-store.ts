@@ -15,8 +15,10 @@ import {
   DuckDBTypeId, LIST, VARCHAR, listValue,
   type DuckDBAppender, type DuckDBConnection, type DuckDBInstance, type DuckDBTimestampValue, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
-import type {
-  IncidentColumns, IncidentFilter, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord, Store, StoreStats, WriteResult,
+import {
+  quarantineRecordId,
+  type IncidentColumns, type IncidentFilter, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord,
+  type ReencryptionProgress, type SensitiveField, type Store, type StoreStats, type WriteResult,
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
@@ -27,7 +29,7 @@ import {
 } from './rows.js';
 
 export interface DuckDBStoreOptions {
-  /** Encoding of `raw` and `narrative` at rest (identity by default). */
+  /** Encoding of the sensitive columns at rest (port SENSITIVE_FIELDS; identity by default). */
   codec?: FieldCodec;
   /** IANA zone whose calendar months `stats().byMonth` counts in (default Asia/Karachi). */
   timeZone?: string;
@@ -53,6 +55,8 @@ export class DuckDBStore implements Store {
   private readonly timeZone: string;
   private closed = false;
   private readonly seqs = new Map<string, number>();
+  /** Per origin, the quarantine keys stored: run/origin/line and agency/origin/line/raw (see writeQuarantine). */
+  private readonly quarantineKeys = new Map<string, Set<string>>();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -86,6 +90,7 @@ export class DuckDBStore implements Store {
       return out;
     } catch (e) {
       this.seqs.clear();
+      this.quarantineKeys.clear();
       await this.conn.run('ROLLBACK');
       throw e;
     }
@@ -294,24 +299,83 @@ export class DuckDBStore implements Store {
     return out;
   }
 
+  /**
+   * Quarantine rows not stored yet. A row is the same as a stored one when run, origin and line
+   * match (the batch was retried) or when agency, origin, line and raw text match (the same file
+   * ingested again in a new run): either way nothing is added. The keys of an origin are read once
+   * (raw decoded) and then kept in memory: this process is the file's only writer.
+   */
   private async writeQuarantine(records: readonly QuarantineRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    const runIds = [...new Set(records.map((q) => q.runId))];
-    const stored = new Set(
-      (await this.rows(`SELECT run_id, origin, line FROM quarantine WHERE list_contains($runs::VARCHAR[], run_id)`, { runs: listValue(runIds) }))
-        .map((r) => JSON.stringify([str(r[0]), str(r[1]), Number(r[2])])),
-    );
+    const unknown = [...new Set(records.map((q) => q.origin))].filter((o) => !this.quarantineKeys.has(o));
+    if (unknown.length > 0) {
+      for (const o of unknown) this.quarantineKeys.set(o, new Set());
+      const rows = await this.rows(`SELECT run_id, agency, origin, line, raw FROM quarantine WHERE list_contains($origins::VARCHAR[], origin)`, { origins: listValue(unknown) });
+      for (const r of rows) {
+        const q = { runId: str(r[0]), agency: str(r[1]), origin: str(r[2]), line: Number(r[3]), raw: '' };
+        q.raw = this.codec.decode(str(r[4]), 'quarantine.raw', quarantineRecordId(q));
+        const keys = this.quarantineKeys.get(q.origin)!;
+        keys.add(quarantineRecordId(q));
+        keys.add(quarantineContentKey(q));
+      }
+    }
     const fresh = records.filter((q) => {
-      const k = JSON.stringify([q.runId, q.origin, q.line]);
-      if (stored.has(k)) return false;
-      stored.add(k);
+      const keys = this.quarantineKeys.get(q.origin)!;
+      const id = quarantineRecordId(q), content = quarantineContentKey(q);
+      if (keys.has(id) || keys.has(content)) return false;
+      keys.add(id);
+      keys.add(content);
       return true;
     });
     if (fresh.length === 0) return 0;
     let seq = await this.nextSeq('quarantine', fresh.length);
-    const rows = fresh.map((q): DuckDBValue[] => [BigInt(seq++), q.runId, q.agency, q.origin, q.line, this.codec.encode(q.raw, 'raw'), JSON.stringify(q.reasons)]);
-    await this.append('quarantine', rows);
-    return rows.length;
+    const codec = this.codec;
+    function* rows(): Generator<DuckDBValue[]> {
+      for (const q of fresh) yield [BigInt(seq++), q.runId, q.agency, q.origin, q.line, codec.encode(q.raw, 'quarantine.raw', quarantineRecordId(q)), JSON.stringify(q.reasons)];
+    }
+    await this.append('quarantine', rows());
+    return fresh.length;
+  }
+
+  /**
+   * Rewrites up to `limit` sensitive values not under the codec's current key (see the port). One
+   * transaction per call, queued like every other call, so reads and ingests go on between batches.
+   */
+  reencryptBatch(limit: number, opts: { encryptPlaintext?: boolean } = {}): Promise<ReencryptionProgress> {
+    if (!Number.isInteger(limit) || limit < 1) return Promise.reject(new BaseeratError('VALIDATION', `limit must be a positive integer, got ${limit}`, { field: 'limit' }));
+    const prefix = this.codec.currentPrefix?.();
+    if (prefix === undefined) return Promise.reject(new BaseeratError('CONFIG', 'the store has no keyed codec: open it with the master key to re-encrypt', { field: 'masterKey' }));
+    return this.exclusive(() => this.transaction(async () => {
+      let left = limit, rewritten = 0;
+      for (const t of REENCRYPT_TARGETS) {
+        if (left === 0) break;
+        const rows = await this.rows(
+          `SELECT ${t.keys.join(', ')}, ${t.column} FROM ${t.table} WHERE ${t.column} IS NOT NULL AND NOT starts_with(${t.column}, $prefix) LIMIT $lim`,
+          { prefix, lim: BigInt(left) },
+        );
+        if (rows.length === 0) continue;
+        const updates: DuckDBValue[][] = [];
+        for (const r of rows) {
+          const stored = str(r[t.keys.length]);
+          const id = t.recordId(r);
+          let plain: string;
+          if (opts.encryptPlaintext === true && !looksEncrypted(stored)) plain = stored;
+          else plain = this.codec.decode(stored, t.field, id);
+          updates.push([str(r[0]), t.keys.length > 1 ? str(r[1]) : null, t.keys.length > 2 ? str(r[2]) : null, this.codec.encode(plain, t.field, id)]);
+        }
+        await this.conn.run(`CREATE OR REPLACE TEMP TABLE tmp_reencrypt (k0 VARCHAR, k1 VARCHAR, k2 VARCHAR, v VARCHAR)`);
+        await this.append('tmp_reencrypt', updates);
+        const match = t.keys.map((k, i) => `${t.table}.${k}${k === 'line' ? '::VARCHAR' : ''} = tmp_reencrypt.k${i}`).join(' AND ');
+        await this.conn.run(`UPDATE ${t.table} SET ${t.column} = tmp_reencrypt.v FROM tmp_reencrypt WHERE ${match}`);
+        rewritten += rows.length;
+        left -= rows.length;
+      }
+      let remaining = 0;
+      for (const t of REENCRYPT_TARGETS) {
+        remaining += Number((await this.rows(`SELECT count(*)::DOUBLE FROM ${t.table} WHERE ${t.column} IS NOT NULL AND NOT starts_with(${t.column}, $prefix)`, { prefix }))[0]?.[0] ?? 0);
+      }
+      return { rewritten, remaining };
+    }));
   }
 
   recordRun(run: IngestRun): Promise<void> {
@@ -440,7 +504,7 @@ export class DuckDBStore implements Store {
     for (const s of src) {
       sources.get(str(s[0]))?.push({
         agency: str(s[1]), sourceId: str(s[2]), receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]),
-        raw: this.codec.decode(str(s[5]), 'raw'),
+        raw: this.codec.decode(str(s[5]), 'reports.raw', sourceKey({ agency: str(s[1]), sourceId: str(s[2]) })),
       });
     }
     return rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], this.codec));
@@ -628,7 +692,8 @@ export class DuckDBStore implements Store {
         { ...params, lim: BigInt(limit), off: BigInt(offset) },
       );
       const items = rows.map((r) => ({
-        runId: str(r[0]), agency: str(r[1]), origin: str(r[2]), line: Number(r[3]), raw: this.codec.decode(str(r[4]), 'raw'),
+        runId: str(r[0]), agency: str(r[1]), origin: str(r[2]), line: Number(r[3]),
+        raw: this.codec.decode(str(r[4]), 'quarantine.raw', quarantineRecordId({ runId: str(r[0]), origin: str(r[2]), line: Number(r[3]) })),
         reasons: JSON.parse(str(r[5])) as QuarantineRecord['reasons'],
       }));
       return { items, total, offset, limit };
@@ -648,6 +713,23 @@ export class DuckDBStore implements Store {
 function str(v: Js): string {
   return String(v);
 }
+
+function quarantineContentKey(q: { agency: string; origin: string; line: number; raw: string }): string {
+  return JSON.stringify([q.agency, q.origin, q.line, q.raw]);
+}
+
+/** A value written by a keyed codec (`v1:<keyId>:...`); anything else was stored before encryption was on. */
+function looksEncrypted(stored: string): boolean {
+  return /^v\d+:[a-z][a-z0-9_-]*\.v\d+:/.test(stored);
+}
+
+/** The sensitive columns, with the key columns of their rows and how the codec's record id is formed from them. */
+const REENCRYPT_TARGETS: readonly { table: string; column: string; field: SensitiveField; keys: readonly string[]; recordId: (r: readonly Js[]) => string }[] = [
+  { table: 'incidents', column: 'narrative', field: 'incidents.narrative', keys: ['id'], recordId: (r) => str(r[0]) },
+  { table: 'reports', column: 'raw', field: 'reports.raw', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }) },
+  { table: 'reports', column: 'narrative', field: 'reports.narrative', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }) },
+  { table: 'quarantine', column: 'raw', field: 'quarantine.raw', keys: ['run_id', 'origin', 'line'], recordId: (r) => quarantineRecordId({ runId: str(r[0]), origin: str(r[1]), line: Number(r[2]) }) },
+];
 
 /** The appender call for one column type; anything unusual goes through the generic `appendValue`. */
 function writerFor(type: DuckDBType): (a: DuckDBAppender, v: DuckDBValue) => void {

@@ -9,13 +9,9 @@ import { BaseeratError, CLASSIFICATION_LEVELS, categoryGroup, classificationRank
 import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { isoToMs } from './filter-sql.js';
 
-/** Encoding hook for the confidential text columns (`raw`, `narrative`): identity until encryption at rest lands. */
-export interface FieldCodec {
-  encode(plain: string, field: 'raw' | 'narrative'): string;
-  decode(stored: string, field: 'raw' | 'narrative'): string;
-}
+import { IDENTITY_CODEC, type FieldCodec } from '../port.js';
 
-export const IDENTITY_CODEC: FieldCodec = { encode: (s) => s, decode: (s) => s };
+export { IDENTITY_CODEC, type FieldCodec };
 
 export function canonicalIso(iso: string, field: string): string {
   return new Date(isoToMs(iso, field)).toISOString();
@@ -88,7 +84,7 @@ export function incidentRow(inc: Incident, codec: FieldCodec): DuckDBValue[] {
     inc.severity.abducted,
     inc.targetType ?? null,
     inc.perpetrator ?? null,
-    inc.narrative === undefined ? null : codec.encode(inc.narrative, 'narrative'),
+    inc.narrative === undefined ? null : codec.encode(inc.narrative, 'incidents.narrative', inc.id),
     inc.classification,
     classificationRank(inc.classification),
     inc.reportingMode,
@@ -124,7 +120,7 @@ export function singleReportIncidentRow(id: string, r: Report, codec: FieldCodec
     r.severity.abducted,
     r.targetType ?? null,
     r.perpetrator ?? null,
-    narrative === undefined ? null : codec.encode(narrative, 'narrative'),
+    narrative === undefined ? null : codec.encode(narrative, 'incidents.narrative', id),
     r.classification,
     classificationRank(r.classification),
     r.reportingMode === 'public' || r.reportingMode === 'discovered' ? r.reportingMode : 'unknown',
@@ -168,7 +164,7 @@ export function incidentFromRow(r: readonly Js[], sources: Incident['sources'], 
   if (r[3] != null) inc.reportedAt = new Date(num(r[3])).toISOString();
   if (r[15] != null) inc.targetType = str(r[15]);
   if (r[16] != null) inc.perpetrator = str(r[16]);
-  if (r[17] != null) inc.narrative = codec.decode(str(r[17]), 'narrative');
+  if (r[17] != null) inc.narrative = codec.decode(str(r[17]), 'incidents.narrative', inc.id);
   return inc;
 }
 
@@ -185,6 +181,7 @@ export function reportRow(seq: number, incidentId: string, r: Report, codec: Fie
   const sourceFields: Record<string, unknown> = {};
   for (const k in source) if (k !== 'raw') sourceFields[k] = source[k as keyof Report['source']];
   fields.source = sourceFields;
+  const key = sourceKey(source);
   return [
     BigInt(seq),
     source.agency,
@@ -192,8 +189,8 @@ export function reportRow(seq: number, incidentId: string, r: Report, codec: Fie
     incidentId,
     ts(source.receivedAt, 'source.receivedAt'),
     source.format,
-    codec.encode(raw, 'raw'),
-    narrative === undefined ? null : codec.encode(narrative, 'narrative'),
+    codec.encode(raw, 'reports.raw', key),
+    narrative === undefined ? null : codec.encode(narrative, 'reports.narrative', key),
     JSON.stringify({ ...fields, source: sourceFields }),
   ];
 }
@@ -203,8 +200,9 @@ export const REPORT_SELECT = `r.incident_id, r.raw, r.narrative, r.fields::VARCH
 
 export function reportFromRow(row: readonly Js[], codec: FieldCodec): Report {
   const fields = JSON.parse(str(row[3])) as Omit<Report, 'narrative' | 'source'> & { source: Omit<Report['source'], 'raw'> };
-  const report: Report = { ...fields, source: { ...fields.source, raw: codec.decode(str(row[1]), 'raw') } };
-  if (row[2] != null) report.narrative = codec.decode(str(row[2]), 'narrative');
+  const key = sourceKey(fields.source);
+  const report: Report = { ...fields, source: { ...fields.source, raw: codec.decode(str(row[1]), 'reports.raw', key) } };
+  if (row[2] != null) report.narrative = codec.decode(str(row[2]), 'reports.narrative', key);
   return report;
 }
 
