@@ -1,0 +1,291 @@
+/**
+ * Area risk index: expected incidents (or harm) of every district or cell in the next period, from
+ * a ridge-penalised Poisson regression on the factors of area-risk-factors.ts, fitted on past
+ * periods and validated on later past periods; every score with each factor's contribution.
+ *
+ * What it answers: "which areas carry the most risk next period, and why?" The model is
+ *   log E[y_a,t] = offset_a + b0 + sum_j b_j z_j(a, t),
+ * y_a,t the incidents of area a in period t (weighted by the feedback-loop correction), z_j the
+ * factor j at origin t standardised with the training rows' mean and standard deviation, offset
+ * log(population / 100,000) in the per-capita variant (else 0). Weights are never chosen by hand:
+ * b is fitted, and the penalty lambda is chosen by rolling-origin validation, that is, for each of
+ * the last `validationOrigins` training periods v, the model is fitted on the origins before v
+ * and scored by its Poisson deviance at v; the lambda with the least total deviance wins (ties
+ * to the larger penalty). The same out-of-sample predictions calibrate the risk bands
+ * (risk-bands.ts). The final model is refitted on every training origin with that lambda.
+ *
+ * Contribution of factor j to area a: c_j = b_j z_j (log scale; exp(c_j) is the factor's relative
+ * risk against an area at the training average of that factor); expected = exp(offset + b0 + sum c_j).
+ * Units: expected incidents (or harm) per area per period; per capita per 100,000 people.
+ * Complexity: O(lambdas x validationOrigins x fit), a fit O(iterations x areas x origins x p^2).
+ * Reference: Poisson regression for area counts (Osgood 2000, J. Quant. Criminol. 16); penalised
+ * GLM (Friedman, Hastie and Tibshirani 2010); Risk Terrain Modeling (Caplan and Kennedy 2011)
+ * for terrain factors; rolling-origin evaluation (Tashman 2000).
+ */
+import { caveat, type Caveat } from '../domain/caveats.js';
+import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
+import {
+  factorDescriptions, factorNames, firstFullOrigin, observedAt, riskFactorsAt, type RiskPanel,
+} from './area-risk-factors.js';
+import { fitRidgePoisson, poissonDeviance } from './ridge-poisson-regression.js';
+import { calibrateRiskBands, DEFAULT_BAND_SHARES, riskBandOf, type RiskBand, type RiskBandThresholds } from './risk-bands.js';
+
+export const DEFAULT_LAMBDAS: readonly number[] = [1, 0.1, 0.01, 0.001, 0.0001, 0];
+
+export interface AreaRiskOptions {
+  /** What the model predicts: incidents (default) or harm (Poisson quasi-likelihood). */
+  target?: 'count' | 'harm';
+  /** Offset log(population / 100,000): areas without population are left out. Default false. */
+  perCapita?: boolean;
+  /** Penalties tried. Default DEFAULT_LAMBDAS. */
+  lambdas?: readonly number[];
+  /** Use this penalty and skip validation (thresholds must then be given too). */
+  lambda?: number;
+  /** Use these band thresholds instead of calibrating. */
+  thresholds?: RiskBandThresholds;
+  /** Past periods used to choose lambda and calibrate bands. Default 4. */
+  validationOrigins?: number;
+  /** First training origin. Default: the first with a full history window. */
+  firstOrigin?: number;
+  /** Train on origins before this one (default nPeriods: every period with an outcome). */
+  endOrigin?: number;
+  bandShares?: readonly [number, number, number];
+}
+
+export interface FactorCoefficient {
+  name: string;
+  description: string;
+  /** Log rate ratio per training standard deviation of the factor (0 when the factor was constant). */
+  coefficient: number;
+  /** exp(coefficient): rate ratio for one standard deviation more. */
+  rateRatioPerSd: number;
+  mean: number;
+  sd: number;
+  used: boolean;
+}
+
+export interface AreaRiskModel {
+  target: 'count' | 'harm';
+  perCapita: boolean;
+  intercept: number;
+  factors: FactorCoefficient[];
+  lambda: number;
+  /** Validation deviance of each penalty tried (empty when lambda was given). */
+  lambdaPath: { lambda: number; validationDeviance: number }[];
+  thresholds: RiskBandThresholds;
+  trainingOrigins: { from: number; to: number };
+  trainingRows: number;
+  /** Areas in the model (all, or those with population in the per-capita variant). */
+  areaMask: Uint8Array;
+  converged: boolean;
+  caveats: Caveat[];
+}
+
+export interface FactorContribution {
+  name: string;
+  /** Factor value before standardising. */
+  value: number;
+  standardised: number;
+  /** coefficient x standardised: the factor's share of the log expected value. */
+  contribution: number;
+  /** exp(contribution): relative risk from this factor against an average area. */
+  relativeRisk: number;
+}
+
+export interface AreaRiskScore {
+  area: number;
+  id: string;
+  district?: string;
+  rank: number;
+  /** Expected incidents (or harm) in the period at the origin. */
+  expected: number;
+  /** Expected per 100,000 people (per-capita variant only). */
+  per100k?: number;
+  band: RiskBand;
+  /** exp(intercept + offset): the expectation of an area at the average of every factor. */
+  baseline: number;
+  factors: FactorContribution[];
+}
+
+interface Design { x: Float64Array; y: Float64Array; offset: Float64Array; rows: number }
+
+function offsets(panel: RiskPanel, perCapita: boolean): Float64Array {
+  const o = new Float64Array(panel.areas.length);
+  if (perCapita) panel.areas.forEach((a, i) => { o[i] = a.population !== undefined && a.population > 0 ? Math.log(a.population / 100_000) : 0; });
+  return o;
+}
+
+/** Builds and caches factors by origin: the validation loop reads each origin many times. */
+class FactorCache {
+  private readonly cache = new Map<number, Float64Array>();
+  constructor(readonly panel: RiskPanel) {}
+  at(t: number): Float64Array {
+    let f = this.cache.get(t);
+    if (f === undefined) { f = riskFactorsAt(this.panel, t); this.cache.set(t, f); }
+    return f;
+  }
+}
+
+function design(cache: FactorCache, origins: readonly number[], mask: Uint8Array, off: Float64Array, target: 'count' | 'harm'): Design {
+  const panel = cache.panel;
+  const p = factorNames(panel).length;
+  let nA = 0;
+  for (let a = 0; a < mask.length; a++) nA += mask[a]!;
+  const rows = nA * origins.length;
+  const x = new Float64Array(rows * p), y = new Float64Array(rows), offset = new Float64Array(rows);
+  let r = 0;
+  for (const t of origins) {
+    const f = cache.at(t);
+    const obs = observedAt(panel, t);
+    const out = target === 'harm' ? obs.harm : obs.count;
+    for (let a = 0; a < mask.length; a++) {
+      if (mask[a] === 0) continue;
+      x.set(f.subarray(a * p, a * p + p), r * p);
+      y[r] = out[a]!;
+      offset[r] = off[a]!;
+      r++;
+    }
+  }
+  return { x, y, offset, rows };
+}
+
+interface CoreFit { intercept: number; coef: Float64Array; mean: Float64Array; sd: Float64Array; used: boolean[]; converged: boolean }
+
+function fitCore(d: Design, p: number, lambda: number): CoreFit {
+  const mean = new Float64Array(p), sd = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0;
+    for (let i = 0; i < d.rows; i++) s += d.x[i * p + j]!;
+    const m = s / d.rows;
+    let v = 0;
+    for (let i = 0; i < d.rows; i++) { const e = d.x[i * p + j]! - m; v += e * e; }
+    mean[j] = m; sd[j] = Math.sqrt(v / d.rows);
+  }
+  const used = Array.from(sd, (s) => s > 1e-12);
+  const cols = used.map((u, j) => (u ? j : -1)).filter((j) => j >= 0);
+  const q = cols.length;
+  const z = new Float64Array(d.rows * q);
+  for (let i = 0; i < d.rows; i++) for (let k = 0; k < q; k++) { const j = cols[k]!; z[i * q + k] = (d.x[i * p + j]! - mean[j]!) / sd[j]!; }
+  const fit = fitRidgePoisson({ y: d.y, x: z, p: q, lambda, offset: d.offset });
+  const coef = new Float64Array(p);
+  cols.forEach((j, k) => { coef[j] = fit.coefficients[k]!; });
+  return { intercept: fit.intercept, coef, mean, sd, used, converged: fit.converged };
+}
+
+function predict(core: CoreFit, f: Float64Array, p: number, a: number, off: number): number {
+  let eta = off + core.intercept;
+  for (let j = 0; j < p; j++) if (core.used[j]) eta += core.coef[j]! * (f[a * p + j]! - core.mean[j]!) / core.sd[j]!;
+  return Math.exp(eta);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}): AreaRiskModel {
+  const target = options.target ?? 'count';
+  const perCapita = options.perCapita ?? false;
+  const names = factorNames(panel);
+  const p = names.length;
+  const caveats: Caveat[] = [];
+  const mask = new Uint8Array(panel.areas.length).fill(1);
+  if (perCapita) {
+    let missing = 0;
+    panel.areas.forEach((a, i) => { if (!(a.population !== undefined && a.population > 0)) { mask[i] = 0; missing++; } });
+    if (missing > 0) caveats.push(caveat('NO_POPULATION', `${missing} areas have no census population and are left out of the per-capita index`, missing));
+    if (missing === panel.areas.length) throw new InsufficientDataError('no area has a census population: the per-capita index cannot be fitted');
+  }
+  const off = offsets(panel, perCapita);
+  const first = options.firstOrigin ?? firstFullOrigin(panel);
+  const end = options.endOrigin ?? panel.nPeriods;
+  if (end > panel.nPeriods) throw new BaseeratError('VALIDATION', `endOrigin ${end} is past the last period ${panel.nPeriods - 1}`, { field: 'endOrigin' });
+  const origins = range(first, end);
+  const cache = new FactorCache(panel);
+  const shares = options.bandShares ?? DEFAULT_BAND_SHARES;
+
+  let lambda: number;
+  let thresholds: RiskBandThresholds;
+  const lambdaPath: { lambda: number; validationDeviance: number }[] = [];
+  if (options.lambda !== undefined && options.thresholds !== undefined) {
+    lambda = options.lambda;
+    thresholds = options.thresholds;
+  } else {
+    const v = Math.min(options.validationOrigins ?? 4, origins.length - 2);
+    if (v < 1) throw new InsufficientDataError(`${origins.length} training periods after the history window: the risk index needs at least 3 to fit and validate (give more history or shorter windows)`);
+    const valOrigins = origins.slice(origins.length - v);
+    const lambdas = options.lambda === undefined ? [...(options.lambdas ?? DEFAULT_LAMBDAS)] : [options.lambda];
+    const preds = new Map<number, { pred: number[]; obs: number[] }>();
+    for (const lam of lambdas) {
+      if (!(lam >= 0)) throw new BaseeratError('VALIDATION', `lambda ${lam} must be >= 0`, { field: 'lambdas' });
+      let dev = 0;
+      const pred: number[] = [], obs: number[] = [];
+      for (const vo of valOrigins) {
+        const core = fitCore(design(cache, range(first, vo), mask, off, target), p, lam);
+        const f = cache.at(vo);
+        const o = observedAt(panel, vo);
+        const yv = target === 'harm' ? o.harm : o.count;
+        const mu: number[] = [], ys: number[] = [];
+        for (let a = 0; a < mask.length; a++) {
+          if (mask[a] === 0) continue;
+          mu.push(predict(core, f, p, a, off[a]!)); ys.push(yv[a]!);
+          pred.push(mu[mu.length - 1]!); obs.push(yv[a]!);
+        }
+        dev += poissonDeviance(ys, mu);
+      }
+      lambdaPath.push({ lambda: lam, validationDeviance: dev });
+      preds.set(lam, { pred, obs });
+    }
+    const best = lambdaPath.reduce((b, r) => (r.validationDeviance < b.validationDeviance - 1e-9 * Math.abs(b.validationDeviance) || (Math.abs(r.validationDeviance - b.validationDeviance) <= 1e-9 * Math.abs(b.validationDeviance) && r.lambda > b.lambda) ? r : b));
+    lambda = best.lambda;
+    const pv = preds.get(lambda)!;
+    thresholds = options.thresholds ?? calibrateRiskBands(pv.pred, pv.obs, shares);
+  }
+  const d = design(cache, origins, mask, off, target);
+  let ySum = 0;
+  for (let i = 0; i < d.rows; i++) ySum += d.y[i]!;
+  if (!(ySum > 0)) throw new InsufficientDataError('no incident in the training periods: the risk index cannot be fitted');
+  const core = fitCore(d, p, lambda);
+  if (!core.converged) caveats.push(caveat('NOT_CONVERGED', 'the penalised Poisson fit did not converge in 100 Newton steps; coefficients may be imprecise'));
+  const unused = names.filter((_, j) => !core.used[j]);
+  if (unused.length > 0) caveats.push(caveat('CONSTANT_FACTOR', `factors constant over the training periods, left out: ${unused.join(', ')}`, unused.length));
+  let events = 0;
+  for (let i = 0; i < d.rows; i++) events += d.y[i]!;
+  if (events < 30) caveats.push(caveat('FEW_EVENTS', `only ${events.toFixed(0)} incidents in the training periods: coefficients are uncertain and the penalty shrinks them strongly`, Math.round(events)));
+  const desc = factorDescriptions(panel);
+  return {
+    target, perCapita, intercept: core.intercept,
+    factors: names.map((name, j) => ({ name, description: desc[name] ?? name, coefficient: core.coef[j]!, rateRatioPerSd: Math.exp(core.coef[j]!), mean: core.mean[j]!, sd: core.sd[j]!, used: core.used[j]! })),
+    lambda, lambdaPath, thresholds,
+    trainingOrigins: { from: first, to: end }, trainingRows: d.rows, areaMask: mask, converged: core.converged, caveats,
+  };
+}
+
+/** Scores every area in the model at origin t (t = nPeriods: the period after the data), highest first. */
+export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number): AreaRiskScore[] {
+  const names = factorNames(panel);
+  if (names.length !== model.factors.length || names.some((n, j) => n !== model.factors[j]!.name)) {
+    throw new BaseeratError('VALIDATION', 'the panel has other factors than the model was fitted on', { field: 'factors' });
+  }
+  const p = names.length;
+  const f = riskFactorsAt(panel, t);
+  const off = offsets(panel, model.perCapita);
+  const out: AreaRiskScore[] = [];
+  panel.areas.forEach((area, a) => {
+    if (model.areaMask[a] === 0) return;
+    const factors: FactorContribution[] = model.factors.map((c, j) => {
+      const value = f[a * p + j]!;
+      const standardised = c.used ? (value - c.mean) / c.sd : 0;
+      const contribution = c.coefficient * standardised;
+      return { name: c.name, value, standardised, contribution, relativeRisk: Math.exp(contribution) };
+    });
+    const baseline = Math.exp(model.intercept + off[a]!);
+    const expected = baseline * Math.exp(factors.reduce((s, c) => s + c.contribution, 0));
+    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: riskBandOf(expected, model.thresholds), baseline, factors };
+    if (area.district !== undefined) s.district = area.district;
+    if (model.perCapita && area.population !== undefined) s.per100k = expected / (area.population / 100_000);
+    out.push(s);
+  });
+  out.sort((x, y) => y.expected - x.expected || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  out.forEach((s, i) => { s.rank = i + 1; });
+  return out;
+}
