@@ -11,6 +11,7 @@ import { registerDocsRoutes, registerOpenApi } from './plugins/openapi.js';
 import { problem, registerProblemJson, sendProblem } from './plugins/problem-json.js';
 import { DEFAULT_RATE_LIMITS, registerRateLimits } from './plugins/rate-limit.js';
 import { registerSecurityHeaders, setSecurityHeaders } from './plugins/security-headers.js';
+import { alertRoutes } from './routes/alerts.js';
 import { analysisRoutes } from './routes/analyses.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -64,6 +65,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(releaseRoutes, opts);
+  await app.register(alertRoutes, opts);
   if (deps.webDir !== undefined) await app.register(staticDashboardRoutes, { webDir: deps.webDir });
   await app.ready();
   return app;

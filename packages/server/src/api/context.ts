@@ -6,6 +6,7 @@
 import type { Geography } from '@baseerat/engine';
 import type { Adapter } from '../ingest/adapter.js';
 import type { LinkFn } from '../ingest/pipeline.js';
+import type { LiveMonitor } from '../monitor/live-monitor.js';
 import type { PartnersFile } from '../release/partners.js';
 import type { AccessGate } from '../security/access-gate.js';
 import type { SecurityContext } from '../security/admin-operations.js';
@@ -40,6 +41,10 @@ export interface ApiDeps {
   logger?: boolean;
   /** Largest request body in bytes (default 16 MiB, for ingest batches). */
   bodyLimit?: number;
+  /** The live monitor: ingest runs new incidents through it; `/api/alerts` reads and streams its alerts (404 without it). */
+  monitor?: LiveMonitor;
+  /** Interval of the alert stream's heartbeat and session re-check (default 15 s). */
+  alertStreamHeartbeatMs?: number;
   /** The built dashboard (packages/web/dist) to serve at `/` with `/geo/districts.geojson`; without it no dashboard routes. */
   webDir?: string;
 }

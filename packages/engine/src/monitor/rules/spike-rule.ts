@@ -49,17 +49,44 @@ export function evaluateSpikeRule(rule: SpikeRule, incident: MonitorIncident, hi
   const group = categoryGroup(incident.category);
   if (rule.groups !== undefined && !rule.groups.includes(group)) return null;
   const periodDays = rule.periodDays ?? 7;
-  const origin = Date.parse(rule.origin ?? '1970-01-05T00:00:00.000Z');
+  const origin = spikeRuleOrigin(rule);
+  const lookback = rule.lookbackPeriods ?? 60;
+  const current = periodIndex(incident.occurredAt, periodDays, origin);
+  const first = current - lookback + 1;
+  const counts = new Map<number, number>();
+  for (const h of history) {
+    if (h.id === incident.id || h.location.district !== district || categoryGroup(h.category) !== group) continue;
+    const p = periodIndex(h.occurredAt, periodDays, origin);
+    if (p >= first && p <= current) counts.set(p, (counts.get(p) ?? 0) + 1);
+  }
+  return evaluateSpikeRuleOnCounts(rule, incident, (p) => counts.get(p) ?? 0);
+}
+
+/** The instant (epoch ms) periods are counted from. */
+export function spikeRuleOrigin(rule: SpikeRule): number {
+  return Date.parse(rule.origin ?? '1970-01-05T00:00:00.000Z');
+}
+
+/**
+ * The same rule over counts kept by the caller: `countOf(p)` = earlier events of the incident's
+ * district and category group in period `p` (periods of `periodDays` from `spikeRuleOrigin`), the
+ * incident itself not included. A live monitor keeps these counts incrementally, so that each
+ * incident costs the detector over `lookbackPeriods` instead of a pass over the history;
+ * `evaluateSpikeRule` is this function over counts taken from a history array.
+ */
+export function evaluateSpikeRuleOnCounts(rule: SpikeRule, incident: MonitorIncident, countOf: (period: number) => number): AlertCandidate | null {
+  const district = incident.location.district;
+  if (district === undefined) return null;
+  const group = categoryGroup(incident.category);
+  if (rule.groups !== undefined && !rule.groups.includes(group)) return null;
+  const periodDays = rule.periodDays ?? 7;
+  const origin = spikeRuleOrigin(rule);
   const lookback = rule.lookbackPeriods ?? 60;
   const current = periodIndex(incident.occurredAt, periodDays, origin);
   const first = current - lookback + 1;
   const series = new Float64Array(lookback);
-  series[lookback - 1] = 1;
-  for (const h of history) {
-    if (h.id === incident.id || h.location.district !== district || categoryGroup(h.category) !== group) continue;
-    const p = periodIndex(h.occurredAt, periodDays, origin);
-    if (p >= first && p <= current) series[p - first]! += 1;
-  }
+  for (let k = 0; k < lookback; k++) series[k] = countOf(first + k);
+  series[lookback - 1]! += 1;
   const evaluation = evaluateSeries(series, rule.detector ?? DEFAULT_DETECTOR, rule.minimumCount === undefined ? {} : { minimumCount: rule.minimumCount });
   const step = evaluation.steps[lookback - 1];
   if (step === undefined || !step.alarm || !Number.isFinite(step.expected) || !Number.isFinite(step.threshold)) return null;

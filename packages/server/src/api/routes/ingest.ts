@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { builtinAdapterRegistry } from '../../ingest/registry.js';
 import { ingestRecords } from '../../ingest/pipeline.js';
+import { monitoredStore } from '../../monitor/monitored-store.js';
 import type { ApiDeps } from '../context.js';
 import { requireSystem } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
@@ -34,6 +35,8 @@ const IngestSummarySchema = z.object({
 
 export const ingestRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date }> = async (app, { deps, now }) => {
   const adapters = deps.adapters ?? builtinAdapterRegistry();
+  // With a live monitor, every incident this route stores runs through the rules once its batch commits.
+  const store = deps.monitor === undefined ? deps.store : monitoredStore(deps.store, deps.monitor);
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseNdjson(body as string));
   });
@@ -60,7 +63,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Dat
       throw new BaseeratError('VALIDATION', `format: ${JSON.stringify(req.query.format)} is not configured (known: ${Object.keys(adapters).sort().join(', ')})`, { field: 'format' });
     }
     const s = await ingestRecords(req.body, {
-      adapter, store: deps.store, geocoder: deps.geography, link: deps.link ?? linkBatch, linkRules: DEFAULT_LINK_RULES,
+      adapter, store, geocoder: deps.geography, link: deps.link ?? linkBatch, linkRules: DEFAULT_LINK_RULES,
       receivedAt: t.toISOString(), origin: `api:${principal.id}`, now,
       ...(req.query.agency === undefined ? {} : { agency: req.query.agency }),
     });

@@ -1,0 +1,150 @@
+/**
+ * AlertRepository on the embedded DuckDB: its own connection on the store's instance (DuckDB
+ * transactions are per connection), calls queued one at a time, every value a parameter.
+ * An upsert is one transaction: delete the ids, append the rows.
+ */
+import { BaseeratError, CLASSIFICATION_LEVELS, type Alert, type Classification } from '@baseerat/engine';
+import { listValue, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { inTransaction, OperationQueue } from '../security/duckdb-security-schema.js';
+import type { Page } from '../store/port.js';
+import { classificationRank, type AlertQuery, type AlertRepository, type StoredAlert, type WebhookDelivery } from './alert-repository.js';
+import { migrateMonitorSchema } from './duckdb-alert-schema.js';
+import { severityRank } from '@baseerat/engine';
+
+const COLUMNS = 'id, dedup_key, rule_id, severity_rank, district, state, classification_rank, opened_at, updated_at, classification, doc';
+
+function rowOf(s: StoredAlert): DuckDBValue[] {
+  const a = s.alert;
+  return [a.id, a.dedupKey, a.ruleId, severityRank(a.severity), a.district, a.state, classificationRank(s.classification), a.openedAt, s.updatedAt, s.classification, JSON.stringify(a)];
+}
+
+function storedOf(r: Record<string, unknown>): StoredAlert {
+  return { alert: JSON.parse(String(r['doc'])) as Alert, classification: String(r['classification']) as Classification, updatedAt: String(r['updated_at']) };
+}
+
+export class DuckDBAlertRepository implements AlertRepository {
+  private readonly queue = new OperationQueue();
+  private deliverySeq: number | undefined;
+
+  private constructor(private readonly conn: DuckDBConnection, private readonly now: () => Date) {}
+
+  /** A repository on its own connection of `instance`; migrates. */
+  static async open(instance: DuckDBInstance, now: () => Date = () => new Date()): Promise<DuckDBAlertRepository> {
+    const conn = await instance.connect();
+    await conn.run(`SET TimeZone = 'UTC'`);
+    const repo = new DuckDBAlertRepository(conn, now);
+    await repo.migrate();
+    return repo;
+  }
+
+  migrate(): Promise<void> {
+    return this.queue.run(async () => { await migrateMonitorSchema(this.conn, this.now()); });
+  }
+
+  upsert(alerts: readonly StoredAlert[]): Promise<void> {
+    if (alerts.length === 0) return Promise.resolve();
+    // the last version of each alert wins
+    const last = new Map<string, StoredAlert>();
+    for (const s of alerts) last.set(s.alert.id, s);
+    return this.queue.run(() => inTransaction(this.conn, async () => {
+      await this.conn.run('DELETE FROM mon_alerts WHERE list_contains($ids::VARCHAR[], id)', { ids: listValue([...last.keys()]) });
+      const a = await this.conn.createAppender('mon_alerts');
+      try {
+        for (const s of last.values()) {
+          const r = rowOf(s);
+          a.appendVarchar(r[0] as string); a.appendVarchar(r[1] as string); a.appendVarchar(r[2] as string); a.appendInteger(r[3] as number);
+          a.appendVarchar(r[4] as string); a.appendVarchar(r[5] as string); a.appendInteger(r[6] as number); a.appendVarchar(r[7] as string);
+          a.appendVarchar(r[8] as string); a.appendVarchar(r[9] as string); a.appendVarchar(r[10] as string);
+          a.endRow();
+        }
+        a.flushSync();
+      } finally {
+        a.closeSync();
+      }
+    }));
+  }
+
+  get(id: string): Promise<StoredAlert | undefined> {
+    return this.queue.run(async () => {
+      const rows = (await this.conn.runAndReadAll(`SELECT ${COLUMNS} FROM mon_alerts WHERE id = $id`, { id })).getRowObjectsJS();
+      return rows[0] === undefined ? undefined : storedOf(rows[0]);
+    });
+  }
+
+  list(query: AlertQuery, page: { offset: number; limit: number }): Promise<Page<StoredAlert>> {
+    const where: string[] = [];
+    const params: Record<string, DuckDBValue> = {};
+    if (query.states !== undefined) { where.push('list_contains($states::VARCHAR[], state)'); params['states'] = listValue([...query.states]); }
+    if (query.districts !== undefined) { where.push('list_contains($districts::VARCHAR[], district)'); params['districts'] = listValue([...query.districts]); }
+    if (query.maxClassification !== undefined) { where.push('classification_rank <= $maxc'); params['maxc'] = CLASSIFICATION_LEVELS.indexOf(query.maxClassification); }
+    if (query.minimumSeverity !== undefined) { where.push('severity_rank >= $mins'); params['mins'] = severityRank(query.minimumSeverity); }
+    if (query.ruleIds !== undefined) { where.push('list_contains($rules::VARCHAR[], rule_id)'); params['rules'] = listValue([...query.ruleIds]); }
+    if (query.openedFrom !== undefined) { where.push('opened_at >= $from'); params['from'] = query.openedFrom; }
+    if (query.openedTo !== undefined) { where.push('opened_at < $to'); params['to'] = query.openedTo; }
+    const w = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+    return this.queue.run(async () => {
+      const total = Number((await this.conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM mon_alerts ${w}`, params)).getRowObjectsJS()[0]?.['n'] ?? 0);
+      const rows = (await this.conn.runAndReadAll(
+        `SELECT ${COLUMNS} FROM mon_alerts ${w} ORDER BY opened_at DESC, id LIMIT $limit OFFSET $offset`,
+        { ...params, limit: page.limit, offset: page.offset },
+      )).getRowObjectsJS();
+      return { items: rows.map(storedOf), total, offset: page.offset, limit: page.limit };
+    });
+  }
+
+  latestPerKeySince(sinceIso: string): Promise<StoredAlert[]> {
+    return this.queue.run(async () => {
+      const rows = (await this.conn.runAndReadAll(
+        `SELECT ${COLUMNS} FROM mon_alerts WHERE opened_at >= $since QUALIFY row_number() OVER (PARTITION BY dedup_key ORDER BY opened_at DESC, id DESC) = 1`,
+        { since: sinceIso },
+      )).getRowObjectsJS();
+      return rows.map(storedOf);
+    });
+  }
+
+  logDelivery(d: WebhookDelivery): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.deliverySeq === undefined) {
+        this.deliverySeq = Number((await this.conn.runAndReadAll('SELECT coalesce(max(seq), 0)::DOUBLE AS n FROM mon_webhook_deliveries')).getRowObjectsJS()[0]?.['n'] ?? 0);
+      }
+      const seq = ++this.deliverySeq;
+      await this.conn.run('INSERT INTO mon_webhook_deliveries VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+        seq, d.deliveryId, d.webhookId, d.alertId, d.attempt, d.at, d.status, d.outcome, d.error ?? null, d.durationMs,
+      ]);
+    });
+  }
+
+  listDeliveries(alertId?: string): Promise<WebhookDelivery[]> {
+    return this.queue.run(async () => {
+      const rows = (await this.conn.runAndReadAll(
+        `SELECT * FROM mon_webhook_deliveries ${alertId === undefined ? '' : 'WHERE alert_id = $a'} ORDER BY seq`,
+        alertId === undefined ? {} : { a: alertId },
+      )).getRowObjectsJS();
+      return rows.map((r) => {
+        const d: WebhookDelivery = {
+          deliveryId: String(r['delivery_id']), webhookId: String(r['webhook_id']), alertId: String(r['alert_id']), attempt: Number(r['attempt']),
+          at: String(r['at']), status: Number(r['status']), outcome: String(r['outcome']) as WebhookDelivery['outcome'], durationMs: Number(r['duration_ms']),
+        };
+        if (r['error'] !== null && r['error'] !== undefined) d.error = String(r['error']);
+        return d;
+      });
+    });
+  }
+
+  close(): void {
+    this.conn.closeSync();
+  }
+}
+
+/**
+ * The DuckDB instance behind an embedded store. `openEmbedded` keeps it inside the DuckDBStore, and
+ * DuckDB lets a process open a file once, so the monitor's connection must come from that instance.
+ * Throws CONFIG when the store is not a DuckDBStore (server mode: use a PostgreSQL repository).
+ */
+export function duckdbInstanceOf(store: object): DuckDBInstance {
+  const instance = (store as { instance?: unknown }).instance;
+  if (instance === undefined || instance === null || typeof (instance as { connect?: unknown }).connect !== 'function') {
+    throw new BaseeratError('CONFIG', 'the store is not an embedded DuckDB store: the alert repository needs one (or a server-mode repository)', { field: 'store' });
+  }
+  return instance as DuckDBInstance;
+}

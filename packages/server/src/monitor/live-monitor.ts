@@ -1,0 +1,353 @@
+/**
+ * The live monitor: every newly stored incident runs through the rule set (category and watch-zone
+ * rules, near-repeat, spike detectors on district x category-group series), candidates go through
+ * the engine's alert lifecycle (deduplication, suppression), changed alerts are written to the
+ * AlertRepository, and only then published to the AlertHub (SSE streams, webhooks). Acknowledge and
+ * resolve go through the same queue, so a re-trigger and an acknowledgement never overwrite each
+ * other.
+ *
+ * Incremental state, so that the cost per incident does not grow with the history:
+ * - spike rules: counts per (district, category group, period) for each period length in use,
+ *   pruned to the rules' lookback; `evaluateSpikeRuleOnCounts` reads them (the same detector and
+ *   explanation as the replay's `evaluateSpikeRule` over a history array);
+ * - near-repeat rules: only serious events are kept (the rule reads nothing else), in a grid of
+ *   cells at least as wide as the largest distance, pruned to the longest window + baseline;
+ * - the alert book: the latest alert per dedup key (the only one suppression looks at).
+ * Each incident sees the incidents observed before it; a batch is taken in time order (then id),
+ * as the replay does, so that observing a history in time order gives the replay's alerts
+ * (tested) when `clock` is 'occurrence'.
+ *
+ * Clock: 'arrival' (default, live) opens alerts and measures suppression windows at the time the
+ * monitor learned of the event; 'occurrence' uses the event's own time, as the replay does.
+ */
+import {
+  CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRule,
+  evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeCandidate, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
+  type Alert, type AlertAction, type AlertBook, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
+  type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule,
+} from '@baseerat/engine';
+import type { Store } from '../store/port.js';
+import { higherClassification, type AlertRepository, type StoredAlert } from './alert-repository.js';
+import type { AlertEvent, AlertHub } from './alert-hub.js';
+
+export interface LabelledIncident extends MonitorIncident {
+  classification: Classification;
+}
+
+export interface LiveMonitorOptions {
+  ruleSet: RuleSet;
+  repository: AlertRepository;
+  hub?: AlertHub;
+  /** Default suppression window (minutes) for rules that set none; default 360. */
+  suppressionMinutes?: number;
+  clock?: 'arrival' | 'occurrence';
+  now?: () => Date;
+  /** Called when observing a batch fails after its incidents were stored (the batch is not retried). */
+  onError?: (error: unknown) => void;
+}
+
+export interface ObserveResult {
+  incidents: number;
+  candidates: number;
+  opened: number;
+  retriggered: number;
+  /** The events published, in order. */
+  events: AlertEvent[];
+}
+
+const DAY_MS = 86_400_000;
+const SYSTEM = 'system:rule-engine';
+
+/** The part of an Incident the rules read, with its classification. */
+export function labelledIncident(i: Pick<Incident, 'id' | 'occurredAt' | 'category' | 'location' | 'severity' | 'targetType' | 'classification'>): LabelledIncident {
+  const out: LabelledIncident = {
+    id: i.id, occurredAt: i.occurredAt, category: i.category, classification: i.classification,
+    location: { lat: i.location.lat, lon: i.location.lon, district: i.location.district },
+    severity: { killed: i.severity.killed, injured: i.severity.injured, abducted: i.severity.abducted },
+  };
+  if (i.targetType !== undefined) out.targetType = i.targetType;
+  return out;
+}
+
+/** What the store will hold for a new incident of a write batch (the consolidated picture). */
+export function labelledNewIncident(n: NewIncident): LabelledIncident {
+  const only = n.reports[0];
+  if (n.reports.length === 1 && only !== undefined) return labelledIncident({ ...only, id: n.id });
+  return labelledIncident(consolidate(n.id, n.reports, n.links));
+}
+
+interface SpikeState { periodDays: number; origin: number; lookback: number; counts: Map<string, Map<number, number>> }
+
+export class LiveMonitor {
+  private readonly ruleSet: RuleSet;
+  private readonly now: () => Date;
+  private readonly clock: 'arrival' | 'occurrence';
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Latest alert per dedup key. */
+  private readonly latest = new Map<string, StoredAlert>();
+  private readonly spikeStates = new Map<string, SpikeState>();
+  private readonly nearRepeatRules: NearRepeatRule[];
+  private readonly seriousKilled: number;
+  private readonly cellDeg: number;
+  private readonly nearKeepMs: number;
+  private readonly grid = new Map<string, MonitorIncident[]>();
+  private maxTime = -Infinity;
+  private observedSincePrune = 0;
+  readonly counters = { incidents: 0, candidates: 0, opened: 0, retriggered: 0, transitions: 0, errors: 0 };
+
+  constructor(private readonly options: LiveMonitorOptions) {
+    this.ruleSet = options.ruleSet;
+    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? 'arrival';
+    this.nearRepeatRules = options.ruleSet.rules.filter((r): r is NearRepeatRule => r.kind === 'near-repeat');
+    this.seriousKilled = Math.min(...this.nearRepeatRules.map((r) => r.minimumKilled ?? 5), Infinity);
+    const maxKm = Math.max(1, ...this.nearRepeatRules.map((r) => r.distanceKm));
+    this.cellDeg = maxKm / 111;
+    this.nearKeepMs = Math.max(0, ...this.nearRepeatRules.map((r) => (r.days + (r.baselineDays ?? 365)) * DAY_MS));
+    for (const r of options.ruleSet.rules) {
+      if (r.kind !== 'spike') continue;
+      const s = this.spikeState(r);
+      s.lookback = Math.max(s.lookback, r.lookbackPeriods ?? 60);
+    }
+  }
+
+  get hub(): AlertHub | undefined { return this.options.hub; }
+  get repository(): AlertRepository { return this.options.repository; }
+
+  private spikeState(r: SpikeRule): SpikeState {
+    const periodDays = r.periodDays ?? 7, origin = spikeRuleOrigin(r);
+    const key = `${periodDays}|${origin}`;
+    let s = this.spikeStates.get(key);
+    if (s === undefined) { s = { periodDays, origin, lookback: 0, counts: new Map() }; this.spikeStates.set(key, s); }
+    return s;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Loads what the rules need after a restart: the incidents of the history window from the store
+   * (as if observed, without alerting) and the latest alert per dedup key from the repository.
+   */
+  async warmUp(store: Pick<Store, 'readColumns'>): Promise<{ incidents: number; alerts: number }> {
+    return this.exclusive(async () => {
+      const t = this.now().getTime();
+      const days = historyDaysNeeded(this.ruleSet);
+      let n = 0;
+      if (days > 0) {
+        const c = await store.readColumns({ from: new Date(t - days * DAY_MS).toISOString() });
+        const order = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.time[a]! - c.time[b]!);
+        for (const i of order) {
+          const d = c.district[i]!;
+          const lat = c.lat[i]!, lon = c.lon[i]!;
+          this.remember({
+            id: c.id[i]!, occurredAt: new Date(c.time[i]!).toISOString(), category: categoryCodeAt(c.category[i]!),
+            location: { lat: Number.isNaN(lat) ? undefined : lat, lon: Number.isNaN(lon) ? undefined : lon, district: d < 0 ? undefined : c.districtNames[d] },
+            severity: { killed: c.killed[i]!, injured: c.injured[i]!, abducted: c.abducted[i]! },
+          });
+          n++;
+        }
+      }
+      const windowMinutes = this.longestSuppressionMinutes();
+      const alerts = await this.options.repository.latestPerKeySince(new Date(t - windowMinutes * 60_000 - DAY_MS).toISOString());
+      for (const s of alerts) {
+        const cur = this.latest.get(s.alert.dedupKey);
+        if (cur === undefined || cur.alert.openedAt < s.alert.openedAt) this.latest.set(s.alert.dedupKey, s);
+      }
+      return { incidents: n, alerts: alerts.length };
+    });
+  }
+
+  private longestSuppressionMinutes(): number {
+    let m = this.options.suppressionMinutes ?? 360;
+    for (const r of this.ruleSet.rules) {
+      const d = r.suppressionMinutes ?? (r.kind === 'spike' ? (r.periodDays ?? 7) * 1440 : r.kind === 'near-repeat' ? r.days * 1440 : m);
+      m = Math.max(m, d);
+    }
+    return m;
+  }
+
+  /** Evaluates newly stored incidents; writes the alerts that changed, then publishes them. */
+  observe(incidents: readonly LabelledIncident[]): Promise<ObserveResult> {
+    return this.exclusive(() => this.observeNow(incidents));
+  }
+
+  private async observeNow(incidents: readonly LabelledIncident[]): Promise<ObserveResult> {
+    const times = new Map<string, number>();
+    for (const inc of incidents) {
+      const t = Date.parse(inc.occurredAt);
+      if (!Number.isFinite(t)) throw new BaseeratError('VALIDATION', `occurredAt of incident ${inc.id} is '${inc.occurredAt}', expected an ISO-8601 time`, { field: 'occurredAt' });
+      times.set(inc.id, t);
+    }
+    const sorted = incidents.slice().sort((a, b) => times.get(a.id)! - times.get(b.id)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const changed = new Map<string, { change: AlertEvent['change']; stored: StoredAlert }>();
+    const order: string[] = [];
+    let candidates = 0, opened = 0, retriggered = 0;
+    const arrival = this.now().toISOString();
+    for (const inc of sorted) {
+      const cands = this.evaluate(inc);
+      this.remember(inc);
+      const at = this.clock === 'arrival' ? arrival : inc.occurredAt;
+      for (const c of cands) {
+        candidates++;
+        const r = this.intake(c, inc.classification, at);
+        if (r.change === 'opened') opened++; else retriggered++;
+        const prior = changed.get(r.stored.alert.id);
+        changed.set(r.stored.alert.id, { change: prior?.change === 'opened' ? 'opened' : r.change, stored: r.stored });
+        if (prior === undefined) order.push(r.stored.alert.id);
+      }
+    }
+    this.counters.incidents += incidents.length;
+    this.counters.candidates += candidates;
+    this.counters.opened += opened;
+    this.counters.retriggered += retriggered;
+    this.observedSincePrune += incidents.length;
+    if (this.observedSincePrune > 20_000) { this.prune(); this.observedSincePrune = 0; }
+    const list = order.map((id) => changed.get(id)!);
+    await this.options.repository.upsert(list.map((x) => x.stored));
+    const events: AlertEvent[] = [];
+    const hub = this.options.hub;
+    if (hub !== undefined) for (const x of list) events.push(hub.publish(x.change, x.stored));
+    return { incidents: incidents.length, candidates, opened, retriggered, events };
+  }
+
+  private evaluate(inc: MonitorIncident): AlertCandidate[] {
+    const out: AlertCandidate[] = [];
+    let near: MonitorIncident[] | undefined;
+    for (const rule of this.ruleSet.rules) {
+      let c: AlertCandidate | null;
+      if (rule.kind === 'category') c = evaluateCategoryRule(rule, inc, this.ruleSet.zones);
+      else if (rule.kind === 'near-repeat') {
+        near ??= this.neighbours(inc);
+        c = evaluateNearRepeatRule(rule, inc, near);
+      } else {
+        const s = this.spikeState(rule);
+        const district = inc.location.district;
+        const series = district === undefined ? undefined : s.counts.get(`${district}|${categoryGroup(inc.category)}`);
+        c = evaluateSpikeRuleOnCounts(rule, inc, (p) => series?.get(p) ?? 0);
+      }
+      if (c !== null) out.push(c);
+    }
+    return out;
+  }
+
+  private cellOf(lat: number, lon: number): [number, number] {
+    return [Math.floor(lat / this.cellDeg), Math.floor(lon / this.cellDeg)];
+  }
+
+  /** Serious events kept in the cells around the incident: a superset of those within every rule's distance. */
+  private neighbours(inc: MonitorIncident): MonitorIncident[] {
+    const { lat, lon } = inc.location;
+    if (lat === undefined || lon === undefined) return [];
+    const [ci, cj] = this.cellOf(lat, lon);
+    // a degree of longitude shrinks with latitude: widen the search accordingly
+    const cos = Math.max(0.01, Math.cos((Math.min(89, Math.abs(lat) + this.cellDeg) * Math.PI) / 180));
+    const dj = Math.ceil(1 / cos);
+    const out: MonitorIncident[] = [];
+    const oldest = this.maxTime - this.nearKeepMs;
+    for (let i = ci - 1; i <= ci + 1; i++) {
+      for (let j = cj - dj; j <= cj + dj; j++) {
+        const cell = this.grid.get(`${i}|${j}`);
+        if (cell === undefined) continue;
+        for (const h of cell) if (Date.parse(h.occurredAt) >= oldest) out.push(h);
+      }
+    }
+    return out;
+  }
+
+  /** Adds an incident to the state the rules read. */
+  private remember(inc: MonitorIncident): void {
+    const t = Date.parse(inc.occurredAt);
+    if (t > this.maxTime) this.maxTime = t;
+    const district = inc.location.district;
+    if (district !== undefined && this.spikeStates.size > 0) {
+      const key = `${district}|${categoryGroup(inc.category)}`;
+      for (const s of this.spikeStates.values()) {
+        const p = periodIndex(inc.occurredAt, s.periodDays, s.origin);
+        let m = s.counts.get(key);
+        if (m === undefined) { m = new Map(); s.counts.set(key, m); }
+        m.set(p, (m.get(p) ?? 0) + 1);
+      }
+    }
+    const { lat, lon } = inc.location;
+    if (this.nearRepeatRules.length > 0 && lat !== undefined && lon !== undefined && (categoryInfo(inc.category).severe || inc.severity.killed >= this.seriousKilled)) {
+      const [i, j] = this.cellOf(lat, lon);
+      const k = `${i}|${j}`;
+      const cell = this.grid.get(k);
+      if (cell === undefined) this.grid.set(k, [inc]); else cell.push(inc);
+    }
+  }
+
+  /** Drops state older than any rule reads (relative to the newest event seen). */
+  private prune(): void {
+    for (const s of this.spikeStates.values()) {
+      const newest = Math.floor((this.maxTime - s.origin) / (s.periodDays * DAY_MS));
+      for (const m of s.counts.values()) for (const p of m.keys()) if (p < newest - s.lookback - 1) m.delete(p);
+    }
+    const oldest = this.maxTime - this.nearKeepMs;
+    for (const [k, cell] of this.grid) {
+      const kept = cell.filter((h) => Date.parse(h.occurredAt) >= oldest);
+      if (kept.length === 0) this.grid.delete(k); else this.grid.set(k, kept);
+    }
+  }
+
+  private intake(c: AlertCandidate, classification: Classification, at: string): { change: 'opened' | 'retriggered'; stored: StoredAlert } {
+    const prev = this.latest.get(c.dedupKey);
+    const book: AlertBook = prev === undefined ? { alerts: [], latestByKey: new Map() } : { alerts: [prev.alert], latestByKey: new Map([[c.dedupKey, 0]]) };
+    const r = intakeCandidate(book, c, at, this.options.suppressionMinutes === undefined ? {} : { suppressionMinutes: this.options.suppressionMinutes });
+    const stored: StoredAlert = r.outcome === 'opened' || prev === undefined
+      ? { alert: r.alert, classification, updatedAt: at }
+      : { alert: r.alert, classification: higherClassification(prev.classification, classification), updatedAt: at };
+    this.latest.set(c.dedupKey, stored);
+    return { change: r.outcome === 'opened' ? 'opened' : 'retriggered', stored };
+  }
+
+  /** Acknowledge or resolve, by a named user; written, then published. Throws NOT_FOUND / CONFLICT / VALIDATION. */
+  transition(id: string, action: AlertAction, by: string, note?: string): Promise<StoredAlert> {
+    return this.exclusive(async () => {
+      const stored = await this.current(id);
+      if (stored === undefined) throw new BaseeratError('NOT_FOUND', `alert ${id} not found`, { field: 'id' });
+      const at = this.now().toISOString();
+      const alert: Alert = transitionAlert(stored.alert, action, by, at, note);
+      const next: StoredAlert = { alert, classification: stored.classification, updatedAt: at };
+      await this.options.repository.upsert([next]);
+      const latest = this.latest.get(alert.dedupKey);
+      if (latest !== undefined && latest.alert.id === alert.id) this.latest.set(alert.dedupKey, next);
+      this.counters.transitions++;
+      this.options.hub?.publish(action === 'acknowledge' ? 'acknowledged' : 'resolved', next);
+      return next;
+    });
+  }
+
+  /** The alert as the monitor knows it (in memory if it is the latest of its key, else from the repository). */
+  private async current(id: string): Promise<StoredAlert | undefined> {
+    const at = id.lastIndexOf('@');
+    const key = at < 0 ? undefined : id.slice(0, at);
+    const mem = key === undefined ? undefined : this.latest.get(key);
+    if (mem !== undefined && mem.alert.id === id) return mem;
+    return this.options.repository.get(id);
+  }
+
+  /** Passes an error of a batch already stored to `onError` (default: standard error). */
+  reportError(e: unknown): void {
+    if (this.options.onError !== undefined) this.options.onError(e);
+    else console.error(`monitor: a stored batch could not be evaluated: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  /** Waits for the work queued so far. */
+  async idle(): Promise<void> {
+    await this.exclusive(async () => undefined);
+  }
+}
+
+export const MONITOR_SYSTEM_ACTOR = SYSTEM;
+
+function categoryCodeAt(i: number) {
+  // readColumns' category index is into the engine's CATEGORY_CODES
+  const c = CATEGORY_CODES[i];
+  if (c === undefined) throw new BaseeratError('VALIDATION', `category index ${i} is not in CATEGORY_CODES`, { field: 'category' });
+  return c;
+}
