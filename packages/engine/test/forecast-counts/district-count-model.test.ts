@@ -56,10 +56,10 @@ describe('district count models', () => {
   });
 
   it("'auto' picks a negative binomial on overdispersed data and a Poisson on Poisson data (by training AIC)", () => {
-    const nb = forecastDistrictCounts(syntheticPanel({ units: 10, periods: 96, seed: 9, theta: 0.5 }), { origin: 90, horizon: 1 });
+    const nb = forecastDistrictCounts(syntheticPanel({ units: 10, periods: 96, seed: 9, theta: 0.5 }), { model: 'auto', origin: 90, horizon: 1 });
     expect(nb.fitted?.family).toBe('negative-binomial');
     expect(nb.fitted?.candidates).toHaveLength(4);
-    const po = forecastDistrictCounts(syntheticPanel({ units: 10, periods: 96, seed: 9 }), { origin: 90, horizon: 1 });
+    const po = forecastDistrictCounts(syntheticPanel({ units: 10, periods: 96, seed: 9 }), { model: 'auto', origin: 90, horizon: 1 });
     // With Poisson data theta -> infinity and the NB's extra parameter costs 2 AIC points.
     expect(po.fitted?.family).toBe('poisson');
   });

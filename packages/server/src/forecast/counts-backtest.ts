@@ -22,7 +22,7 @@ export interface CountBacktestOptions {
   from: string;
   to: string;
   horizons?: number[];
-  /** Default: auto, the four GLMs and the three benchmarks. */
+  /** Default: the recent-rate model (default), auto, the four GLMs and the three benchmarks. */
   models?: CountModelName[];
   historyFrom?: string;
 }
@@ -37,7 +37,7 @@ export interface CountBacktestReport extends CountBacktestResult {
   table: string;
 }
 
-export const ALL_COUNT_MODELS: CountModelName[] = [DEFAULT_COUNT_MODEL, ...GLM_MODELS, ...BENCHMARK_MODELS];
+export const ALL_COUNT_MODELS: CountModelName[] = [DEFAULT_COUNT_MODEL, 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS];
 
 function truncatePanel(panel: CountPanel, nPeriods: number): CountPanel {
   if (nPeriods >= panel.nPeriods) return panel;

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaseeratError, caveat, type Caveat } from '@baseerat/engine';
 import {
-  BENCHMARK_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR,
+  BENCHMARK_MODELS, COUNT_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR,
   buildCountPanel, centralInterval, districtNeighboursFromTopology, distributionMean, distributionQuantile, forecastDistrictCounts,
   isCountModelName, parseOrigin, periodIndexOf, periodLabel, periodStartMs, runCountBacktestOnPanel,
   type CountBacktestResult, type CountModelName, type CountPanel, type CountPeriod, type FittedCountGlm,
@@ -58,6 +58,14 @@ export interface CountForecastHorizon {
   periodEnd: string;
   /** The model used (for 'auto': the one chosen by AIC), with coefficients; absent for benchmarks. */
   fitted?: FittedCountGlm;
+  /** The recent-rate model's half-life (null = all history weighted equally), gamma prior and the CRPS of each candidate half-life on earlier origins. */
+  recentRate?: {
+    halfLife: number | null;
+    prior: { alpha: number; beta: number };
+    weightSum: number;
+    pastOrigins: number;
+    selection: { halfLife: number | null; pastCases: number; meanCrps: number }[];
+  };
   districts: DistrictCountPrediction[];
 }
 
@@ -96,11 +104,12 @@ export const COUNT_FORECAST_KNOWN_LIMITS: readonly string[] = [
   'Events are counted in the district the geocoder placed them in; events known only at province level (no district) are left out and counted in a caveat.',
   'Predictive distributions are plug-in: the uncertainty of the estimated coefficients is not included, so intervals are somewhat too narrow for large shocks.',
   'The models use only past counts (own, 12-period mean, neighbours) and season: they cannot foresee a new campaign, a ceasefire or an election, and they forecast escalation only after it has begun.',
-  'One model is fitted for the whole province; districts differ only through their own past counts, not through a district effect.',
+  'The GLMs are fitted for the whole province; districts differ only through their own past counts. The default recent-rate model has a district rate shrunk towards the province, but no season, no neighbours and the same distribution for every horizon.',
   'A forecast is about areas and periods, never about persons.',
 ];
 
 const DESCRIPTIONS: Record<CountModelName, string> = {
+  'recent-rate-gamma-poisson': "Empirical-Bayes gamma-Poisson on each district's recent record: past counts weighted by 0.5^(age / half-life), a gamma prior across the province's districts fitted by moments, and the negative binomial posterior predictive; the half-life (3, 6, 12, 24, 48 periods or all history) is the one with the lowest mean CRPS on the 24 origins before this one (never on the forecast period).",
   auto: 'Panel GLM per horizon: Poisson or negative binomial (NB2), with or without the neighbour lag, chosen by AIC on the training data; covariates log(1+last count), log(1+mean of the last 12 periods), log(1+neighbour mean), seasonal harmonics, log(days) offset.',
   'poisson-glm': 'Panel Poisson GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
   'negbin-glm': 'Panel negative binomial (NB2) GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
@@ -195,7 +204,7 @@ async function withStoreArg<T>(db: string | Store, fn: (s: Store) => Promise<T>)
 function checkCommon(o: { unit?: string; period: string; model?: string }): void {
   if (o.unit !== undefined && o.unit !== 'district') throw new BaseeratError('VALIDATION', `unit is ${JSON.stringify(o.unit)}, only 'district' is supported`, { field: 'unit' });
   if (o.period !== 'month' && o.period !== 'week') throw new BaseeratError('VALIDATION', `period is ${JSON.stringify(o.period)}, expected 'month' or 'week'`, { field: 'period' });
-  if (o.model !== undefined && !isCountModelName(o.model)) throw new BaseeratError('VALIDATION', `model is ${JSON.stringify(o.model)}; known models: auto, poisson-glm, negbin-glm, poisson-glm-no-spatial, negbin-glm-no-spatial, last-value-poisson, historical-mean-poisson, bootstrap-past-values`, { field: 'model' });
+  if (o.model !== undefined && !isCountModelName(o.model)) throw new BaseeratError('VALIDATION', `model is ${JSON.stringify(o.model)}; known models: ${COUNT_MODELS.join(', ')}`, { field: 'model' });
 }
 
 /** Forecast distributions for every district of a province, horizons 1..horizon, from data before the origin. */
@@ -235,6 +244,14 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
         }),
       };
       if (f.fitted !== undefined) out.fitted = f.fitted;
+      if (f.recentRate !== undefined) {
+        const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+        const r = f.recentRate;
+        out.recentRate = {
+          halfLife: finite(r.halfLife), prior: r.prior, weightSum: r.weightSum, pastOrigins: r.pastOrigins,
+          selection: r.selection.map((c) => ({ halfLife: finite(c.halfLife), pastCases: c.pastCases, meanCrps: c.meanCrps })),
+        };
+      }
       horizons.push(out);
     }
     const nBack = opts.backtestOrigins ?? 24;

@@ -71,7 +71,7 @@ describe('runCountForecast / runCountBacktest', () => {
     expect(first.horizons.map((h) => h.period)).toEqual(['2021-01', '2021-02']);
     expect(first.horizons[0]!.periodStart).toBe('2020-12-31T19:00:00.000Z');
     expect(first.modelCard.data).toMatchObject({ province: 'Balochistan', from: '2017-01', to: '2020-12', periods: 48, districts: 34 });
-    expect(first.modelCard.backtest?.lines.map((l) => l.model)).toEqual(['auto', 'last-value-poisson', 'historical-mean-poisson', 'bootstrap-past-values']);
+    expect(first.modelCard.backtest?.lines.map((l) => l.model)).toEqual(['recent-rate-gamma-poisson', 'last-value-poisson', 'historical-mean-poisson', 'bootstrap-past-values']);
     expect(first.modelCard.knownLimits.some((l) => l.includes('UCDP'))).toBe(true);
     const quetta = first.horizons[0]!.districts.find((d) => d.district === 'Quetta')!;
     const zhob = first.horizons[0]!.districts.find((d) => d.district === 'Zhob')!;

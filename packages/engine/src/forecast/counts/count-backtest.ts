@@ -40,6 +40,8 @@ export interface CountBacktestResult {
   byHorizon: Record<string, Record<number, CountScoreSummary>>;
   /** How often 'auto' chose each GLM, per horizon (only when 'auto' is among the models). */
   autoChoices: Record<number, Partial<Record<GlmModelName, number>>>;
+  /** How often the recent-rate model chose each half-life ('Infinity' = all history), per horizon. */
+  halfLifeChoices: Record<number, Record<string, number>>;
   /** Origins at which a model could not be fitted (it is then not scored there), per model. */
   skipped: Record<string, number>;
 }
@@ -68,6 +70,10 @@ export function runCountBacktestOnPanel(
   const get = (k: string) => { let a = acc.get(k); if (a === undefined) { a = new Accumulator(); acc.set(k, a); } return a; };
   const autoChoices: Record<number, Partial<Record<GlmModelName, number>>> = {};
   const skipped: Record<string, number> = {};
+  const halfLifeChoices: Record<number, Record<string, number>> = {};
+  // The recent-rate model scores earlier origins to choose its half-life: those forecasts are the
+  // same at every later origin, so they are cached across origins.
+  const rateCache = new Map<string, unknown>();
   for (const o of opts.origins) {
     // One cache per origin: 'auto' reuses the named GLMs' fits instead of refitting them.
     const fitCache = new Map<string, unknown>();
@@ -77,7 +83,7 @@ export function runCountBacktestOnPanel(
       for (const m of opts.models) {
         let f;
         try {
-          f = forecastDistrictCounts(panel, { model: m, origin: o, horizon: h, fitCache });
+          f = forecastDistrictCounts(panel, { model: m, origin: o, horizon: h, fitCache: m === 'recent-rate-gamma-poisson' ? rateCache : fitCache });
         } catch (e) {
           if (!(e instanceof InsufficientDataError)) throw e;
           skipped[m] = (skipped[m] ?? 0) + 1;
@@ -86,6 +92,11 @@ export function runCountBacktestOnPanel(
         if (m === 'auto' && f.fitted !== undefined) {
           const c = (autoChoices[h] ??= {});
           c[f.fitted.model] = (c[f.fitted.model] ?? 0) + 1;
+        }
+        if (f.recentRate !== undefined) {
+          const c = (halfLifeChoices[h] ??= {});
+          const k = String(f.recentRate.halfLife);
+          c[k] = (c[k] ?? 0) + 1;
         }
         const all = get(m), byH = get(`${m}\u0000${h}`);
         f.distributions.forEach((d, u) => {
@@ -110,5 +121,5 @@ export function runCountBacktestOnPanel(
     byHorizon[m] = {};
     for (const h of horizons) byHorizon[m]![h] = get(`${m}\u0000${h}`).summary();
   }
-  return { origins: [...opts.origins], horizons, models: [...opts.models], overall, byHorizon, autoChoices, skipped };
+  return { origins: [...opts.origins], horizons, models: [...opts.models], overall, byHorizon, autoChoices, halfLifeChoices, skipped };
 }

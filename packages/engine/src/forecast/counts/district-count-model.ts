@@ -9,9 +9,10 @@
  *   months, offset = log(days in the month). Horizons are *direct*: the model for horizon h is its
  *   own regression on lags at t-h, so an h-step forecast needs no simulation and uses only data up
  *   to the period before the origin.
- * 'auto' (the default) fits the four variants (Poisson / NB x with / without the spatial lag) on
+ * 'auto' fits the four variants (Poisson / NB x with / without the spatial lag) on
  *   the training data of each origin and horizon and keeps the lowest AIC: the choice never sees
  *   the period being forecast.
+ * The default model is not a GLM: 'recent-rate-gamma-poisson' (see recent-rate-gamma-poisson.ts).
  * Benchmarks (VIEWS prediction competitions): last observed value with Poisson noise, Poisson with
  *   the district's historical mean, and the bootstrap (empirical distribution) of the district's
  *   past values.
@@ -31,13 +32,20 @@ import {
 import { fitNegativeBinomialGlm, type NegativeBinomialGlmFit } from '../../stats/negative-binomial-glm.js';
 import { fitPoissonGlm, type PoissonGlmFit } from '../../stats/poisson-glm.js';
 import { periodStartMs, seasonAngle, type CountPanel } from './count-panel.js';
+import { forecastRecentRate, type RecentRateFit } from './recent-rate-gamma-poisson.js';
 
 export const GLM_MODELS = ['poisson-glm', 'negbin-glm', 'poisson-glm-no-spatial', 'negbin-glm-no-spatial'] as const;
 export const BENCHMARK_MODELS = ['last-value-poisson', 'historical-mean-poisson', 'bootstrap-past-values'] as const;
-export const COUNT_MODELS = ['auto', ...GLM_MODELS, ...BENCHMARK_MODELS] as const;
+export const RATE_MODELS = ['recent-rate-gamma-poisson'] as const;
+export const COUNT_MODELS = [...RATE_MODELS, 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS] as const;
 export type GlmModelName = (typeof GLM_MODELS)[number];
 export type CountModelName = (typeof COUNT_MODELS)[number];
-export const DEFAULT_COUNT_MODEL: CountModelName = 'auto';
+/**
+ * The default: the recent-rate gamma-Poisson with its half-life chosen by CRPS on earlier origins
+ * (recent-rate-gamma-poisson.ts). Until 2026-11 the default was 'auto' (GLM by AIC), which lost to
+ * the historical-mean benchmark in mean CRPS on UCDP Balochistan (docs/methods/count-forecast.md).
+ */
+export const DEFAULT_COUNT_MODEL: CountModelName = 'recent-rate-gamma-poisson';
 
 /** Periods in the own-count moving mean. */
 export const LAG_WINDOW = 12;
@@ -203,6 +211,8 @@ export interface DistrictCountForecast {
   distributions: IntegerDistribution[];
   /** The fitted regression (GLM models only). */
   fitted?: FittedCountGlm;
+  /** Half-life, prior and selection scores (recent-rate-gamma-poisson only). */
+  recentRate?: RecentRateFit;
 }
 
 /**
@@ -222,6 +232,10 @@ export function forecastDistrictCounts(
   const U = panel.units.length;
   const target = origin + horizon - 1;
   const distributions: IntegerDistribution[] = [];
+  if (model === 'recent-rate-gamma-poisson') {
+    const r = forecastRecentRate(panel, origin, horizon, tol, opts.fitCache);
+    return { model, horizon, target, distributions: r.distributions, recentRate: r.fit };
+  }
   if (model === 'last-value-poisson') {
     for (let u = 0; u < U; u++) distributions.push(poissonDistribution(panel.counts[u * T + origin - 1]!, tol));
     return { model, horizon, target, distributions };
