@@ -123,7 +123,7 @@ export class DuckDBAlertRepository implements AlertRepository {
       return rows.map((r) => {
         const d: WebhookDelivery = {
           deliveryId: String(r['delivery_id']), webhookId: String(r['webhook_id']), alertId: String(r['alert_id']), attempt: Number(r['attempt']),
-          at: String(r['at']), status: Number(r['status']), outcome: String(r['outcome']) as WebhookDelivery['outcome'], durationMs: Number(r['duration_ms']),
+          at: String(r['attempted_at']), status: Number(r['status']), outcome: String(r['outcome']) as WebhookDelivery['outcome'], durationMs: Number(r['duration_ms']),
         };
         if (r['error'] !== null && r['error'] !== undefined) d.error = String(r['error']);
         return d;

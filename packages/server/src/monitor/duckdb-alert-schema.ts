@@ -16,7 +16,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }
          severity_rank INTEGER NOT NULL, district VARCHAR NOT NULL, state VARCHAR NOT NULL, classification_rank INTEGER NOT NULL,
          opened_at VARCHAR NOT NULL, updated_at VARCHAR NOT NULL, classification VARCHAR NOT NULL, doc VARCHAR NOT NULL)`,
       `CREATE TABLE mon_webhook_deliveries (seq BIGINT NOT NULL, delivery_id VARCHAR NOT NULL, webhook_id VARCHAR NOT NULL,
-         alert_id VARCHAR NOT NULL, attempt INTEGER NOT NULL, at VARCHAR NOT NULL, status INTEGER NOT NULL, outcome VARCHAR NOT NULL,
+         alert_id VARCHAR NOT NULL, attempt INTEGER NOT NULL, attempted_at VARCHAR NOT NULL, status INTEGER NOT NULL, outcome VARCHAR NOT NULL,
          error VARCHAR, duration_ms DOUBLE NOT NULL)`,
     ],
   },
