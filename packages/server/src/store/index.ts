@@ -1,17 +1,29 @@
 /**
- * store: the Store port (`port.ts`) and its implementations. `openStore(path)` opens (creating
- * when absent) the embedded DuckDB store and brings its schema up to date.
+ * store: the Store port (`port.ts`) and its implementations. `openStore(location)` opens the
+ * PostgreSQL store for a `postgres://` or `postgresql://` URL (server mode) and otherwise the
+ * embedded DuckDB file (creating it when absent), and brings its schema up to date.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BaseeratError } from '@baseerat/engine';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBStore, type DuckDBStoreOptions } from './duckdb/duckdb-store.js';
+import type { Store } from './port.js';
+import { PostgresStore, openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 
 export * from './port.js';
 export { DuckDBStore, UNKNOWN_KEY, type DuckDBStoreOptions } from './duckdb/duckdb-store.js';
 export { IDENTITY_CODEC, type FieldCodec } from './duckdb/rows.js';
 export { MIGRATIONS, type Migration } from './duckdb/migrations.js';
+export {
+  FULL_SCOPE, PostgresStore, openPostgresStore, redact, type PostgresScope, type PostgresStoreOptions,
+} from './postgres/postgres-store.js';
+export { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
+
+/** Is `location` a PostgreSQL URL (server mode) rather than a DuckDB file path? */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
 
 /** Files this process holds open: DuckDB's file lock is per process, so a second open here must be refused by us. */
 const openFiles = new Set<string>();
@@ -26,7 +38,23 @@ export interface OpenStoreOptions extends Omit<DuckDBStoreOptions, 'onClose'> {
   duckdb?: Record<string, string>;
 }
 
-export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<DuckDBStore> {
+export function openStore(location: `postgres://${string}` | `postgresql://${string}`, options?: OpenStoreOptions & PostgresStoreOptions): Promise<PostgresStore>;
+export function openStore(location: string, options?: OpenStoreOptions): Promise<DuckDBStore>;
+/**
+ * A `postgres://` URL opens the PostgreSQL store (full scope; see `PostgresStore.scoped`), anything
+ * else the DuckDB file. The DuckDB overload's type stays `DuckDBStore` for the embedded callers;
+ * callers that may get either (a location from --db or BASEERAT_DATABASE_URL) should type the
+ * result as `Store` and use `isPostgresUrl` when they need to know.
+ */
+export function openStore(location: string, options: OpenStoreOptions & PostgresStoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(location)) {
+    const { duckdb: _ignored, ...pgOptions } = options;
+    return openPostgresStore(location, pgOptions);
+  }
+  return openDuckDBStore(location, options);
+}
+
+async function openDuckDBStore(path: string, options: OpenStoreOptions): Promise<DuckDBStore> {
   const memory = path === ':memory:';
   const file = memory ? path : resolve(path);
   if (!memory) {
