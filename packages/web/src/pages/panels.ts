@@ -1,0 +1,222 @@
+/**
+ * The analysis pages beyond the map: trends, forecasts, risk, allocation, evaluations, data quality
+ * and the reports archive. Each calls its API route and shows the answer; a route the server does
+ * not have (404) gives a clear "not available", a 403 says the role or clearance does not allow it.
+ */
+import { api, qs, type ApiResult, type Principal, type Stats } from '../api.js';
+import { chartIn } from '../charts.js';
+import { h, pakistanTime, table } from '../dom.js';
+import { t } from '../i18n/index.js';
+import { categoryLabel } from '../taxonomy.js';
+
+const PROVINCE = 'Balochistan';
+type Cleanup = () => void;
+
+function page(root: HTMLElement, title: string, id: string): HTMLElement {
+  const body = h('section', { class: 'card page', id });
+  root.append(h('h1', {}, title), body);
+  return body;
+}
+
+/** The "not available" / forbidden / error line for a failed call, or undefined when it succeeded. */
+function unavailable(path: string, r: ApiResult<unknown>): HTMLElement | undefined {
+  if (r.ok) return undefined;
+  if (r.status === 404) return h('p', { class: 'not-available', 'data-path': path }, t('notAvailable', { path, status: 404 }));
+  if (r.status === 403) return h('p', { class: 'not-available forbidden', 'data-path': path }, t('forbidden'));
+  return h('p', { class: 'error', 'data-path': path }, t('loadFailed', { detail: r.detail }));
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3);
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.length <= 6 && v.every((x) => typeof x !== 'object') ? v.join(', ') : `[${v.length}]`;
+  return Object.entries(v as Record<string, unknown>).slice(0, 6).map(([k, x]) => `${k}: ${typeof x === 'object' ? '…' : String(x)}`).join('; ');
+}
+
+/** A readable view of any JSON answer: arrays of objects as tables, scalars as a definition list. */
+export function autoView(data: unknown, depth = 0): HTMLElement {
+  if (Array.isArray(data)) {
+    const rows = data.slice(0, 200) as unknown[];
+    if (rows.length > 0 && rows.every((r) => typeof r === 'object' && r !== null && !Array.isArray(r))) {
+      const keys = [...new Set(rows.flatMap((r) => Object.keys(r as object)))].slice(0, 10);
+      return table(keys, rows.map((r) => keys.map((k) => cell((r as Record<string, unknown>)[k]))), { class: 'compact' });
+    }
+    return h('p', {}, cell(data));
+  }
+  if (typeof data !== 'object' || data === null) return h('p', {}, cell(data));
+  const box = h('div', { class: 'auto' });
+  const scalars: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof v === 'object' && v !== null && depth < 2 && (Array.isArray(v) ? v.some((x) => typeof x === 'object') : Object.keys(v).length > 0)) {
+      box.append(h('h3', {}, k), autoView(v, depth + 1));
+    } else scalars.push([k, v]);
+  }
+  if (scalars.length > 0) box.prepend(h('dl', {}, ...scalars.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, cell(v))])));
+  return box;
+}
+
+function caveats(env: unknown): HTMLElement | null {
+  const c = (env as { caveats?: unknown[] }).caveats ?? [];
+  if (c.length === 0) return null;
+  return h('ul', { class: 'caveats' }, ...c.map((x) => h('li', {}, typeof x === 'string' ? x : String((x as { message?: string; text?: string }).message ?? (x as { text?: string }).text ?? JSON.stringify(x)))));
+}
+
+export async function renderTrends(root: HTMLElement): Promise<Cleanup> {
+  const body = page(root, t('trendsTitle'), 'page-trends');
+  const chartEl = h('div', { class: 'chart', id: 'trend-chart' });
+  body.append(chartEl);
+  const { chart, dispose } = chartIn(chartEl);
+  const stats = await api<Stats>(`/api/stats${qs({ province: PROVINCE })}`);
+  if (stats.ok) {
+    const months = Object.keys(stats.data.byMonth).sort();
+    chart.setOption({
+      grid: { left: 48, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+      xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
+      series: [{ type: 'line', data: months.map((m) => stats.data.byMonth[m] ?? 0), showSymbol: false, itemStyle: { color: '#2a6f97' } }],
+    });
+    const cats = Object.entries(stats.data.byCategory).sort((a, b) => b[1] - a[1]);
+    body.append(h('h3', {}, t('category')), table([t('category'), t('count')], cats.map(([c, n]) => [categoryLabel(c), n]), { class: 'compact' }));
+  } else body.append(unavailable('/api/stats', stats)!);
+  for (const name of ['trends', 'seasonality'] as const) {
+    const path = `/api/analyses/${name}`;
+    const r = await api<unknown>(`${path}${qs({ province: PROVINCE })}`);
+    body.append(h('h2', {}, name === 'trends' ? t('trendsTitle') : t('seasonalityTitle')));
+    body.append(unavailable(path, r) ?? h('div', {}, caveats(r.ok ? r.data : {}) ?? '', autoView(r.ok ? (r.data as { result?: unknown }).result ?? r.data : null)));
+  }
+  return dispose;
+}
+
+export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void> {
+  const body = page(root, t('forecastsTitle'), 'page-forecasts');
+  const path = '/api/forecasts/counts';
+  const r = await api<unknown>(`${path}${qs({ province: PROVINCE })}`);
+  const bad = unavailable(path, r);
+  if (bad !== undefined) { body.append(bad); return; }
+  const rows = forecastRows(r.ok ? r.data : undefined);
+  if (rows.length > 0) {
+    const chartEl = h('div', { class: 'chart tall', id: 'forecast-chart' });
+    body.append(chartEl);
+    const { chart, dispose } = chartIn(chartEl);
+    chart.setOption({
+      grid: { left: 120, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+      yAxis: { type: 'category', data: rows.map((x) => x.area), inverse: true }, xAxis: { type: 'value' },
+      series: [
+        { type: 'bar', name: 'lower', stack: 'pi', data: rows.map((x) => x.lower), itemStyle: { color: 'transparent' } },
+        { type: 'bar', name: 'interval', stack: 'pi', data: rows.map((x) => x.upper - x.lower), itemStyle: { color: '#9ecae1' } },
+        { type: 'line', name: 'mean', data: rows.map((x) => x.mean), lineStyle: { width: 0 }, symbol: 'diamond', itemStyle: { color: '#08306b' } },
+      ],
+    });
+    body.append(autoView(r.ok ? r.data : null));
+    return dispose;
+  }
+  body.append(autoView(r.ok ? r.data : null));
+}
+
+/** Area, mean and an interval from a forecast answer, whatever its field names. */
+function forecastRows(data: unknown): { area: string; mean: number; lower: number; upper: number }[] {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const list = (Array.isArray(data) ? data : d['districts'] ?? d['forecasts'] ?? d['items'] ?? (d['result'] as Record<string, unknown> | undefined)?.['districts'] ?? []) as Record<string, unknown>[];
+  const num = (o: Record<string, unknown>, ...ks: string[]) => { for (const k of ks) if (typeof o[k] === 'number') return o[k] as number; return undefined; };
+  const out: { area: string; mean: number; lower: number; upper: number }[] = [];
+  for (const o of list) {
+    const area = o['district'] ?? o['area'] ?? o['name'];
+    const mean = num(o, 'mean', 'expected', 'median', 'point');
+    const q = (o['quantiles'] ?? o['interval'] ?? {}) as Record<string, unknown>;
+    const lower = num(o, 'lower', 'q05', 'p05', 'lo') ?? num(q, 'q05', '0.05', 'lower', 'p05', 'q10', '0.1');
+    const upper = num(o, 'upper', 'q95', 'p95', 'hi') ?? num(q, 'q95', '0.95', 'upper', 'p95', 'q90', '0.9');
+    if (typeof area === 'string' && mean !== undefined) out.push({ area, mean, lower: lower ?? mean, upper: upper ?? mean });
+  }
+  return out.slice(0, 40);
+}
+
+export async function renderRisk(root: HTMLElement): Promise<void> {
+  const body = page(root, t('riskTitle'), 'page-risk');
+  const path = '/api/risk';
+  const r = await api<unknown>(`${path}${qs({ level: 'district' })}`);
+  const bad = unavailable(path, r);
+  if (bad !== undefined) { body.append(bad); return; }
+  const d = (r.ok ? r.data : {}) as Record<string, unknown>;
+  const list = (Array.isArray(d) ? d : d['areas'] ?? d['items'] ?? d['ranking'] ?? []) as Record<string, unknown>[];
+  if (list.length === 0) { body.append(autoView(d)); return; }
+  body.append(table([t('rank'), t('area'), t('score'), t('band'), t('factors')], list.map((o, i) => [
+    cell(o['rank'] ?? i + 1), cell(o['district'] ?? o['area'] ?? o['name'] ?? o['id']), cell(o['score'] ?? o['risk']), cell(o['band']),
+    factorText(o['factors'] ?? o['contributions']),
+  ]), { class: 'compact', id: 'risk-table' }));
+  const c = caveats(d);
+  if (c !== null) body.append(c);
+}
+
+function factorText(f: unknown): string {
+  if (Array.isArray(f)) return f.slice(0, 6).map((x) => { const o = x as Record<string, unknown>; return `${String(o['factor'] ?? o['name'] ?? '?')} ${cell(o['contribution'] ?? o['value'])}`; }).join(' · ');
+  return cell(f);
+}
+
+export async function renderAllocation(root: HTMLElement): Promise<void> {
+  const body = page(root, t('allocationTitle'), 'page-allocation');
+  const k = h('input', { id: 'alloc-k', type: 'number', min: '1', max: '200', value: '6' });
+  const run = h('button', { type: 'button', id: 'alloc-run' }, t('allocationRun'));
+  const out = h('div', { id: 'alloc-out' });
+  body.append(h('label', { for: 'alloc-k' }, 'K'), k, run, out);
+  run.addEventListener('click', async () => {
+    out.replaceChildren(h('p', { class: 'muted' }, t('loading')));
+    const r = await api<unknown>('/api/allocation', { method: 'POST', body: JSON.stringify({ level: 'district', resources: Number(k.value) }) });
+    out.replaceChildren(unavailable('/api/allocation', r) ?? autoView(r.ok ? r.data : null));
+  });
+}
+
+export async function renderEvaluations(root: HTMLElement): Promise<void> {
+  const body = page(root, t('evaluationsTitle'), 'page-evaluations');
+  body.append(h('p', { class: 'muted' }, t('evaluationsHelp')));
+  const r = await api<unknown>('/api/evaluations');
+  body.append(unavailable('/api/evaluations', r) ?? autoView(r.ok ? r.data : null));
+}
+
+export async function renderQuality(root: HTMLElement, me: Principal): Promise<void> {
+  const body = page(root, t('qualityTitle'), 'page-quality');
+  const [sources, runs, quarantine, stats] = await Promise.all([
+    api<unknown>('/api/sources'), api<unknown>('/api/sources/runs?limit=50'), api<unknown>('/api/quarantine?limit=50'), api<Stats>('/api/stats'),
+  ]);
+  body.append(h('h2', {}, t('feeds')), unavailable('/api/sources', sources) ?? autoView(sources.ok ? sources.data : null));
+  body.append(h('h2', {}, t('runs')));
+  const runsBad = unavailable('/api/sources/runs', runs);
+  if (runsBad !== undefined) body.append(runsBad);
+  else {
+    const list = listOf(runs.ok ? runs.data : null);
+    const last = new Map<string, string>();
+    for (const r of list) {
+      const agency = String(r['agency'] ?? ''); const at = String(r['finishedAt'] ?? r['startedAt'] ?? r['receivedAt'] ?? '');
+      if (agency !== '' && at > (last.get(agency) ?? '')) last.set(agency, at);
+    }
+    const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString();
+    const silent = [...last].filter(([, at]) => at < weekAgo).map(([a, at]) => `${a} (${pakistanTime(at)})`);
+    if (silent.length > 0) body.append(h('p', { class: 'warning', id: 'silent-agencies' }, t('silentAgencies', { list: silent.join(', ') })));
+    body.append(autoView(list));
+  }
+  body.append(h('h2', {}, t('quarantine')), unavailable('/api/quarantine', quarantine) ?? autoView(quarantine.ok ? quarantine.data : null));
+  body.append(h('h2', {}, t('linking')));
+  if (stats.ok && stats.data.total > 0) {
+    body.append(h('p', { id: 'linking' }, t('linkingText', { reports: stats.data.reports.toLocaleString('en-US'), incidents: stats.data.total.toLocaleString('en-US'), ratio: (stats.data.reports / stats.data.total).toFixed(2) })));
+  } else body.append(unavailable('/api/stats', stats) ?? h('p', {}, '—'));
+  void me;
+}
+
+function listOf(data: unknown): Record<string, unknown>[] {
+  if (Array.isArray(data)) return data as Record<string, unknown>[];
+  const d = (data ?? {}) as Record<string, unknown>;
+  return (d['items'] ?? d['runs'] ?? d['rows'] ?? []) as Record<string, unknown>[];
+}
+
+export async function renderReports(root: HTMLElement): Promise<void> {
+  const body = page(root, t('reportsTitle'), 'page-reports');
+  const r = await api<unknown>('/api/reports');
+  const bad = unavailable('/api/reports', r);
+  if (bad !== undefined) { body.append(bad); return; }
+  const list = listOf(r.ok ? r.data : null);
+  if (list.length === 0) { body.append(autoView(r.ok ? r.data : null)); return; }
+  body.append(table(['id', 'title', 'created', ''], list.map((x) => {
+    const id = String(x['id'] ?? '');
+    const links = h('span', {}, ...['', '.pdf', '.xlsx'].map((ext) => h('a', { href: `/api/reports/${encodeURIComponent(id)}${ext}`, target: '_blank', rel: 'noopener' }, ext === '' ? 'html' : ext.slice(1))).flatMap((a) => [a, ' ']));
+    return [id, cell(x['title'] ?? x['kind']), cell(x['createdAt'] ?? x['generatedAt']), links];
+  }), { class: 'compact', id: 'reports-table' }));
+}
