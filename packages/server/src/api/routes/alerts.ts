@@ -13,13 +13,14 @@
  * ends when it is no longer valid. `Last-Event-ID` (header, or `lastEventId` in the query for
  * clients that cannot set headers) replays the buffered events after it; when the buffer no longer
  * reaches back that far an event `resync` tells the client to reload the list.
- * Without a monitor (`deps.monitor` unset) these routes answer 404.
+ * Without a monitor (`deps.monitor` unset) these routes answer 404 (after authentication).
  */
 import { ALERT_SEVERITIES, ALERT_STATES, BaseeratError, ClassificationSchema, type AlertState } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StoredAlert } from '../../monitor/alert-repository.js';
 import type { AlertEvent } from '../../monitor/alert-hub.js';
+import type { LiveMonitor } from '../../monitor/live-monitor.js';
 import type { RequestAuthorizer } from '../../security/policy-engine.js';
 import { recordLabel, type SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
@@ -65,9 +66,10 @@ function visible(authz: RequestAuthorizer, s: StoredAlert): boolean {
 }
 
 export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date }> = async (app, { deps, now }) => {
-  const monitor = deps.monitor;
-  if (monitor === undefined) return;
-  const repo = monitor.repository;
+  const need = (): LiveMonitor => {
+    if (deps.monitor === undefined) throw new BaseeratError('NOT_FOUND', 'live monitoring is not enabled on this server (start it with a rule set)', { field: 'monitor' });
+    return deps.monitor;
+  };
 
   app.get('/api/alerts', {
     schema: {
@@ -78,6 +80,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
   }, async (req) => {
     const { gate, authz } = authOf(req);
     const t = now();
+    const repo = need().repository;
     await requireSystem(gate, 'listIncidents', 'alerts', t);
     const q = req.query;
     const f = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.district, deps.geography), maxClassification: q.maxClassification }, {}, t);
@@ -104,7 +107,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
   }, async (req) => {
     const { gate } = authOf(req);
     const t = now();
-    const s = await repo.get(req.params.id);
+    const s = await need().repository.get(req.params.id);
     if (s === undefined || !(await gate.check('viewIncident', { kind: 'Record', id: s.alert.id, label: alertLabel(s) }, t))) {
       throw new BaseeratError('NOT_FOUND', `alert ${req.params.id} not found`, { field: 'id' });
     }
@@ -122,7 +125,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
     }, async (req) => {
       const { gate, authz, principal } = authOf(req);
       const t = now();
-      const s = await repo.get(req.params.id);
+      const monitor = need();
+      const s = await monitor.repository.get(req.params.id);
       if (s === undefined || !visible(authz, s)) {
         if (s !== undefined) await gate.check('viewIncident', { kind: 'Record', id: s.alert.id, label: alertLabel(s) }, t);
         throw new BaseeratError('NOT_FOUND', `alert ${req.params.id} not found`, { field: 'id' });
@@ -164,6 +168,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
   }, async (req, reply) => {
     const { gate, authz, token } = authOf(req);
     const t = now();
+    const monitor = need();
     await requireSystem(gate, 'listIncidents', 'alerts', t);
     const f = await scopedFilter(gate, authz, { districts: canonicalDistricts(req.query.district, deps.geography) }, {}, t);
     const districts = f.districts === undefined ? undefined : new Set(f.districts);
