@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
 import { openEmbedded, type Embedded } from '../../api/embedded.js';
+import { defaultWebDir } from '../../api/static-dashboard.js';
 import type { Adapter } from '../../ingest/adapter.js';
 import { loadMappingFile } from '../../ingest/mapping.js';
 import { builtinAdapterRegistry } from '../../ingest/registry.js';
@@ -65,10 +66,73 @@ export async function ingestFormats(dir: string | undefined): Promise<Record<str
   return out;
 }
 
+export interface ServeOptions {
+  db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string;
+  /** The dashboard's built files: a directory, false for none, true/undefined for packages/web/dist when it is built. */
+  web?: string | boolean;
+}
+
+/** The dashboard directory to serve, or undefined (with a warning when it was wanted but is not built). */
+export function resolveWebDir(web: string | boolean | undefined, warn: (s: string) => void): string | undefined {
+  if (web === false) return undefined;
+  const dir = typeof web === 'string' ? resolve(web) : defaultWebDir();
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  warn(`the dashboard is not built (${join(dir, 'index.html')} is missing): serving the API only. Build it with \`npm run build:web\`.`);
+  return undefined;
+}
+
+/**
+ * Serves the API (and the dashboard) until SIGINT/SIGTERM. `afterOpen` runs once the store is open
+ * and the first administrator exists (the demo uses it to create its analyst account).
+ */
+export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedded) => Promise<void> } = {}): Promise<void> {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BaseeratError('VALIDATION', `--port ${JSON.stringify(o.port)} is not a TCP port`, { field: 'port' });
+  const file = dbPath(o.db);
+  // Checked now so that a bad partners file stops the start instead of failing the first request;
+  // the routes re-read it on every request, so later edits apply without a restart.
+  const partners = o.partners === undefined ? undefined : resolve(o.partners);
+  if (partners !== undefined) loadPartnersFile(partners);
+  const webDir = resolveWebDir(o.web, (s) => console.error(`warning: ${s}`));
+  const key = await resolveMasterKey(file, { create: true, warn: (s) => console.error(`warning: ${s}`) });
+  const e = await openEmbedded(file, key, new Date());
+  try {
+    const first = await bootstrapAdministrator(e, { id: 'system', from: 'serve' }, new Date());
+    if (first !== undefined) {
+      console.log('No account existed: created the administrator. Shown once; store them now.');
+      console.log(`  username: ${first.username}`);
+      console.log(`  password: ${first.password}`);
+      console.log(`  TOTP (scan into an authenticator app): ${first.otpauthUri}`);
+    }
+    await extra.afterOpen?.(e);
+    const app = await createApp({
+      store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+      auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
+      ...(partners === undefined ? {} : { partners }),
+      releasesDir: o.releasesDir === undefined ? join(dirname(resolve(file)), 'releases') : resolve(o.releasesDir),
+      ...(webDir === undefined ? {} : { webDir }),
+    });
+    const address = await app.listen({ port, host: o.host });
+    console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
+    if (webDir !== undefined) {
+      // Browsers send the Secure session cookie over plain http to localhost only.
+      const shown = o.host === '127.0.0.1' || o.host === 'localhost' ? address.replace('127.0.0.1', 'localhost') : address;
+      console.log(`Dashboard: ${shown}/  (Ctrl-C stops the server)`);
+    }
+    await new Promise<void>((done) => {
+      const stop = () => { void app.close().then(() => done()); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  } finally {
+    await e.close();
+  }
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('Start the HTTP API (OpenAPI at /docs/openapi.json); creates the master key and first administrator on first start')
+    .description('Start the HTTP API (OpenAPI at /docs/openapi.json) and the dashboard at /; creates the master key and first administrator on first start')
     .option('--db <path>', 'store file (default $BASEERAT_DB or ./data/baseerat.duckdb)')
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <addr>', 'address to listen on (put a TLS reverse proxy in front for anything but localhost)', '127.0.0.1')
@@ -76,39 +140,7 @@ export function registerServe(program: Command): void {
     .option('--checkpoints <dir>', 'signed audit checkpoints for GET /api/audit/verify (default: audit-checkpoints beside the database)')
     .option('--partners <file>', 'research partners file (JSON) for /api/releases; without it the release routes answer 404')
     .option('--releases-dir <dir>', 'where /api/releases writes releases (default: releases beside the database)')
-    .action(async (o: { db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string }) => {
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BaseeratError('VALIDATION', `--port ${JSON.stringify(o.port)} is not a TCP port`, { field: 'port' });
-      const file = dbPath(o.db);
-      // Checked now so that a bad partners file stops the start instead of failing the first request;
-      // the routes re-read it on every request, so later edits apply without a restart.
-      const partners = o.partners === undefined ? undefined : resolve(o.partners);
-      if (partners !== undefined) loadPartnersFile(partners);
-      const key = await resolveMasterKey(file, { create: true, warn: (s) => console.error(`warning: ${s}`) });
-      const e = await openEmbedded(file, key, new Date());
-      try {
-        const first = await bootstrapAdministrator(e, { id: 'system', from: 'serve' }, new Date());
-        if (first !== undefined) {
-          console.log('No account existed: created the administrator. Shown once; store them now.');
-          console.log(`  username: ${first.username}`);
-          console.log(`  password: ${first.password}`);
-          console.log(`  TOTP (scan into an authenticator app): ${first.otpauthUri}`);
-        }
-        const app = await createApp({
-          store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
-          auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
-          ...(partners === undefined ? {} : { partners }),
-          releasesDir: o.releasesDir === undefined ? join(dirname(resolve(file)), 'releases') : resolve(o.releasesDir),
-        });
-        const address = await app.listen({ port, host: o.host });
-        console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
-        await new Promise<void>((done) => {
-          const stop = () => { void app.close().then(() => done()); };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-      } finally {
-        await e.close();
-      }
-    });
+    .option('--web <dir>', 'the built dashboard to serve at / (default packages/web/dist)')
+    .option('--no-web', 'serve the API only')
+    .action(async (o: ServeOptions) => runServe(o));
 }
