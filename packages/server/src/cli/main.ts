@@ -7,6 +7,8 @@
 import { Command, CommanderError } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
 import { registerAdmin } from './commands/admin.js';
+import { registerAllocate } from './commands/allocate.js';
+import { registerRisk } from './commands/risk.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerEvaluate(program);
   registerForecast(program);
+  registerRisk(program);
+  registerAllocate(program);
   registerRelease(program);
   registerServe(program);
   registerAdmin(program);
