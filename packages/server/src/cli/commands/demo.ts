@@ -3,6 +3,7 @@
  * multi-agency Balochistan feed into the embedded store, score the cross-agency linking against the
  * generator's truth, and print a summary. Idempotent: running it again adds nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -14,6 +15,8 @@ import { referencePath } from '../config.js';
 import { formatTable, printJson } from '../output.js';
 import { ingestOne, withStore } from '../services.js';
 import { printStats } from './stats.js';
+import { runServe } from './serve.js';
+import type { Embedded } from '../../api/embedded.js';
 
 export const DEMO_FEED = { seed: 2024, start: '2024-01-01T00:00:00.000Z', end: '2025-01-01T00:00:00.000Z' } as const;
 
@@ -41,7 +44,10 @@ export function registerDemo(program: Command): void {
     .option('--feed-dir <dir>', 'where the generated feed is written', 'data/demo-feed')
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'no progress display')
-    .action(async (o: { db?: string; feedDir: string; json?: boolean; quiet?: boolean }) => {
+    .option('--no-serve', 'run the job and exit (implied by --json) instead of serving the dashboard on the demo data')
+    .option('--port <n>', 'port of the dashboard served after the job', '8080')
+    .option('--host <addr>', 'address the dashboard listens on', '127.0.0.1')
+    .action(async (o: { db?: string; feedDir: string; json?: boolean; quiet?: boolean; serve?: boolean; port: string; host: string }) => {
       const quiet = o.quiet === true || o.json === true;
       const log = (s: string) => { if (!quiet) console.error(s); };
       const result = await withStore(o.db, async (store) => {
@@ -79,5 +85,26 @@ export function registerDemo(program: Command): void {
       console.log(`Generated: ${result.generated.incidents.toLocaleString('en-US')} true incidents, ${result.generated.reports.toLocaleString('en-US')} agency reports, ${result.generated.malformed.toLocaleString('en-US')} malformed rows\n`);
       printStats(result.stats);
       console.log(`\nStore: ${o.db ?? process.env.BASEERAT_DB ?? 'data/baseerat.duckdb'}. Next: \`npm run baseerat -- stats --province Balochistan\`, \`npm run baseerat -- quarantine\`.`);
+      if (o.serve === false) return;
+      console.log('\nServing the dashboard on the demo data (`npm start -- --no-serve` runs the job and exits).');
+      await runServe({ ...(o.db === undefined ? {} : { db: o.db }), port: o.port, host: o.host, web: true }, { afterOpen: (e) => createDemoAnalyst(e) });
     });
+}
+
+/**
+ * The demo's first login: the administrator that `serve` creates reads no incident data (separation
+ * of duties), so the demo also creates a province-wide analyst, once, and prints how to sign in.
+ */
+export async function createDemoAnalyst(e: Embedded): Promise<void> {
+  if ((await e.security.accounts.listUsers()).some((u) => u.username === 'analyst')) {
+    console.log('Sign in as `analyst` with the password and authenticator entry printed on the first run (lost them? stop the server and run `npm run baseerat -- user reset-2fa analyst`).');
+    return;
+  }
+  const password = randomBytes(12).toString('base64url');
+  const en = await e.security.accounts.createUser({ username: 'analyst', password, role: 'analyst', clearance: 'SECRET' }, { id: 'system', from: 'demo' }, new Date());
+  console.log('\nFirst login (shown once): open the dashboard address below and sign in with');
+  console.log('  username: analyst');
+  console.log(`  password: ${password}`);
+  console.log(`  second factor: add ${en.otpauthUri} to an authenticator app`);
+  console.log(`                 (or type the 6-digit code from \`oathtool --totp -b ${en.totpSecret}\`)`);
 }
