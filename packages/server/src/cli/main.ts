@@ -10,11 +10,14 @@ import { registerAdmin } from './commands/admin.js';
 import { registerAllocate } from './commands/allocate.js';
 import { registerRisk } from './commands/risk.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerConsume } from './commands/consume.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerMonitor } from './commands/monitor.js';
+import { registerPublish } from './commands/publish.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRelease } from './commands/release.js';
 import { registerServe } from './commands/serve.js';
@@ -39,6 +42,9 @@ export function buildProgram(): Command {
   registerRelease(program);
   registerServe(program);
   registerAdmin(program);
+  registerPublish(program);
+  registerConsume(program);
+  registerMonitor(program);
   return program;
 }
 

@@ -7,3 +7,4 @@ export * from './live-monitor.js';
 export * from './monitored-store.js';
 export * from './webhooks.js';
 export * from './rule-config.js';
+export * from './embedded-monitor.js';

@@ -26,7 +26,7 @@ import {
   type Alert, type AlertAction, type AlertBook, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
   type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule,
 } from '@baseerat/engine';
-import type { Store } from '../store/port.js';
+import type { IncidentColumns, Store } from '../store/port.js';
 import { higherClassification, type AlertRepository, type StoredAlert } from './alert-repository.js';
 import type { AlertEvent, AlertHub } from './alert-hub.js';
 
@@ -139,17 +139,7 @@ export class LiveMonitor {
       let n = 0;
       if (days > 0) {
         const c = await store.readColumns({ from: new Date(t - days * DAY_MS).toISOString() });
-        const order = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.time[a]! - c.time[b]!);
-        for (const i of order) {
-          const d = c.district[i]!;
-          const lat = c.lat[i]!, lon = c.lon[i]!;
-          this.remember({
-            id: c.id[i]!, occurredAt: new Date(c.time[i]!).toISOString(), category: categoryCodeAt(c.category[i]!),
-            location: { lat: Number.isNaN(lat) ? undefined : lat, lon: Number.isNaN(lon) ? undefined : lon, district: d < 0 ? undefined : c.districtNames[d] },
-            severity: { killed: c.killed[i]!, injured: c.injured[i]!, abducted: c.abducted[i]! },
-          });
-          n++;
-        }
+        for (const inc of monitorIncidentsFromColumns(c)) { this.remember(inc); n++; }
       }
       const windowMinutes = this.longestSuppressionMinutes();
       const alerts = await this.options.repository.latestPerKeySince(new Date(t - windowMinutes * 60_000 - DAY_MS).toISOString());
@@ -344,6 +334,20 @@ export class LiveMonitor {
 }
 
 export const MONITOR_SYSTEM_ACTOR = SYSTEM;
+
+/** Stored incidents (as `readColumns` gives them) as MonitorIncidents, in time order (then id). No target type: the columns do not carry it. */
+export function monitorIncidentsFromColumns(c: IncidentColumns): MonitorIncident[] {
+  const order = Array.from({ length: c.length }, (_, i) => i).sort((a, b) => c.time[a]! - c.time[b]! || (c.id[a]! < c.id[b]! ? -1 : c.id[a]! > c.id[b]! ? 1 : 0));
+  return order.map((i) => {
+    const d = c.district[i]!;
+    const lat = c.lat[i]!, lon = c.lon[i]!;
+    return {
+      id: c.id[i]!, occurredAt: new Date(c.time[i]!).toISOString(), category: categoryCodeAt(c.category[i]!),
+      location: { lat: Number.isNaN(lat) ? undefined : lat, lon: Number.isNaN(lon) ? undefined : lon, district: d < 0 ? undefined : c.districtNames[d] },
+      severity: { killed: c.killed[i]!, injured: c.injured[i]!, abducted: c.abducted[i]! },
+    };
+  });
+}
 
 function categoryCodeAt(i: number) {
   // readColumns' category index is into the engine's CATEGORY_CODES

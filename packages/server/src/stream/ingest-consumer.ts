@@ -1,0 +1,135 @@
+/**
+ * The JetStream ingest consumer: a durable pull consumer per agency subject
+ * (`baseerat.ingest.<agency>`); each message is one record (a JSON object) in that agency's
+ * format. Messages are taken in batches of what has arrived (up to `maxBatch`), written through the
+ * ingest pipeline (validation, linking, quarantine: the same path as files and the HTTP route) as
+ * one store batch, and acknowledged only after the write has committed. With a live monitor the
+ * new incidents run through the rules once the write commits (the store is wrapped by
+ * `monitoredStore`).
+ *
+ * Redelivery is safe: a message whose write committed but whose ack was lost (the process killed
+ * between the two) comes back, and the store's unique (agency, source id) key counts it as a
+ * duplicate instead of storing it twice. Nothing is lost: a message is acked only after its record
+ * is stored, counted a duplicate or quarantined. The server keeps at most `maxAckPending`
+ * messages unacknowledged, which bounds what waits in memory when the store is slower than the feed.
+ *
+ * Reusable by worker processes (server mode): give it any Store and, optionally, a monitor.
+ */
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
+import type { Geocoder } from '@baseerat/engine';
+import type { Adapter } from '../ingest/adapter.js';
+import { createLiveIngestor, type IngestSummary, type LinkFn } from '../ingest/pipeline.js';
+import type { LiveMonitor } from '../monitor/live-monitor.js';
+import { monitoredStore } from '../monitor/monitored-store.js';
+import type { Store } from '../store/port.js';
+import { ensureIngestStream } from './ingest-stream.js';
+import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX, durableName, ingestSubject } from './subjects.js';
+
+export interface IngestConsumerOptions {
+  nats: NatsConnection;
+  agency: string;
+  adapter: Adapter;
+  store: Store;
+  geocoder: Geocoder;
+  link: LinkFn;
+  monitor?: LiveMonitor;
+  stream?: string;
+  prefix?: string;
+  /** Default `ingest-<agency>`. */
+  durable?: string;
+  /** Records per store write at most (default 5,000). */
+  maxBatch?: number;
+  /** Unacknowledged messages the server allows (default 4 x maxBatch). */
+  maxAckPending?: number;
+  /** Seconds before the server redelivers an unacknowledged message (default 60). */
+  ackWaitSeconds?: number;
+  now?: () => Date;
+  /** After each batch is written and acknowledged. */
+  onBatch?: (b: { messages: number; counts: BatchCounts; firstPublishedMs: number | undefined }) => void;
+}
+
+export interface BatchCounts { rowsRead: number; stored: number; duplicates: number; quarantined: number }
+
+export interface IngestConsumer {
+  readonly agency: string;
+  readonly counters: { messages: number; batches: number; acked: number };
+  /** Stops taking messages, finishes the batch in hand, records the run. */
+  stop(): Promise<IngestSummary>;
+  /** Settles when the loop ends (stopped, or failed: then it rejects). */
+  readonly done: Promise<void>;
+}
+
+function decode(m: JsMsg): unknown {
+  const text = m.string();
+  try { return JSON.parse(text); } catch { return text; }
+}
+
+/** Creates the stream and the durable consumer if needed, then consumes until stopped. */
+export async function startIngestConsumer(o: IngestConsumerOptions): Promise<IngestConsumer> {
+  const stream = o.stream ?? DEFAULT_STREAM;
+  const prefix = o.prefix ?? DEFAULT_SUBJECT_PREFIX;
+  const durable = o.durable ?? durableName(o.agency);
+  const maxBatch = o.maxBatch ?? 5000;
+  const jsm = await jetstreamManager(o.nats);
+  await ensureIngestStream(jsm, { stream, prefix });
+  try {
+    await jsm.consumers.info(stream, durable);
+  } catch {
+    await jsm.consumers.add(stream, {
+      durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
+      filter_subject: ingestSubject(o.agency, prefix), max_ack_pending: o.maxAckPending ?? 4 * maxBatch, ack_wait: nanos((o.ackWaitSeconds ?? 60) * 1000),
+    });
+  }
+  const consumer = await jetstream(o.nats).consumers.get(stream, durable);
+  const store = o.monitor === undefined ? o.store : monitoredStore(o.store, o.monitor);
+  const now = o.now ?? (() => new Date());
+  const ingestor = createLiveIngestor({
+    adapter: o.adapter, agency: o.agency, store, geocoder: o.geocoder, link: o.link, receivedAt: now().toISOString(),
+    origin: `nats:${ingestSubject(o.agency, prefix)}`, now, batchSize: maxBatch + 1,
+  });
+  const buffer: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  let running = true;
+  const messages = await consumer.consume({
+    max_messages: Math.min(maxBatch, o.maxAckPending ?? 4 * maxBatch),
+    callback: (m) => { buffer.push(m); const w = wake; wake = undefined; w?.(); },
+  });
+  const counters = { messages: 0, batches: 0, acked: 0 };
+  let last = { rowsRead: 0, stored: 0, duplicates: 0, quarantined: 0 };
+
+  const loop = async () => {
+    while (running || buffer.length > 0) {
+      if (buffer.length === 0) {
+        if (!running) break;
+        await new Promise<void>((r) => { wake = r; });
+        continue;
+      }
+      const batch = buffer.splice(0, maxBatch);
+      counters.messages += batch.length;
+      const c = await ingestor.push(batch.map(decode));
+      // acknowledged only now: the batch is committed (stored, counted as duplicates, or quarantined)
+      for (const m of batch) m.ack();
+      counters.acked += batch.length;
+      counters.batches++;
+      const counts = { rowsRead: c.rowsRead - last.rowsRead, stored: c.stored - last.stored, duplicates: c.duplicates - last.duplicates, quarantined: c.quarantined - last.quarantined };
+      last = { rowsRead: c.rowsRead, stored: c.stored, duplicates: c.duplicates, quarantined: c.quarantined };
+      o.onBatch?.({ messages: batch.length, counts, firstPublishedMs: batch[0]?.info.timestampNanos === undefined ? undefined : batch[0].info.timestampNanos / 1e6 });
+    }
+  };
+  const done = loop();
+  return {
+    agency: o.agency,
+    counters,
+    done,
+    async stop() {
+      // stop pulling; messages already delivered to us are still written and acked, the rest stay on the server
+      await messages.close();
+      running = false;
+      const w = wake; wake = undefined; w?.();
+      await done;
+      return ingestor.close();
+    },
+  };
+}
