@@ -37,7 +37,7 @@ import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { LOCATION_PRECISIONS } from '../domain/incident.js';
 import { getisOrdGiStar } from '../stats/getis-ord-gi-star.js';
 import { localMoran, type LisaCluster } from '../stats/local-moran.js';
-import { distanceBandWeights, h3KeyCodec, h3KRingWeights, weightsFromNeighbourLists, type SpatialWeights } from '../stats/spatial-weights.js';
+import { distanceBandWeights, h3KeyCodec, h3KRingWeights, NumericKeyIndex, weightsFromNeighbourLists, type SpatialWeights } from '../stats/spatial-weights.js';
 
 export const EARTH_RADIUS_METRES = 6371008.8;
 const PRECISION_EXACT = LOCATION_PRECISIONS.indexOf('exact');
@@ -274,14 +274,112 @@ export function studyAreaCells(occupied: readonly string[], grid: CellGrid, rule
   const reach = reachInRings(rule, grid);
   if (grid.kind === 'h3' && occupied.length > 0) {
     const codec = h3KeyCodec(occupied[0]!);
-    const set = new Set<number>();
-    for (const c of occupied) for (const d of gridDisk(c, reach)) set.add(codec.key(d));
-    const keys = Float64Array.from(set).sort();
-    return Array.from(keys, (k) => codec.cell(k));
+    // Keys of every ring member into one typed array, native sort, then drop repeats: no hashing.
+    let keys = new Float64Array(occupied.length * (3 * reach * (reach + 1) + 1));
+    let used = 0;
+    for (const c of occupied) {
+      for (const d of gridDisk(c, reach)) {
+        if (used === keys.length) {
+          const bigger = new Float64Array(keys.length * 2);
+          bigger.set(keys);
+          keys = bigger;
+        }
+        keys[used++] = codec.key(d);
+      }
+    }
+    const sorted = keys.subarray(0, used).sort();
+    let nUnique = 0;
+    for (let u = 0; u < used; u++) if (u === 0 || sorted[u] !== sorted[u - 1]) sorted[nUnique++] = sorted[u]!;
+    return Array.from(sorted.subarray(0, nUnique), (k) => codec.cell(k));
   }
   const set = new Set<string>();
   for (const c of occupied) for (const d of ringOf(c, grid, reach)) set.add(d);
   return [...set].sort();
+}
+
+/**
+ * H3 k-ring study area and its weights (self included) in one pass, on numeric keys: the rings of
+ * the occupied cells both define the study area and are the neighbour rows of those cells, so
+ * `gridDisk` runs once per study cell instead of once per occupied cell plus once per study cell.
+ * Equal to `studyAreaCells` + `cellWeights(..., includeSelf = true)` (tested).
+ */
+export function h3StudyAreaWithWeights(occupied: readonly string[], k: number): { cells: string[]; weights: SpatialWeights } {
+  if (!Number.isInteger(k) || k < 1) throw new BaseeratError('VALIDATION', `neighbours.k must be a positive integer, got ${k}`, { field: 'neighbours.k' });
+  if (occupied.length === 0) return { cells: [], weights: { n: 0, offsets: new Int32Array(1), indices: new Int32Array(0), includesSelf: true } };
+  const codec = h3KeyCodec(occupied[0]!);
+  const maxRow = 3 * k * (k + 1) + 1;
+  let ringKeys = new Float64Array(occupied.length * maxRow);
+  const ringStart = new Int32Array(occupied.length + 1);
+  let used = 0;
+  for (let o = 0; o < occupied.length; o++) {
+    const ring = gridDisk(occupied[o]!, k);
+    if (used + ring.length > ringKeys.length) {
+      const bigger = new Float64Array(Math.max(ringKeys.length * 2, used + ring.length));
+      bigger.set(ringKeys);
+      ringKeys = bigger;
+    }
+    for (const d of ring) ringKeys[used++] = codec.key(d);
+    ringStart[o + 1] = used;
+  }
+  const sorted = ringKeys.slice(0, used).sort();
+  let n = 0;
+  for (let u = 0; u < used; u++) if (u === 0 || sorted[u] !== sorted[u - 1]) sorted[n++] = sorted[u]!;
+  const studyKeys = sorted.subarray(0, n);
+  const index = new NumericKeyIndex(n);
+  for (let i = 0; i < n; i++) index.set(studyKeys[i]!, i);
+  const occupiedRow = new Int32Array(n).fill(-1);
+  for (let o = 0; o < occupied.length; o++) occupiedRow[index.get(codec.key(occupied[o]!))] = o;
+  const cells = Array.from(studyKeys, (key) => codec.cell(key));
+  const offsets = new Int32Array(n + 1);
+  let indices = new Int32Array(n * Math.min(maxRow, 7) + maxRow);
+  let filled = 0;
+  // Insertion into the sorted row, in place (rows hold at most 3k(k+1) + 1 entries).
+  const insert = (j: number, start: number): void => {
+    let pos = filled++;
+    while (pos > start && indices[pos - 1]! > j) {
+      indices[pos] = indices[pos - 1]!;
+      pos--;
+    }
+    indices[pos] = j;
+  };
+  for (let i = 0; i < n; i++) {
+    if (filled + maxRow > indices.length) {
+      const bigger = new Int32Array(indices.length * 2);
+      bigger.set(indices.subarray(0, filled));
+      indices = bigger;
+    }
+    const start = filled;
+    const o = occupiedRow[i]!;
+    if (o >= 0) {
+      for (let e = ringStart[o]!; e < ringStart[o + 1]!; e++) insert(index.get(ringKeys[e]!), start);
+    } else {
+      for (const d of gridDisk(cells[i]!, k)) {
+        const j = index.get(codec.key(d));
+        if (j >= 0) insert(j, start);
+      }
+    }
+    offsets[i + 1] = filled;
+  }
+  return { cells, weights: { n, offsets, indices: indices.slice(0, filled), includesSelf: true } };
+}
+
+/** The same weights without each unit's own entry (Local Moran's I must not see itself). */
+export function withoutSelf(w: SpatialWeights): SpatialWeights {
+  if (!w.includesSelf) return w;
+  const offsets = new Int32Array(w.n + 1);
+  const indices = new Int32Array(Math.max(0, w.indices.length - w.n));
+  const weights = w.weights === undefined ? undefined : new Float64Array(indices.length);
+  let f = 0;
+  for (let i = 0; i < w.n; i++) {
+    for (let e = w.offsets[i]!; e < w.offsets[i + 1]!; e++) {
+      if (w.indices[e] === i) continue;
+      if (weights !== undefined) weights[f] = w.weights![e]!;
+      indices[f++] = w.indices[e]!;
+    }
+    offsets[i + 1] = f;
+  }
+  const out = { n: w.n, offsets, indices: indices.slice(0, f), includesSelf: false };
+  return weights === undefined ? out : { ...out, weights: weights.slice(0, f) };
 }
 
 /** Neighbour weights over `cells` by a rule, with or without self. */
@@ -333,6 +431,8 @@ export interface HotspotOptions extends BinningOptions {
   permutations?: number;
   seed?: number;
   alpha?: number;
+  /** Local Moran permutations: called with (cells done, cells). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface HotspotCell {
@@ -394,7 +494,11 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
   }
   const rule = options.neighbours ?? { kind: 'kring', k: 1 };
   const grid = options.grid;
-  const cells = studyAreaCells(binned.cells, grid, rule, options.studyCells);
+  // H3 k-rings around the events: study area and neighbours in one pass; otherwise step by step.
+  const fused = grid.kind === 'h3' && rule.kind === 'kring' && options.studyCells === undefined ? h3StudyAreaWithWeights(binned.cells, rule.k ?? 1) : undefined;
+  const cells = fused?.cells ?? studyAreaCells(binned.cells, grid, rule, options.studyCells);
+  const weightsWithSelf = (): SpatialWeights => fused?.weights ?? cellWeights(cells, grid, rule, true);
+  const weightsWithoutSelf = (): SpatialWeights => (fused === undefined ? cellWeights(cells, grid, rule, false) : withoutSelf(fused.weights));
   // Both lists are sorted in string order (numeric H3 keys sort as their strings): merge, no hashing.
   const counts = new Float64Array(cells.length);
   const values = new Float64Array(cells.length);
@@ -435,7 +539,7 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
   if (allZero) caveats.push(caveat('ALL_ZERO', `every cell has ${measure === 'count' ? 'no events' : 'zero weight'}: there is nothing to find`));
 
   if (statistics.includes('giStar') && cells.length >= 3) {
-    const g = getisOrdGiStar(x, cellWeights(cells, grid, rule, true));
+    const g = getisOrdGiStar(x, weightsWithSelf());
     out.forEach((c, i) => {
       c.giZ = g.z[i]!;
       c.giP = g.p[i]!;
@@ -459,10 +563,11 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
     caveats.push(caveat('TOO_FEW_CELLS', `only ${cells.length} cells: Gi* needs at least 3`, cells.length));
   }
   if (statistics.includes('localMoran') && cells.length >= 4) {
-    const m = localMoran(x, cellWeights(cells, grid, rule, false), {
+    const m = localMoran(x, weightsWithoutSelf(), {
       permutations: options.permutations ?? 999,
       seed: options.seed ?? 12345,
       alpha: options.alpha ?? 0.05,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const tally: Record<LisaCluster, number> = { HH: 0, LL: 0, HL: 0, LH: 0, 'not significant': 0 };
     out.forEach((c, i) => {

@@ -39,6 +39,8 @@ export interface NearRepeatOptions {
   from?: number;
   to?: number;
   alpha?: number;
+  /** Called after each Knox permutation with (done, total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface RepeatTargeting {
@@ -154,6 +156,7 @@ export function nearRepeat(cols: TemporalColumns, options: NearRepeatOptions = {
   const knoxOpts = {
     spaceBands: spaceBands, timeBands: timeBands, permutations, rng: new SeededRng(seed),
     ...(options.sameLocationMetres === undefined ? {} : { sameLocationTolerance: options.sameLocationMetres }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   };
   const knox = knoxTest(x, y, t, knoxOpts);
   const flat = knox.pValue.flat();

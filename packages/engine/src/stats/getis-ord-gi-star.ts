@@ -18,7 +18,8 @@
  * all-equal values give s^2 = 0. Such cells are flagged `defined = 0`, get z = 0, p = 1, bin 0, and a
  * caveat says how many: never NaN.
  *
- * Complexity: O(n + number of neighbour pairs) time, O(n) memory, typed arrays throughout.
+ * Complexity: O(n + number of neighbour pairs) time, O(n) memory, typed arrays throughout; p-values
+ * and BH run once per distinct z when there are at most 32,768 of them (sparse counts), else per cell.
  * Reference: Ord, J. K. and Getis, A. (1995) "Local spatial autocorrelation statistics: distributional
  * issues and an application", Geographical Analysis 27(4), 286-306; R spdep `localG` on a weights
  * list with `include.self()` (style "B" for binary). Checked to 1e-9 against spdep on UCDP data.
@@ -44,6 +45,78 @@ export interface GetisOrdGiStarResult {
   /** 1 where the statistic is defined, 0 where its variance is 0 (0/0). */
   readonly defined: Uint8Array;
   readonly caveats: Caveat[];
+}
+
+/** Distinct z values the grouped path keeps before it falls back to per-cell p-values and BH. */
+const GROUPED_CAPACITY = 1 << 15;
+
+/** Open-addressing hash table from a z value (by its bits) to a dense slot number. */
+class ZSlotTable {
+  readonly z: Float64Array;
+  size = 0;
+  private readonly slotAt: Int32Array;
+  private readonly mask: number;
+  private readonly limit: number;
+  private readonly bits = new Float64Array(1);
+  private readonly words = new Uint32Array(this.bits.buffer);
+  constructor(capacity: number) {
+    this.limit = capacity;
+    this.mask = 2 * capacity - 1;
+    this.slotAt = new Int32Array(2 * capacity).fill(-1);
+    this.z = new Float64Array(capacity);
+  }
+  /** The slot of v (-0 and 0 share one), or -1 when the table is full. */
+  slotOf(v: number): number {
+    this.bits[0] = v + 0;
+    let h = (Math.imul(this.words[0]!, 0x9e3779b1) ^ Math.imul(this.words[1]!, 0x85ebca6b)) >>> 0;
+    for (;;) {
+      h &= this.mask;
+      const s = this.slotAt[h]!;
+      if (s < 0) {
+        if (this.size >= this.limit) return -1;
+        this.z[this.size] = v;
+        this.slotAt[h] = this.size;
+        return this.size++;
+      }
+      if (this.z[s] === v) return s;
+      h++;
+    }
+  }
+}
+
+/**
+ * Benjamini-Hochberg on distinct p-values with multiplicities: the same numbers as
+ * `benjaminiHochberg` on the expanded list (tied p-values share the value of the tie group's
+ * largest rank, min(1, n p / rank) accumulated from the top), in O(m log m) for m distinct values.
+ * Equal p-values in different slots (z and -z) are merged into one tie group.
+ */
+export function benjaminiHochbergGrouped(pValues: Float64Array, counts: Float64Array): Float64Array {
+  const m = pValues.length;
+  const order = new Uint32Array(m);
+  for (let k = 0; k < m; k++) order[k] = k;
+  order.sort((a, b) => pValues[a]! - pValues[b]!);
+  let n = 0;
+  for (let k = 0; k < m; k++) n += counts[k]!;
+  const out = new Float64Array(m);
+  // Largest rank of each tie group, ascending.
+  const groupEnd: number[] = [];
+  const groupRank: number[] = [];
+  let rank = 0;
+  for (let a = 0; a < m; ) {
+    let b = a;
+    while (b < m && pValues[order[b]!] === pValues[order[a]!]) rank += counts[order[b++]!]!;
+    groupEnd.push(b);
+    groupRank.push(rank);
+    a = b;
+  }
+  let running = 1;
+  for (let g = groupEnd.length - 1; g >= 0; g--) {
+    const first = g === 0 ? 0 : groupEnd[g - 1]!;
+    const candidate = (n / groupRank[g]!) * pValues[order[first]!]!;
+    if (candidate < running) running = candidate;
+    for (let k = first; k < groupEnd[g]!; k++) out[order[k]!] = running;
+  }
+  return out;
 }
 
 /** ArcGIS confidence bins: 3 at p <= 0.01, 2 at p <= 0.05, 1 at p <= 0.10, signed by z. */
@@ -73,12 +146,19 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
 
   const z = new Float64Array(n);
   const p = new Float64Array(n).fill(1);
+  const pFdr = new Float64Array(n).fill(1);
   const defined = new Uint8Array(n);
   const { offsets, indices, weights: w } = weights;
   let nUndefined = 0;
   let nCoverAll = 0;
-  let lastZ = Number.NaN;
-  let lastP = 1;
+  // Sparse counts give few distinct z (empty neighbourhoods of equal size, the same small sums):
+  // a small open-addressing table keyed by z's bits gives each distinct z one slot, so that the
+  // p-value is computed once per distinct z and Benjamini-Hochberg runs on the distinct p-values
+  // with their multiplicities (equal to BH on all cells, ties included: see benjaminiHochbergGrouped).
+  // When the table fills, it is abandoned and the plain per-cell path runs.
+  const table = new ZSlotTable(GROUPED_CAPACITY);
+  const slotOfCell = new Int32Array(n);
+  let grouped = true;
   for (let i = 0; i < n; i++) {
     const start = offsets[i]!;
     const end = offsets[i + 1]!;
@@ -107,22 +187,45 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
     }
     const zi = (lag - wi * mean) / Math.sqrt(variance);
     z[i] = zi;
-    // Sparse counts give long runs of identical z (empty neighbourhoods of equal size): reuse the p.
-    if (zi !== lastZ) {
-      lastZ = zi;
-      lastP = twoSidedNormalPValue(zi);
-    }
-    p[i] = lastP;
     defined[i] = 1;
+    if (grouped) {
+      const slot = table.slotOf(zi);
+      if (slot < 0) grouped = false;
+      else slotOfCell[i] = slot;
+    }
   }
-
-  let nDefined = 0;
-  for (let i = 0; i < n; i++) nDefined += defined[i]!;
-  const pDefined = new Float64Array(nDefined);
-  for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pDefined[k++] = p[i]!;
-  const adjusted = benjaminiHochberg(pDefined);
-  const pFdr = new Float64Array(n).fill(1);
-  for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pFdr[i] = adjusted[k++]!;
+  if (grouped) {
+    const m = table.size;
+    const pOfSlot = new Float64Array(m);
+    for (let k = 0; k < m; k++) pOfSlot[k] = twoSidedNormalPValue(table.z[k]!);
+    const countOfSlot = new Float64Array(m);
+    for (let i = 0; i < n; i++) if (defined[i] === 1) countOfSlot[slotOfCell[i]!]!++;
+    const adjusted = benjaminiHochbergGrouped(pOfSlot, countOfSlot);
+    for (let i = 0; i < n; i++) {
+      if (defined[i] !== 1) continue;
+      const k = slotOfCell[i]!;
+      p[i] = pOfSlot[k]!;
+      pFdr[i] = adjusted[k]!;
+    }
+  } else {
+    let lastZ = Number.NaN;
+    let lastP = 1;
+    let nDefined = 0;
+    for (let i = 0; i < n; i++) {
+      if (defined[i] !== 1) continue;
+      nDefined++;
+      const zi = z[i]!;
+      if (zi !== lastZ) {
+        lastZ = zi;
+        lastP = twoSidedNormalPValue(zi);
+      }
+      p[i] = lastP;
+    }
+    const pDefined = new Float64Array(nDefined);
+    for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pDefined[k++] = p[i]!;
+    const adjusted = benjaminiHochberg(pDefined);
+    for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pFdr[i] = adjusted[k++]!;
+  }
 
   const bin = new Int8Array(n);
   const binFdr = new Int8Array(n);

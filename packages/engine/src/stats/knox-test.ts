@@ -34,6 +34,8 @@ export interface KnoxOptions {
   rng: Rng;
   /** Pairs at most this far apart are "same location", metres (default 0: identical coordinates). */
   sameLocationTolerance?: number;
+  /** Called after each permutation with (done, total): long runs can show progress. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface KnoxResult {
@@ -254,6 +256,7 @@ export function knoxTest(x: ArrayLike<number>, y: ArrayLike<number>, t: ArrayLik
       sum[c]! += table[c]!;
       if (table[c]! >= observed[c]!) atLeast[c]! += 1;
     }
+    options.onProgress?.(r + 1, nperm);
   }
 
   const fmt = (v: number) => String(Math.round(v * 1000) / 1000);

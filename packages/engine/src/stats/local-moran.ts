@@ -57,6 +57,8 @@ export interface LocalMoranOptions {
    * significant at 1/(permutations + 1). Identical for continuous data (no ties).
    */
   ties?: 'conservative' | 'pysal';
+  /** Called during the permutations with (cells done, cells): every 1,024 cells and at the end. */
+  onProgress?: (done: number, total: number) => void;
   /** 'W' row-standardises binary weights (default, spdep and PySAL default); 'asGiven' uses them unchanged. */
   style?: 'W' | 'asGiven';
 }
@@ -182,6 +184,7 @@ export function localMoran(x: ArrayLike<number>, weights: SpatialWeights, option
       pos[va] = b;
     };
     for (let i = 0; i < n; i++) {
+      if (i > 0 && (i & 1023) === 0) options.onProgress?.(i, n);
       const start = offsets[i]!;
       const k = offsets[i + 1]! - start;
       if (k === 0 || defined[i] !== 1) continue;
@@ -206,6 +209,7 @@ export function localMoran(x: ArrayLike<number>, weights: SpatialWeights, option
       const extreme = pysalTies ? Math.min(larger, permutations - larger) : Math.min(larger, smaller);
       pPermutation[i] = (extreme + 1) / (permutations + 1);
     }
+    options.onProgress?.(n, n);
   }
 
   const useP = (options.clusterPValue ?? (pPermutation === undefined ? 'analytical' : 'permutation')) === 'permutation' && pPermutation !== undefined ? pPermutation : p;

@@ -40,6 +40,50 @@ export interface H3KeyCodec {
   cell(key: number): string;
 }
 
+/** Value of a lower-case hex digit by char code (H3 strings are lower case); NaN for anything else. */
+const HEX_DIGIT = new Float64Array(128).fill(Number.NaN);
+for (let d = 0; d < 16; d++) HEX_DIGIT['0123456789abcdef'.charCodeAt(d)] = d;
+
+/**
+ * Open-addressing hash table from a non-negative integer key below 2^53 (an H3 key) to its index:
+ * at 10^5-10^6 keys above 2^31 (not small integers to V8) it is several times faster than a Map.
+ */
+export class NumericKeyIndex {
+  private readonly keys: Float64Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+  constructor(expected: number) {
+    let cap = 16;
+    while (cap < 2 * expected) cap *= 2;
+    this.mask = cap - 1;
+    this.keys = new Float64Array(cap).fill(-1);
+    this.values = new Int32Array(cap);
+  }
+  private slot(key: number): number {
+    const lo = key % 4294967296;
+    const hi = (key - lo) / 4294967296;
+    let h = (Math.imul(lo | 0, 0x9e3779b1) ^ Math.imul(hi | 0, 0x85ebca6b)) & this.mask;
+    for (;;) {
+      const k = this.keys[h]!;
+      if (k === key || k === -1) return h;
+      h = (h + 1) & this.mask;
+    }
+  }
+  /** Stores key -> value; false when the key was already present (nothing changes then). */
+  set(key: number, value: number): boolean {
+    const h = this.slot(key);
+    if (this.keys[h] === key) return false;
+    this.keys[h] = key;
+    this.values[h] = value;
+    return true;
+  }
+  /** The value of key, or -1. */
+  get(key: number): number {
+    const h = this.slot(key);
+    return this.keys[h] === key ? this.values[h]! : -1;
+  }
+}
+
 export function h3KeyCodec(sampleCell: string): H3KeyCodec {
   const resolution = getResolution(sampleCell);
   if (!(resolution >= 0 && resolution <= 9) || sampleCell.length !== 15) {
@@ -48,9 +92,15 @@ export function h3KeyCodec(sampleCell: string): H3KeyCodec {
   const m = Math.ceil((7 + 3 * resolution) / 4);
   const prefix = sampleCell.substring(0, 2);
   const suffix = sampleCell.substring(2 + m);
+  const end = 2 + m;
   return {
     resolution,
-    key: (cell) => parseInt(cell.substring(2, 2 + m), 16),
+    // A digit loop over char codes: three times faster than parseInt(substring) at 10^6 cells.
+    key: (cell) => {
+      let k = 0;
+      for (let j = 2; j < end; j++) k = k * 16 + HEX_DIGIT[cell.charCodeAt(j)]!;
+      return k;
+    },
     cell: (key) => prefix + key.toString(16).padStart(m, '0') + suffix,
   };
 }
@@ -87,17 +137,23 @@ export function h3KRingWeights(cells: readonly string[], k = 1, options: { inclu
   const includeSelf = options.includeSelf ?? false;
   const n = cells.length;
   const codec = n > 0 && getResolution(cells[0]!) <= 9 ? h3KeyCodec(cells[0]!) : undefined;
-  const index = new Map<string | number, number>();
-  const keyOf = (c: string): string | number => (codec === undefined ? c : codec.key(c));
+  const stringIndex = new Map<string, number>();
+  const numericIndex = new NumericKeyIndex(codec === undefined ? 0 : n);
   for (let i = 0; i < n; i++) {
     const c = cells[i]!;
-    if (codec !== undefined && (c.length !== 15 || c.charCodeAt(1) !== cells[0]!.charCodeAt(1))) {
-      throw new BaseeratError('VALIDATION', `cells[${i}] (${c}) is not at resolution ${codec.resolution} like cells[0]`, { field: 'cells' });
+    if (codec !== undefined) {
+      if (c.length !== 15 || c.charCodeAt(1) !== cells[0]!.charCodeAt(1)) {
+        throw new BaseeratError('VALIDATION', `cells[${i}] (${c}) is not at resolution ${codec.resolution} like cells[0]`, { field: 'cells' });
+      }
+      const key = codec.key(c);
+      if (!Number.isFinite(key)) throw new BaseeratError('VALIDATION', `cells[${i}] (${c}) is not a lower-case H3 index`, { field: 'cells' });
+      if (!numericIndex.set(key, i)) throw new BaseeratError('VALIDATION', `cells[${i}] is a duplicate of cell ${c}`, { field: 'cells' });
+    } else {
+      if (stringIndex.has(c)) throw new BaseeratError('VALIDATION', `cells[${i}] is a duplicate of cell ${c}`, { field: 'cells' });
+      stringIndex.set(c, i);
     }
-    const key = keyOf(c);
-    if (index.has(key)) throw new BaseeratError('VALIDATION', `cells[${i}] is a duplicate of cell ${c}`, { field: 'cells' });
-    index.set(key, i);
   }
+  const indexOf = codec === undefined ? (c: string): number => stringIndex.get(c) ?? -1 : (c: string): number => numericIndex.get(codec.key(c));
   // Flat buffers instead of one array per row: at 10^5-10^6 cells allocation dominates otherwise.
   const maxRow = 3 * k * (k + 1) + 1;
   let buffer = new Int32Array(Math.max(16, n * Math.min(maxRow, 7)));
@@ -111,8 +167,8 @@ export function h3KRingWeights(cells: readonly string[], k = 1, options: { inclu
     }
     const start = used;
     for (const nbCell of gridDisk(cells[i]!, k)) {
-      const j = index.get(keyOf(nbCell));
-      if (j === undefined || (j === i && !includeSelf)) continue;
+      const j = indexOf(nbCell);
+      if (j < 0 || (j === i && !includeSelf)) continue;
       // insertion into the sorted row (rows hold at most 3k(k+1) + 1 entries)
       let pos = used++;
       while (pos > start && buffer[pos - 1]! > j) {

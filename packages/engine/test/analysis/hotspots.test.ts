@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { analyseHotspots, binEventsToCells, projectEquirectangular } from '../../src/analysis/hotspots.js';
+import { analyseHotspots, binEventsToCells, cellWeights, h3StudyAreaWithWeights, projectEquirectangular, studyAreaCells, withoutSelf } from '../../src/analysis/hotspots.js';
 import { LOCATION_PRECISIONS } from '../../src/domain/incident.js';
 import { expectClose, loadHotspotFixture, type UcdpInput } from '../stats/hotspots-fixtures.js';
 
@@ -123,4 +123,25 @@ describe('hot spot analysis: precision, caveats, invariants', () => {
   it('rejects an H3 resolution outside 5-9', () => {
     expect(() => analyseHotspots(ucdp, { grid: { kind: 'h3', resolution: 11 } })).toThrow(/grid.resolution/);
   });
+  it('the fused H3 study area + k-ring weights equal the step-by-step ones (k = 1, 2; with and without self)', () => {
+    for (const resolution of [6, 8]) {
+      const grid = { kind: 'h3', resolution } as const;
+      const occupied = binEventsToCells(ucdp, { grid }).cells;
+      for (const k of [1, 2]) {
+        const rule = { kind: 'kring', k } as const;
+        const fused = h3StudyAreaWithWeights(occupied, k);
+        const cells = studyAreaCells(occupied, grid, rule);
+        expect(fused.cells).toEqual(cells);
+        const self = cellWeights(cells, grid, rule, true);
+        expect(Array.from(fused.weights.offsets)).toEqual(Array.from(self.offsets));
+        expect(Array.from(fused.weights.indices)).toEqual(Array.from(self.indices));
+        const noSelf = cellWeights(cells, grid, rule, false);
+        const derived = withoutSelf(fused.weights);
+        expect(derived.includesSelf).toBe(false);
+        expect(Array.from(derived.offsets)).toEqual(Array.from(noSelf.offsets));
+        expect(Array.from(derived.indices)).toEqual(Array.from(noSelf.indices));
+      }
+    }
+  });
 });
+

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getisOrdGiStar } from '../../src/stats/getis-ord-gi-star.js';
+import { benjaminiHochberg } from '../../src/stats/benjamini-hochberg.js';
+import { twoSidedNormalPValue } from '../../src/stats/normal-distribution.js';
+import { SeededRng } from '../../src/random/seeded-rng.js';
 import { regularGridWeights, weightsFromNeighbourLists } from '../../src/stats/spatial-weights.js';
 import { expectClose, loadHotspotFixture, type UcdpInput } from './hotspots-fixtures.js';
 
@@ -69,4 +72,24 @@ describe('Getis-Ord Gi* (reference: spdep 1.2-7 localG, include.self, style B, U
       { seed: 7, numRuns: 100 },
     );
   });
+  it('p and BH-adjusted p equal the per-cell computation exactly, on the grouped path (ties) and the fallback (distinct z)', () => {
+    const check = (x: Float64Array, w: ReturnType<typeof regularGridWeights>): void => {
+      const g = getisOrdGiStar(x, w);
+      const idx = Array.from(g.defined.keys()).filter((i) => g.defined[i] === 1);
+      const expectedP = idx.map((i) => twoSidedNormalPValue(g.z[i]!));
+      const expectedFdr = benjaminiHochberg(expectedP);
+      expect(idx.map((i) => g.p[i])).toEqual(expectedP);
+      expect(idx.map((i) => g.pFdr[i])).toEqual(Array.from(expectedFdr));
+    };
+    const rng = new SeededRng('gi-star-grouped');
+    // sparse counts on 200 x 200 cells: few distinct z, the grouped path
+    const w = regularGridWeights(200, 200, 'queen', { includeSelf: true });
+    check(Float64Array.from({ length: 40000 }, () => (rng.next() < 0.9 ? 0 : Math.floor(1 + 4 * rng.next()))), w);
+    // continuous values: about 40,000 distinct z, more than the table holds: the per-cell path
+    check(Float64Array.from({ length: 40000 }, () => rng.next()), w);
+    // z and -z have the same p: symmetric values put both in one tie group
+    const small = regularGridWeights(3, 3, 'rook', { includeSelf: true });
+    check(Float64Array.of(0, 1, 0, 1, 2, 1, 0, 1, 0), small);
+  });
 });
+

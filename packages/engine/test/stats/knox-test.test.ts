@@ -96,4 +96,12 @@ describe('knoxTest', () => {
     expect(() => knoxTest([0, 1, 2], [0, 1, 2], [0, 1, 2], { spaceBands: [200, 100], timeBands: [7], permutations: 999, rng })).toThrow(/spaceBands\[1\] = 100/);
     expect(() => knoxTest([0, 1, 2], [0, 1, 2], [0, 1, 2], { spaceBands: [200], timeBands: [7], permutations: 10, rng })).toThrow(/permutations must be an integer >= 99, got 10/);
   });
+  it('reports progress after every permutation, and the callback changes no result', () => {
+    const opts = { spaceBands: [500], timeBands: [10], permutations: 99 };
+    const calls: [number, number][] = [];
+    const withProgress = knoxTest(ref.x.slice(0, 200), ref.y.slice(0, 200), ref.t.slice(0, 200), { ...opts, rng: new SeededRng(9), onProgress: (d, t) => calls.push([d, t]) });
+    const without = knoxTest(ref.x.slice(0, 200), ref.y.slice(0, 200), ref.t.slice(0, 200), { ...opts, rng: new SeededRng(9) });
+    expect(calls).toEqual(Array.from({ length: 99 }, (_, i) => [i + 1, 99]));
+    expect(withProgress).toEqual(without);
+  });
 });

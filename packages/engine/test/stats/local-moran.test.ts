@@ -109,4 +109,13 @@ describe("Local Moran's I (reference: spdep 1.2-7 localmoran, style W, UCDP Balo
       { seed: 11, numRuns: 50 },
     );
   });
+  it('reports permutation progress by cells, ending at (n, n), and the callback changes no result', () => {
+    const w = regularGridWeights(50, 50, 'queen');
+    const x = Array.from({ length: 2500 }, (_, i) => (i * 7919) % 13);
+    const calls: [number, number][] = [];
+    const a = localMoran(x, w, { permutations: 99, seed: 3, onProgress: (d, t) => calls.push([d, t]) });
+    const b = localMoran(x, w, { permutations: 99, seed: 3 });
+    expect(calls).toEqual([[1024, 2500], [2048, 2500], [2500, 2500]]);
+    expect(Array.from(a.pPermutation!)).toEqual(Array.from(b.pPermutation!));
+  });
 });

@@ -238,7 +238,7 @@ export interface AnalysisContext {
   store: Store;
   geography: Geography;
   /** Progress on long work (permutations); the CLI passes its progress display. */
-  onProgress?: (event: { phase: 'start' | 'done'; label: string; total?: number }) => void;
+  onProgress?: (event: { phase: 'start' | 'progress' | 'done'; label: string; total?: number; done?: number }) => void;
 }
 
 export async function readColumns(ctx: AnalysisContext, f: ResolvedFilter, time?: { fromMs?: number; toMs?: number }): Promise<IncidentColumns> {

@@ -83,8 +83,9 @@ export async function hotspotsService(ctx: AnalysisContext, options: HotspotsSer
   const cols = await readColumns(ctx, f);
   const engineOptions = hotspotEngineOptions(cols, options);
   const moran = engineOptions.statistics?.includes('localMoran') === true;
-  if (moran) ctx.onProgress?.({ phase: 'start', label: `Local Moran, ${engineOptions.permutations} permutations` });
-  const result = analyseHotspots(cols, engineOptions);
+  const label = `Local Moran, ${engineOptions.permutations} permutations`;
+  if (moran) ctx.onProgress?.({ phase: 'start', label });
+  const result = analyseHotspots(cols, moran ? { ...engineOptions, onProgress: (done, total) => ctx.onProgress?.({ phase: 'progress', label, done, total }) } : engineOptions);
   if (moran) ctx.onProgress?.({ phase: 'done', label: 'Local Moran' });
   const districtOfCell: Record<string, string | null> = {};
   const centres = new Map<string, { lat: number; lon: number }>();

@@ -45,7 +45,8 @@ export async function nearRepeatService(ctx: AnalysisContext, options: NearRepea
   const cols = await readColumns(ctx, f);
   const engineOptions = nearRepeatEngineOptions(options);
   ctx.onProgress?.({ phase: 'start', label: `Knox test, ${engineOptions.permutations} permutations`, total: engineOptions.permutations! });
-  const result = nearRepeat(cols, engineOptions);
+  const label = `Knox test, ${engineOptions.permutations} permutations`;
+  const result = nearRepeat(cols, { ...engineOptions, onProgress: (done, total) => ctx.onProgress?.({ phase: 'progress', label, done, total }) });
   ctx.onProgress?.({ phase: 'done', label: 'Knox test' });
   return envelope('near-repeat', {
     classification: classificationOf(cols),

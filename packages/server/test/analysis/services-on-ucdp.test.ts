@@ -252,10 +252,10 @@ describe('nearRepeatService', () => {
     expectJsonSafe(env);
   });
 
-  it('reports progress around the permutations', async () => {
+  it('reports progress around and during the permutations', async () => {
     const events: string[] = [];
-    await nearRepeatService({ ...ctx, onProgress: (e) => events.push(e.phase) }, { filter: { province: 'Balochistan', from: '2020-01-01' }, permutations: 99 });
-    expect(events).toEqual(['start', 'done']);
+    await nearRepeatService({ ...ctx, onProgress: (e) => events.push(e.phase === 'progress' ? `${e.done}/${e.total}` : e.phase) }, { filter: { province: 'Balochistan', from: '2020-01-01' }, permutations: 99 });
+    expect(events).toEqual(['start', ...Array.from({ length: 99 }, (_, i) => `${i + 1}/99`), 'done']);
   });
 });
 

@@ -94,7 +94,11 @@ async function run<T>(o: CommonFlags, fn: (ctx: AnalysisContext) => Promise<T>):
   return withStore(o.db, (store) => fn({
     store,
     geography: loadGeography(),
-    onProgress: (e) => (e.phase === 'start' ? progress.start(e.total ?? 1, e.label) : progress.stop()),
+    onProgress: (e) => {
+      if (e.phase === 'start') progress.start(e.total ?? 1, e.label);
+      else if (e.phase === 'progress') progress.update(e.done ?? 0, `${e.done ?? 0}/${e.total ?? '?'}`);
+      else progress.stop();
+    },
   }));
 }
 
