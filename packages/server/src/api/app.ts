@@ -23,6 +23,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { releaseRoutes } from './routes/releases.js';
+import { reportRoutes } from './routes/reports.js';
 import { sourceRoutes } from './routes/sources.js';
 import { statsRoutes } from './routes/stats.js';
 import { userRoutes } from './routes/users.js';
@@ -67,6 +68,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(releaseRoutes, opts);
+  await app.register(reportRoutes, opts);
   await app.register(alertRoutes, opts);
   if (deps.webDir !== undefined) await app.register(staticDashboardRoutes, { webDir: deps.webDir });
   await app.ready();

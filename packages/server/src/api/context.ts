@@ -37,6 +37,8 @@ export interface ApiDeps {
   rateLimits?: Partial<RateLimitConfig>;
   /** Mark the session cookie `Secure` (default true; only a plain-http test may turn it off). */
   secureCookie?: boolean;
+  /** Report archive directory (files and report-archive.duckdb) for `/api/reports`; without it those routes answer 404. */
+  reportsDir?: string;
   /** Fastify's logger (default off: request logs would carry query strings). */
   logger?: boolean;
   /** Largest request body in bytes (default 16 MiB, for ingest batches). */
