@@ -22,6 +22,7 @@ import { registerQuarantine } from './commands/quarantine.js';
 import { registerRelease } from './commands/release.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
+import { registerWorker } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('baseerat')
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerPublish(program);
   registerConsume(program);
   registerMonitor(program);
+  registerWorker(program);
   return program;
 }
 
