@@ -2,13 +2,16 @@
  * The embedded mode's wiring: one DuckDB instance shared by the Store and the security tables.
  * DuckDB lets one process open a file once, and `openStore` keeps its instance private, so this
  * opens the instance itself and builds the DuckDBStore the way `openStore` does (UTC session
- * time zone, migrations), then `openSecurity` on the same instance.
+ * time zone, migrations), then `openSecurity` on the same instance. The store's sensitive columns
+ * (narratives, raw source records, quarantined lines) are encrypted with the master key's data key
+ * for the dataset `incidents`; analyses read columnar slices and never decrypt.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BaseeratError } from '@baseerat/engine';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openSecurity, type SecurityContext } from '../security/admin-operations.js';
+import { STORE_DATASET } from '../security/store-keys.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 
 export interface Embedded {
@@ -33,10 +36,27 @@ export async function openEmbedded(path: string, masterKey: Buffer, now: Date, o
   }
   const conn = await instance.connect();
   await conn.run(`SET TimeZone = 'UTC'`);
-  const store = new DuckDBStore(instance, conn);
+  let security: SecurityContext;
+  try {
+    security = await openSecurity(instance, masterKey, now, opts.policyDir);
+  } catch (e) {
+    conn.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  // The store's sensitive columns are encrypted under the `incidents` data key, from the same key
+  // ring as the security context: a rotation there is seen by the store at once.
+  let store: DuckDBStore;
+  try {
+    store = new DuckDBStore(instance, conn, { codec: await security.cipherFor(STORE_DATASET, now), onClose: () => security.close() });
+  } catch (e) {
+    security.close();
+    conn.closeSync();
+    instance.closeSync();
+    throw e;
+  }
   try {
     await store.migrate();
-    const security = await openSecurity(instance, masterKey, now, opts.policyDir);
     return { store, security, close: () => store.close() };
   } catch (e) {
     await store.close();

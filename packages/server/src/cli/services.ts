@@ -5,17 +5,17 @@
 import { DEFAULT_LINK_RULES, linkBatch, type LinkRules } from '@baseerat/engine';
 import { resolveAdapter, ingestFile, type IngestSummary } from '../ingest/index.js';
 import { loadGeography } from '../reference/geography.js';
-import { openStore, type Store } from '../store/index.js';
-import { dbPath } from './config.js';
+import type { Store } from '../store/index.js';
+import { withEmbedded } from './commands/serve.js';
 import { createProgress } from './progress.js';
 
+/**
+ * Opens the store for a command with its sensitive columns encrypted (master key from
+ * BASEERAT_MASTER_KEY, else `master.key` beside the database, created on first use as `serve`
+ * does), runs `fn` and closes it.
+ */
 export async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(dbPath(db));
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
+  return withEmbedded(db, true, (e) => fn(e.store));
 }
 
 export interface IngestCommandOptions {

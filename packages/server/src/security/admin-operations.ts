@@ -27,23 +27,36 @@ export interface SecurityContext {
   policies: PolicyEngine;
   /** Cipher for a dataset's sensitive fields (creates its first data key if needed). */
   cipherFor(dataset: string, now: Date): Promise<FieldCipher>;
+  /**
+   * Closes the two connections. The instance stays open until every connection is closed: a store
+   * closed without this leaves the file open in the process, and the next open of the same file
+   * in this process would run a second database on it.
+   */
+  close(): void;
 }
 
 /** Opens the security tables in the store's DuckDB instance (two connections of its own). */
 export async function openSecurity(instance: DuckDBInstance, masterKey: Buffer, now: Date, policyDir?: string): Promise<SecurityContext> {
   const repoConn = await instance.connect();
   const auditConn = await instance.connect();
-  await migrateSecuritySchema(repoConn, now);
-  const repo = new DuckDBSecurityRepo(repoConn);
-  const auditStore = new DuckDBAuditStore(auditConn);
-  const audit = new AuditLog(auditStore);
-  const keys = await KeyRing.open(repo, masterKey);
-  await keys.ensureDataset(ACCOUNTS_DATASET, now);
-  const accounts = new AccountService({ repo, audit, cipher: new FieldCipher(keys, ACCOUNTS_DATASET) });
-  return {
-    repo, auditStore, audit, keys, accounts, policies: PolicyEngine.load(policyDir),
-    cipherFor: async (dataset, at) => { await keys.ensureDataset(dataset, at); return new FieldCipher(keys, dataset); },
-  };
+  const close = () => { repoConn.closeSync(); auditConn.closeSync(); };
+  try {
+    await migrateSecuritySchema(repoConn, now);
+    const repo = new DuckDBSecurityRepo(repoConn);
+    const auditStore = new DuckDBAuditStore(auditConn);
+    const audit = new AuditLog(auditStore);
+    const keys = await KeyRing.open(repo, masterKey);
+    await keys.ensureDataset(ACCOUNTS_DATASET, now);
+    const accounts = new AccountService({ repo, audit, cipher: new FieldCipher(keys, ACCOUNTS_DATASET) });
+    return {
+      repo, auditStore, audit, keys, accounts, policies: PolicyEngine.load(policyDir),
+      cipherFor: async (dataset, at) => { await keys.ensureDataset(dataset, at); return new FieldCipher(keys, dataset); },
+      close,
+    };
+  } catch (e) {
+    close();
+    throw e;
+  }
 }
 
 /** `baseerat keys rotate --dataset <name>`: a new active data key version; old versions stay readable. */

@@ -121,6 +121,13 @@ export class FieldCipher implements RecordBoundFieldCodec {
 
   keyIdOf(stored: string): string | undefined { return stored.split(':')[1]; }
 
+  /** What every ciphertext written now starts with (`v1:<active key id>:`); a store finds older values by it. */
+  currentPrefix(): string {
+    const keyId = this.ring.activeKeyId(this.dataset);
+    if (keyId === undefined) throw new BaseeratError('CONFIG', `dataset ${this.dataset} has no data key: run key setup (KeyRing.ensureDataset)`, { field: 'dataset' });
+    return `${CIPHERTEXT_VERSION}:${keyId}:`;
+  }
+
   /** True when the ciphertext is under an older key version than the active one. */
   needsReencryption(stored: string): boolean {
     return this.keyIdOf(stored) !== this.ring.activeKeyId(this.dataset);

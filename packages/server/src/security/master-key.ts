@@ -5,7 +5,8 @@
  * yields only wrapped keys, and rotating the master key rewraps a handful of keys, not the data.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { BaseeratError } from '@baseerat/engine';
 
 export const MASTER_KEY_ENV = 'BASEERAT_MASTER_KEY';
@@ -34,8 +35,12 @@ export async function loadMasterKey(opts: { env?: Readonly<Record<string, string
   return parseKey(await readFile(opts.keyFile, 'utf8'), opts.keyFile);
 }
 
-/** Writes a fresh random master key to `keyFile` with mode 0600; refuses to overwrite. */
+/**
+ * Writes a fresh random master key to `keyFile` with mode 0600; refuses to overwrite. Creates the
+ * directory (0700) when missing: the first command on a fresh `--db` path creates both.
+ */
 export async function createMasterKeyFile(keyFile: string): Promise<void> {
+  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
   await writeFile(keyFile, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
 }
 

@@ -12,6 +12,7 @@ import { BaseeratError, CLASSIFICATION_LEVELS, type Classification } from '@base
 import type { Actor } from '../../security/account-service.js';
 import { exportAuditCheckpoint, initAuditSigningKeys, rotateDataKey, rotateMasterKey, verifyAudit } from '../../security/admin-operations.js';
 import { loadMasterKey } from '../../security/master-key.js';
+import { reencryptStore, STORE_DATASET } from '../../security/store-keys.js';
 import { ROLES, type Role } from '../../security/policy-engine.js';
 import { formatTable, printJson } from '../output.js';
 import { withEmbedded } from './serve.js';
@@ -95,9 +96,25 @@ export function registerAdmin(program: Command): void {
     });
 
   const keys = program.command('keys').description('Data keys of encrypted fields');
-  keys.command('rotate').description('New active data key for a dataset (old versions stay readable)').requiredOption('--dataset <name>', 'e.g. accounts').option(...dbOpt)
+  keys.command('rotate').description('New active data key for a dataset (old versions stay readable; then run `keys reencrypt`)')
+    .option('--dataset <name>', `${STORE_DATASET} (the incident store) or accounts (TOTP secrets)`, STORE_DATASET).option(...dbOpt)
     .action(async (o: { dataset: string; db?: string }) => {
       await withEmbedded(o.db, false, async (e) => console.log(`new data key ${await rotateDataKey(e.security, o.dataset, actor(), new Date())}`));
+    });
+  keys.command('reencrypt').description("Rewrite the incident store's sensitive fields under the active data key, in batches (after `keys rotate`)")
+    .option('--batch <n>', 'values per transaction', '5000')
+    .option('--encrypt-plaintext', 'also encrypt values stored before encryption was switched on (a store filled by an older version)')
+    .option('--json', 'print the totals as JSON').option(...dbOpt)
+    .action(async (o: { batch: string; encryptPlaintext?: boolean; json?: boolean; db?: string }) => {
+      const batch = Number(o.batch);
+      if (!Number.isInteger(batch) || batch < 1) throw new BaseeratError('VALIDATION', `--batch ${JSON.stringify(o.batch)} is not a positive whole number`, { field: 'batch' });
+      const r = await withEmbedded(o.db, false, (e) => reencryptStore(e.store, e.security.audit, actor(), () => new Date(), {
+        batch, encryptPlaintext: o.encryptPlaintext === true,
+        onProgress: (p) => { if (o.json !== true) console.error(`batch ${p.batches}: ${p.rewritten} rewritten, ${p.remaining} remaining`); },
+      }));
+      if (o.json === true) printJson(r);
+      else console.log(`re-encrypted ${r.rewritten} values in ${r.batches} batches; ${r.remaining} remaining`);
+      if (r.remaining > 0) process.exitCode = 1;
     });
   keys.command('rotate-master').description('Rewrap every data key under a new master key (then replace the old key file)').requiredOption('--new-key-file <path>', 'base64 32-byte key, mode 600').option(...dbOpt)
     .action(async (o: { newKeyFile: string; db?: string }) => {

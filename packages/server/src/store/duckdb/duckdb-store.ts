@@ -33,7 +33,7 @@ export interface DuckDBStoreOptions {
   codec?: FieldCodec;
   /** IANA zone whose calendar months `stats().byMonth` counts in (default Asia/Karachi). */
   timeZone?: string;
-  /** Called by close(), e.g. to release the file registration of `openStore`. */
+  /** Called by close() before the instance closes, e.g. to release the file registration of `openStore` or close other connections. */
   onClose?: () => void;
 }
 
@@ -51,7 +51,7 @@ type Js = unknown;
 
 export class DuckDBStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly codec: FieldCodec;
+  private codec: FieldCodec;
   private readonly timeZone: string;
   private closed = false;
   private readonly seqs = new Map<string, number>();
@@ -152,9 +152,22 @@ export class DuckDBStore implements Store {
   migrate(): Promise<void> {
     return this.exclusive(async () => {
       await migrate(this.conn);
+      if (this.options.codec === undefined && await this.hasEncryptionKeys()) this.codec = lockedCodec();
       await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS tmp_keys (agency VARCHAR, source_id VARCHAR)`);
       await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS tmp_ids (id VARCHAR)`);
     });
+  }
+
+  /**
+   * Whether the file holds data keys of the incident store (written by `openEmbedded`): its
+   * sensitive columns are then ciphertext, and a store opened without the master key must neither
+   * show ciphertext as text nor write plaintext beside it.
+   */
+  private async hasEncryptionKeys(): Promise<boolean> {
+    const t = await this.rows(`SELECT count(*)::DOUBLE FROM information_schema.tables WHERE table_name = 'sec_data_keys' AND table_schema = 'main'`);
+    if (Number(t[0]?.[0] ?? 0) === 0) return false;
+    const k = await this.rows(`SELECT count(*)::DOUBLE FROM sec_data_keys WHERE dataset = 'incidents'`);
+    return Number(k[0]?.[0] ?? 0) > 0;
   }
 
   /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys. Bulk-safe (temp table + appender). */
@@ -704,14 +717,23 @@ export class DuckDBStore implements Store {
     return this.exclusive(async () => {
       this.closed = true;
       this.conn.closeSync();
-      this.instance.closeSync();
+      // before the instance: other connections on it (the security tables') must be closed first
       this.options.onClose?.();
+      this.instance.closeSync();
     });
   }
 }
 
 function str(v: Js): string {
   return String(v);
+}
+
+/** The codec of an encrypted store opened without the master key: analyses work, sensitive text neither reads nor writes. */
+function lockedCodec(): FieldCodec {
+  const refuse = (field: SensitiveField, recordId: string): never => {
+    throw new BaseeratError('CONFIG', `record ${recordId} field ${field}: this store's sensitive fields are encrypted; open it with the master key (BASEERAT_MASTER_KEY, or master.key beside the database)`, { field: 'masterKey' });
+  };
+  return { encode: (_p, field, id) => refuse(field, id), decode: (_s, field, id) => refuse(field, id) };
 }
 
 function quarantineContentKey(q: { agency: string; origin: string; line: number; raw: string }): string {
