@@ -30,7 +30,7 @@ export const en = {
   metric: 'Shade districts by',
   metricCount: 'Incident count',
   metricRate: 'Rate per 100,000 (2023 census)',
-  metricRisk: 'Risk score',
+  metricRisk: 'Risk: expected incidents next quarter',
   layers: 'Layers',
   layerIncidents: 'Incidents (clustered)',
   layerHotspots: 'Hot and cold spots (Gi*, FDR)',
@@ -87,6 +87,12 @@ export const en = {
   band: 'Band',
   factors: 'Factors',
   open: 'Open',
+  expected: 'Expected next period',
+  units: 'Units (K)',
+  radiusKm: 'Coverage radius (km)',
+  plan: 'Plan',
+  covered: 'Expected incidents covered',
+  sites: 'Sites',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };

@@ -20,7 +20,7 @@ export class AlertsPanel {
   async start(): Promise<void> {
     const r = await api<{ items?: AlertView[] } | AlertView[]>('/api/alerts?state=open&limit=100');
     if (!r.ok && r.status === 404) {
-      this.state.textContent = '';
+      this.state.remove();
       this.root.append(h('p', { class: 'muted', id: 'alerts-unavailable' }, t('notAvailable', { path: '/api/alerts', status: 404 })));
       return;
     }

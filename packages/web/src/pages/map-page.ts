@@ -194,12 +194,12 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
 
   // ---- risk (optional route)
   let risk = new Map<string, number>();
-  const riskRes = await api<unknown>(`/api/risk${qs({ level: 'district' })}`);
+  const riskRes = await api<unknown>(`/api/risk${qs({ level: 'district', province: PROVINCE, top: 500 })}`);
   if (riskRes.ok) {
     risk = riskByArea(riskRes.data);
     (metricSel.querySelector('option[value="risk"]') as HTMLOptionElement).disabled = risk.size === 0;
   }
-  status('risk', riskRes.ok ? `${t('metricRisk')}: ${risk.size}` : t('notAvailable', { path: '/api/risk', status: riskRes.status }));
+  status('risk', riskRes.ok ? `${t('metricRisk')}: ${risk.size} ${t('district')}` : t('notAvailable', { path: '/api/risk', status: riskRes.status }));
 
   // ---- watch zones (optional route)
   void api<unknown>('/api/watch-zones').then((r) => {
@@ -395,10 +395,11 @@ function hotspotPoints(env: unknown): FeatureCollection {
 function riskByArea(data: unknown): Map<string, number> {
   const out = new Map<string, number>();
   const d = data as Record<string, unknown>;
-  const list = (Array.isArray(data) ? data : d['areas'] ?? d['items'] ?? d['ranking'] ?? []) as Record<string, unknown>[];
+  const result = (d['result'] ?? {}) as Record<string, unknown>;
+  const list = (Array.isArray(data) ? data : result['top'] ?? d['areas'] ?? d['items'] ?? []) as Record<string, unknown>[];
   for (const r of list) {
     const name = r['district'] ?? r['area'] ?? r['name'] ?? r['id'];
-    const score = r['score'] ?? r['risk'] ?? r['index'];
+    const score = r['expected'] ?? r['score'] ?? r['risk'];
     if (typeof name === 'string' && typeof score === 'number') out.set(name, score);
   }
   return out;

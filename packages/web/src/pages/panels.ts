@@ -133,35 +133,48 @@ function forecastRows(data: unknown): { area: string; mean: number; lower: numbe
 export async function renderRisk(root: HTMLElement): Promise<void> {
   const body = page(root, t('riskTitle'), 'page-risk');
   const path = '/api/risk';
-  const r = await api<unknown>(`${path}${qs({ level: 'district' })}`);
+  const r = await api<unknown>(`${path}${qs({ level: 'district', province: PROVINCE, top: 50 })}`);
   const bad = unavailable(path, r);
   if (bad !== undefined) { body.append(bad); return; }
   const d = (r.ok ? r.data : {}) as Record<string, unknown>;
-  const list = (Array.isArray(d) ? d : d['areas'] ?? d['items'] ?? d['ranking'] ?? []) as Record<string, unknown>[];
+  const result = (d['result'] ?? {}) as Record<string, unknown>;
+  const list = (result['top'] ?? []) as Record<string, unknown>[];
   if (list.length === 0) { body.append(autoView(d)); return; }
-  body.append(table([t('rank'), t('area'), t('score'), t('band'), t('factors')], list.map((o, i) => [
-    cell(o['rank'] ?? i + 1), cell(o['district'] ?? o['area'] ?? o['name'] ?? o['id']), cell(o['score'] ?? o['risk']), cell(o['band']),
-    factorText(o['factors'] ?? o['contributions']),
+  const scored = (result['scoredPeriod'] ?? {}) as { from?: string; to?: string };
+  if (scored.from !== undefined && scored.to !== undefined) body.append(h('p', { class: 'muted' }, `${t('expected')}: ${pakistanTime(scored.from).slice(0, 10)} – ${pakistanTime(scored.to).slice(0, 10)}`));
+  body.append(table([t('rank'), t('area'), t('expected'), t('band'), t('factors')], list.map((o, i) => [
+    cell(o['rank'] ?? i + 1), cell(o['district'] ?? o['id']), cell(o['expected']), cell(o['band']), factorText(o['factors']),
   ]), { class: 'compact', id: 'risk-table' }));
-  const c = caveats(d);
+  const c = caveats(result);
   if (c !== null) body.append(c);
 }
 
+/** Each factor's contribution to the log rate (what moves this area up or down the ranking). */
 function factorText(f: unknown): string {
-  if (Array.isArray(f)) return f.slice(0, 6).map((x) => { const o = x as Record<string, unknown>; return `${String(o['factor'] ?? o['name'] ?? '?')} ${cell(o['contribution'] ?? o['value'])}`; }).join(' · ');
-  return cell(f);
+  if (!Array.isArray(f)) return cell(f);
+  return f.map((x) => { const o = x as Record<string, unknown>; const c = Number(o['contribution'] ?? 0); return `${String(o['name'] ?? '?')} ${c >= 0 ? '+' : ''}${c.toFixed(2)}`; }).join(' · ');
 }
 
 export async function renderAllocation(root: HTMLElement): Promise<void> {
   const body = page(root, t('allocationTitle'), 'page-allocation');
-  const k = h('input', { id: 'alloc-k', type: 'number', min: '1', max: '200', value: '6' });
+  const k = h('input', { id: 'alloc-k', type: 'number', min: '1', max: '500', value: '6' });
+  const radius = h('input', { id: 'alloc-radius', type: 'number', min: '1', max: '500', value: '25' });
   const run = h('button', { type: 'button', id: 'alloc-run' }, t('allocationRun'));
   const out = h('div', { id: 'alloc-out' });
-  body.append(h('label', { for: 'alloc-k' }, 'K'), k, run, out);
+  body.append(h('div', { class: 'row' }, h('label', { for: 'alloc-k' }, t('units')), k, h('label', { for: 'alloc-radius' }, t('radiusKm')), radius, run), out);
   run.addEventListener('click', async () => {
     out.replaceChildren(h('p', { class: 'muted' }, t('loading')));
-    const r = await api<unknown>('/api/allocation', { method: 'POST', body: JSON.stringify({ level: 'district', resources: Number(k.value) }) });
-    out.replaceChildren(unavailable('/api/allocation', r) ?? autoView(r.ok ? r.data : null));
+    const r = await api<unknown>('/api/allocation', { method: 'POST', body: JSON.stringify({ filter: { province: PROVINCE }, level: 'h3', units: Number(k.value), radiusKm: Number(radius.value) }) });
+    const bad = unavailable('/api/allocation', r);
+    if (bad !== undefined) { out.replaceChildren(bad); return; }
+    const res = ((r.ok ? r.data : {}) as { result?: Record<string, unknown> }).result ?? {};
+    const plans = (res['plans'] ?? {}) as Record<string, { covered?: number; coveredShare?: number; sites?: Record<string, unknown>[]; siteIds?: string[] }>;
+    out.replaceChildren(
+      table([t('plan'), t('covered'), '%', t('sites')], Object.entries(plans).map(([name, p]) => [
+        name, cell(p.covered), p.coveredShare === undefined ? '—' : `${(p.coveredShare * 100).toFixed(1)}%`, cell(p.sites?.length ?? p.siteIds?.length),
+      ]), { class: 'compact', id: 'alloc-plans' }),
+      h('h3', {}, 'greedy'), autoView(plans['greedy']?.sites ?? []),
+      caveats(res) ?? '');
   });
 }
 
