@@ -20,6 +20,7 @@ import { registerMonitor } from './commands/monitor.js';
 import { registerPublish } from './commands/publish.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRelease } from './commands/release.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 import { registerWorker } from './commands/worker.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerRisk(program);
   registerAllocate(program);
   registerRelease(program);
+  registerReport(program);
   registerServe(program);
   registerAdmin(program);
   registerPublish(program);
