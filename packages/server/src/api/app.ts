@@ -13,6 +13,7 @@ import { DEFAULT_RATE_LIMITS, registerRateLimits } from './plugins/rate-limit.js
 import { registerSecurityHeaders, setSecurityHeaders } from './plugins/security-headers.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analysisRoutes } from './routes/analyses.js';
+import { forecastRoutes } from './routes/forecasts.js';
 import { riskRoutes } from './routes/risk.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -63,6 +64,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(quarantineRoutes, opts);
   await app.register(ingestRoutes, opts);
   await app.register(analysisRoutes, opts);
+  await app.register(forecastRoutes, opts);
   await app.register(riskRoutes, opts);
   await app.register(evaluationRoutes, opts);
   await app.register(userRoutes, opts);

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseeratError, caveat, type Caveat } from '@baseerat/engine';
+import { BaseeratError, caveat, CLASSIFICATION_LEVELS, type Caveat, type Classification } from '@baseerat/engine';
 import {
   BENCHMARK_MODELS, COUNT_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR,
   buildCountPanel, centralInterval, districtNeighboursFromTopology, distributionMean, distributionQuantile, forecastDistrictCounts,
@@ -35,6 +35,13 @@ export interface CountForecastOptions {
   backtestOrigins?: number;
   /** The probability vectors stop where P(count > K) is below this; default 1e-6. */
   tailTolerance?: number;
+  /**
+   * Need-to-know scope (the API passes the user's): only these districts of the province are
+   * forecast, and only their incidents are read (the gamma prior is then fitted across them alone).
+   */
+  districts?: readonly string[];
+  /** Only incidents at or below this classification are read. */
+  maxClassification?: Classification;
 }
 
 export interface DistrictCountPrediction {
@@ -90,6 +97,8 @@ export interface CountModelCard {
 
 export interface CountForecastResult {
   province: string;
+  /** Highest classification among the incidents the forecast read. */
+  classification: Classification;
   unit: 'district';
   period: CountPeriod;
   origin: string;
@@ -135,6 +144,8 @@ export interface LoadedPanel {
   panel: CountPanel;
   province: string;
   incidentsUsed: number;
+  /** Highest classification among the incidents read. */
+  classification: Classification;
   caveats: Caveat[];
 }
 
@@ -144,17 +155,28 @@ export interface LoadedPanel {
  */
 export async function loadProvinceCountPanel(
   store: Store,
-  opts: { province: string; period: CountPeriod; beforePeriod?: number; historyFrom?: string },
+  opts: { province: string; period: CountPeriod; beforePeriod?: number; historyFrom?: string; districts?: readonly string[]; maxClassification?: Classification },
 ): Promise<LoadedPanel> {
   const geo = loadGeography();
   const province = geo.resolveProvince(opts.province);
   if (province === undefined) throw new BaseeratError('VALIDATION', `province ${JSON.stringify(opts.province)} is not a province or territory of Pakistan`, { field: 'province' });
-  const units = geo.districtsIn(province).map((d) => d.name);
+  let units = geo.districtsIn(province).map((d) => d.name);
+  if (opts.districts !== undefined) {
+    const wanted = new Set(opts.districts);
+    units = units.filter((u) => wanted.has(u));
+    if (units.length === 0) throw new BaseeratError('VALIDATION', `none of the districts ${opts.districts.join(', ')} is in ${province}`, { field: 'districts' });
+  }
   const neighbours = provinceNeighbours(units);
-  const filter = opts.beforePeriod === undefined
-    ? { provinces: [province] }
-    : { provinces: [province], to: new Date(periodStartMs(opts.beforePeriod, opts.period)).toISOString() };
+  const filter = {
+    provinces: [province],
+    ...(opts.districts === undefined ? {} : { districts: units }),
+    ...(opts.maxClassification === undefined ? {} : { maxClassification: opts.maxClassification }),
+    ...(opts.beforePeriod === undefined ? {} : { to: new Date(periodStartMs(opts.beforePeriod, opts.period)).toISOString() }),
+  };
   const cols = await store.readColumns(filter);
+  let highest = 0;
+  for (let i = 0; i < cols.length; i++) if (cols.classification[i]! > highest) highest = cols.classification[i]!;
+  const classification = CLASSIFICATION_LEVELS[highest] ?? 'UNCLASSIFIED';
   const pos = new Map(units.map((u, i) => [u, i] as const));
   const colToUnit = cols.districtNames.map((n) => pos.get(n) ?? -1);
   const unit = new Int32Array(cols.length);
@@ -181,7 +203,7 @@ export async function loadProvinceCountPanel(
   const isolated = units.filter((_, i) => neighbours[i]!.length === 0);
   if (isolated.length > 0) caveats.push(caveat('NO_NEIGHBOURS', `districts without a neighbour in the province (spatial lag 0): ${isolated.join(', ')}`, isolated.length));
   const incidentsUsed = Array.from(built.panel.counts).reduce((a, b) => a + b, 0);
-  return { panel: built.panel, province, incidentsUsed, caveats };
+  return { panel: built.panel, province, incidentsUsed, classification, caveats };
 }
 
 function backtestLines(r: CountBacktestResult): CountBacktestLine[] {
@@ -217,6 +239,8 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
   return withStoreArg(opts.db, async (store) => {
     const loaded = await loadProvinceCountPanel(store, {
       province: opts.province, period: opts.period, beforePeriod: originPeriod, ...(opts.historyFrom === undefined ? {} : { historyFrom: opts.historyFrom }),
+      ...(opts.districts === undefined ? {} : { districts: opts.districts }),
+      ...(opts.maxClassification === undefined ? {} : { maxClassification: opts.maxClassification }),
     });
     const { panel } = loaded;
     const T = panel.nPeriods;
@@ -289,6 +313,6 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
       knownLimits: [...COUNT_FORECAST_KNOWN_LIMITS],
     };
     if (loaded.incidentsUsed < 30) caveats.push(caveat('FEW_EVENTS', `only ${loaded.incidentsUsed} incidents before the origin: the forecast is close to a guess`, loaded.incidentsUsed));
-    return { province: loaded.province, unit: 'district', period: opts.period, origin: periodLabel(originPeriod, opts.period), model, horizons, modelCard, caveats };
+    return { province: loaded.province, classification: loaded.classification, unit: 'district', period: opts.period, origin: periodLabel(originPeriod, opts.period), model, horizons, modelCard, caveats };
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Analyses (trends, seasonality, hotspots) through the same services as `baseerat analyze`. The
+ * Analyses (trends, seasonality, hotspots, emerging hotspots, near repeat, actors) through the same services as `baseerat analyze`. The
  * user's scope goes into the filter first (a district officer analyses their districts; the
  * classification ceiling is what the policy lets them view), and the result is released only if
  * the user may see its label: the highest classification the service read and the districts the
@@ -9,7 +9,10 @@ import { BaseeratError, ClassificationSchema } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AnalysisContext, AnalysisFilter } from '../../analysis/analysis-request.js';
+import { actorsService } from '../../analysis/actors-service.js';
+import { emergingHotspotsService } from '../../analysis/emerging-hotspots-service.js';
 import { hotspotsService } from '../../analysis/hotspots-service.js';
+import { nearRepeatService } from '../../analysis/near-repeat-service.js';
 import { seasonalityService } from '../../analysis/seasonality-service.js';
 import { trendsService } from '../../analysis/trends-service.js';
 import { releaseDerived } from '../../security/derived-results.js';
@@ -38,6 +41,18 @@ const SERVICES: Record<string, { summary: string; run: (ctx: AnalysisContext, fi
   trends: { summary: 'Is the incident rate up or down? (window vs previous and last year, by district, Mann-Kendall)', run: (ctx, filter) => trendsService(ctx, { filter }) },
   seasonality: { summary: 'Seasonal pattern by month, weekday, hour and Hijri month', run: (ctx, filter) => seasonalityService(ctx, { filter }) },
   hotspots: { summary: 'Hot and cold spots (Getis-Ord Gi* on H3 cells, FDR)', run: (ctx, filter) => hotspotsService(ctx, { filter }) },
+  'emerging-hotspots': {
+    summary: 'Where is a hot spot forming or fading? (space-time cube of H3 res 5 cells by month, Gi* per step, Mann-Kendall, the ArcGIS Emerging Hot Spot categories; default window the last 36 months)',
+    run: (ctx, filter) => emergingHotspotsService(ctx, { filter }),
+  },
+  'near-repeat': {
+    summary: 'Does one incident make another nearby soon after more likely? (Knox test over space and time bands, 999 seeded permutations, exactly located incidents)',
+    run: (ctx, filter) => nearRepeatService(ctx, { filter }),
+  },
+  actors: {
+    summary: 'Threat-actor profiles: activity, districts, tactics, targets and lethality per claimed group (and unclaimed), against the previous period',
+    run: (ctx, filter) => actorsService(ctx, { filter }),
+  },
 };
 
 export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date }> = async (app, { deps, now }) => {
