@@ -86,7 +86,7 @@ const alloc = (() => {
   const tests = Array.from({ length: 12 }, (_, i) => nP - 12 + i);
   const first = fitAreaRiskModel(panel, { endOrigin: tests[0]! });
   const sites: CandidateSite[] = panel.areas.map((a) => ({ id: a.id, lat: a.lat, lon: a.lon, ...(a.district === undefined ? {} : { district: a.district }) }));
-  const sum = { harm: 0, count: 0, index: [0, 0], pastHarm: [0, 0], proportional: [0, 0], uniform: [0, 0] };
+  const sum: { harm: number; count: number; index: [number, number]; pastHarm: [number, number]; proportional: [number, number]; uniform: [number, number] } = { harm: 0, count: 0, index: [0, 0], pastHarm: [0, 0], proportional: [0, 0], uniform: [0, 0] };
   const perPeriod: { period: string; harm: number; count: number; index: number; pastHarm: number; proportional: number; uniform: number }[] = [];
   for (const t of tests) {
     const model = t === tests[0] ? first : fitAreaRiskModel(panel, { endOrigin: t, lambda: first.lambda, thresholds: first.thresholds });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
-import { allocationService } from '../../risk/allocation-service.js';
+import { allocationService, type AllocationResult } from '../../risk/allocation-service.js';
 import { formatTable, printJson } from '../output.js';
 import { int, mixText, num, pkDate, r2, riskOptionsOf, runWithStore, withRiskOptions, type RiskFlags } from './risk.js';
 
@@ -40,7 +40,7 @@ export function registerAllocate(program: Command): void {
         ...(mins === undefined ? {} : { minUnitsPerDistrict: mins }),
       }));
       if (o.json === true) return printJson(env);
-      const r = env.result;
+      const r = env.result as unknown as AllocationResult;
       console.log(`[${env.classification}] Allocation of ${r.units} units, reach ${r.radiusKm} km, for ${pkDate(r.scoredPeriod.from)} to ${pkDate(r.scoredPeriod.to, true)} (Pakistan time)`);
       console.log(`Demand: the risk index's expected ${env.parameters['target'] === 'harm' ? 'harm' : 'incidents'} of every area, total ${r2(r.totalExpected)}. Data mix: ${mixText(r.dataMix)}${r.feedbackLoopCorrection ? '; discovered incidents down-weighted by patrol dosage' : ''}.\n`);
       console.log('Greedy maximal-covering plan (order placed, marginal gain = what that unit adds):');

@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { BaseeratError, KARACHI_OFFSET_MS } from '@baseerat/engine';
 import type { AnalysisContext, AnalysisFilter } from '../../analysis/analysis-request.js';
 import { loadGeography } from '../../reference/geography.js';
-import { riskService, RISK_PERIODS, type RiskServiceOptions } from '../../risk/risk-service.js';
+import { riskService, RISK_PERIODS, type RiskResult, type RiskServiceOptions } from '../../risk/risk-service.js';
 import { parseTerrainLayer, TerrainLayerSpecSchema, type TerrainLayer } from '../../risk/terrain-layers.js';
 import { formatTable, printJson } from '../output.js';
 import { withStore } from '../services.js';
@@ -136,7 +136,7 @@ export function registerRisk(program: Command): void {
     .action(async (o: RiskFlags) => {
       const env = await runWithStore(o, (ctx) => riskService(ctx, riskOptionsOf(o)));
       if (o.json === true) return printJson(env);
-      const r = env.result;
+      const r = env.result as unknown as RiskResult;
       console.log(`[${env.classification}] Risk index, ${r.level === 'h3' ? `H3 cells (resolution ${r.resolution})` : 'districts'}: ${env.filter.districts?.join(', ') ?? env.filter.province ?? 'all provinces'}`);
       console.log(`Scored period ${pkDate(r.scoredPeriod.from)} to ${pkDate(r.scoredPeriod.to, true)} (Pakistan time), from ${r.periods.count} ${r.period} periods since ${pkDate(r.periods.from)}.`);
       console.log(`Data mix: ${mixText(r.dataMix)}${r.feedbackLoopCorrection ? '; discovered incidents down-weighted by patrol dosage' : ''}.`);
