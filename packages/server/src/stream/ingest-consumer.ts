@@ -7,7 +7,8 @@
  * new incidents run through the rules once the write commits (the store is wrapped by
  * `monitoredStore`).
  *
- * Redelivery is safe: a message whose write committed but whose ack was lost (the process killed
+ * Redelivery is safe: a redelivered message this process still holds or has already written is
+ * recognised by its stream sequence number and not written again; a message whose write committed but whose ack was lost (the process killed
  * between the two) comes back, and the store's unique (agency, source id) key counts it as a
  * duplicate instead of storing it twice. Nothing is lost: a message is acked only after its record
  * is stored, counted a duplicate or quarantined. The server keeps at most `maxAckPending`
@@ -20,7 +21,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { nanos } from '@nats-io/transport-node';
 import type { Geocoder } from '@baseerat/engine';
 import type { Adapter } from '../ingest/adapter.js';
-import { createLiveIngestor, type IngestSummary, type LinkFn } from '../ingest/pipeline.js';
+import { createLiveIngestor, HashSet52, type IngestSummary, type LinkFn } from '../ingest/pipeline.js';
 import type { LiveMonitor } from '../monitor/live-monitor.js';
 import { monitoredStore } from '../monitor/monitored-store.js';
 import type { Store } from '../store/port.js';
@@ -54,7 +55,7 @@ export interface BatchCounts { rowsRead: number; stored: number; duplicates: num
 
 export interface IngestConsumer {
   readonly agency: string;
-  readonly counters: { messages: number; batches: number; acked: number };
+  readonly counters: { messages: number; batches: number; acked: number; redeliveriesDropped: number };
   /** Stops taking messages, finishes the batch in hand, records the run. */
   stop(): Promise<IngestSummary>;
   /** Settles when the loop ends (stopped, or failed: then it rejects). */
@@ -89,18 +90,31 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
     adapter: o.adapter, agency: o.agency, store, geocoder: o.geocoder, link: o.link, receivedAt: now().toISOString(),
     origin: `nats:${ingestSubject(o.agency, prefix)}`, now, batchSize: maxBatch + 1,
   });
+  const counters = { messages: 0, batches: 0, acked: 0, redeliveriesDropped: 0 };
   const buffer: JsMsg[] = [];
+  /** Stream sequence numbers taken but not yet written, and written (and acknowledged) by this process. */
+  const inHand = new Set<number>();
+  const written = new HashSet52();
   let wake: (() => void) | undefined;
   let running = true;
   const messages = await consumer.consume({
     max_messages: Math.min(maxBatch, o.maxAckPending ?? 4 * maxBatch),
-    callback: (m) => { buffer.push(m); const w = wake; wake = undefined; w?.(); },
+    callback: (m) => {
+      // A redelivery of a message this process already holds (it waited in the buffer past ack-wait)
+      // is dropped: the original is written and acknowledged. One already written and acknowledged
+      // (the ack was lost) is acknowledged again. Neither reaches the pipeline twice.
+      if (inHand.has(m.seq)) { counters.redeliveriesDropped++; return; }
+      if (written.has(m.seq)) { m.ack(); counters.redeliveriesDropped++; return; }
+      inHand.add(m.seq);
+      buffer.push(m);
+      const w = wake; wake = undefined; w?.();
+    },
   });
-  const counters = { messages: 0, batches: 0, acked: 0 };
   let last = { rowsRead: 0, stored: 0, duplicates: 0, quarantined: 0 };
 
   const loop = async () => {
     while (running || buffer.length > 0) {
+      if (failed) break;
       if (buffer.length === 0) {
         if (!running) break;
         await new Promise<void>((r) => { wake = r; });
@@ -110,7 +124,7 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       counters.messages += batch.length;
       const c = await ingestor.push(batch.map(decode));
       // acknowledged only now: the batch is committed (stored, counted as duplicates, or quarantined)
-      for (const m of batch) m.ack();
+      for (const m of batch) { m.ack(); written.add(m.seq); inHand.delete(m.seq); }
       counters.acked += batch.length;
       counters.batches++;
       const counts = { rowsRead: c.rowsRead - last.rowsRead, stored: c.stored - last.stored, duplicates: c.duplicates - last.duplicates, quarantined: c.quarantined - last.quarantined };
@@ -118,7 +132,9 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       o.onBatch?.({ messages: batch.length, counts, firstPublishedMs: batch[0]?.info.timestampNanos === undefined ? undefined : batch[0].info.timestampNanos / 1e6 });
     }
   };
-  const done = loop();
+  let failed = false;
+  // On a failed write the loop ends without acknowledging: the server redelivers after ack-wait.
+  const done = loop().catch(async (e: unknown) => { failed = true; await messages.close().catch(() => undefined); throw e; });
   return {
     agency: o.agency,
     counters,

@@ -16,13 +16,13 @@ import type { IngestSummary } from '../../ingest/pipeline.js';
 import { openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { loadGeography } from '../../reference/geography.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
-import { checkAgency } from '../../stream/subjects.js';
+import { checkAgency, ingestSubject } from '../../stream/subjects.js';
 import { formatTable, printJson } from '../output.js';
 import { withEmbedded } from './serve.js';
 
 export interface ConsumeOptions {
   agencies: string; mappings?: string; format?: string; nats: string; stream?: string; prefix?: string; db?: string;
-  rules?: string; zones?: string; webhooks?: string; monitor: boolean; batch: string; idleExit?: string; json?: boolean;
+  rules?: string; zones?: string; webhooks?: string; monitor: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
 }
 
 /** The adapter of an agency: `<mappings>/<agency>.json` when present, else the built-in `--format`. */
@@ -49,12 +49,15 @@ export function registerConsume(program: Command): void {
     .option('--webhooks <file>', 'webhooks (JSON, see docs/monitoring.md)')
     .option('--no-monitor', 'store only, no alerting')
     .option('--batch <n>', 'records per store write at most', '5000')
+    .option('--ack-wait <seconds>', 'seconds before NATS redelivers a message this consumer took but did not acknowledge (set when the durable consumer is created)', '60')
     .option('--idle-exit <seconds>', 'stop after this many seconds without a message (default: run until SIGINT/SIGTERM)')
     .option('--json', 'print the summaries as JSON')
     .action(async (o: ConsumeOptions) => {
       const agencies = o.agencies.split(',').map((a) => checkAgency(a.trim())).filter((a) => a !== '');
       const batch = Number(o.batch);
       if (!Number.isInteger(batch) || batch < 1) throw new BaseeratError('VALIDATION', `--batch ${JSON.stringify(o.batch)} is not a positive whole number`, { field: 'batch' });
+      const ackWait = Number(o.ackWait);
+      if (!(ackWait > 0)) throw new BaseeratError('VALIDATION', `--ack-wait ${JSON.stringify(o.ackWait)} is not a positive number of seconds`, { field: 'ackWait' });
       const adapters = await Promise.all(agencies.map((a) => agencyAdapter(a, o.mappings, o.format)));
       const summaries = await withEmbedded(o.db, true, async (e) => {
         const nc = await connect({ servers: o.nats, name: 'baseerat-consume' });
@@ -65,13 +68,13 @@ export function registerConsume(program: Command): void {
           let lastMessageAt = Date.now();
           for (const [i, agency] of agencies.entries()) {
             consumers.push(await startIngestConsumer({
-              nats: nc, agency, adapter: adapters[i]!, store: e.store, geocoder, link: linkBatch, maxBatch: batch,
+              nats: nc, agency, adapter: adapters[i]!, store: e.store, geocoder, link: linkBatch, maxBatch: batch, ackWaitSeconds: ackWait,
               ...(mon === undefined ? {} : { monitor: mon.monitor }),
               ...(o.stream === undefined ? {} : { stream: o.stream }), ...(o.prefix === undefined ? {} : { prefix: o.prefix }),
               onBatch: () => { lastMessageAt = Date.now(); },
             }));
           }
-          if (o.json !== true) console.error(`consuming ${agencies.map((a) => `baseerat.ingest.${a}`).join(', ')} from ${o.nats}${mon === undefined ? '' : ` (monitor: ${mon.warm.incidents} incidents of history, ${mon.warm.alerts} recent alerts)`}`);
+          if (o.json !== true) console.error(`consuming ${agencies.map((a) => ingestSubject(a, o.prefix)).join(', ')} from ${o.nats}${mon === undefined ? '' : ` (monitor: ${mon.warm.incidents} incidents of history, ${mon.warm.alerts} recent alerts)`}`);
           await new Promise<void>((done) => {
             const stop = () => { clearInterval(idle); done(); };
             process.once('SIGINT', stop);

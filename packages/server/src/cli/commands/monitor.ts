@@ -33,5 +33,6 @@ export function registerMonitor(program: Command): void {
       console.log(`${cols.length} incidents over ${r.months} months: ${r.opened} alerts opened, ${r.suppressed} re-triggers suppressed`);
       console.log(formatTable(['rule', 'alerts', 'per month'], Object.entries(r.byRule).map(([id, n]) => [id, n, r.months === 0 ? 0 : Number((n / r.months).toFixed(2))])));
       for (const c of r.caveats) console.log(`note: ${c.message}`);
+      if (ruleSet.rules.some((x) => x.kind === 'category' && x.targetTypes !== undefined)) console.log('note: stored columns carry no target type: rules on target types are not replayed here');
     });
 }
