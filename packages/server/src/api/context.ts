@@ -8,6 +8,7 @@ import type { Adapter } from '../ingest/adapter.js';
 import type { LinkFn } from '../ingest/pipeline.js';
 import type { LiveMonitor } from '../monitor/live-monitor.js';
 import type { PartnersFile } from '../release/partners.js';
+import type { TerrainLayer } from '../risk/terrain-layers.js';
 import type { AccessGate } from '../security/access-gate.js';
 import type { SecurityContext } from '../security/admin-operations.js';
 import type { Principal, RequestAuthorizer } from '../security/policy-engine.js';
@@ -49,6 +50,8 @@ export interface ApiDeps {
   alertStreamHeartbeatMs?: number;
   /** The built dashboard (packages/web/dist) to serve at `/` with `/geo/districts.geojson`; without it no dashboard routes. */
   webDir?: string;
+  /** Risk-terrain layers (roads, border, CPEC routes...) that `GET /api/risk` and `POST /api/allocation` use as factors; none without it. */
+  riskLayers?: readonly TerrainLayer[];
 }
 
 export interface RequestAuth {

@@ -8,6 +8,8 @@
  * at distance 0) on a local equirectangular projection around the area's centre, exact enough at
  * the tens of km that matter here (error below 0.5 % within 500 km away from the poles).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BaseeratError } from '@baseerat/engine';
 import { z } from 'zod';
 
@@ -119,4 +121,27 @@ export function terrainFactor(layer: TerrainLayer, centres: readonly { lat: numb
     description: s.measure === 'distance' ? `log(1 + km from the area's centre to the nearest ${s.name} feature)` : `log(1 + ${s.name} points within ${s.radiusKm} km of the area's centre)`,
     values,
   };
+}
+
+/**
+ * Every `*.geojson` file of a directory as a distance layer named after the file
+ * (`cpec_routes.geojson` -> `cpec_routes`); `NAME.density-KM.geojson` makes a density layer with
+ * that radius. What `baseerat serve --risk-layers DIR` gives `GET /api/risk` and `POST /api/allocation`.
+ */
+export function loadTerrainLayerDir(dir: string): TerrainLayer[] {
+  let files: string[];
+  try { files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.geojson')).sort(); } catch (e) {
+    throw new BaseeratError('CONFIG', `risk layers: cannot read directory ${dir} (${(e as Error).message})`, { field: 'riskLayers' });
+  }
+  return files.map((f) => {
+    const m = /^(.+?)(?:\.density-([0-9.]+))?\.geojson$/i.exec(f)!;
+    const name = m[1]!.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '');
+    const spec = TerrainLayerSpecSchema.safeParse({ name, measure: m[2] === undefined ? 'distance' : 'density', ...(m[2] === undefined ? {} : { radiusKm: Number(m[2]) }) });
+    if (!spec.success) throw new BaseeratError('CONFIG', `risk layer ${f}: ${spec.error.issues.map((i) => i.message).join('; ')}`, { field: 'riskLayers' });
+    let json: unknown;
+    try { json = JSON.parse(readFileSync(join(dir, f), 'utf8')); } catch (e) {
+      throw new BaseeratError('CONFIG', `risk layer ${f}: not JSON (${(e as Error).message})`, { field: 'riskLayers' });
+    }
+    return parseTerrainLayer(spec.data, json);
+  });
 }

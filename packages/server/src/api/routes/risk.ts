@@ -4,7 +4,8 @@
  * contribution, the band and the data mix; `POST /api/allocation` plans K units. Need-to-know as
  * for analyses: the user's districts and classification ceiling go into the filter first, the
  * result is released only if the user may see its label (`releaseDerived`), every run is audited,
- * and both draw from the heavy rate limit.
+ * and both draw from the heavy rate limit. Terrain layers are the server's (`serve --risk-layers DIR`,
+ * `ApiDeps.riskLayers`): a request cannot upload geometry.
  */
 import { BaseeratError, ClassificationSchema, type Classification } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -104,6 +105,7 @@ export const riskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date 
     const q = req.query;
     const env = await run(req, 'risk', q, (filter) => riskService({ store: deps.store, geography: deps.geography }, {
       filter, level: q.level, period: q.period, target: q.target, top: q.top,
+      ...(deps.riskLayers === undefined ? {} : { layers: deps.riskLayers }),
       ...(q.resolution === undefined ? {} : { resolution: q.resolution }),
       ...(q.historyPeriods === undefined ? {} : { historyPeriods: q.historyPeriods }),
       ...(q.perCapita === undefined ? {} : { perCapita: q.perCapita }),
@@ -122,6 +124,7 @@ export const riskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date 
     const b = req.body;
     const env = await run(req, 'allocation', b.filter, (filter) => allocationService({ store: deps.store, geography: deps.geography }, {
       filter, level: b.level, period: b.period, target: b.target, units: b.units, radiusKm: b.radiusKm, unpredictability: b.unpredictability,
+      ...(deps.riskLayers === undefined ? {} : { layers: deps.riskLayers }),
       ...(b.resolution === undefined ? {} : { resolution: b.resolution }),
       ...(b.historyPeriods === undefined ? {} : { historyPeriods: b.historyPeriods }),
       ...(b.mandatorySiteIds === undefined ? {} : { mandatorySiteIds: b.mandatorySiteIds }),

@@ -19,6 +19,7 @@ import { loadMappingFile } from '../../ingest/mapping.js';
 import { builtinAdapterRegistry } from '../../ingest/registry.js';
 import { loadGeography } from '../../reference/geography.js';
 import { loadPartnersFile } from '../../release/partners.js';
+import { loadTerrainLayerDir } from '../../risk/terrain-layers.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
 import { dbPath } from '../config.js';
@@ -70,6 +71,8 @@ export interface ServeOptions {
   db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string;
   /** The dashboard's built files: a directory, false for none, true/undefined for packages/web/dist when it is built. */
   web?: string | boolean;
+  /** Directory of GeoJSON risk-terrain layers for /api/risk and /api/allocation. */
+  riskLayers?: string;
 }
 
 /** The dashboard directory to serve, or undefined (with a warning when it was wanted but is not built). */
@@ -111,6 +114,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       ...(partners === undefined ? {} : { partners }),
       releasesDir: o.releasesDir === undefined ? join(dirname(resolve(file)), 'releases') : resolve(o.releasesDir),
       ...(webDir === undefined ? {} : { webDir }),
+      ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
     });
     const address = await app.listen({ port, host: o.host });
     console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
@@ -142,5 +146,6 @@ export function registerServe(program: Command): void {
     .option('--releases-dir <dir>', 'where /api/releases writes releases (default: releases beside the database)')
     .option('--web <dir>', 'the built dashboard to serve at / (default packages/web/dist)')
     .option('--no-web', 'serve the API only')
+    .option('--risk-layers <dir>', 'GeoJSON risk-terrain layers (*.geojson: distance; NAME.density-KM.geojson: points within KM) used by /api/risk and /api/allocation')
     .action(async (o: ServeOptions) => runServe(o));
 }
