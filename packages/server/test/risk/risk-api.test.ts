@@ -139,14 +139,14 @@ describe('server terrain layers (serve --risk-layers)', () => {
       writeFileSync(join(dir, 'N25 road.geojson'), JSON.stringify({ type: 'LineString', coordinates: [[66.99, 30.2], [66.6, 29], [65.9, 26.5], [67, 24.9]] }));
       writeFileSync(join(dir, 'checkpoints.density-20.geojson'), JSON.stringify({ type: 'MultiPoint', coordinates: [[67.0, 30.2], [63.0, 26.0]] }));
       const layers = loadTerrainLayerDir(dir);
-      expect(layers.map((l) => `${l.spec.name}:${l.spec.measure}`)).toEqual(['checkpoints:density', 'n25_road:distance']);
+      expect(layers.map((l) => `${l.spec.name}:${l.spec.measure}`)).toEqual(['n25_road:distance', 'checkpoints:density']); // file names in byte order
       const h2 = await harness({ riskLayers: layers });
       try {
         await h2.env.store.writeBatch({ newIncidents: history().map((r, i) => ({ id: `inc_l${i}`, reports: [r], links: [] })), attachments: [], quarantine: [] });
         const t = await h2.login('analyst');
         const r = await h2.req('GET', `/api/risk?${Q}`, t);
         expect(r.statusCode, r.body).toBe(200);
-        expect((r.json() as RiskEnv).result.model.factors.map((f) => f.name)).toEqual(['intensity', 'harm', 'trend', 'nearRepeat', 'checkpoints_density', 'n25_road_distance']);
+        expect((r.json() as RiskEnv).result.model.factors.map((f) => f.name)).toEqual(['intensity', 'harm', 'trend', 'nearRepeat', 'n25_road_distance', 'checkpoints_density']);
       } finally { await h2.close(); }
     } finally { rmSync(dir, { recursive: true, force: true }); }
   }, 60_000);
