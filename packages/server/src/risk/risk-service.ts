@@ -121,6 +121,7 @@ export async function buildRiskInputs(ctx: AnalysisContext, options: RiskService
   const ext = timeExtent(all);
   if (ext === undefined) throw new BaseeratError('INSUFFICIENT_DATA', 'no incident with a valid time matches the filter: nothing to build a risk index from', { field: 'filter' });
   const end = calendarUnitStart(f.toMs ?? ext.last, 'month', f.toMs !== undefined && calendarUnitStart(f.toMs, 'month') === f.toMs ? 0 : 1);
+  if (f.toMs === undefined) caveats.push(caveat('LAST_PERIOD_OPEN', `no end given: the history ends at ${ISO(end)}, the month after the latest incident (${ISO(ext.last)}); if the feed is not complete up to then, the last period is undercounted and the trend factor reads low`));
   if (f.toMs !== undefined && end !== f.toMs) caveats.push(caveat('PERIODS_ALIGNED', `periods end at ${ISO(end)}, the start of the month after ${ISO(f.toMs)}`));
   const firstStart = f.fromMs ?? ext.first;
   const starts: number[] = [];
