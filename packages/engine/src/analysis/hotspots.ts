@@ -180,33 +180,31 @@ export function binEventsToCells(events: HotspotEventColumns, options: BinningOp
   let cells: string[];
   const nUsable = n - coarse - unknown - nearExcluded;
   if (grid.kind === 'h3') {
-    const keyOfEvent = new Float64Array(n);
+    // Each event's cell key gets a provisional id from a hash table in arrival order; only the
+    // distinct keys are then sorted (far fewer than events) and the ids mapped to sorted ranks.
     let codec: ReturnType<typeof h3KeyCodec> | undefined;
-    const sortedKeys = new Float64Array(nUsable);
-    for (let i = 0, u = 0; i < n; i++) {
+    const index = new NumericKeyIndex(Math.min(nUsable, 1 << 16));
+    const firstKeys: number[] = [];
+    for (let i = 0; i < n; i++) {
       if (usable[i] !== 1) continue;
       const id = latLngToCell(events.lat[i]!, events.lon[i]!, grid.resolution);
       codec ??= h3KeyCodec(id);
       const key = codec.key(id);
-      keyOfEvent[i] = key;
-      sortedKeys[u++] = key;
-    }
-    sortedKeys.sort();
-    let nUnique = 0;
-    for (let u = 0; u < sortedKeys.length; u++) if (u === 0 || sortedKeys[u] !== sortedKeys[u - 1]) sortedKeys[nUnique++] = sortedKeys[u]!;
-    const uniqueKeys = sortedKeys.subarray(0, nUnique);
-    for (let i = 0; i < n; i++) {
-      if (usable[i] !== 1) continue;
-      const key = keyOfEvent[i]!;
-      let lo = 0;
-      let hi = nUnique - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (uniqueKeys[mid]! < key) lo = mid + 1;
-        else hi = mid;
+      let j = index.get(key);
+      if (j < 0) {
+        j = firstKeys.length;
+        firstKeys.push(key);
+        index.set(key, j);
       }
-      cellIndexOfEvent[i] = lo;
+      cellIndexOfEvent[i] = j;
     }
+    const uniqueKeys = Float64Array.from(firstKeys).sort();
+    const nUnique = uniqueKeys.length;
+    const rankOfId = new Int32Array(nUnique);
+    const sortedIndex = new NumericKeyIndex(nUnique);
+    for (let r = 0; r < nUnique; r++) sortedIndex.set(uniqueKeys[r]!, r);
+    for (let j = 0; j < nUnique; j++) rankOfId[j] = sortedIndex.get(firstKeys[j]!);
+    for (let i = 0; i < n; i++) if (usable[i] === 1) cellIndexOfEvent[i] = rankOfId[cellIndexOfEvent[i]!]!;
     cells = new Array<string>(nUnique);
     for (let k = 0; k < nUnique; k++) cells[k] = codec!.cell(uniqueKeys[k]!);
   } else {

@@ -49,9 +49,10 @@ for (let d = 0; d < 16; d++) HEX_DIGIT['0123456789abcdef'.charCodeAt(d)] = d;
  * at 10^5-10^6 keys above 2^31 (not small integers to V8) it is several times faster than a Map.
  */
 export class NumericKeyIndex {
-  private readonly keys: Float64Array;
-  private readonly values: Int32Array;
-  private readonly mask: number;
+  private keys: Float64Array;
+  private values: Int32Array;
+  private mask: number;
+  private size = 0;
   constructor(expected: number) {
     let cap = 16;
     while (cap < 2 * expected) cap *= 2;
@@ -69,12 +70,31 @@ export class NumericKeyIndex {
       h = (h + 1) & this.mask;
     }
   }
+  /** Doubles the table (keeps the load at most one half, so probes stay short and always end). */
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    this.mask = 2 * oldKeys.length - 1;
+    this.keys = new Float64Array(2 * oldKeys.length).fill(-1);
+    this.values = new Int32Array(2 * oldKeys.length);
+    for (let h = 0; h < oldKeys.length; h++) {
+      if (oldKeys[h] === -1) continue;
+      const s = this.slot(oldKeys[h]!);
+      this.keys[s] = oldKeys[h]!;
+      this.values[s] = oldValues[h]!;
+    }
+  }
   /** Stores key -> value; false when the key was already present (nothing changes then). */
   set(key: number, value: number): boolean {
-    const h = this.slot(key);
+    let h = this.slot(key);
     if (this.keys[h] === key) return false;
+    if (2 * (this.size + 1) > this.keys.length) {
+      this.grow();
+      h = this.slot(key);
+    }
     this.keys[h] = key;
     this.values[h] = value;
+    this.size++;
     return true;
   }
   /** The value of key, or -1. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { cardinalities, distanceBandWeights, h3KeyCodec, h3KRingWeights, regularGridWeights, rowStandardise, spatialLag } from '../../src/stats/spatial-weights.js';
+import { cardinalities, distanceBandWeights, h3KeyCodec, h3KRingWeights, NumericKeyIndex, regularGridWeights, rowStandardise, spatialLag } from '../../src/stats/spatial-weights.js';
 import { loadHotspotFixture, type UcdpInput } from './hotspots-fixtures.js';
 
 function rows(w: { n: number; offsets: Int32Array; indices: Int32Array }): number[][] {
@@ -72,4 +72,30 @@ describe('spatial weights', () => {
     lag.forEach((v) => expect(v).toBeCloseTo(1, 14));
     expect(spatialLag(w, [0, 0, 0, 0, 9, 0, 0, 0, 0])[1]).toBeCloseTo(3, 14);
   });
+  it('NumericKeyIndex agrees with a Map through growth, for keys up to 2^53 (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.maxSafeNat()), { maxLength: 400 }), (keys) => {
+        const index = new NumericKeyIndex(1);
+        const map = new Map<number, number>();
+        keys.forEach((k, i) => {
+          expect(index.set(k, i)).toBe(!map.has(k));
+          if (!map.has(k)) map.set(k, i);
+        });
+        for (const k of keys) expect(index.get(k)).toBe(map.get(k));
+        expect(index.get(Number.MAX_SAFE_INTEGER - 7)).toBe(map.get(Number.MAX_SAFE_INTEGER - 7) ?? -1);
+      }),
+      { seed: 23, numRuns: 100 },
+    );
+  });
+
+  it('h3KeyCodec round-trips cells of resolutions 0-9 and keeps their string order', () => {
+    for (let res = 0; res <= 9; res++) {
+      const cells = gridDisk(latLngToCell(29.5, 66.5, res), 2).sort();
+      const codec = h3KeyCodec(cells[0]!);
+      const keys = cells.map((c) => codec.key(c));
+      expect(keys.map((k) => codec.cell(k))).toEqual(cells);
+      expect([...keys].sort((a, b) => a - b)).toEqual(keys);
+    }
+  });
 });
+
