@@ -11,7 +11,13 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
+import { connect } from '@nats-io/transport-node';
+import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
+import { openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
+import { ingestSubject } from '../../stream/subjects.js';
+import { agencyAdapter } from './consume.js';
 import { openEmbedded, type Embedded } from '../../api/embedded.js';
 import { defaultWebDir } from '../../api/static-dashboard.js';
 import type { Adapter } from '../../ingest/adapter.js';
@@ -68,6 +74,8 @@ export async function ingestFormats(dir: string | undefined): Promise<Record<str
 }
 
 export interface ServeOptions {
+  /** Live monitoring (default on): rules, zones, webhooks files; NATS consumers run in this process. */
+  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
   db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string;
   /** The dashboard's built files: a directory, false for none, true/undefined for packages/web/dist when it is built. */
   web?: string | boolean;
@@ -108,6 +116,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       console.log(`  TOTP (scan into an authenticator app): ${first.otpauthUri}`);
     }
     await extra.afterOpen?.(e);
+    const live = o.monitor === false ? undefined : await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks });
+    if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
     const app = await createApp({
       store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
       auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
@@ -115,7 +125,9 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       releasesDir: o.releasesDir === undefined ? join(dirname(resolve(file)), 'releases') : resolve(o.releasesDir),
       ...(webDir === undefined ? {} : { webDir }),
       ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
+      ...(live === undefined ? {} : { monitor: live.monitor }),
     });
+    const consumers = o.nats === undefined ? undefined : await startServeConsumers(o, e, live);
     const address = await app.listen({ port, host: o.host });
     console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
     if (webDir !== undefined) {
@@ -128,6 +140,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await consumers?.stop();
+    await live?.close();
   } finally {
     await e.close();
   }
@@ -147,5 +161,30 @@ export function registerServe(program: Command): void {
     .option('--web <dir>', 'the built dashboard to serve at / (default packages/web/dist)')
     .option('--no-web', 'serve the API only')
     .option('--risk-layers <dir>', 'GeoJSON risk-terrain layers (*.geojson: distance; NAME.density-KM.geojson: points within KM) used by /api/risk and /api/allocation')
+    .option('--rules <file>', 'alert rules for live monitoring (JSON array; default the example Balochistan rules)')
+    .option('--zones <file>', 'watch zones for the rules (GeoJSON; default the example zones)')
+    .option('--webhooks <file>', 'alert webhooks (JSON; see docs/monitoring.md)')
+    .option('--no-monitor', 'no live monitoring (no alerts, /api/alerts answers 404)')
+    .option('--nats <url>', 'also consume agency feeds from NATS JetStream in this process (e.g. 127.0.0.1:4222)')
+    .option('--nats-agencies <list>', 'agencies to consume (comma-separated; subjects baseerat.ingest.<agency>; formats from --mappings <agency>.json)')
+    .option('--nats-stream <name>', 'JetStream stream (default BASEERAT_INGEST)')
+    .option('--nats-prefix <subject>', 'subject prefix (default baseerat.ingest)')
     .action(async (o: ServeOptions) => runServe(o));
+}
+
+/** `serve --nats`: one durable JetStream consumer per agency in the serving process (it owns the store file). */
+async function startServeConsumers(o: ServeOptions, e: Embedded, live: EmbeddedMonitor | undefined): Promise<{ stop(): Promise<void> }> {
+  const agencies = (o.natsAgencies ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  if (agencies.length === 0) throw new BaseeratError('VALIDATION', '--nats needs --nats-agencies', { field: 'natsAgencies' });
+  const nc = await connect({ servers: o.nats!, name: 'baseerat-serve' });
+  const consumers: IngestConsumer[] = [];
+  for (const agency of agencies) {
+    consumers.push(await startIngestConsumer({
+      nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store: e.store, geocoder: loadGeography(), link: linkBatch,
+      ...(live === undefined ? {} : { monitor: live.monitor }),
+      ...(o.natsStream === undefined ? {} : { stream: o.natsStream }), ...(o.natsPrefix === undefined ? {} : { prefix: o.natsPrefix }),
+    }));
+  }
+  console.log(`Consuming ${agencies.map((a) => ingestSubject(a, o.natsPrefix)).join(', ')} from ${o.nats}`);
+  return { async stop() { for (const c of consumers) await c.stop(); await nc.close(); } };
 }
