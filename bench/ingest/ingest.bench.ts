@@ -3,7 +3,10 @@
  * (police mapping file, shipped geography, engine linker, DuckDB store), beside DuckDB's own
  * `read_csv` of the same file into a table in the same run.
  *
- *   npx tsx bench/ingest/ingest.bench.ts [--rows 1000000] [--keep]
+ *   npx tsx bench/ingest/ingest.bench.ts [--rows 1000000] [--keep] [--plain] [--memory-limit 512MB]
+ *
+ * The store is opened as every command opens it (`openEmbedded`: sensitive columns encrypted);
+ * `--plain` opens it without encryption, to see what encryption costs.
  *
  * Prints rows/s for both, their ratio, and this process's peak resident memory (maxRSS). For the
  * memory target run it with --rows 5000000.
@@ -12,7 +15,9 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { SeededRng, linkBatch, syntheticMappingFiles } from '@baseerat/engine';
 import { loadMappingFile, ingestFile } from '../../packages/server/src/ingest/index.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
@@ -26,6 +31,7 @@ const arg = (name: string, dflt: string) => {
 };
 const rows = Number(arg('rows', '1000000'));
 const keep = process.argv.includes('--keep');
+const plain = process.argv.includes('--plain');
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-bench-ingest-'));
 const csv = join(dir, 'police.csv');
@@ -81,7 +87,11 @@ console.log(`file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`);
   (globalThis as { refRate?: number }).refRate = n / secs;
 }
 
-const store = await openStore(join(dir, 'bench.duckdb'));
+// Encrypted by default, as every command stores: narratives and raw records under the data key.
+const memoryLimit = arg('memory-limit', '');
+const duckdb = memoryLimit === '' ? {} : { memory_limit: memoryLimit };
+const embedded = plain ? undefined : await openEmbedded(join(dir, 'bench.duckdb'), randomBytes(32), new Date(), { duckdb });
+const store = embedded?.store ?? await openStore(join(dir, 'bench.duckdb'), { duckdb });
 const adapter = await loadMappingFile(mappingPath);
 const geocoder = loadGeography();
 const s = performance.now();
@@ -94,6 +104,7 @@ const cpuSecs = (cpu.user + cpu.system) / 1e6;
 await store.close();
 const rate = summary.stored / secs;
 const refRate = (globalThis as { refRate?: number }).refRate ?? NaN;
+console.log(`store: ${plain ? 'plaintext (--plain)' : 'encrypted (openEmbedded)'}${memoryLimit === '' ? '' : `, DuckDB memory_limit ${memoryLimit}`}`);
 console.log(`baseerat ingest: ${summary.stored.toLocaleString('en-US')} incidents stored (${summary.quarantined} quarantined) in ${secs.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} incidents/s`);
 console.log(`baseerat ingest CPU: ${cpuSecs.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}) = ${Math.round(summary.stored / cpuSecs).toLocaleString('en-US')} incidents per CPU-second; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`ratio baseerat / duckdb read_csv: ${(rate / refRate).toFixed(3)}`);

