@@ -47,8 +47,11 @@ export interface WebhookDelivery {
 
 export interface AlertRepository {
   migrate(): Promise<void>;
-  /** Inserts or replaces by alert id; all or nothing. */
-  upsert(alerts: readonly StoredAlert[]): Promise<void>;
+  /**
+   * Inserts or replaces by alert id; all or nothing. `newIds`: alerts the caller has just opened
+   * (a hint: the implementation may skip looking for an older version of them).
+   */
+  upsert(alerts: readonly StoredAlert[], options?: { newIds?: ReadonlySet<string> }): Promise<void>;
   get(id: string): Promise<StoredAlert | undefined>;
   /** Newest opened first (then id), with the total matching. */
   list(query: AlertQuery, page: { offset: number; limit: number }): Promise<Page<StoredAlert>>;

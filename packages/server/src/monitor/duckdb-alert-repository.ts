@@ -41,13 +41,27 @@ export class DuckDBAlertRepository implements AlertRepository {
     return this.queue.run(async () => { await migrateMonitorSchema(this.conn, this.now()); });
   }
 
-  upsert(alerts: readonly StoredAlert[]): Promise<void> {
+  upsert(alerts: readonly StoredAlert[], options: { newIds?: ReadonlySet<string> } = {}): Promise<void> {
     if (alerts.length === 0) return Promise.resolve();
     // the last version of each alert wins
     const last = new Map<string, StoredAlert>();
     for (const s of alerts) last.set(s.alert.id, s);
-    return this.queue.run(() => inTransaction(this.conn, async () => {
-      await this.conn.run('DELETE FROM mon_alerts WHERE list_contains($ids::VARCHAR[], id)', { ids: listValue([...last.keys()]) });
+    // Alerts opened in this batch need no delete (the delete scans the table); should one exist
+    // after all (two batches at the same instant), the transaction fails and is redone in full.
+    const toDelete = options.newIds === undefined ? [...last.keys()] : [...last.keys()].filter((id) => !options.newIds!.has(id));
+    return this.queue.run(async () => {
+      try {
+        await this.write(last, toDelete);
+      } catch (e) {
+        if (toDelete.length === last.size) throw e;
+        await this.write(last, [...last.keys()]);
+      }
+    });
+  }
+
+  private write(last: ReadonlyMap<string, StoredAlert>, toDelete: readonly string[]): Promise<void> {
+    return inTransaction(this.conn, async () => {
+      if (toDelete.length > 0) await this.conn.run('DELETE FROM mon_alerts WHERE list_contains($ids::VARCHAR[], id)', { ids: listValue([...toDelete]) });
       const a = await this.conn.createAppender('mon_alerts');
       try {
         for (const s of last.values()) {
@@ -61,7 +75,7 @@ export class DuckDBAlertRepository implements AlertRepository {
       } finally {
         a.closeSync();
       }
-    }));
+    });
   }
 
   get(id: string): Promise<StoredAlert | undefined> {

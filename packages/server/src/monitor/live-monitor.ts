@@ -197,7 +197,7 @@ export class LiveMonitor {
     this.observedSincePrune += incidents.length;
     if (this.observedSincePrune > 20_000) { this.prune(); this.observedSincePrune = 0; }
     const list = order.map((id) => changed.get(id)!);
-    await this.options.repository.upsert(list.map((x) => x.stored));
+    await this.options.repository.upsert(list.map((x) => x.stored), { newIds: new Set(list.filter((x) => x.change === 'opened').map((x) => x.stored.alert.id)) });
     const events: AlertEvent[] = [];
     const hub = this.options.hub;
     if (hub !== undefined) for (const x of list) events.push(hub.publish(x.change, x.stored));

@@ -135,6 +135,11 @@ describe('LiveMonitor: suppression across a restart, lifecycle, classification',
     expect((await repo.list({ minimumSeverity: 'critical' }, { offset: 0, limit: 10 })).total).toBe(3);
     const p = await repo.list({}, { offset: 1, limit: 1 });
     expect(p).toMatchObject({ total: 3, offset: 1, limit: 1 });
+    // a wrong "new" hint (the id is stored already) falls back to replacing it, not to a second row
+    const d1 = p.items[0]!;
+    await repo.upsert([{ ...d1, updatedAt: '2025-03-02T00:00:00.000Z' }], { newIds: new Set([d1.alert.id]) });
+    expect((await repo.list({}, { offset: 0, limit: 10 })).total).toBe(3);
+    expect((await repo.get(d1.alert.id))?.updatedAt).toBe('2025-03-02T00:00:00.000Z');
     // newest first, then id ('|' sorts after letters: the alert without a district comes last)
     expect(p.items[0]!.alert.incidentId).toBe('d1');
     repo.close();

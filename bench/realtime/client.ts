@@ -1,0 +1,97 @@
+/**
+ * bench/realtime, the outside world: subscribes to the alert stream (SSE) as an analyst, then
+ * publishes records to NATS at a steady rate, and measures, for each alert delivered, the time from
+ * its record's publish to the alert's arrival over SSE (both clocks are this process's Date.now()).
+ * Run by realtime.bench.ts as a child process; writes its result as JSON to --out.
+ */
+import { request } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { incidentIdFor } from '@baseerat/engine';
+import { connect } from '@nats-io/transport-node';
+import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { publishRecords, type FeedRecord } from '../../packages/server/src/stream/publisher.js';
+
+const arg = (name: string, dflt?: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : dflt;
+  if (v === undefined) throw new Error(`--${name} is required`);
+  return v;
+};
+const port = Number(arg('port')), token = arg('token'), rate = Number(arg('rate')), seconds = Number(arg('seconds'));
+const stream = arg('stream'), prefix = arg('prefix'), out = arg('out');
+const total = Math.round(rate * seconds);
+
+// Records: the synthetic FC feed (real district polygons), replicated with fresh report ids and
+// shifted by 3 days per copy so that copies do not link to each other.
+const dir = mkdtempSync(join(tmpdir(), 'baseerat-rt-feed-'));
+writeSyntheticFeed(dir, { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
+const base = readFileSync(join(dir, 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+rmSync(dir, { recursive: true, force: true });
+const DAY = 86_400_000;
+const records: FeedRecord[] = [];
+const indexOfIncident = new Map<string, number>();
+for (let i = 0; i < total; i++) {
+  const b = base[i % base.length]!;
+  const copy = Math.floor(i / base.length);
+  const id = `B-${copy}-${String(b['report_id'])}`;
+  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 3 * DAY).toISOString();
+  records.push({ agency: 'bench', record: { ...b, report_id: id, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }, msgId: id });
+  indexOfIncident.set(incidentIdFor(`bench:${id}`), i);
+}
+const sentAt = new Float64Array(total);
+const arrivedAt = new Float64Array(total).fill(Number.NaN);
+let alertEvents = 0, lastEventAt = Date.now();
+const perSecond: number[] = [];
+
+// SSE subscription first, so that nothing is missed.
+await new Promise<void>((resolve, reject) => {
+  const req = request({ host: '127.0.0.1', port, path: '/api/alerts/stream', headers: { authorization: `Bearer ${token}` } }, (res) => {
+    if (res.statusCode !== 200) { reject(new Error(`stream: HTTP ${res.statusCode}`)); return; }
+    let carry = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const now = Date.now();
+      carry += chunk;
+      let k: number;
+      while ((k = carry.indexOf('\n\n')) >= 0) {
+        const block = carry.slice(0, k);
+        carry = carry.slice(k + 2);
+        if (!block.includes('event: alert')) continue;
+        alertEvents++;
+        lastEventAt = now;
+        const m = /"incidentId":"([^"]+)"/.exec(block);
+        const i = m === null ? undefined : indexOfIncident.get(m[1]!);
+        if (i !== undefined && Number.isNaN(arrivedAt[i]!)) arrivedAt[i] = now;
+      }
+    });
+    resolve();
+  });
+  req.on('error', reject);
+  req.end();
+});
+
+const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-publisher' });
+const t0 = Date.now();
+const tick = setInterval(() => { perSecond.push(alertEvents); }, 1000);
+const pub = await publishRecords({ nats: nc, records, rate, stream, prefix, onSend: (_r, i, at) => { sentAt[i] = at; } });
+const publishedAt = Date.now();
+// Drain: wait until the stream is quiet for 5 s (or 120 s at most).
+while (Date.now() - lastEventAt < 5000 && Date.now() - publishedAt < 120_000) await new Promise((r) => setTimeout(r, 200));
+clearInterval(tick);
+await nc.close();
+
+const lat: number[] = [];
+for (let i = 0; i < total; i++) if (!Number.isNaN(arrivedAt[i]!)) lat.push(arrivedAt[i]! - sentAt[i]!);
+lat.sort((a, b) => a - b);
+const q = (p: number) => lat.length === 0 ? Number.NaN : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+let lastArrival = 0;
+for (let i = 0; i < total; i++) if (!Number.isNaN(arrivedAt[i]!) && arrivedAt[i]! > lastArrival) lastArrival = arrivedAt[i]!;
+writeFileSync(out, JSON.stringify({
+  published: pub.published, publishSeconds: pub.seconds, publishRate: pub.ratePerSecond,
+  alertEvents, alertsMatched: lat.length, deliverySeconds: (lastArrival - t0) / 1000,
+  latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? Number.NaN },
+  alertEventsPerSecond: perSecond.map((n, i) => n - (perSecond[i - 1] ?? 0)),
+}));
+process.exit(0);

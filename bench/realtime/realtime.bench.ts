@@ -1,0 +1,106 @@
+/**
+ * bench/realtime: the live path end to end. A child process (client.ts) publishes records to NATS
+ * JetStream at a steady rate and listens to the alert stream over SSE; this process is the
+ * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
+ * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
+ *
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example]
+ *
+ * --rules all: one category rule that fires on every category, so every new incident yields an
+ * alert and a latency sample (the heaviest alert load: each event is its own alert);
+ * --rules example: the example Balochistan rule set (alerts on a subset).
+ * Prints: published, stored, duplicates, quarantined (count in = count stored, nothing twice,
+ * checked in SQL), sustained stored rate, alert events over SSE, publish -> SSE latency
+ * p50/p90/p99/max, the machine's load average. Uses a stream and subjects of its own, deleted after.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createApp } from '../../packages/server/src/api/app.js';
+import { openEmbedded } from '../../packages/server/src/api/embedded.js';
+import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
+import { duckdbInstanceOf } from '../../packages/server/src/monitor/duckdb-alert-repository.js';
+import { openEmbeddedMonitor } from '../../packages/server/src/monitor/embedded-monitor.js';
+import { loadGeography } from '../../packages/server/src/reference/geography.js';
+import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
+import { startIngestConsumer } from '../../packages/server/src/stream/ingest-consumer.js';
+
+const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
+const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')), batch = Number(arg('batch', '5000')), rules = arg('rules', 'all');
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), 'baseerat-rt-'));
+const tag = `rt${process.pid}`;
+const stream = `BENCH_${tag.toUpperCase()}`, prefix = `${tag}.ingest`;
+const load0 = loadavg()[0]!;
+const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date());
+let rulesFile: string | undefined, zonesFile: string | undefined;
+if (rules === 'all') {
+  rulesFile = join(dir, 'rules.json'); zonesFile = join(dir, 'zones.json');
+  writeFileSync(rulesFile, JSON.stringify([{ kind: 'category', id: 'any-event', severity: 'low', categories: [...CATEGORY_CODES] }]));
+  writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+}
+const mon = await openEmbeddedMonitor({ store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true });
+const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const port = (app.server.address() as AddressInfo).port;
+const user = await e.security.accounts.createUser({ username: 'bench', password: 'correct horse battery staple 42', role: 'analyst', clearance: 'SECRET' }, { id: 'system', from: 'bench' }, new Date());
+const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench', password: 'correct horse battery staple 42', totp: totp(base32Decode(user.totpSecret), Date.now()) } });
+const token = (login.json() as { token: string }).token;
+
+// Where the time goes: wall time inside the store's batch write and the alert repository's upsert.
+const timing = { writeBatchMs: 0, writeBatches: 0, alertUpsertMs: 0, alertUpserts: 0, firstBatchAt: 0, lastBatchAt: 0 };
+const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>, add: (ms: number) => void) => async (...a: A): Promise<R> => { const t = performance.now(); try { return await f(...a); } finally { add(performance.now() - t); } };
+e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { timing.writeBatchMs += ms; timing.writeBatches++; });
+mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { timing.alertUpsertMs += ms; timing.alertUpserts++; });
+const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-consumer' });
+let stored = 0, batches = 0;
+const storedPerSecond: number[] = [];
+const consumer = await startIngestConsumer({
+  nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: e.store, geocoder: loadGeography(), link: linkBatch,
+  monitor: mon.monitor, stream, prefix, maxBatch: batch, onBatch: (b) => {
+    stored += b.counts.stored; batches++;
+    timing.lastBatchAt = Date.now();
+    if (timing.firstBatchAt === 0) timing.firstBatchAt = Date.now();
+  },
+});
+const cpu0 = process.cpuUsage();
+const t0 = Date.now();
+const tick = setInterval(() => storedPerSecond.push(stored), 1000);
+const outFile = join(dir, 'client.json');
+const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+clearInterval(tick);
+const wall = (Date.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const summary = await consumer.stop();
+const client = JSON.parse(readFileSync(outFile, 'utf8')) as { published: number; publishSeconds: number; publishRate: number; alertEvents: number; alertsMatched: number; deliverySeconds: number; latencyMs: Record<string, number>; alertEventsPerSecond: number[] };
+const conn = await duckdbInstanceOf(e.store).connect();
+const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports WHERE agency = 'bench'")).getRowObjectsJS();
+conn.closeSync();
+const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
+const result = {
+  rate, seconds, batch, rules, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
+  reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
+  // from the first batch written to the last: the rate the server sustained
+  storedPerSecondSustained: Math.round(summary.stored / Math.max(1e-3, (timing.lastBatchAt - timing.firstBatchAt) / 1000)),
+  timing: { ...timing, firstBatchAt: undefined, lastBatchAt: undefined, batchSpanSeconds: (timing.lastBatchAt - timing.firstBatchAt) / 1000 },
+  wallSeconds: wall, serverCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, monitor: mon.monitor.counters,
+  storedPerSecond: perSec.join(' '), alertEventsPerSecond: client.alertEventsPerSecond.join(' '),
+};
+console.log(JSON.stringify(result, null, 2));
+await app.close();
+await mon.close();
+await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
+await nc.close();
+await e.close();
+rmSync(dir, { recursive: true, force: true });
