@@ -27,6 +27,8 @@ export interface Fact {
 }
 
 export interface Paragraph {
+  /** The template (strings.ts key) the text was filled from; absent for fixed text. */
+  key?: string;
   text: string;
   facts: Fact[];
   /** Rendered as a bullet in a list of key developments. */

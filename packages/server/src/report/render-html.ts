@@ -84,7 +84,7 @@ export function renderReportHtml(model: ReportModel, boundaries: DistrictFeature
   const css = `
     @page { size: A4; margin: 22mm 14mm 20mm 14mm; }
     body { font-family: ${fontStack}; font-size: 10.5pt; color: #111; margin: 0; line-height: ${rtl ? 1.9 : 1.45}; }
-    .banner { color: #fff; text-align: center; font-weight: bold; letter-spacing: 0.15em; padding: 3px 0; font-family: "DejaVu Sans", sans-serif; }
+    .banner { color: #fff; text-align: center; font-weight: bold; padding: 3px 0; font-family: "DejaVu Sans", sans-serif; }
     @media print { .banner.screen { display: none; } }
     .cover { padding: 10mm 0 6mm; border-bottom: 2px solid #222; margin-bottom: 6mm; }
     .cover h1 { font-size: 20pt; margin: 0 0 4mm; }

@@ -36,7 +36,7 @@ function bannerTemplate(model: ReportModel, withPage: boolean): string {
        <span style="position:absolute;${model.lang === 'ur' ? 'right' : 'left'}:14mm;top:5mm;color:#333;font-size:8px;max-width:110mm;overflow:hidden;white-space:nowrap">${esc(model.title)}</span>`
     : '';
   return `<div style="width:100%;font-family:'DejaVu Sans',sans-serif;font-size:9px;position:relative;height:12mm;-webkit-print-color-adjust:exact;print-color-adjust:exact">
-    <div style="margin:0 60mm;background:${colour};color:#fff;text-align:center;font-weight:bold;letter-spacing:0.15em;padding:1px 0">${esc(model.classification)}</div>${page}</div>`;
+    <div style="margin:0 60mm;background:${colour};color:#fff;text-align:center;font-weight:bold;padding:1px 0">${esc(model.classification)}</div>${page}</div>`;
 }
 
 /** Page (1-based) of each section marker `[[Sn]]` in the PDF, from pdftotext; undefined without poppler. */

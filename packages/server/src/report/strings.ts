@@ -140,6 +140,8 @@ const UR_LABELS: Dict = {
   Quarantined: 'قرنطینہ', Item: 'مد', Value: 'قدر', Section: 'حصہ', Source: 'ماخذ', Caveats: 'انتباہات',
   Alerts: 'الرٹ', 'Key figures': 'اہم اعداد', 'By district': 'ضلع وار', 'By category group': 'زمرہ گروپ وار', 'Monthly incidents': 'ماہانہ واقعات', 'Hot spots': 'ہاٹ اسپاٹ', 'Emerging hot spots': 'ابھرتے ہاٹ اسپاٹ', 'Near repeat': 'قریبی تکرار', 'Alerts by rule': 'قاعدہ وار الرٹ', 'Recommended deployment': 'تجویز کردہ تعیناتی', Agencies: 'ادارے', Coverage: 'کوریج', 'Methods notes': 'طریقۂ کار',
   'Districts compared': 'موازنہ شدہ اضلاع', 'Districts with a significant change (adjusted)': 'نمایاں تبدیلی والے اضلاع (تصحیح شدہ)', 'Alerts opened': 'کھلے الرٹ', 'Critical alerts': 'انتہائی سنگین الرٹ', lower: 'کم', upper: 'زیادہ', 'Hot spot summary': 'ہاٹ اسپاٹ خلاصہ', 'Hot cells': 'گرم خانے', 'Cold cells': 'ٹھنڈے خانے', 'Months analysed': 'تجزیہ شدہ مہینے', 'Knox summary': 'ناکس خلاصہ', 'Significant bands': 'اہم خانے', 'Exactly located incidents': 'درست مقام والے واقعات', Permutations: 'ترتیبات', 'Units': 'یونٹس', 'Radius (km)': 'رداس (کلومیٹر)', 'Share of demand covered': 'طلب کا احاطہ', 'Deployment summary': 'تعیناتی کا خلاصہ', 'Agencies reporting': 'رپورٹ کرنے والے ادارے', 'Silent agencies': 'خاموش ادارے', 'Corroborated (2+ sources)': 'تصدیق شدہ (2+ ذرائع)', 'No district': 'ضلع نامعلوم', 'Dated to month or year only': 'صرف مہینہ یا سال', 'Quarantined rows (all runs)': 'قرنطینہ قطاریں (تمام رنز)',
+  'History (days)': 'تاریخ (دن)',
+  Districts: 'اضلاع', Forecast: 'پیش گوئی',
   yes: 'ہاں', no: 'نہیں', 'Incidents reported': 'رپورٹ شدہ واقعات', Status: 'حالت', total: 'کل',
 };
 
