@@ -4,6 +4,7 @@
  * (deny by default: only routes marked `config.public` skip it), rate limits, OpenAPI, routes.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerRequestMetrics } from '../observability/fastify-metrics.js';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDeps } from './context.js';
 import { registerAuth } from './plugins/auth.js';
@@ -50,6 +51,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerSecurityHeaders(app);
   registerProblemJson(app);
+  if (deps.metrics !== undefined) registerRequestMetrics(app, deps.metrics);
   registerAuth(app, { ...deps, now });
   registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, now);
   await registerOpenApi(app);

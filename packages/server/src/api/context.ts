@@ -13,6 +13,7 @@ import type { AccessGate } from '../security/access-gate.js';
 import type { SecurityContext } from '../security/admin-operations.js';
 import type { Principal, RequestAuthorizer } from '../security/policy-engine.js';
 import type { Store } from '../store/port.js';
+import type { BaseeratMetrics } from '../observability/metrics.js';
 import type { RateLimitConfig } from './plugins/rate-limit.js';
 
 export interface ApiDeps {
@@ -44,6 +45,8 @@ export interface ApiDeps {
   logger?: boolean;
   /** Largest request body in bytes (default 16 MiB, for ingest batches). */
   bodyLimit?: number;
+  /** Prometheus metrics (observability/metrics.ts): when given, request latency is recorded per route. */
+  metrics?: Pick<BaseeratMetrics, 'httpRequestSeconds'>;
   /** The live monitor: ingest runs new incidents through it; `/api/alerts` reads and streams its alerts (404 without it). */
   monitor?: LiveMonitor;
   /** Interval of the alert stream's heartbeat and session re-check (default 15 s). */
