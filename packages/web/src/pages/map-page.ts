@@ -18,6 +18,7 @@ import { chartIn } from '../charts.js';
 import { clear, h, pakistanTime, table } from '../dom.js';
 import { t } from '../i18n/index.js';
 import { CATEGORY_OPTIONS, categoryLabel } from '../taxonomy.js';
+import { monthRange, nextMonth } from '../months.js';
 import { AlertsPanel } from './alerts-panel.js';
 
 maplibregl.setWorkerUrl(new URL(workerUrl, location.href).href);
@@ -31,19 +32,6 @@ interface DistrictProps { name: string; population: number | null; value?: numbe
 export function pakistanMidnightUtc(day: string): string {
   const d = day.length === 7 ? `${day}-01` : day;
   return new Date(Date.parse(`${d}T00:00:00.000+05:00`)).toISOString();
-}
-
-function nextMonth(ym: string): string {
-  const [y, m] = ym.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
-
-function monthRange(keys: string[]): string[] {
-  if (keys.length === 0) return [];
-  const sorted = [...keys].sort();
-  const out: string[] = [];
-  for (let m = sorted[0]!; m <= sorted[sorted.length - 1]!; m = nextMonth(m)) out.push(m);
-  return out;
 }
 
 export async function renderMapPage(root: HTMLElement, me: Principal): Promise<() => void> {

@@ -7,6 +7,7 @@ import { api, qs, type ApiResult, type Principal, type Stats } from '../api.js';
 import { chartIn } from '../charts.js';
 import { h, pakistanTime, table } from '../dom.js';
 import { t } from '../i18n/index.js';
+import { monthRange } from '../months.js';
 import { categoryLabel } from '../taxonomy.js';
 
 const PROVINCE = 'Balochistan';
@@ -30,7 +31,12 @@ function cell(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3);
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.length <= 6 && v.every((x) => typeof x !== 'object') ? v.join(', ') : `[${v.length}]`;
+  if (Array.isArray(v)) {
+    if (v.every((x) => typeof x !== 'object')) return v.slice(0, 12).join(', ');
+    // Quarantine reasons and caveats: say them, not their count.
+    const said = v.map((x) => (x as { message?: unknown }).message).filter((m): m is string => typeof m === 'string');
+    return said.length > 0 ? said.join('; ') : `[${v.length}]`;
+  }
   return Object.entries(v as Record<string, unknown>).slice(0, 6).map(([k, x]) => `${k}: ${typeof x === 'object' ? '…' : String(x)}`).join('; ');
 }
 
@@ -69,13 +75,13 @@ export async function renderTrends(root: HTMLElement): Promise<Cleanup> {
   const { chart, dispose } = chartIn(chartEl);
   const stats = await api<Stats>(`/api/stats${qs({ province: PROVINCE })}`);
   if (stats.ok) {
-    const months = Object.keys(stats.data.byMonth).sort();
+    const months = monthRange(Object.keys(stats.data.byMonth));
     chart.setOption({
       grid: { left: 48, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
       xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
       series: [{ type: 'line', data: months.map((m) => stats.data.byMonth[m] ?? 0), showSymbol: false, itemStyle: { color: '#2a6f97' } }],
     });
-    const cats = Object.entries(stats.data.byCategory).sort((a, b) => b[1] - a[1]);
+    const cats = Object.entries(stats.data.byCategory).sort((a, b) => b[1] - a[1]).slice(0, 12);
     body.append(h('h3', {}, t('category')), table([t('category'), t('count')], cats.map(([c, n]) => [categoryLabel(c), n]), { class: 'compact' }));
   } else body.append(unavailable('/api/stats', stats)!);
   for (const name of ['trends', 'seasonality'] as const) {

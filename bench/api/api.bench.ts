@@ -1,0 +1,117 @@
+/**
+ * API benchmark (issue #7): with N incidents stored (default 1,000,000), the p95 latency of the
+ * dashboard's queries at C concurrent clients (default 20) on loopback, with autocannon, and the
+ * dashboard's first render in Chromium. Targets: p95 < 100 ms, first render < 3 s.
+ *
+ * The store is seeded once (bench/api/seed.ts) and kept, so later runs measure at once. The server
+ * runs in its own process (bench/api/server.ts) with rate limits lifted. Each latency is the time
+ * to the whole response, measured per request (exact percentiles, not a histogram bucket).
+ * Reference in the same run: GET /healthz (the cheapest route: routing, headers, one tiny COUNT).
+ *
+ * Run: TZ=UTC npx tsx bench/api/api.bench.ts [--incidents N] [--db FILE] [--seconds S] [--connections C] [--renders R]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { chromium } from 'playwright-core';
+import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
+import { seedIncidents } from './seed.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? def : def; };
+const N = Number(arg('incidents', '1000000'));
+const DB = arg('db', '/tmp/baseerat-bench-api/api.duckdb');
+const SECONDS = Number(arg('seconds', '10'));
+const CONNECTIONS = Number(arg('connections', '20'));
+const RENDERS = Number(arg('renders', '3'));
+const PORT = 18000 + Math.floor((process.pid % 1000));
+const origin = `http://localhost:${PORT}`;
+const log = (s: string) => console.error(s);
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+mkdirSync(dirname(DB), { recursive: true });
+const stored = await seedIncidents(DB, N, log);
+log(`store ${DB}: ${stored.toLocaleString('en-US')} incidents`);
+execFileSync(process.execPath, [join(root, 'packages/web/build-if-stale.mjs')], { stdio: 'inherit' });
+
+const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/api/server.ts'), DB, String(PORT), join(root, 'packages/web/dist')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise<void>((ok, fail) => {
+  server.stdout.on('data', (b: Buffer) => { if (b.toString().includes('READY')) ok(); });
+  server.once('exit', (c) => fail(new Error(`server exited ${c}`)));
+});
+try {
+  const user = JSON.parse(readFileSync(`${DB}.bench-user.json`, 'utf8')) as { username: string; password: string; totpSecret: string };
+  const login = await fetch(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: user.password, totp: totp(base32Decode(user.totpSecret), Date.now()) }) });
+  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
+  const { token } = (await login.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+
+  const pk = (d: string) => new Date(Date.parse(`${d}T00:00:00.000+05:00`)).toISOString();
+  const brushed = `from=${pk('2022-01-01')}&to=${pk('2022-07-01')}`;
+  const QUERIES: [string, string][] = [
+    ['reference: GET /healthz', '/healthz'],
+    ['session: GET /api/auth/me', '/api/auth/me'],
+    ['boundaries: GET /geo/districts.geojson', '/geo/districts.geojson?province=Balochistan'],
+    ['timeline + map, whole range: GET /api/stats?province', '/api/stats?province=Balochistan'],
+    ['map after a 6-month brush: GET /api/stats?province&from&to', `/api/stats?province=Balochistan&${brushed}`],
+    ['category filter: GET /api/stats?province&categories', '/api/stats?province=Balochistan&categories=TI.BOMB'],
+    ['points, whole range: GET /api/incidents?province&limit=500', '/api/incidents?province=Balochistan&limit=500'],
+    ['points after the brush: GET /api/incidents?...&from&to&limit=500', `/api/incidents?province=Balochistan&${brushed}&limit=500`],
+    ['district filter: GET /api/incidents?districts=Quetta&limit=500', '/api/incidents?districts=Quetta&limit=500'],
+  ];
+  const TIMEOUT_S = 60;
+  /** autocannon at `connections` for `seconds`; every answered request's latency, and the requests that timed out. */
+  async function measure(path: string, connections: number, seconds: number): Promise<{ lat: number[]; statuses: Map<number, number>; timeouts: number }> {
+    const lat: number[] = [];
+    const statuses = new Map<number, number>();
+    const r = await new Promise<{ timeouts: number }>((ok, fail) => {
+      const inst = autocannon({ url: `${origin}${path}`, connections, duration: seconds, timeout: TIMEOUT_S, headers: path.startsWith('/api/') ? auth : {} }, (err, res) => (err ? fail(err) : ok(res)));
+      inst.on('response', (_c, status, _b, ms) => { lat.push(ms); statuses.set(status, (statuses.get(status) ?? 0) + 1); });
+    });
+    lat.sort((a, b) => a - b);
+    return { lat, statuses, timeouts: r.timeouts };
+  }
+  const pct = (lat: number[], p: number) => lat[Math.min(lat.length - 1, Math.ceil(p * lat.length) - 1)];
+  const ms = (v: number | undefined) => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+  const rows: string[] = [];
+  for (const [name, path] of QUERIES) {
+    // One client first: the cost of one request with nothing queued in front of it.
+    const one = await measure(path, 1, Math.max(3, Math.round(SECONDS / 3)));
+    const many = await measure(path, CONNECTIONS, SECONDS);
+    const bad = [...many.statuses].filter(([st]) => st >= 300).map(([st, c]) => `${c}×${st}`).join(' ') || '0';
+    const p95 = pct(many.lat, 0.95);
+    const row = `| ${name} | ${ms(pct(one.lat, 0.5))} | ${many.lat.length.toLocaleString('en-US')} | ${(many.lat.length / SECONDS).toFixed(1)} | ${ms(pct(many.lat, 0.5))} | ${ms(p95)} | ${ms(pct(many.lat, 0.99))} | ${bad} | ${many.timeouts} | ${p95 !== undefined && p95 < 100 && many.timeouts === 0 ? 'yes' : 'no'} |`;
+    rows.push(row);
+    log(row);
+  }
+
+  // First render: a fresh browser context (cold cache) with the session cookie, from navigation
+  // to MapLibre's first idle frame with the shaded districts and the points (performance mark).
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+  const renders: number[] = [];
+  for (let i = 0; i < RENDERS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    await context.addCookies([{ name: 'baseerat_session', value: token, url: origin, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('#map[data-first-render="1"]', { timeout: 180_000 });
+    log(`first render ${i + 1}: load average ${load()}`);
+    renders.push(await page.evaluate(() => performance.getEntriesByName('baseerat:first-render')[0]?.startTime ?? NaN));
+    if (i === 0) await page.screenshot({ path: join(root, 'test-artifacts', 'bench-api-first-render.png') });
+    await context.close();
+  }
+  await browser.close();
+  const sorted = [...renders].sort((a, b) => a - b);
+  console.log(`\n${stored.toLocaleString('en-US')} incidents, ${CONNECTIONS} connections, ${SECONDS} s per query; load average at the end ${load()} (${os.cpus().length} cores)\n`);
+  console.log(`| query | 1 client: p50 | ${CONNECTIONS} clients: answered | req/s | p50 | p95 | p99 | non-2xx | timed out (> ${TIMEOUT_S} s) | p95 < 100 ms |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  console.log(`\nfirst render in Chromium (navigation to the first idle map frame with data), ${RENDERS} cold runs: ${renders.map((x) => `${(x / 1000).toFixed(2)} s`).join(', ')}; median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(2)} s`);
+} finally {
+  // SIGTERM lets the server finish what is in flight; queries still queued are not worth waiting for.
+  server.kill('SIGTERM');
+  setTimeout(() => server.kill('SIGKILL'), 5000).unref();
+}
