@@ -156,6 +156,8 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
   // p-value is computed once per distinct z and Benjamini-Hochberg runs on the distinct p-values
   // with their multiplicities (equal to BH on all cells, ties included: see benjaminiHochbergGrouped).
   // When the table fills, it is abandoned and the plain per-cell path runs.
+  const bin = new Int8Array(n);
+  const binFdr = new Int8Array(n);
   const table = new ZSlotTable(GROUPED_CAPACITY);
   const slotOfCell = new Int32Array(n);
   let grouped = true;
@@ -201,11 +203,19 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
     const countOfSlot = new Float64Array(m);
     for (let i = 0; i < n; i++) if (defined[i] === 1) countOfSlot[slotOfCell[i]!]!++;
     const adjusted = benjaminiHochbergGrouped(pOfSlot, countOfSlot);
+    const binOfSlot = new Int8Array(m);
+    const binFdrOfSlot = new Int8Array(m);
+    for (let k = 0; k < m; k++) {
+      binOfSlot[k] = confidenceBin(table.z[k]!, pOfSlot[k]!);
+      binFdrOfSlot[k] = confidenceBin(table.z[k]!, adjusted[k]!);
+    }
     for (let i = 0; i < n; i++) {
       if (defined[i] !== 1) continue;
       const k = slotOfCell[i]!;
       p[i] = pOfSlot[k]!;
       pFdr[i] = adjusted[k]!;
+      bin[i] = binOfSlot[k]!;
+      binFdr[i] = binFdrOfSlot[k]!;
     }
   } else {
     let lastZ = Number.NaN;
@@ -225,15 +235,13 @@ export function getisOrdGiStar(x: ArrayLike<number>, weights: SpatialWeights): G
     for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pDefined[k++] = p[i]!;
     const adjusted = benjaminiHochberg(pDefined);
     for (let i = 0, k = 0; i < n; i++) if (defined[i] === 1) pFdr[i] = adjusted[k++]!;
+    for (let i = 0; i < n; i++) {
+      if (defined[i] !== 1) continue;
+      bin[i] = confidenceBin(z[i]!, p[i]!);
+      binFdr[i] = confidenceBin(z[i]!, pFdr[i]!);
+    }
   }
 
-  const bin = new Int8Array(n);
-  const binFdr = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (defined[i] !== 1) continue;
-    bin[i] = confidenceBin(z[i]!, p[i]!);
-    binFdr[i] = confidenceBin(z[i]!, pFdr[i]!);
-  }
 
   const caveats: Caveat[] = [];
   if (s2 === 0) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getisOrdGiStar } from '../../src/stats/getis-ord-gi-star.js';
+import { confidenceBin, getisOrdGiStar } from '../../src/stats/getis-ord-gi-star.js';
 import { benjaminiHochberg } from '../../src/stats/benjamini-hochberg.js';
 import { twoSidedNormalPValue } from '../../src/stats/normal-distribution.js';
 import { SeededRng } from '../../src/random/seeded-rng.js';
@@ -80,6 +80,8 @@ describe('Getis-Ord Gi* (reference: spdep 1.2-7 localG, include.self, style B, U
       const expectedFdr = benjaminiHochberg(expectedP);
       expect(idx.map((i) => g.p[i])).toEqual(expectedP);
       expect(idx.map((i) => g.pFdr[i])).toEqual(Array.from(expectedFdr));
+      expect(idx.map((i) => g.bin[i])).toEqual(idx.map((i, j) => confidenceBin(g.z[i]!, expectedP[j]!) + 0));
+      expect(idx.map((i) => g.binFdr[i])).toEqual(idx.map((i, j) => confidenceBin(g.z[i]!, expectedFdr[j]!) + 0));
     };
     const rng = new SeededRng('gi-star-grouped');
     // sparse counts on 200 x 200 cells: few distinct z, the grouped path
