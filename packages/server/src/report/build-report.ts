@@ -255,7 +255,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     s.tables.push(table(lang, 'alerts-by-rule', 'Alerts by rule', [['rule', 'Rule', 'text'], ['n', 'Incidents', 'int']],
       ruleSet.rules.map((r) => [r.id, byRule.get(r.id) ?? 0])));
     s.tables.push(table(lang, 'alerts', 'Alerts', [['opened', 'Opened', 'text'], ['rule', 'Rule', 'text'], ['severity', 'Severity', 'text'], ['district', 'District', 'text'], ['why', 'Explanation', 'text']],
-      inPeriod.slice(0, 40).map((a) => [a.openedAt.slice(0, 16).replace('T', ' ') + ' UTC', a.ruleId, a.severity, a.district === '' ? '–' : a.district, a.explanation.text]),
+      inPeriod.slice(0, 40).map((a) => [new Date(Date.parse(a.openedAt) + 5 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') + ' PKT', a.ruleId, a.severity, a.district === '' ? '–' : a.district, a.explanation.text]),
       inPeriod.length > 40 ? `first 40 of ${inPeriod.length}` : undefined));
     b.methods.push({ section: 'alerts', source: `replay of the example rule set (engine evaluateIncident and intakeCandidate, as replayAlerts, with a suppression warm-up) (${ruleSet.rules.map((r) => r.id).join(', ')}) over the store's incidents`, caveats: [
       `${incidents.filter((x) => x.location.lat === undefined).length} incidents without coordinates were skipped by zone and near-repeat rules`,
@@ -374,15 +374,19 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       const hot = await hotspotsService(ctx, { filter: within(scope.filter, hotFrom, period.to), resolution: 5 });
       b.classifications.push(hot.classification);
       const cells = hot.result.cells;
-      const nHot = cells.filter((c) => num(c.giBinFdr) > 0).length, nCold = cells.filter((c) => num(c.giBinFdr) < 0).length;
+      const inScope = (d: string | null | undefined) => district === null || d === district;
+      const scopedCells = cells.filter((c) => inScope(hot.annotations.districtOfCell[c.id]));
+      const nHot = scopedCells.filter((c) => num(c.giBinFdr) > 0).length, nCold = scopedCells.filter((c) => num(c.giBinFdr) < 0).length;
       s.paragraphs.push(para(lang, 'maps.hotcount', [fact('hot', nHot, 'int'), fact('cold', nCold, 'int')]));
-      const topHot = hot.annotations.topHot.slice(0, 10);
+      // A district edition keeps only cells whose centre lies in the district: k-ring neighbours
+      // outside it hold none of its incidents and would name another district.
+      const topHot = hot.annotations.topHot.filter((c) => inScope(c.district)).slice(0, 10);
       s.tables.push(kvTable(lang, 'hot-summary', 'Hot spot summary', [[label(lang, 'Hot cells'), nHot, 'int'], [label(lang, 'Cold cells'), nCold, 'int']]));
       if (topHot.length > 0) s.tables.push(table(lang, 'hot-cells', 'Hot spots', [['id', 'Cell', 'text'], ['d', 'District', 'text'], ['n', 'Incidents', 'int'], ['nb', 'Neighbourhood', 'int'], ['z', 'Gi* z', 'decimal'], ['p', 'Adjusted p', 'p']],
         topHot.map((c) => [c.id, c.district ?? '–', num(c.count), num(c.neighbourhoodCount), num(c.giZ), num(c.giPFdr)]),
         'Gi* z on H3 resolution-5 cells (about 15 km across) with their ring of neighbours; Neighbourhood: incidents in the cell and its neighbours.'));
-      for (const c of hot.annotations.topHot) points.push({ id: c.id, lat: num(c.lat), lon: num(c.lon), cls: 'hot', label: c.district ?? '' });
-      for (const c of hot.annotations.topCold) points.push({ id: c.id, lat: num(c.lat), lon: num(c.lon), cls: 'cold', label: c.district ?? '' });
+      for (const c of hot.annotations.topHot.filter((x) => inScope(x.district))) points.push({ id: c.id, lat: num(c.lat), lon: num(c.lon), cls: 'hot', label: c.district ?? '' });
+      for (const c of hot.annotations.topCold.filter((x) => inScope(x.district))) points.push({ id: c.id, lat: num(c.lat), lon: num(c.lon), cls: 'cold', label: c.district ?? '' });
       const first = topHot[0];
       if (first !== undefined) devParas.push(para(lang, 'dev.hot', [fact('district', first.district ?? '–', 'text'), fact('count', num(first.count), 'int'), fact('z', num(first.giZ), 'decimal')], true));
       b.methods.push({ section: 'maps', source: `hotspotsService: Getis-Ord Gi* with FDR on H3 resolution 5, window ${localIsoDate(hotFrom)} to ${localIsoDate(period.to - 1)}`, caveats: hot.caveats.map((c) => c.message) });
@@ -395,7 +399,8 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       const emTo = period.kind === 'month' ? period.to : calendarUnitStart(period.to, 'month');
       const em = await emergingHotspotsService(ctx, { filter: within(scope.filter, emFrom, emTo), period: 'month', resolution: 5 });
       b.classifications.push(em.classification);
-      const byCat = em.result.summary.byCategory as Record<string, number | null>;
+      const byCat: Record<string, number> = {};
+      for (const c of em.result.cells) if (district === null || em.annotations.districtOfCell[c.id] === district) byCat[c.category] = (byCat[c.category] ?? 0) + 1;
       const newHot = num(byCat['new hot spot'] ?? 0), intens = num(byCat['intensifying hot spot'] ?? 0);
       const rows: [string, number | string | null, ColumnKind][] = [['new hot spot', newHot, 'int'], ['intensifying hot spot', intens, 'int']];
       for (const [k, n] of Object.entries(byCat)) if (num(n) > 0 && k !== 'new hot spot' && k !== 'intensifying hot spot') rows.push([k, num(n), 'int']);
@@ -404,6 +409,8 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
         `Cells by category: space-time Gi* with a Mann-Kendall trend per cell, monthly steps ${em.annotations.steps[0] ?? ''} to ${em.annotations.steps[em.annotations.steps.length - 1] ?? ''}.`));
       devParas.push(para(lang, 'dev.emerging', [fact('new', newHot, 'int'), fact('intensifying', intens, 'int'), fact('steps', em.annotations.steps.length, 'int')], true));
       for (const c of em.result.cells) {
+        const cellDistrict = em.annotations.districtOfCell[c.id] ?? null;
+        if (district !== null && cellDistrict !== district) continue;
         if (c.category === 'new hot spot' || c.category === 'intensifying hot spot' || c.category === 'persistent hot spot' || c.category === 'consecutive hot spot') {
           const [lat, lon] = cellToLatLng(c.id);
           points.push({ id: `em:${c.id}`, lat, lon, cls: c.category.split(' ')[0]!, label: em.annotations.districtOfCell[c.id] ?? '' });
@@ -435,8 +442,11 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
         [label(lang, 'Months analysed'), 12, 'int'], [label(lang, 'Exactly located incidents'), num(r.events), 'int'], [label(lang, 'Permutations'), perms, 'int'],
         [label(lang, 'Significant bands'), nSig, 'int'], ...r.significantBands.map((sb): [string, string, ColumnKind] => ['', sb, 'text']),
       ]));
-      s.tables.push(table(lang, 'knox', 'Near repeat', [['s', 'Distance', 'text'], ['t', 'Time', 'text'], ['o', 'Observed', 'int'], ['e', 'Expected', 'decimal'], ['r', 'Ratio', 'ratio'], ['p', 'Adjusted p', 'p']], rows,
-        'Pairs of incidents by distance and time apart: observed, expected under no space-time interaction (mean over permutations), their ratio and the Benjamini-Hochberg adjusted p.'));
+      const strong = rows.filter((r) => (r[2] as number) > 0 && typeof r[4] === 'number' && r[4] > 1);
+      s.tables.push(table(lang, 'knox-excess', 'Near repeat', [['s', 'Distance', 'text'], ['t', 'Time', 'text'], ['o', 'Observed', 'int'], ['e', 'Expected', 'decimal'], ['r', 'Ratio', 'ratio'], ['p', 'Adjusted p', 'p']], strong,
+        'Bands with more pairs than expected (ratio above 1); the full table is in the XLSX annex.'));
+      s.tables.push({ ...table(lang, 'knox', 'Near repeat', [['s', 'Distance', 'text'], ['t', 'Time', 'text'], ['o', 'Observed', 'int'], ['e', 'Expected', 'decimal'], ['r', 'Ratio', 'ratio'], ['p', 'Adjusted p', 'p']], rows,
+        'Pairs of incidents by distance and time apart: observed, expected under no space-time interaction (mean over permutations), their ratio and the Benjamini-Hochberg adjusted p.'), annexOnly: true });
       if (nSig > 0) devParas.push(para(lang, 'dev.nearrepeat', [fact('bands', nSig, 'int')], true));
       b.methods.push({ section: 'near-repeat', source: `nearRepeatService: Knox test, ${perms} seeded permutations, BH across bands, exactly located incidents, ${localIsoDate(nrFrom)} to ${localIsoDate(period.to - 1)}`, caveats: nr.caveats.map((c) => c.message) });
     } catch (e) {
@@ -469,7 +479,9 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     const sites: CandidateSite[] = [...siteCount.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 80).map(([id]) => {
       const [lat, lon] = cellToLatLng(id);
       const d = ctx.geography.locate(lat, lon);
-      return { id, lat, lon, ...(d === undefined ? {} : { district: d.district }) };
+      // in a district edition a site whose centre falls across the boundary is named by the edition's district
+      const name = district !== null ? district : d?.district;
+      return { id, lat, lon, ...(name === undefined ? {} : { district: name }) };
     });
     if (demand.length === 0 || sites.length === 0) s.unavailable = 'no exactly located incident in the last 90 days';
     else {
