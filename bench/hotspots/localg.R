@@ -1,5 +1,5 @@
 # Called by bench/hotspots/gi-star.bench.ts: reads counts and CSR neighbour lists (binary, written by
-# the engine), builds the listw (untimed), times spdep::localG alone (wall and CPU), writes z back as binary doubles.
+# the engine), builds the listw (untimed), times spdep::localG alone (wall and CPU, best of 5), writes z back as binary doubles.
 suppressPackageStartupMessages(library(spdep))
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]; n <- as.integer(args[2]); m <- as.integer(args[3])
@@ -12,11 +12,15 @@ class(nb) <- "nb"
 attr(nb, "region.id") <- as.character(seq_len(n))
 attr(nb, "self.included") <- TRUE
 lw <- nb2listw(nb, style = "B")
-t0 <- proc.time()
-g <- localG(x, lw)
-dt <- proc.time() - t0
-secs <- dt[["elapsed"]]
-cpu <- dt[["user.self"]] + dt[["sys.self"]]
+# best of 5, as the engine's side is timed (best of 15 for the statistic)
+secs <- Inf; cpu <- Inf
+for (r in 1:5) {
+  t0 <- proc.time()
+  g <- localG(x, lw)
+  dt <- proc.time() - t0
+  secs <- min(secs, dt[["elapsed"]])
+  cpu <- min(cpu, dt[["user.self"]] + dt[["sys.self"]])
+}
 writeBin(as.numeric(g), file.path(dir, "z.bin"), size = 8, endian = "little")
 cat("spdep", as.character(packageVersion("spdep")), "\n")
 cat("RESULT", secs, cpu, "\n")
