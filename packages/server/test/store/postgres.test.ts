@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseeratError, consolidate, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
 import pg from 'pg';
@@ -168,6 +169,43 @@ describe('postgres store specifics', () => {
       expect(stored.rows).toEqual([{ inc: `enc:incidents.narrative:${single(r).id}:secret words`, raw: `enc:reports.raw:${k}:raw,c1`, narrative: `enc:reports.narrative:${k}:secret words` }]);
       const qs = await db.admin(`SELECT raw FROM ${schema}.quarantine`);
       expect(qs.rows).toEqual([{ raw: `enc:quarantine.raw:${quarantineRecordId(q)}:bad` }]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('any text round-trips through the array parameters (quotes, backslashes, braces, commas, NULL, any script) (property)', async () => {
+    const s = await fresh();
+    try {
+      const tricky = fc.constantFrom('"', '\\', '{', '}', ',', 'NULL', 'null', "'", '\n', '\t', ' ', '\u00a0', '\u200f', 'کوئٹہ', '😀');
+      const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }), tricky), { maxLength: 8 }).map((parts) => parts.join(''));
+      let i = 0;
+      await fc.assert(fc.asyncProperty(text, text, text, async (narrative, perpetrator, sourceTail) => {
+        const r = report({ agency: 'p"o,l{i}ce', sourceId: `S${i++}${sourceTail}`, narrative, perpetrator, targetType: narrative, district: perpetrator === '' ? 'Quetta' : perpetrator });
+        const res = await s.writeBatch(batch([r]));
+        expect(res.inserted).toBe(1);
+        expect(await s.reportsOf(single(r).id)).toEqual([r]);
+        expect(await s.getIncident(single(r).id)).toEqual(consolidate(single(r).id, [r], []));
+        expect(await s.existingSourceKeys([sourceKey(r.source)])).toEqual(new Set([sourceKey(r.source)]));
+      }), { seed: 20261127, numRuns: 40 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('U+0000, which PostgreSQL text cannot hold, becomes U+FFFD instead of failing the batch', async () => {
+    const s = await fresh();
+    try {
+      const r = report({ sourceId: 'nul\u0000id', narrative: 'before\u0000after' });
+      const q = { runId: 'r\u0000', agency: 'a', origin: 'o', line: 1, raw: 'bad\u0000line', reasons: [] };
+      expect(await s.writeBatch({ ...batch([r]), quarantine: [q] })).toEqual({ inserted: 1, attached: 0, duplicates: 0, quarantined: 1 });
+      const id = incidentIdFor('police:nul\u0000id');
+      expect((await s.getIncident(id))?.narrative).toBe('before\uFFFDafter');
+      expect((await s.reportsOf(id))[0]?.source.sourceId).toBe('nul\uFFFDid');
+      expect((await s.listQuarantine({ offset: 0, limit: 5 })).items[0]?.raw).toBe('bad\uFFFDline');
+      // the same batch again is all duplicates: keys are compared after the replacement
+      expect(await s.writeBatch({ ...batch([r]), quarantine: [q] })).toEqual({ inserted: 0, attached: 0, duplicates: 1, quarantined: 0 });
+      expect(await s.existingSourceKeys(['police:nul\u0000id'])).toEqual(new Set(['police:nul\u0000id']));
     } finally {
       await s.close();
     }

@@ -175,15 +175,17 @@ export class PostgresStore implements Store {
     return this.tx('read', async (c) => {
       // A key is `agency:sourceId` and an agency may itself contain ':', so try every split.
       const pairs: [string, string][] = [];
-      for (const k of keys) {
+      for (const k of keys.map(pgText)) {
         for (let i = k.indexOf(':'); i >= 0; i = k.indexOf(':', i + 1)) pairs.push([k.slice(0, i), k.slice(i + 1)]);
       }
       const stored = await this.storedKeys(c, pairs);
-      return new Set(keys.filter((k) => stored.has(k)));
+      return new Set(keys.filter((k) => stored.has(pgText(k))));
     });
   }
 
-  async writeBatch(batch: IngestBatch): Promise<WriteResult> {
+  async writeBatch(input: IngestBatch): Promise<WriteResult> {
+    // PostgreSQL text cannot hold U+0000 (see pgText): replaced before any key is compared.
+    const batch = withoutNul(input);
     // Validation and canonical times once, outside the retried transaction.
     const news = batch.newIncidents.map((n) => {
       assertNonEmpty(n.id, n.reports);
@@ -323,14 +325,15 @@ export class PostgresStore implements Store {
        FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[]) WITH ORDINALITY AS q(run_id, agency, origin, line, raw, reasons, ord)
        ORDER BY ord`,
       [
-        fresh.map((q) => q.runId), fresh.map((q) => q.agency), fresh.map((q) => q.origin), fresh.map((q) => q.line),
-        fresh.map((q) => this.codec.encode(q.raw, 'quarantine.raw', quarantineRecordId(q))), fresh.map((q) => JSON.stringify(q.reasons)),
+        fresh.map((q) => pgText(q.runId)), fresh.map((q) => pgText(q.agency)), fresh.map((q) => pgText(q.origin)), fresh.map((q) => q.line),
+        fresh.map((q) => pgText(this.codec.encode(q.raw, 'quarantine.raw', quarantineRecordId(q)))), fresh.map((q) => pgText(JSON.stringify(q.reasons))),
       ],
     );
     return fresh.length;
   }
 
-  recordRun(run: IngestRun): Promise<void> {
+  recordRun(input: IngestRun): Promise<void> {
+    const run = withoutNul(input);
     return this.tx('write', async (c) => {
       await c.query(
         `INSERT INTO ingest_runs VALUES ($1, $2::timestamptz, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -646,8 +649,40 @@ function ms(column: string): string {
   return `(extract(epoch from ${column}) * 1000)::float8`;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, which a malformed feed line may contain: it becomes U+FFFD
+ * (the replacement character), so that such a row is stored (or quarantined) instead of failing its
+ * whole batch, which a stream consumer would otherwise redeliver forever. The only lossy step.
+ */
+export function pgText(s: string): string {
+  return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+}
+
+/** `v` with pgText applied to every string inside it; the same object when there is nothing to replace. */
+export function withoutNul<T>(v: T): T {
+  if (typeof v === 'string') return pgText(v) as T;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    v.forEach((x: unknown, i) => {
+      const y = withoutNul(x);
+      if (y !== x) (out ??= [...v])[i] = y;
+    });
+    return (out ?? v) as T;
+  }
+  if (typeof v === 'object' && v !== null) {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const y = withoutNul(x);
+      if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+    }
+    return (out ?? v) as T;
+  }
+  return v;
+}
+
 /** A row value of the shared (DuckDB) row layout as a `pg` parameter element. */
 function pgValue(v: DuckDBValue): unknown {
+  if (typeof v === 'string') return pgText(v);
   if (v instanceof DuckDBTimestampValue) return new Date(Number(v.micros / 1000n)).toISOString();
   if (typeof v === 'bigint') return v.toString();
   return v;
