@@ -38,17 +38,31 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 };
 export const contentTypeOf = (f: ReportFormat): string => CONTENT_TYPES[f];
 
+/** One open archive per directory in a process (the API routes and the scheduler share it). */
+const OPEN = new Map<string, { archive: Promise<ReportArchive>; users: number }>();
+
 export class ReportArchive {
   private tail: Promise<unknown> = Promise.resolve();
   private constructor(readonly dir: string, private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection) {}
 
   static async open(dir: string, now: Date = new Date()): Promise<ReportArchive> {
     const root = resolve(dir);
-    mkdirSync(root, { recursive: true });
-    const instance = await DuckDBInstance.create(join(root, 'report-archive.duckdb'));
-    const conn = await instance.connect();
-    await migrateReportArchive(conn, now);
-    return new ReportArchive(root, instance, conn);
+    const shared = OPEN.get(root);
+    if (shared !== undefined) { shared.users++; return shared.archive; }
+    const archive = (async () => {
+      mkdirSync(root, { recursive: true });
+      const instance = await DuckDBInstance.create(join(root, 'report-archive.duckdb'));
+      const conn = await instance.connect();
+      await migrateReportArchive(conn, now);
+      return new ReportArchive(root, instance, conn);
+    })();
+    OPEN.set(root, { archive, users: 1 });
+    try {
+      return await archive;
+    } catch (e) {
+      OPEN.delete(root);
+      throw e;
+    }
   }
 
   /** Serialises writes (one DuckDB connection). */
@@ -113,7 +127,11 @@ export class ReportArchive {
       .map((r) => ({ reportId: String(r['report_id']), openedBy: String(r['opened_by']), openedAt: String(r['opened_at']), format: String(r['format']) })));
   }
 
+  /** Closes when the last user of this directory's archive closes it. */
   async close(): Promise<void> {
+    const shared = OPEN.get(this.dir);
+    if (shared !== undefined && --shared.users > 0) return;
+    OPEN.delete(this.dir);
     await this.tail;
     this.conn.closeSync();
     this.instance.closeSync();

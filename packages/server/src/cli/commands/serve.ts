@@ -25,6 +25,9 @@ import { loadMappingFile } from '../../ingest/mapping.js';
 import { builtinAdapterRegistry } from '../../ingest/registry.js';
 import { loadGeography } from '../../reference/geography.js';
 import { loadPartnersFile } from '../../release/partners.js';
+import { ReportArchive } from '../../report/archive.js';
+import { generateReport } from '../../report/report-service.js';
+import { loadReportSchedules, startReportSchedules } from '../../report/schedule.js';
 import { loadTerrainLayerDir } from '../../risk/terrain-layers.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
@@ -81,6 +84,10 @@ export interface ServeOptions {
   web?: string | boolean;
   /** Directory of GeoJSON risk-terrain layers for /api/risk and /api/allocation. */
   riskLayers?: string;
+  /** Report archive for /api/reports (default: reports beside the database). */
+  reportsDir?: string;
+  /** JSON file of report schedules (cron) to run while serving (docs/reports.md). */
+  reportSchedule?: string;
 }
 
 /** The dashboard directory to serve, or undefined (with a warning when it was wanted but is not built). */
@@ -126,7 +133,22 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       ...(webDir === undefined ? {} : { webDir }),
       ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
       ...(live === undefined ? {} : { monitor: live.monitor }),
+      reportsDir: o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir),
     });
+    const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
+    const schedules = o.reportSchedule === undefined ? [] : loadReportSchedules(resolve(o.reportSchedule));
+    const reportArchive = schedules.length === 0 ? undefined : await ReportArchive.open(reportsDir);
+    const running = reportArchive === undefined ? undefined : startReportSchedules(schedules, async (s, period, formats) => {
+      const t = new Date();
+      const r = await generateReport({ store: e.store, geography: loadGeography() }, {
+        template: s.template, period: period.label, formats, archive: reportArchive, schedule: s.name, generatedBy: `schedule:${s.name}`, now: t,
+        ...(s.province === undefined ? {} : { province: s.province }), ...(s.district === undefined ? {} : { district: s.district }), ...(s.lang === undefined ? {} : { lang: s.lang }),
+      });
+      await e.security.audit.record({ actor: 'system', action: 'report.generate', target: r.id, from: `schedule:${s.name}`, outcome: 'success', details: { period: r.model.period.label, classification: r.model.classification } }, t);
+      console.log(`report schedule ${s.name}: ${r.model.title} archived as ${r.id}`);
+    }, (s, err) => console.error(`report schedule ${s.name} failed: ${err instanceof Error ? err.message : String(err)}`));
+    if (running !== undefined) console.log(`Report schedules: ${Object.entries(running.next()).map(([n, at]) => `${n} next at ${at ?? 'never'}`).join('; ')}`);
+
     const consumers = o.nats === undefined ? undefined : await startServeConsumers(o, e, live);
     const address = await app.listen({ port, host: o.host });
     console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
@@ -140,6 +162,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    running?.stop();
+    await reportArchive?.close();
     await consumers?.stop();
     await live?.close();
   } finally {
@@ -160,6 +184,8 @@ export function registerServe(program: Command): void {
     .option('--releases-dir <dir>', 'where /api/releases writes releases (default: releases beside the database)')
     .option('--web <dir>', 'the built dashboard to serve at / (default packages/web/dist)')
     .option('--no-web', 'serve the API only')
+    .option('--reports-dir <dir>', 'report archive for /api/reports (default: reports beside the database)')
+    .option('--report-schedule <file>', 'JSON file of report schedules (cron, Pakistan time) to run while serving; see docs/reports.md')
     .option('--risk-layers <dir>', 'GeoJSON risk-terrain layers (*.geojson: distance; NAME.density-KM.geojson: points within KM) used by /api/risk and /api/allocation')
     .option('--rules <file>', 'alert rules for live monitoring (JSON array; default the example Balochistan rules)')
     .option('--zones <file>', 'watch zones for the rules (GeoJSON; default the example zones)')
