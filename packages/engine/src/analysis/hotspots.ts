@@ -319,10 +319,12 @@ export function h3StudyAreaWithWeights(occupied: readonly string[], k: number): 
     for (const d of ring) ringKeys[used++] = codec.key(d);
     ringStart[o + 1] = used;
   }
-  const sorted = ringKeys.slice(0, used).sort();
-  let n = 0;
-  for (let u = 0; u < used; u++) if (u === 0 || sorted[u] !== sorted[u - 1]) sorted[n++] = sorted[u]!;
-  const studyKeys = sorted.subarray(0, n);
+  // Distinct ring keys through a hash table, then only those are sorted (not every ring member).
+  const seen = new NumericKeyIndex(occupied.length * 2);
+  const distinct: number[] = [];
+  for (let u = 0; u < used; u++) if (seen.set(ringKeys[u]!, 0)) distinct.push(ringKeys[u]!);
+  const studyKeys = Float64Array.from(distinct).sort();
+  const n = studyKeys.length;
   const index = new NumericKeyIndex(n);
   for (let i = 0; i < n; i++) index.set(studyKeys[i]!, i);
   const occupiedRow = new Int32Array(n).fill(-1);
@@ -523,7 +525,9 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
   if (nAnalysed < 30) caveats.push(caveat('FEW_EVENTS', `fewer than 30 events (${nAnalysed}): the tests have little power`, nAnalysed));
   const measure = options.measure ?? (options.weights === undefined ? 'count' : 'value');
   const x = measure === 'count' ? counts : values;
-  const out: HotspotCell[] = cells.map((id, i) => ({ id, count: counts[i]!, value: values[i]! }));
+  // Cell objects are built with all their Gi* fields in one literal (adding five properties to each
+  // of 10^5 objects afterwards costs a hidden-class transition per property); same key order.
+  let out: HotspotCell[] | undefined;
   const statistics = options.statistics ?? ['giStar'];
   const summary: HotspotResult['summary'] = {
     nEvents: binned.nEvents,
@@ -538,13 +542,7 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
 
   if (statistics.includes('giStar') && cells.length >= 3) {
     const g = getisOrdGiStar(x, weightsWithSelf());
-    out.forEach((c, i) => {
-      c.giZ = g.z[i]!;
-      c.giP = g.p[i]!;
-      c.giPFdr = g.pFdr[i]!;
-      c.giBin = g.bin[i]!;
-      c.giBinFdr = g.binFdr[i]!;
-    });
+    out = cells.map((id, i) => ({ id, count: counts[i]!, value: values[i]!, giZ: g.z[i]!, giP: g.p[i]!, giPFdr: g.pFdr[i]!, giBin: g.bin[i]!, giBinFdr: g.binFdr[i]! }));
     const raw = binCounts(g.bin);
     const fdr = binCounts(g.binFdr);
     summary.giStar = { hot: raw.pos, cold: raw.neg, hotFdr: fdr.pos, coldFdr: fdr.neg };
@@ -568,6 +566,7 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const tally: Record<LisaCluster, number> = { HH: 0, LL: 0, HL: 0, LH: 0, 'not significant': 0 };
+    out ??= cells.map((id, i) => ({ id, count: counts[i]!, value: values[i]! }));
     out.forEach((c, i) => {
       c.moranI = m.Ii[i]!;
       c.moranZ = m.z[i]!;
@@ -581,6 +580,6 @@ export function analyseHotspots(events: HotspotEventColumns, options: HotspotOpt
   } else if (statistics.includes('localMoran')) {
     caveats.push(caveat('TOO_FEW_CELLS', `only ${cells.length} cells: Local Moran's I needs at least 4`, cells.length));
   }
-  const base = { grid, cells: out, summary, caveats };
+  const base = { grid, cells: out ?? cells.map((id, i) => ({ id, count: counts[i]!, value: values[i]! })), summary, caveats };
   return binned.squareOrigin === undefined ? base : { ...base, squareOrigin: binned.squareOrigin };
 }
