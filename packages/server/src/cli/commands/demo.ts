@@ -17,6 +17,31 @@ import { ingestOne, withStore } from '../services.js';
 import { printStats } from './stats.js';
 import { runServe } from './serve.js';
 import type { Embedded } from '../../api/embedded.js';
+import { dirname } from 'node:path';
+import { loadGeography } from '../../reference/geography.js';
+import { ReportArchive, type ArchivedReport } from '../../report/archive.js';
+import { generateReport } from '../../report/report-service.js';
+import { dbPath } from '../config.js';
+
+/** The demo's monthly report: December 2024, the last month of the generated feed. */
+export const DEMO_REPORT = { template: 'monthly', period: '2024-12' } as const;
+
+/**
+ * Writes the demo's monthly threat assessment into the report archive beside the store (the one
+ * `serve` lists at /api/reports), once: a second run finds it and adds nothing.
+ */
+export async function demoMonthlyReport(store: Store, db: string | undefined): Promise<{ report: ArchivedReport; pdf: string }> {
+  const archive = await ReportArchive.open(join(dirname(resolve(dbPath(db))), 'reports'));
+  try {
+    const existing = (await archive.list()).find((r) => r.generatedBy === 'demo' && r.period === DEMO_REPORT.period && r.district === null);
+    const report = existing ?? (await generateReport({ store, geography: loadGeography() }, {
+      ...DEMO_REPORT, formats: ['pdf', 'html', 'xlsx'], archive, generatedBy: 'demo', now: new Date(DEMO_FEED.end),
+    })).archived!;
+    return { report, pdf: archive.filePath(report.id, 'pdf') };
+  } finally {
+    await archive.close();
+  }
+}
 
 export const DEMO_FEED = { seed: 2024, start: '2024-01-01T00:00:00.000Z', end: '2025-01-01T00:00:00.000Z' } as const;
 
@@ -72,7 +97,9 @@ export function registerDemo(program: Command): void {
         const score = scoreLinking(await storedClusters(store, agencies), truthClusters(feed.feed.truth));
         const stats = await store.stats();
         const balochistan = stats.byProvince['Balochistan'] ?? 0;
-        return { runs, linking: score, stats, balochistan, generated: { incidents: feed.incidents, reports: feed.reports, malformed: feed.malformed } };
+        log(`then: the monthly threat assessment of the demo data, ${DEMO_REPORT.period} (PDF, HTML, XLSX)`);
+        const monthly = await demoMonthlyReport(store, o.db);
+        return { runs, linking: score, stats, balochistan, generated: { incidents: feed.incidents, reports: feed.reports, malformed: feed.malformed }, monthlyReport: monthly };
       });
 
       if (o.json === true) return printJson(result);
@@ -84,6 +111,7 @@ export function registerDemo(program: Command): void {
       console.log(`\nCross-agency linking on the generated feed, scored against its truth: precision ${l.precision.toFixed(3)}, recall ${l.recall.toFixed(3)} (${l.correctPairs.toLocaleString('en-US')} of ${l.truePairs.toLocaleString('en-US')} true pairs joined, ${(l.predictedPairs - l.correctPairs).toLocaleString('en-US')} wrong)`);
       console.log(`Generated: ${result.generated.incidents.toLocaleString('en-US')} true incidents, ${result.generated.reports.toLocaleString('en-US')} agency reports, ${result.generated.malformed.toLocaleString('en-US')} malformed rows\n`);
       printStats(result.stats);
+      console.log(`\nMonthly threat assessment ${DEMO_REPORT.period} [${result.monthlyReport.report.classification}]: ${result.monthlyReport.pdf} (also .html and .xlsx; listed at /api/reports)`);
       console.log(`\nStore: ${o.db ?? process.env.BASEERAT_DB ?? 'data/baseerat.duckdb'}. Next: \`npm run baseerat -- stats --province Balochistan\`, \`npm run baseerat -- quarantine\`.`);
       if (o.serve === false) return;
       console.log('\nServing the dashboard on the demo data (`npm start -- --no-serve` runs the job and exits).');
