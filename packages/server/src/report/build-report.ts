@@ -93,8 +93,13 @@ const yesNo = (lang: ReportLanguage, b: boolean): string => label(lang, b ? 'yes
 interface RateLike { current: { count: number | null }; baseline: { count: number | null }; rateRatio: number | null; pValue: number | null; significant: boolean; direction: string }
 
 /** The change sentence for one comparison, with its facts. */
-function changeParagraph(lang: ReportLanguage, c: RateLike, otherLabel: string, prefix: string): Paragraph {
+function changeParagraph(lang: ReportLanguage, c: RateLike & { baseline: { to?: number | null } }, otherLabel: string, prefix: string, earliest: number): Paragraph {
   const count = num(c.current.count), before = num(c.baseline.count);
+  // A baseline window that ends before the first recorded incident is a gap in the records, not calm.
+  if (before === 0 && num(c.baseline.to) <= earliest && Number.isFinite(earliest)) {
+    const facts = [fact('other', otherLabel, 'text'), fact('first', localIsoDate(earliest), 'text')];
+    return { key: 'change.nodata', text: fill(t(lang, 'change.nodata'), facts), facts: facts.map((f) => ({ ...f, key: `${prefix}.${f.key}` })) };
+  }
   const facts = [fact('other', otherLabel, 'text'), fact('count', count, 'int'), fact('before', before, 'int'), fact('p', num(c.pValue), 'p')];
   const sig = c.significant ? 'sig' : 'ns';
   let key: string;
@@ -199,6 +204,8 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   for (let i = 0; i < cols.length; i++) { const d = cols.district[i]!; if (d >= 0) labelDistricts.add(cols.districtNames[d]!); }
   if (district !== null) labelDistricts.add(district);
   for (let i = 0; i < cols.length; i++) if (cols.district[i]! < 0) { labelDistricts.add(UNKNOWN_DISTRICT); break; }
+  let earliest = Infinity;
+  for (let i = 0; i < cols.length; i++) { const tm = cols.time[i]!; if (tm < earliest) earliest = tm; }
 
   // --- trends (the summary's comparison, by group, by district, monthly series) ---
   const trends = await trendsService(ctx, { filter: within(scope.filter, period.from, period.to), seriesMonths: 36 });
@@ -304,8 +311,8 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   {
     const s = emptySection(lang, 'summary');
     s.paragraphs.push(para(lang, 'summary.counts', [fact('period', periodLabel, 'text'), fact('scope', scopeName, 'text'), fact('count', num(cmp.previous.current.count), 'int'), fact('killed', killedAll, 'int'), fact('injured', injuredAll, 'int')]));
-    s.paragraphs.push(changeParagraph(lang, cmp.previous, periodName(lang, period.previousLabel), 'previous'));
-    s.paragraphs.push(changeParagraph(lang, cmp.lastYear, periodName(lang, period.lastYearLabel), 'lastYear'));
+    s.paragraphs.push(changeParagraph(lang, cmp.previous, periodName(lang, period.previousLabel), 'previous', earliest));
+    s.paragraphs.push(changeParagraph(lang, cmp.lastYear, periodName(lang, period.lastYearLabel), 'lastYear', earliest));
     if (areas.length > 1) s.paragraphs.push(para(lang, 'summary.districts', [fact('sig', sigAreas.length, 'int'), fact('n', areas.length, 'int')]));
     if (wanted.has('alerts')) s.paragraphs.push(para(lang, 'summary.alerts', [fact('alerts', alertFacts.alerts, 'int'), fact('critical', alertFacts.critical, 'int')]));
     const prevName = periodName(lang, period.previousLabel), lyName = periodName(lang, period.lastYearLabel);
@@ -349,6 +356,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       [...areas].sort((x, y) => num(y.current.count) - num(x.current.count) || (x.area < y.area ? -1 : 1)).map((a) => [
         a.area, num(a.current.count), num(a.baseline.count), a.rateRatio, num(a.pValue), num(a.pAdjusted), yesNo(lang, a.significantAfterAdjustment), pop.get(a.area)?.killed ?? 0, pop.get(a.area)?.countPer100k ?? null,
       ]), 'Per 100,000: incidents in the period per 100,000 residents (census 2023).'));
+    if (Number.isFinite(earliest) && earliest > seriesFrom + 31 * DAY_MS) s.paragraphs.push(para(lang, 'trends.coverage', [fact('first', localIsoDate(earliest), 'text')]));
     s.charts.push(seriesChart);
     s.tables.push({ ...table(lang, 'series', 'Monthly incidents', [['m', 'Month', 'text'], ['n', 'Incidents', 'int']], trends.result.series.keys.map((k, i) => [k, num(trends.result.series.counts[i])])), annexOnly: true });
     const tr = trends.result.trend;
