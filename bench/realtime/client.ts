@@ -77,8 +77,8 @@ const t0 = Date.now();
 const tick = setInterval(() => { perSecond.push(alertEvents); }, 1000);
 const pub = await publishRecords({ nats: nc, records, rate, stream, prefix, onSend: (_r, i, at) => { sentAt[i] = at; } });
 const publishedAt = Date.now();
-// Drain: wait until the stream is quiet for 5 s (or 120 s at most).
-while (Date.now() - lastEventAt < 5000 && Date.now() - publishedAt < 120_000) await new Promise((r) => setTimeout(r, 200));
+// Drain: wait until the stream has been quiet for 20 s (or 20 minutes at most).
+while (Date.now() - Math.max(lastEventAt, publishedAt) < 20_000 && Date.now() - publishedAt < 1_200_000) await new Promise((r) => setTimeout(r, 200));
 clearInterval(tick);
 await nc.close();
 

@@ -77,6 +77,13 @@ const tick = setInterval(() => storedPerSecond.push(stored), 1000);
 const outFile = join(dir, 'client.json');
 const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile], { stdio: ['ignore', 'inherit', 'inherit'] });
 const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+// everything published must be consumed before the counts are compared
+const jsmDrain = await jetstreamManager(nc);
+for (const tStart = Date.now(); Date.now() - tStart < 1_200_000;) {
+  const i = await jsmDrain.consumers.info(stream, 'ingest-bench');
+  if (i.num_pending + i.num_ack_pending === 0) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
 clearInterval(tick);
 const wall = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
