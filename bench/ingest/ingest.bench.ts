@@ -83,6 +83,7 @@ console.log(`file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`);
   const c = process.cpuUsage(c0);
   const n = Number((await conn.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]![0]);
   conn.closeSync();
+  inst.closeSync();
   console.log(`duckdb read_csv: ${n.toLocaleString('en-US')} rows in ${secs.toFixed(2)} s = ${Math.round(n / secs).toLocaleString('en-US')} rows/s (CPU ${((c.user + c.system) / 1e6).toFixed(2)} s)`);
   (globalThis as { refRate?: number }).refRate = n / secs;
 }
@@ -94,12 +95,22 @@ const embedded = plain ? undefined : await openEmbedded(join(dir, 'bench.duckdb'
 const store = embedded?.store ?? await openStore(join(dir, 'bench.duckdb'), { duckdb });
 const adapter = await loadMappingFile(mappingPath);
 const geocoder = loadGeography();
+console.log(`RSS before the ingest (file written, read_csv done, geography loaded): ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 const s = performance.now();
 // The machine may be shared: CPU time of this process (all threads, DuckDB's included) says what the work costs.
 const cpu0 = process.cpuUsage();
 const summary = await ingestFile(csv, { adapter, store, geocoder, link: linkBatch, receivedAt: '2025-01-01T00:00:00.000Z' });
 const secs = (performance.now() - s) / 1000;
 const cpu = process.cpuUsage(cpu0);
+// Where the memory is at the end of the ingest, store still open: the V8 heap against the rest (DuckDB's buffers are outside it).
+const mem = process.memoryUsage();
+// DuckDB's own account of its memory, by tag (the store keeps its instance private: reached here for the bench only).
+{
+  const conn = await (store as unknown as { instance: DuckDBInstance }).instance.connect();
+  const tags = (await conn.runAndReadAll(`SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0 ORDER BY 2 DESC`)).getRows();
+  console.log(`DuckDB memory: ${tags.map(([t, b]) => `${String(t)} ${(Number(b) / 1e6).toFixed(0)} MB`).join(', ')}`);
+  conn.closeSync();
+}
 const cpuSecs = (cpu.user + cpu.system) / 1e6;
 await store.close();
 const rate = summary.stored / secs;
@@ -108,6 +119,6 @@ console.log(`store: ${plain ? 'plaintext (--plain)' : 'encrypted (openEmbedded)'
 console.log(`baseerat ingest: ${summary.stored.toLocaleString('en-US')} incidents stored (${summary.quarantined} quarantined) in ${secs.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} incidents/s`);
 console.log(`baseerat ingest CPU: ${cpuSecs.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}) = ${Math.round(summary.stored / cpuSecs).toLocaleString('en-US')} incidents per CPU-second; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`ratio baseerat / duckdb read_csv: ${(rate / refRate).toFixed(3)}`);
-console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; at the end of the ingest: RSS ${(mem.rss / 1e6).toFixed(0)} MB, V8 heap used ${(mem.heapUsed / 1e6).toFixed(0)} MB of ${(mem.heapTotal / 1e6).toFixed(0)} MB, array buffers ${(mem.arrayBuffers / 1e6).toFixed(0)} MB`);
 if (!keep) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);

@@ -43,6 +43,13 @@ describe('ingest with the real store, geography and linker', () => {
     const runs = await store.listRuns();
     expect(runs).toHaveLength(3);
     expect(await store.countIncidents({})).toBe(3);
+
+    // the same police file again: nothing stored, and its bad line is not quarantined a second time
+    const p2 = await ingestFile(`${dir}/police.csv`, { ...base, adapter: mappingAdapter(police.value), receivedAt: '2024-03-05T02:00:00.000Z' });
+    expect(p2).toMatchObject({ rowsRead: 2, stored: 0, duplicates: 1, quarantined: 1 });
+    expect(p2.runId).not.toBe(p.runId);
+    expect((await store.stats()).quarantined).toBe(1);
+    expect((await store.listQuarantine({ offset: 0, limit: 10 }, p2.runId)).total).toBe(0);
     await rm(dir, { recursive: true, force: true });
   });
 
