@@ -13,6 +13,7 @@
  * | `maxBatch` | | `--batch` | 5000 |
  * | `opsHost`, `opsPort` | `BASEERAT_OPS_HOST`, `BASEERAT_OPS_PORT` | `--ops-host`, `--ops-port` | 127.0.0.1, 9464 |
  * | `schema`, `maxConnections`, `stream`, `prefix` | | | public, 4, BASEERAT_INGEST, baseerat.ingest |
+ * | `ackWaitSeconds` | | | 60 (applies when the durable consumer is first created) |
  */
 import { readFileSync } from 'node:fs';
 import { BaseeratError } from '@baseerat/engine';
@@ -31,6 +32,8 @@ export const WorkerConfigSchema = z.strictObject({
   maxConnections: z.number().int().min(1).max(100),
   stream: z.string().optional(),
   prefix: z.string().optional(),
+  /** Seconds before JetStream redelivers a message a worker took and did not acknowledge (set when the consumer is created). */
+  ackWaitSeconds: z.number().int().min(1).max(3600).optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 
@@ -71,6 +74,7 @@ export function loadWorkerConfig(flags: WorkerFlags, env: Readonly<Record<string
     maxConnections: pick(file.maxConnections, 4),
     stream: file.stream,
     prefix: file.prefix,
+    ackWaitSeconds: file.ackWaitSeconds,
   };
   const parsed = WorkerConfigSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {

@@ -17,7 +17,7 @@ import { agencyAdapter } from '../cli/commands/consume.js';
 import type { IngestSummary } from '../ingest/pipeline.js';
 import { createMetrics, startOpsServer, type BaseeratMetrics, type Logger, type OpsServer } from '../observability/index.js';
 import { loadGeography } from '../reference/geography.js';
-import { openStore, type Store } from '../store/index.js';
+import { openPostgresStore, type Store } from '../store/index.js';
 import { startIngestConsumer, type IngestConsumer } from '../stream/ingest-consumer.js';
 import { DEFAULT_STREAM, durableName } from '../stream/subjects.js';
 import type { WorkerConfig } from './config.js';
@@ -35,7 +35,7 @@ export interface IngestWorker {
 export async function startIngestWorker(config: WorkerConfig, log: Logger): Promise<IngestWorker> {
   const metrics = createMetrics({ role: 'worker' });
   const adapters = await Promise.all(config.agencies.map((a) => agencyAdapter(a, config.mappings, config.format)));
-  const store: Store = await openStore(config.database, { schema: config.schema, maxConnections: config.maxConnections });
+  const store: Store = await openPostgresStore(config.database, { schema: config.schema, maxConnections: config.maxConnections });
   let nc: NatsConnection | undefined;
   let ops: OpsServer | undefined;
   const consumers: IngestConsumer[] = [];
@@ -48,6 +48,7 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger): Prom
       consumers.push(await startIngestConsumer({
         nats, agency, adapter: adapters[i]!, store, geocoder, link: linkBatch, maxBatch: config.maxBatch,
         ...(config.stream === undefined ? {} : { stream: config.stream }), ...(config.prefix === undefined ? {} : { prefix: config.prefix }),
+        ...(config.ackWaitSeconds === undefined ? {} : { ackWaitSeconds: config.ackWaitSeconds }),
         onBatch: ({ messages, counts, firstPublishedMs, }) => {
           metrics.ingestRecords.inc({ agency, outcome: 'stored' }, counts.stored);
           metrics.ingestRecords.inc({ agency, outcome: 'duplicate' }, counts.duplicates);
