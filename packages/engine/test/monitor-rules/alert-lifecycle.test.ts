@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AlertTransitionError, emptyAlertBook, intakeCandidate, isValidAlert, routeAlert, transitionAlert, updateAlert, type Alert, type AlertAction, type AlertBook, type Subscription } from '../../src/monitor/rules/alert-lifecycle.js';
+import { AlertTransitionError, SUPPRESSED_IDS_KEPT, emptyAlertBook, intakeCandidate, isValidAlert, routeAlert, transitionAlert, updateAlert, type Alert, type AlertAction, type AlertBook, type Subscription } from '../../src/monitor/rules/alert-lifecycle.js';
 import type { AlertCandidate } from '../../src/monitor/rules/types.js';
 
 const T0 = Date.parse('2024-03-01T00:00:00.000Z');
@@ -96,6 +96,20 @@ describe('alert lifecycle: deduplication and suppression', () => {
     }
     expect(outcomes).toEqual(['k@0:opened', 'k@100:suppressed', 'k@359:suppressed', 'j@200:opened', 'k@360:opened', 'k@400:suppressed']);
     expect(book.alerts.map((a) => [a.dedupKey, a.triggers, a.lastTriggeredAt])).toEqual([['k', 3, at(359)], ['j', 1, at(200)], ['k', 2, at(400)]]);
+  });
+  it('lists the latest SUPPRESSED_IDS_KEPT re-triggering incidents and counts the others', () => {
+    let book = emptyAlertBook();
+    const n = SUPPRESSED_IDS_KEPT + 25;
+    for (let i = 0; i <= n; i++) book = intakeCandidate(book, cand('k', 'Quetta', `inc-${i}`), at(i % 300), { suppressionMinutes: 360 }).book;
+    const a = book.alerts[0]!;
+    expect(book.alerts).toHaveLength(1);
+    expect(a.triggers).toBe(n + 1);
+    expect(a.suppressedIncidentIds).toHaveLength(SUPPRESSED_IDS_KEPT);
+    expect(a.suppressedIncidentIds[0]).toBe('inc-26');
+    expect(a.suppressedIncidentIds.at(-1)).toBe(`inc-${n}`);
+    expect(a.suppressedNotListed).toBe(25);
+    expect(isValidAlert(a)).toBe(true);
+    expect(isValidAlert({ ...a, suppressedNotListed: 24 })).toBe(false);
   });
   it('property (seed 7): for any trigger times of one key, alerts opened = greedy window cover of the sorted times', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), (times, win) => {

@@ -48,8 +48,10 @@ export interface Alert {
   district: string;
   zoneIds: string[];
   incidentId: string;
-  /** Incidents that re-triggered the alert inside its suppression window. */
+  /** Incidents that re-triggered the alert inside its suppression window: the latest `SUPPRESSED_IDS_KEPT`. */
   suppressedIncidentIds: string[];
+  /** Re-triggering incidents no longer listed (older than the last `SUPPRESSED_IDS_KEPT`); absent when none. */
+  suppressedNotListed?: number;
   explanation: AlertExplanation;
   state: AlertState;
   openedAt: string;
@@ -82,6 +84,13 @@ export interface IntakeResult {
 
 const SYSTEM = 'system:rule-engine';
 
+/**
+ * An alert lists at most this many re-triggering incidents (the latest) and counts the rest: a key
+ * that re-triggers thousands of times in its window (a busy spike series) would otherwise make
+ * every re-trigger copy, store and publish an ever longer list.
+ */
+export const SUPPRESSED_IDS_KEPT = 100;
+
 function checkTime(now: string, field: string): number {
   const t = Date.parse(now);
   if (!Number.isFinite(t)) throw new AlertTransitionError('VALIDATION', `${field} is '${now}', expected an ISO-8601 time`, field, { value: now });
@@ -101,11 +110,14 @@ export function intakeCandidate(book: AlertBook, candidate: AlertCandidate, now:
   if (previous !== undefined && k !== undefined) {
     const opened = Date.parse(previous.openedAt);
     if (t >= opened && t - opened < windowMs) {
+      const ids = [...previous.suppressedIncidentIds, candidate.incidentId];
+      const over = ids.length - SUPPRESSED_IDS_KEPT;
       const updated: Alert = {
         ...previous,
         triggers: previous.triggers + 1,
         lastTriggeredAt: t > Date.parse(previous.lastTriggeredAt) ? now : previous.lastTriggeredAt,
-        suppressedIncidentIds: [...previous.suppressedIncidentIds, candidate.incidentId],
+        suppressedIncidentIds: over > 0 ? ids.slice(over) : ids,
+        ...(over > 0 ? { suppressedNotListed: (previous.suppressedNotListed ?? 0) + over } : {}),
       };
       const alerts = book.alerts.slice();
       alerts[k] = updated;
@@ -164,7 +176,8 @@ export function isValidAlert(alert: Alert): boolean {
     if (s.from !== p.to || Date.parse(s.at) < Date.parse(p.at) || s.by.trim() === '') return false;
     if (!Object.values(NEXT[s.from]).includes(s.to)) return false;
   }
-  return h[h.length - 1]!.to === alert.state && alert.triggers === 1 + alert.suppressedIncidentIds.length;
+  return h[h.length - 1]!.to === alert.state && alert.suppressedIncidentIds.length <= SUPPRESSED_IDS_KEPT
+    && alert.triggers === 1 + alert.suppressedIncidentIds.length + (alert.suppressedNotListed ?? 0);
 }
 
 export type RoutingScope = { kind: 'province' } | { kind: 'districts'; districts: readonly string[] };

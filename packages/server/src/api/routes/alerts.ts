@@ -37,7 +37,8 @@ const csv = (what: string) => z.string().max(4000).describe(`comma-separated ${w
 const TransitionSchema = z.object({ from: z.enum(ALERT_STATES).nullable(), to: z.enum(ALERT_STATES), by: z.string(), at: z.string(), note: z.string().optional() });
 export const AlertViewSchema = z.object({
   id: z.string(), dedupKey: z.string(), ruleId: z.string(), ruleKind: z.enum(['category', 'near-repeat', 'spike']), severity: z.enum(ALERT_SEVERITIES),
-  district: z.string().describe("'' when unknown"), zoneIds: z.array(z.string()), incidentId: z.string(), suppressedIncidentIds: z.array(z.string()),
+  district: z.string().describe("'' when unknown"), zoneIds: z.array(z.string()), incidentId: z.string(), suppressedIncidentIds: z.array(z.string()).describe('the latest 100 re-triggering incidents'),
+  suppressedNotListed: z.number().int().optional().describe('re-triggering incidents older than those listed'),
   explanation: z.object({ count: z.number(), expected: z.number(), threshold: z.number(), rule: z.string(), text: z.string() }),
   state: z.enum(ALERT_STATES), openedAt: z.string(), lastTriggeredAt: z.string(), triggers: z.number().int(), history: z.array(TransitionSchema),
   classification: ClassificationSchema, updatedAt: z.string(),
