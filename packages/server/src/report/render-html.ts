@@ -76,7 +76,7 @@ export function renderReportHtml(model: ReportModel, boundaries: DistrictFeature
   const lang = model.lang;
   const rtl = lang === 'ur';
   const colour = CLASSIFICATION_COLOURS[model.classification] ?? '#333';
-  const banner = `<div class="banner" style="background:${colour}">${esc(model.classification)}</div>`;
+  const banner = `<div class="banner">${esc(model.classification)}</div>`;
   const toc = model.sections.map((s, i) => `<li><a href="#s-${s.id}">${i + 1}. ${esc(sectionTitle(lang, s.id))}</a><span class="pg">${opts.tocPages?.[String(i + 1)] ?? ''}</span></li>`).join('');
   const fontStack = rtl
     ? `"Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", sans-serif`
@@ -84,13 +84,14 @@ export function renderReportHtml(model: ReportModel, boundaries: DistrictFeature
   const css = `
     @page { size: A4; margin: 22mm 14mm 20mm 14mm; }
     body { font-family: ${fontStack}; font-size: 10.5pt; color: #111; margin: 0; line-height: ${rtl ? 1.9 : 1.45}; }
-    .banner { color: #fff; text-align: center; font-weight: bold; padding: 3px 0; font-family: "DejaVu Sans", sans-serif; }
+    .banner { background: ${colour}; color: #fff; text-align: center; font-weight: bold; padding: 3px 0; font-family: "DejaVu Sans", sans-serif; }
     @media print { .banner.screen { display: none; } }
     .cover { padding: 10mm 0 6mm; border-bottom: 2px solid #222; margin-bottom: 6mm; }
     .cover h1 { font-size: 20pt; margin: 0 0 4mm; }
     .cover dl { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 6mm; margin: 0; }
     .cover dt { font-weight: bold; }
     .cover dd { margin: 0; }
+    .classification { color: ${colour}; }
     nav.toc ol { list-style: none; padding: 0; margin: 0; }
     nav.toc li { display: flex; border-bottom: 1px dotted #999; padding: 1mm 0; }
     nav.toc li a { flex: 1; color: #111; text-decoration: none; }
@@ -126,13 +127,13 @@ ${banner.replace('class="banner"', 'class="banner screen"')}
 <header class="cover">
 <h1>${esc(model.title)}</h1>
 <dl>
-<dt>${esc(t(lang, 'classification'))}</dt><dd><strong style="color:${colour}">${esc(model.classification)}</strong></dd>
+<dt>${esc(t(lang, 'classification'))}</dt><dd><strong class="classification">${esc(model.classification)}</strong></dd>
 <dt>${esc(t(lang, 'period'))}</dt><dd>${esc(periodName(lang, model.period.label))} (${esc(localIsoDate(Date.parse(model.period.from)))} – ${esc(localIsoDate(Date.parse(model.period.to) - 1))}, ${rtl ? 'پاکستانی وقت' : 'Pakistan time'})</dd>
 <dt>${esc(t(lang, 'scope'))}</dt><dd>${esc(scope)}</dd>
 <dt></dt><dd>${generated}</dd>
 </dl>
 </header>
-<nav class="toc"><h2 style="break-before:auto">${esc(t(lang, 'toc'))}</h2><ol>${toc}</ol></nav>
+<nav class="toc"><h2>${esc(t(lang, 'toc'))}</h2><ol>${toc}</ol></nav>
 ${model.sections.map((s, i) => sectionHtml(s, i + 1, model, boundaries)).join('\n')}
 ${banner.replace('class="banner"', 'class="banner screen"')}
 </body></html>`;

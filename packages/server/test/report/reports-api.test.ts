@@ -86,6 +86,9 @@ describe('/api/reports', () => {
     expect(r.statusCode).toBe(200);
     expect(String(r.headers['content-type'])).toMatch(/^text\/html/);
     expect(r.body).toContain('<html lang="en"');
+    expect(String(r.headers['content-disposition'])).toBe(`attachment; filename="${quetta.id}.html"`);
+    const nonce = /'nonce-([^']+)'/.exec(String(r.headers['content-security-policy']))?.[1];
+    expect(r.body).toContain(`<style nonce="${nonce}">`);
     expect(r.body).toContain('SECRET');
     expect(r.body).not.toContain('Gwadar');
     expect((await h.auditSince(seq))).toContainEqual(expect.objectContaining({ action: 'data.read', actor: h.ids['quetta'], target: `report:${quetta.id}` }));

@@ -116,7 +116,10 @@ export const reportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Dat
     await a.recordOpen({ reportId: id, openedBy: principal.id, openedAt: t.toISOString(), format });
     await deps.security.audit.record({ actor: principal.id, action: 'data.read', target: `report:${id}`, from: req.ip, outcome: 'success', details: { format, classification: r.classification } }, t);
     void reply.header('content-type', contentTypeOf(format));
-    if (format !== 'json' && format !== 'html') void reply.header('content-disposition', `attachment; filename="${id}.${format}"`);
+    // Files are downloads, not pages of the API's origin; the HTML's own <style> gets this response's
+    // CSP nonce so that it also displays styled if a browser renders it (the report has no script).
+    if (format !== 'json') void reply.header('content-disposition', `attachment; filename="${id}.${format}"`);
+    if (format === 'html') return reply.send(Buffer.from(bytes.toString('utf8').replace(/<style>/g, `<style nonce="${req.cspNonce}">`)) as never);
     return reply.send(bytes as never);
   });
 };
