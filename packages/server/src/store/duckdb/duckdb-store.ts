@@ -7,6 +7,7 @@
  * the UNIQUE (agency, source_id) key is what finally guarantees idempotency, the look-up before
  * the write is what lets duplicates be counted instead of failing the batch.
  */
+import { localTimeSql } from './local-time-sql.js';
 import {
   BaseeratError, CATEGORY_CODES, LOCATION_PRECISIONS, REPORTING_MODES, TIME_PRECISIONS, consolidate, incidentIdFor, linkCandidateOf, sourceKey,
   type Incident, type Link, type Report,
@@ -702,10 +703,10 @@ export class DuckDBStore implements Store {
       const grouped = await this.rows(
         `SELECT grouping(province, district, category, month)::INTEGER AS g, coalesce(province, district, category, month, $unknown), count(*)::DOUBLE
          FROM (SELECT coalesce(i.province, $unknown) AS province, coalesce(i.district, $unknown) AS district, i.category,
-                      strftime(timezone($tz, i.occurred_at::TIMESTAMPTZ), '%Y-%m') AS month
+                      strftime(${localTimeSql('i.occurred_at', this.timeZone)}, '%Y-%m') AS month
                FROM incidents i WHERE ${f.where})
          GROUP BY GROUPING SETS ((province), (district), (category), (month))`,
-        { ...f.params, tz: this.timeZone, unknown: UNKNOWN_KEY },
+        { ...f.params, unknown: UNKNOWN_KEY },
       );
       // grouping() sets a bit for each column *not* grouped: 0b0111 = province only, and so on.
       const sets: Record<number, Record<string, number>> = { 7: {}, 11: {}, 13: {}, 14: {} };
