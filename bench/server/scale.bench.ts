@@ -32,7 +32,7 @@ const TYPES = ['IED', 'PROTEST', 'IBO', 'APPREHENSION', 'RECOVERY', 'SMUGGLING P
 const t0 = Date.UTC(2020, 0, 1);
 const event = (i: number) => {
   const [lat, lon] = PLACES[i % PLACES.length]!;
-  const t = t0 + ((i * 7919) % (5 * 365 * 24 * 60)) * 60_000;
+  const t = t0 + i * 60_000; // in order, one a minute, as a live feed
   return {
     report_id: `FC-${i}`, time_utc: new Date(t).toISOString(), lat: +(lat + ((i * 37) % 100) / 2000 - 0.025).toFixed(5), lon: +(lon + ((i * 53) % 100) / 2000 - 0.025).toFixed(5),
     incident_type: TYPES[i % TYPES.length], killed: i % 3, wounded: i % 4, abducted: 0, classification: 'CONFIDENTIAL', target: 'civilians',
