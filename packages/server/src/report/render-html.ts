@@ -53,7 +53,9 @@ function tableHtml(tb: ReportTable): string {
 }
 
 function sectionHtml(s: ReportSection, n: number, model: ReportModel, boundaries: DistrictFeatureCollection): string {
-  const out: string[] = [`<section id="s-${s.id}" class="section s-${s.id}"><h2><span class="mk" dir="ltr">[[S${n}]]</span>${n}. ${esc(s.title)}</h2>`];
+  // The page marker sits alone on its line (left to right even in the Urdu edition), so that
+  // pdftotext finds it for the contents' page numbers.
+  const out: string[] = [`<section id="s-${s.id}" class="section s-${s.id}"><div class="mk" dir="ltr">[[S${n}]]</div><h2>${n}. ${esc(s.title)}</h2>`];
   const bullets = s.paragraphs.filter((p) => p.bullet === true), plain = s.paragraphs.filter((p) => p.bullet !== true);
   for (const p of plain) out.push(`<p>${esc(p.text)}</p>`);
   if (bullets.length > 0) out.push(`<ul class="developments">${bullets.map((p) => `<li>${esc(p.text)}</li>`).join('')}</ul>`);
@@ -98,8 +100,9 @@ export function renderReportHtml(model: ReportModel, boundaries: DistrictFeature
     nav.toc .pg { min-width: 10mm; text-align: ${rtl ? 'left' : 'right'}; }
     section { break-before: page; }
     section.s-summary { break-before: auto; }
-    h2 { font-size: 14pt; border-bottom: 1px solid #999; padding-bottom: 1mm; position: relative; }
-    .mk { position: absolute; font-size: 1px; color: #fff; opacity: 0.01; }
+    h2 { font-size: 14pt; border-bottom: 1px solid #999; padding-bottom: 1mm; }
+    section { position: relative; }
+    .mk { position: absolute; top: 0; left: 0; font-size: 2px; line-height: 2px; color: #fff; unicode-bidi: isolate; }
     ul.developments li { margin-bottom: 1.5mm; }
     figure { margin: 3mm 0 5mm; break-inside: avoid; }
     figure.table { break-inside: auto; }

@@ -53,7 +53,7 @@ export function sectionPages(pdf: Buffer): Record<string, number> | undefined {
     }
     const out: Record<string, number> = {};
     text.split('\f').forEach((page, i) => {
-      for (const m of page.matchAll(/\[\[S(\d+)\]\]/g)) out[m[1]!] ??= i + 1;
+      for (const m of page.matchAll(/\[\[S(\d+)/g)) out[m[1]!] ??= i + 1; // pdftotext may move the closing brackets of a right-to-left line
     });
     return out;
   } finally {
