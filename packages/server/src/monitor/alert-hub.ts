@@ -59,8 +59,11 @@ export class AlertHub {
    * when some were already dropped from the buffer (the client should reload the list).
    */
   since(afterSeq: number, accepts: (s: StoredAlert) => boolean): { events: AlertEvent[]; complete: boolean } {
+    // An id above the last one was given by an earlier run of the server (numbering restarts):
+    // what happened since cannot be told apart, so everything buffered is sent and the client reloads.
+    if (afterSeq > this.seq) return { events: this.buffer.filter((e) => accepts(e.stored)), complete: false };
     const first = this.buffer[0];
-    const complete = afterSeq >= this.seq || (first !== undefined && first.seq <= afterSeq + 1) || (first === undefined && afterSeq >= this.seq);
+    const complete = afterSeq === this.seq || (first !== undefined && first.seq <= afterSeq + 1);
     return { events: this.buffer.filter((e) => e.seq > afterSeq && accepts(e.stored)), complete };
   }
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '@baseerat/engine';
+import { AlertHub } from '../../src/monitor/alert-hub.js';
+import type { StoredAlert } from '../../src/monitor/alert-repository.js';
+
+const stored = (id: string, district: string): StoredAlert => ({ alert: { id, district } as Alert, classification: 'UNCLASSIFIED', updatedAt: '2025-01-01T00:00:00.000Z' });
+
+describe('AlertHub', () => {
+  it('numbers events, delivers to accepting listeners, drops a listener that throws', () => {
+    const hub = new AlertHub(3);
+    const quetta: string[] = [];
+    hub.subscribe({ accepts: (s) => s.alert.district === 'Quetta', deliver: (e) => quetta.push(`${e.seq}:${e.stored.alert.id}`) });
+    hub.subscribe({ accepts: () => true, deliver: () => { throw new Error('broken socket'); } });
+    hub.publish('opened', stored('a', 'Quetta'));
+    hub.publish('opened', stored('b', 'Gwadar'));
+    hub.publish('acknowledged', stored('a', 'Quetta'));
+    expect(quetta).toEqual(['1:a', '3:a']);
+    expect(hub.dropped).toBe(1);
+    expect(hub.listenerCount).toBe(1);
+  });
+
+  it('Last-Event-ID: replays what the buffer holds after it; says when it no longer reaches back, or when the id is from an earlier run', () => {
+    const hub = new AlertHub(3);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) hub.publish('opened', stored(id, 'Quetta'));
+    const all = () => true;
+    expect(hub.since(5, all)).toEqual({ events: [], complete: true });
+    expect(hub.since(3, all).events.map((e) => e.seq)).toEqual([4, 5]);
+    expect(hub.since(2, all).complete).toBe(true);
+    expect(hub.since(1, all)).toMatchObject({ complete: false });
+    expect(hub.since(1, all).events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    // a restarted server numbers from 1 again: an id above the last one cannot be trusted
+    expect(hub.since(900, all)).toMatchObject({ complete: false });
+    expect(hub.since(900, all).events.map((e) => e.seq)).toEqual([3, 4, 5]);
+  });
+});
