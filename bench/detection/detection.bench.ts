@@ -17,19 +17,23 @@
  * at levels chosen to give the false-alarm rates of the grid: by Neyman-Pearson no weekly test with
  * the same information does better.
  *
- * Run: npx tsx bench/detection/detection.bench.ts [replicates=4]   (needs /usr/bin/Rscript with surveillance)
+ * Run: npx tsx bench/detection/detection.bench.ts [replicates=4] [--fresh-r]   (needs /usr/bin/Rscript with surveillance;
+ * R's alarms are cached under the system temp folder keyed by a hash of the series, levels and R script,
+ * and reused unless --fresh-r is given)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { earsC } from '../../packages/engine/src/monitor/ears-c1-c2-c3.js';
 import { farringtonFlexible } from '../../packages/engine/src/monitor/farrington-flexible.js';
 import { poissonCusum, trailingMean } from '../../packages/engine/src/monitor/cusum.js';
+import { negativeBinomialWindowScan } from '../../packages/engine/src/monitor/negative-binomial-window-scan.js';
 import { SeededRng, poisson, uniformInt } from '../../packages/engine/src/random/seeded-rng.js';
 
-const replicates = Number(process.argv[2] ?? 4);
+const replicates = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 4);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const input = JSON.parse(readFileSync(join(here, '../../packages/engine/test/fixtures/reference/monitor-ucdp-series.json'), 'utf8')) as { weekly: Record<string, number[]> };
 const names = ['province:events', 'Quetta:events', 'Dera Bugti:events', 'Kech:events', 'Kohlu:events'];
@@ -41,6 +45,7 @@ const EARS_ALPHAS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2];
 const FARR_ALPHAS = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2];
 const GLR_CS = [1.5, 2, 3, 4, 5, 7, 10];
 const CUSUM_HS = [1, 2, 3, 4, 5, 7, 10];
+const SCAN_HS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15];
 const MIN_SIGMA = 0.5;
 
 function centredMean(y: number[]): Float64Array {
@@ -94,17 +99,35 @@ reps.forEach((rep, i) => {
   }
   const mu0 = trailingMean(rep.y, 52, 4, 0.05);
   for (const h of CUSUM_HS) put(`Poisson CUSUM@${h}`, i, poissonCusum(rep.y, { mu0, h, ratio: 2 }).alarm.subarray(EVAL_FROM));
+  for (const h of SCAN_HS) put(`NB window scan (ours)@${h}`, i, negativeBinomialWindowScan(rep.y, { h }).alarm.subarray(EVAL_FROM));
 });
 const tsSeconds = (performance.now() - t0) / 1000;
 
 // R surveillance on the same series
-const dir = mkdtempSync(join(tmpdir(), 'detection-'));
-writeFileSync(join(dir, 'in.json'), JSON.stringify({ series: reps.map((r) => r.y), evalFrom: EVAL_FROM, earsAlphas: EARS_ALPHAS, farringtonAlphas: FARR_ALPHAS, glrCs: GLR_CS, minSigma: MIN_SIGMA }));
-const r0 = performance.now();
-execFileSync('/usr/bin/Rscript', [join(here, 'surveillance-methods.R'), join(dir, 'in.json'), join(dir, 'out.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
-const rSeconds = (performance.now() - r0) / 1000;
-const rOut = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Record<string, number[]>[];
-rmSync(dir, { recursive: true });
+// The R results depend only on the injected series, the levels and the R script, so they are cached in
+// the system temp folder under a SHA-256 of all three; `--fresh-r` forces a new R run.
+const rInput = JSON.stringify({ series: reps.map((r) => r.y), evalFrom: EVAL_FROM, earsAlphas: EARS_ALPHAS, farringtonAlphas: FARR_ALPHAS, glrCs: GLR_CS, minSigma: MIN_SIGMA });
+const rScript = join(here, 'surveillance-methods.R');
+const cacheDir = join(tmpdir(), 'baseerat-detection-r-cache');
+const cacheFile = join(cacheDir, `${createHash('sha256').update(rInput).update(readFileSync(rScript)).digest('hex')}.json`);
+let rSeconds = NaN;
+let rCached = false;
+let rOut: Record<string, number[]>[];
+if (!process.argv.includes('--fresh-r') && existsSync(cacheFile)) {
+  rOut = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, number[]>[];
+  rCached = true;
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'detection-'));
+  writeFileSync(join(dir, 'in.json'), rInput);
+  const r0 = performance.now();
+  execFileSync('/usr/bin/Rscript', [rScript, join(dir, 'in.json'), join(dir, 'out.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  rSeconds = (performance.now() - r0) / 1000;
+  const text = readFileSync(join(dir, 'out.json'), 'utf8');
+  rOut = JSON.parse(text) as Record<string, number[]>[];
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(cacheFile, text);
+  rmSync(dir, { recursive: true });
+}
 rOut.forEach((res, i) => { for (const [k, v] of Object.entries(res)) put(k, i, v); });
 
 // Oracle: Poisson log likelihood ratio per week with the known expected count and outbreak law.
@@ -154,7 +177,7 @@ function podAt(points: Point[], far: number): number {
 }
 
 const fmt = (v: number, d = 3): string => (Number.isNaN(v) ? 'n/a' : v.toFixed(d));
-console.log(`\n${reps.length} series (${names.length} x ${replicates} replicates), ${reps.length * 6} outbreaks, ${N - EVAL_FROM} weeks each; TypeScript detectors ${tsSeconds.toFixed(1)} s, R ${rSeconds.toFixed(1)} s\n`);
+console.log(`\n${reps.length} series (${names.length} x ${replicates} replicates), ${reps.length * 6} outbreaks, ${N - EVAL_FROM} weeks each; TypeScript detectors ${tsSeconds.toFixed(1)} s, R ${rCached ? `reused from ${cacheFile}` : `${rSeconds.toFixed(1)} s`}\n`);
 console.log('| method | level | detection | false alarms / week | median delay (weeks) |');
 console.log('|---|---|---|---|---|');
 for (const [method, pts] of curves) for (const p of [...pts].sort((a, b) => a.far - b.far)) console.log(`| ${method} | ${p.level} | ${fmt(p.pod)} | ${fmt(p.far, 4)} | ${fmt(p.delay, 0)} |`);

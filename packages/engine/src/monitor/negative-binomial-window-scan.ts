@@ -1,0 +1,231 @@
+/**
+ * Negative-binomial window scan: a prospective likelihood-ratio scan over the windows of 1..W periods
+ * that end at the current period, against an outbreak-resistant baseline fitted only on earlier data.
+ *
+ * Answers: "do the last one, two or three weeks together hold more events than this district's
+ * recent history makes plausible?" A single-week test (EARS, Farrington) misses an outbreak spread
+ * over a few weeks whose weeks are each unremarkable; a CUSUM finds it but needs a guessed shift size
+ * and reacts slowly. The scan takes, per period t, the window ending at t whose total is least
+ * plausible, as Kulldorff's prospective space-time scan does in time (here with one area at a time).
+ *
+ * Baseline (per period t, from the `baselineWeeks` periods before t - W + 1, so no window period is in
+ * its own baseline):
+ *   1. mu = (sum y_j + k p) / (n + k): the mean of the baseline counts, shrunk toward a prior mean p
+ *      with the weight of k periods (a gamma prior; p is `priorMean[t]` when given, e.g. a province
+ *      rate times the district's share, otherwise the series' own mean over all earlier periods);
+ *   2. dispersion phi = max(1, Pearson chi-square / (n - 1));
+ *   3. outbreak resistance as in Farrington et al. (1996) and Noufaily et al. (2013): baseline periods
+ *      whose Anscombe residual 3/2 (y^(2/3) - mu^(2/3)) / (mu^(1/6) sqrt(phi)) exceeds c (2.58) get the
+ *      weight (c / r)^2, and mu and phi are refitted once with these weights;
+ *   4. mu is floored at `minimumExpected` (0.05) so that a quiet district stays testable.
+ * Counts per period are then negative binomial with mean mu and variance phi mu (size r = mu / (phi - 1);
+ * Poisson when phi = 1), and the total of w periods is NB(w mu, w r), the distribution of a sum of w
+ * independent such periods.
+ *
+ * Statistic: for window total Y and its expected total E = w mu with size R = w r, the generalised
+ * log-likelihood ratio of "the mean is kappa E, kappa >= 1" against "the mean is E" (the MLE is
+ * kappa E = Y):
+ *   LLR = Y ln(Y / E) - (Y + R) ln((Y + R) / (E + R))   when Y > E, else 0
+ *   (Poisson limit R -> infinity: Y ln(Y / E) - (Y - E)),
+ * maximised over w = 1..W. An alarm is raised when the maximum reaches h. After an alarm the scan
+ * restarts: later windows may not reach back to the alarmed period or before it (the reset of Höhle
+ * and Paul's glrnb), so one surge pages once rather than once per window that contains it.
+ *
+ * Units: counts per period; the statistic and h are natural-log likelihood ratios (h = 4.6 is a
+ * likelihood ratio of 100). Complexity: O(n (L + W log ymax)) for n periods and baseline length L.
+ * False alarms: h sets them, but counts are sparse and clustered, so the rate must be measured on
+ * real series; bench/detection/detection.bench.ts gives the curve of detection against false alarms
+ * (docs/benchmarks.md "Detection").
+ * How to read: `upperbound[t]` is the largest integer count at t that would not alarm given the
+ * earlier counts of the windows; `windowWeeks[t]` is the length of the window that gave the maximum.
+ *
+ * References: Kulldorff M. (2001) "Prospective time periodic geographical disease surveillance using a
+ * scan statistic", JRSS A 164(1):61-72; Höhle M. and Paul M. (2008) "Count data regression charts for
+ * the monitoring of surveillance time series", CSDA 52(9):4357-4368 (the NB GLR and its reset);
+ * Farrington C.P. et al. (1996) JRSS A 159(3):547-563 and Noufaily A. et al. (2013) Stat Med
+ * 32(7):1206-1222 (Anscombe-residual down-weighting, threshold 2.58). Checked against an independent
+ * implementation with scipy's negative binomial (scripts/reference/monitor-window-scan.py).
+ */
+import { BaseeratError } from '../domain/errors.js';
+
+export interface NegativeBinomialWindowScanOptions {
+  /** Longest window in periods (windows of 1..maxWindow periods ending at t); default 3. */
+  maxWindow?: number;
+  /** Baseline length in periods, before the longest window; default 52. */
+  baselineWeeks?: number;
+  /** Fewest baseline periods needed to test a period (earlier periods get NaN and no alarm); default 8. */
+  minimumBaselineWeeks?: number;
+  /** Alarm threshold on the log-likelihood ratio; default 4.6 (a likelihood ratio of about 100). */
+  h?: number;
+  /** Anscombe-residual threshold above which a baseline period is down-weighted; default 2.58. Infinity disables. */
+  downweightThreshold?: number;
+  /** Prior mean per period (one number or one per period); default: the series' mean before the baseline. */
+  priorMean?: number | ArrayLike<number>;
+  /** Weight of the prior, in periods; default 4. 0 disables the prior. */
+  priorWeeks?: number;
+  /** Floor of the expected count per period; default 0.05. */
+  minimumExpected?: number;
+  /** Restart the scan after an alarm (windows do not reach back to an alarmed period); default true. */
+  restartAfterAlarm?: boolean;
+}
+
+export interface NegativeBinomialWindowScanResult {
+  /** Expected count per period (the baseline mean mu); NaN where untested. */
+  expected: Float64Array;
+  /** Dispersion phi (variance / mean) of the baseline, >= 1; NaN where untested. */
+  dispersion: Float64Array;
+  /** Largest log-likelihood ratio over the windows ending at t; NaN where untested. */
+  statistic: Float64Array;
+  /** Length of the window that gave the statistic (0 where untested or no window exceeds its expectation). */
+  windowWeeks: Uint8Array;
+  /** Observed and expected total of that window. */
+  windowCount: Float64Array;
+  windowExpected: Float64Array;
+  /** Largest integer count at t that would not alarm (given the window's earlier counts); NaN where untested. */
+  upperbound: Float64Array;
+  alarm: Uint8Array;
+  h: number;
+}
+
+/**
+ * Generalised log-likelihood ratio of a negative binomial total Y with mean kappa * E (kappa >= 1, MLE)
+ * against mean E, size R (R = Infinity gives the Poisson ratio). Zero when Y <= E.
+ */
+export function negativeBinomialExcessLogLikelihoodRatio(count: number, expected: number, size: number): number {
+  if (!(expected > 0) || !Number.isFinite(expected)) throw new BaseeratError('VALIDATION', `expected is ${expected}, expected a finite mean > 0`, { field: 'expected' });
+  if (!(size > 0)) throw new BaseeratError('VALIDATION', `size is ${size}, expected > 0 (Infinity for Poisson)`, { field: 'size' });
+  if (!(count > expected)) return 0;
+  const poissonPart = count * Math.log(count / expected);
+  if (size === Infinity) return poissonPart - (count - expected);
+  return poissonPart - (count + size) * Math.log((count + size) / (expected + size));
+}
+
+interface Baseline { mu: number; phi: number }
+
+/** Weighted fit of step 1-2 above; weights may be undefined (all 1). */
+function fitBaseline(y: ArrayLike<number>, from: number, to: number, weights: Float64Array | undefined, prior: number, priorWeeks: number): Baseline {
+  let sw = 0, swy = 0;
+  for (let j = from; j < to; j++) {
+    const w = weights ? weights[j - from]! : 1;
+    sw += w;
+    swy += w * y[j]!;
+  }
+  const mu = (swy + priorWeeks * prior) / (sw + priorWeeks);
+  let chi = 0;
+  if (mu > 0) {
+    for (let j = from; j < to; j++) {
+      const w = weights ? weights[j - from]! : 1;
+      const d = y[j]! - mu;
+      chi += (w * d * d) / mu;
+    }
+  }
+  const phi = sw > 1 && mu > 0 ? Math.max(1, chi / (sw - 1)) : 1;
+  return { mu, phi };
+}
+
+function valueAt(v: number | ArrayLike<number>, t: number): number {
+  return typeof v === 'number' ? v : v[t]!;
+}
+
+export function negativeBinomialWindowScan(series: ArrayLike<number>, options: NegativeBinomialWindowScanOptions = {}): NegativeBinomialWindowScanResult {
+  const n = series.length;
+  const maxWindow = options.maxWindow ?? 3;
+  const baselineWeeks = options.baselineWeeks ?? 52;
+  const minimumBaselineWeeks = options.minimumBaselineWeeks ?? 8;
+  const h = options.h ?? 4.6;
+  const c = options.downweightThreshold ?? 2.58;
+  const priorWeeks = options.priorWeeks ?? 4;
+  const minimumExpected = options.minimumExpected ?? 0.05;
+  const restart = options.restartAfterAlarm ?? true;
+  const integer = (name: string, v: number, min: number): void => {
+    if (!Number.isInteger(v) || v < min) throw new BaseeratError('VALIDATION', `${name} is ${v}, expected an integer >= ${min}`, { field: name });
+  };
+  integer('maxWindow', maxWindow, 1);
+  if (maxWindow > 255) throw new BaseeratError('VALIDATION', `maxWindow is ${maxWindow}, expected at most 255`, { field: 'maxWindow' });
+  integer('baselineWeeks', baselineWeeks, 2);
+  integer('minimumBaselineWeeks', minimumBaselineWeeks, 2);
+  if (minimumBaselineWeeks > baselineWeeks) throw new BaseeratError('VALIDATION', `minimumBaselineWeeks is ${minimumBaselineWeeks}, expected <= baselineWeeks ${baselineWeeks}`, { field: 'minimumBaselineWeeks' });
+  if (!(h > 0) || !Number.isFinite(h)) throw new BaseeratError('VALIDATION', `h is ${h}, expected a finite number > 0`, { field: 'h' });
+  if (!(c > 0)) throw new BaseeratError('VALIDATION', `downweightThreshold is ${c}, expected > 0`, { field: 'downweightThreshold' });
+  if (!(priorWeeks >= 0) || !Number.isFinite(priorWeeks)) throw new BaseeratError('VALIDATION', `priorWeeks is ${priorWeeks}, expected a finite number >= 0`, { field: 'priorWeeks' });
+  if (!(minimumExpected > 0)) throw new BaseeratError('VALIDATION', `minimumExpected is ${minimumExpected}, expected > 0`, { field: 'minimumExpected' });
+  const priorOption = options.priorMean;
+  if (priorOption !== undefined && typeof priorOption !== 'number' && priorOption.length !== n) {
+    throw new BaseeratError('VALIDATION', `priorMean has length ${priorOption.length}, expected ${n}`, { field: 'priorMean' });
+  }
+  const cumulative = new Float64Array(n + 1);
+  for (let t = 0; t < n; t++) {
+    const x = series[t]!;
+    if (!(x >= 0) || !Number.isFinite(x)) throw new BaseeratError('VALIDATION', `series[${t}] is ${x}, expected a finite count >= 0`, { field: 'series' });
+    cumulative[t + 1] = cumulative[t]! + x;
+  }
+
+  const expected = new Float64Array(n).fill(NaN);
+  const dispersion = new Float64Array(n).fill(NaN);
+  const statistic = new Float64Array(n).fill(NaN);
+  const windowWeeks = new Uint8Array(n);
+  const windowCount = new Float64Array(n);
+  const windowExpected = new Float64Array(n);
+  const upperbound = new Float64Array(n).fill(NaN);
+  const alarm = new Uint8Array(n);
+  const weights = new Float64Array(baselineWeeks);
+  let lastAlarm = -1;
+
+  for (let t = 0; t < n; t++) {
+    const to = t - maxWindow + 1; // exclusive end of the baseline
+    const from = Math.max(0, to - baselineWeeks);
+    if (to - from < minimumBaselineWeeks) continue;
+    let prior = 0;
+    let k = priorWeeks;
+    if (priorOption !== undefined) prior = valueAt(priorOption, t);
+    else if (from > 0) prior = cumulative[from]! / from;
+    else k = 0;
+    if (!(prior >= 0) || !Number.isFinite(prior)) throw new BaseeratError('VALIDATION', `priorMean[${t}] is ${prior}, expected a finite mean >= 0`, { field: 'priorMean' });
+
+    let fit = fitBaseline(series, from, to, undefined, prior, k);
+    if (c !== Infinity && fit.mu > 0) {
+      const mu23 = Math.cbrt(fit.mu * fit.mu);
+      const scale = Math.pow(fit.mu, 1 / 6) * Math.sqrt(fit.phi);
+      let any = false;
+      for (let j = from; j < to; j++) {
+        const r = (1.5 * (Math.cbrt(series[j]! * series[j]!) - mu23)) / scale;
+        const w = r > c ? (c / r) * (c / r) : 1;
+        if (w < 1) any = true;
+        weights[j - from] = w;
+      }
+      if (any) fit = fitBaseline(series, from, to, weights.subarray(0, to - from), prior, k);
+    }
+    const mu = Math.max(minimumExpected, fit.mu);
+    const size = fit.phi > 1 ? mu / (fit.phi - 1) : Infinity;
+    expected[t] = mu;
+    dispersion[t] = fit.phi;
+
+    const longest = restart ? Math.min(maxWindow, t - lastAlarm) : maxWindow;
+    let best = 0, bestW = 0, bestY = 0, bestE = 0;
+    let bound = Infinity;
+    for (let w = 1; w <= longest && t - w + 1 >= 0; w++) {
+      const total = cumulative[t + 1]! - cumulative[t - w + 1]!;
+      const e = w * mu, sz = w * size;
+      const llr = negativeBinomialExcessLogLikelihoodRatio(total, e, sz);
+      if (llr > best) { best = llr; bestW = w; bestY = total; bestE = e; }
+      // Largest window total with LLR < h (the LLR increases in the total above e), minus the earlier weeks.
+      let lo = Math.floor(e), hi = Math.max(lo + 1, Math.ceil(2 * e) + 1);
+      while (negativeBinomialExcessLogLikelihoodRatio(hi, e, sz) < h) { lo = hi; hi *= 2; }
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (negativeBinomialExcessLogLikelihoodRatio(mid, e, sz) < h) lo = mid; else hi = mid;
+      }
+      bound = Math.min(bound, lo - (total - series[t]!));
+    }
+    statistic[t] = best;
+    windowWeeks[t] = bestW;
+    windowCount[t] = bestY;
+    windowExpected[t] = bestE;
+    upperbound[t] = Math.max(-1, bound);
+    if (best >= h) {
+      alarm[t] = 1;
+      lastAlarm = t;
+    }
+  }
+  return { expected, dispersion, statistic, windowWeeks, windowCount, windowExpected, upperbound, alarm, h };
+}

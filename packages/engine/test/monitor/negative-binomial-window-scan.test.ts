@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  negativeBinomialExcessLogLikelihoodRatio,
+  negativeBinomialWindowScan,
+  type NegativeBinomialWindowScanOptions,
+} from '../../src/monitor/negative-binomial-window-scan.js';
+import { seriesById } from './reference.js';
+
+interface ScanCase {
+  series: string; config: string; firstIndex: number;
+  options: { maxWindow: number; baselineWeeks: number; h: number; downweightThreshold: number | null; priorWeeks: number; restartAfterAlarm: boolean; priorMean?: number };
+  expected: (number | null)[]; dispersion: (number | null)[]; statistic: (number | null)[]; upperbound: (number | null)[]; alarm: number[]; windowWeeks: number[];
+}
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/reference/monitor-window-scan.json', import.meta.url), 'utf8')) as { cases: ScanCase[] };
+
+describe('negative-binomial window scan', () => {
+  it('equals an independent numpy/scipy implementation on UCDP weekly series (scripts/reference/monitor-window-scan.py)', () => {
+    expect(fixture.cases.length).toBe(15);
+    let alarms = 0, compared = 0;
+    for (const c of fixture.cases) {
+      const o = c.options;
+      const options: NegativeBinomialWindowScanOptions = {
+        maxWindow: o.maxWindow, baselineWeeks: o.baselineWeeks, h: o.h, priorWeeks: o.priorWeeks, restartAfterAlarm: o.restartAfterAlarm,
+        downweightThreshold: o.downweightThreshold ?? Infinity,
+        ...(o.priorMean === undefined ? {} : { priorMean: o.priorMean }),
+      };
+      const r = negativeBinomialWindowScan(seriesById(c.series), options);
+      const bad: string[] = [];
+      const close = (name: string, got: number, want: number | null, t: number): void => {
+        if (want === null) { if (!Number.isNaN(got)) bad.push(`t ${t} ${name}: ${got} vs untested`); return; }
+        if (!(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)))) bad.push(`t ${t} ${name}: ${got} vs ${want}`);
+      };
+      c.statistic.forEach((want, j) => {
+        const t = c.firstIndex + j;
+        close('statistic', r.statistic[t]!, want, t);
+        close('expected', r.expected[t]!, c.expected[j]!, t);
+        close('dispersion', r.dispersion[t]!, c.dispersion[j]!, t);
+        close('upperbound', r.upperbound[t]!, c.upperbound[j]!, t);
+        if (r.alarm[t] !== c.alarm[j]) bad.push(`t ${t} alarm ${r.alarm[t]} vs ${c.alarm[j]}`);
+        if (r.windowWeeks[t] !== c.windowWeeks[j]) bad.push(`t ${t} window ${r.windowWeeks[t]} vs ${c.windowWeeks[j]}`);
+        compared++;
+      });
+      expect(bad.slice(0, 5), `${c.series} ${c.config}`).toEqual([]);
+      alarms += c.alarm.reduce((a, b) => a + b, 0);
+    }
+    expect(compared).toBe(15 * 300);
+    expect(alarms).toBeGreaterThan(30);
+  });
+
+  it('hand-checked log-likelihood ratios: Poisson and negative binomial closed forms', () => {
+    // Poisson: 6 events against 2 expected: 6 ln 3 - 4
+    expect(negativeBinomialExcessLogLikelihoodRatio(6, 2, Infinity)).toBeCloseTo(6 * Math.log(3) - 4, 12);
+    // NB size 1: 6 ln 3 - 7 ln(7 / 3)
+    expect(negativeBinomialExcessLogLikelihoodRatio(6, 2, 1)).toBeCloseTo(6 * Math.log(3) - 7 * Math.log(7 / 3), 12);
+    expect(negativeBinomialExcessLogLikelihoodRatio(2, 2, 1)).toBe(0);
+    expect(negativeBinomialExcessLogLikelihoodRatio(1, 2, Infinity)).toBe(0);
+  });
+
+  it('a 3-week excess that no single week shows alarms through the 3-week window; restart pages once', () => {
+    // 60 quiet weeks alternating 1, 2 (mean 1.5, under-dispersed so phi = 1), then three weeks of 4.
+    const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 4, 4, 4, 1, 2, 1];
+    const r = negativeBinomialWindowScan(y, { h: 4.6 });
+    expect(r.dispersion[60]).toBe(1);
+    expect(r.expected[62]).toBeCloseTo(1.5, 12);
+    // single week of 4 against 1.5: 4 ln(4/1.5) - 2.5 = 1.42 < 4.6; window of 3: 12 ln(12/4.5) - 7.5 = 4.27 < 4.6
+    expect(r.alarm[60]).toBe(0);
+    expect(r.statistic[62]).toBeCloseTo(12 * Math.log(12 / 4.5) - 7.5, 10);
+    const r2 = negativeBinomialWindowScan(y, { h: 4 });
+    expect(r2.alarm[62]).toBe(1);
+    expect(r2.windowWeeks[62]).toBe(3);
+    expect(r2.alarm[63]).toBe(0); // restarted: week 63 alone (1 event) is tested
+  });
+
+  it('restart after an alarm: a 5-week surge pages once with restart, repeatedly without', () => {
+    const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 4, 4, 4, 4, 4, 1, 2, 1];
+    const count = (a: Uint8Array): number => a.subarray(60).reduce((s, v) => s + v, 0);
+    const withRestart = negativeBinomialWindowScan(y, { h: 3.9 });
+    const without = negativeBinomialWindowScan(y, { h: 3.9, restartAfterAlarm: false });
+    expect(count(withRestart.alarm)).toBe(1);
+    expect(withRestart.alarm[62]).toBe(1);
+    expect(withRestart.windowWeeks[63]).toBe(1); // only the week after the alarm is tested
+    expect(count(without.alarm)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('outbreak-resistant baseline: a past surge in the baseline barely moves the expected count', () => {
+    const quiet: number[] = Array.from({ length: 80 }, (_, i) => (i % 3 === 0 ? 2 : 1));
+    const surged = quiet.slice();
+    surged[40] = 25;
+    const a = negativeBinomialWindowScan(quiet, {});
+    const b = negativeBinomialWindowScan(surged, {});
+    const plain = negativeBinomialWindowScan(surged, { downweightThreshold: Infinity });
+    // without down-weighting the surge adds about 24/56 = 0.43 to the mean (52 weeks and a prior of 4);
+    // one down-weighting pass (weight (2.58 / r)^2, r inflated by the surge's own dispersion) halves that
+    expect(plain.expected[79]! - a.expected[79]!).toBeGreaterThan(0.4);
+    expect(b.expected[79]! - a.expected[79]!).toBeLessThan(0.5 * (plain.expected[79]! - a.expected[79]!));
+  });
+
+  it('upper bound: a count at the bound does not alarm, one above it does (property, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 70, maxLength: 90 }), fc.double({ min: 1, max: 8, noNaN: true }), (y, h) => {
+        const t = y.length - 1;
+        const first = negativeBinomialWindowScan(y, { h, restartAfterAlarm: false });
+        const bound = first.upperbound[t]!;
+        if (bound < 0) return;
+        const at = y.slice(); at[t] = bound;
+        const above = y.slice(); above[t] = bound + 1;
+        expect(negativeBinomialWindowScan(at, { h, restartAfterAlarm: false }).alarm[t]).toBe(0);
+        expect(negativeBinomialWindowScan(above, { h, restartAfterAlarm: false }).alarm[t]).toBe(1);
+      }),
+      { seed: 20261127, numRuns: 60 },
+    );
+  });
+
+  it('rejects bad input with the field named', () => {
+    expect(() => negativeBinomialWindowScan([1, -1, 2])).toThrow(/series\[1\]/);
+    expect(() => negativeBinomialWindowScan([1, 2], { maxWindow: 0 })).toThrow(/maxWindow/);
+    expect(() => negativeBinomialWindowScan([1, 2], { h: 0 })).toThrow(/h is 0/);
+    expect(() => negativeBinomialWindowScan([1, 2], { priorMean: [1] })).toThrow(/priorMean has length 1/);
+    expect(() => negativeBinomialExcessLogLikelihoodRatio(3, 0, 1)).toThrow(/expected is 0/);
+  });
+});

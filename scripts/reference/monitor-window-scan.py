@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Reference values for packages/engine/src/monitor/negative-binomial-window-scan.ts.
+
+An independent re-implementation written from the method's definition (not translated from the
+TypeScript loop): per period t the baseline is the block of periods [t - W + 1 - L, t - W + 1); it is
+fitted with numpy (gamma-prior mean, Pearson dispersion floored at 1), the baseline periods with an
+Anscombe residual above c are down-weighted by (c / r)^2 and the fit is repeated; the window total of w
+periods is negative binomial NB(w mu, w r), r = mu / (phi - 1), and the log-likelihood ratio is computed
+as the difference of two scipy.stats.nbinom.logpmf values (scipy.stats.poisson when phi = 1) rather
+than from the closed form. The upper bound is found by stepping the count upward one by one.
+Series: the weekly UCDP Balochistan series of packages/engine/test/fixtures/reference/monitor-ucdp-series.json.
+
+Run: python3 scripts/reference/monitor-window-scan.py > packages/engine/test/fixtures/reference/monitor-window-scan.json
+"""
+import json
+import os
+import numpy as np
+import scipy
+from scipy import stats
+
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, '../../packages/engine/test/fixtures/reference/monitor-ucdp-series.json')) as f:
+    weekly = json.load(f)['weekly']
+
+
+def fit(y, w, prior, k):
+    mu = (np.sum(w * y) + k * prior) / (np.sum(w) + k)
+    if np.sum(w) > 1 and mu > 0:
+        phi = max(1.0, float(np.sum(w * (y - mu) ** 2 / mu) / (np.sum(w) - 1)))
+    else:
+        phi = 1.0
+    return mu, phi
+
+
+def log_pmf(y, mean, size):
+    if size == np.inf:
+        return stats.poisson.logpmf(y, mean)
+    return stats.nbinom.logpmf(y, size, size / (size + mean))
+
+
+def llr(y, e, size):
+    if y <= e:
+        return 0.0
+    # MLE of the mean under kappa >= 1 is the observed total y
+    return float(log_pmf(y, y, size) - log_pmf(y, e, size))
+
+
+def scan(y, W=3, L=52, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, floor=0.05, restart=True):
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    out = {k: [None] * n for k in ['expected', 'dispersion', 'statistic', 'upperbound']}
+    out['alarm'] = [0] * n
+    out['windowWeeks'] = [0] * n
+    last = -1
+    for t in range(n):
+        to = t - W + 1
+        fr = max(0, to - L)
+        if to - fr < minL:
+            continue
+        base = y[fr:to]
+        if prior_mean is not None:
+            prior, k = prior_mean, prior_weeks
+        elif fr > 0:
+            prior, k = float(np.mean(y[:fr])), prior_weeks
+        else:
+            prior, k = 0.0, 0.0
+        mu, phi = fit(base, np.ones(len(base)), prior, k)
+        if c != np.inf and mu > 0:
+            r = 1.5 * (base ** (2 / 3) - mu ** (2 / 3)) / (mu ** (1 / 6) * np.sqrt(phi))
+            w = np.where(r > c, (c / np.where(r > 0, r, 1)) ** 2, 1.0)
+            if np.any(w < 1):
+                mu, phi = fit(base, w, prior, k)
+        mu = max(floor, mu)
+        size = mu / (phi - 1) if phi > 1 else np.inf
+        longest = min(W, t - last) if restart else W
+        best, best_w, bound = 0.0, 0, np.inf
+        for win in range(1, longest + 1):
+            if t - win + 1 < 0:
+                break
+            total = float(np.sum(y[t - win + 1:t + 1]))
+            e, sz = win * mu, win * size
+            v = llr(total, e, sz)
+            if v > best:
+                best, best_w = v, win
+            m = int(np.floor(e))
+            while llr(m + 1, e, sz) < h:
+                m += 1
+            bound = min(bound, m - (total - y[t]))
+        out['expected'][t] = mu
+        out['dispersion'][t] = phi
+        out['statistic'][t] = best
+        out['windowWeeks'][t] = best_w
+        out['upperbound'][t] = max(-1.0, float(bound))
+        if best >= h:
+            out['alarm'][t] = 1
+            last = t
+    return out
+
+
+configs = [
+    ('defaults', {}),
+    ('h 3, W 2, L 26, no restart', {'h': 3.0, 'W': 2, 'L': 26, 'restart': False}),
+    ('no down-weighting, no prior', {'c': np.inf, 'prior_weeks': 0.0}),
+    ('prior mean 0.5 weight 10, W 4', {'prior_mean': 0.5, 'prior_weeks': 10.0, 'W': 4}),
+    ('h 1.5 with restart', {'h': 1.5}),
+]
+FIRST = 639  # the last 300 weeks
+cases = []
+for series in ['province:events', 'Quetta:events', 'Kohlu:events']:
+    for name, kw in configs:
+        o = scan(weekly[series], **kw)
+        opts = {'maxWindow': kw.get('W', 3), 'baselineWeeks': kw.get('L', 52), 'h': kw.get('h', 4.6),
+                'downweightThreshold': None if kw.get('c', 2.58) == np.inf else kw.get('c', 2.58),
+                'priorWeeks': kw.get('prior_weeks', 4.0), 'restartAfterAlarm': kw.get('restart', True)}
+        if 'prior_mean' in kw:
+            opts['priorMean'] = kw['prior_mean']
+        # computed over the whole series (the restart carries state), stored from FIRST on to keep the file small
+        cases.append({'series': 'weekly:' + series, 'config': name, 'options': opts, 'firstIndex': FIRST,
+                      **{k: [None if v is None else round(v, 12) for v in arr[FIRST:]] for k, arr in o.items()}})
+print(json.dumps({'generatedBy': f'scripts/reference/monitor-window-scan.py (numpy {np.__version__}, scipy {scipy.__version__})',
+                  'cases': cases}))
