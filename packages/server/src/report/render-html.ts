@@ -131,7 +131,7 @@ ${banner.replace('class="banner"', 'class="banner screen"')}
 <h1>${esc(model.title)}</h1>
 <dl>
 <dt>${esc(t(lang, 'classification'))}</dt><dd><strong class="classification">${esc(model.classification)}</strong></dd>
-<dt>${esc(t(lang, 'period'))}</dt><dd>${esc(periodName(lang, model.period.label))} (${esc(localIsoDate(Date.parse(model.period.from)))} – ${esc(localIsoDate(Date.parse(model.period.to) - 1))}, ${rtl ? 'پاکستانی وقت' : 'Pakistan time'})</dd>
+<dt>${esc(t(lang, 'period'))}</dt><dd>${esc(periodName(lang, model.period.label))} (<bdi dir="ltr">${esc(localIsoDate(Date.parse(model.period.from)))} – ${esc(localIsoDate(Date.parse(model.period.to) - 1))}</bdi>, ${rtl ? 'پاکستانی وقت' : 'Pakistan time'})</dd>
 <dt>${esc(t(lang, 'scope'))}</dt><dd>${esc(scope)}</dd>
 <dt></dt><dd>${generated}</dd>
 </dl>

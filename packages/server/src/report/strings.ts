@@ -170,6 +170,9 @@ const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July
 export function periodName(lang: ReportLanguage, label: string): string {
   const m = /^(\d{4})-(\d{2})$/.exec(label);
   if (m !== null) return `${(lang === 'ur' ? UR_MONTHS : EN_MONTHS)[Number(m[2]) - 1]} ${m[1]}`;
-  if (/^\d{4}-W\d{2}$/.test(label)) return lang === 'ur' ? `ہفتہ ${label}` : `week ${label}`;
-  return label;
+  // In the Urdu edition a Latin-digit label is isolated left to right (U+2066 ... U+2069), or the
+  // bidi algorithm shows 2024-W50 as W50-2024.
+  const iso = (x: string) => (lang === 'ur' ? `\u2066${x}\u2069` : x);
+  if (/^\d{4}-W\d{2}$/.test(label)) return lang === 'ur' ? `ہفتہ ${iso(label)}` : `week ${label}`;
+  return iso(label);
 }

@@ -76,6 +76,16 @@ describe('monthly report of the demo data, June 2024', () => {
     expect(JSON.stringify(province)).toContain('"Kech"');
   });
 
+  it('a weekly brief covers the ISO week (Monday to Monday, Pakistan time) against the week before', async () => {
+    const w = await buildReport({ store, geography }, { template: 'weekly', period: '2024-W24', generatedBy: 'test', now: NOW });
+    expect(w.period).toMatchObject({ kind: 'week', label: '2024-W24', from: '2024-06-09T19:00:00.000Z', to: '2024-06-16T19:00:00.000Z', previousLabel: '2024-W23' });
+    expect(w.title).toBe('Weekly security brief: Balochistan province, week 2024-W24');
+    const s = w.sections[0]!.paragraphs;
+    expect(s[1]!.text).toMatch(/^Compared with week 2024-W23, incidents (rose|fell) from \d+ to \d+ .*(not )?significant at the 5% level/);
+    const ur = await buildReport({ store, geography }, { template: 'weekly', period: '2024-W24', generatedBy: 'test', now: NOW, lang: 'ur', sections: ['trends'] });
+    expect(ur.title).toContain('\u20662024-W24\u2069');
+  });
+
   it('renders to PDF (pages kept as PNG) and to an XLSX annex', async () => {
     const dir = join(ARTIFACTS, 'demo-2024-06-en');
     rmSync(dir, { recursive: true, force: true });
