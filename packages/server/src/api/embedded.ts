@@ -20,13 +20,25 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
+/** Environment variable that sets DuckDB's memory_limit of a store file (e.g. `1GB`). */
+export const DUCKDB_MEMORY_LIMIT_ENV = 'BASEERAT_DUCKDB_MEMORY_LIMIT';
+/**
+ * DuckDB's default memory_limit is 80 % of RAM, and its buffer cache grows with the file up to
+ * it: a 1,000,000-row ingest peaked at 1.5 GB, 0.94 GB with a 256 MB limit, at the same CPU time
+ * (docs/benchmarks.md "Ingest"). Above the limit DuckDB spills sorts, joins and aggregates to
+ * `<file>.tmp`. In-memory stores keep DuckDB's default.
+ */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
+
 export async function openEmbedded(path: string, masterKey: Buffer, now: Date, opts: { policyDir?: string; duckdb?: Record<string, string> } = {}): Promise<Embedded> {
   const memory = path === ':memory:';
   const file = memory ? path : resolve(path);
   if (!memory) mkdirSync(dirname(file), { recursive: true });
+  const env = process.env[DUCKDB_MEMORY_LIMIT_ENV];
+  const config = memory ? opts.duckdb : { memory_limit: env !== undefined && env !== '' ? env : DEFAULT_DUCKDB_MEMORY_LIMIT, ...opts.duckdb };
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, opts.duckdb);
+    instance = await DuckDBInstance.create(file, config);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/lock/i.test(message)) {
