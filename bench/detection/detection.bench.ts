@@ -45,7 +45,7 @@ const EARS_ALPHAS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2];
 const FARR_ALPHAS = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2];
 const GLR_CS = [1.5, 2, 3, 4, 5, 7, 10];
 const CUSUM_HS = [1, 2, 3, 4, 5, 7, 10];
-const SCAN_HS = [1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15];
+const SCAN_HS = [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7, 8, 10, 12, 15];
 const MIN_SIGMA = 0.5;
 
 function centredMean(y: number[]): Float64Array {

@@ -20,6 +20,7 @@ import { caveat, type Caveat } from '../domain/caveats.js';
 import { earsC, type EarsOptions } from './ears-c1-c2-c3.js';
 import { farringtonFlexible, type FarringtonFlexibleOptions } from './farrington-flexible.js';
 import { poissonCusum, trailingMean, type PoissonCusumOptions } from './cusum.js';
+import { negativeBinomialWindowScan, type NegativeBinomialWindowScanOptions } from './negative-binomial-window-scan.js';
 
 export interface CusumDetectorOptions extends Omit<PoissonCusumOptions, 'mu0'> {
   /** In-control mean; default the trailing mean (window 52, gap 4, floor 0.05). */
@@ -32,7 +33,8 @@ export interface CusumDetectorOptions extends Omit<PoissonCusumOptions, 'mu0'> {
 export type Detector =
   | { kind: 'ears'; options?: EarsOptions }
   | { kind: 'farrington'; options?: FarringtonFlexibleOptions }
-  | { kind: 'cusum'; options?: CusumDetectorOptions };
+  | { kind: 'cusum'; options?: CusumDetectorOptions }
+  | { kind: 'window-scan'; options?: NegativeBinomialWindowScanOptions };
 
 export interface EvaluateSeriesOptions {
   /** Count at which a statistical alarm pages; default 2. */
@@ -115,8 +117,17 @@ export function evaluateSeries(series: ArrayLike<number>, detector: Detector, op
     threshold = r.upperbound;
     nominal = null;
     if (o.mu0 === undefined) caveats.push(caveat('cusum-trailing-mean', `in-control mean from the trailing ${o.window ?? 52} periods (gap ${o.gap ?? 4}); the first periods have little history`));
+  } else if (detector.kind === 'window-scan') {
+    const r = negativeBinomialWindowScan(series, detector.options ?? {});
+    name = `negative-binomial window scan (h ${r.h})`;
+    const first = r.statistic.findIndex((v) => !Number.isNaN(v));
+    firstIndex = first === -1 ? n : first;
+    alarm = r.alarm;
+    expected = r.expected;
+    threshold = r.upperbound;
+    nominal = null;
   } else {
-    throw new BaseeratError('VALIDATION', `detector kind is ${String((detector as { kind: unknown }).kind)}, expected ears, farrington or cusum`, { field: 'detector.kind' });
+    throw new BaseeratError('VALIDATION', `detector kind is ${String((detector as { kind: unknown }).kind)}, expected ears, farrington, cusum or window-scan`, { field: 'detector.kind' });
   }
   const steps: StepEvaluation[] = new Array(n);
   let alarms = 0, suppressed = 0, undetermined = 0;

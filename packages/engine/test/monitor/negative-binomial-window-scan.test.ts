@@ -6,6 +6,8 @@ import {
   negativeBinomialWindowScan,
   type NegativeBinomialWindowScanOptions,
 } from '../../src/monitor/negative-binomial-window-scan.js';
+import { evaluateSeries } from '../../src/monitor/evaluate-series.js';
+import { parseRuleSet } from '../../src/monitor/rules/rule-engine.js';
 import { seriesById } from './reference.js';
 
 interface ScanCase {
@@ -111,6 +113,23 @@ describe('negative-binomial window scan', () => {
       }),
       { seed: 20261127, numRuns: 60 },
     );
+  });
+
+  it('is selectable through evaluateSeries and in a spike rule', () => {
+    const y = seriesById('weekly:province:events');
+    const direct = negativeBinomialWindowScan(y, { h: 3 });
+    const e = evaluateSeries(y, { kind: 'window-scan', options: { h: 3 } }, { minimumCount: 0 });
+    expect(e.detector).toBe('negative-binomial window scan (h 3)');
+    expect(e.firstIndex).toBe(2 + 8); // W - 1 + the minimum baseline of 8 periods
+    expect(e.steps.filter((s) => s.detectorAlarm).length).toBe(direct.alarm.reduce((a, b) => a + b, 0));
+    const t = direct.alarm.indexOf(1);
+    expect(t).toBeGreaterThan(0);
+    expect(e.steps[t]!.explanation.expected).toBe(direct.expected[t]);
+    expect(e.steps[t]!.explanation.threshold).toBe(direct.upperbound[t]);
+    const parsed = parseRuleSet([{ kind: 'spike', id: 'scan', severity: 'high', detector: { kind: 'window-scan', options: { h: 4.6, maxWindow: 3 } } }], []);
+    expect(parsed.ok).toBe(true);
+    const bad = parseRuleSet([{ kind: 'spike', id: 'scan', severity: 'high', detector: { kind: 'window-scan', options: { maxWindow: 0 } } }], []);
+    expect(bad.ok).toBe(false);
   });
 
   it('rejects bad input with the field named', () => {
