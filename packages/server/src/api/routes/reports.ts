@@ -11,7 +11,7 @@ import { BaseeratError, ClassificationSchema } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contentTypeOf, REPORT_FORMATS, ReportArchive, type ArchivedReport, type ReportFormat } from '../../report/archive.js';
-import { REPORT_LANGUAGES } from '../../report/model.js';
+import { REPORT_LANGUAGES, SECTION_IDS } from '../../report/model.js';
 import { generateReport } from '../../report/report-service.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
@@ -26,8 +26,9 @@ const ArchivedReportSchema = z.object({
 }).meta({ id: 'ArchivedReport' });
 
 const GenerateBodySchema = z.strictObject({
-  template: z.enum(['weekly', 'monthly']),
-  period: z.string().describe('YYYY-MM for monthly, YYYY-Www (ISO week) for weekly'),
+  template: z.enum(['weekly', 'monthly', 'custom']),
+  period: z.string().describe('YYYY-MM for monthly, YYYY-Www (ISO week) for weekly; custom takes either'),
+  sections: z.array(z.enum(SECTION_IDS)).min(1).optional().describe('custom reports: the sections wanted (the executive summary and methods notes are always in)'),
   province: z.string().optional(),
   district: z.string().optional().describe('district edition: only this district\'s incidents'),
   lang: z.enum(REPORT_LANGUAGES).optional(),
@@ -76,6 +77,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Dat
       ...(body.province === undefined ? {} : { province: body.province }),
       ...(body.district === undefined ? {} : { district: body.district }),
       ...(body.lang === undefined ? {} : { lang: body.lang }),
+      ...(body.sections === undefined ? {} : { sections: body.sections }),
       ...(scoped.maxClassification === undefined || scoped.maxClassification === 'SECRET' ? {} : { maxClassification: scoped.maxClassification }),
       formats: body.formats ?? ['pdf', 'html', 'xlsx'],
       archive: a,
