@@ -17,9 +17,10 @@
  * at levels chosen to give the false-alarm rates of the grid: by Neyman-Pearson no weekly test with
  * the same information does better.
  *
- * Run: npx tsx bench/detection/detection.bench.ts [replicates=4] [--fresh-r]   (needs /usr/bin/Rscript with surveillance;
+ * Run: npx tsx bench/detection/detection.bench.ts [replicates=4] [--fresh-r] [--ablations]   (needs /usr/bin/Rscript with surveillance;
  * R's alarms are cached under the system temp folder keyed by a hash of the series, levels and R script,
- * and reused unless --fresh-r is given)
+ * and reused unless --fresh-r is given; --ablations adds the window scan without its multi-week windows,
+ * its reset or its down-weighting, to show what each part contributes)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,6 +35,7 @@ import { negativeBinomialWindowScan } from '../../packages/engine/src/monitor/ne
 import { SeededRng, poisson, uniformInt } from '../../packages/engine/src/random/seeded-rng.js';
 
 const replicates = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 4);
+const ablations = process.argv.includes('--ablations');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const input = JSON.parse(readFileSync(join(here, '../../packages/engine/test/fixtures/reference/monitor-ucdp-series.json'), 'utf8')) as { weekly: Record<string, number[]> };
 const names = ['province:events', 'Quetta:events', 'Dera Bugti:events', 'Kech:events', 'Kohlu:events'];
@@ -100,6 +102,13 @@ reps.forEach((rep, i) => {
   const mu0 = trailingMean(rep.y, 52, 4, 0.05);
   for (const h of CUSUM_HS) put(`Poisson CUSUM@${h}`, i, poissonCusum(rep.y, { mu0, h, ratio: 2 }).alarm.subarray(EVAL_FROM));
   for (const h of SCAN_HS) put(`NB window scan (ours)@${h}`, i, negativeBinomialWindowScan(rep.y, { h }).alarm.subarray(EVAL_FROM));
+  if (ablations) {
+    for (const h of SCAN_HS) {
+      put(`ablation: scan, 1-week window only@${h}`, i, negativeBinomialWindowScan(rep.y, { h, maxWindow: 1 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: scan, no reset after alarm@${h}`, i, negativeBinomialWindowScan(rep.y, { h, restartAfterAlarm: false }).alarm.subarray(EVAL_FROM));
+      put(`ablation: scan, no down-weighting@${h}`, i, negativeBinomialWindowScan(rep.y, { h, downweightThreshold: Infinity }).alarm.subarray(EVAL_FROM));
+    }
+  }
 });
 const tsSeconds = (performance.now() - t0) / 1000;
 
