@@ -94,11 +94,12 @@ try {
     await page.route(/\/api\/(analyses|risk)/, (r) => r.abort());
     await page.goto(`${origin}/`);
     await page.waitForSelector('#map[data-first-render="1"]', { timeout: 180_000 });
-    const split = await page.evaluate(() => {
-      const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-      const end = (f: (n: string) => boolean) => Math.max(0, ...res.filter((r) => f(r.name)).map((r) => r.responseEnd));
-      return { bundle: end((n) => n.includes('/assets/index')), boundaries: end((n) => n.includes('/geo/')), data: end((n) => /\/api\/(stats|incidents)/.test(n)) };
-    });
+    // A string, not a function: tsx's transform would put a helper (__name) into a function's source.
+    const split = (await page.evaluate(`(() => {
+      const res = performance.getEntriesByType('resource');
+      const end = (re) => Math.max(0, ...res.filter((r) => re.test(r.name)).map((r) => r.responseEnd));
+      return { bundle: end(/\\/assets\\/index/), boundaries: end(/\\/geo\\//), data: end(/\\/api\\/(stats|incidents)/) };
+    })()`)) as { bundle: number; boundaries: number; data: number };
     log(`first render ${i + 1}: bundle loaded at ${(split.bundle / 1000).toFixed(2)} s, boundaries at ${(split.boundaries / 1000).toFixed(2)} s, stats and points at ${(split.data / 1000).toFixed(2)} s; load average ${load()}`);
     renders.push(await page.evaluate(() => performance.getEntriesByName('baseerat:first-render')[0]?.startTime ?? NaN));
     if (i === 0) await page.screenshot({ path: join(root, 'test-artifacts', 'bench-api-first-render.png') });
