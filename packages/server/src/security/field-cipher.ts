@@ -123,7 +123,7 @@ export class FieldCipher implements RecordBoundFieldCodec {
     const parts = stored.split(':');
     const [ver, keyId, iv, tag, ct] = parts;
     if (parts.length !== 5 || ver !== CIPHERTEXT_VERSION || keyId === undefined || iv === undefined || tag === undefined || ct === undefined) {
-      throw new BaseeratError('PARSE', `record ${recordId} field ${field}: not a ${CIPHERTEXT_VERSION} ciphertext`, { field });
+      throw new BaseeratError('PARSE', `record ${recordId} field ${field}: not a ${CIPHERTEXT_VERSION} ciphertext (a store filled before encryption at rest was switched on? run \`baseerat keys reencrypt --encrypt-plaintext\`, see docs/security.md)`, { field });
     }
     const key = this.ring.key(keyId);
     try {

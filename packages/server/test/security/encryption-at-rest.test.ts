@@ -241,7 +241,7 @@ describe('a store filled before encryption was switched on', () => {
     const e = await openEmbedded(file, key, now);
     try {
       const id = incidentIdFor('police:L0');
-      await expect(e.store.getIncident(id)).rejects.toThrow(/record police:L0 field reports\.raw: not a v1 ciphertext/);
+      await expect(e.store.getIncident(id)).rejects.toThrow(/record police:L0 field reports\.raw: not a v1 ciphertext \(a store filled before encryption at rest was switched on\? run `baseerat keys reencrypt --encrypt-plaintext`/);
       await expect(reencryptStore(e.store, e.security.audit, actor, () => now)).rejects.toThrow(/not a v1 ciphertext/);
       const r = await reencryptStore(e.store, e.security.audit, actor, () => now, { batch: 5, encryptPlaintext: true });
       // 4 incident narratives, 4 report narratives, 4 raw records, 1 quarantined line
