@@ -9,7 +9,7 @@
  * Needs PostgreSQL on 127.0.0.1:5432 (trust) and NATS with JetStream on 127.0.0.1:4222; creates its
  * own database, stream and subjects, and removes them at the end.
  *
- * Run: TZ=UTC npx tsx bench/server/crash-test.ts [events=1000000] [kills=50] [workers=2] [seed=12] [mean seconds between kills=2.5]
+ * Run: TZ=UTC npx tsx bench/server/crash-test.ts [events=1000000] [kills=50] [workers=2] [seed=12] [mean seconds between kills=2.5] [publish rate/s=0]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,6 +28,8 @@ const WORKERS = Number(process.argv[4] ?? 2);
 const SEED = Number(process.argv[5] ?? 12);
 /** Mean seconds between kills (uniform on [0.2, 1.8] times it). */
 const KILL_EVERY = Number(process.argv[6] ?? 2.5);
+/** Events per second the publisher holds, as a live feed (0 = as fast as JetStream acknowledges): spreads the kills over the ingest. */
+const RATE = Number(process.argv[7] ?? 0);
 const rng = new SeededRng(SEED);
 const rand = () => rng.next();
 const tag = randomBytes(3).toString('hex');
@@ -103,6 +105,10 @@ let ackedCount = 0, failed = 0;
 const pending = new Set<Promise<void>>();
 const startMs = Date.now();
 for (let i = 0; i < N; i++) {
+  if (RATE > 0 && i % 100 === 0) {
+    const wait = startMs + (i / RATE) * 1000 - Date.now();
+    if (wait > 5) await new Promise((r) => setTimeout(r, wait));
+  }
   while (pending.size >= 2000) await Promise.race(pending);
   const p: Promise<void> = js.publish(`${PREFIX}.${AGENCY}`, JSON.stringify(event(i)), { msgID: `${AGENCY}:${i}` }).then(
     () => { acked[i] = 1; ackedCount++; pending.delete(p); },
@@ -147,7 +153,7 @@ const incidents = Number((await db.admin(`SELECT count(*)::int AS n FROM inciden
 const expectedSum = expected.digest('hex');
 const ok = row.n === ackedCount && row.distinct_ids === row.n && row.sum === expectedSum && quarantined === 0;
 console.log(JSON.stringify({
-  events: N, acknowledged: ackedCount, publishFailed: failed, workers: WORKERS, kills, workerExits: exits,
+  events: N, publishRate: RATE, acknowledged: ackedCount, publishFailed: failed, workers: WORKERS, kills, workerExits: exits,
   storedReports: row.n, distinctSourceIds: row.distinct_ids, incidents, quarantined,
   checksumStored: row.sum, checksumAcknowledged: expectedSum, publishSeconds: +publishSeconds.toFixed(1), totalSeconds: +drainSeconds.toFixed(1),
   sustainedRatePerSecond: Math.round(row.n / drainSeconds), verdict: ok ? 'PASS: every acknowledged event stored exactly once' : 'FAIL',
