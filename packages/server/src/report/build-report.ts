@@ -9,17 +9,20 @@
  * another district enters any number; the province-wide count model is left out of it (its
  * coefficients are fitted on all districts).
  */
-import { latLngToCell, cellToLatLng } from 'h3-js';
+import { cellToLatLng } from 'h3-js';
 import {
-  BaseeratError, buildCoverageMatrix, CATEGORY_CODES, CATEGORY_GROUPS, CLASSIFICATION_LEVELS, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES,
-  emptyAlertBook, evaluateIncident, greedyMaximalCoverage, historyDaysNeeded, InsufficientDataError, intakeCandidate, parseRuleSet, parseWatchZones, DAY_MS,
-  type Alert, type CandidateSite, type Classification, type DemandPoint, type Geography, type MonitorIncident, type RuleSet,
+  BaseeratError, CATEGORY_CODES, CATEGORY_GROUPS, CLASSIFICATION_LEVELS, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES,
+  emptyAlertBook, evaluateIncident, historyDaysNeeded, InsufficientDataError, intakeCandidate, parseRuleSet, parseWatchZones, DAY_MS, RISK_BANDS,
+  type Alert, type Classification, type FactorContribution, type Geography, type MonitorIncident, type RiskBand, type RuleSet,
 } from '@baseerat/engine';
 import {
   aggregateService, calendarUnitStart, classificationOf, emergingHotspotsService, hotspotsService, nearRepeatService, trendsService,
   type AnalysisContext, type AnalysisFilter, type TrendsEnvelope,
 } from '../analysis/index.js';
 import { runCountForecast } from '../forecast/counts-service.js';
+import { allocationService, type AllocationServiceOptions } from '../risk/allocation-service.js';
+import { riskService, type RiskServiceOptions } from '../risk/risk-service.js';
+import type { TerrainLayer } from '../risk/terrain-layers.js';
 import { UNKNOWN_DISTRICT } from '../security/security-label.js';
 import type { IncidentColumns, IncidentFilter } from '../store/index.js';
 import { cell, fact, fill } from './format.js';
@@ -47,9 +50,11 @@ export interface BuildReportOptions {
   now: Date;
   /** Knox permutations (default 199). */
   nearRepeatPermutations?: number;
-  /** Units placed by the deployment section (default 5) and their coverage radius in km (default 10). */
+  /** Units placed by the deployment section (default 5) and their coverage radius in km (default 30). */
   deploymentUnits?: number;
   deploymentRadiusKm?: number;
+  /** Terrain layers of the risk index (the server's `serve --risk-layers`, as GET /api/risk uses). */
+  riskLayers?: readonly TerrainLayer[];
 }
 
 const ISO = (ms: number): string => new Date(ms).toISOString();
@@ -181,6 +186,63 @@ export function reportScope(geography: Geography, o: Pick<BuildReportOptions, 't
   return { period, province, district, filter, storeFilter };
 }
 
+/** Rows of the risk ranking shown in the PDF; the full ranking goes to the XLSX annex. */
+const RISK_TABLE_ROWS = 12;
+
+/**
+ * The risk index request of a report: what `GET /api/risk?level=district&period=month&target=count`
+ * is given for the same scope (province or district, the reader's classification ceiling) with
+ * `to` = the start of the month that holds the report period's end (Pakistan time): a monthly
+ * report scores the month after it, a weekly brief the month the week ends in, each from the
+ * complete months before. Exported so that tests ask the API the same question.
+ */
+export function reportRiskOptions(scope: ReportScope, o: Pick<BuildReportOptions, 'riskLayers'>): RiskServiceOptions {
+  return {
+    filter: { ...scope.filter, to: ISO(calendarUnitStart(scope.period.to, 'month')) },
+    level: 'district', period: 'month', target: 'count', top: 500,
+    ...(o.riskLayers === undefined ? {} : { layers: o.riskLayers }),
+  };
+}
+
+/**
+ * The allocation request of a report: `POST /api/allocation` with level h3 (resolution 4, cells
+ * about 45 km across: on UCDP Balochistan resolution 5 leaves a factor constant and the fit
+ * fails), period month, target harm, the report's units and radius (default 5 units, 30 km),
+ * unpredictability 0.5 and the default seed, over the same filter as the risk index.
+ */
+export function reportAllocationOptions(scope: ReportScope, o: Pick<BuildReportOptions, 'riskLayers' | 'deploymentUnits' | 'deploymentRadiusKm'>): AllocationServiceOptions {
+  return {
+    filter: { ...scope.filter, to: ISO(calendarUnitStart(scope.period.to, 'month')) },
+    level: 'h3', resolution: 4, period: 'month', target: 'harm',
+    units: o.deploymentUnits ?? 5, radiusKm: o.deploymentRadiusKm ?? 30, unpredictability: 0.5,
+    ...(o.riskLayers === undefined ? {} : { layers: o.riskLayers }),
+  };
+}
+
+/** A factor's contribution as the services return it (JSON-safe: a non-finite number is null). */
+type Contribution = Pick<FactorContribution, 'name'> & { contribution: number | null; relativeRisk: number | null };
+
+const bandName = (lang: ReportLanguage, band: RiskBand): string => t(lang, `band.${band}`);
+
+/** A factor in a commander's words: what it is and whether it pushes the district up or down. */
+function factorWords(lang: ReportLanguage, f: Contribution): string {
+  const dir = num(f.contribution) >= 0 ? 'up' : 'down';
+  const key = `factor.${f.name}.${dir}`;
+  try { return t(lang, key); } catch { return fill(t(lang, `factor.terrain.${dir}`), [fact('name', f.name.replace(/_/g, ' '), 'text')]); }
+}
+
+/** The two factors that move the area most, with their relative risk: "many recent incidents ×2.10; rising trend ×1.25". */
+function factorSummary(lang: ReportLanguage, factors: readonly Contribution[]): string {
+  const top = [...factors].filter((f) => num(f.contribution) !== 0 && Number.isFinite(num(f.contribution))).sort((x, y) => Math.abs(num(y.contribution)) - Math.abs(num(x.contribution)) || (x.name < y.name ? -1 : 1)).slice(0, 2);
+  return top.length === 0 ? '–' : top.map((f) => `${factorWords(lang, f)} ×${num(f.relativeRisk).toFixed(2)}`).join('; ');
+}
+
+/** Why an area ranks high, in words only (the numbers are in the table): the factors that raise it most. */
+function riskDrivers(lang: ReportLanguage, factors: readonly Contribution[]): string {
+  const up = [...factors].filter((f) => num(f.contribution) > 0).sort((x, y) => num(y.contribution) - num(x.contribution) || (x.name < y.name ? -1 : 1)).slice(0, 2);
+  return up.length === 0 ? t(lang, 'factor.none') : up.map((f) => factorWords(lang, f)).join(t(lang, 'and'));
+}
+
 const within = (f: AnalysisFilter, from: number, to: number): AnalysisFilter => ({ ...f, from: ISO(from), to: ISO(to) });
 
 export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): Promise<ReportModel> {
@@ -271,38 +333,79 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     alertsSection = s;
   }
 
-  // --- forecast (province editions only, without a clearance ceiling) ---
+  // --- forecast (the reader's clearance; a district edition forecasts its district alone) ---
   let outlook: ReportSection | undefined;
   const fc = { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, ok: false };
   if (wanted.has('outlook')) {
     outlook = emptySection(lang, 'outlook');
-    if (district !== null) outlook.unavailable = `The count model is fitted on all districts of ${province}; it is shown in the province edition only, so that this edition carries no other district's data.`;
-    else if (o.maxClassification !== undefined && o.maxClassification !== 'SECRET') outlook.unavailable = `The count forecast service reads incidents of every classification; it is not included in a report limited to ${o.maxClassification}.`;
-    else {
-      try {
-        const origin = period.kind === 'month' ? period.nextLabel : localIsoDate(period.nextFrom);
-        const f = await runCountForecast({ db: ctx.store, province, period: period.kind, origin, horizon: 1, backtestOrigins: 0 });
-        const h = f.horizons[0]!;
-        const rows = [...h.districts].sort((x, y) => y.mean - x.mean || (x.district < y.district ? -1 : 1));
-              fc.mean = rows.reduce((s2, r) => s2 + r.mean, 0); fc.ok = true;
-        const total = provinceTotalInterval(rows.map((r) => r.probabilities));
-        fc.lo = total.lower; fc.hi = total.upper;
-        const hist = await ctx.store.readColumns({ provinces: [province], to: ISO(period.nextFrom) });
-        b.classifications.push(classificationOf(hist));
-        for (const r of rows) labelDistricts.add(r.district);
-        outlook.paragraphs.push(para(lang, 'outlook.text', [fact('next', periodName(lang, period.nextLabel), 'text'), fact('districts', rows.length, 'int'), fact('province', province, 'text'), fact('mean', fc.mean, 'decimal')]));
-        outlook.tables.push(kvTable(lang, 'forecast-summary', 'Forecast', [[label(lang, 'Districts'), rows.length, 'int'], [`${label(lang, 'Expected count')}: ${label(lang, 'total')}`, fc.mean, 'decimal'], [`${label(lang, '90% interval')}: ${label(lang, 'lower')}`, fc.lo, 'int'], [`${label(lang, '90% interval')}: ${label(lang, 'upper')}`, fc.hi, 'int']]));
-        outlook.tables.push(table(lang, 'forecast', 'Forecast', [['district', 'District', 'text'], ['last', 'Last observed', 'int'], ['mean', 'Expected count', 'decimal'], ['i50', '50% interval', 'text'], ['i90', '90% interval', 'text']],
-          [...rows.map((r) => [r.district, r.lastObserved, r.mean, `${r.interval50[0]}–${r.interval50[1]}`, `${r.interval90[0]}–${r.interval90[1]}`]), [label(lang, 'total'), null, fc.mean, null, `${fc.lo}–${fc.hi}`]],
-          `${period.nextLabel}: model ${f.model}; ${f.modelCard.description} Province total: the district distributions convolved as if independent (plug-in).`));
-        const top = rows.slice(0, 12);
-        outlook.charts.push({ id: 'forecast-chart', title: label(lang, 'Expected count'), kind: 'bar', categories: top.map((r) => r.district), series: [{ name: label(lang, 'Expected count'), values: top.map((r) => r.mean) }], intervals: { lower: top.map((r) => r.interval90[0]), upper: top.map((r) => r.interval90[1]) } });
-        b.methods.push({ section: 'outlook', source: `runCountForecast (server/forecast/counts-service.ts), model ${f.model}, origin ${f.origin}, horizon 1; risk ranking by expected count (the risk index service is not used yet)`, caveats: [...f.caveats.map((c) => c.message), ...f.modelCard.knownLimits] });
-      } catch (e) {
-        const why = insufficient(e);
-        if (why === undefined) throw e;
-        outlook.unavailable = why;
+    try {
+      const origin = period.kind === 'month' ? period.nextLabel : localIsoDate(period.nextFrom);
+      const f = await runCountForecast({
+        db: ctx.store, province, period: period.kind, origin, horizon: 1, backtestOrigins: 0,
+        ...(district === null ? {} : { districts: [district] }),
+        ...(o.maxClassification === undefined ? {} : { maxClassification: o.maxClassification }),
+      });
+      b.classifications.push(f.classification);
+      const h = f.horizons[0]!;
+      const rows = [...h.districts].sort((x, y) => y.mean - x.mean || (x.district < y.district ? -1 : 1));
+      fc.mean = rows.reduce((s2, r) => s2 + r.mean, 0); fc.ok = true;
+      const only = district !== null && rows.length === 1 ? rows[0]! : undefined;
+      if (only !== undefined) { fc.lo = only.interval90[0]; fc.hi = only.interval90[1]; }
+      else { const total = provinceTotalInterval(rows.map((r) => r.probabilities)); fc.lo = total.lower; fc.hi = total.upper; }
+      for (const r of rows) labelDistricts.add(r.district);
+      const next = periodName(lang, period.nextLabel);
+      if (only !== undefined) outlook.paragraphs.push(para(lang, 'outlook.district', [fact('district', only.district, 'text'), fact('next', next, 'text'), fact('mean', fc.mean, 'decimal'), fact('lo', fc.lo, 'int'), fact('hi', fc.hi, 'int')]));
+      else outlook.paragraphs.push(para(lang, 'outlook.text', [fact('next', next, 'text'), fact('districts', rows.length, 'int'), fact('province', province, 'text'), fact('mean', fc.mean, 'decimal')]));
+      outlook.tables.push(kvTable(lang, 'forecast-summary', 'Forecast', [[label(lang, 'Districts'), rows.length, 'int'], [`${label(lang, 'Expected count')}: ${label(lang, 'total')}`, fc.mean, 'decimal'], [`${label(lang, '90% interval')}: ${label(lang, 'lower')}`, fc.lo, 'int'], [`${label(lang, '90% interval')}: ${label(lang, 'upper')}`, fc.hi, 'int']]));
+      outlook.tables.push(table(lang, 'forecast', 'Forecast', [['district', 'District', 'text'], ['last', 'Last observed', 'int'], ['mean', 'Expected count', 'decimal'], ['i50', '50% interval', 'text'], ['i90', '90% interval', 'text']],
+        [...rows.map((r) => [r.district, r.lastObserved, r.mean, `${r.interval50[0]}–${r.interval50[1]}`, `${r.interval90[0]}–${r.interval90[1]}`]), ...(only !== undefined ? [] : [[label(lang, 'total'), null, fc.mean, null, `${fc.lo}–${fc.hi}`]])],
+        `${period.nextLabel}: model ${f.model}; ${f.modelCard.description}${only !== undefined ? ' District edition: the model is fitted on this district\'s own record alone (no other district is read).' : ' Province total: the district distributions convolved as if independent (plug-in).'}`));
+      const top = rows.slice(0, 12);
+      outlook.charts.push({ id: 'forecast-chart', title: label(lang, 'Expected count'), kind: 'bar', categories: top.map((r) => r.district), series: [{ name: label(lang, 'Expected count'), values: top.map((r) => r.mean) }], intervals: { lower: top.map((r) => r.interval90[0]), upper: top.map((r) => r.interval90[1]) } });
+      b.methods.push({ section: 'outlook', source: `runCountForecast (server/forecast/counts-service.ts), model ${f.model}, origin ${f.origin}, horizon 1, ${district === null ? 'every district of the province' : `district ${district} only`}, incidents up to ${o.maxClassification ?? 'SECRET'}`, caveats: [...f.caveats.map((c) => c.message), ...f.modelCard.knownLimits] });
+    } catch (e) {
+      const why = insufficient(e);
+      if (why === undefined) throw e;
+      outlook.paragraphs.push({ text: `${t(lang, 'outlook.noforecast')} ${why}`, facts: [] });
+      b.methods.push({ section: 'outlook', source: 'runCountForecast', caveats: [`no count forecast: ${why}`] });
+    }
+
+    // --- risk index: the same service and parameters as GET /api/risk ---
+    try {
+      const risk = await riskService(ctx, reportRiskOptions(scope, o));
+      b.classifications.push(risk.classification);
+      const r = risk.result;
+      const next = periodName(lang, localIsoDate(Date.parse(r.scoredPeriod.from)).slice(0, 7));
+      for (const a of r.top) if (a.district !== null) labelDistricts.add(a.district);
+      const mix = { public: num(r.dataMix.public), discovered: num(r.dataMix.discovered), unknown: num(r.dataMix.unknown) }, mixTotal = mix.public + mix.discovered + mix.unknown;
+      outlook.paragraphs.push(para(lang, 'risk.text', [fact('areas', num(r.areas), 'int'), fact('next', next, 'text'), fact('months', num(r.periods.count), 'int'),
+        fact('severe', num(r.bandCounts.severe), 'int'), fact('high', num(r.bandCounts.high), 'int'), fact('elevated', num(r.bandCounts.elevated), 'int'), fact('low', num(r.bandCounts.low), 'int')]));
+      for (const a of r.top.slice(0, 3)) {
+        if (a.band === 'low') break;
+        outlook.paragraphs.push(para(lang, 'risk.top', [fact('district', a.id, 'text'), fact('band', bandName(lang, a.band), 'text'), fact('expected', num(a.expected), 'decimal'), fact('drivers', riskDrivers(lang, a.factors), 'text')], true));
       }
+      outlook.paragraphs.push(para(lang, 'risk.mix', [fact('total', mixTotal, 'int'), fact('public', mix.public, 'int'), fact('discovered', mix.discovered, 'int'), fact('unknown', mix.unknown, 'int')]));
+      if (mix.discovered > 0 && !r.feedbackLoopCorrection) outlook.paragraphs.push(para(lang, 'risk.mix.discovered', []));
+      outlook.tables.push(kvTable(lang, 'risk-summary', 'Risk index', [
+        [label(lang, 'Districts ranked'), num(r.areas), 'int'], [label(lang, 'Months of history'), num(r.periods.count), 'int'],
+        ...RISK_BANDS.slice().reverse().map((band): [string, number, ColumnKind] => [`${label(lang, 'Band')}: ${bandName(lang, band)}`, num(r.bandCounts[band]), 'int']),
+        [label(lang, 'Incidents behind the index'), mixTotal, 'int'], [label(lang, 'Reported by the public'), mix.public, 'int'],
+        [label(lang, 'Discovered by patrols'), mix.discovered, 'int'], [label(lang, 'Reporting mode unknown'), mix.unknown, 'int'],
+      ], `Bands are calibrated on history: in past periods the severe districts together held ${Math.round(100 * num(r.model.thresholds.shares[0]))}% of the incidents that followed, severe and high ${Math.round(100 * num(r.model.thresholds.shares[1]))}%, down to elevated ${Math.round(100 * num(r.model.thresholds.shares[2]))}%.`));
+      const riskRows = (rows: typeof r.top) => rows.map((a) => [a.rank, a.id, bandName(lang, a.band), a.expected, a.pastIncidents, factorSummary(lang, a.factors), a.dataMix.public, a.dataMix.discovered, a.dataMix.unknown]);
+      const riskCols: [string, string, ColumnKind][] = [['rank', 'Rank', 'int'], ['d', 'District', 'text'], ['band', 'Band', 'text'], ['e', 'Expected incidents', 'decimal'], ['past', `Incidents, last ${r.pastPeriods} months`, 'int'], ['f', 'Main factors (relative risk)', 'text'], ['pub', 'Public', 'int'], ['dis', 'Discovered', 'int'], ['unk', 'Unknown', 'int']];
+      const riskNote = `${next}: expected incidents from the area risk index (penalised Poisson regression on recent incidents, harm, trend and neighbouring districts; riskService, as GET /api/risk?level=district&period=month&target=count). Main factors: the two that move the district most against an average district, with their relative risk (above 1 raises, below 1 lowers). Public / discovered / unknown: how the district's incidents in the history came to notice.`;
+      outlook.tables.push(table(lang, 'risk', 'Risk ranking', riskCols, riskRows(r.top.slice(0, RISK_TABLE_ROWS)), riskNote));
+      if (r.top.length > RISK_TABLE_ROWS) outlook.tables.push({ ...table(lang, 'risk-all', 'Risk ranking', riskCols, riskRows(r.top), riskNote), annexOnly: true });
+      const values: Record<string, number> = {};
+      for (const a of r.top) values[a.id] = num(a.expected);
+      outlook.maps.push({ id: 'risk-map', title: fill(t(lang, 'risk.map'), [fact('next', next, 'text')]), kind: 'choropleth', districts: district !== null ? [district] : ctx.geography.districtsIn(province).map((d) => d.name), values, legend: label(lang, 'Expected incidents') });
+      b.methods.push({ section: 'outlook', source: `riskService (server/risk/risk-service.ts, as GET /api/risk): districts, monthly periods ${localIsoDate(Date.parse(r.periods.from))} to ${localIsoDate(Date.parse(r.periods.to))} (Pakistan time, end exclusive), target count, penalty ${r.model.lambda}, scored ${localIsoDate(Date.parse(r.scoredPeriod.from))} to ${localIsoDate(Date.parse(r.scoredPeriod.to))}`, caveats: risk.caveats.map((c) => c.message) });
+    } catch (e) {
+      const why = insufficient(e);
+      if (why === undefined) throw e;
+      outlook.paragraphs.push({ text: `${t(lang, 'risk.none')} ${why}`, facts: [] });
+      b.methods.push({ section: 'outlook', source: 'riskService', caveats: [`no risk index: ${why}`] });
     }
   }
 
@@ -471,35 +574,55 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     sections.push(outlook);
   }
 
-  // --- recommended deployment ---
+  // --- recommended deployment: the same service and parameters as POST /api/allocation ---
   if (wanted.has('deployment')) {
     const s = emptySection(lang, 'deployment');
-    const units = o.deploymentUnits ?? 5, radius = o.deploymentRadiusKm ?? 10;
-    const demand: DemandPoint[] = [];
-    const siteCount = new Map<string, number>();
-    for (let i = 0; i < cols.length; i++) {
-      const tm = cols.time[i]!, lat = cols.lat[i]!, lon = cols.lon[i]!;
-      if (!(tm >= period.to - 90 * DAY_MS && tm < period.to) || !Number.isFinite(lat) || !Number.isFinite(lon) || cols.locationPrecision[i]! > 1) continue;
-      demand.push({ lat, lon, weight: 1 + cols.killed[i]! });
-      const c = latLngToCell(lat, lon, 6);
-      siteCount.set(c, (siteCount.get(c) ?? 0) + 1);
-    }
-    const sites: CandidateSite[] = [...siteCount.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 80).map(([id]) => {
-      const [lat, lon] = cellToLatLng(id);
-      const d = ctx.geography.locate(lat, lon);
-      // in a district edition a site whose centre falls across the boundary is named by the edition's district
-      const name = district !== null ? district : d?.district;
-      return { id, lat, lon, ...(name === undefined ? {} : { district: name }) };
-    });
-    if (demand.length === 0 || sites.length === 0) s.unavailable = 'no exactly located incident in the last 90 days';
-    else {
-      const plan = greedyMaximalCoverage({ matrix: buildCoverageMatrix(sites, demand, radius), sites, units: Math.min(units, sites.length) });
-      s.paragraphs.push(para(lang, 'deploy.text', [fact('units', plan.sites.length, 'int'), fact('radius', radius, 'int'), fact('share', 100 * plan.coveredShare, 'share')]));
-      s.tables.push(kvTable(lang, 'deployment-summary', 'Deployment summary', [[label(lang, 'Units'), plan.sites.length, 'int'], [label(lang, 'Radius (km)'), radius, 'int'], [label(lang, 'Share of demand covered'), 100 * plan.coveredShare, 'share']]));
-      s.tables.push(table(lang, 'deployment', 'Recommended deployment', [['site', 'Site', 'text'], ['d', 'District', 'text'], ['lat', 'Latitude', 'text'], ['lon', 'Longitude', 'text'], ['g', 'Added coverage', 'decimal']],
-        plan.steps.map((st) => { const site = sites[st.siteIndex]!; return [st.siteId, site.district ?? '–', site.lat.toFixed(3), site.lon.toFixed(3), st.marginalGain]; }),
-        `Demand: exactly located incidents of the last 90 days, weighted 1 + killed; candidate sites: centres of the 80 busiest H3 resolution-6 cells (about 3.7 km across). Added coverage: demand weight first covered by the site.`));
-      b.methods.push({ section: 'deployment', source: 'engine greedyMaximalCoverage (risk/maximal-coverage-greedy.ts) on incident demand: an illustration of the allocation engine, not the risk-index planner (POST /api/allocation) which supersedes it when configured', caveats: plan.caveats.map((c) => c.message) });
+    try {
+      const opts = reportAllocationOptions(scope, o);
+      const al = await allocationService(ctx, opts);
+      b.classifications.push(al.classification);
+      const r = al.result;
+      const next = periodName(lang, localIsoDate(Date.parse(r.scoredPeriod.from)).slice(0, 7));
+      const total = num(r.totalExpected);
+      const share = (x: number | null) => (total > 0 ? 100 * num(x) / total : Number.NaN);
+      const pct = (x: number | null) => 100 * num(x);
+      const g = r.plans.greedy, prop = r.plans.proportional, unif = r.plans.uniform;
+      for (const site of g.sites) if (site.district !== null) labelDistricts.add(site.district);
+      s.paragraphs.push(para(lang, 'deploy.text', [fact('units', g.sites.length, 'int'), fact('radius', num(r.radiusKm), 'int'), fact('next', next, 'text'), fact('share', pct(g.coveredShare), 'share')]));
+      const rp = r.ratios.greedyOverProportional, ru = r.ratios.greedyOverUniform;
+      if (rp !== null && ru !== null) s.paragraphs.push(para(lang, 'deploy.compare', [fact('prop', pct(prop.coveredShare), 'share'), fact('unif', pct(unif.coveredShare), 'share'), fact('rprop', rp, 'ratio'), fact('runif', ru, 'ratio')]));
+      else s.paragraphs.push(para(lang, 'deploy.compare.zero', [fact('prop', pct(prop.coveredShare), 'share'), fact('unif', pct(unif.coveredShare), 'share')]));
+      const topSite = r.schedule.coverage[0];
+      if (topSite !== undefined) s.paragraphs.push(para(lang, 'deploy.schedule', [fact('top', pct(topSite.probability), 'share'), fact('sched', share(r.schedule.expectedCovered), 'share')]));
+      const kv: [string, number | string | null, ColumnKind][] = [
+        [label(lang, 'Units'), g.sites.length, 'int'], [label(lang, 'Radius (km)'), r.radiusKm, 'int'],
+        [`${label(lang, 'Expected harm, all areas')}: ${next}`, total, 'decimal'],
+        [label(lang, 'Optimised plan: share of expected harm covered'), pct(g.coveredShare), 'share'],
+        [label(lang, 'Proportional plan: share covered'), pct(prop.coveredShare), 'share'],
+        [label(lang, 'Uniform plan: share covered'), pct(unif.coveredShare), 'share'],
+        [label(lang, 'Optimised / proportional'), rp, 'ratio'], [label(lang, 'Optimised / uniform'), ru, 'ratio'],
+      ];
+      if (r.plans.exact !== undefined) kv.push([label(lang, 'Exact optimum: share covered'), share(r.plans.exact.covered), 'share']);
+      kv.push([label(lang, 'Randomised schedule: share covered on average'), share(r.schedule.expectedCovered), 'share'], [label(lang, 'Unpredictability (0 fixed, 1 follows risk)'), r.schedule.unpredictability, 'ratio']);
+      kv.push([label(lang, 'Reported by the public'), r.dataMix.public, 'int'], [label(lang, 'Discovered by patrols'), r.dataMix.discovered, 'int'], [label(lang, 'Reporting mode unknown'), r.dataMix.unknown, 'int']);
+      s.tables.push(kvTable(lang, 'deployment-summary', 'Deployment summary', kv,
+        `Expected harm: killed + 0.5 x injured + 0.5 x abducted predicted by the area risk index for H3 resolution-${opts.resolution ?? 5} cells (about 45 km across) in ${next}; allocationService, as POST /api/allocation (level h3, period month, target harm, ${opts.units} units, ${opts.radiusKm} km, unpredictability ${opts.unpredictability ?? 0.5}). Proportional: units per district in proportion to past incidents; uniform: the same number in each district.`));
+      const prob = new Map(r.schedule.coverage.map((c) => [c.id, c.probability]));
+      s.tables.push(table(lang, 'deployment', 'Recommended deployment', [['n', 'Order', 'int'], ['site', 'Site', 'text'], ['d', 'District', 'text'], ['band', 'Band', 'text'], ['lat', 'Latitude', 'text'], ['lon', 'Longitude', 'text'], ['g', 'Added coverage', 'decimal'], ['p', 'Coverage probability', 'share']],
+        g.sites.map((site, i) => [i + 1, site.id, site.district ?? '–', site.band === undefined ? '–' : bandName(lang, site.band), num(site.lat).toFixed(3), num(site.lon).toFixed(3), site.marginalGain ?? null, pct(prob.get(site.id) ?? 0)]),
+        'Sites in the order the greedy plan chose them (H3 cell centres). Added coverage: expected harm first reached by the site. Coverage probability: the share of days the randomised schedule mans the site.'));
+      s.tables.push(table(lang, 'deployment-schedule', 'Randomised schedule', [['site', 'Site', 'text'], ['d', 'District', 'text'], ['p', 'Coverage probability', 'share']],
+        r.schedule.coverage.slice(0, 15).map((c) => [c.id, c.district ?? '–', pct(c.probability)]),
+        `The ${Math.min(15, r.schedule.coverage.length)} sites most often manned of ${r.schedule.coverage.length} with a positive probability; ${r.schedule.draws} seeded draws estimate the average coverage.`));
+      const units = (u: Record<string, number | null>) => Object.entries(u).map(([d, n]): [string, number] => [d, num(n)]).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([d, n]) => `${d} ${n}`).join(', ');
+      s.tables.push({ ...table(lang, 'deployment-naive', 'Naive plans', [['plan', 'Plan', 'text'], ['share', 'Share covered', 'share'], ['units', 'Units by district', 'text']],
+        [[label(lang, 'proportional'), pct(prop.coveredShare), units(prop.unitsByDistrict)], [label(lang, 'uniform'), pct(unif.coveredShare), units(unif.unitsByDistrict)]]), annexOnly: true });
+      b.methods.push({ section: 'deployment', source: `allocationService (server/risk/allocation-service.ts, as POST /api/allocation): demand = expected harm of the area risk index at H3 cell centres, greedy maximal coverage${r.plans.exact === undefined ? '' : ', exact optimum'}, proportional and uniform plans, randomised schedule (seed ${opts.seed ?? 'allocation'})`, caveats: al.caveats.map((c) => c.message) });
+    } catch (e) {
+      const why = insufficient(e);
+      if (why === undefined) throw e;
+      s.unavailable = `${t(lang, 'deploy.none')} ${why}`;
+      b.methods.push({ section: 'deployment', source: 'allocationService', caveats: [`no deployment plan: ${why}`] });
     }
     sections.push(s);
   }
