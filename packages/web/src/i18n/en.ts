@@ -92,6 +92,9 @@ export const en = {
   radiusKm: 'Coverage radius (km)',
   plan: 'Plan',
   covered: 'Expected incidents covered',
+  forecastLegend: 'bar: 90% interval, diamond: expected count',
+  reportsNone: 'No reports in the archive yet.',
+  reportGenerate: 'Generate the monthly assessment for',
   sites: 'Sites',
 } as const;
 

@@ -94,5 +94,8 @@ export const ur: Messages = {
   radiusKm: 'دائرہ کار (کلومیٹر)',
   plan: 'منصوبہ',
   covered: 'احاطہ شدہ متوقع واقعات',
+  forecastLegend: 'پٹی: 90% وقفہ، ہیرا: متوقع تعداد',
+  reportsNone: 'ذخیرے میں ابھی کوئی رپورٹ نہیں۔',
+  reportGenerate: 'ماہانہ جائزہ تیار کریں:',
   sites: 'مقامات',
 };

@@ -7,7 +7,7 @@ import { api, qs, type ApiResult, type Principal, type Stats } from '../api.js';
 import { chartIn } from '../charts.js';
 import { h, pakistanTime, table } from '../dom.js';
 import { t } from '../i18n/index.js';
-import { monthRange } from '../months.js';
+import { monthRange, nextMonth } from '../months.js';
 import { categoryLabel } from '../taxonomy.js';
 
 const PROVINCE = 'Balochistan';
@@ -96,44 +96,42 @@ export async function renderTrends(root: HTMLElement): Promise<Cleanup> {
 export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void> {
   const body = page(root, t('forecastsTitle'), 'page-forecasts');
   const path = '/api/forecasts/counts';
-  const r = await api<unknown>(`${path}${qs({ province: PROVINCE })}`);
+  // The forecast starts the month after the last month with data.
+  const stats = await api<Stats>(`/api/stats${qs({ province: PROVINCE })}`);
+  const months = stats.ok ? Object.keys(stats.data.byMonth).sort() : [];
+  const last = months[months.length - 1];
+  if (last === undefined) { body.append(unavailable('/api/stats', stats) ?? h('p', {}, '—')); return; }
+  const origin = nextMonth(last);
+  const r = await api<unknown>(`${path}${qs({ province: PROVINCE, period: 'month', origin, horizon: 1, backtestOrigins: 0 })}`);
   const bad = unavailable(path, r);
   if (bad !== undefined) { body.append(bad); return; }
   const rows = forecastRows(r.ok ? r.data : undefined);
-  if (rows.length > 0) {
-    const chartEl = h('div', { class: 'chart tall', id: 'forecast-chart' });
-    body.append(chartEl);
-    const { chart, dispose } = chartIn(chartEl);
-    chart.setOption({
-      grid: { left: 120, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
-      yAxis: { type: 'category', data: rows.map((x) => x.area), inverse: true }, xAxis: { type: 'value' },
-      series: [
-        { type: 'bar', name: 'lower', stack: 'pi', data: rows.map((x) => x.lower), itemStyle: { color: 'transparent' } },
-        { type: 'bar', name: 'interval', stack: 'pi', data: rows.map((x) => x.upper - x.lower), itemStyle: { color: '#9ecae1' } },
-        { type: 'line', name: 'mean', data: rows.map((x) => x.mean), lineStyle: { width: 0 }, symbol: 'diamond', itemStyle: { color: '#08306b' } },
-      ],
-    });
-    body.append(autoView(r.ok ? r.data : null));
-    return dispose;
-  }
-  body.append(autoView(r.ok ? r.data : null));
+  const d = (r.ok ? r.data : {}) as { model?: string; horizons?: { period?: string }[] };
+  body.append(h('p', { class: 'muted', id: 'forecast-meta' }, `${d.horizons?.[0]?.period ?? origin} · ${d.model ?? ''} · ${t('forecastLegend')}`));
+  if (rows.length === 0) { body.append(autoView(r.ok ? r.data : null)); return; }
+  const chartEl = h('div', { class: 'chart tall', id: 'forecast-chart' });
+  body.append(chartEl, table([t('district'), t('expected'), '50%', '90%'], rows.map((x) => [x.area, x.mean.toFixed(1), x.band50, `${x.lower} – ${x.upper}`]), { class: 'compact' }));
+  const { chart, dispose } = chartIn(chartEl);
+  chart.setOption({
+    grid: { left: 130, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
+    yAxis: { type: 'category', data: rows.map((x) => x.area), inverse: true }, xAxis: { type: 'value' },
+    series: [
+      { type: 'bar', name: 'lower', stack: 'pi', data: rows.map((x) => x.lower), itemStyle: { color: 'transparent' } },
+      { type: 'bar', name: '90%', stack: 'pi', data: rows.map((x) => x.upper - x.lower), itemStyle: { color: '#9ecae1' } },
+      { type: 'line', name: 'mean', data: rows.map((x) => x.mean), lineStyle: { width: 0 }, symbol: 'diamond', symbolSize: 9, itemStyle: { color: '#08306b' } },
+    ],
+  });
+  return dispose;
 }
 
-/** Area, mean and an interval from a forecast answer, whatever its field names. */
-function forecastRows(data: unknown): { area: string; mean: number; lower: number; upper: number }[] {
-  const d = (data ?? {}) as Record<string, unknown>;
-  const list = (Array.isArray(data) ? data : d['districts'] ?? d['forecasts'] ?? d['items'] ?? (d['result'] as Record<string, unknown> | undefined)?.['districts'] ?? []) as Record<string, unknown>[];
-  const num = (o: Record<string, unknown>, ...ks: string[]) => { for (const k of ks) if (typeof o[k] === 'number') return o[k] as number; return undefined; };
-  const out: { area: string; mean: number; lower: number; upper: number }[] = [];
-  for (const o of list) {
-    const area = o['district'] ?? o['area'] ?? o['name'];
-    const mean = num(o, 'mean', 'expected', 'median', 'point');
-    const q = (o['quantiles'] ?? o['interval'] ?? {}) as Record<string, unknown>;
-    const lower = num(o, 'lower', 'q05', 'p05', 'lo') ?? num(q, 'q05', '0.05', 'lower', 'p05', 'q10', '0.1');
-    const upper = num(o, 'upper', 'q95', 'p95', 'hi') ?? num(q, 'q95', '0.95', 'upper', 'p95', 'q90', '0.9');
-    if (typeof area === 'string' && mean !== undefined) out.push({ area, mean, lower: lower ?? mean, upper: upper ?? mean });
-  }
-  return out.slice(0, 40);
+/** District, mean and the 90% interval of the first horizon of GET /api/forecasts/counts. */
+function forecastRows(data: unknown): { area: string; mean: number; lower: number; upper: number; band50: string }[] {
+  const d = (data ?? {}) as { horizons?: { districts?: { district: string; mean: number | null; interval50: (number | null)[]; interval90: (number | null)[] }[] }[] };
+  const list = d.horizons?.[0]?.districts ?? [];
+  return list
+    .filter((x) => typeof x.mean === 'number')
+    .map((x) => ({ area: x.district, mean: x.mean!, lower: x.interval90[0] ?? x.mean!, upper: x.interval90[1] ?? x.mean!, band50: `${x.interval50[0] ?? '—'} – ${x.interval50[1] ?? '—'}` }))
+    .sort((a, b) => b.mean - a.mean);
 }
 
 export async function renderRisk(root: HTMLElement): Promise<void> {
@@ -223,7 +221,7 @@ export async function renderQuality(root: HTMLElement, me: Principal): Promise<v
 function listOf(data: unknown): Record<string, unknown>[] {
   if (Array.isArray(data)) return data as Record<string, unknown>[];
   const d = (data ?? {}) as Record<string, unknown>;
-  return (d['items'] ?? d['runs'] ?? d['rows'] ?? []) as Record<string, unknown>[];
+  return (d['items'] ?? d['runs'] ?? d['rows'] ?? d['reports'] ?? []) as Record<string, unknown>[];
 }
 
 export async function renderReports(root: HTMLElement): Promise<void> {
@@ -231,11 +229,30 @@ export async function renderReports(root: HTMLElement): Promise<void> {
   const r = await api<unknown>('/api/reports');
   const bad = unavailable('/api/reports', r);
   if (bad !== undefined) { body.append(bad); return; }
+  // Generate: a monthly assessment of the last month with data (the archive keeps it).
+  const stats = await api<Stats>(`/api/stats${qs({ province: PROVINCE })}`);
+  const months = stats.ok ? Object.keys(stats.data.byMonth).sort() : [];
+  const last = months[months.length - 1];
+  if (last !== undefined) {
+    const gen = h('button', { type: 'button', id: 'report-generate' }, `${t('reportGenerate')} ${last}`);
+    const note = h('span', { class: 'muted', id: 'report-note' });
+    gen.addEventListener('click', async () => {
+      gen.disabled = true;
+      note.textContent = t('loading');
+      const g = await api<unknown>('/api/reports', { method: 'POST', body: JSON.stringify({ template: 'monthly', period: last, province: PROVINCE }) });
+      // Generated and archived: the router draws the page again with the new list.
+      if (g.ok) { window.dispatchEvent(new HashChangeEvent('hashchange')); return; }
+      gen.disabled = false;
+      note.textContent = g.status === 403 ? t('forbidden') : t('loadFailed', { detail: g.detail });
+    });
+    body.append(h('div', { class: 'row' }, gen, note));
+  }
   const list = listOf(r.ok ? r.data : null);
-  if (list.length === 0) { body.append(autoView(r.ok ? r.data : null)); return; }
-  body.append(table(['id', 'title', 'created', ''], list.map((x) => {
+  if (list.length === 0) { body.append(h('p', { class: 'muted', id: 'reports-none' }, t('reportsNone'))); return; }
+  body.append(table(['title', 'period', t('classification'), 'generated', ''], list.map((x) => {
     const id = String(x['id'] ?? '');
-    const links = h('span', {}, ...['', '.pdf', '.xlsx'].map((ext) => h('a', { href: `/api/reports/${encodeURIComponent(id)}${ext}`, target: '_blank', rel: 'noopener' }, ext === '' ? 'html' : ext.slice(1))).flatMap((a) => [a, ' ']));
-    return [id, cell(x['title'] ?? x['kind']), cell(x['createdAt'] ?? x['generatedAt']), links];
+    const formats = Array.isArray(x['formats']) ? (x['formats'] as string[]) : ['html', 'pdf', 'xlsx'];
+    const links = h('span', {}, ...formats.flatMap((f) => [h('a', { href: `/api/reports/${encodeURIComponent(id)}.${f}`, target: '_blank', rel: 'noopener' }, f), ' ']));
+    return [cell(x['title'] ?? id), cell(x['period']), cell(x['classification']), x['generatedAt'] === undefined ? '—' : pakistanTime(String(x['generatedAt'])), links];
   }), { class: 'compact', id: 'reports-table' }));
 }
