@@ -46,6 +46,8 @@ export interface EmergingAnnotations {
   steps: string[];
   cube: { nEvents: number; nInCube: number };
   districtOfCell: Record<string, string | null>;
+  /** Centre of each cell as [lon, lat], so a map can draw the cells without an H3 library. */
+  centreOfCell: Record<string, [number, number]>;
 }
 
 export type EmergingEnvelope = AnalysisEnvelope<'emerging', { period: 'month' | 'week'; grid: CellGrid; k: number; timeLag: number; alpha: number; includeNear: boolean }, EmergingHotspotResult, EmergingAnnotations>;
@@ -73,7 +75,12 @@ export async function emergingHotspotsService(ctx: AnalysisContext, options: Eme
   const cube = buildSpaceTimeCube(cols, cubeOptions);
   const result = analyseEmergingHotspots(cube, { grid, neighbours: { kind: 'kring', k }, timeLag, alpha });
   const districtOfCell: Record<string, string | null> = {};
-  for (const c of result.cells) { const p = cellCentre(c.id, grid); districtOfCell[c.id] = districtOfPoint(ctx.geography, p.lat, p.lon); }
+  const centreOfCell: Record<string, [number, number]> = {};
+  for (const c of result.cells) {
+    const p = cellCentre(c.id, grid);
+    districtOfCell[c.id] = districtOfPoint(ctx.geography, p.lat, p.lon);
+    centreOfCell[c.id] = [p.lon, p.lat];
+  }
   return envelope('emerging', {
     classification: classificationOf(cols),
     filter: f,
@@ -85,6 +92,7 @@ export async function emergingHotspotsService(ctx: AnalysisContext, options: Eme
       steps: stepEdges.slice(0, -1).map((s) => periodKeyOfDay(localDay(s), period)),
       cube: { nEvents: cube.nEvents, nInCube: cube.nInCube },
       districtOfCell,
+      centreOfCell,
     },
     caveats: noIncidentsCaveat(cols.length),
   });

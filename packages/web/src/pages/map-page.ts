@@ -300,11 +300,11 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
 
   async function refreshAnalyses(q: ReturnType<typeof baseQuery>): Promise<void> {
     const aq = qs({ province: q.province, categories: q.categories, districts: q.districts, from: q.from, to: q.to });
-    const [hot, emerging] = await Promise.all([api<unknown>(`/api/analyses/hotspots${aq}`), api<unknown>(`/api/analyses/emerging${aq}`)]);
+    const [hot, emerging] = await Promise.all([api<unknown>(`/api/analyses/hotspots${aq}`), api<unknown>(`/api/analyses/emerging-hotspots${aq}`)]);
     (map.getSource('hotspots') as maplibregl.GeoJSONSource).setData(hot.ok ? hotspotPoints(hot.data) : empty());
     status('hotspots', hot.ok ? `${t('layerHotspots')}: ${hotspotPoints(hot.data).features.length}` : hot.status === 404 ? t('notAvailable', { path: '/api/analyses/hotspots', status: 404 }) : t('loadFailed', { detail: hot.detail }));
-    (map.getSource('emerging') as maplibregl.GeoJSONSource).setData(emerging.ok ? hotspotPoints(emerging.data) : empty());
-    status('emerging', emerging.ok ? t('layerEmerging') : emerging.status === 404 ? t('notAvailable', { path: '/api/analyses/emerging', status: 404 }) : t('loadFailed', { detail: emerging.detail }));
+    (map.getSource('emerging') as maplibregl.GeoJSONSource).setData(emerging.ok ? emergingPoints(emerging.data) : empty());
+    status('emerging', emerging.ok ? `${t('layerEmerging')}: ${emergingPoints(emerging.data).features.length}` : emerging.status === 404 ? t('notAvailable', { path: '/api/analyses/emerging-hotspots', status: 404 }) : t('loadFailed', { detail: emerging.detail }));
   }
 
   function paintChoropleth(): void {
@@ -397,6 +397,18 @@ function hotspotPoints(env: unknown): FeatureCollection {
     type: 'FeatureCollection',
     features: cells.filter((c) => typeof c.lat === 'number' && typeof c.lon === 'number').map((c) => ({
       type: 'Feature', geometry: { type: 'Point', coordinates: [c.lon!, c.lat!] }, properties: { id: c.id ?? '', z: c.giZ ?? 1 },
+    })),
+  };
+}
+
+/** Emerging hot spot cells with a pattern (new, intensifying, ...) as points at their cell centres. */
+function emergingPoints(env: unknown): FeatureCollection {
+  const e = env as { result?: { cells?: { id: string; category: string }[] }; annotations?: { centreOfCell?: Record<string, [number, number]> } };
+  const centres = e.annotations?.centreOfCell ?? {};
+  return {
+    type: 'FeatureCollection',
+    features: (e.result?.cells ?? []).filter((c) => c.category !== 'no pattern detected' && centres[c.id] !== undefined).map((c) => ({
+      type: 'Feature', geometry: { type: 'Point', coordinates: centres[c.id]! }, properties: { id: c.id, category: c.category },
     })),
   };
 }
