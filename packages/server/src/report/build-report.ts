@@ -380,6 +380,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       const mix = { public: num(r.dataMix.public), discovered: num(r.dataMix.discovered), unknown: num(r.dataMix.unknown) }, mixTotal = mix.public + mix.discovered + mix.unknown;
       outlook.paragraphs.push(para(lang, 'risk.text', [fact('areas', num(r.areas), 'int'), fact('next', next, 'text'), fact('months', num(r.periods.count), 'int'),
         fact('severe', num(r.bandCounts.severe), 'int'), fact('high', num(r.bandCounts.high), 'int'), fact('elevated', num(r.bandCounts.elevated), 'int'), fact('low', num(r.bandCounts.low), 'int')]));
+      if (fc.ok) outlook.paragraphs.push(para(lang, 'risk.vs.forecast', []));
       for (const a of r.top.slice(0, 3)) {
         if (a.band === 'low') break;
         outlook.paragraphs.push(para(lang, 'risk.top', [fact('district', a.id, 'text'), fact('band', bandName(lang, a.band), 'text'), fact('expected', num(a.expected), 'decimal'), fact('drivers', riskDrivers(lang, a.factors), 'text')], true));
@@ -392,9 +393,9 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
         [label(lang, 'Incidents behind the index'), mixTotal, 'int'], [label(lang, 'Reported by the public'), mix.public, 'int'],
         [label(lang, 'Discovered by patrols'), mix.discovered, 'int'], [label(lang, 'Reporting mode unknown'), mix.unknown, 'int'],
       ], `Bands are calibrated on history: in past periods the severe districts together held ${Math.round(100 * num(r.model.thresholds.shares[0]))}% of the incidents that followed, severe and high ${Math.round(100 * num(r.model.thresholds.shares[1]))}%, down to elevated ${Math.round(100 * num(r.model.thresholds.shares[2]))}%.`));
-      const riskRows = (rows: typeof r.top) => rows.map((a) => [a.rank, a.id, bandName(lang, a.band), a.expected, a.pastIncidents, factorSummary(lang, a.factors), a.dataMix.public, a.dataMix.discovered, a.dataMix.unknown]);
-      const riskCols: [string, string, ColumnKind][] = [['rank', 'Rank', 'int'], ['d', 'District', 'text'], ['band', 'Band', 'text'], ['e', 'Expected incidents', 'decimal'], ['past', `Incidents, last ${r.pastPeriods} months`, 'int'], ['f', 'Main factors (relative risk)', 'text'], ['pub', 'Public', 'int'], ['dis', 'Discovered', 'int'], ['unk', 'Unknown', 'int']];
-      const riskNote = `${next}: expected incidents from the area risk index (penalised Poisson regression on recent incidents, harm, trend and neighbouring districts; riskService, as GET /api/risk?level=district&period=month&target=count). Main factors: the two that move the district most against an average district, with their relative risk (above 1 raises, below 1 lowers). Public / discovered / unknown: how the district's incidents in the history came to notice.`;
+      const riskRows = (rows: typeof r.top) => rows.map((a) => [a.rank, a.id, bandName(lang, a.band), a.expected, a.pastIncidents, factorSummary(lang, a.factors), `${num(a.dataMix.public)} / ${num(a.dataMix.discovered)} / ${num(a.dataMix.unknown)}`]);
+      const riskCols: [string, string, ColumnKind][] = [['rank', 'Rank', 'int'], ['d', 'District', 'text'], ['band', 'Band', 'text'], ['e', 'Expected incidents', 'decimal'], ['past', 'Recent incidents', 'int'], ['f', 'Main factors (relative risk)', 'text'], ['mix', 'History: public / discovered / unknown', 'text']];
+      const riskNote = `${next}: expected incidents from the area risk index (penalised Poisson regression on recent incidents, harm, trend and neighbouring districts; riskService, as GET /api/risk?level=district&period=month&target=count). Main factors: the two that move the district most against an average district, with their relative risk (above 1 raises, below 1 lowers). Recent incidents: the last ${num(r.pastPeriods)} months. History: how the district's incidents over the whole history came to notice (reported by the public, discovered by patrols, not recorded).`;
       outlook.tables.push(table(lang, 'risk', 'Risk ranking', riskCols, riskRows(r.top.slice(0, RISK_TABLE_ROWS)), riskNote));
       if (r.top.length > RISK_TABLE_ROWS) outlook.tables.push({ ...table(lang, 'risk-all', 'Risk ranking', riskCols, riskRows(r.top), riskNote), annexOnly: true });
       const values: Record<string, number> = {};
@@ -407,6 +408,9 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       outlook.paragraphs.push({ text: `${t(lang, 'risk.none')} ${why}`, facts: [] });
       b.methods.push({ section: 'outlook', source: 'riskService', caveats: [`no risk index: ${why}`] });
     }
+    // the short tables first, the 30-odd-row forecast table last
+    const order = ['forecast-summary', 'risk-summary', 'risk', 'forecast', 'risk-all'];
+    outlook.tables.sort((x, y) => order.indexOf(x.id) - order.indexOf(y.id));
   }
 
   const sections: ReportSection[] = [];

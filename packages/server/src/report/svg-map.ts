@@ -55,6 +55,9 @@ export function renderMapSvg(spec: MapSpec, boundaries: DistrictFeatureCollectio
   const ox = pad + ((width - 2 * pad) - (maxLon - minLon) * k * s) / 2, oy = pad;
   const x = (lon: number) => ox + (lon - minLon) * k * s, y = (lat: number) => oy + (maxLat - lat) * s;
   const breaks = spec.kind === 'choropleth' ? choroplethBreaks(Object.values(spec.values ?? {})) : [];
+  // counts are shown as they are; expected values (the risk map) with one decimal, as in the tables
+  const integral = Object.values(spec.values ?? {}).every((v) => Number.isInteger(v));
+  const shown = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
   const parts: string[] = [];
   for (const f of features) {
     const name = String(f.properties?.name ?? '');
@@ -64,7 +67,7 @@ export function renderMapSvg(spec: MapSpec, boundaries: DistrictFeatureCollectio
     }
     const v = spec.values?.[name];
     const fill = spec.kind === 'choropleth' ? colourOf(v, breaks) : '#f4f4f0';
-    parts.push(`<path d="${d}" fill="${fill}" stroke="#666" stroke-width="0.6"><title>${esc(name)}${v === undefined ? '' : `: ${v}`}</title></path>`);
+    parts.push(`<path d="${d}" fill="${fill}" stroke="#666" stroke-width="0.6"><title>${esc(name)}${v === undefined ? '' : `: ${shown(v)}`}</title></path>`);
   }
   if (spec.kind === 'choropleth') {
     // names of the districts with the most incidents, at their bbox centre
@@ -74,9 +77,13 @@ export function renderMapSvg(spec: MapSpec, boundaries: DistrictFeatureCollectio
       if (!top.includes(name) && features.length > 1) continue;
       let a = Infinity, bb = -Infinity, c = Infinity, dd = -Infinity;
       for (const poly of polygonsOf(f.geometry as { type: string; coordinates?: unknown })) for (const p of poly[0] ?? []) { a = Math.min(a, p[0]!); bb = Math.max(bb, p[0]!); c = Math.min(c, p[1]!); dd = Math.max(dd, p[1]!); }
-      parts.push(`<text x="${x((a + bb) / 2).toFixed(1)}" y="${y((c + dd) / 2).toFixed(1)}" font-size="10" text-anchor="middle" fill="#111" stroke="#fff" stroke-width="2.5" paint-order="stroke">${esc(name)} ${spec.values?.[name] ?? 0}</text>`);
+      parts.push(`<text x="${x((a + bb) / 2).toFixed(1)}" y="${y((c + dd) / 2).toFixed(1)}" font-size="10" text-anchor="middle" fill="#111" stroke="#fff" stroke-width="2.5" paint-order="stroke">${esc(name)} ${shown(spec.values?.[name] ?? 0)}</text>`);
     }
-    const labels = ['0', ...breaks.map((b2, i) => { const lo = i === 0 ? 1 : breaks[i - 1]! + 1; return lo === b2 ? `${b2}` : `${lo}–${b2}`; }), breaks.length > 0 ? `> ${breaks[breaks.length - 1]}` : ''].filter((l) => l !== '');
+    // counts: 1, 2, 3–4 ...; expected values (decimals): 0–1, 1–2, 2–4 ... (upper bound included)
+    const labels = ['0', ...breaks.map((b2, i) => {
+      if (!integral) return `${i === 0 ? 0 : breaks[i - 1]!}–${b2}`;
+      const lo = i === 0 ? 1 : breaks[i - 1]! + 1; return lo === b2 ? `${b2}` : `${lo}–${b2}`;
+    }), breaks.length > 0 ? `> ${breaks[breaks.length - 1]}` : ''].filter((l) => l !== '');
     labels.forEach((l, i) => {
       const lx = pad + i * 90, ly = height - legendH + 10;
       parts.push(`<rect x="${lx}" y="${ly}" width="16" height="12" fill="${CHOROPLETH_COLOURS[Math.min(i, 5)]}" stroke="#666" stroke-width="0.5"/><text x="${lx + 20}" y="${ly + 10}" font-size="11">${esc(l)}</text>`);
