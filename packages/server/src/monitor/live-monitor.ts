@@ -95,6 +95,11 @@ export class LiveMonitor {
   private observedSincePrune = 0;
   readonly counters = { incidents: 0, candidates: 0, opened: 0, retriggered: 0, transitions: 0, errors: 0 };
 
+  /** The watch zones the rules use (for maps: GET /api/watch-zones). */
+  get zones(): RuleSet['zones'] {
+    return this.ruleSet.zones;
+  }
+
   constructor(private readonly options: LiveMonitorOptions) {
     this.ruleSet = options.ruleSet;
     this.now = options.now ?? (() => new Date());
