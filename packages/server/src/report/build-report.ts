@@ -371,7 +371,11 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     }
 
     // --- risk index: the same service and parameters as GET /api/risk ---
-    try {
+    // A district edition reads one district: the index would rank it against nothing and calibrate
+    // its bands on it alone (the busiest district of the province then reads "low"), so the ranking
+    // is left to the province edition.
+    if (district !== null) outlook.paragraphs.push(para(lang, 'risk.district', [fact('district', district, 'text')]));
+    else try {
       const risk = await riskService(ctx, reportRiskOptions(scope, o));
       b.classifications.push(risk.classification);
       const r = risk.result;
