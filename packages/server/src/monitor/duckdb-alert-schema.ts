@@ -5,9 +5,9 @@
  * in `doc`, with the columns the API filters on beside it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { inTransaction } from '../security/duckdb-security-schema.js';
+import { applySchemaMigrations, type SchemaMigration } from '../store/duckdb/schema-ledger.js';
 
-const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }> = [
+const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     name: 'alerts and webhook deliveries',
@@ -24,16 +24,5 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }
 
 /** Applies pending migrations; idempotent. Returns the versions applied now. */
 export async function migrateMonitorSchema(conn: DuckDBConnection, now: Date): Promise<number[]> {
-  await conn.run(`CREATE TABLE IF NOT EXISTS monitor_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)`);
-  const done = new Set((await conn.runAndReadAll('SELECT version FROM monitor_migrations')).getRowObjectsJS().map((r) => Number(r['version'])));
-  const applied: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    await inTransaction(conn, async () => {
-      for (const s of m.sql) await conn.run(s);
-      await conn.run('INSERT INTO monitor_migrations VALUES ($1, $2, $3)', [m.version, m.name, now.toISOString()]);
-    });
-    applied.push(m.version);
-  }
-  return applied;
+  return applySchemaMigrations(conn, 'monitor_migrations', MIGRATIONS, now);
 }

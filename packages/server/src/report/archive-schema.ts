@@ -5,8 +5,9 @@
  * Both are also in the tamper-evident audit log (report.generate, data.read) when the API is used.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { applySchemaMigrations, type SchemaMigration } from '../store/duckdb/schema-ledger.js';
 
-const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }> = [
+const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     name: 'reports and openings',
@@ -19,22 +20,7 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }
   },
 ];
 
+/** Applies pending migrations; idempotent. Returns the versions applied now. */
 export async function migrateReportArchive(conn: DuckDBConnection, now: Date): Promise<number[]> {
-  await conn.run(`CREATE TABLE IF NOT EXISTS rpt_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)`);
-  const done = new Set((await conn.runAndReadAll('SELECT version FROM rpt_migrations')).getRowObjectsJS().map((r) => Number(r['version'])));
-  const applied: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      for (const s of m.sql) await conn.run(s);
-      await conn.run('INSERT INTO rpt_migrations VALUES ($1, $2, $3)', [m.version, m.name, now.toISOString()]);
-      await conn.run('COMMIT');
-    } catch (e) {
-      await conn.run('ROLLBACK');
-      throw e;
-    }
-    applied.push(m.version);
-  }
-  return applied;
+  return applySchemaMigrations(conn, 'rpt_migrations', MIGRATIONS, now);
 }

@@ -4,8 +4,9 @@
  * parameterised.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { applySchemaMigrations, inTransaction, type SchemaMigration } from '../store/duckdb/schema-ledger.js';
 
-const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }> = [
+const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     name: 'users, sessions, data keys, audit log',
@@ -21,39 +22,10 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string[] }
 
 /** Applies pending migrations; idempotent. Returns the versions applied now. */
 export async function migrateSecuritySchema(conn: DuckDBConnection, now: Date): Promise<number[]> {
-  await conn.run(`CREATE TABLE IF NOT EXISTS security_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at VARCHAR NOT NULL)`);
-  const done = new Set(
-    (await conn.runAndReadAll('SELECT version FROM security_migrations')).getRowObjectsJS().map((r) => Number(r['version'])),
-  );
-  const applied: number[] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      for (const s of m.sql) await conn.run(s);
-      await conn.run('INSERT INTO security_migrations VALUES ($1, $2, $3)', [m.version, m.name, now.toISOString()]);
-      await conn.run('COMMIT');
-    } catch (e) {
-      await conn.run('ROLLBACK');
-      throw e;
-    }
-    applied.push(m.version);
-  }
-  return applied;
+  return applySchemaMigrations(conn, 'security_migrations', MIGRATIONS, now);
 }
 
-/** Runs `fn` inside a transaction, rolling back on error. */
-export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const out = await fn();
-    await conn.run('COMMIT');
-    return out;
-  } catch (e) {
-    await conn.run('ROLLBACK');
-    throw e;
-  }
-}
+export { inTransaction };
 
 /** Serialises the async operations of one object on its connection (DuckDB transactions are per connection). */
 export class OperationQueue {
