@@ -336,6 +336,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   // --- forecast (the reader's clearance; a district edition forecasts its district alone) ---
   let outlook: ReportSection | undefined;
   const fc = { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, ok: false };
+  const riskFacts = { ok: false, severe: 0, top: '', next: '' };
   if (wanted.has('outlook')) {
     outlook = emptySection(lang, 'outlook');
     try {
@@ -379,6 +380,8 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       const risk = await riskService(ctx, reportRiskOptions(scope, o));
       b.classifications.push(risk.classification);
       const r = risk.result;
+      const next0 = periodName(lang, localIsoDate(Date.parse(r.scoredPeriod.from)).slice(0, 7));
+      if (r.top[0] !== undefined) Object.assign(riskFacts, { ok: true, severe: num(r.bandCounts.severe), top: r.top[0].id, next: next0 });
       const next = periodName(lang, localIsoDate(Date.parse(r.scoredPeriod.from)).slice(0, 7));
       for (const a of r.top) if (a.district !== null) labelDistricts.add(a.district);
       const mix = { public: num(r.dataMix.public), discovered: num(r.dataMix.discovered), unknown: num(r.dataMix.unknown) }, mixTotal = mix.public + mix.discovered + mix.unknown;
@@ -444,6 +447,10 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       const next = periodName(lang, period.nextLabel);
       s.paragraphs.push(para(lang, 'summary.forecast', [fact('mean', fc.mean, 'decimal'), fact('next', next, 'text'), fact('lo', fc.lo, 'int'), fact('hi', fc.hi, 'int')]));
       kv.push([`${label(lang, 'Expected count')}: ${next}`, fc.mean, 'decimal'], [`${label(lang, '90% interval')}: ${label(lang, 'lower')}`, fc.lo, 'int'], [`${label(lang, '90% interval')}: ${label(lang, 'upper')}`, fc.hi, 'int']);
+    }
+    if (riskFacts.ok) {
+      s.paragraphs.push(para(lang, 'summary.risk', [fact('severe', riskFacts.severe, 'int'), fact('next', riskFacts.next, 'text'), fact('district', riskFacts.top, 'text')]));
+      kv.push([`${label(lang, 'Districts in the severe risk band')}: ${riskFacts.next}`, riskFacts.severe, 'int'], [label(lang, 'Highest risk'), riskFacts.top, 'text']);
     }
     s.tables.push(kvTable(lang, 'key-figures', 'Key figures', kv));
     sections.push(s);

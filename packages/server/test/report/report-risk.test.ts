@@ -150,6 +150,10 @@ describe('report risk outlook and deployment = /api/risk and /api/allocation', (
     const top = await expectRiskEqualsApi(m, o, tok.analyst!);
     expect(top.length).toBe(geography.districtsIn('Balochistan').length);
     expect(top[0]!.id).toBe('Quetta');
+    // the executive summary quotes the index's severe band and top district
+    const sr = section(m, 'summary').paragraphs.find((p) => p.key === 'summary.risk')!;
+    expect(sr.facts.find((f) => f.key === 'district')!.value).toBe(top[0]!.id);
+    expect(sr.facts.find((f) => f.key === 'severe')!.value).toBe(top.filter((x) => x.band === 'severe').length);
     const a = await expectAllocationEqualsApi(m, o, tok.analyst!);
     expect(a.dataMix.discovered).toBeGreaterThan(0);
     // the narrative names the top district with its band and why, and says how the data came to notice

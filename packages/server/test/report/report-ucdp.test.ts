@@ -84,7 +84,7 @@ describe('monthly report of UCDP Balochistan, August 2012', () => {
       expect(checked).toBeGreaterThan(20);
       // the risk outlook and deployment sentences are among those checked
       const keys = new Set(m.sections.flatMap((s) => s.paragraphs.map((p) => p.key)));
-      for (const k of ['outlook.text', 'risk.text', 'risk.top', 'risk.mix', 'deploy.text', 'deploy.compare', 'deploy.schedule']) expect(keys.has(k), `${m.lang} ${k}`).toBe(true);
+      for (const k of ['summary.risk', 'outlook.text', 'risk.text', 'risk.top', 'risk.mix', 'deploy.text', 'deploy.compare', 'deploy.schedule']) expect(keys.has(k), `${m.lang} ${k}`).toBe(true);
     }
   });
 
