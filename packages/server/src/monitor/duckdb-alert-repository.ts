@@ -6,6 +6,7 @@
 import { BaseeratError, CLASSIFICATION_LEVELS, type Alert, type Classification } from '@baseerat/engine';
 import { listValue, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { inTransaction, OperationQueue } from '../security/duckdb-security-schema.js';
+import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Page } from '../store/port.js';
 import { classificationRank, type AlertQuery, type AlertRepository, type StoredAlert, type WebhookDelivery } from './alert-repository.js';
 import { migrateMonitorSchema } from './duckdb-alert-schema.js';
@@ -156,9 +157,8 @@ export class DuckDBAlertRepository implements AlertRepository {
  * Throws CONFIG when the store is not a DuckDBStore (server mode: use a PostgreSQL repository).
  */
 export function duckdbInstanceOf(store: object): DuckDBInstance {
-  const instance = (store as { instance?: unknown }).instance;
-  if (instance === undefined || instance === null || typeof (instance as { connect?: unknown }).connect !== 'function') {
+  if (!(store instanceof DuckDBStore)) {
     throw new BaseeratError('CONFIG', 'the store is not an embedded DuckDB store: the alert repository needs one (or a server-mode repository)', { field: 'store' });
   }
-  return instance as DuckDBInstance;
+  return store.duckdbInstance;
 }

@@ -76,6 +76,11 @@ export class DuckDBStore implements Store {
     this.timeZone = options.timeZone ?? 'Asia/Karachi';
   }
 
+  /** The DuckDB instance the store runs on, for other tables kept in the same file (security, alerts): DuckDB lets a process open a file once. */
+  get duckdbInstance(): DuckDBInstance {
+    return this.instance;
+  }
+
   /** Runs `fn` after every call queued before it: one transaction at a time on the one connection. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => {
