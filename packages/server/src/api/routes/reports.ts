@@ -78,6 +78,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Dat
       ...(body.district === undefined ? {} : { district: body.district }),
       ...(body.lang === undefined ? {} : { lang: body.lang }),
       ...(body.sections === undefined ? {} : { sections: body.sections }),
+      // The server's terrain layers, so the report's risk outlook equals GET /api/risk on this server.
+      ...(deps.riskLayers === undefined ? {} : { riskLayers: deps.riskLayers }),
       ...(scoped.maxClassification === undefined || scoped.maxClassification === 'SECRET' ? {} : { maxClassification: scoped.maxClassification }),
       formats: body.formats ?? ['pdf', 'html', 'xlsx'],
       archive: a,
