@@ -25,10 +25,14 @@ export const DUCKDB_MEMORY_LIMIT_ENV = 'BASEERAT_DUCKDB_MEMORY_LIMIT';
 /**
  * DuckDB's default memory_limit is 80 % of RAM, and its buffer cache grows with the file up to
  * it: a 1,000,000-row ingest peaked at 1.5 GB, 0.94 GB with a 256 MB limit, at the same CPU time
- * (docs/benchmarks.md "Ingest"). Above the limit DuckDB spills sorts, joins and aggregates to
- * `<file>.tmp`. In-memory stores keep DuckDB's default.
+ * (docs/benchmarks.md "Ingest"). But the ART indexes (incident ids, the unique source key, reports
+ * by incident) must stay in memory and count against the limit: with 256 MB a 5,000,000-row ingest
+ * failed with "could not allocate block" near 3,000,000 rows. 2 GB bounds the cache on a shared
+ * machine and leaves room for the indexes of about 15 million reports; set
+ * BASEERAT_DUCKDB_MEMORY_LIMIT for less (small stores) or more. Above the limit DuckDB spills
+ * sorts, joins and aggregates to `<file>.tmp`. In-memory stores keep DuckDB's default.
  */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
 
 export async function openEmbedded(path: string, masterKey: Buffer, now: Date, opts: { policyDir?: string; duckdb?: Record<string, string> } = {}): Promise<Embedded> {
   const memory = path === ':memory:';

@@ -1,8 +1,12 @@
 /**
- * The embedded Store: one DuckDB file (or `:memory:`), one connection, every call serialised.
+ * The embedded Store: one DuckDB file (or `:memory:`), one write connection with its calls
+ * serialised, and a small pool of read connections (read-pool.ts) for the dashboard's reads.
  *
  * DuckDB lets one process write a file, and one connection runs one transaction at a time, so the
- * store queues its calls: a read never sees half of a batch and two batches never interleave.
+ * store queues its writes: two batches never interleave. The read-only calls (stats, listIncidents,
+ * getIncident, countIncidents, readColumns) each run in their own transaction on a pooled
+ * connection, so they overlap; MVCC gives each the state committed when it starts, so a read never
+ * sees half of a batch.
  * Bulk writes go through the appender (one typed call per value) inside the batch's transaction;
  * the UNIQUE (agency, source_id) key is what finally guarantees idempotency, the look-up before
  * the write is what lets duplicates be counted instead of failing the batch.
@@ -25,6 +29,7 @@ import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { hash52, HashSet52 } from './hash-set-52.js';
 import { migrate } from './migrations.js';
+import { ReadPool } from './read-pool.js';
 import {
   IDENTITY_CODEC, INCIDENT_SELECT, REPORT_SELECT, assertNonEmpty, canonicalIso, canonicalReport, incidentFromRow, incidentRow,
   lastTsValue, reportFromRow, reportRow, singleReportIncidentRow, tsValue, type FieldCodec,
@@ -37,6 +42,8 @@ export interface DuckDBStoreOptions {
   timeZone?: string;
   /** Called by close() before the instance closes, e.g. to release the file registration of `openStore` or close other connections. */
   onClose?: () => void;
+  /** Read connections on the instance for the read-only calls (stats, listIncidents, getIncident, countIncidents, readColumns); default 4. */
+  readConnections?: number;
 }
 
 /** Key under which stats count incidents with no district, province or perpetrator. */
@@ -66,6 +73,8 @@ export class DuckDBStore implements Store {
    * behind, which only costs a confirming query.
    */
   private keyIndex: { sources: HashSet52; incidents: HashSet52 } | undefined;
+  /** The dashboard's read calls run here, each in its own snapshot, overlapping one another and the writes. */
+  private readonly readers: ReadPool;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -74,6 +83,7 @@ export class DuckDBStore implements Store {
   ) {
     this.codec = options.codec ?? IDENTITY_CODEC;
     this.timeZone = options.timeZone ?? 'Asia/Karachi';
+    this.readers = new ReadPool(instance, options.readConnections ?? 4);
   }
 
   /** The DuckDB instance the store runs on, for other tables kept in the same file (security, alerts): DuckDB lets a process open a file once. */
@@ -91,8 +101,8 @@ export class DuckDBStore implements Store {
     return run;
   }
 
-  private async rows(sql: string, params?: Record<string, DuckDBValue>): Promise<Js[][]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+  private async rows(sql: string, params?: Record<string, DuckDBValue>, conn: DuckDBConnection = this.conn): Promise<Js[][]> {
+    const reader = await conn.runAndReadAll(sql, params);
     return reader.getRowsJS() as Js[][];
   }
 
@@ -105,7 +115,9 @@ export class DuckDBStore implements Store {
     } catch (e) {
       this.seqs.clear();
       this.quarantineKeys.clear();
-      await this.conn.run('ROLLBACK');
+      // Some errors (out of memory, for one) abort DuckDB's transaction themselves: then ROLLBACK
+      // fails with "no transaction is active", which must not hide the error that caused it.
+      await this.conn.run('ROLLBACK').catch(() => undefined);
       throw e;
     }
   }
@@ -540,21 +552,22 @@ export class DuckDBStore implements Store {
   }
 
   getIncident(id: string): Promise<Incident | undefined> {
-    return this.exclusive(async () => {
-      const got = await this.incidentsWhere(`i.id = $id`, { id }, '', {});
+    return this.readers.read(async (conn) => {
+      const got = await this.incidentsWhere(conn, `i.id = $id`, { id }, '', {});
       return got[0];
     });
   }
 
   /** Incidents matching `where`, with their sources, in (occurred_at, id) order. */
-  private async incidentsWhere(where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>): Promise<Incident[]> {
-    const rows = await this.rows(`SELECT ${INCIDENT_SELECT} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`, { ...params, ...tailParams });
+  private async incidentsWhere(conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>): Promise<Incident[]> {
+    const rows = await this.rows(`SELECT ${INCIDENT_SELECT} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`, { ...params, ...tailParams }, conn);
     if (rows.length === 0) return [];
     const ids = rows.map((r) => str(r[0]));
     const src = await this.rows(
       `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw FROM reports r
        WHERE list_contains($ids::VARCHAR[], r.incident_id) ORDER BY r.received_at, r.seq`,
       { ids: listValue(ids) },
+      conn,
     );
     const sources = new Map<string, Incident['sources']>(ids.map((id) => [id, []]));
     for (const s of src) {
@@ -567,31 +580,37 @@ export class DuckDBStore implements Store {
   }
 
   listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
-    return this.exclusive(async () => {
-      const { offset, limit } = checkPage(page);
+    let checked: { offset: number; limit: number };
+    try {
+      checked = checkPage(page);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.readers.read(async (conn) => {
+      const { offset, limit } = checked;
       const f = filterSql(filter);
-      const total = await this.countUnlocked(f.where, f.params);
-      const items = await this.incidentsWhere(f.where, f.params, 'LIMIT $lim OFFSET $off', { lim: BigInt(limit), off: BigInt(offset) });
+      const total = await this.countUnlocked(f.where, f.params, conn);
+      const items = await this.incidentsWhere(conn, f.where, f.params, 'LIMIT $lim OFFSET $off', { lim: BigInt(limit), off: BigInt(offset) });
       return { items, total, offset, limit };
     });
   }
 
-  private async countUnlocked(where: string, params: Record<string, DuckDBValue>): Promise<number> {
-    return Number((await this.rows(`SELECT count(*)::DOUBLE FROM incidents i WHERE ${where}`, params))[0]?.[0] ?? 0);
+  private async countUnlocked(where: string, params: Record<string, DuckDBValue>, conn: DuckDBConnection): Promise<number> {
+    return Number((await this.rows(`SELECT count(*)::DOUBLE FROM incidents i WHERE ${where}`, params, conn))[0]?.[0] ?? 0);
   }
 
   countIncidents(filter: IncidentFilter): Promise<number> {
-    return this.exclusive(async () => {
+    return this.readers.read(async (conn) => {
       const f = filterSql(filter);
-      return this.countUnlocked(f.where, f.params);
+      return this.countUnlocked(f.where, f.params, conn);
     });
   }
 
   readColumns(filter: IncidentFilter): Promise<IncidentColumns> {
-    return this.exclusive(() => this.readColumnsUnlocked(filter));
+    return this.readers.read((conn) => this.readColumnsUnlocked(filter, conn));
   }
 
-  private async readColumnsUnlocked(filter: IncidentFilter): Promise<IncidentColumns> {
+  private async readColumnsUnlocked(filter: IncidentFilter, conn: DuckDBConnection): Promise<IncidentColumns> {
     const f = filterSql(filter);
     // Dictionaries of the filtered rows first (small), sorted, so that indices are deterministic.
     const dict = await this.rows(
@@ -599,13 +618,14 @@ export class DuckDBStore implements Store {
        UNION ALL SELECT 1, province FROM incidents i WHERE ${f.where} AND province IS NOT NULL GROUP BY province
        UNION ALL SELECT 2, perpetrator FROM incidents i WHERE ${f.where} AND perpetrator IS NOT NULL GROUP BY perpetrator`,
       f.params,
+      conn,
     );
     const names: [string[], string[], string[]] = [[], [], []];
     for (const r of dict) names[Number(r[0]) as 0 | 1 | 2].push(str(r[1]));
     for (const n of names) n.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const [districtNames, provinceNames, perpetratorNames] = names;
     const lookup = (p: string) => `(SELECT unnest($${p}::VARCHAR[]) AS name, (generate_subscripts($${p}::VARCHAR[], 1) - 1)::INTEGER AS idx)`;
-    const result = await this.conn.run(
+    const result = await conn.run(
       `SELECT
          epoch_ms(i.occurred_at)::DOUBLE,
          coalesce(i.lat, 'NaN'::DOUBLE),
@@ -699,10 +719,10 @@ export class DuckDBStore implements Store {
   }
 
   stats(filter: IncidentFilter = {}): Promise<StoreStats> {
-    return this.exclusive(async () => {
+    return this.readers.read(async (conn) => {
       const f = filterSql(filter);
-      const total = await this.countUnlocked(f.where, f.params);
-      const quarantined = Number((await this.rows(`SELECT count(*)::DOUBLE FROM quarantine`))[0]?.[0] ?? 0);
+      const total = await this.countUnlocked(f.where, f.params, conn);
+      const quarantined = Number((await this.rows(`SELECT count(*)::DOUBLE FROM quarantine`, undefined, conn))[0]?.[0] ?? 0);
       // One scan for the four breakdowns. Months in local time: a month-precision time is stored at
       // local midnight of the month's first day, which in UTC still lies in the previous month.
       const grouped = await this.rows(
@@ -712,6 +732,7 @@ export class DuckDBStore implements Store {
                FROM incidents i WHERE ${f.where})
          GROUP BY GROUPING SETS ((province), (district), (category), (month))`,
         { ...f.params, unknown: UNKNOWN_KEY },
+        conn,
       );
       // grouping() sets a bit for each column *not* grouped: 0b0111 = province only, and so on.
       const sets: Record<number, Record<string, number>> = { 7: {}, 11: {}, 13: {}, 14: {} };
@@ -722,6 +743,7 @@ export class DuckDBStore implements Store {
       const agencyRows = await this.rows(
         `SELECT r.agency, count(*)::DOUBLE FROM reports r WHERE r.incident_id IN (SELECT i.id FROM incidents i WHERE ${f.where}) GROUP BY r.agency ORDER BY r.agency`,
         f.params,
+        conn,
       );
       const byAgency = Object.fromEntries(agencyRows.map((r) => [str(r[0]), Number(r[1])]));
       return {
@@ -759,6 +781,7 @@ export class DuckDBStore implements Store {
   close(): Promise<void> {
     return this.exclusive(async () => {
       this.closed = true;
+      await this.readers.close();
       this.conn.closeSync();
       // before the instance: other connections on it (the security tables') must be closed first
       this.options.onClose?.();
