@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { BaseeratError, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
+import { ReadPool } from '../../src/store/duckdb/read-pool.js';
+import { openStore } from '../../src/store/index.js';
+import { report } from './conformance.js';
+
+const config = { duckdb: { threads: '1' } };
+const single = (r: Report) => ({ id: incidentIdFor(sourceKey(r.source)), reports: [r], links: [] });
+
+/** A promise and the function that resolves it: lets a test hold a read open. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => undefined as void;
+  const wait = new Promise<void>((ok) => { open = ok; });
+  return { wait, open };
+}
+
+describe('DuckDB read pool', () => {
+  it('runs a second read while the first one still holds its connection', async () => {
+    const instance = await DuckDBInstance.create(':memory:', config.duckdb);
+    const pool = new ReadPool(instance, 2);
+    const held = gate();
+    const first = pool.read(async (c) => { await c.run('SELECT 1'); await held.wait; return 'first'; });
+    // with one exclusive connection this would wait for `first`, which waits for the gate: a deadlock
+    const second = await pool.read(async (c) => Number((await c.runAndReadAll('SELECT 42')).getRowsJS()[0]?.[0]));
+    expect(second).toBe(42);
+    expect(pool.connectionCount).toBe(2);
+    held.open();
+    expect(await first).toBe('first');
+    await pool.close();
+    instance.closeSync();
+  });
+
+  it('queues reads beyond its size in arrival order, and never opens more connections than its size', async () => {
+    const instance = await DuckDBInstance.create(':memory:', config.duckdb);
+    const pool = new ReadPool(instance, 1);
+    const held = gate();
+    const order: string[] = [];
+    const a = pool.read(async () => { await held.wait; order.push('a'); });
+    const b = pool.read(async () => { order.push('b'); });
+    const c = pool.read(async () => { order.push('c'); });
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(order).toEqual([]);
+    held.open();
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(pool.connectionCount).toBe(1);
+    await pool.close();
+    instance.closeSync();
+  });
+
+  it('gives each read the state committed when it starts, and a failed read releases its connection', async () => {
+    const instance = await DuckDBInstance.create(':memory:', config.duckdb);
+    const writer = await instance.connect();
+    await writer.run('CREATE TABLE t (v INTEGER)');
+    const pool = new ReadPool(instance, 1);
+    const count = async (c: Awaited<ReturnType<DuckDBInstance['connect']>>) => Number((await c.runAndReadAll('SELECT count(*)::DOUBLE FROM t')).getRowsJS()[0]?.[0]);
+    const started = gate(), held = gate();
+    const snapshot = pool.read(async (c) => {
+      const before = await count(c);
+      started.open();
+      await held.wait;
+      return [before, await count(c)];
+    });
+    await started.wait;
+    await writer.run('INSERT INTO t VALUES (1), (2)');
+    held.open();
+    // the open read keeps its snapshot; the next read sees the committed insert
+    expect(await snapshot).toEqual([0, 0]);
+    expect(await pool.read(count)).toBe(2);
+    await expect(pool.read(async (c) => { await c.run('SELECT * FROM no_such_table'); })).rejects.toThrow(/no_such_table/);
+    expect(await pool.read(count)).toBe(2);
+    expect(pool.connectionCount).toBe(1);
+    await pool.close();
+    writer.closeSync();
+    instance.closeSync();
+  });
+
+  it('close() waits for running reads, then refuses new ones with CONFLICT', async () => {
+    const instance = await DuckDBInstance.create(':memory:', config.duckdb);
+    const pool = new ReadPool(instance, 2);
+    const held = gate();
+    let finished = false;
+    const running = pool.read(async (c) => { await held.wait; await c.run('SELECT 1'); finished = true; });
+    const closing = pool.close();
+    held.open();
+    await closing;
+    expect(finished).toBe(true);
+    await running;
+    const e = await pool.read(async () => 1).then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(BaseeratError);
+    expect((e as BaseeratError).code).toBe('CONFLICT');
+    instance.closeSync();
+  });
+});
+
+describe('DuckDBStore reads on the pool', () => {
+  it('reads overlapping writes see whole batches only, and a read after a write sees it', async () => {
+    const store = await openStore(':memory:', config);
+    const batches = [0, 1, 2, 3].map((b) => Array.from({ length: 50 }, (_, i) => single(report({ sourceId: `b${b}-${i}`, district: 'Quetta', province: 'Balochistan' }))));
+    const totals: number[] = [];
+    const pending: Promise<unknown>[] = [];
+    for (const newIncidents of batches) {
+      pending.push(store.writeBatch({ newIncidents, attachments: [], quarantine: [] }));
+      for (let k = 0; k < 3; k++) {
+        pending.push(store.stats({}).then((s) => { totals.push(s.total); expect(s.byDistrict['Quetta'] ?? 0).toBe(s.total); }));
+        pending.push(store.listIncidents({}, { offset: 0, limit: 500 }).then((p) => { totals.push(p.total); expect(p.items.length).toBe(p.total); }));
+      }
+    }
+    await Promise.all(pending);
+    for (const t of totals) expect(t % 50).toBe(0);
+    expect(await store.countIncidents({})).toBe(200);
+    const id = batches[3]![49]!.id;
+    expect((await store.getIncident(id))?.id).toBe(id);
+    expect((await store.readColumns({ districts: ['Quetta'] })).length).toBe(200);
+    await store.close();
+    const e = await store.stats({}).then(() => undefined, (err: unknown) => err);
+    expect((e as BaseeratError).code).toBe('CONFLICT');
+  });
+});
