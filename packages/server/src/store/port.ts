@@ -166,6 +166,16 @@ export interface StoreStats {
   byAgency: Record<string, number>;
 }
 
+/** An incident as a map point: position, category and time only (no narrative, sources, casualties or perpetrator). */
+export interface IncidentPoint {
+  id: string;
+  lon: number;
+  lat: number;
+  category: Incident['category'];
+  /** ISO UTC. */
+  occurredAt: string;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -196,6 +206,12 @@ export interface Store {
   listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>>;
   readColumns(filter: IncidentFilter): Promise<IncidentColumns>;
   countIncidents(filter: IncidentFilter): Promise<number>;
+  /**
+   * Up to `limit` incidents of the filter that have coordinates, as map points, in (occurredAt, id)
+   * order; `total` counts every incident of the filter. Optional: without it the API builds the
+   * points from `listIncidents`.
+   */
+  listPoints?(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }>;
   stats(filter?: IncidentFilter): Promise<StoreStats>;
   listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>>;
   /**

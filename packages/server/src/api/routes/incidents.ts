@@ -2,7 +2,8 @@
  * Incidents: the consolidated records, filtered by need-to-know. The list pushes the user's scope
  * into the store query, then lets the policy decide each record; narratives (list and detail) and
  * raw source records (detail only) go through the AccessGate, so every read is audited and a
- * field the user may not read is withheld and named in `withheld`.
+ * field the user may not read is withheld and named in `withheld`. The map's points
+ * (`/api/incidents/points`) are the exception, explained at the route: scope in the query only.
  */
 import { BaseeratError, type Incident } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -14,6 +15,9 @@ import { incidentLabel, requireSystem, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 import { baseFilter, canonicalDistricts, IncidentQuerySchema, IncidentViewSchema, PageQuerySchema, type IncidentView } from '../schemas.js';
+
+/** Most points one request may ask for. */
+const POINTS_MAX = 5000;
 
 type Read = { recordId: string; field: string; label: ReturnType<typeof incidentLabel>; decrypt: () => string; put: (v: string | undefined) => void };
 
@@ -59,6 +63,39 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     const page = await deps.store.listIncidents(filter, { offset: q.offset, limit: q.limit });
     const visible = authz.filterRecords(page.items, (i) => i.id, incidentLabel);
     return { items: await incidentViews(gate, visible, false, t), total: page.total - (page.items.length - visible.length), offset: page.offset, limit: page.limit };
+  });
+
+  // The map's points. Safe without a policy decision per record: a record's label is its
+  // classification and district only (incidentLabel), and scopedFilter has already put both into
+  // the store query (the user's districts, or the requested ones after each was checked in Cedar;
+  // the classification ceiling Cedar allows), so every matching record is one the user may view.
+  // The fields returned (id, position, category, time) carry no sensitive field (no narrative, no
+  // source record); details come from /api/incidents/:id, which decides the record in Cedar.
+  app.get('/api/incidents/points', {
+    schema: {
+      tags: ['incidents'], summary: 'Map points of the incidents you may see: id, lon, lat, category, occurredAt (scope applied in the query)',
+      querystring: IncidentQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(POINTS_MAX).default(500) }),
+      response: {
+        200: z.object({
+          items: z.array(z.object({ id: z.string(), lon: z.number(), lat: z.number(), category: z.string(), occurredAt: z.string() })),
+          total: z.number().int().describe('incidents matching the filter, with or without coordinates'),
+          limit: z.number().int(),
+        }),
+        ...PROBLEMS,
+      },
+    },
+  }, async (req) => {
+    const { gate, authz } = authOf(req);
+    const t = now();
+    await requireSystem(gate, 'listIncidents', 'incidents', t);
+    const q = req.query;
+    const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
+    if (deps.store.listPoints !== undefined) return { ...(await deps.store.listPoints(filter, q.limit)), limit: q.limit };
+    // A store without the narrow query: the first page of full incidents, reduced to points.
+    const page = await deps.store.listIncidents(filter, { offset: 0, limit: q.limit });
+    const items = page.items.flatMap((i) => (i.location.lon === undefined || i.location.lat === undefined ? []
+      : [{ id: i.id, lon: i.location.lon, lat: i.location.lat, category: i.category, occurredAt: i.occurredAt }]));
+    return { items, total: page.total, limit: q.limit };
   });
 
   app.get('/api/incidents/:id', {

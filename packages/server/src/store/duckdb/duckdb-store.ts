@@ -22,7 +22,7 @@ import {
 } from '@duckdb/node-api';
 import {
   quarantineRecordId,
-  type IncidentColumns, type IncidentFilter, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord,
+  type IncidentColumns, type IncidentFilter, type IncidentPoint, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord,
   type ReencryptionProgress, type SensitiveField, type Store, type StoreStats, type WriteResult,
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
@@ -603,6 +603,27 @@ export class DuckDBStore implements Store {
     return this.readers.read(async (conn) => {
       const f = filterSql(filter);
       return this.countUnlocked(f.where, f.params, conn);
+    });
+  }
+
+  /** The map's points: one narrow query on the read pool (five columns, no sources, no decoding), and the filter's count. */
+  listPoints(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_MAX) {
+      return Promise.reject(new BaseeratError('VALIDATION', `limit must be an integer in 1..${PAGE_MAX}, got ${limit}`, { field: 'limit' }));
+    }
+    return this.readers.read(async (conn) => {
+      const f = filterSql(filter);
+      const total = await this.countUnlocked(f.where, f.params, conn);
+      const rows = await this.rows(
+        `SELECT i.id, i.lon, i.lat, i.category, epoch_ms(i.occurred_at)::DOUBLE FROM incidents i
+         WHERE ${f.where} AND i.lat IS NOT NULL AND i.lon IS NOT NULL ORDER BY i.occurred_at, i.id LIMIT $lim`,
+        { ...f.params, lim: BigInt(limit) },
+        conn,
+      );
+      const items = rows.map((r): IncidentPoint => ({
+        id: str(r[0]), lon: Number(r[1]), lat: Number(r[2]), category: str(r[3]) as IncidentPoint['category'], occurredAt: new Date(Number(r[4])).toISOString(),
+      }));
+      return { items, total };
     });
   }
 
