@@ -9,18 +9,20 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { AccountService, type Actor } from './account-service.js';
-import { AuditLog } from './audit-log.js';
+import { AuditLog, type AuditStore } from './audit-log.js';
 import { exportCheckpoint, generateAuditSigningKeys, verifyAuditTrail, type AuditVerification, type Checkpoint } from './audit-checkpoints.js';
 import { DuckDBAuditStore, DuckDBSecurityRepo } from './duckdb-security-repo.js';
 import { migrateSecuritySchema } from './duckdb-security-schema.js';
 import { FieldCipher, KeyRing } from './field-cipher.js';
 import { PolicyEngine } from './policy-engine.js';
+import type { SecurityRepo } from './security-repo.js';
 
 export const ACCOUNTS_DATASET = 'accounts';
 
 export interface SecurityContext {
-  repo: DuckDBSecurityRepo;
-  auditStore: DuckDBAuditStore;
+  /** DuckDB in embedded mode, PostgreSQL in server mode (api/server-mode.ts). */
+  repo: SecurityRepo;
+  auditStore: AuditStore;
   audit: AuditLog;
   keys: KeyRing;
   accounts: AccountService;

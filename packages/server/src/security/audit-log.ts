@@ -54,6 +54,13 @@ export interface AuditStore {
   size(): Promise<number>;
   /** Entries with from <= seq < to, in seq order. */
   read(from: number, to: number): Promise<StoredAuditEntry[]>;
+  /**
+   * Optional, for stores shared by several processes (server mode): appends the entries that
+   * `make(first)` builds for the first free seq, with the seq read and the rows written under one
+   * lock across processes, so that two writers never fork the log. Without it, AuditLog reads
+   * `size()` then calls `append` (serialised within the process only).
+   */
+  appendAtEnd?(make: (first: number) => readonly StoredAuditEntry[]): Promise<void>;
 }
 
 export class InMemoryAuditStore implements AuditStore {
@@ -84,29 +91,29 @@ export function decodeAuditEntry(s: string): AuditEntry {
 
 /**
  * Appends events to an AuditStore in order. Appends are serialised within the process so that
- * sequence numbers never collide; the store's uniqueness on seq catches a second writer.
+ * sequence numbers never collide; the store's uniqueness on seq catches a second writer, and a
+ * store with `appendAtEnd` (PostgreSQL) serialises writers across processes.
  */
 export class AuditLog {
   private tail: Promise<unknown> = Promise.resolve();
   constructor(readonly store: AuditStore) {}
 
   record(event: AuditEvent, now: Date): Promise<AuditEntry> {
-    const run = this.tail.then(async () => {
-      const seq = await this.store.size();
-      const entry: AuditEntry = { ...event, seq, at: now.toISOString() };
-      await this.store.append([{ seq, entry: encodeAuditEntry(entry) }]);
-      return entry;
-    });
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.recordMany([event], now).then((entries) => entries[0]!);
   }
 
   /** Appends several events in one store transaction (e.g. the field reads of one list request). */
   recordMany(events: readonly AuditEvent[], now: Date): Promise<AuditEntry[]> {
     const run = this.tail.then(async () => {
-      const first = await this.store.size();
-      const entries = events.map((e, i): AuditEntry => ({ ...e, seq: first + i, at: now.toISOString() }));
-      await this.store.append(entries.map((e) => ({ seq: e.seq, entry: encodeAuditEntry(e) })));
+      const build = (first: number) => events.map((e, i): AuditEntry => ({ ...e, seq: first + i, at: now.toISOString() }));
+      const stored = (entries: readonly AuditEntry[]) => entries.map((e) => ({ seq: e.seq, entry: encodeAuditEntry(e) }));
+      if (this.store.appendAtEnd !== undefined) {
+        let entries: AuditEntry[] = [];
+        await this.store.appendAtEnd((first) => stored(entries = build(first)));
+        return entries;
+      }
+      const entries = build(await this.store.size());
+      await this.store.append(stored(entries));
       return entries;
     });
     this.tail = run.catch(() => undefined);
