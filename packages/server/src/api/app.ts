@@ -14,6 +14,7 @@ import { DEFAULT_RATE_LIMITS, registerRateLimits } from './plugins/rate-limit.js
 import { registerSecurityHeaders, setSecurityHeaders } from './plugins/security-headers.js';
 import { alertRoutes } from './routes/alerts.js';
 import { watchZoneRoutes } from './routes/watch-zones.js';
+import { keyRoutes } from './routes/keys.js';
 import { analysisRoutes } from './routes/analyses.js';
 import { forecastRoutes } from './routes/forecasts.js';
 import { riskRoutes } from './routes/risk.js';
@@ -76,6 +77,7 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(reportRoutes, opts);
   await app.register(alertRoutes, opts);
   await app.register(watchZoneRoutes, opts);
+  await app.register(keyRoutes, opts);
   if (deps.webDir !== undefined) await app.register(staticDashboardRoutes, { webDir: deps.webDir });
   await app.ready();
   return app;

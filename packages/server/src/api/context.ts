@@ -11,6 +11,7 @@ import type { PartnersFile } from '../release/partners.js';
 import type { TerrainLayer } from '../risk/terrain-layers.js';
 import type { AccessGate } from '../security/access-gate.js';
 import type { SecurityContext } from '../security/admin-operations.js';
+import type { KeyRing } from '../security/field-cipher.js';
 import type { Principal, RequestAuthorizer } from '../security/policy-engine.js';
 import type { Store } from '../store/port.js';
 import type { BaseeratMetrics } from '../observability/metrics.js';
@@ -47,6 +48,8 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** Prometheus metrics (observability/metrics.ts): when given, request latency is recorded per route. */
   metrics?: Pick<BaseeratMetrics, 'httpRequestSeconds'>;
+  /** The data-key ring, for key rotation while serving (`/api/keys/*`, 404 without it). */
+  keys?: KeyRing | undefined;
   /** The live monitor: ingest runs new incidents through it; `/api/alerts` reads and streams its alerts (404 without it). */
   monitor?: LiveMonitor;
   /** Interval of the alert stream's heartbeat and session re-check (default 15 s). */

@@ -84,7 +84,7 @@ export async function harness(extra: Partial<ApiDeps> = {}): Promise<Harness> {
     secrets[k] = e.totpSecret;
     ids[k] = e.user.id;
   }
-  const app = await createApp({ store: env.store, security: env.security, geography: loadGeography(), now: clock.now, ...extra });
+  const app = await createApp({ store: env.store, security: env.security, keys: env.security.keys, geography: loadGeography(), now: clock.now, ...extra });
   const req: Harness['req'] = (method, url, token, body, headers = {}) => app.inject({
     method, url,
     headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...headers },

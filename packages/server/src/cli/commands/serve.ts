@@ -127,6 +127,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
     const app = await createApp({
       store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+      keys: e.security.keys,
       auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
       ...(partners === undefined ? {} : { partners }),
       releasesDir: o.releasesDir === undefined ? join(dirname(resolve(file)), 'releases') : resolve(o.releasesDir),
