@@ -207,9 +207,9 @@ export interface Store {
   readColumns(filter: IncidentFilter): Promise<IncidentColumns>;
   countIncidents(filter: IncidentFilter): Promise<number>;
   /**
-   * Up to `limit` incidents of the filter that have coordinates, as map points, in (occurredAt, id)
-   * order; `total` counts every incident of the filter. Optional: without it the API builds the
-   * points from `listIncidents`.
+   * The `limit` most recent incidents of the filter that have coordinates, as map points, newest
+   * first (occurredAt, then id, descending); `total` counts every incident of the filter. Optional:
+   * without it the API builds the points from the last page of `listIncidents`.
    */
   listPoints?(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }>;
   stats(filter?: IncidentFilter): Promise<StoreStats>;

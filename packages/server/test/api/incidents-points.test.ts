@@ -44,8 +44,8 @@ describe('GET /api/incidents/points', () => {
     expect(q1).toEqual({ id: 'inc_q1', lon: 67.01, lat: 30.18, category: 'TI.BOMB', occurredAt: '2024-03-01T10:00:00.000Z' });
     for (const p of body.items) expect(Object.keys(p).sort()).toEqual(['category', 'id', 'lat', 'lon', 'occurredAt']);
     expect(r.body).not.toMatch(/informant|narrative|raw/);
-    // in (occurredAt, id) order, like /api/incidents
-    expect(body.items.map((p) => p.occurredAt)).toEqual([...body.items.map((p) => p.occurredAt)].sort());
+    // the most recent first
+    expect(body.items.map((p) => p.occurredAt)).toEqual([...body.items.map((p) => p.occurredAt)].sort().reverse());
   });
 
   it('a district officer gets only their district, and a district outside it is refused (audited)', async () => {
@@ -86,7 +86,8 @@ describe('GET /api/incidents/points', () => {
 
   it('limit caps the points, total still counts every match; the detail route still decides the record', async () => {
     const body = (await h.req('GET', '/api/incidents/points?limit=2', tok.analyst)).json() as Points;
-    expect(body.items).toHaveLength(2);
+    // the two most recent of the five (seeded on March 1..5 in SEED order)
+    expect(body.items.map((p) => p.id)).toEqual(['inc_k1', 'inc_g2']);
     expect(body.total).toBe(5);
     expect(body.limit).toBe(2);
     expect((await h.req('GET', '/api/incidents/inc_q2', tok.quetta)).statusCode).toBe(200);
@@ -96,10 +97,12 @@ describe('GET /api/incidents/points', () => {
   it('a store without listPoints: the route builds the same points from listIncidents', async () => {
     const store = h.env.store as { listPoints?: unknown };
     const direct = (await h.req('GET', '/api/incidents/points', tok.quetta)).json() as Points;
+    const direct2 = (await h.req('GET', '/api/incidents/points?limit=2', tok.analyst)).json() as Points;
     store.listPoints = undefined;
     try {
       const fallback = (await h.req('GET', '/api/incidents/points', tok.quetta)).json() as Points;
       expect(fallback).toEqual(direct);
+      expect((await h.req('GET', '/api/incidents/points?limit=2', tok.analyst)).json()).toEqual(direct2);
     } finally {
       delete store.listPoints;
     }

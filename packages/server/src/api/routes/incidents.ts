@@ -73,7 +73,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
   // source record); details come from /api/incidents/:id, which decides the record in Cedar.
   app.get('/api/incidents/points', {
     schema: {
-      tags: ['incidents'], summary: 'Map points of the incidents you may see: id, lon, lat, category, occurredAt (scope applied in the query)',
+      tags: ['incidents'], summary: 'Map points of the most recent incidents you may see, newest first: id, lon, lat, category, occurredAt (scope applied in the query)',
       querystring: IncidentQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(POINTS_MAX).default(500) }),
       response: {
         200: z.object({
@@ -91,11 +91,12 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     const q = req.query;
     const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
     if (deps.store.listPoints !== undefined) return { ...(await deps.store.listPoints(filter, q.limit)), limit: q.limit };
-    // A store without the narrow query: the first page of full incidents, reduced to points.
-    const page = await deps.store.listIncidents(filter, { offset: 0, limit: q.limit });
+    // A store without the narrow query: the last page of full incidents (the newest), reduced to points.
+    const total = await deps.store.countIncidents(filter);
+    const page = await deps.store.listIncidents(filter, { offset: Math.max(0, total - q.limit), limit: q.limit });
     const items = page.items.flatMap((i) => (i.location.lon === undefined || i.location.lat === undefined ? []
       : [{ id: i.id, lon: i.location.lon, lat: i.location.lat, category: i.category, occurredAt: i.occurredAt }]));
-    return { items, total: page.total, limit: q.limit };
+    return { items: items.reverse(), total: page.total, limit: q.limit };
   });
 
   app.get('/api/incidents/:id', {

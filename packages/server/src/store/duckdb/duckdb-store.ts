@@ -616,7 +616,7 @@ export class DuckDBStore implements Store {
       const total = await this.countUnlocked(f.where, f.params, conn);
       const rows = await this.rows(
         `SELECT i.id, i.lon, i.lat, i.category, epoch_ms(i.occurred_at)::DOUBLE FROM incidents i
-         WHERE ${f.where} AND i.lat IS NOT NULL AND i.lon IS NOT NULL ORDER BY i.occurred_at, i.id LIMIT $lim`,
+         WHERE ${f.where} AND i.lat IS NOT NULL AND i.lon IS NOT NULL ORDER BY i.occurred_at DESC, i.id DESC LIMIT $lim`,
         { ...f.params, lim: BigInt(limit) },
         conn,
       );
