@@ -58,9 +58,11 @@ try {
     ['timeline + map, whole range: GET /api/stats?province', '/api/stats?province=Balochistan'],
     ['map after a 6-month brush: GET /api/stats?province&from&to', `/api/stats?province=Balochistan&${brushed}`],
     ['category filter: GET /api/stats?province&categories', '/api/stats?province=Balochistan&categories=TI.BOMB'],
-    ['points, whole range: GET /api/incidents?province&limit=500', '/api/incidents?province=Balochistan&limit=500'],
-    ['points after the brush: GET /api/incidents?...&from&to&limit=500', `/api/incidents?province=Balochistan&${brushed}&limit=500`],
-    ['district filter: GET /api/incidents?districts=Quetta&limit=500', '/api/incidents?districts=Quetta&limit=500'],
+    ['map points, whole range: GET /api/incidents/points?province&limit=500', '/api/incidents/points?province=Balochistan&limit=500'],
+    ['map points after the brush: GET /api/incidents/points?...&from&to&limit=500', `/api/incidents/points?province=Balochistan&${brushed}&limit=500`],
+    ['map points, district filter: GET /api/incidents/points?districts=Quetta&limit=500', '/api/incidents/points?districts=Quetta&limit=500'],
+    ['full list (no longer on the map), 50 incidents: GET /api/incidents?province&limit=50', '/api/incidents?province=Balochistan&limit=50'],
+    ['full list, district filter: GET /api/incidents?districts=Quetta&limit=500', '/api/incidents?districts=Quetta&limit=500'],
   ];
   const TIMEOUT_S = 60;
   /** autocannon at `connections` for `seconds`; every answered request's latency, and the requests that timed out. */
@@ -78,7 +80,7 @@ try {
   const ms = (v: number | undefined) => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
   const rows: string[] = [];
   // autocannon stops sending at the end of its duration, but the server still works through what is
-  // queued (the store runs one query at a time): wait for that before the next measure starts.
+  // queued: wait for that before the next measure starts.
   const drain = async (path: string) => { await fetch(`${origin}${path}`, { headers: path.startsWith('/api/') ? auth : {}, signal: AbortSignal.timeout(600_000) }).then((r) => r.arrayBuffer()); };
   // First render: a fresh browser context (cold cache) with the session cookie, from navigation
   // to MapLibre's first idle frame with the shaded districts and the points (performance mark).

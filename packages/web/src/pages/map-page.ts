@@ -26,6 +26,8 @@ maplibregl.setWorkerUrl(new URL(workerUrl, location.href).href);
 const PROVINCE = 'Balochistan';
 type Metric = 'count' | 'rate' | 'risk';
 interface Filters { category: string; agency: string; district: string; from: string; to: string }
+/** One point of `GET /api/incidents/points`. */
+interface IncidentPoint { id: string; lon: number; lat: number; category: string; occurredAt: string }
 interface DistrictProps { name: string; population: number | null; value?: number; count?: number }
 
 /** Pakistan midnight of 'YYYY-MM-DD' (or 'YYYY-MM' -> the 1st) as ISO UTC. */
@@ -97,7 +99,7 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
     return (p ?? api<T>(url)) as Promise<ApiResult<T>>;
   };
   const firstQuery = { province: PROVINCE };
-  for (const url of [`/api/stats${qs(firstQuery)}`, `/api/incidents${qs({ ...firstQuery, limit: 500 })}`]) prefetched.set(url, api<unknown>(url));
+  for (const url of [`/api/stats${qs(firstQuery)}`, `/api/incidents/points${qs({ ...firstQuery, limit: 500 })}`]) prefetched.set(url, api<unknown>(url));
 
   // ---- reference data
   const geoRes = await fetch(`/geo/districts.geojson${qs({ province: PROVINCE })}`);
@@ -147,12 +149,17 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
     'circle-color': '#e76f51', 'circle-radius': 5, 'circle-stroke-width': 1, 'circle-stroke-color': '#fff',
   } });
 
-  const incidentsById = new Map<string, IncidentView>();
-  map.on('click', 'incident-point', (e) => {
+  // The points carry id, position and category only; a click fetches the incident (the server
+  // decides the record and audits its narrative).
+  map.on('click', 'incident-point', async (e) => {
     const f = e.features?.[0];
-    const inc = f === undefined ? undefined : incidentsById.get(String(f.properties['id']));
-    if (inc === undefined || f === undefined || f.geometry.type !== 'Point') return;
-    new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(f.geometry.coordinates as [number, number]).setDOMContent(incidentDetails(inc)).addTo(map);
+    if (f === undefined || f.geometry.type !== 'Point') return;
+    const id = String(f.properties['id']);
+    const popup = new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(f.geometry.coordinates as [number, number])
+      .setDOMContent(h('div', { class: 'incident muted', 'data-incident-loading': id }, t('loading'))).addTo(map);
+    const res = await api<IncidentView>(`/api/incidents/${encodeURIComponent(id)}`);
+    if (!popup.isOpen()) return;
+    popup.setDOMContent(res.ok ? incidentDetails(res.data) : h('div', { class: 'incident' }, t('loadFailed', { detail: res.detail })));
   });
   map.on('click', 'clusters', async (e) => {
     const f = e.features?.[0];
@@ -268,7 +275,7 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
     const q = baseQuery(true);
     const [stats, incidents] = await Promise.all([
       statsFor(`/api/stats${qs(q)}`),
-      fetchOnce<{ items: IncidentView[]; total: number }>(`/api/incidents${qs({ ...q, limit: 500 })}`),
+      fetchOnce<{ items: IncidentPoint[]; total: number }>(`/api/incidents/points${qs({ ...q, limit: 500 })}`),
     ]);
     if (mine !== generation) return;
     if (stats.ok) {
@@ -283,14 +290,7 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
       totalEl.textContent = t('loadFailed', { detail: stats.detail });
     }
     if (incidents.ok) {
-      incidentsById.clear();
-      const features: Feature[] = [];
-      for (const inc of incidents.data.items) {
-        incidentsById.set(inc.id, inc);
-        if (typeof inc.location.lon === 'number' && typeof inc.location.lat === 'number') {
-          features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [inc.location.lon, inc.location.lat] }, properties: { id: inc.id, category: inc.category } });
-        }
-      }
+      const features: Feature[] = incidents.data.items.map((p) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { id: p.id, category: p.category } }));
       (map.getSource('incidents') as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features });
       pointsNote.dataset['points'] = String(features.length);
       pointsNote.textContent = t('incidentsPointsNote', { n: incidents.data.items.length.toLocaleString('en-US'), total: incidents.data.total.toLocaleString('en-US') });
