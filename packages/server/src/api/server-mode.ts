@@ -1,0 +1,104 @@
+/**
+ * The server mode's wiring, the counterpart of embedded.ts (`openEmbedded`) on PostgreSQL: the
+ * PostgresStore, the security context (accounts, sessions, data keys, audit trail in the `sec_*`
+ * tables) and the key ring, so that any number of API processes (and workers) can share one
+ * database and none holds state of its own: a session created by one process is honoured by every
+ * other, and all append to one audit trail (serialised across processes by an advisory lock).
+ *
+ * The store's sensitive columns are encrypted under the `incidents` data key, as in embedded mode;
+ * the data keys are wrapped by the master key, which every process must be given
+ * (BASEERAT_MASTER_KEY). The store's pool and the security pool are separate (the store sets its
+ * row-level-security scope per transaction; the security tables have none), both on the same
+ * schema and UTC.
+ *
+ * Rotation across processes: the store's codec reloads the data keys every minute and at once when
+ * a value names a key it does not hold (ReloadingStoreCodec); until then a process keeps writing
+ * under the previous version, which stays valid and readable. The accounts cipher (TOTP secrets)
+ * and `security.keys` keep the keys loaded at open: restart the API processes after rotating the
+ * `accounts` dataset or the master key (docs/operations.md).
+ */
+import { BaseeratError } from '@baseerat/engine';
+import type pg from 'pg';
+import { ACCOUNTS_DATASET, type SecurityContext } from '../security/admin-operations.js';
+import { AccountService } from '../security/account-service.js';
+import { AuditLog } from '../security/audit-log.js';
+import { FieldCipher, KeyRing } from '../security/field-cipher.js';
+import { PolicyEngine } from '../security/policy-engine.js';
+import { openPostgresKeyRing, openPostgresSecurityPool, ReloadingStoreCodec } from '../security/postgres-key-ring.js';
+import { PostgresAuditStore, PostgresSecurityRepo } from '../security/postgres-security-repo.js';
+import { STORE_DATASET } from '../security/store-keys.js';
+import { openPostgresStore, type PostgresStore } from '../store/postgres/postgres-store.js';
+import { PostgresAlertRepository } from '../monitor/postgres-alert-repository.js';
+
+export interface ServerModeOptions {
+  /** Schema of every table (default `public`). */
+  schema?: string;
+  /** Connections of the store's pool (default 10). */
+  maxConnections?: number;
+  /** Connections of the security and monitor pool (default 4). */
+  securityConnections?: number;
+  policyDir?: string;
+  /** Reload the data keys this often (ms; default 60 000; 0 never), so that rotations by other processes arrive. */
+  keyRefreshMs?: number;
+}
+
+export interface ServerMode {
+  store: PostgresStore;
+  security: SecurityContext;
+  /** The pool of the security and monitor tables (search_path = the schema, UTC). */
+  pool: pg.Pool;
+  /** The alert repository on the same database (migrated on first call). */
+  alertRepository(): Promise<PostgresAlertRepository>;
+  /** Reloads the store codec's data keys now (also done every `keyRefreshMs`). */
+  refreshKeys(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** True for a `postgres://` or `postgresql://` URL: the server mode's database. */
+export function isPostgresUrl(s: string | undefined): s is string {
+  return s !== undefined && /^postgres(ql)?:\/\//i.test(s);
+}
+
+export async function openServerMode(url: string, masterKey: Buffer, now: Date, opts: ServerModeOptions = {}): Promise<ServerMode> {
+  const schema = opts.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new BaseeratError('CONFIG', `schema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`, { field: 'schema' });
+  const pool = await openPostgresSecurityPool(url, schema, opts.securityConnections ?? 4);
+  let store: PostgresStore | undefined;
+  try {
+    const repo = new PostgresSecurityRepo(pool);
+    const auditStore = new PostgresAuditStore(pool);
+    const audit = new AuditLog(auditStore);
+    const keys = await openPostgresKeyRing(pool, repo, masterKey, now);
+    const accounts = new AccountService({ repo, audit, cipher: new FieldCipher(keys, ACCOUNTS_DATASET) });
+    const security: SecurityContext = {
+      repo, auditStore, audit, keys, accounts, policies: PolicyEngine.load(opts.policyDir),
+      cipherFor: async (dataset, at) => { await keys.ensureDataset(dataset, at); return new FieldCipher(keys, dataset); },
+      // the pool is ended by ServerMode.close (after the store)
+      close: () => undefined,
+    };
+    const codec = new ReloadingStoreCodec(new FieldCipher(keys, STORE_DATASET), () => KeyRing.open(repo, masterKey));
+    const refreshMs = opts.keyRefreshMs ?? 60_000;
+    store = await openPostgresStore(url, { schema, codec, ...(opts.maxConnections === undefined ? {} : { maxConnections: opts.maxConnections }) });
+    const opened = store;
+    let alerts: Promise<PostgresAlertRepository> | undefined;
+    let closed = false;
+    const timer = refreshMs > 0 ? setInterval(() => { void codec.refresh().catch(() => undefined); }, refreshMs) : undefined;
+    timer?.unref();
+    return {
+      store: opened, security, pool,
+      alertRepository: () => (alerts ??= PostgresAlertRepository.open(pool)),
+      refreshKeys: () => codec.refresh(),
+      async close() {
+        if (closed) return;
+        closed = true;
+        if (timer !== undefined) clearInterval(timer);
+        await opened.close();
+        await pool.end();
+      },
+    };
+  } catch (e) {
+    await store?.close();
+    await pool.end();
+    throw e;
+  }
+}
