@@ -17,7 +17,12 @@ import { agencyAdapter } from '../cli/commands/consume.js';
 import type { IngestSummary } from '../ingest/pipeline.js';
 import { createMetrics, startOpsServer, type BaseeratMetrics, type Logger, type OpsServer } from '../observability/index.js';
 import { loadGeography } from '../reference/geography.js';
-import { openPostgresStore, type Store } from '../store/index.js';
+import { openPostgresStore, type FieldCodec, type Store } from '../store/index.js';
+import { FieldCipher, KeyRing } from '../security/field-cipher.js';
+import { loadMasterKey, MASTER_KEY_ENV } from '../security/master-key.js';
+import { openPostgresKeyRing, openPostgresSecurityPool, ReloadingStoreCodec } from '../security/postgres-key-ring.js';
+import { PostgresSecurityRepo } from '../security/postgres-security-repo.js';
+import { STORE_DATASET } from '../security/store-keys.js';
 import { startIngestConsumer, type IngestConsumer } from '../stream/ingest-consumer.js';
 import { DEFAULT_STREAM, durableName } from '../stream/subjects.js';
 import type { WorkerConfig } from './config.js';
@@ -32,10 +37,45 @@ export interface IngestWorker {
   stop(): Promise<IngestSummary[]>;
 }
 
-export async function startIngestWorker(config: WorkerConfig, log: Logger): Promise<IngestWorker> {
+/**
+ * The store codec of a worker: with the master key (BASEERAT_MASTER_KEY, or `masterKey`), the
+ * server mode's key ring on the same database (security/postgres-key-ring.ts), so that the worker
+ * encrypts narratives, raw source records and quarantined lines exactly as the API processes do;
+ * without it, plaintext (and a warning: an API in server mode cannot read plaintext fields until
+ * `baseerat keys reencrypt --encrypt-plaintext` has run).
+ */
+async function workerCodec(config: WorkerConfig, log: Logger, masterKey: Buffer | undefined): Promise<{ codec?: FieldCodec; close(): Promise<void> }> {
+  if (masterKey === undefined) {
+    log.warn({}, `no master key (${MASTER_KEY_ENV}): sensitive fields are written in plaintext`);
+    return { close: async () => undefined };
+  }
+  const pool = await openPostgresSecurityPool(config.database, config.schema, 2);
+  try {
+    const repo = new PostgresSecurityRepo(pool);
+    const ring = await openPostgresKeyRing(pool, repo, masterKey, new Date());
+    const codec = new ReloadingStoreCodec(new FieldCipher(ring, STORE_DATASET), () => KeyRing.open(repo, masterKey));
+    const timer = setInterval(() => { void codec.refresh().catch(() => undefined); }, 60_000);
+    timer.unref();
+    return { codec, async close() { clearInterval(timer); await pool.end(); } };
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+}
+
+export async function startIngestWorker(config: WorkerConfig, log: Logger, opts: { masterKey?: Buffer; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<IngestWorker> {
   const metrics = createMetrics({ role: 'worker' });
   const adapters = await Promise.all(config.agencies.map((a) => agencyAdapter(a, config.mappings, config.format)));
-  const store: Store = await openPostgresStore(config.database, { schema: config.schema, maxConnections: config.maxConnections });
+  const env = opts.env ?? process.env;
+  const masterKey = opts.masterKey ?? (env[MASTER_KEY_ENV] !== undefined && env[MASTER_KEY_ENV] !== '' ? await loadMasterKey({ env }) : undefined);
+  const keys = await workerCodec(config, log, masterKey);
+  let store: Store;
+  try {
+    store = await openPostgresStore(config.database, { schema: config.schema, maxConnections: config.maxConnections, ...(keys.codec === undefined ? {} : { codec: keys.codec }) });
+  } catch (e) {
+    await keys.close();
+    throw e;
+  }
   let nc: NatsConnection | undefined;
   let ops: OpsServer | undefined;
   const consumers: IngestConsumer[] = [];
@@ -92,6 +132,7 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger): Prom
     await ops?.close();
     await nc?.close();
     await store.close();
+    await keys.close();
     throw e;
   }
   const nats = nc;
@@ -111,6 +152,7 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger): Prom
       await opsServer.close();
       await nats.close();
       await store.close();
+      await keys.close();
       log.info({ summaries: out.map((s) => ({ agency: s.agency, rowsRead: s.rowsRead, stored: s.stored, duplicates: s.duplicates, quarantined: s.quarantined })) }, 'worker stopped');
       return out;
     },
