@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BaseeratError, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
+import { ReadCache } from '../../src/store/duckdb/read-cache.js';
 import { ReadPool } from '../../src/store/duckdb/read-pool.js';
 import { openStore } from '../../src/store/index.js';
 import { report } from './conformance.js';
@@ -116,5 +117,48 @@ describe('DuckDBStore reads on the pool', () => {
     await store.close();
     const e = await store.stats({}).then(() => undefined, (err: unknown) => err);
     expect((e as BaseeratError).code).toBe('CONFLICT');
+  });
+});
+
+describe('ReadCache', () => {
+  it('shares one computation among identical calls, hands each caller its own copy, forgets on invalidate and on failure', async () => {
+    const cache = new ReadCache(2);
+    let runs = 0;
+    const compute = async () => { runs++; return { n: runs, by: { a: 1 } }; };
+    const [a, b] = await Promise.all([cache.get('k', compute), cache.get('k', compute)]);
+    expect(runs).toBe(1);
+    expect(a).toEqual(b);
+    a.by.a = 99;
+    expect((await cache.get('k', compute)).by.a).toBe(1);
+    cache.invalidate();
+    expect((await cache.get('k', compute)).n).toBe(2);
+    await expect(cache.get('bad', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await cache.get('bad', async () => 7)).toBe(7);
+    // capacity 2: the least recently used entry goes
+    await cache.get('x', compute);
+    expect(cache.size).toBe(2);
+    expect(cache.counters).toEqual({ hits: 2, misses: 5 });
+  });
+});
+
+describe('DuckDBStore cached aggregates', () => {
+  it('stats, counts and points are served from the cache until a write, then recomputed', async () => {
+    const store = await openStore(':memory:', config);
+    const first = [0, 1, 2].map((i) => single(report({ sourceId: `c${i}`, district: 'Quetta', province: 'Balochistan', lat: 30.2, lon: 67 })));
+    await store.writeBatch({ newIncidents: first, attachments: [], quarantine: [] });
+    const s1 = await store.stats({});
+    expect(s1.total).toBe(3);
+    s1.byDistrict['Quetta'] = 1000; // a caller's copy: mutating it does not reach the cache
+    expect((await store.stats({})).byDistrict['Quetta']).toBe(3);
+    expect(await store.countIncidents({ districts: ['Quetta'] })).toBe(3);
+    expect((await store.listPoints({}, 10)).items).toHaveLength(3);
+    // every kind of write invalidates: a batch, a quarantined line
+    await store.writeBatch({ newIncidents: [single(report({ sourceId: 'c3', district: 'Quetta', province: 'Balochistan', lat: 30.2, lon: 67 }))], attachments: [], quarantine: [] });
+    expect((await store.stats({})).total).toBe(4);
+    expect(await store.countIncidents({ districts: ['Quetta'] })).toBe(4);
+    expect((await store.listPoints({}, 10)).total).toBe(4);
+    await store.writeBatch({ newIncidents: [], attachments: [], quarantine: [{ runId: 'r', agency: 'police', origin: 'x.csv', line: 1, raw: 'bad', reasons: [{ field: 'occurredAt', value: 'x', message: 'not a date' }] }] });
+    expect((await store.stats({})).quarantined).toBe(1);
+    await store.close();
   });
 });

@@ -29,6 +29,7 @@ import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { hash52, HashSet52 } from './hash-set-52.js';
 import { migrate } from './migrations.js';
+import { ReadCache } from './read-cache.js';
 import { ReadPool } from './read-pool.js';
 import {
   IDENTITY_CODEC, INCIDENT_SELECT, REPORT_SELECT, assertNonEmpty, canonicalIso, canonicalReport, incidentFromRow, incidentRow,
@@ -75,6 +76,8 @@ export class DuckDBStore implements Store {
   private keyIndex: { sources: HashSet52; incidents: HashSet52 } | undefined;
   /** The dashboard's read calls run here, each in its own snapshot, overlapping one another and the writes. */
   private readonly readers: ReadPool;
+  /** Aggregate results (stats, counts, map points) until the next call on the write connection. */
+  private readonly readCache = new ReadCache();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -93,9 +96,14 @@ export class DuckDBStore implements Store {
 
   /** Runs `fn` after every call queued before it: one transaction at a time on the one connection. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
+    const run = this.queue.then(async () => {
       if (this.closed) throw new BaseeratError('CONFLICT', 'the store is closed');
-      return fn();
+      try {
+        return await fn();
+      } finally {
+        // after the commit, before the caller hears of it: no cached read from before the write survives it
+        this.readCache.invalidate();
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -600,10 +608,10 @@ export class DuckDBStore implements Store {
   }
 
   countIncidents(filter: IncidentFilter): Promise<number> {
-    return this.readers.read(async (conn) => {
+    return this.readCache.get(`count ${JSON.stringify(filter)}`, () => this.readers.read(async (conn) => {
       const f = filterSql(filter);
       return this.countUnlocked(f.where, f.params, conn);
-    });
+    }));
   }
 
   /** The map's points: one narrow query on the read pool (five columns, no sources, no decoding), and the filter's count. */
@@ -611,7 +619,7 @@ export class DuckDBStore implements Store {
     if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_MAX) {
       return Promise.reject(new BaseeratError('VALIDATION', `limit must be an integer in 1..${PAGE_MAX}, got ${limit}`, { field: 'limit' }));
     }
-    return this.readers.read(async (conn) => {
+    return this.readCache.get(`points ${limit} ${JSON.stringify(filter)}`, () => this.readers.read(async (conn) => {
       const f = filterSql(filter);
       const total = await this.countUnlocked(f.where, f.params, conn);
       const rows = await this.rows(
@@ -624,7 +632,7 @@ export class DuckDBStore implements Store {
         id: str(r[0]), lon: Number(r[1]), lat: Number(r[2]), category: str(r[3]) as IncidentPoint['category'], occurredAt: new Date(Number(r[4])).toISOString(),
       }));
       return { items, total };
-    });
+    }));
   }
 
   readColumns(filter: IncidentFilter): Promise<IncidentColumns> {
@@ -740,9 +748,8 @@ export class DuckDBStore implements Store {
   }
 
   stats(filter: IncidentFilter = {}): Promise<StoreStats> {
-    return this.readers.read(async (conn) => {
+    return this.readCache.get(`stats ${JSON.stringify(filter)}`, () => this.readers.read(async (conn) => {
       const f = filterSql(filter);
-      const total = await this.countUnlocked(f.where, f.params, conn);
       const quarantined = Number((await this.rows(`SELECT count(*)::DOUBLE FROM quarantine`, undefined, conn))[0]?.[0] ?? 0);
       // One scan for the four breakdowns. Months in local time: a month-precision time is stored at
       // local midnight of the month's first day, which in UTC still lies in the previous month.
@@ -768,7 +775,8 @@ export class DuckDBStore implements Store {
       );
       const byAgency = Object.fromEntries(agencyRows.map((r) => [str(r[0]), Number(r[1])]));
       return {
-        total,
+        // every incident has one province key ((unknown) included): no separate count scan
+        total: Object.values(sets[7]!).reduce((a, b) => a + b, 0),
         reports: Object.values(byAgency).reduce((a, b) => a + b, 0),
         quarantined,
         byProvince: sortedKeys(sets[7]!),
@@ -777,7 +785,7 @@ export class DuckDBStore implements Store {
         byMonth: sortedKeys(sets[14]!),
         byAgency,
       };
-    });
+    }));
   }
 
   listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>> {
