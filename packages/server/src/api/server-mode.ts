@@ -28,7 +28,11 @@ import { openPostgresKeyRing, openPostgresSecurityPool, ReloadingStoreCodec } fr
 import { PostgresAuditStore, PostgresSecurityRepo } from '../security/postgres-security-repo.js';
 import { STORE_DATASET } from '../security/store-keys.js';
 import { openPostgresStore, type PostgresStore } from '../store/postgres/postgres-store.js';
+import { AlertHub } from '../monitor/alert-hub.js';
+import { LiveMonitor } from '../monitor/live-monitor.js';
 import { PostgresAlertRepository } from '../monitor/postgres-alert-repository.js';
+import { loadRuleSet } from '../monitor/rule-config.js';
+import { loadWebhookFile, WebhookDispatcher } from '../monitor/webhooks.js';
 
 export interface ServerModeOptions {
   /** Schema of every table (default `public`). */
@@ -101,4 +105,32 @@ export async function openServerMode(url: string, masterKey: Buffer, now: Date, 
     await pool.end();
     throw e;
   }
+}
+
+export interface ServerModeMonitor {
+  monitor: LiveMonitor;
+  hub: AlertHub;
+  webhooks: WebhookDispatcher | undefined;
+  warm: { incidents: number; alerts: number };
+  close(): Promise<void>;
+}
+
+/**
+ * The live monitor of one API process in server mode, the counterpart of openEmbeddedMonitor: the
+ * alerts in PostgreSQL (shared, so an acknowledgement made through any process is seen by all),
+ * warmed up from the stored history. The SSE hub is per process: a client streaming from one process
+ * sees the alerts of the ingests that process ran (see docs/operations.md, "Server mode").
+ */
+export async function openServerModeMonitor(sm: Pick<ServerMode, 'store' | 'alertRepository'>, o: { rules?: string | undefined; zones?: string | undefined; webhooks?: string | undefined } = {}): Promise<ServerModeMonitor> {
+  const ruleSet = loadRuleSet({ rules: o.rules, zones: o.zones });
+  const webhookFile = o.webhooks === undefined ? undefined : loadWebhookFile(o.webhooks);
+  const repository = await sm.alertRepository();
+  const hub = new AlertHub();
+  const monitor = new LiveMonitor({ ruleSet, repository, hub });
+  const warm = await monitor.warmUp(sm.store);
+  const webhooks = webhookFile === undefined ? undefined : new WebhookDispatcher({ config: webhookFile, repository }).attach(hub);
+  return {
+    monitor, hub, webhooks, warm,
+    async close() { await monitor.idle(); webhooks?.detach(); await webhooks?.drain(); },
+  };
 }

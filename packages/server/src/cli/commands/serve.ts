@@ -31,7 +31,9 @@ import { loadReportSchedules, startReportSchedules } from '../../report/schedule
 import { loadTerrainLayerDir } from '../../risk/terrain-layers.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
+import { redact } from '../../store/postgres/postgres-store.js';
 import { dbPath } from '../config.js';
+import { isPostgresUrl, openServerMode, openServerModeMonitor } from '../../api/server-mode.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -106,6 +108,8 @@ export function resolveWebDir(web: string | boolean | undefined, warn: (s: strin
 export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedded) => Promise<void> } = {}): Promise<void> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BaseeratError('VALIDATION', `--port ${JSON.stringify(o.port)} is not a TCP port`, { field: 'port' });
+  const serverUrl = o.db ?? process.env.BASEERAT_DATABASE_URL;
+  if (isPostgresUrl(serverUrl)) return runServeServerMode(o, serverUrl, port);
   const file = dbPath(o.db);
   // Checked now so that a bad partners file stops the start instead of failing the first request;
   // the routes re-read it on every request, so later edits apply without a restart.
@@ -214,4 +218,54 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, live: EmbeddedM
   }
   console.log(`Consuming ${agencies.map((a) => ingestSubject(a, o.natsPrefix)).join(', ')} from ${o.nats}`);
   return { async stop() { for (const c of consumers) await c.stop(); await nc.close(); } };
+}
+
+/**
+ * `serve --db postgres://...` (or BASEERAT_DATABASE_URL): server mode. The process keeps no state
+ * of its own (accounts, sessions, audit trail, alerts and data keys are in PostgreSQL), so any number
+ * may run behind a load balancer; feeds are consumed by `baseerat worker`. The master key must be
+ * given (BASEERAT_MASTER_KEY): there is no file beside a database URL.
+ */
+async function runServeServerMode(o: ServeOptions, url: string, port: number): Promise<void> {
+  if (o.nats !== undefined) throw new BaseeratError('VALIDATION', '--nats: in server mode feeds are consumed by `baseerat worker`, not by serve', { field: 'nats' });
+  if (process.env[MASTER_KEY_ENV] === undefined || process.env[MASTER_KEY_ENV] === '') {
+    throw new BaseeratError('CONFIG', `server mode needs the master key in ${MASTER_KEY_ENV} (the same for every API process and worker)`, { field: 'masterKey' });
+  }
+  const partners = o.partners === undefined ? undefined : resolve(o.partners);
+  if (partners !== undefined) loadPartnersFile(partners);
+  const webDir = resolveWebDir(o.web, (s) => console.error(`warning: ${s}`));
+  const sm = await openServerMode(url, await loadMasterKey({ env: process.env }), new Date());
+  try {
+    if ((await sm.security.accounts.listUsers()).length === 0) {
+      const password = randomBytes(18).toString('base64url');
+      try {
+        const en = await sm.security.accounts.createUser({ username: 'admin', password, role: 'administrator', clearance: 'UNCLASSIFIED' }, { id: 'system', from: 'serve' }, new Date());
+        console.log('No account existed: created the administrator. Shown once; store them now.');
+        console.log(`  username: ${en.user.username}\n  password: ${password}\n  TOTP (scan into an authenticator app): ${en.otpauthUri}`);
+      } catch (e) {
+        // another API process starting at the same moment made it first
+        if (!(e instanceof BaseeratError && e.code === 'CONFLICT')) throw e;
+      }
+    }
+    const live = o.monitor === false ? undefined : await openServerModeMonitor(sm, { rules: o.rules, zones: o.zones, webhooks: o.webhooks });
+    const app = await createApp({
+      store: sm.store, security: sm.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+      ...(o.checkpoints === undefined ? {} : { auditCheckpointDir: resolve(o.checkpoints) }),
+      ...(partners === undefined || o.releasesDir === undefined ? {} : { partners, releasesDir: resolve(o.releasesDir) }),
+      ...(webDir === undefined ? {} : { webDir }),
+      ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
+      ...(live === undefined ? {} : { monitor: live.monitor }),
+      ...(o.reportsDir === undefined ? {} : { reportsDir: resolve(o.reportsDir) }),
+    });
+    const address = await app.listen({ port, host: o.host });
+    console.log(`Baseerat API (server mode) listening on ${address} (PostgreSQL ${redact(url)}); docs at ${address}/docs`);
+    await new Promise<void>((done) => {
+      const stop = () => { void app.close().then(() => done()); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await live?.close();
+  } finally {
+    await sm.close();
+  }
 }
