@@ -11,7 +11,9 @@
  *    Harm = count (the calls carry no severity).
  *
  * For each: share of next-period incidents and harm in the top 10 % of areas ranked by the index
- * vs by past counts (last 4 periods) vs the oracle; the calibration table of the bands.
+ * vs by past counts (last 4 periods) vs the oracle; the calibration table of the bands on each
+ * band scale (share of the predicted total, ratio to the mean, absolute expected count), the
+ * thresholds always fitted on the periods before the first test origin.
  * 3. Allocation on held-out periods (UCDP, H3 cells as sites, K = 10, 25 km): each test half-year,
  *    plan on the index's expected incidents (greedy), on past harm (greedy, as bench/allocation),
  *    proportional to past counts per district, uniform; score on the events that then happened.
@@ -22,7 +24,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import {
   backtestAreaRisk, buildCoverageMatrix, buildRiskPanel, coveredWeight, fitAreaRiskModel, greedyMaximalCoverage, pastCountsAt,
-  proportionalPlan, scoreAreaRisk, uniformPlan, type AreaRiskBacktest, type CandidateSite, type DemandPoint, type RiskArea,
+  proportionalPlan, RISK_BAND_SCALES, scoreAreaRisk, uniformPlan, type AreaRiskBacktest, type AreaRiskBacktestOptions, type BandCalibrationRow, type RiskBandScale, type CandidateSite, type DemandPoint, type RiskArea,
 } from '../../packages/engine/src/index.js';
 import { createSquareGrid, gridCellCentre, gridCellOf } from '../../packages/engine/src/forecast/square-grid.js';
 import { ingestOne } from '../../packages/server/src/cli/services.js';
@@ -51,6 +53,16 @@ const summarise = (data: string, level: string, variant: string, bt: AreaRiskBac
   return r;
 };
 
+// Calibration of the bands on each scale (the 'dynamic factors' backtest runs on the default scale).
+interface ScaleRow { data: string; level: string; scale: RiskBandScale; calibration: BandCalibrationRow[]; thresholds: AreaRiskBacktest['firstModel']['thresholds'] }
+const scaleRows: ScaleRow[] = [];
+const bandScales = (data: string, level: string, panel: Parameters<typeof backtestAreaRisk>[0], options: AreaRiskBacktestOptions, main: AreaRiskBacktest): void => {
+  for (const scale of RISK_BAND_SCALES) {
+    const bt = scale === main.firstModel.thresholds.scale ? main : backtestAreaRisk(panel, { ...options, bandScale: scale });
+    scaleRows.push({ data, level, scale, calibration: bt.calibration, thresholds: bt.firstModel.thresholds });
+  }
+};
+
 // ---- 1. UCDP Balochistan through the store ----
 const store = await openStore(':memory:');
 await ingestOne(store, path('data/reference/ucdp-ged-pakistan/ucdp_ged_pakistan_1989-2021.csv'), { format: 'ucdp', quiet: true, receivedAt: '2026-01-01T00:00:00.000Z' });
@@ -67,8 +79,8 @@ for (const level of ['district', 'h3'] as const) {
     const inp = await buildRiskInputs(ctx, { filter: UCDP_FILTER, level, period: 'half-year', historyPeriods: 40, ...(variant === '+ distance to city' ? { layers: [cities] } : {}) });
     const nP = inp.panel.nPeriods;
     const testOrigins = Array.from({ length: 12 }, (_, i) => nP - 12 + i);
-    summarise('UCDP Balochistan', level === 'h3' ? 'H3 res 5' : 'district', variant, backtestAreaRisk(inp.panel, { testOrigins, topFraction: 0.1 }));
-    if (variant === 'dynamic factors') ucdpInputs.set(level, inp);
+    const r = summarise('UCDP Balochistan', level === 'h3' ? 'H3 res 5' : 'district', variant, backtestAreaRisk(inp.panel, { testOrigins, topFraction: 0.1 }));
+    if (variant === 'dynamic factors') { ucdpInputs.set(level, inp); bandScales(r.data, r.level, inp.panel, { testOrigins, topFraction: 0.1 }, r.bt); }
   }
 }
 {
@@ -159,7 +171,9 @@ for (const cat of ['burglary', 'theft_of_auto'] as const) {
     period[i] = monthOf(Math.floor(f.t[i]!));
   }
   const panel = buildRiskPanel(areas, 60, { area, period, harm: new Float64Array(f.t.length).fill(1) });
-  summarise(`Portland ${cat.replace(/_/g, ' ')}`, `${CELL_FT} ft cells`, 'dynamic factors', backtestAreaRisk(panel, { testOrigins: Array.from({ length: 12 }, (_, i) => 48 + i), topFraction: 0.1 }));
+  const opts = { testOrigins: Array.from({ length: 12 }, (_, i) => 48 + i), topFraction: 0.1 };
+  const r = summarise(`Portland ${cat.replace(/_/g, ' ')}`, `${CELL_FT} ft cells`, 'dynamic factors', backtestAreaRisk(panel, opts));
+  bandScales(r.data, r.level, panel, opts, r.bt);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -168,9 +182,12 @@ for (const r of rows) {
   const b = r.bt.pooled;
   md += `| ${r.data}, ${r.level} | ${r.areas} (${r.flagged}) | ${r.variant} | ${r.testPeriods}: ${r.incidents.toFixed(0)} / ${r.harm.toFixed(0)} | ${pct(b.index.incidentShare)} / ${pct(b.index.harmShare)} | ${pct(b.pastCounts.incidentShare)} / ${pct(b.pastCounts.harmShare)} | ${pct(b.oracle.harmShare)} | ${r.bt.harmWinsTiesLosses.join(' / ')} |\n`;
 }
-md += '\nCalibration of the bands (pooled over the test periods):\n\n| data | band | area-periods | share of areas | expected | incidents | share of incidents | harm | share of harm |\n|---|---|---|---|---|---|---|---|---|\n';
-for (const r of rows.filter((x) => x.variant === 'dynamic factors')) {
-  for (const c of r.bt.calibration) md += `| ${r.data}, ${r.level} | ${c.band} | ${c.areaPeriods} | ${pct(c.areaShare)} | ${c.expected.toFixed(1)} | ${c.incidents.toFixed(0)} | ${pct(c.incidentShare)} | ${c.harm.toFixed(0)} | ${pct(c.harmShare)} |\n`;
+// Intended share of each band: severe 50 %, high 25 %, elevated 15 %, low 10 % (default shares).
+const intended = (i: number, sh: readonly [number, number, number]): number => [sh[0], sh[1] - sh[0], sh[2] - sh[1], 1 - sh[2]][i]!;
+const gap = (r: ScaleRow, k: 'incidentShare' | 'harmShare'): number => r.calibration.reduce((s, c, i) => s + Math.abs(c[k] - intended(i, r.thresholds.shares)), 0) / r.calibration.length;
+md += '\nCalibration of the bands on each scale (pooled over the test periods; intended shares of incidents: severe 50 %, high 25 %, elevated 15 %, low 10 %; "gap" = mean over the 4 bands of |share - intended|):\n\n| data | scale | severe: areas / incidents / harm | high | elevated | low | gap incidents / harm |\n|---|---|---|---|---|---|---|\n';
+for (const r of scaleRows) {
+  md += `| ${r.data}, ${r.level} | ${r.scale} | ${r.calibration.map((c) => `${pct(c.areaShare)} / ${pct(c.incidentShare)} / ${pct(c.harmShare)}`).join(' | ')} | ${pct(gap(r, 'incidentShare'))} / ${pct(gap(r, 'harmShare'))} |\n`;
 }
 const a = alloc.totals;
 md += `\nAllocation on held-out half-years (UCDP Balochistan, ${alloc.sites} H3 cells as sites, K = ${K}, ${RADIUS} km; ${alloc.perPeriod.length} periods, ${a.count} events, harm ${a.harm}):\n\n| plan | harm covered | share | events covered | share |\n|---|---|---|---|---|\n`;
@@ -184,6 +201,7 @@ writeFileSync(new URL('risk-backtest.json', import.meta.url), JSON.stringify({
   command: 'TZ=UTC npx tsx bench/risk/risk-backtest.ts',
   seconds: (Date.now() - t0) / 1000,
   backtests: rows.map(({ bt, ...r }) => ({ ...r, pooled: bt.pooled, harmWinsTiesLosses: bt.harmWinsTiesLosses, calibration: bt.calibration, thresholds: bt.firstModel.thresholds, lambdaPath: bt.firstModel.lambdaPath, periods: bt.periods })),
+  bandScales: scaleRows.map((r) => ({ ...r, gapIncidents: gap(r, 'incidentShare'), gapHarm: gap(r, 'harmShare') })),
   allocation: alloc,
   markdown: md,
 }, null, 1) + '\n');

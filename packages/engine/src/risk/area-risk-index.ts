@@ -28,7 +28,7 @@ import {
   factorDescriptions, factorNames, firstFullOrigin, observedAt, riskFactorsAt, type RiskPanel,
 } from './area-risk-factors.js';
 import { fitRidgePoisson, poissonDeviance } from './ridge-poisson-regression.js';
-import { calibrateRiskBands, DEFAULT_BAND_SHARES, riskBandOf, type RiskBand, type RiskBandThresholds } from './risk-bands.js';
+import { assignRiskBands, calibrateRiskBandsOnScale, DEFAULT_BAND_SCALE, DEFAULT_BAND_SHARES, type RiskBand, type RiskBandScale, type RiskBandThresholds } from './risk-bands.js';
 
 export const DEFAULT_LAMBDAS: readonly number[] = [1, 0.1, 0.01, 0.001, 0.0001, 0];
 
@@ -50,6 +50,8 @@ export interface AreaRiskOptions {
   /** Train on origins before this one (default nPeriods: every period with an outcome). */
   endOrigin?: number;
   bandShares?: readonly [number, number, number];
+  /** Scale of the band thresholds (risk-bands.ts). Default DEFAULT_BAND_SCALE ('share'). */
+  bandScale?: RiskBandScale;
 }
 
 export interface FactorCoefficient {
@@ -214,11 +216,11 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
     if (v < 1) throw new InsufficientDataError(`${origins.length} training periods after the history window: the risk index needs at least 3 to fit and validate (give more history or shorter windows)`);
     const valOrigins = origins.slice(origins.length - v);
     const lambdas = options.lambda === undefined ? [...(options.lambdas ?? DEFAULT_LAMBDAS)] : [options.lambda];
-    const preds = new Map<number, { pred: number[]; obs: number[] }>();
+    const preds = new Map<number, { pred: number[]; obs: number[]; group: number[] }>();
     for (const lam of lambdas) {
       if (!(lam >= 0)) throw new BaseeratError('VALIDATION', `lambda ${lam} must be >= 0`, { field: 'lambdas' });
       let dev = 0;
-      const pred: number[] = [], obs: number[] = [];
+      const pred: number[] = [], obs: number[] = [], group: number[] = [];
       for (const vo of valOrigins) {
         const core = fitCore(design(cache, range(first, vo), mask, off, target), p, lam);
         const f = cache.at(vo);
@@ -228,17 +230,17 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
         for (let a = 0; a < mask.length; a++) {
           if (mask[a] === 0) continue;
           mu.push(predict(core, f, p, a, off[a]!)); ys.push(yv[a]!);
-          pred.push(mu[mu.length - 1]!); obs.push(yv[a]!);
+          pred.push(mu[mu.length - 1]!); obs.push(yv[a]!); group.push(vo);
         }
         dev += poissonDeviance(ys, mu);
       }
       lambdaPath.push({ lambda: lam, validationDeviance: dev });
-      preds.set(lam, { pred, obs });
+      preds.set(lam, { pred, obs, group });
     }
     const best = lambdaPath.reduce((b, r) => (r.validationDeviance < b.validationDeviance - 1e-9 * Math.abs(b.validationDeviance) || (Math.abs(r.validationDeviance - b.validationDeviance) <= 1e-9 * Math.abs(b.validationDeviance) && r.lambda > b.lambda) ? r : b));
     lambda = best.lambda;
     const pv = preds.get(lambda)!;
-    thresholds = options.thresholds ?? calibrateRiskBands(pv.pred, pv.obs, shares);
+    thresholds = options.thresholds ?? calibrateRiskBandsOnScale(pv.pred, pv.obs, pv.group, options.bandScale ?? DEFAULT_BAND_SCALE, shares);
   }
   const d = design(cache, origins, mask, off, target);
   let ySum = 0;
@@ -280,12 +282,14 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
     });
     const baseline = Math.exp(model.intercept + off[a]!);
     const expected = baseline * Math.exp(factors.reduce((s, c) => s + c.contribution, 0));
-    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: riskBandOf(expected, model.thresholds), baseline, factors };
+    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: 'low', baseline, factors };
     if (area.district !== undefined) s.district = area.district;
     if (model.perCapita && area.population !== undefined) s.per100k = expected / (area.population / 100_000);
     out.push(s);
   });
   out.sort((x, y) => y.expected - x.expected || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   out.forEach((s, i) => { s.rank = i + 1; });
+  // Bands on the sorted list: with the share scale they depend on the whole origin (and on rank).
+  assignRiskBands(out.map((s) => s.expected), model.thresholds).forEach((b, i) => { out[i]!.band = b; });
   return out;
 }
