@@ -55,6 +55,13 @@ export interface RiskAreaRow {
   pastIncidents: number;
   baseline: number;
   factors: AreaRiskScore['factors'];
+  /**
+   * Each factor's relative risk against the average area scored in this period (geometric mean):
+   * exp(contribution - mean contribution over the scored areas). `factors[].relativeRisk` compares
+   * with the training average, which after a rise of the overall level (a dense new feed after
+   * sparse years) reads in the hundreds for every area; this one says what sets the area apart now.
+   */
+  factorsVsAverage: { name: string; relativeRisk: number }[];
   /** How the area's incidents in the history came to notice. */
   dataMix: DataMix;
 }
@@ -222,11 +229,13 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
   const past = pastCountsAt(panel, panel.nPeriods, pastPeriods);
   const bandCounts = Object.fromEntries(RISK_BANDS.map((b) => [b, 0])) as Record<RiskBand, number>;
   for (const s of scores) bandCounts[s.band]++;
+  const meanContribution = (scores[0]?.factors ?? []).map((_, j) => scores.reduce((sum, s) => sum + s.factors[j]!.contribution, 0) / scores.length);
   const top = scores.slice(0, options.top ?? 20).map((s): RiskAreaRow => {
     const a = panel.areas[s.area]!;
     const row: RiskAreaRow = {
       rank: s.rank, id: s.id, district: a.district ?? null, lat: a.lat, lon: a.lon, expected: s.expected, band: s.band,
-      pastIncidents: past[s.area]!, baseline: s.baseline, factors: s.factors, dataMix: inp.areaMix[s.area]!,
+      pastIncidents: past[s.area]!, baseline: s.baseline, factors: s.factors,
+      factorsVsAverage: s.factors.map((f, j) => ({ name: f.name, relativeRisk: Math.exp(f.contribution - meanContribution[j]!) })), dataMix: inp.areaMix[s.area]!,
     };
     if (s.per100k !== undefined) row.per100k = s.per100k;
     return row;

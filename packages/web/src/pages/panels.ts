@@ -6,6 +6,7 @@
 import { api, qs, type ApiResult, type Principal, type Stats } from '../api.js';
 import { chartIn } from '../charts.js';
 import { h, pakistanTime, table } from '../dom.js';
+import type { Messages } from '../i18n/en.js';
 import { t } from '../i18n/index.js';
 import { monthRange, nextMonth } from '../months.js';
 import { categoryLabel } from '../taxonomy.js';
@@ -145,18 +146,72 @@ export async function renderRisk(root: HTMLElement): Promise<void> {
   const list = (result['top'] ?? []) as Record<string, unknown>[];
   if (list.length === 0) { body.append(autoView(d)); return; }
   const scored = (result['scoredPeriod'] ?? {}) as { from?: string; to?: string };
-  if (scored.from !== undefined && scored.to !== undefined) body.append(h('p', { class: 'muted' }, `${t('expected')}: ${pakistanTime(scored.from).slice(0, 10)} – ${pakistanTime(scored.to).slice(0, 10)}`));
-  body.append(table([t('rank'), t('area'), t('expected'), t('band'), t('factors')], list.map((o, i) => [
-    cell(o['rank'] ?? i + 1), cell(o['district'] ?? o['id']), cell(o['expected']), cell(o['band']), factorText(o['factors']),
+  // The scored period in Pakistan time, its last day inclusive (the API gives the exclusive end).
+  if (scored.from !== undefined && scored.to !== undefined) body.append(h('p', { class: 'muted', id: 'risk-period' }, t('riskPeriod', { from: pakistanTime(scored.from).slice(0, 10), to: pakistanTime(new Date(Date.parse(scored.to) - 86_400_000).toISOString()).slice(0, 10) })));
+  body.append(bandNote(result));
+  body.append(table([t('rank'), t('area'), t('riskExpectedIncidents'), t('band'), t('riskWhy'), t('riskHistory')], list.map((o, i) => [
+    cell(o['rank'] ?? i + 1), cell(o['district'] ?? o['id']), expectedText(o['expected']), bandBadge(o['band']), factorWords(o['factors'], o['factorsVsAverage']), mixText(o['dataMix']),
   ]), { class: 'compact', id: 'risk-table' }));
+  body.append(h('p', { class: 'muted small', id: 'risk-help' }, t('riskFactorsHelp')));
+  const mix = mixText(result['dataMix']);
+  if (mix !== '—') body.append(h('p', { class: 'muted small', id: 'risk-mix' }, `${t('riskMixAll')}: ${mix}`));
   const c = caveats(result);
   if (c !== null) body.append(c);
 }
 
-/** Each factor's contribution to the log rate (what moves this area up or down the ranking). */
-function factorText(f: unknown): string {
+const BAND_KEYS = { severe: 'bandSevere', high: 'bandHigh', elevated: 'bandElevated', low: 'bandLow' } as const;
+const bandName = (b: unknown): string => (typeof b === 'string' && b in BAND_KEYS ? t(BAND_KEYS[b as keyof typeof BAND_KEYS]) : cell(b));
+const bandBadge = (b: unknown): HTMLElement => h('span', { class: `badge band-${String(b)}`, 'data-band': String(b) }, bandName(b));
+const expectedText = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? (v >= 10 ? v.toFixed(0) : v.toFixed(1)) : cell(v));
+
+/** What the bands mean, in the words of the thresholds the server used, and how many areas each holds. */
+function bandNote(result: Record<string, unknown>): HTMLElement {
+  const th = ((result['model'] ?? {}) as { thresholds?: { shares?: number[]; scale?: string } }).thresholds ?? {};
+  const sh = th.shares ?? [0.5, 0.75, 0.9];
+  const pc = (x: number | undefined) => Math.round(100 * (x ?? 0));
+  const counts = (result['bandCounts'] ?? {}) as Record<string, number>;
+  const said = (['severe', 'high', 'elevated', 'low'] as const).map((b) => `${bandName(b)} ${counts[b] ?? 0}`).join(' · ');
+  const how = t(th.scale === 'absolute' ? 'riskBandsAbsolute' : th.scale === 'ratio' ? 'riskBandsRatio' : 'riskBandsShare');
+  return h('p', { class: 'muted small', id: 'risk-bands-note' }, `${t('riskBandsMeaning', { severe: pc(sh[0]), high: pc(sh[1]), elevated: pc(sh[2]) })} ${how} ${t('riskBandCounts', { counts: said })}`);
+}
+
+const FACTOR_KEYS: Record<string, readonly [keyof Messages, keyof Messages]> = {
+  intensity: ['factorIntensityUp', 'factorIntensityDown'], harm: ['factorHarmUp', 'factorHarmDown'], trend: ['factorTrendUp', 'factorTrendDown'], nearRepeat: ['factorNearRepeatUp', 'factorNearRepeatDown'],
+};
+
+/**
+ * The factors that move the area most, in a commander's words with their relative risk
+ * ("many recent incidents ×2.10 · rising trend ×1.25"), as the report says them
+ * (packages/server/src/report/build-report.ts); the raw values are in the tooltip for analysts.
+ */
+function factorWords(f: unknown, vsAverage: unknown): HTMLElement | string {
   if (!Array.isArray(f)) return cell(f);
-  return f.map((x) => { const o = x as Record<string, unknown>; const c = Number(o['contribution'] ?? 0); return `${String(o['name'] ?? '?')} ${c >= 0 ? '+' : ''}${c.toFixed(2)}`; }).join(' · ');
+  const all = f.map((x) => x as { name?: unknown; value?: unknown; standardised?: unknown; contribution?: unknown; relativeRisk?: unknown });
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  // Relative risk against the average area of this period when the server gives it (older servers:
+  // against the training average, the factor's own relativeRisk).
+  const avg = new Map(Array.isArray(vsAverage) ? vsAverage.map((x) => { const o = x as { name?: unknown; relativeRisk?: unknown }; return [String(o.name), num(o.relativeRisk)] as const; }) : []);
+  const rr = (x: (typeof all)[number]): number => avg.get(String(x.name)) ?? num(x.relativeRisk);
+  const words = (name: string, up: boolean): string => {
+    const k = FACTOR_KEYS[name];
+    return k !== undefined ? t(k[up ? 0 : 1]) : t(up ? 'factorTerrainUp' : 'factorTerrainDown', { name: name.replace(/_/g, ' ') });
+  };
+  // Factors that change the expected count by at least 10 % either way, the largest first, at most 3.
+  const top = all.filter((x) => rr(x) > 0 && Math.abs(Math.log(rr(x))) >= Math.log(1.1)).sort((x, y) => Math.abs(Math.log(rr(y))) - Math.abs(Math.log(rr(x)))).slice(0, 3);
+  const said = top.length === 0 ? t('factorNone') : top.map((x) => `${words(String(x.name), rr(x) > 1)} ×${rr(x) >= 10 ? rr(x).toFixed(0) : rr(x).toFixed(1)}`).join(' · ');
+  const raw = all.map((x) => `${String(x.name)}: ${t('riskRawValue')} ${num(x.value).toFixed(2)}, ${t('riskRawSd')} ${num(x.standardised).toFixed(2)}, ${t('riskRawLog')} ${num(x.contribution) >= 0 ? '+' : ''}${num(x.contribution).toFixed(2)} (×${num(x.relativeRisk).toFixed(2)} ${t('riskRawVsTraining')})`).join('\n');
+  return h('span', { class: 'risk-factors', title: raw, 'data-raw': raw }, said);
+}
+
+/** How the area's past incidents came to notice: public report / found on patrol / unknown. */
+function mixText(m: unknown): string {
+  if (m === null || typeof m !== 'object') return '—';
+  const o = m as Record<string, unknown>;
+  const n = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : 0);
+  const total = n('public') + n('discovered') + n('unknown');
+  if (!(total > 0)) return '—';
+  const pc = (k: string) => `${Math.round((100 * n(k)) / total)}%`;
+  return t('riskMix', { public: pc('public'), discovered: pc('discovered'), unknown: pc('unknown') });
 }
 
 export async function renderAllocation(root: HTMLElement): Promise<void> {
