@@ -471,3 +471,17 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   if (ambiguous > 0) caveats.push(caveat('LINK_AMBIGUOUS', `${ambiguous} district-level reports matched several incidents equally well and were not linked`, ambiguous));
   return { newIncidents, attachments, caveats };
 }
+
+/** Rules that hold only while the match is the report's only compatible incident (weak evidence). */
+export function isUniqueOnlyRule(rule: LinkRuleName): boolean {
+  return UNIQUE_ONLY.has(rule);
+}
+
+/**
+ * The rule, score, distance and hours under which `report` may join the incident that `candidate`
+ * stands for (agency aside), or undefined: `matchFeatures` on a report and a candidate.
+ */
+export function matchReportToCandidate(report: Report, candidate: LinkCandidate, rules: LinkOptions = DEFAULT_LINK_RULES):
+  { rule: LinkRuleName; score: number; distanceKm: number | undefined; hoursApart: number } | undefined {
+  return matchFeatures(reportFeatures(report), candidateFeatures(candidate), rules);
+}

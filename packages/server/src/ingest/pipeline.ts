@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
-  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, fnv1a64, linkCandidateOf, sourceKey,
+  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, categoryGroup, fnv1a64, linkCandidateOf, reviseWeakLinks, sourceKey,
   type Classification, type FieldIssue, type Geocoder, type LinkCandidate, type LinkPlan, type LinkRules, type Report, type ReportingMode,
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext } from './adapter.js';
@@ -58,6 +58,16 @@ export interface IngestOptions {
   origin?: string;
   /** Clock for the run's start and finish times (default the system clock). */
   now?: () => Date;
+  /**
+   * Re-decide weak links of stored incidents when this run brings a better incident for them
+   * (engine `reviseWeakLinks`; the move goes through the store's `unlink`, so it is in the link
+   * history). Default true.
+   */
+  reviseWeakLinks?: boolean;
+  /** With `reviseWeakLinks`: also detach a weak member once another incident is compatible with it and nothing strong claims it. Default true. */
+  detachWeakLinks?: boolean;
+  /** With `reviseWeakLinks`: also move a district-only or 25 km report linked by a strong rule to a strictly better incident of this batch. Default true. */
+  reviseCoarseLinks?: boolean;
 }
 
 export interface IngestSummary {
@@ -73,6 +83,8 @@ export interface IngestSummary {
   inserted: number;
   /** Reports attached to incidents that were already stored. */
   attached: number;
+  /** Stored reports moved out of a weak link into an incident of this run (see `reviseWeakLinks`). */
+  relinked: number;
   /** Records whose `agency:sourceId` was already stored (not quarantined). */
   duplicates: number;
   /** Records quarantined, duplicates within the file included. */
@@ -113,7 +125,7 @@ export class IngestSession {
   private candTo = Number.NaN;
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown;
-  readonly counts = { rowsRead: 0, stored: 0, inserted: 0, attached: 0, duplicates: 0, quarantined: 0, duplicatesInFile: 0 };
+  readonly counts = { rowsRead: 0, stored: 0, inserted: 0, attached: 0, relinked: 0, duplicates: 0, quarantined: 0, duplicatesInFile: 0 };
   stats: ReaderStats = newReaderStats();
   totalBytes = 0;
 
@@ -200,6 +212,7 @@ export class IngestSession {
       }
       const candidates = await this.candidatesFor(lo - this.windowMs, hi + this.windowMs);
       plan = this.opts.link(fresh, candidates, this.rules);
+      if (this.opts.reviseWeakLinks ?? true) plan = await this.revise(plan, candidates);
       for (const r of fresh) this.runKeys.add(hash52(sourceKey(r.source)));
       this.remember(plan);
     }
@@ -250,6 +263,60 @@ export class IngestSession {
     const out: LinkCandidate[] = [];
     for (const c of this.candidates.values()) if (c.time >= from && c.time <= to) out.push(c);
     return out;
+  }
+
+  /**
+   * Moves stored reports that were joined by a weak ("only compatible incident") rule into an
+   * incident of this batch that they match under a strong rule: unlinks each through the store
+   * (link history), then turns that new incident into an attachment to the incident the report
+   * now stands alone in. Only stored incidents of several agencies in the district, category
+   * group and time window of a new incident are read (`reportsOf`), and none that this plan
+   * attaches to.
+   */
+  private async revise(plan: LinkPlan, candidates: LinkCandidate[]): Promise<LinkPlan> {
+    if (plan.newIncidents.length === 0 || candidates.length === 0) return plan;
+    const span = (this.rules.maxHours + 48) * HOUR;
+    const arrived = new Map<string, number[]>();
+    for (const n of plan.newIncidents) {
+      const c = linkCandidateOf(n.id, n.reports);
+      if (c.district === undefined) continue;
+      const k = `${c.district}|${categoryGroup(c.category)}`;
+      const list = arrived.get(k);
+      if (list === undefined) arrived.set(k, [c.time]); else list.push(c.time);
+    }
+    const attachedTo = new Set(plan.attachments.map((a) => a.incidentId));
+    const near = candidates.filter((c) => {
+      if (c.agencies.length < 2 || c.district === undefined || attachedTo.has(c.incidentId)) return false;
+      const times = arrived.get(`${c.district}|${categoryGroup(c.category)}`);
+      return times !== undefined && times.some((t) => Math.abs(t - c.time) <= span);
+    });
+    if (near.length === 0) return plan;
+    const { store } = this.opts;
+    const stored = [];
+    for (const c of near) stored.push({ incidentId: c.incidentId, reports: await store.reportsOf(c.incidentId) });
+    const changed: LinkCandidate[] = [];
+    for (const a of plan.attachments) {
+      const c = candidates.find((x) => x.incidentId === a.incidentId);
+      if (c !== undefined) changed.push(attachToLinkCandidate(c, a.reports));
+    }
+    const moves = reviseWeakLinks(plan.newIncidents, stored, { ...this.rules, detachWeakLinks: this.opts.detachWeakLinks ?? true, reviseCoarseLinks: this.opts.reviseCoarseLinks ?? true }, changed);
+    if (moves.length === 0) return plan;
+    const byNew = new Set(moves.flatMap((m) => m.toNewIncidentId === undefined ? [] : [m.toNewIncidentId]));
+    const reportsById = new Map(stored.map((s) => [s.incidentId, s.reports]));
+    const attachments = [...plan.attachments];
+    for (const m of moves) {
+      const alone = await store.unlink(m.fromIncidentId, m.sourceKey);
+      this.counts.relinked++;
+      const rest = (reportsById.get(m.fromIncidentId) ?? []).filter((r) => sourceKey(r.source) !== m.sourceKey);
+      reportsById.set(m.fromIncidentId, rest);
+      if (this.candidates.has(m.fromIncidentId) && rest.length > 0) this.candidates.set(m.fromIncidentId, linkCandidateOf(m.fromIncidentId, rest));
+      if (!Number.isNaN(this.candFrom)) this.candidates.set(alone, linkCandidateOf(alone, [m.report]));
+      if (m.toNewIncidentId === undefined || m.link === undefined) continue;
+      const n = plan.newIncidents.find((x) => x.id === m.toNewIncidentId)!;
+      // remember() then adds this batch's reports to the report's incident
+      attachments.push({ incidentId: alone, reports: n.reports, links: [...n.links, m.link] });
+    }
+    return { ...plan, newIncidents: plan.newIncidents.filter((n) => !byNew.has(n.id)), attachments };
   }
 
   /** Adds this batch's new incidents to the cached candidates (they are not in the store yet when the next batch links). */
