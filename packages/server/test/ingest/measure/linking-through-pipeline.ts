@@ -4,7 +4,8 @@
  * incidents against the truth.
  *   npx tsx packages/server/test/ingest/measure/linking-through-pipeline.ts <seed> [--no-revise] [--files]
  * `--no-revise` turns off the re-decision of weak links (IngestOptions.reviseWeakLinks), i.e. the
- * pipeline as it was before; `--files` prints each file's summary (agency, inserted, attached, relinked).
+ * pipeline as it was before; `--no-detach` / `--no-coarse` turn off only detachWeakLinks / reviseCoarseLinks;
+ * `--files` prints each file's summary (agency, inserted, attached, relinked).
  */
 import { join } from 'node:path';
 import { mkdtempSync, existsSync } from 'node:fs';
@@ -36,5 +37,5 @@ for (const f of feed.feed.feeds) {
   if (args.includes('--files')) console.error(JSON.stringify({ agency: s.agency, stored: s.stored, inserted: s.inserted, attached: s.attached, relinked: s.relinked, seconds: +s.seconds.toFixed(1) }));
 }
 const s = scoreLinking(await storedClusters(store, feed.feed.feeds.map((f) => f.agency)), truthClusters(feed.feed.truth));
-console.log(JSON.stringify({ seed, revise, reports: feed.reports, precision: +s.precision.toFixed(4), recall: +s.recall.toFixed(4), truePairs: s.truePairs, correct: s.correctPairs, predicted: s.predictedPairs, relinked }));
+console.log(JSON.stringify({ seed, revise, detach: !args.includes("--no-detach"), coarse: !args.includes("--no-coarse"), reports: feed.reports, precision: +s.precision.toFixed(4), recall: +s.recall.toFixed(4), truePairs: s.truePairs, correct: s.correctPairs, predicted: s.predictedPairs, relinked }));
 await store.close();
