@@ -80,6 +80,18 @@ describe('riskService', () => {
     expect(env.caveats.map((c) => c.code)).toContain('REPORTING_MODE_UNKNOWN');
     expect(env.result.scoredPeriod.from).toBe('2021-12-31T19:00:00.000Z');
     expect(Object.values(env.result.bandCounts).reduce((a, b) => a + b, 0)).toBe(34);
+    // Bands come from the engine (share scale by default) and never rise as the rank falls.
+    expect(env.result.model.thresholds.scale).toBe('share');
+    expect(env.result.top.map((t) => t.band)).toEqual(scores.map((s) => s.band));
+    // Relative risk against the average area of the period: over all 34 districts each factor's
+    // geometric mean is 1, and the ratio between two districts equals the ratio of their RRs.
+    const names = env.result.top[0]!.factors.map((f) => f.name);
+    names.forEach((_, j) => {
+      const meanLog = env.result.top.reduce((s, t) => s + Math.log(t.factorsVsAverage[j]!.relativeRisk), 0) / 34;
+      expect(meanLog).toBeCloseTo(0, 10);
+      const [a, b] = [env.result.top[0]!, env.result.top[5]!];
+      expect(a.factorsVsAverage[j]!.relativeRisk / b.factorsVsAverage[j]!.relativeRisk).toBeCloseTo(a.factors[j]!.relativeRisk / b.factors[j]!.relativeRisk, 9);
+    });
   });
 
   it('per-capita rates use the census population', async () => {
