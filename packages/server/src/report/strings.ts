@@ -44,7 +44,7 @@ const EN: Dict = {
   'summary.districts': '{sig} of {n} districts changed significantly after adjustment for multiple comparisons.',
   'summary.alerts': 'Replaying the alert rules over the period raises {alerts} alerts, {critical} of them critical.',
   'summary.forecast': 'The count model expects {mean} incidents in {next} (90% interval {lo} to {hi}).',
-  'summary.risk': 'The risk index puts {severe} districts in the severe band for {next}; {district} ranks highest.',
+  'summary.risk': 'Districts in the severe band of the risk index for {next}: {severe}; {district} ranks highest.',
   'dev.district.sig': '{district}: incidents {dir} from {before} to {count}, significant after adjustment (adjusted p = {padj}).',
   'dev.district.largest': 'No district changed significantly after adjustment; the largest rise was in {district}, from {before} to {count} (adjusted p = {padj}).',
   'dev.district.none': 'No district changed significantly after adjustment for multiple comparisons.',

@@ -188,7 +188,7 @@ describe('baseerat risk and allocate', () => {
     const t = await cli(base);
     expect(t.code, t.err).toBe(0);
     expect(t.out).toMatch(/Data mix: 0 reported by the public, 0 discovered by patrols, \d+ unknown/);
-    expect(t.out).toMatch(/severe >= /);
+    expect(t.out).toMatch(/severe = the top areas until \d+% of the half-year's expected total, high until \d+%/);
     expect(t.out).toMatch(/RR n25_distance/);
   });
 

@@ -141,7 +141,7 @@ export function registerRisk(program: Command): void {
       console.log(`Scored period ${pkDate(r.scoredPeriod.from)} to ${pkDate(r.scoredPeriod.to, true)} (Pakistan time), from ${r.periods.count} ${r.period} periods since ${pkDate(r.periods.from)}.`);
       console.log(`Data mix: ${mixText(r.dataMix)}${r.feedbackLoopCorrection ? '; discovered incidents down-weighted by patrol dosage' : ''}.`);
       console.log(`Model: ridge Poisson, lambda ${r.model.lambda} chosen on held-out periods; rate ratio per standard deviation: ${r.model.factors.map((f) => `${f.name} ${f.used ? r2(f.rateRatioPerSd) : '(constant)'}`).join(', ')}.`);
-      console.log(`Bands (expected ${r.model.target === 'harm' ? 'harm' : 'incidents'} per ${r.period}): severe >= ${r2(r.model.thresholds.severe, 3)}, high >= ${r2(r.model.thresholds.high, 3)}, elevated >= ${r2(r.model.thresholds.elevated, 3)}; areas: ${Object.entries(r.bandCounts).map(([b, n]) => `${b} ${n}`).join(', ')}.\n`);
+      console.log(`${bandsText(r.model.thresholds, r.model.target === 'harm' ? 'harm' : 'incidents', r.period)}; areas: ${Object.entries(r.bandCounts).map(([b, n]) => `${b} ${n}`).join(', ')}.\n`);
       const names = r.model.factors.map((f) => f.name);
       console.log(formatTable(['rank', 'area', 'district', 'expected', ...(r.model.perCapita ? ['per 100k'] : []), 'band', `past ${r.pastPeriods}`, ...names.map((n) => `RR ${n}`), 'public/disc/unk'], r.top.map((a) => [
         a.rank, a.id, a.district ?? '-', r2(a.expected), ...(r.model.perCapita ? [a.per100k === undefined ? '-' : r2(a.per100k)] : []), a.band, r2(a.pastIncidents, 1),
@@ -151,4 +151,16 @@ export function registerRisk(program: Command): void {
       if (env.caveats.length > 0) { console.log('\nCaveats:'); for (const c of env.caveats) console.log(`- ${c.message}`); }
       console.log(`\n[${env.classification}]`);
     });
+}
+
+/** The band thresholds in words, on the scale they were calibrated on (see engine risk-bands.ts). */
+function bandsText(t: { severe: number; high: number; elevated: number; scale?: string }, what: string, period: string): string {
+  const pct = (x: number) => `${Math.round(Math.max(0, 1 - x) * 100)}%`;
+  if (t.scale === 'share') {
+    return `Bands (ranked by expected ${what}): severe = the top areas until ${pct(t.severe)} of the ${period}'s expected total, high until ${pct(t.high)}, elevated until ${pct(t.elevated)}, low the rest`;
+  }
+  if (t.scale === 'ratio') {
+    return `Bands (expected ${what} / mean area): severe >= ${r2(t.severe, 2)}x, high >= ${r2(t.high, 2)}x, elevated >= ${r2(t.elevated, 2)}x`;
+  }
+  return `Bands (expected ${what} per ${period}): severe >= ${r2(t.severe, 3)}, high >= ${r2(t.high, 3)}, elevated >= ${r2(t.elevated, 3)}`;
 }
