@@ -449,10 +449,14 @@ export interface LiveIngestor {
 /**
  * A long-lived ingest run for a live feed (NDJSON endpoint, NATS consumer): each `push` is written
  * before it returns, duplicates are detected across pushes, link candidates are kept between them.
- * Pushes must not overlap (await each one).
+ * Pushes must not overlap (await each one). Weak links are not re-decided here unless
+ * `reviseWeakLinks: true` is passed (see the comment inside).
  */
 export function createLiveIngestor(opts: IngestOptions): LiveIngestor {
-  const session = new IngestSession(opts, opts.origin ?? 'stream');
+  // Re-deciding weak links is off by default on the live path: a revision re-reads the reports of
+  // nearby stored incidents on every push (too slow at stream rates), and the incident an `unlink`
+  // creates would bypass the live monitor. File loads (`ingestFile`, `ingestRecords`) keep it on.
+  const session = new IngestSession({ reviseWeakLinks: false, ...opts }, opts.origin ?? 'stream');
   let line = 0;
   let closed = false;
   return {
