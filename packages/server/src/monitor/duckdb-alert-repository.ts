@@ -89,11 +89,16 @@ export class DuckDBAlertRepository implements AlertRepository {
   list(query: AlertQuery, page: { offset: number; limit: number }): Promise<Page<StoredAlert>> {
     const where: string[] = [];
     const params: Record<string, DuckDBValue> = {};
-    if (query.states !== undefined) { where.push('list_contains($states::VARCHAR[], state)'); params['states'] = listValue([...query.states]); }
-    if (query.districts !== undefined) { where.push('list_contains($districts::VARCHAR[], district)'); params['districts'] = listValue([...query.districts]); }
+    // An empty list matches nothing (DuckDB cannot type an empty list parameter, so say it in SQL).
+    const inList = (col: string, name: string, values: readonly string[]) => {
+      if (values.length === 0) { where.push('FALSE'); return; }
+      where.push(`list_contains($${name}::VARCHAR[], ${col})`); params[name] = listValue([...values]);
+    };
+    if (query.states !== undefined) inList('state', 'states', query.states);
+    if (query.districts !== undefined) inList('district', 'districts', query.districts);
     if (query.maxClassification !== undefined) { where.push('classification_rank <= $maxc'); params['maxc'] = CLASSIFICATION_LEVELS.indexOf(query.maxClassification); }
     if (query.minimumSeverity !== undefined) { where.push('severity_rank >= $mins'); params['mins'] = severityRank(query.minimumSeverity); }
-    if (query.ruleIds !== undefined) { where.push('list_contains($rules::VARCHAR[], rule_id)'); params['rules'] = listValue([...query.ruleIds]); }
+    if (query.ruleIds !== undefined) inList('rule_id', 'rules', query.ruleIds);
     if (query.openedFrom !== undefined) { where.push('opened_at >= $from'); params['from'] = query.openedFrom; }
     if (query.openedTo !== undefined) { where.push('opened_at < $to'); params['to'] = query.openedTo; }
     const w = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;

@@ -64,8 +64,8 @@ describe('PostgresAlertRepository', () => {
       fc.array(alertArb, { minLength: 1, maxLength: 25 }),
       fc.array(fc.nat(24), { maxLength: 6 }),
       fc.record({
-        states: fc.option(fc.subarray(['open', 'acknowledged', 'resolved'] as const, { minLength: 1 }), { nil: undefined }),
-        districts: fc.option(fc.subarray(DISTRICTS, { minLength: 1 }), { nil: undefined }),
+        states: fc.option(fc.subarray(['open', 'acknowledged', 'resolved'] as const, { minLength: 0 }), { nil: undefined }),
+        districts: fc.option(fc.subarray(DISTRICTS, { minLength: 0 }), { nil: undefined }),
         maxClassification: fc.option(fc.constantFrom(...CLASSIFICATION_LEVELS), { nil: undefined }),
         minimumSeverity: fc.option(fc.constantFrom(...ALERT_SEVERITIES), { nil: undefined }),
         openedFrom: fc.option(fc.nat(30).map((m) => new Date(Date.UTC(2026, 0, 1) + m * 60_000).toISOString()), { nil: undefined }),
