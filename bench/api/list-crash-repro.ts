@@ -23,5 +23,7 @@ const login = await fetch(`${origin}/api/auth/login`, {
 });
 if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
 const { token } = (await login.json()) as { token: string };
-const r = await autocannon({ url: `${origin}/api/incidents?${query}`, connections: 20, duration: seconds, headers: { authorization: `Bearer ${token}` } });
+const r = await new Promise<{ requests: { total: number }; errors: number; timeouts: number; non2xx: number }>((ok, fail) => {
+  autocannon({ url: `${origin}/api/incidents?${query}`, connections: 20, duration: seconds, headers: { authorization: `Bearer ${token}` } }, (err, res) => (err ? fail(err) : ok(res)));
+});
 console.log(`answered ${r.requests.total}, connection errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}; now check whether the server process is still alive`);
