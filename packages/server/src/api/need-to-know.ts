@@ -6,6 +6,8 @@
  */
 import { BaseeratError, CLASSIFICATION_LEVELS, type Classification, type Incident } from '@baseerat/engine';
 import type { AccessGate } from '../security/access-gate.js';
+import type { AuditLog } from '../security/audit-log.js';
+import { releaseDerived } from '../security/derived-results.js';
 import type { Action, RequestAuthorizer } from '../security/policy-engine.js';
 import { recordLabel, type SecurityLabel } from '../security/security-label.js';
 import type { IncidentFilter } from '../store/port.js';
@@ -63,4 +65,26 @@ export async function scopedFilter(gate: AccessGate, authz: RequestAuthorizer, r
   const requested = req.maxClassification;
   const max = requested !== undefined && CLASSIFICATION_LEVELS.indexOf(requested) < CLASSIFICATION_LEVELS.indexOf(ceiling) ? requested : ceiling;
   return { ...base, ...(districts === undefined ? {} : { districts }), maxClassification: max };
+}
+
+/**
+ * The one release path of a derived result (analysis, forecast, risk, evaluation): released when the
+ * user may see what it was computed from (`releaseDerived` on its label), else the denial is audited
+ * and FORBIDDEN thrown naming `field`; a release is audited as `analysis.run` on `target` with the
+ * classification, the districts ('*' for all) and any `details`.
+ */
+export async function releaseAnalysis<T>(a: {
+  gate: AccessGate; authz: RequestAuthorizer; audit: Pick<AuditLog, 'record'>; actor: string; from: string; now: Date;
+  resourceId: string; target: string; label: SecurityLabel; field: string; details?: Record<string, unknown>; result: T;
+}): Promise<T> {
+  const released = releaseDerived(a.authz, 'runAnalysis', a.resourceId, [a.label], () => a.result);
+  if (released.suppressed) {
+    await a.gate.check('runAnalysis', { kind: 'Aggregate', id: a.resourceId, label: a.label }, a.now);
+    throw new BaseeratError('FORBIDDEN', released.reason, { field: a.field });
+  }
+  await a.audit.record({
+    actor: a.actor, action: 'analysis.run', target: a.target, from: a.from, outcome: 'success',
+    details: { ...a.details, classification: a.label.classification, districts: a.label.districts.join(',') || '*' },
+  }, a.now);
+  return released.value;
 }

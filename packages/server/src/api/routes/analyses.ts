@@ -5,7 +5,7 @@
  * the user may see its label: the highest classification the service read and the districts the
  * filter allowed (`releaseDerived`). Each run is audited; these draw from the heavy rate limit.
  */
-import { BaseeratError, ClassificationSchema } from '@baseerat/engine';
+import { ClassificationSchema } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AnalysisContext, AnalysisFilter } from '../../analysis/analysis-request.js';
@@ -15,10 +15,9 @@ import { hotspotsService } from '../../analysis/hotspots-service.js';
 import { nearRepeatService } from '../../analysis/near-repeat-service.js';
 import { seasonalityService } from '../../analysis/seasonality-service.js';
 import { trendsService } from '../../analysis/trends-service.js';
-import { releaseDerived } from '../../security/derived-results.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
-import { scopedFilter } from '../need-to-know.js';
+import { releaseAnalysis, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 import { canonicalDistricts, IncidentQuerySchema } from '../schemas.js';
@@ -77,16 +76,11 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
       };
       const env = await svc.run({ store: deps.store, geography: deps.geography }, filter);
       const label: SecurityLabel = { classification: env.classification, compartments: [], districts: [...(scoped.districts ?? [])].sort() };
-      const released = releaseDerived(authz, 'runAnalysis', `analysis:${name}`, [label], () => env);
-      if (released.suppressed) {
-        await gate.check('runAnalysis', { kind: 'Aggregate', id: `analysis:${name}`, label }, t);
-        throw new BaseeratError('FORBIDDEN', released.reason, { field: 'filter' });
-      }
-      await deps.security.audit.record({
-        actor: principal.id, action: 'analysis.run', target: name, from: req.ip, outcome: 'success',
-        details: { classification: env.classification, districts: label.districts.join(',') || '*' },
-      }, t);
-      return released.value as unknown as z.infer<typeof EnvelopeSchema>;
+      const released = await releaseAnalysis({
+        gate, authz, audit: deps.security.audit, actor: principal.id, from: req.ip, now: t,
+        resourceId: `analysis:${name}`, target: name, label, field: 'filter', result: env,
+      });
+      return released as unknown as z.infer<typeof EnvelopeSchema>;
     });
   }
 };

@@ -5,13 +5,13 @@
  * district officer can evaluate a measure in their own districts and nothing else. Each run is
  * audited and draws from the heavy rate limit.
  */
-import { BaseeratError, ClassificationSchema, EVALUATION_METHODS } from '@baseerat/engine';
+import { ClassificationSchema, EVALUATION_METHODS } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evaluateMeasureService } from '../../evaluate/index.js';
-import { releaseDerived } from '../../security/derived-results.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
+import { releaseAnalysis } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 
@@ -48,15 +48,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () =>
     const areas = env.annotations.areas;
     const districts = areas.every((a) => a.kind === 'district') ? [...new Set(areas.map((a) => a.name))].sort() : [];
     const label: SecurityLabel = { classification: env.classification, compartments: [], districts };
-    const released = releaseDerived(authz, 'runAnalysis', 'evaluation', [label], () => env);
-    if (released.suppressed) {
-      await gate.check('runAnalysis', { kind: 'Aggregate', id: 'evaluation', label }, t);
-      throw new BaseeratError('FORBIDDEN', released.reason, { field: 'measure' });
-    }
-    await deps.security.audit.record({
-      actor: principal.id, action: 'analysis.run', target: 'evaluation', from: req.ip, outcome: 'success',
-      details: { measure: env.annotations.measure.id, classification: env.classification, districts: districts.join(',') || '*' },
-    }, t);
-    return released.value as unknown as z.infer<typeof EvaluationEnvelopeSchema>;
+    const released = await releaseAnalysis({
+      gate, authz, audit: deps.security.audit, actor: principal.id, from: req.ip, now: t,
+      resourceId: 'evaluation', target: 'evaluation', label, field: 'measure', details: { measure: env.annotations.measure.id }, result: env,
+    });
+    return released as unknown as z.infer<typeof EvaluationEnvelopeSchema>;
   });
 };

@@ -9,16 +9,15 @@
  * see its label (the highest classification read, the districts forecast). Each run is audited and
  * draws from the heavy rate limit (the model card's backtest refits the model at 24 origins).
  */
-import { BaseeratError, ClassificationSchema } from '@baseerat/engine';
+import { ClassificationSchema } from '@baseerat/engine';
 import { COUNT_MODELS } from '@baseerat/engine/forecast/counts/index';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jsonSafe } from '../../analysis/json-safe.js';
 import { runCountForecast } from '../../forecast/counts-service.js';
-import { releaseDerived } from '../../security/derived-results.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
-import { scopedFilter } from '../need-to-know.js';
+import { releaseAnalysis, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 import { canonicalDistricts } from '../schemas.js';
@@ -90,15 +89,11 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     });
     const districts = r.horizons[0]?.districts.map((d) => d.district) ?? [];
     const label: SecurityLabel = { classification: r.classification, compartments: [], districts: scoped.districts === undefined ? [] : [...districts].sort() };
-    const released = releaseDerived(authz, 'runAnalysis', 'forecast:counts', [label], () => r);
-    if (released.suppressed) {
-      await gate.check('runAnalysis', { kind: 'Aggregate', id: 'forecast:counts', label }, t);
-      throw new BaseeratError('FORBIDDEN', released.reason, { field: 'districts' });
-    }
-    await deps.security.audit.record({
-      actor: principal.id, action: 'analysis.run', target: 'forecast:counts', from: req.ip, outcome: 'success',
-      details: { classification: r.classification, province: r.province, origin: r.origin, model: r.model, districts: label.districts.join(',') || '*' },
-    }, t);
-    return jsonSafe(released.value) as unknown as z.infer<typeof CountForecastSchema>;
+    const released = await releaseAnalysis({
+      gate, authz, audit: deps.security.audit, actor: principal.id, from: req.ip, now: t,
+      resourceId: 'forecast:counts', target: 'forecast:counts', label, field: 'districts',
+      details: { province: r.province, origin: r.origin, model: r.model }, result: r,
+    });
+    return jsonSafe(released) as unknown as z.infer<typeof CountForecastSchema>;
   });
 };

@@ -7,16 +7,15 @@
  * and both draw from the heavy rate limit. Terrain layers are the server's (`serve --risk-layers DIR`,
  * `ApiDeps.riskLayers`): a request cannot upload geometry.
  */
-import { BaseeratError, ClassificationSchema, type Classification } from '@baseerat/engine';
+import { ClassificationSchema, type Classification } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AnalysisFilter } from '../../analysis/analysis-request.js';
 import { allocationService } from '../../risk/allocation-service.js';
 import { riskService, RISK_PERIODS } from '../../risk/risk-service.js';
-import { releaseDerived } from '../../security/derived-results.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
-import { scopedFilter } from '../need-to-know.js';
+import { releaseAnalysis, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 import { canonicalDistricts, IncidentQuerySchema } from '../schemas.js';
@@ -82,16 +81,10 @@ export const riskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date 
     };
     const env = await go(filter);
     const label: SecurityLabel = { classification: env.classification, compartments: [], districts: [...(scoped.districts ?? [])].sort() };
-    const released = releaseDerived(authz, 'runAnalysis', `analysis:${name}`, [label], () => env);
-    if (released.suppressed) {
-      await gate.check('runAnalysis', { kind: 'Aggregate', id: `analysis:${name}`, label }, t);
-      throw new BaseeratError('FORBIDDEN', released.reason, { field: 'filter' });
-    }
-    await deps.security.audit.record({
-      actor: principal.id, action: 'analysis.run', target: name, from: req.ip, outcome: 'success',
-      details: { classification: env.classification, districts: label.districts.join(',') || '*' },
-    }, t);
-    return released.value as T;
+    return releaseAnalysis({
+      gate, authz, audit: deps.security.audit, actor: principal.id, from: req.ip, now: t,
+      resourceId: `analysis:${name}`, target: name, label, field: 'filter', result: env,
+    });
   }
 
   app.get('/api/risk', {
