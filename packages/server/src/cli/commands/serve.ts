@@ -129,6 +129,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     await extra.afterOpen?.(e);
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks });
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
+    const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     const app = await createApp({
       store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
       keys: e.security.keys,
@@ -138,9 +139,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       ...(webDir === undefined ? {} : { webDir }),
       ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
       ...(live === undefined ? {} : { monitor: live.monitor }),
-      reportsDir: o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir),
+      reportsDir,
     });
-    const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     const schedules = o.reportSchedule === undefined ? [] : loadReportSchedules(resolve(o.reportSchedule));
     const reportArchive = schedules.length === 0 ? undefined : await ReportArchive.open(reportsDir);
     const running = reportArchive === undefined ? undefined : startReportSchedules(schedules, async (s, period, formats) => {
