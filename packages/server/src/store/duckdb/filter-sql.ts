@@ -6,8 +6,8 @@
  * the safe reading for need-to-know filters; an absent list does not filter.
  */
 import { BaseeratError, classificationRank } from '@baseerat/engine';
-import { CATEGORY_CODES, TAXONOMY } from '@baseerat/engine';
 import { listValue, timestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { checkIncidentFilter } from '../filter-checks.js';
 import type { IncidentFilter } from '../port.js';
 
 export interface SqlFragment {
@@ -27,6 +27,7 @@ export function msToTimestamp(ms: number) {
 }
 
 export function filterSql(filter: IncidentFilter): SqlFragment {
+  checkIncidentFilter(filter);
   const clauses: string[] = [];
   const params: Record<string, DuckDBValue> = {};
   let n = 0;
@@ -43,33 +44,18 @@ export function filterSql(filter: IncidentFilter): SqlFragment {
   if (filter.to !== undefined) clauses.push(`i.occurred_at < ${param(msToTimestamp(isoToMs(filter.to, 'to')))}`);
   if (filter.districts !== undefined) list('i.district', filter.districts);
   if (filter.provinces !== undefined) list('i.province', filter.provinces);
-  if (filter.categories !== undefined) {
-    for (const c of filter.categories) {
-      if (!(CATEGORY_CODES as readonly string[]).includes(c)) throw new BaseeratError('VALIDATION', `categories: unknown category code ${JSON.stringify(c)}`, { field: 'categories' });
-    }
-    list('i.category', filter.categories);
-  }
-  if (filter.groups !== undefined) {
-    const known = new Set(TAXONOMY.map((d) => d.group as string));
-    for (const g of filter.groups) {
-      if (!known.has(g)) throw new BaseeratError('VALIDATION', `groups: unknown category group ${JSON.stringify(g)}`, { field: 'groups' });
-    }
-    list('i.category_group', filter.groups);
-  }
+  if (filter.categories !== undefined) list('i.category', filter.categories);
+  if (filter.groups !== undefined) list('i.category_group', filter.groups);
   if (filter.agencies !== undefined) {
     if (filter.agencies.length === 0) clauses.push('FALSE');
     else clauses.push(`EXISTS (SELECT 1 FROM reports r WHERE r.incident_id = i.id AND list_contains(${param(listValue([...filter.agencies]))}::VARCHAR[], r.agency))`);
   }
   if (filter.maxClassification !== undefined) {
     const rank = classificationRank(filter.maxClassification);
-    if (rank < 0) throw new BaseeratError('VALIDATION', `maxClassification: unknown level ${JSON.stringify(filter.maxClassification)}`, { field: 'maxClassification' });
     clauses.push(`i.classification_rank <= ${param(rank)}`);
   }
   if (filter.bbox !== undefined) {
     const [minLon, minLat, maxLon, maxLat] = filter.bbox;
-    for (const [k, v] of Object.entries({ minLon, minLat, maxLon, maxLat })) {
-      if (!Number.isFinite(v)) throw new BaseeratError('VALIDATION', `bbox.${k} is not a finite number: ${String(v)}`, { field: 'bbox' });
-    }
     clauses.push(
       `i.lon IS NOT NULL AND i.lat IS NOT NULL AND i.lon BETWEEN ${param(minLon)} AND ${param(maxLon)} AND i.lat BETWEEN ${param(minLat)} AND ${param(maxLat)}`,
     );

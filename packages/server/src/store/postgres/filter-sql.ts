@@ -3,8 +3,9 @@
  * same reading as `../duckdb/filter-sql.ts` (an empty list matches nothing, an absent one does not
  * filter), with positional parameters. Values only ever travel as parameters.
  */
-import { BaseeratError, CATEGORY_CODES, TAXONOMY, classificationRank } from '@baseerat/engine';
+import { classificationRank } from '@baseerat/engine';
 import { isoToMs } from '../duckdb/filter-sql.js';
+import { checkIncidentFilter } from '../filter-checks.js';
 import type { IncidentFilter } from '../port.js';
 
 /** Positional parameters of one statement: `add(v)` returns its placeholder (`$n`). */
@@ -23,6 +24,7 @@ export function isoParam(iso: string, field: string): string {
 
 /** The WHERE condition for `filter`; its values are appended to `p`. */
 export function pgFilterSql(filter: IncidentFilter, p: Params): string {
+  checkIncidentFilter(filter);
   const clauses: string[] = [];
   const list = (column: string, values: readonly string[]) => {
     clauses.push(values.length === 0 ? 'FALSE' : `${column} = ANY (${p.add([...values])}::text[])`);
@@ -31,33 +33,18 @@ export function pgFilterSql(filter: IncidentFilter, p: Params): string {
   if (filter.to !== undefined) clauses.push(`i.occurred_at < ${p.add(isoParam(filter.to, 'to'))}::timestamptz`);
   if (filter.districts !== undefined) list('i.district', filter.districts);
   if (filter.provinces !== undefined) list('i.province', filter.provinces);
-  if (filter.categories !== undefined) {
-    for (const c of filter.categories) {
-      if (!(CATEGORY_CODES as readonly string[]).includes(c)) throw new BaseeratError('VALIDATION', `categories: unknown category code ${JSON.stringify(c)}`, { field: 'categories' });
-    }
-    list('i.category', filter.categories);
-  }
-  if (filter.groups !== undefined) {
-    const known = new Set(TAXONOMY.map((d) => d.group as string));
-    for (const g of filter.groups) {
-      if (!known.has(g)) throw new BaseeratError('VALIDATION', `groups: unknown category group ${JSON.stringify(g)}`, { field: 'groups' });
-    }
-    list('i.category_group', filter.groups);
-  }
+  if (filter.categories !== undefined) list('i.category', filter.categories);
+  if (filter.groups !== undefined) list('i.category_group', filter.groups);
   if (filter.agencies !== undefined) {
     if (filter.agencies.length === 0) clauses.push('FALSE');
     else clauses.push(`EXISTS (SELECT 1 FROM reports r WHERE r.incident_id = i.id AND r.agency = ANY (${p.add([...filter.agencies])}::text[]))`);
   }
   if (filter.maxClassification !== undefined) {
     const rank = classificationRank(filter.maxClassification);
-    if (rank < 0) throw new BaseeratError('VALIDATION', `maxClassification: unknown level ${JSON.stringify(filter.maxClassification)}`, { field: 'maxClassification' });
     clauses.push(`i.classification_rank <= ${p.add(rank)}::smallint`);
   }
   if (filter.bbox !== undefined) {
     const [minLon, minLat, maxLon, maxLat] = filter.bbox;
-    for (const [k, v] of Object.entries({ minLon, minLat, maxLon, maxLat })) {
-      if (!Number.isFinite(v)) throw new BaseeratError('VALIDATION', `bbox.${k} is not a finite number: ${String(v)}`, { field: 'bbox' });
-    }
     clauses.push(
       `i.lon IS NOT NULL AND i.lat IS NOT NULL AND i.lon BETWEEN ${p.add(minLon)}::float8 AND ${p.add(maxLon)}::float8 AND i.lat BETWEEN ${p.add(minLat)}::float8 AND ${p.add(maxLat)}::float8`,
     );
