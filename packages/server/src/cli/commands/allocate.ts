@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
 import { allocationService, type AllocationResult } from '../../risk/allocation-service.js';
 import { formatTable, printJson } from '../output.js';
-import { int, mixText, num, pkDate, r2, riskOptionsOf, runWithStore, withRiskOptions, type RiskFlags } from './risk.js';
+import { int, list, num } from '../flags.js';
+import { mixText, pkDate, r2, riskOptionsOf, runWithStore, withRiskOptions, type RiskFlags } from './risk.js';
 
-const list = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 
 function minimums(text: string | undefined): Record<string, number> | undefined {
   if (text === undefined) return undefined;

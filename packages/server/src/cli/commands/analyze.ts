@@ -10,43 +10,20 @@ import { BaseeratError, KARACHI_OFFSET_MS } from '@baseerat/engine';
 import {
   actorsCsv, actorsService, aggregateCsv, aggregateGeoJSON, aggregateService, emergingCsv, emergingGeoJSON, emergingHotspotsService,
   hotspotsCsv, hotspotsGeoJSON, hotspotsService, nearRepeatCsv, nearRepeatService, seasonalityCsv, seasonalityService, trendsCsv, trendsService,
-  type AnalysisContext, type AnalysisFilter, type FilterEcho,
+  type AnalysisContext, type FilterEcho,
 } from '../../analysis/index.js';
 import { loadDistrictsGeoJSON, loadGeography } from '../../reference/geography.js';
 import { formatTable, printJson } from '../output.js';
 import { createProgress } from '../progress.js';
+import { filterOf, int, list, num, type FilterFlags } from '../flags.js';
 import { withStore } from '../services.js';
 
-interface CommonFlags {
-  db?: string;
-  province?: string;
-  district?: string[];
-  from?: string;
-  to?: string;
-  group?: string[];
-  category?: string[];
-  maxClassification?: string;
+interface CommonFlags extends FilterFlags {
   json?: boolean;
   csv?: string;
   quiet?: boolean;
 }
 
-const list = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
-
-function int(name: string, lo: number, hi = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < lo || n > hi) throw new BaseeratError('VALIDATION', `--${name} must be an integer from ${lo}${hi === Number.MAX_SAFE_INTEGER ? '' : ` to ${hi}`}, got ${JSON.stringify(v)}`, { field: name });
-    return n;
-  };
-}
-function num(name: string, lo: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < lo) throw new BaseeratError('VALIDATION', `--${name} must be a number of at least ${lo}, got ${JSON.stringify(v)}`, { field: name });
-    return n;
-  };
-}
 function numbers(name: string, text: string): number[] {
   const out = text.split(',').map((s) => Number(s.trim()));
   if (out.length === 0 || out.some((n) => !Number.isFinite(n) || n < 0)) throw new BaseeratError('VALIDATION', `--${name} needs comma-separated non-negative numbers, got ${JSON.stringify(text)}`, { field: name });
@@ -74,18 +51,6 @@ function withCommon(cmd: Command, opts: { csv?: boolean } = {}): Command {
     .option('-q, --quiet', 'no progress display');
   if (opts.csv !== false) cmd.option('--csv <file>', 'write the result table as CSV');
   return cmd;
-}
-
-function filterOf(o: CommonFlags): AnalysisFilter {
-  return {
-    ...(o.province === undefined ? {} : { province: o.province }),
-    ...(o.district === undefined ? {} : { districts: o.district }),
-    ...(o.from === undefined ? {} : { from: o.from }),
-    ...(o.to === undefined ? {} : { to: o.to }),
-    ...(o.group === undefined ? {} : { groups: o.group }),
-    ...(o.category === undefined ? {} : { categories: o.category }),
-    ...(o.maxClassification === undefined ? {} : { maxClassification: o.maxClassification }),
-  };
 }
 
 /** Opens the store and the geography, with progress on stderr unless --json or --quiet. */

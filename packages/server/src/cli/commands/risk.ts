@@ -7,22 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { BaseeratError, KARACHI_OFFSET_MS } from '@baseerat/engine';
-import type { AnalysisContext, AnalysisFilter } from '../../analysis/analysis-request.js';
+import type { AnalysisContext } from '../../analysis/analysis-request.js';
 import { loadGeography } from '../../reference/geography.js';
 import { riskService, RISK_PERIODS, type RiskResult, type RiskServiceOptions } from '../../risk/risk-service.js';
 import { parseTerrainLayer, TerrainLayerSpecSchema, type TerrainLayer } from '../../risk/terrain-layers.js';
 import { formatTable, printJson } from '../output.js';
+import { filterOf, int, list, type FilterFlags } from '../flags.js';
 import { withStore } from '../services.js';
 
-export interface RiskFlags {
-  db?: string;
-  province?: string;
-  district?: string[];
-  from?: string;
-  to?: string;
-  group?: string[];
-  category?: string[];
-  maxClassification?: string;
+export interface RiskFlags extends FilterFlags {
   level: 'district' | 'h3';
   res: number;
   period: keyof typeof RISK_PERIODS;
@@ -35,23 +28,8 @@ export interface RiskFlags {
   json?: boolean;
 }
 
-const list = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 const repeat = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
-export function int(name: string, lo: number, hi = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < lo || n > hi) throw new BaseeratError('VALIDATION', `--${name} must be an integer from ${lo}${hi === Number.MAX_SAFE_INTEGER ? '' : ` to ${hi}`}, got ${JSON.stringify(v)}`, { field: name });
-    return n;
-  };
-}
-export function num(name: string, lo: number, hi = Infinity) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < lo || n > hi) throw new BaseeratError('VALIDATION', `--${name} must be a number from ${lo}${hi === Infinity ? '' : ` to ${hi}`}, got ${JSON.stringify(v)}`, { field: name });
-    return n;
-  };
-}
 
 /** `name=file.geojson[:distance|density[:km]]` -> a parsed layer. */
 export function parseLayerFlag(text: string): TerrainLayer {
@@ -97,18 +75,6 @@ export function withRiskOptions(cmd: Command): Command {
     .option('--patrol-share <file>', 'JSON {area: share of patrol time}: down-weights incidents discovered by patrols (Ensign et al. 2018)')
     .option('--top <n>', 'areas listed', int('top', 1, 5000), 20)
     .option('--json', 'print the full result as JSON');
-}
-
-export function filterOf(o: RiskFlags): AnalysisFilter {
-  return {
-    ...(o.province === undefined ? {} : { province: o.province }),
-    ...(o.district === undefined ? {} : { districts: o.district }),
-    ...(o.from === undefined ? {} : { from: o.from }),
-    ...(o.to === undefined ? {} : { to: o.to }),
-    ...(o.group === undefined ? {} : { groups: o.group }),
-    ...(o.category === undefined ? {} : { categories: o.category }),
-    ...(o.maxClassification === undefined ? {} : { maxClassification: o.maxClassification }),
-  };
 }
 
 export function riskOptionsOf(o: RiskFlags): RiskServiceOptions {
