@@ -5,6 +5,7 @@
  * decides every record (`filterRecords`) and every field (`readFields`).
  */
 import { BaseeratError, CLASSIFICATION_LEVELS, type Classification, type Incident } from '@baseerat/engine';
+import type { AnalysisFilter } from '../analysis/analysis-request.js';
 import type { AccessGate } from '../security/access-gate.js';
 import type { AuditLog } from '../security/audit-log.js';
 import { releaseDerived } from '../security/derived-results.js';
@@ -87,4 +88,18 @@ export async function releaseAnalysis<T>(a: {
     details: { ...a.details, classification: a.label.classification, districts: a.label.districts.join(',') || '*' },
   }, a.now);
   return released.value;
+}
+
+/** What an analysis route asked for (period, place, categories) inside the scope `scopedFilter` allowed. */
+export function scopedAnalysisFilter(
+  q: { from?: string | undefined; to?: string | undefined; province?: string | undefined; categories?: string[] | undefined; groups?: string[] | undefined },
+  scoped: Pick<IncidentFilter, 'districts' | 'maxClassification'>,
+): AnalysisFilter {
+  return {
+    ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }),
+    ...(q.province === undefined ? {} : { province: q.province }),
+    ...(q.categories === undefined ? {} : { categories: q.categories }), ...(q.groups === undefined ? {} : { groups: q.groups }),
+    ...(scoped.districts === undefined ? {} : { districts: scoped.districts }),
+    ...(scoped.maxClassification === undefined ? {} : { maxClassification: scoped.maxClassification }),
+  };
 }

@@ -17,7 +17,7 @@ import { seasonalityService } from '../../analysis/seasonality-service.js';
 import { trendsService } from '../../analysis/trends-service.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
-import { releaseAnalysis, scopedFilter } from '../need-to-know.js';
+import { releaseAnalysis, scopedAnalysisFilter, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 import { canonicalDistricts, IncidentQuerySchema } from '../schemas.js';
@@ -67,13 +67,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
       const t = now();
       const q = req.query;
       const scoped = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, {}, t);
-      const filter: AnalysisFilter = {
-        ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }),
-        ...(q.province === undefined ? {} : { province: q.province }),
-        ...(q.categories === undefined ? {} : { categories: q.categories }), ...(q.groups === undefined ? {} : { groups: q.groups }),
-        ...(scoped.districts === undefined ? {} : { districts: scoped.districts }),
-        ...(scoped.maxClassification === undefined ? {} : { maxClassification: scoped.maxClassification }),
-      };
+      const filter = scopedAnalysisFilter(q, scoped);
       const env = await svc.run({ store: deps.store, geography: deps.geography }, filter);
       const label: SecurityLabel = { classification: env.classification, compartments: [], districts: [...(scoped.districts ?? [])].sort() };
       const released = await releaseAnalysis({

@@ -15,7 +15,7 @@ import { allocationService } from '../../risk/allocation-service.js';
 import { riskService, RISK_PERIODS } from '../../risk/risk-service.js';
 import type { SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
-import { releaseAnalysis, scopedFilter } from '../need-to-know.js';
+import { releaseAnalysis, scopedAnalysisFilter, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
 import { canonicalDistricts, IncidentQuerySchema } from '../schemas.js';
@@ -72,13 +72,7 @@ export const riskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date 
     const { gate, authz, principal } = authOf(req);
     const t = now();
     const scoped = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, {}, t);
-    const filter: AnalysisFilter = {
-      ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }),
-      ...(q.province === undefined ? {} : { province: q.province }),
-      ...(q.categories === undefined ? {} : { categories: q.categories }), ...(q.groups === undefined ? {} : { groups: q.groups }),
-      ...(scoped.districts === undefined ? {} : { districts: scoped.districts }),
-      ...(scoped.maxClassification === undefined ? {} : { maxClassification: scoped.maxClassification }),
-    };
+    const filter = scopedAnalysisFilter(q, scoped);
     const env = await go(filter);
     const label: SecurityLabel = { classification: env.classification, compartments: [], districts: [...(scoped.districts ?? [])].sort() };
     return releaseAnalysis({
