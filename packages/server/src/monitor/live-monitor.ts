@@ -326,6 +326,24 @@ export class LiveMonitor {
     return this.options.repository.get(id);
   }
 
+  /**
+   * An alert as another process changed it (cross-process alert bus, alert-bus.ts): it becomes the
+   * latest of its key when it is a later state of the same alert or a newer alert, so that a
+   * re-trigger here does not overwrite an acknowledgement made elsewhere. Nothing is written or published.
+   */
+  adopt(stored: StoredAlert): Promise<void> {
+    return this.exclusive(async () => {
+      const cur = this.latest.get(stored.alert.dedupKey);
+      const newer = cur === undefined || (cur.alert.id === stored.alert.id ? cur.updatedAt <= stored.updatedAt : cur.alert.openedAt < stored.alert.openedAt);
+      if (newer) this.latest.set(stored.alert.dedupKey, stored);
+    });
+  }
+
+  /** Incidents another process stored and evaluated (alert bus): added to the state the rules read, without alerting. */
+  learn(incidents: readonly MonitorIncident[]): Promise<void> {
+    return this.exclusive(async () => { for (const inc of incidents) this.remember(inc); });
+  }
+
   /** Passes an error of a batch already stored to `onError` (default: standard error). */
   reportError(e: unknown): void {
     if (this.options.onError !== undefined) this.options.onError(e);
