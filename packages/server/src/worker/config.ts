@@ -14,6 +14,11 @@
  * | `opsHost`, `opsPort` | `BASEERAT_OPS_HOST`, `BASEERAT_OPS_PORT` | `--ops-host`, `--ops-port` | 127.0.0.1, 9464 |
  * | `schema`, `maxConnections`, `stream`, `prefix` | | | public, 4, BASEERAT_INGEST, baseerat.ingest |
  * | `ackWaitSeconds` | | | 60 (applies when the durable consumer is first created) |
+ * | `monitor` | | `--no-monitor` | true: run the live rules on what the worker stores |
+ * | `rules`, `zones` | | `--rules`, `--zones` | the engine's example rules and zones (as `serve`) |
+ * | `webhooks` | | `--webhooks` | none (sent for the alerts this worker raises) |
+ * | `alertBus` | | `--no-alert-bus` | true: publish alert changes on NATS, adopt the others' (stream/alert-bus.ts) |
+ * | `alertStream`, `alertPrefix` | | | BASEERAT_ALERTS, baseerat.alerts |
  */
 import { readFileSync } from 'node:fs';
 import { BaseeratError } from '@baseerat/engine';
@@ -34,11 +39,22 @@ export const WorkerConfigSchema = z.strictObject({
   prefix: z.string().optional(),
   /** Seconds before JetStream redelivers a message a worker took and did not acknowledge (set when the consumer is created). */
   ackWaitSeconds: z.number().int().min(1).max(3600).optional(),
+  /** Run the live monitor (rules, detectors) on the incidents this worker stores (absent: true). */
+  monitor: z.boolean().optional(),
+  rules: z.string().optional(),
+  zones: z.string().optional(),
+  webhooks: z.string().optional(),
+  /** Share alert changes and detector state with the other processes over NATS (absent: true). */
+  alertBus: z.boolean().optional(),
+  alertStream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  alertPrefix: z.string().regex(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/).optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 
 export interface WorkerFlags {
   config?: string; db?: string; nats?: string; agencies?: string; mappings?: string; format?: string; batch?: string; opsHost?: string; opsPort?: string;
+  /** false from `--no-monitor` / `--no-alert-bus` (commander sets true when the flag is absent: only false overrides the file). */
+  monitor?: boolean; alertBus?: boolean; rules?: string; zones?: string; webhooks?: string;
 }
 
 const list = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -75,6 +91,13 @@ export function loadWorkerConfig(flags: WorkerFlags, env: Readonly<Record<string
     stream: file.stream,
     prefix: file.prefix,
     ackWaitSeconds: file.ackWaitSeconds,
+    monitor: pick(flags.monitor === false ? false : undefined, file.monitor, true),
+    rules: pick(flags.rules, file.rules),
+    zones: pick(flags.zones, file.zones),
+    webhooks: pick(flags.webhooks, file.webhooks),
+    alertBus: pick(flags.alertBus === false ? false : undefined, file.alertBus, true),
+    alertStream: file.alertStream,
+    alertPrefix: file.alertPrefix,
   };
   const parsed = WorkerConfigSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {

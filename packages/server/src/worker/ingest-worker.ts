@@ -9,6 +9,14 @@
  * store's unique (agency, source id) key turns a redelivered message into a counted duplicate:
  * at-least-once delivery, exactly once in effect (bench/server/crash-test.ts checks it under
  * SIGKILL).
+ *
+ * Live rules: unless `monitor` is false the worker runs the same rule set as `serve` (the example
+ * rules by default, or `rules`/`zones` files) on the incidents it stores, writes the alerts to the
+ * PostgreSQL alert repository and publishes them on the cross-process alert bus
+ * (stream/alert-bus.ts), from which every API process delivers them to its SSE clients. Webhooks
+ * (`webhooks`) are sent by the worker for the alerts it raises. Detector state is shared through
+ * the bus (each monitor learns the incidents the others evaluate); docs/monitoring.md says what
+ * that does and does not guarantee.
  */
 import { linkBatch } from '@baseerat/engine';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -24,6 +32,8 @@ import { openPostgresKeyRing, openPostgresSecurityPool, ReloadingStoreCodec } fr
 import { PostgresSecurityRepo } from '../security/postgres-security-repo.js';
 import { STORE_DATASET } from '../security/store-keys.js';
 import { startIngestConsumer, type IngestConsumer } from '../stream/ingest-consumer.js';
+import { openSharedMonitor, type SharedMonitor } from '../stream/shared-monitor.js';
+import { PostgresAlertRepository } from '../monitor/postgres-alert-repository.js';
 import { DEFAULT_STREAM, durableName } from '../stream/subjects.js';
 import type { WorkerConfig } from './config.js';
 
@@ -31,6 +41,8 @@ export interface IngestWorker {
   metrics: BaseeratMetrics;
   ops: OpsServer;
   consumers: IngestConsumer[];
+  /** The live monitor (undefined with `monitor: false`). */
+  monitor: SharedMonitor | undefined;
   /** Settles when a consumer fails (then rejects) or after stop(). */
   done: Promise<void>;
   /** Stops taking messages, finishes and acknowledges the batches in hand, closes everything. */
@@ -80,13 +92,26 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger, opts:
   let ops: OpsServer | undefined;
   const consumers: IngestConsumer[] = [];
   let lagTimer: NodeJS.Timeout | undefined;
+  let live: SharedMonitor | undefined;
+  let alertPool: Awaited<ReturnType<typeof openPostgresSecurityPool>> | undefined;
   try {
     nc = await connect({ servers: config.nats, name: `baseerat-worker-${process.pid}`, maxReconnectAttempts: -1 });
     const nats = nc;
     const geocoder = loadGeography();
+    if (config.monitor !== false) {
+      alertPool = await openPostgresSecurityPool(config.database, config.schema, 2);
+      live = await openSharedMonitor({
+        store, repository: await PostgresAlertRepository.open(alertPool), rules: config.rules, zones: config.zones, webhooks: config.webhooks,
+        nats: config.alertBus === false ? undefined : nats, deliverRemote: false, registry: metrics.registry,
+        bus: { ...(config.alertStream === undefined ? {} : { stream: config.alertStream }), ...(config.alertPrefix === undefined ? {} : { prefix: config.alertPrefix }) },
+        onError: (e) => log.error({ err: e instanceof Error ? e.message : String(e) }, 'a stored batch could not be evaluated by the live rules'),
+      });
+      log.info({ incidents: live.warm.incidents, alerts: live.warm.alerts, alertBus: live.bus === undefined ? 'off' : live.bus.stream }, 'live monitor warmed up');
+    }
+    const monitor = live?.monitor;
     for (const [i, agency] of config.agencies.entries()) {
       consumers.push(await startIngestConsumer({
-        nats, agency, adapter: adapters[i]!, store, geocoder, link: linkBatch, maxBatch: config.maxBatch,
+        nats, agency, adapter: adapters[i]!, store, geocoder, link: linkBatch, maxBatch: config.maxBatch, ...(monitor === undefined ? {} : { monitor }),
         ...(config.stream === undefined ? {} : { stream: config.stream }), ...(config.prefix === undefined ? {} : { prefix: config.prefix }),
         ...(config.ackWaitSeconds === undefined ? {} : { ackWaitSeconds: config.ackWaitSeconds }),
         onBatch: ({ messages, counts, firstPublishedMs, }) => {
@@ -129,6 +154,8 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger, opts:
   } catch (e) {
     if (lagTimer !== undefined) clearInterval(lagTimer);
     for (const c of consumers) await c.stop().catch(() => undefined);
+    await live?.close().catch(() => undefined);
+    await alertPool?.end().catch(() => undefined);
     await ops?.close();
     await nc?.close();
     await store.close();
@@ -137,11 +164,13 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger, opts:
   }
   const nats = nc;
   const opsServer = ops;
+  const pool = alertPool;
   let stopped = false;
   return {
     metrics,
     ops: opsServer,
     consumers,
+    monitor: live,
     done: Promise.all(consumers.map((c) => c.done)).then(() => undefined),
     async stop() {
       if (stopped) return [];
@@ -149,6 +178,9 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger, opts:
       clearInterval(lagTimer);
       const out: IngestSummary[] = [];
       for (const c of consumers) out.push(await c.stop());
+      // the alerts of the last batches are written, their webhooks sent and bus messages published
+      await live?.close();
+      await pool?.end();
       await opsServer.close();
       await nats.close();
       await store.close();

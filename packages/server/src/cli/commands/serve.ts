@@ -33,7 +33,9 @@ import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
 import { redact } from '../../store/postgres/postgres-store.js';
 import { dbPath } from '../config.js';
-import { isPostgresUrl, openServerMode, openServerModeMonitor } from '../../api/server-mode.js';
+import { isPostgresUrl, openServerMode } from '../../api/server-mode.js';
+import { openSharedMonitor, type SharedMonitor } from '../../stream/shared-monitor.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -90,6 +92,8 @@ export interface ServeOptions {
   reportsDir?: string;
   /** JSON file of report schedules (cron) to run while serving (docs/reports.md). */
   reportSchedule?: string;
+  /** Server mode: NATS servers of the cross-process alert bus (default $BASEERAT_NATS_URL); false: none. */
+  alertBus?: string | boolean;
 }
 
 /** The dashboard directory to serve, or undefined (with a warning when it was wanted but is not built). */
@@ -200,6 +204,8 @@ export function registerServe(program: Command): void {
     .option('--nats-agencies <list>', 'agencies to consume (comma-separated; subjects baseerat.ingest.<agency>; formats from --mappings <agency>.json)')
     .option('--nats-stream <name>', 'JetStream stream (default BASEERAT_INGEST)')
     .option('--nats-prefix <subject>', 'subject prefix (default baseerat.ingest)')
+    .option('--alert-bus <urls>', 'server mode: NATS servers of the cross-process alert bus, comma-separated (default $BASEERAT_NATS_URL): alerts raised or acknowledged by any process reach this one\'s SSE clients')
+    .option('--no-alert-bus', 'server mode: alerts stay in this process (SSE shows only the alerts of its own ingests)')
     .action(async (o: ServeOptions) => runServe(o));
 }
 
@@ -247,7 +253,21 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
         if (!(e instanceof BaseeratError && e.code === 'CONFLICT')) throw e;
       }
     }
-    const live = o.monitor === false ? undefined : await openServerModeMonitor(sm, { rules: o.rules, zones: o.zones, webhooks: o.webhooks });
+    const busServers = o.alertBus === false ? undefined : typeof o.alertBus === 'string' ? o.alertBus : process.env.BASEERAT_NATS_URL;
+    const busList = busServers?.split(',').map((x) => x.trim()).filter((x) => x !== '') ?? [];
+    const nc: NatsConnection | undefined = o.monitor === false || busList.length === 0 ? undefined : await connect({ servers: busList, name: `baseerat-serve-${process.pid}`, maxReconnectAttempts: -1 });
+    let live: SharedMonitor | undefined;
+    try {
+      live = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, deliverRemote: true });
+    } catch (e) {
+      await nc?.close();
+      throw e;
+    }
+    if (live !== undefined) {
+      console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts; ${live.bus === undefined
+        ? 'no alert bus (set BASEERAT_NATS_URL or --alert-bus): SSE clients of this process see only the alerts of its own ingests'
+        : `alert bus ${live.bus.stream} on ${busList.join(',')}`}`);
+    }
     const app = await createApp({
       store: sm.store, security: sm.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
       ...(o.checkpoints === undefined ? {} : { auditCheckpointDir: resolve(o.checkpoints) }),
@@ -265,6 +285,7 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
       process.once('SIGTERM', stop);
     });
     await live?.close();
+    await nc?.close();
   } finally {
     await sm.close();
   }

@@ -1,6 +1,7 @@
 /**
- * `baseerat worker`: a server-mode ingest worker (NATS JetStream -> PostgreSQL), stateless; run as
- * many as the feeds need, on any machines. Configuration: `worker/config.ts` (file, environment,
+ * `baseerat worker`: a server-mode ingest worker (NATS JetStream -> PostgreSQL) that runs the live
+ * rules on what it stores and publishes the alerts on the alert bus; run as many as the feeds need,
+ * on any machines. Configuration: `worker/config.ts` (file, environment,
  * flags). Logs are JSON lines on stdout (pino); `--ops-port` serves /healthz, /readyz and /metrics.
  * SIGTERM/SIGINT finish and acknowledge the batches in hand, then exit; after SIGKILL the
  * unacknowledged messages are redelivered to the other workers (or to this one when it returns).
@@ -13,7 +14,7 @@ import { startIngestWorker } from '../../worker/ingest-worker.js';
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('Server mode: consume agency feeds from NATS JetStream into PostgreSQL (acked after commit); health, readiness and Prometheus metrics on --ops-port')
+    .description('Server mode: consume agency feeds from NATS JetStream into PostgreSQL (acked after commit), run the live rules on them and publish the alerts on the alert bus; health, readiness and Prometheus metrics on --ops-port')
     .option('--config <file>', 'worker configuration (JSON; default $BASEERAT_WORKER_CONFIG)')
     .option('--db <url>', 'PostgreSQL URL (default $BASEERAT_DATABASE_URL)')
     .option('--nats <urls>', 'NATS servers, comma-separated (default $BASEERAT_NATS_URL or 127.0.0.1:4222)')
@@ -23,6 +24,11 @@ export function registerWorker(program: Command): void {
     .option('--batch <n>', 'records per store write at most (default 5000)')
     .option('--ops-host <addr>', 'address of the health/metrics endpoints (default 127.0.0.1)')
     .option('--ops-port <n>', 'port of the health/metrics endpoints (default 9464; 0 = any free port)')
+    .option('--rules <file>', 'alert rules for the live monitor (JSON array; default the example Balochistan rules, as serve)')
+    .option('--zones <file>', 'watch zones for the rules (GeoJSON; default the example zones)')
+    .option('--webhooks <file>', 'alert webhooks (JSON; sent for the alerts this worker raises; see docs/monitoring.md)')
+    .option('--no-monitor', 'store only: no live rules, no alerts from what this worker ingests')
+    .option('--no-alert-bus', 'do not share alerts and detector state with other processes over NATS')
     .action(async (flags: WorkerFlags) => {
       const log = createLogger('worker');
       const config = loadWorkerConfig(flags);
