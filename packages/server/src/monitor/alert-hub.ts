@@ -6,6 +6,9 @@
  * the buffer: it should reload the list). Each listener decides what it may see (`accepts`):
  * the API's streams apply the session's need-to-know there.
  *
+ * Cost per event: the buffer is a ring (constant time per publish, whatever its size), and the
+ * event's JSON (`alertEventJson`) is made once, on first use, whatever the number of streams.
+ *
  * A listener that throws is dropped (and counted): one broken stream must not stop the others.
  */
 import type { StoredAlert } from './alert-repository.js';
@@ -22,21 +25,35 @@ export interface AlertListener {
   deliver(event: AlertEvent): void;
 }
 
+const jsonOfEvent = new WeakMap<AlertEvent, string>();
+
+/** The event as sent to clients: the engine's Alert JSON plus `classification` and `change`; made once per event. */
+export function alertEventJson(e: AlertEvent): string {
+  let s = jsonOfEvent.get(e);
+  if (s === undefined) {
+    s = JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: e.change });
+    jsonOfEvent.set(e, s);
+  }
+  return s;
+}
+
 export class AlertHub {
   private seq = 0;
-  private readonly buffer: AlertEvent[] = [];
+  /** Ring of the last `bufferSize` events: event `seq` sits at `(seq - 1) % bufferSize`. */
+  private readonly ring: (AlertEvent | undefined)[];
   private readonly listeners = new Set<AlertListener>();
   dropped = 0;
 
-  constructor(private readonly bufferSize = 10_000) {}
+  constructor(private readonly bufferSize = 10_000) {
+    this.ring = new Array<AlertEvent | undefined>(Math.max(1, bufferSize));
+  }
 
   get lastSeq(): number { return this.seq; }
   get listenerCount(): number { return this.listeners.size; }
 
   publish(change: AlertEvent['change'], stored: StoredAlert): AlertEvent {
     const event: AlertEvent = { seq: ++this.seq, change, stored };
-    this.buffer.push(event);
-    if (this.buffer.length > this.bufferSize) this.buffer.splice(0, this.buffer.length - this.bufferSize);
+    this.ring[(event.seq - 1) % this.ring.length] = event;
     for (const l of this.listeners) {
       try {
         if (l.accepts(stored)) l.deliver(event);
@@ -54,6 +71,14 @@ export class AlertHub {
     return () => { this.listeners.delete(listener); };
   }
 
+  /** Buffered events with a sequence number above `afterSeq`, oldest first. */
+  private buffered(afterSeq: number): AlertEvent[] {
+    const first = Math.max(afterSeq + 1, this.seq - this.ring.length + 1, 1);
+    const out: AlertEvent[] = [];
+    for (let s = first; s <= this.seq; s++) out.push(this.ring[(s - 1) % this.ring.length]!);
+    return out;
+  }
+
   /**
    * Buffered events after `afterSeq` that the listener accepts, oldest first; `complete` is false
    * when some were already dropped from the buffer (the client should reload the list).
@@ -61,9 +86,9 @@ export class AlertHub {
   since(afterSeq: number, accepts: (s: StoredAlert) => boolean): { events: AlertEvent[]; complete: boolean } {
     // An id above the last one was given by an earlier run of the server (numbering restarts):
     // what happened since cannot be told apart, so everything buffered is sent and the client reloads.
-    if (afterSeq > this.seq) return { events: this.buffer.filter((e) => accepts(e.stored)), complete: false };
-    const first = this.buffer[0];
-    const complete = afterSeq === this.seq || (first !== undefined && first.seq <= afterSeq + 1);
-    return { events: this.buffer.filter((e) => e.seq > afterSeq && accepts(e.stored)), complete };
+    if (afterSeq > this.seq) return { events: this.buffered(0).filter((e) => accepts(e.stored)), complete: false };
+    const oldest = Math.max(1, this.seq - this.ring.length + 1);
+    const complete = afterSeq === this.seq || oldest <= afterSeq + 1;
+    return { events: this.buffered(afterSeq).filter((e) => accepts(e.stored)), complete };
   }
 }

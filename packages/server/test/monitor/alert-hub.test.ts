@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '@baseerat/engine';
-import { AlertHub } from '../../src/monitor/alert-hub.js';
+import { AlertHub, alertEventJson } from '../../src/monitor/alert-hub.js';
 import type { StoredAlert } from '../../src/monitor/alert-repository.js';
 
 const stored = (id: string, district: string): StoredAlert => ({ alert: { id, district } as Alert, classification: 'UNCLASSIFIED', updatedAt: '2025-01-01T00:00:00.000Z' });
@@ -31,5 +31,26 @@ describe('AlertHub', () => {
     // a restarted server numbers from 1 again: an id above the last one cannot be trusted
     expect(hub.since(900, all)).toMatchObject({ complete: false });
     expect(hub.since(900, all).events.map((e) => e.seq)).toEqual([3, 4, 5]);
+  });
+
+  it('the ring keeps exactly the last bufferSize events in order, however many were published', () => {
+    const hub = new AlertHub(7);
+    const all = () => true;
+    for (let i = 1; i <= 1000; i++) hub.publish('opened', stored(`a${i}`, i % 2 === 0 ? 'Quetta' : 'Gwadar'));
+    expect(hub.since(0, all)).toMatchObject({ complete: false });
+    expect(hub.since(0, all).events.map((e) => e.seq)).toEqual([994, 995, 996, 997, 998, 999, 1000]);
+    expect(hub.since(992, all).complete).toBe(false);
+    expect(hub.since(993, all)).toMatchObject({ complete: true });
+    expect(hub.since(993, all).events.map((e) => e.stored.alert.id)).toEqual(['a994', 'a995', 'a996', 'a997', 'a998', 'a999', 'a1000']);
+    expect(hub.since(996, (s) => s.alert.district === 'Quetta').events.map((e) => e.seq)).toEqual([998, 1000]);
+    expect(hub.since(1000, all)).toEqual({ events: [], complete: true });
+  });
+
+  it('alertEventJson: the alert with classification and change, the same string for every caller', () => {
+    const hub = new AlertHub();
+    const e = hub.publish('retriggered', stored('x', 'Quetta'));
+    const s = alertEventJson(e);
+    expect(JSON.parse(s)).toEqual({ id: 'x', district: 'Quetta', classification: 'UNCLASSIFIED', change: 'retriggered' });
+    expect(alertEventJson(e)).toBe(s);
   });
 });

@@ -19,7 +19,7 @@ import { ALERT_SEVERITIES, ALERT_STATES, BaseeratError, ClassificationSchema, ty
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StoredAlert } from '../../monitor/alert-repository.js';
-import type { AlertEvent } from '../../monitor/alert-hub.js';
+import { alertEventJson, type AlertEvent } from '../../monitor/alert-hub.js';
 import type { LiveMonitor } from '../../monitor/live-monitor.js';
 import type { RequestAuthorizer } from '../../security/policy-engine.js';
 import { recordLabel, type SecurityLabel } from '../../security/security-label.js';
@@ -187,8 +187,18 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
     for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === 'string') headers[k] = v;
     raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     raw.socket?.setNoDelay(true);
+    const frame = (e: AlertEvent) => `id: ${e.seq}\nevent: alert\ndata: ${alertEventJson(e)}\n\n`;
+    // Live events are gathered and written once per turn of the event loop: a batch of alerts
+    // published together is one write to the socket, not one per alert.
+    let pending: string[] = [];
+    let closed = false;
+    const flush = () => {
+      const frames = pending;
+      pending = [];
+      if (!closed && frames.length > 0) raw.write(frames.join(''));
+    };
     const send = (e: AlertEvent) => {
-      raw.write(`id: ${e.seq}\nevent: alert\ndata: ${JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: e.change })}\n\n`);
+      if (pending.push(frame(e)) === 1) setImmediate(flush);
     };
     raw.write(`retry: 3000\n\n`);
     const hub = monitor.hub;
@@ -196,10 +206,9 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
     if (last !== undefined) {
       const missed = hub.since(last, accepts);
       if (!missed.complete) raw.write(`event: resync\ndata: {"reason":"events after ${last} are no longer buffered: reload GET /api/alerts"}\n\n`);
-      for (const e of missed.events) send(e);
+      if (missed.events.length > 0) raw.write(missed.events.map(frame).join(''));
     }
     const unsubscribe = hub.subscribe({ accepts, deliver: send });
-    let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
