@@ -13,6 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { openSecurity, type SecurityContext } from '../security/admin-operations.js';
 import { STORE_DATASET } from '../security/store-keys.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
+import { claimStoreFile } from '../store/index.js';
 
 export interface Embedded {
   store: DuckDBStore;
@@ -37,6 +38,8 @@ export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
 export async function openEmbedded(path: string, masterKey: Buffer, now: Date, opts: { policyDir?: string; duckdb?: Record<string, string> } = {}): Promise<Embedded> {
   const memory = path === ':memory:';
   const file = memory ? path : resolve(path);
+  // one writer per file in this process too (openStore's registry): the store's key checks rely on it
+  const release = memory ? () => undefined : claimStoreFile(file);
   if (!memory) mkdirSync(dirname(file), { recursive: true });
   const env = process.env[DUCKDB_MEMORY_LIMIT_ENV];
   const config = memory ? opts.duckdb : { memory_limit: env !== undefined && env !== '' ? env : DEFAULT_DUCKDB_MEMORY_LIMIT, ...opts.duckdb };
@@ -44,6 +47,7 @@ export async function openEmbedded(path: string, masterKey: Buffer, now: Date, o
   try {
     instance = await DuckDBInstance.create(file, config);
   } catch (e) {
+    release();
     const message = e instanceof Error ? e.message : String(e);
     if (/lock/i.test(message)) {
       throw new BaseeratError('CONFLICT', `the store file ${file} is in use by another process (is \`baseerat serve\` already running?)`, { field: 'db', cause: e });
@@ -58,17 +62,19 @@ export async function openEmbedded(path: string, masterKey: Buffer, now: Date, o
   } catch (e) {
     conn.closeSync();
     instance.closeSync();
+    release();
     throw e;
   }
   // The store's sensitive columns are encrypted under the `incidents` data key, from the same key
   // ring as the security context: a rotation there is seen by the store at once.
   let store: DuckDBStore;
   try {
-    store = new DuckDBStore(instance, conn, { codec: await security.cipherFor(STORE_DATASET, now), onClose: () => security.close() });
+    store = new DuckDBStore(instance, conn, { codec: await security.cipherFor(STORE_DATASET, now), onClose: () => { security.close(); release(); } });
   } catch (e) {
     security.close();
     conn.closeSync();
     instance.closeSync();
+    release();
     throw e;
   }
   try {

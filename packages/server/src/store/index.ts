@@ -25,8 +25,23 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }
 
-/** Files this process holds open: DuckDB's file lock is per process, so a second open here must be refused by us. */
+/**
+ * Files this process holds open: DuckDB's file lock is per process, so a second open here must be
+ * refused by us. It is also what keeps the store the file's only writer, on which its key checks
+ * rely (migration 2: no ART keys): `openEmbedded` registers its files here too.
+ */
 const openFiles = new Set<string>();
+
+/**
+ * Registers `file` (an absolute path) as open in this process, or throws the CONFLICT error of a
+ * second open; returns the release function. For the openers that build their DuckDBStore
+ * themselves (`openEmbedded`).
+ */
+export function claimStoreFile(file: string): () => void {
+  if (openFiles.has(file)) throw inUse(file, 'this process');
+  openFiles.add(file);
+  return () => { openFiles.delete(file); };
+}
 
 /**
  * Opens the DuckDB store at `path` (`:memory:` for a throw-away store), creating the parent

@@ -44,6 +44,18 @@ describe('duckdb store specifics', () => {
     await (await openStore(file, config)).close();
   });
 
+  it('openEmbedded shares that registry: the file has one writer in this process, whichever opener came first', async () => {
+    const { openEmbedded } = await import('../../src/api/embedded.js');
+    const { randomBytes } = await import('node:crypto');
+    const file = join(dir, 'embedded-twice.duckdb');
+    const e = await openEmbedded(file, randomBytes(32), new Date(), { duckdb: config.duckdb });
+    await expect(openStore(file, config)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(openEmbedded(file, randomBytes(32), new Date(), { duckdb: config.duckdb })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await e.close();
+    // closing releases it
+    await (await openStore(file, config)).close();
+  });
+
   it('a file held by another process gives a clear CONFLICT error, not a corrupt file', async () => {
     const file = join(dir, 'held.duckdb');
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hold-store.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -100,8 +112,61 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file);
     const conn = await inst.connect();
     const rows = (await conn.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version')).getRowsJS();
-    expect(rows).toEqual([[1]]);
+    expect(rows).toEqual([[1], [2]]);
     conn.closeSync();
     inst.closeSync();
+  });
+
+  it('migration 2 upgrades a version-1 file: no ART index left, same content, keys still enforced by the store', async () => {
+    const file = join(dir, 'v1.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { DuckDBStore, MIGRATIONS } = await import('../../src/store/index.js');
+    const { migrate } = await import('../../src/store/duckdb/migrations.js');
+    const linked = [report({ sourceId: 'L1', narrative: 'first' }), report({ agency: 'levies', sourceId: 'L2', narrative: 'second' })];
+    const lone = Array.from({ length: 30 }, (_, i) => report({ sourceId: `S${i}`, killed: i % 3, narrative: `lone ${i}` }));
+    const linkedId = incidentIdFor(sourceKey(linked[0]!.source));
+    const batch = {
+      newIncidents: [
+        { id: linkedId, reports: linked, links: [{ a: sourceKey(linked[0]!.source), b: sourceKey(linked[1]!.source), rule: 'test', distanceKm: 1, hoursApart: 1 }] },
+        ...lone.map(single),
+      ],
+      attachments: [], quarantine: [],
+    };
+    // a file as version 1 left it, filled by the store of that version
+    {
+      const inst = await DuckDBInstance.create(file, config.duckdb);
+      const conn = await inst.connect();
+      await conn.run(`SET TimeZone = 'UTC'`);
+      expect(await migrate(conn, MIGRATIONS.filter((m) => m.version === 1))).toEqual([1]);
+      const v1 = new DuckDBStore(inst, conn);
+      expect((await v1.writeBatch(batch)).inserted).toBe(31);
+      expect((await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_indexes() WHERE table_name IN ('incidents', 'reports')`)).getRowsJS()).toEqual([[1]]);
+      await v1.close();
+    }
+    const s = await openStore(file, config);
+    const before = await s.listIncidents({}, { offset: 0, limit: 100 });
+    expect(before.total).toBe(31);
+    expect((await s.getIncident(linkedId))?.sources.map((x) => x.sourceId)).toEqual(['L1', 'L2']);
+    expect((await s.reportsOf(linkedId)).map((r) => r.narrative)).toEqual(['first', 'second']);
+    // the same batch again: every report a duplicate, nothing stored; a taken id is refused
+    expect(await s.writeBatch(batch)).toEqual({ inserted: 0, attached: 0, duplicates: 32, quarantined: 0 });
+    const taken = { newIncidents: [{ id: linkedId, reports: [report({ sourceId: 'new' })], links: [] }], attachments: [], quarantine: [] };
+    await expect(s.writeBatch(taken)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await s.close();
+    const inst = await DuckDBInstance.create(file, config.duckdb);
+    const conn = await inst.connect();
+    const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
+    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2]]);
+    expect(await q(`SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('incidents', 'reports')`)).toEqual([]);
+    expect(await q(`SELECT DISTINCT constraint_type FROM duckdb_constraints() WHERE table_name IN ('incidents', 'reports') ORDER BY 1`)).toEqual([['NOT NULL']]);
+    expect(await q('SELECT count(*)::INTEGER FROM incidents')).toEqual([[31]]);
+    expect(await q('SELECT count(*)::INTEGER, count(DISTINCT (agency, source_id))::INTEGER FROM reports')).toEqual([[32, 32]]);
+    conn.closeSync();
+    inst.closeSync();
+    // reopened: the key hashes are reloaded from the tables, so the store still refuses every stored key
+    const again = await openStore(file, config);
+    expect((await again.writeBatch(batch)).duplicates).toBe(32);
+    expect(await again.countIncidents({})).toBe(31);
+    await again.close();
   });
 });

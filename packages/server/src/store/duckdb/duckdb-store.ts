@@ -7,9 +7,11 @@
  * getIncident, countIncidents, readColumns) each run in their own transaction on a pooled
  * connection, so they overlap; MVCC gives each the state committed when it starts, so a read never
  * sees half of a batch.
- * Bulk writes go through the appender (one typed call per value) inside the batch's transaction;
- * the UNIQUE (agency, source_id) key is what finally guarantees idempotency, the look-up before
- * the write is what lets duplicates be counted instead of failing the batch.
+ * Bulk writes go through the appender (one typed call per value) inside the batch's transaction.
+ * Idempotency on (agency, source_id) and unique incident ids are the store's own doing (schema
+ * version 2 has no ART key: DuckDB holds those whole in memory): the file has one writer (DuckDB's
+ * lock across processes, `claimStoreFile` within this one), its writes are queued, and every key
+ * is checked against hashes of all stored keys, hits confirmed by SQL, before it is written.
  */
 import { localTimeSql } from './local-time-sql.js';
 import {

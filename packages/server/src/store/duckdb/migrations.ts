@@ -95,6 +95,69 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    // DuckDB keeps every ART index (primary key, unique key, CREATE INDEX) whole in memory and counts
+    // it against memory_limit; it cannot spill it. At 5,000,000 reports the three indexes of version 1
+    // needed several hundred MB, and a 256 MB limit failed near 3,000,000 rows (docs/benchmarks.md,
+    // "Ingest"). None of them is needed:
+    // - incidents.id and reports (agency, source_id) are kept unique by the store itself: it is the
+    //   file's only writer (DuckDB's file lock across processes, `openStore`/`openEmbedded`'s
+    //   registry within one), its writes are serialised, and it checks every new id and source key
+    //   against 52-bit hashes of all stored ones (loaded from the tables on first use, so a
+    //   reopened store knows them) and confirms each hash hit by SQL before it writes. The ART key
+    //   never protected more: a second writer has its own, empty, in-memory index.
+    // - reports_incident served point look-ups (reportsOf, getIncident): a scan of one VARCHAR
+    //   column, which DuckDB runs on all threads, answers those (docs/store.md, "Indexes").
+    // DuckDB cannot drop a primary or unique key, so both tables are rebuilt: same columns, same order.
+    name: 'no ART indexes on incidents and reports (store-enforced keys)',
+    statements: [
+      `CREATE TABLE incidents_v2 (
+        id VARCHAR NOT NULL,
+        occurred_at TIMESTAMP NOT NULL,
+        time_precision VARCHAR NOT NULL,
+        reported_at TIMESTAMP,
+        lat DOUBLE,
+        lon DOUBLE,
+        location_precision VARCHAR NOT NULL,
+        district VARCHAR,
+        province VARCHAR,
+        h3 VARCHAR,
+        place_name VARCHAR,
+        category VARCHAR NOT NULL,
+        category_group VARCHAR NOT NULL,
+        killed INTEGER NOT NULL,
+        injured INTEGER NOT NULL,
+        abducted INTEGER NOT NULL,
+        target_type VARCHAR,
+        perpetrator VARCHAR,
+        narrative VARCHAR,
+        classification VARCHAR NOT NULL,
+        classification_rank TINYINT NOT NULL,
+        reporting_mode VARCHAR NOT NULL,
+        source_count INTEGER NOT NULL,
+        links JSON NOT NULL
+      )`,
+      `INSERT INTO incidents_v2 SELECT * FROM incidents ORDER BY occurred_at, id`,
+      `DROP TABLE incidents`,
+      `ALTER TABLE incidents_v2 RENAME TO incidents`,
+      `CREATE TABLE reports_v2 (
+        seq BIGINT NOT NULL,
+        agency VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        incident_id VARCHAR NOT NULL,
+        received_at TIMESTAMP NOT NULL,
+        format VARCHAR NOT NULL,
+        raw VARCHAR NOT NULL,
+        narrative VARCHAR,
+        fields JSON NOT NULL
+      )`,
+      `INSERT INTO reports_v2 SELECT * FROM reports ORDER BY seq`,
+      // drops reports_incident with the table
+      `DROP TABLE reports`,
+      `ALTER TABLE reports_v2 RENAME TO reports`,
+    ],
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. Idempotent. */
