@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseeratError, consolidate, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
 import pg from 'pg';
 import { openStore, quarantineRecordId, type FieldCodec, type PostgresStore } from '../../src/store/index.js';
+import { asSystem, currentDataScope, newRequestFrame, runInRequestFrame, setFrameScope, type DataScope } from '../../src/store/request-scope.js';
 import { describeStoreConformance, report } from './conformance.js';
 import { APP_ROLE, createTestDatabase, type TestDatabase } from './pg-test-database.js';
 
@@ -105,6 +106,82 @@ describe('postgres row-level security', () => {
     }
     // the administrator (superuser, RLS bypassed) sees the four rows: the zero above is the policy
     expect((await db.admin(`SELECT count(*)::int AS n FROM ${schema}.incidents`)).rows[0]).toEqual({ n: 4 });
+  });
+
+  describe('the request scope (store/request-scope.ts): no parameter, the current request decides', () => {
+    const ids = (p: { items: { id: string }[] }) => p.items.map((i) => i.id).sort();
+    const inFrame = <T>(scope: DataScope | undefined, fn: () => Promise<T>): Promise<T> => {
+      const frame = newRequestFrame();
+      return runInRequestFrame(frame, async () => {
+        // as the API does: the frame exists first, the scope arrives later (authentication), after an await
+        await Promise.resolve();
+        if (scope !== undefined) setFrameScope(frame, scope);
+        return fn();
+      });
+    };
+
+    it('outside any request the store keeps its own scope', async () => {
+      expect(currentDataScope()).toEqual({ kind: 'outside' });
+      expect(await store.countIncidents({})).toBe(4);
+    });
+
+    it("inside a request, the full-scope store reads only the request's districts and clearance, whatever filter it is given", async () => {
+      const seen = await inFrame({ districts: ['Quetta'], maxClassification: 'CONFIDENTIAL' }, async () => ({
+        page: await store.listIncidents({}, { offset: 0, limit: 100 }),
+        count: await store.countIncidents({ districts: ['Gwadar'] }),
+        secret: await store.getIncident(single(quettaSecret).id),
+        columns: (await store.readColumns({})).length,
+        stats: await store.stats(),
+        runs: await store.listRuns(),
+        keys: await store.existingSourceKeys(['levies:G1', 'police:Q1', 'police:Q2']),
+      }));
+      expect(ids(seen.page)).toEqual([single(quetta).id]);
+      expect([seen.count, seen.secret, seen.columns, seen.stats.total, seen.stats.quarantined, seen.runs]).toEqual([0, undefined, 1, 1, 0, []]);
+      expect(seen.keys).toEqual(new Set(['police:Q1']));
+    });
+
+    it('fails closed: a request whose scope was never set sees nothing and cannot write', async () => {
+      const seen = await inFrame(undefined, async () => [await store.countIncidents({}), (await store.stats()).quarantined, (await store.listRuns()).length]);
+      expect(seen).toEqual([0, 0, 0]);
+      const e = await inFrame(undefined, () => store.writeBatch(batch([report({ sourceId: 'R1', district: 'Quetta' })]))).then(() => undefined, (err: unknown) => err);
+      expect((e as BaseeratError).code).toBe('FORBIDDEN');
+      // nor can a request scoped to a district write: writing needs the full scope (routes that ingest use asSystem)
+      const e2 = await inFrame({ districts: ['Quetta'], maxClassification: 'SECRET' }, () => store.writeBatch(batch([report({ sourceId: 'R1', district: 'Quetta' })])))
+        .then(() => undefined, (err: unknown) => err);
+      expect((e2 as BaseeratError).code).toBe('FORBIDDEN');
+      expect(await store.existingSourceKeys(['police:R1'])).toEqual(new Set());
+    });
+
+    it('asSystem inside a request restores the store scope (what the ingest route does after its Cedar check)', async () => {
+      const n = await inFrame(undefined, () => asSystem(() => store.countIncidents({})));
+      expect(n).toBe(4);
+    });
+
+    it('a scoped view inside a request gets the intersection; a second scope only narrows', async () => {
+      const officer = store.scoped({ districts: ['Quetta', 'Gwadar'], maxClassification: 'CONFIDENTIAL' });
+      expect(await inFrame({ districts: 'all', maxClassification: 'SECRET' }, () => officer.countIncidents({}))).toBe(2);
+      expect(await inFrame({ districts: ['Gwadar', 'Kech'], maxClassification: 'SECRET' }, () => officer.countIncidents({}))).toBe(1);
+      const frame = newRequestFrame();
+      setFrameScope(frame, { districts: ['Quetta'], maxClassification: 'SECRET' });
+      setFrameScope(frame, { districts: 'all', maxClassification: 'SECRET' });
+      expect(frame.scope).toEqual({ districts: ['Quetta'], maxClassification: 'SECRET' });
+      expect(await runInRequestFrame(frame, () => store.countIncidents({}))).toBe(2);
+    });
+
+    it('concurrent requests do not see each other\'s scope (interleaved on one pool)', async () => {
+      const scopes: DataScope[] = [
+        { districts: ['Quetta'], maxClassification: 'SECRET' }, { districts: ['Gwadar'], maxClassification: 'SECRET' },
+        { districts: 'all', maxClassification: 'RESTRICTED' }, { districts: [], maxClassification: 'SECRET' },
+      ];
+      const expected = [[single(quetta).id, single(quettaSecret).id].sort(), [single(gwadar).id], [single(quetta).id, single(gwadar).id, single(nowhere).id].sort(), []];
+      const rounds = await Promise.all(Array.from({ length: 24 }, (_, k) => inFrame(scopes[k % 4]!, async () => {
+        const out: string[][] = [];
+        for (let j = 0; j < 3; j++) out.push(ids(await store.listIncidents({}, { offset: 0, limit: 100 })));
+        return out;
+      })));
+      rounds.forEach((r, k) => { for (const x of r) expect(x).toEqual(expected[k % 4]); });
+      expect(currentDataScope()).toEqual({ kind: 'outside' });
+    });
   });
 });
 

@@ -3,7 +3,8 @@
  * given as `Authorization: Bearer <token>` or the `baseerat_session` cookie. The session rules
  * (idle and absolute timeouts, revocation on any change of authorization) are AccountService's;
  * here each request gets its principal, a Cedar authorizer memoised for this request only, and an
- * AccessGate that audits with the client address.
+ * AccessGate that audits with the client address, and the user's data scope is recorded for the
+ * store's row-level security (data-scope.ts: server mode's second layer under Cedar).
  *
  * Sessions are created only by a login that checked both password and TOTP, so `mfa` is true.
  */
@@ -11,6 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessGate } from '../../security/access-gate.js';
 import type { ApiDeps } from '../context.js';
 import { SESSION_COOKIE } from '../context.js';
+import { dataScopeOf, registerDataScope, setRequestDataScope } from './data-scope.js';
 import { problem, sendProblem } from './problem-json.js';
 
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -49,6 +51,8 @@ function crossSite(req: FastifyRequest): boolean {
 
 export function registerAuth(app: FastifyInstance, deps: Required<Pick<ApiDeps, 'now'>> & ApiDeps): void {
   app.decorateRequest('auth', null);
+  // before the authentication hook: every request runs in its own data-scope frame (see data-scope.ts)
+  registerDataScope(app);
   app.addHook('onRequest', async (req, reply) => {
     // Unknown routes (404) and public ones need no session.
     if (req.routeOptions.url === undefined || req.routeOptions.config.public === true) return;
@@ -73,6 +77,8 @@ export function registerAuth(app: FastifyInstance, deps: Required<Pick<ApiDeps, 
     }
     const authz = deps.security.policies.forRequest(s.principal, { mfa: true });
     req.auth = { principal: s.principal, authz, gate: new AccessGate(authz, deps.security.audit, req.ip), token };
+    // the second layer: the store's row-level security sees only what this user may see
+    setRequestDataScope(req, dataScopeOf(s.principal));
   });
 }
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { builtinAdapterRegistry } from '../../ingest/registry.js';
 import { ingestRecords } from '../../ingest/pipeline.js';
 import { monitoredStore } from '../../monitor/monitored-store.js';
+import { asSystem } from '../../store/request-scope.js';
 import type { ApiDeps } from '../context.js';
 import { requireSystem } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
@@ -62,11 +63,13 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Dat
     if (adapter === undefined) {
       throw new BaseeratError('VALIDATION', `format: ${JSON.stringify(req.query.format)} is not configured (known: ${Object.keys(adapters).sort().join(', ')})`, { field: 'format' });
     }
-    const s = await ingestRecords(req.body, {
+    // Allowed to ingest: the pipeline then works for the system (it must see every stored source key and
+    // link candidate whatever the caller's clearance), not under the caller's row-level security scope.
+    const s = await asSystem(() => ingestRecords(req.body, {
       adapter, store, geocoder: deps.geography, link: deps.link ?? linkBatch, linkRules: DEFAULT_LINK_RULES,
       receivedAt: t.toISOString(), origin: `api:${principal.id}`, now,
       ...(req.query.agency === undefined ? {} : { agency: req.query.agency }),
-    });
+    }));
     await deps.security.audit.record({
       actor: principal.id, action: 'data.ingest', target: s.runId, from: req.ip, outcome: 'success',
       details: { format: s.format, agency: s.agency, rowsRead: s.rowsRead, stored: s.stored, duplicates: s.duplicates, quarantined: s.quarantined },

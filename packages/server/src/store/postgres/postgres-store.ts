@@ -7,6 +7,10 @@
  * row-level security policies of `migrations.ts` read those settings, so a store scoped to a
  * district officer (`store.scoped(...)`) cannot read another district's rows even when the caller
  * forgets the filter. The store made by `openPostgresStore` has the full scope, which writing needs.
+ * Inside an API request the scope is narrowed further, with no parameter passed: the authentication
+ * hook records the user's scope for the request (`../request-scope.ts`, AsyncLocalStorage) and every
+ * transaction opened while serving it runs under the intersection, so a route whose own filter is
+ * wrong still cannot read past the user's need-to-know; a request with no scope recorded sees nothing.
  *
  * Several processes write at once, so idempotency rests on the UNIQUE (agency, source_id) key: the
  * look-up before the write only lets duplicates be counted; when two writers race past it the loser's
@@ -18,7 +22,7 @@
 import {
   BaseeratError, CATEGORY_CODES, CLASSIFICATION_LEVELS, LOCATION_PRECISIONS, REPORTING_MODES, TIME_PRECISIONS, classificationRank, consolidate,
   incidentIdFor, linkCandidateOf, sourceKey,
-  type Classification, type Incident, type Link, type Report,
+  type Incident, type Link, type Report,
 } from '@baseerat/engine';
 import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import pg from 'pg';
@@ -31,6 +35,7 @@ import {
   IDENTITY_CODEC, INCIDENT_COLUMNS, REPORT_SELECT, assertNonEmpty, canonicalReport, incidentFromRow, incidentRow, reportFromRow, reportRow,
   singleReportIncidentRow, type FieldCodec,
 } from '../duckdb/rows.js';
+import { currentDataScope, intersectScopes, type DataScope } from '../request-scope.js';
 import { Params, isoParam, pgFilterSql } from './filter-sql.js';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from './migrations.js';
 
@@ -44,13 +49,8 @@ const WRITE_ATTEMPTS = 8;
 /** The unit separator joins district names in `baseerat.districts`. */
 const SEPARATOR = '\u001f';
 
-/** What a store's sessions may see: the row-level security scope. */
-export interface PostgresScope {
-  /** Visible districts, or 'all'. Incidents with no district are visible only to 'all'. */
-  districts: readonly string[] | 'all';
-  /** Highest visible classification. */
-  maxClassification: Classification;
-}
+/** What a store's sessions may see: the row-level security scope (`DataScope` of ../request-scope.ts). */
+export type PostgresScope = DataScope;
 
 export const FULL_SCOPE: PostgresScope = { districts: 'all', maxClassification: CLASSIFICATION_LEVELS[CLASSIFICATION_LEVELS.length - 1]! };
 
@@ -79,21 +79,10 @@ type Client = pg.PoolClient;
 type Row = unknown[];
 
 export class PostgresStore implements Store {
-  private readonly districtsSetting: string;
-  private readonly clearanceSetting: string;
+  private readonly settings: ScopeSettings;
 
   private constructor(private readonly shared: Shared, readonly scope: PostgresScope) {
-    if (scope.districts !== 'all') {
-      for (const d of scope.districts) {
-        if (d.includes(SEPARATOR) || d === '*' || d === '') {
-          throw new BaseeratError('VALIDATION', `scope.districts: ${JSON.stringify(d)} is not a district name`, { field: 'scope.districts' });
-        }
-      }
-    }
-    const rank = classificationRank(scope.maxClassification);
-    if (rank < 0) throw new BaseeratError('VALIDATION', `scope.maxClassification: unknown level ${JSON.stringify(scope.maxClassification)}`, { field: 'scope.maxClassification' });
-    this.districtsSetting = scope.districts === 'all' ? '*' : scope.districts.join(SEPARATOR);
-    this.clearanceSetting = String(rank);
+    this.settings = scopeSettings(scope);
   }
 
   /** A store over `pool` (not yet migrated). Prefer `openPostgresStore`. */
@@ -117,7 +106,19 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Runs `fn` in one transaction with this store's scope. Reads run REPEATABLE READ READ ONLY (one
+   * The row-level security settings of a transaction opened now: this store's scope, narrowed to the
+   * scope of the request being served when there is one (`../request-scope.ts`: in a request whose
+   * scope was never set, NO_DATA, so nothing is visible and nothing writable). System work (outside
+   * requests, or `asSystem`) keeps this store's scope.
+   */
+  private sessionSettings(): ScopeSettings {
+    const current = currentDataScope();
+    if (current.kind !== 'request') return this.settings;
+    return scopeSettings(intersectScopes(this.scope, current.scope));
+  }
+
+  /**
+   * Runs `fn` in one transaction with this store's scope (narrowed to the request's, see sessionSettings). Reads run REPEATABLE READ READ ONLY (one
    * snapshot: a page and its total agree); writes run READ COMMITTED and are retried from the start
    * when they lose a race on a unique key, a serialization check or a deadlock.
    */
@@ -128,7 +129,8 @@ export class PostgresStore implements Store {
       let broken: Error | undefined;
       try {
         await c.query(mode === 'read' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
-        await c.query(`SELECT set_config('baseerat.districts', $1, true), set_config('baseerat.clearance', $2, true)`, [this.districtsSetting, this.clearanceSetting]);
+        const { districts, clearance } = this.sessionSettings();
+        await c.query(`SELECT set_config('baseerat.districts', $1, true), set_config('baseerat.clearance', $2, true)`, [districts, clearance]);
         const out = await fn(c);
         await c.query('COMMIT');
         return out;
@@ -602,6 +604,27 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     throw e;
   }
   return store;
+}
+
+interface ScopeSettings {
+  /** `baseerat.districts`: `*`, or the names joined by SEPARATOR ('' for none: sees no incident). */
+  districts: string;
+  /** `baseerat.clearance`: the rank of the highest visible classification. */
+  clearance: string;
+}
+
+/** A scope as the two per-transaction settings the policies read (migrations.ts); checks the names. */
+function scopeSettings(scope: PostgresScope): ScopeSettings {
+  if (scope.districts !== 'all') {
+    for (const d of scope.districts) {
+      if (d.includes(SEPARATOR) || d === '*' || d === '') {
+        throw new BaseeratError('VALIDATION', `scope.districts: ${JSON.stringify(d)} is not a district name`, { field: 'scope.districts' });
+      }
+    }
+  }
+  const rank = classificationRank(scope.maxClassification);
+  if (rank < 0) throw new BaseeratError('VALIDATION', `scope.maxClassification: unknown level ${JSON.stringify(scope.maxClassification)}`, { field: 'scope.maxClassification' });
+  return { districts: scope.districts === 'all' ? '*' : scope.districts.join(SEPARATOR), clearance: String(rank) };
 }
 
 /** The URL without its password, for messages. */
