@@ -11,7 +11,13 @@
  * memoises, so filtering 1,000,000 incidents costs as many Cedar calls as there are distinct
  * (classification, compartments, district) combinations. The test suite checks that memoised
  * decisions equal direct ones.
+ *
+ * Reliability: wasm-call-guard.ts (imported first) stops V8 inlining the call into Cedar's
+ * WebAssembly, which on Node 20 crashed the process when an optimized caller was deoptimized
+ * during that call.
  */
+// First: V8 must not inline calls into Cedar's WebAssembly (a Node 20 deoptimizer crash, see the module).
+import './wasm-call-guard.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
