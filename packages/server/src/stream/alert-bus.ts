@@ -171,7 +171,8 @@ export class AlertBus {
    */
   async attach(monitor: LiveMonitor, hub: AlertHub, opts: { deliverRemote: boolean }): Promise<void> {
     this.unsubscribe = hub.subscribe({ accepts: (s) => !this.remote.has(s), deliver: (e) => { if (!this.isRemote(e)) this.publishEvent(e); } });
-    const consumer = await this.js.consumers.get(this.stream, { filter_subjects: [`${this.prefix}.alert`, `${this.prefix}.incidents`], deliver_policy: DeliverPolicy.New });
+    // the stream holds only the bus's subjects: no filter (filter_subjects would need NATS 2.10)
+    const consumer = await this.js.consumers.get(this.stream, { deliver_policy: DeliverPolicy.New });
     this.messages = await consumer.consume({ callback: (m) => this.receive(m, monitor, hub, opts.deliverRemote) });
   }
 

@@ -20,6 +20,7 @@ import { createTestDatabase, type TestDatabase } from '../store/pg-test-database
 const tag = randomBytes(3).toString('hex');
 const STREAM = `WTEST_${tag}`;
 const PREFIX = `wtest${tag}.ingest`;
+const ALERT_STREAM = `WTESTA_${tag}`;
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-worker-'));
 let db: TestDatabase;
 let nc: NatsConnection;
@@ -31,6 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await (await jetstreamManager(nc)).streams.delete(STREAM).catch(() => undefined);
+  await (await jetstreamManager(nc)).streams.delete(ALERT_STREAM).catch(() => undefined);
   await nc?.close();
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
@@ -48,6 +50,8 @@ describe('baseerat worker (server mode)', () => {
     const worker = await startIngestWorker({
       database: db.appUrl, nats: ['127.0.0.1:4222'], agencies: ['fc'], mappings: join(dir, 'feed', 'mappings'), maxBatch: 50,
       opsHost: '127.0.0.1', opsPort: 0, schema: 'public', maxConnections: 2, stream: STREAM, prefix: PREFIX,
+      // the live rules run (the default) and publish on this run's own alert bus stream
+      alertStream: ALERT_STREAM, alertPrefix: `wtest${tag}.alerts`,
     }, createLogger('worker', { destination }));
     const base = `http://${worker.ops.address}`;
     try {

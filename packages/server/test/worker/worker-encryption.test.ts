@@ -20,6 +20,7 @@ import { createTestDatabase, type TestDatabase } from '../store/pg-test-database
 const tag = randomBytes(3).toString('hex');
 const STREAM = `WENC_${tag}`;
 const PREFIX = `wenc${tag}.ingest`;
+const ALERT_STREAM = `WENCA_${tag}`;
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-worker-enc-'));
 let db: TestDatabase;
 let nc: NatsConnection;
@@ -31,6 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await (await jetstreamManager(nc)).streams.delete(STREAM).catch(() => undefined);
+  await (await jetstreamManager(nc)).streams.delete(ALERT_STREAM).catch(() => undefined);
   await nc?.close();
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
@@ -48,6 +50,8 @@ describe('baseerat worker with the master key', () => {
     const worker = await startIngestWorker({
       database: db.appUrl, nats: ['127.0.0.1:4222'], agencies: ['fc'], mappings: join(dir, 'feed', 'mappings'), maxBatch: 50,
       opsHost: '127.0.0.1', opsPort: 0, schema: 'public', maxConnections: 2, stream: STREAM, prefix: PREFIX,
+      // the live rules run (the default) and publish on this run's own alert bus stream
+      alertStream: ALERT_STREAM, alertPrefix: `wenc${tag}.alerts`,
     }, createLogger('worker', { destination: quiet }), { masterKey: master });
     try {
       const js = jetstream(nc);
