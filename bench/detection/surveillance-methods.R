@@ -1,10 +1,12 @@
 #!/usr/bin/env Rscript
 # Called by bench/detection/detection.bench.ts: R surveillance's detectors on the same injected series.
-# Args: input JSON (series, evaluation range, levels), output JSON.
+# Args: input JSON (series, evaluation range, levels), output JSON. The bench may run several of these
+# at once on blocks of the series (--r-jobs).
 suppressMessages({ library(surveillance); library(jsonlite) })
 a <- commandArgs(trailingOnly = TRUE)
 inp <- fromJSON(a[1], simplifyVector = TRUE)
 from <- inp$evalFrom + 1; y_all <- inp$series
+if (is.null(dim(y_all))) y_all <- matrix(y_all, nrow = 1)  # one series comes back as a vector
 out <- list()
 t0 <- proc.time()[["elapsed"]]
 for (s in seq_len(nrow(y_all))) {

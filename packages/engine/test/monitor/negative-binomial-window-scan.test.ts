@@ -78,8 +78,9 @@ describe('negative-binomial window scan', () => {
   it('restart after an alarm: a 5-week surge pages once with restart, repeatedly without', () => {
     const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 4, 4, 4, 4, 4, 1, 2, 1];
     const count = (a: Uint8Array): number => a.subarray(60).reduce((s, v) => s + v, 0);
-    const withRestart = negativeBinomialWindowScan(y, { h: 3.9 });
-    const without = negativeBinomialWindowScan(y, { h: 3.9, restartAfterAlarm: false });
+    // a 52-week baseline (the scan before issue #6) keeps the surge weeks out of the baselines of weeks 60-64
+    const withRestart = negativeBinomialWindowScan(y, { h: 3.9, baselineWeeks: 52 });
+    const without = negativeBinomialWindowScan(y, { h: 3.9, baselineWeeks: 52, restartAfterAlarm: false });
     expect(count(withRestart.alarm)).toBe(1);
     expect(withRestart.alarm[62]).toBe(1);
     expect(withRestart.windowWeeks[63]).toBe(1); // only the week after the alarm is tested
@@ -90,13 +91,51 @@ describe('negative-binomial window scan', () => {
     const quiet: number[] = Array.from({ length: 80 }, (_, i) => (i % 3 === 0 ? 2 : 1));
     const surged = quiet.slice();
     surged[40] = 25;
-    const a = negativeBinomialWindowScan(quiet, {});
-    const b = negativeBinomialWindowScan(surged, {});
-    const plain = negativeBinomialWindowScan(surged, { downweightThreshold: Infinity });
+    const a = negativeBinomialWindowScan(quiet, { baselineWeeks: 52 });
+    const b = negativeBinomialWindowScan(surged, { baselineWeeks: 52 });
+    const plain = negativeBinomialWindowScan(surged, { baselineWeeks: 52, downweightThreshold: Infinity });
     // without down-weighting the surge adds about 24/56 = 0.43 to the mean (52 weeks and a prior of 4);
     // one down-weighting pass (weight (2.58 / r)^2, r inflated by the surge's own dispersion) halves that
     expect(plain.expected[79]! - a.expected[79]!).toBeGreaterThan(0.4);
     expect(b.expected[79]! - a.expected[79]!).toBeLessThan(0.5 * (plain.expected[79]! - a.expected[79]!));
+    // in a 26-week baseline (the default) the surge weighs more (24/30) and inflates phi more, so one
+    // pass removes less of it (0.77 -> 0.63): still a reduction
+    const late = quiet.slice();
+    late[60] = 25;
+    const a26 = negativeBinomialWindowScan(quiet, {}).expected[79]!;
+    const b26 = negativeBinomialWindowScan(late, {}).expected[79]!;
+    const plain26 = negativeBinomialWindowScan(late, { downweightThreshold: Infinity }).expected[79]!;
+    expect(plain26 - a26).toBeGreaterThan(0.7);
+    expect(b26 - a26).toBeLessThan(plain26 - a26 - 0.1);
+  });
+
+  it('default baseline: the 26 weeks before the window, shrunk toward the earlier mean with the weight of 4 weeks (hand-checked)', () => {
+    // 40 weeks of 0, then 40 of 1: at t = 79 the baseline is weeks 51-76 (all 1), the prior the mean of weeks 0-50 (11 / 51).
+    const y = [...Array<number>(40).fill(0), ...Array<number>(40).fill(1)];
+    const r = negativeBinomialWindowScan(y, {});
+    expect(r.expected[79]).toBeCloseTo((26 + 4 * (11 / 51)) / 30, 12);
+    expect(r.dispersion[79]).toBe(1);
+    // the 52-week scan (before issue #6): weeks 25-76, 37 ones, prior the mean of weeks 0-24 (0)
+    const old = negativeBinomialWindowScan(y, { baselineWeeks: 52 });
+    expect(old.expected[79]).toBeCloseTo(37 / 56, 12);
+  });
+
+  it('censorAlarmedWindows: alarmed windows and the W - 1 weeks after each alarm leave every later baseline (hand-checked)', () => {
+    // alternating 1, 2 (under-dispersed: phi 1, no down-weighting), a surge of 8, 8, 8 at weeks 60-62, then 1, 2 again
+    const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 8, 8, 8, ...Array.from({ length: 30 }, (_, i) => 1 + ((i + 1) % 2))];
+    const r = negativeBinomialWindowScan(y, { h: 4.6, censorAlarmedWindows: true });
+    const plain = negativeBinomialWindowScan(y, { h: 4.6 });
+    expect(r.alarm[60]).toBe(1);
+    const censored = new Set<number>();
+    r.alarm.forEach((a, t) => { if (a) for (let j = t - r.windowWeeks[t]! + 1; j <= t + 2; j++) censored.add(j); });
+    expect([...censored].sort((p, q) => p - q).slice(0, 3)).toEqual([60, 61, 62]);
+    // t = 80: baseline weeks 52-77 without the censored ones; prior = mean of weeks 0-51 (1.5) worth 4 weeks
+    let sum = 0, count = 0;
+    for (let j = 52; j < 78; j++) if (!censored.has(j)) { sum += y[j]!; count++; }
+    expect(r.expected[80]).toBeCloseTo((sum + 4 * 1.5) / (count + 4), 12);
+    expect(plain.expected[80]!).toBeGreaterThan(r.expected[80]! + 0.3); // the surge lifts the uncensored baseline
+    // the surge weeks never enter a baseline, so the expected counts after it return to the quiet level
+    expect(Math.max(...Array.from(r.expected.subarray(66)))).toBeLessThan(1.6);
   });
 
   it('upper bound: a count at the bound does not alarm, one above it does (property, fixed seed)', () => {
