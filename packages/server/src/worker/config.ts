@@ -18,7 +18,7 @@
  * | `rules`, `zones` | | `--rules`, `--zones` | the engine's example rules and zones (as `serve`) |
  * | `webhooks` | | `--webhooks` | none (sent for the alerts this worker raises) |
  * | `alertBus` | | `--no-alert-bus` | true: publish alert changes on NATS, adopt the others' (stream/alert-bus.ts) |
- * | `alertStream`, `alertPrefix` | | | BASEERAT_ALERTS, baseerat.alerts |
+ * | `alertStream`, `alertPrefix` | `BASEERAT_ALERT_STREAM`, `BASEERAT_ALERT_PREFIX` | | BASEERAT_ALERTS, baseerat.alerts |
  */
 import { readFileSync } from 'node:fs';
 import { BaseeratError } from '@baseerat/engine';
@@ -96,8 +96,8 @@ export function loadWorkerConfig(flags: WorkerFlags, env: Readonly<Record<string
     zones: pick(flags.zones, file.zones),
     webhooks: pick(flags.webhooks, file.webhooks),
     alertBus: pick(flags.alertBus === false ? false : undefined, file.alertBus, true),
-    alertStream: file.alertStream,
-    alertPrefix: file.alertPrefix,
+    alertStream: pick(env.BASEERAT_ALERT_STREAM || undefined, file.alertStream),
+    alertPrefix: pick(env.BASEERAT_ALERT_PREFIX || undefined, file.alertPrefix),
   };
   const parsed = WorkerConfigSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {

@@ -258,7 +258,9 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
     const nc: NatsConnection | undefined = o.monitor === false || busList.length === 0 ? undefined : await connect({ servers: busList, name: `baseerat-serve-${process.pid}`, maxReconnectAttempts: -1 });
     let live: SharedMonitor | undefined;
     try {
-      live = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, deliverRemote: true });
+      // BASEERAT_ALERT_STREAM / BASEERAT_ALERT_PREFIX: two deployments sharing one NATS cluster keep apart (default BASEERAT_ALERTS, baseerat.alerts)
+      const bus = { ...(process.env.BASEERAT_ALERT_STREAM ? { stream: process.env.BASEERAT_ALERT_STREAM } : {}), ...(process.env.BASEERAT_ALERT_PREFIX ? { prefix: process.env.BASEERAT_ALERT_PREFIX } : {}) };
+      live = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, bus, deliverRemote: true });
     } catch (e) {
       await nc?.close();
       throw e;
