@@ -45,13 +45,16 @@ export class AccessGate {
     items: readonly { recordId: string; field: string; label: SecurityLabel; decrypt: () => string }[], now: Date,
   ): Promise<Array<string | undefined>> {
     const events: AuditEvent[] = [];
-    const out = items.map((it) => {
+    const out: Array<string | undefined> = [];
+    const actor = this.authz.principal.id;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
       const ok = this.authz.can('viewField', { kind: 'Field', id: it.recordId, field: it.field, label: it.label });
       events.push(ok
-        ? { actor: this.authz.principal.id, action: 'data.read', target: it.recordId, from: this.from, outcome: 'success', details: { field: it.field, classification: it.label.classification } }
-        : { actor: this.authz.principal.id, action: 'authz.denied', target: it.recordId, from: this.from, outcome: 'denied', details: { action: 'viewField', kind: 'Field', field: it.field } });
-      return ok ? it.decrypt() : undefined;
-    });
+        ? { actor, action: 'data.read', target: it.recordId, from: this.from, outcome: 'success', details: { field: it.field, classification: it.label.classification } }
+        : { actor, action: 'authz.denied', target: it.recordId, from: this.from, outcome: 'denied', details: { action: 'viewField', kind: 'Field', field: it.field } });
+      out.push(ok ? it.decrypt() : undefined);
+    }
     if (events.length > 0) await this.audit.recordMany(events, now);
     return out;
   }

@@ -9,8 +9,12 @@
  * (classification, compartments, districts; and the field name for fields): the policies never
  * look at a resource's id. `RequestAuthorizer` therefore asks Cedar once per distinct label and
  * memoises, so filtering 1,000,000 incidents costs as many Cedar calls as there are distinct
- * (classification, compartments, district) combinations. The test suite checks that memoised
- * decisions equal direct ones.
+ * (classification, compartments, district) combinations. The memo is also shared across requests
+ * (`PolicyEngine.sharedDecision`): keyed by everything Cedar is given about the principal (id,
+ * role, clearance, compartments, districts, active) and the context, so the next request of the
+ * same user, or a user whose account changed in any of those, never reuses a decision that is not
+ * its own, and a steady stream of requests makes no Cedar call at all. The test suite checks that
+ * memoised decisions equal direct ones, within and across requests.
  *
  * Reliability: wasm-call-guard.ts (imported first) stops V8 inlining the call into Cedar's
  * WebAssembly, which on Node 20 crashed the process when an optimized caller was deoptimized
@@ -67,7 +71,15 @@ export const DEFAULT_POLICY_DIR = fileURLToPath(new URL('../../../../policies/',
 
 let psetCounter = 0;
 
+/** Most decisions the engine keeps across requests; when full it starts again from empty. */
+export const SHARED_DECISIONS_MAX = 200_000;
+
 export class PolicyEngine {
+  /** Decisions kept across requests, by principal key and request key (see RequestAuthorizer). */
+  private readonly decisions = new Map<string, boolean>();
+  /** Cedar evaluations made through the memoised path (`RequestAuthorizer.can`), all requests together. */
+  memoisedCedarCalls = 0;
+
   private constructor(private readonly psetId: string) {}
 
   /** Loads, parses and strictly validates every `.cedar` file in `dir` against its schema. */
@@ -161,22 +173,55 @@ export class PolicyEngine {
   forRequest(principal: Principal, context: RequestContext): RequestAuthorizer {
     return new RequestAuthorizer(this, principal, context);
   }
+
+  /**
+   * The memoised decision for `key` (a principal key and a request key, see RequestAuthorizer),
+   * asking Cedar through `decide` only the first time. Not for callers that build keys of their own.
+   */
+  sharedDecision(key: string, decide: () => boolean): boolean {
+    let d = this.decisions.get(key);
+    if (d === undefined) {
+      this.memoisedCedarCalls++;
+      d = decide();
+      if (this.decisions.size >= SHARED_DECISIONS_MAX) this.decisions.clear();
+      this.decisions.set(key, d);
+    }
+    return d;
+  }
+}
+
+/**
+ * Everything the engine gives Cedar about a principal and the context (decide() sends nothing
+ * else), as one string: two principals with the same key get the same decision for every request.
+ */
+export function principalKey(p: Principal, context: RequestContext): string {
+  const districts = p.districts === null ? null : [...p.districts].sort();
+  return JSON.stringify([p.id, p.role, p.clearance, [...p.compartments].sort(), districts, p.active, context.mfa]);
 }
 
 export class RequestAuthorizer {
   private readonly memo = new Map<string, boolean>();
-  /** Cedar evaluations actually made (for tests and the benchmark). */
+  private readonly principalKey: string;
+  /** Cedar evaluations this request actually made, the shared memo missing (for tests and the benchmark). */
   cedarCalls = 0;
-  constructor(private readonly engine: PolicyEngine, readonly principal: Principal, readonly context: RequestContext) {}
+  constructor(private readonly engine: PolicyEngine, readonly principal: Principal, readonly context: RequestContext) {
+    this.principalKey = principalKey(principal, context);
+  }
 
+  /**
+   * The decision, memoised by what Cedar sees of the resource (its kind, the field name, the label;
+   * never the id): first in this request's memo, then in the engine's, then asked of Cedar.
+   */
   can(action: Action, resource: Resource): boolean {
     const key = resource.kind === 'System'
       ? `${action}|System`
       : `${action}|${resource.kind}|${resource.kind === 'Field' ? resource.field : ''}|${labelKey(resource.label)}`;
     let d = this.memo.get(key);
     if (d === undefined) {
-      this.cedarCalls++;
-      d = this.engine.isAllowed(this.principal, action, resource, this.context);
+      d = this.engine.sharedDecision(`${this.principalKey}\u0000${key}`, () => {
+        this.cedarCalls++;
+        return this.engine.isAllowed(this.principal, action, resource, this.context);
+      });
       this.memo.set(key, d);
     }
     return d;
@@ -188,7 +233,7 @@ export class RequestAuthorizer {
     return [...d.reasons, ...d.errors];
   }
 
-    /** Throws FORBIDDEN unless allowed; the caller audits the denial. */
+  /** Throws FORBIDDEN unless allowed; the caller audits the denial. */
   require(action: Action, resource: Resource): void {
     if (!this.can(action, resource)) {
       throw new BaseeratError('FORBIDDEN', `user ${this.principal.id} may not ${action} on ${resource.kind}${resource.id === undefined ? '' : ` ${resource.id}`}`);

@@ -49,7 +49,11 @@ export function derivedLabel(labels: Iterable<SecurityLabel>): SecurityLabel {
   return { classification: CLASSIFICATION_LEVELS[rank]!, compartments: sortedDistinct(comps), districts: sortedDistinct(dists) };
 }
 
-/** A stable key: decisions for one principal depend on nothing else of a data resource. */
+/**
+ * A stable key: decisions for one principal depend on nothing else of a data resource. JSON, so
+ * that no district or compartment name (a comma, a bar) can make two labels share a key.
+ */
 export function labelKey(l: SecurityLabel): string {
-  return `${l.classification}|${[...l.compartments].sort().join(',')}|${[...l.districts].sort().join(',')}`;
+  const one = (xs: readonly string[]) => (xs.length < 2 ? xs : [...xs].sort());
+  return JSON.stringify([l.classification, one(l.compartments), one(l.districts)]);
 }

@@ -9,7 +9,7 @@ import { BaseeratError, type Incident } from '@baseerat/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccessGate } from '../../security/access-gate.js';
-import { fieldLabel } from '../../security/security-label.js';
+import { fieldLabel, type SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
 import { incidentLabel, requireSystem, scopedFilter } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
@@ -19,31 +19,59 @@ import { baseFilter, canonicalDistricts, IncidentQuerySchema, IncidentViewSchema
 /** Most points one request may ask for. */
 const POINTS_MAX = 5000;
 
-type Read = { recordId: string; field: string; label: ReturnType<typeof incidentLabel>; decrypt: () => string; put: (v: string | undefined) => void };
+/** A sensitive field to read through the gate, and where its value goes in the views. */
+interface FieldRead {
+  recordId: string;
+  /** As the audit and the policy name it: `narrative` or `raw`. */
+  field: 'narrative' | 'raw';
+  label: SecurityLabel;
+  decrypt: () => string;
+  view: IncidentView;
+  /** The source's index for `raw`; -1 for the narrative. */
+  source: number;
+}
 
-/** Builds the views of `incidents`, reading their sensitive fields through the gate in one audited batch. */
+const stored = (text: string) => () => text;
+
+/**
+ * Builds the views of `incidents`, reading their sensitive fields through the gate in one audited
+ * batch. Plain loops and views of one shape (every key present, undefined when absent), so that
+ * this hot path of the list stays monomorphic.
+ */
 export async function incidentViews(gate: AccessGate, incidents: readonly Incident[], withRaw: boolean, now: Date): Promise<IncidentView[]> {
-  const reads: Read[] = [];
-  const views = incidents.map((inc) => {
-    const { narrative, sources, ...rest } = inc;
-    const view: IncidentView = { ...rest, sources: sources.map(({ raw: _raw, ...s }) => ({ ...s })), withheld: [] };
+  const reads: FieldRead[] = [];
+  const views: IncidentView[] = [];
+  for (let i = 0; i < incidents.length; i++) {
+    const inc = incidents[i]!;
+    const sources: IncidentView['sources'] = [];
+    for (let k = 0; k < inc.sources.length; k++) {
+      const s = inc.sources[k]!;
+      sources.push({ agency: s.agency, sourceId: s.sourceId, receivedAt: s.receivedAt, format: s.format, raw: undefined });
+    }
+    const view: IncidentView = {
+      id: inc.id, occurredAt: inc.occurredAt, timePrecision: inc.timePrecision, reportedAt: inc.reportedAt, location: inc.location,
+      category: inc.category, severity: inc.severity, targetType: inc.targetType, perpetrator: inc.perpetrator, narrative: undefined,
+      classification: inc.classification, reportingMode: inc.reportingMode, sources, links: inc.links, withheld: [],
+    };
+    views.push(view);
     const label = fieldLabel(incidentLabel(inc), { classification: inc.classification });
-    if (narrative !== undefined) {
-      reads.push({ recordId: inc.id, field: 'narrative', label, decrypt: () => narrative, put: (v) => { if (v === undefined) view.withheld.push('narrative'); else view.narrative = v; } });
-    }
+    if (inc.narrative !== undefined) reads.push({ recordId: inc.id, field: 'narrative', label, decrypt: stored(inc.narrative), view, source: -1 });
     if (withRaw) {
-      sources.forEach((s, k) => {
-        reads.push({
-          recordId: inc.id, field: `sources.${s.agency}:${s.sourceId}.raw`, label, decrypt: () => s.raw,
-          put: (v) => { if (v === undefined) view.withheld.push(`sources[${k}].raw`); else view.sources[k]!.raw = v; },
-        });
-      });
+      for (let k = 0; k < inc.sources.length; k++) reads.push({ recordId: inc.id, field: 'raw', label, decrypt: stored(inc.sources[k]!.raw), view, source: k });
     }
-    return view;
-  });
-  // Field names in the audit keep the resource kind simple for the policy: narrative / raw.
-  const values = await gate.readFields(reads.map((r) => ({ recordId: r.recordId, field: r.field.endsWith('.raw') ? 'raw' : r.field, label: r.label, decrypt: r.decrypt })), now);
-  reads.forEach((r, i) => r.put(values[i]));
+  }
+  const values = await gate.readFields(reads, now);
+  for (let r = 0; r < reads.length; r++) {
+    const read = reads[r]!;
+    const v = values[r];
+    if (read.source < 0) {
+      if (v === undefined) read.view.withheld.push('narrative'); else read.view.narrative = v;
+    } else if (v === undefined) {
+      read.view.withheld.push(`sources[${read.source}].raw`);
+    } else {
+      read.view.sources[read.source]!.raw = v;
+    }
+  }
   return views;
 }
 
