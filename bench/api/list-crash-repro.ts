@@ -4,7 +4,7 @@
  * dashboard"). Start the bench server on the 1M store that api.bench.ts seeds, then hammer one list
  * query with 20 connections and see whether the server process survives:
  *   node --import tsx bench/api/server.ts /tmp/baseerat-bench-api/api.duckdb 18801 packages/web/dist &
- *   npx tsx bench/api/list-crash-repro.ts 18801 60 'districts=Quetta&limit=500'
+ *   npx tsx bench/api/list-crash-repro.ts 18801 60 'districts=Quetta&limit=500' [DB]
  * Seen 2026-11-27 04:00: the server died after 16 answered requests; two later 30 s runs (one with
  * --no-turbo-inlining) survived, so the crash is intermittent. Not a test: it asserts nothing.
  */
@@ -15,7 +15,8 @@ import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
 const port = Number(process.argv[2] ?? 18801);
 const seconds = Number(process.argv[3] ?? 60);
 const query = process.argv[4] ?? 'districts=Quetta&limit=500';
-const user = JSON.parse(readFileSync('/tmp/baseerat-bench-api/api.duckdb.bench-user.json', 'utf8')) as { username: string; password: string; totpSecret: string };
+const db = process.argv[5] ?? '/tmp/baseerat-bench-api/api.duckdb';
+const user = JSON.parse(readFileSync(`${db}.bench-user.json`, 'utf8')) as { username: string; password: string; totpSecret: string };
 const origin = `http://127.0.0.1:${port}`;
 const login = await fetch(`${origin}/api/auth/login`, {
   method: 'POST', headers: { 'content-type': 'application/json' },

@@ -7,12 +7,20 @@
  * Run by api.bench.ts: node --import tsx bench/api/server.ts DB PORT WEBDIR
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { createApp } from '../../packages/server/src/api/index.js';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { resolveMasterKey } from '../../packages/server/src/cli/commands/serve.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
 
 const [db, portArg, webDir] = process.argv.slice(2) as [string, string, string];
+// The control for list-crash-repro.ts: BASEERAT_BENCH_UNGUARDED=1 switches back on the JS-to-Wasm
+// inlining that security/wasm-call-guard.ts switches off (the imports above have run it), i.e. the
+// server as it was before the fix of the V8 fatal error. Never for anything but that comparison.
+if (process.env['BASEERAT_BENCH_UNGUARDED'] === '1') {
+  setFlagsFromString('--turbo-inline-js-wasm-calls');
+  console.error('UNGUARDED: JS-to-Wasm call inlining switched back on (the pre-fix server, for the crash repro)');
+}
 export const BENCH_PASSWORD = 'bench password, not for production 1';
 const userFile = `${db}.bench-user.json`;
 
