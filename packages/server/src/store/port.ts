@@ -21,7 +21,7 @@ export type { Attachment, LinkCandidate, NewIncident };
  * column of their own: they occur only inside narratives and raw records, which is why those are
  * the columns encrypted.
  */
-export const SENSITIVE_FIELDS = ['incidents.narrative', 'reports.narrative', 'reports.raw', 'quarantine.raw'] as const;
+export const SENSITIVE_FIELDS = ['incidents.narrative', 'reports.narrative', 'reports.raw', 'quarantine.raw', 'reports.record'] as const;
 export type SensitiveField = (typeof SENSITIVE_FIELDS)[number];
 
 /**
@@ -30,6 +30,8 @@ export type SensitiveField = (typeof SENSITIVE_FIELDS)[number];
  * value copied onto another row fails to decrypt:
  * - `incidents.narrative`: the incident id;
  * - `reports.narrative`, `reports.raw`: the source key `agency:sourceId` (stable across unlink);
+ * - `reports.record`: the same key; a store that encrypts a report's raw record and narrative as one
+ *   value (the DuckDB store since its schema version 3: one encryption per report, not two) uses it;
  * - `quarantine.raw`: `quarantineRecordId(q)`.
  * `decode` throws a BaseeratError naming the record and field when the value does not authenticate.
  */

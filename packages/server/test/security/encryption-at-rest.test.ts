@@ -117,14 +117,19 @@ afterAll(() => {
 
 describe('encryption at rest of the incident store', () => {
   it('the demo created the master key beside the store (mode 600) and stored every sensitive value as ciphertext', async () => {
+    // a report's raw record and narrative are one value (reports.raw, layout 2; its narrative column NULL);
+    // an incident keeps a narrative of its own only when it has several reports
     const counts = await rawSql(db, `SELECT
         (SELECT count(*) FROM incidents), (SELECT count(narrative) FROM incidents), (SELECT count(*) FROM incidents WHERE NOT starts_with(narrative, 'v1:incidents.v1:')),
         (SELECT count(*) FROM reports), (SELECT count(*) FROM reports WHERE NOT starts_with(raw, 'v1:incidents.v1:') OR NOT starts_with(narrative, 'v1:incidents.v1:')),
-        (SELECT count(*) FROM quarantine), (SELECT count(*) FROM quarantine WHERE NOT starts_with(raw, 'v1:incidents.v1:'))`);
-    const [incidents, narratives, plainNarratives, reports, plainReports, quarantined, plainQuarantine] = counts[0]!.map(Number);
+        (SELECT count(*) FROM quarantine), (SELECT count(*) FROM quarantine WHERE NOT starts_with(raw, 'v1:incidents.v1:')),
+        (SELECT count(*) FROM reports WHERE layout = 2 AND narrative IS NULL), (SELECT count(*) FROM incidents WHERE narrative IS NOT NULL AND source_count < 2)`);
+    const [incidents, narratives, plainNarratives, reports, plainReports, quarantined, plainQuarantine, oneValue, singleWithOwn] = counts[0]!.map(Number);
     expect(incidents).toBeGreaterThan(15_000);
-    expect(narratives).toBeGreaterThan(10_000);
+    expect(narratives).toBeGreaterThan(1_000);
     expect(reports).toBeGreaterThan(incidents!);
+    expect(oneValue).toBe(reports);
+    expect(singleWithOwn).toBe(0);
     expect(quarantined).toBeGreaterThan(50);
     expect([plainNarratives, plainReports, plainQuarantine]).toEqual([0, 0, 0]);
   });
@@ -189,7 +194,7 @@ describe('encryption at rest of the incident store', () => {
       expect((await e.store.getIncident(incidentIdFor('police:N1')))?.narrative).toBe(before?.narrative);
       await e.store.writeBatch({ newIncidents: [single(named('R1', 'Naseem Jan'))], attachments: [], quarantine: [] });
       const progress: number[] = [];
-      const r = await reencryptStore(e.store, e.security.audit, actor, () => now, { batch: 20_000, onProgress: (p) => progress.push(p.remaining) });
+      const r = await reencryptStore(e.store, e.security.audit, actor, () => now, { batch: 10_000, onProgress: (p) => progress.push(p.remaining) });
       expect(r.remaining).toBe(0);
       expect(r.batches).toBeGreaterThan(2);
       // remaining falls batch by batch
@@ -211,17 +216,25 @@ describe('encryption at rest of the incident store', () => {
 
   it('a tampered or swapped ciphertext fails authentication, naming the record and field', async () => {
     const a = incidentIdFor('police:N2'), b = incidentIdFor('police:N3');
+    // an incident of several reports, whose consolidated narrative is a value of its own
+    const multi = (await rawSql(db, `SELECT id FROM incidents WHERE narrative IS NOT NULL ORDER BY id LIMIT 2`)).map((r) => String(r[0]));
+    expect(multi).toHaveLength(2);
     const inst = await DuckDBInstance.create(db);
     const conn = await inst.connect();
-    // flip one character of the ciphertext body of N2's narrative; give N3 the narrative of N0
-    await conn.run(`UPDATE incidents SET narrative = left(narrative, length(narrative) - 3) || CASE WHEN substr(narrative, length(narrative) - 2, 1) = 'A' THEN 'B' ELSE 'A' END || right(narrative, 2) WHERE id = '${a}'`);
-    await conn.run(`UPDATE incidents SET narrative = (SELECT narrative FROM incidents WHERE id = '${incidentIdFor('police:N0')}') WHERE id = '${b}'`);
+    // flip one character of the ciphertext body of N2's record (raw and narrative); give N3 the record of N0
+    await conn.run(`UPDATE reports SET raw = left(raw, length(raw) - 3) || CASE WHEN substr(raw, length(raw) - 2, 1) = 'A' THEN 'B' ELSE 'A' END || right(raw, 2) WHERE agency = 'police' AND source_id = 'N2'`);
+    await conn.run(`UPDATE reports SET raw = (SELECT raw FROM reports WHERE agency = 'police' AND source_id = 'N0') WHERE agency = 'police' AND source_id = 'N3'`);
+    // and the same to an incident narrative
+    await conn.run(`UPDATE incidents SET narrative = left(narrative, length(narrative) - 3) || CASE WHEN substr(narrative, length(narrative) - 2, 1) = 'A' THEN 'B' ELSE 'A' END || right(narrative, 2) WHERE id = '${multi[0]}'`);
+    await conn.run(`UPDATE incidents SET narrative = (SELECT narrative FROM incidents WHERE id = '${multi[1]}') WHERE id = '${multi[0]}'`);
     conn.closeSync();
     inst.closeSync();
     const e = await openEmbedded(db, master, now);
     try {
-      await expect(e.store.getIncident(a)).rejects.toThrow(new RegExp(`record ${a} field incidents\\.narrative: ciphertext fails authentication`));
-      await expect(e.store.getIncident(b)).rejects.toThrow(new RegExp(`record ${b} field incidents\\.narrative: ciphertext fails authentication`));
+      await expect(e.store.getIncident(a)).rejects.toThrow(/record police:N2 field reports\.record: ciphertext fails authentication/);
+      await expect(e.store.getIncident(b)).rejects.toThrow(/record police:N3 field reports\.record: ciphertext fails authentication/);
+      await expect(e.store.reportsOf(b)).rejects.toThrow(/record police:N3 field reports\.record: ciphertext fails authentication/);
+      await expect(e.store.getIncident(multi[0]!)).rejects.toThrow(new RegExp(`record ${multi[0]} field incidents\\.narrative: ciphertext fails authentication`));
       // the untouched record still reads
       expect((await e.store.getIncident(incidentIdFor('police:N0')))?.narrative).toContain(NAMES[0]);
     } finally {
@@ -241,11 +254,11 @@ describe('a store filled before encryption was switched on', () => {
     const e = await openEmbedded(file, key, now);
     try {
       const id = incidentIdFor('police:L0');
-      await expect(e.store.getIncident(id)).rejects.toThrow(/record police:L0 field reports\.raw: not a v1 ciphertext \(a store filled before encryption at rest was switched on\? run `baseerat keys reencrypt --encrypt-plaintext`/);
+      await expect(e.store.getIncident(id)).rejects.toThrow(/record police:L0 field reports\.record: not a v1 ciphertext \(a store filled before encryption at rest was switched on\? run `baseerat keys reencrypt --encrypt-plaintext`/);
       await expect(reencryptStore(e.store, e.security.audit, actor, () => now)).rejects.toThrow(/not a v1 ciphertext/);
-      const r = await reencryptStore(e.store, e.security.audit, actor, () => now, { batch: 5, encryptPlaintext: true });
-      // 4 incident narratives, 4 report narratives, 4 raw records, 1 quarantined line
-      expect(r).toEqual({ batches: 3, rewritten: 13, remaining: 0 });
+      const r = await reencryptStore(e.store, e.security.audit, actor, () => now, { batch: 2, encryptPlaintext: true });
+      // 4 report records (raw and narrative as one value; the one-report incidents keep no narrative of their own), 1 quarantined line
+      expect(r).toEqual({ batches: 3, rewritten: 5, remaining: 0 });
       expect((await e.store.getIncident(id))?.narrative).toContain(NAMES[0]);
       expect((await e.store.listQuarantine({ offset: 0, limit: 5 })).items[0]?.raw).toBe('bad,line,Shah Bibi Marri');
     } finally {

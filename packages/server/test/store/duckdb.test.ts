@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BaseeratError, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
+import { BaseeratError, consolidate, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
+import type { DuckDBValue } from '@duckdb/node-api';
 import { openStore, quarantineRecordId, type FieldCodec } from '../../src/store/index.js';
 import { describeStoreConformance, report } from './conformance.js';
 
@@ -97,9 +98,16 @@ describe('duckdb store specifics', () => {
     expect((await s.reportsOf(single(r).id))[0]).toEqual(r);
     expect((await s.listQuarantine({ offset: 0, limit: 5 })).items[0]?.raw).toBe('bad');
     const k = sourceKey(r.source);
-    expect(seen).toEqual(new Set([
-      `incidents.narrative ${single(r).id}`, `reports.narrative ${k}`, `reports.raw ${k}`, `quarantine.raw ${quarantineRecordId(q)}`,
-    ]));
+    // one value per report (raw record and narrative together); a one-report incident's narrative is its report's, not stored twice
+    expect(seen).toEqual(new Set([`reports.record ${k}`, `quarantine.raw ${quarantineRecordId(q)}`]));
+    // an incident of several reports keeps its consolidated narrative in its own row
+    seen.clear();
+    const a = report({ sourceId: 'm1', narrative: 'one' }), b = report({ agency: 'levies', sourceId: 'm2', narrative: 'two' });
+    const id = incidentIdFor(sourceKey(a.source));
+    await s.writeBatch({ newIncidents: [{ id, reports: [a, b], links: [] }], attachments: [], quarantine: [] });
+    expect(seen).toEqual(new Set([`incidents.narrative ${id}`, `reports.record ${sourceKey(a.source)}`, `reports.record ${sourceKey(b.source)}`]));
+    expect((await s.getIncident(id))?.narrative).toBe('[police] one\n[levies] two');
+    expect((await s.reportsOf(id)).map((x) => x.narrative)).toEqual(['one', 'two']);
     await s.close();
   });
 
@@ -112,7 +120,7 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file);
     const conn = await inst.connect();
     const rows = (await conn.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version')).getRowsJS();
-    expect(rows).toEqual([[1], [2]]);
+    expect(rows).toEqual([[1], [2], [3]]);
     conn.closeSync();
     inst.closeSync();
   });
@@ -120,8 +128,9 @@ describe('duckdb store specifics', () => {
   it('migration 2 upgrades a version-1 file: no ART index left, same content, keys still enforced by the store', async () => {
     const file = join(dir, 'v1.duckdb');
     const { DuckDBInstance } = await import('@duckdb/node-api');
-    const { DuckDBStore, MIGRATIONS } = await import('../../src/store/index.js');
+    const { MIGRATIONS, IDENTITY_CODEC } = await import('../../src/store/index.js');
     const { migrate } = await import('../../src/store/duckdb/migrations.js');
+    const { incidentRow, reportRow } = await import('../../src/store/duckdb/rows.js');
     const linked = [report({ sourceId: 'L1', narrative: 'first' }), report({ agency: 'levies', sourceId: 'L2', narrative: 'second' })];
     const lone = Array.from({ length: 30 }, (_, i) => report({ sourceId: `S${i}`, killed: i % 3, narrative: `lone ${i}` }));
     const linkedId = incidentIdFor(sourceKey(linked[0]!.source));
@@ -132,40 +141,55 @@ describe('duckdb store specifics', () => {
       ],
       attachments: [], quarantine: [],
     };
-    // a file as version 1 left it, filled by the store of that version
+    // a file as version 1 left it: rows as that version wrote them (every narrative in its own column, incidents' too)
     {
       const inst = await DuckDBInstance.create(file, config.duckdb);
       const conn = await inst.connect();
       await conn.run(`SET TimeZone = 'UTC'`);
       expect(await migrate(conn, MIGRATIONS.filter((m) => m.version === 1))).toEqual([1]);
-      const v1 = new DuckDBStore(inst, conn);
-      expect((await v1.writeBatch(batch)).inserted).toBe(31);
+      const insert = async (table: string, row: DuckDBValue[]) => conn.run(`INSERT INTO ${table} VALUES (${row.map((_, i) => `$${i + 1}`).join(', ')})`, row);
+      let seq = 1;
+      for (const n of batch.newIncidents) {
+        await insert('incidents', incidentRow(consolidate(n.id, n.reports, n.links), IDENTITY_CODEC));
+        for (const r of n.reports) await insert('reports', reportRow(seq++, n.id, r, IDENTITY_CODEC));
+      }
       expect((await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_indexes() WHERE table_name IN ('incidents', 'reports')`)).getRowsJS()).toEqual([[1]]);
-      await v1.close();
+      expect((await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM incidents WHERE narrative IS NOT NULL`)).getRowsJS()).toEqual([[31]]);
+      conn.closeSync();
+      inst.closeSync();
     }
     const s = await openStore(file, config);
     const before = await s.listIncidents({}, { offset: 0, limit: 100 });
     expect(before.total).toBe(31);
     expect((await s.getIncident(linkedId))?.sources.map((x) => x.sourceId)).toEqual(['L1', 'L2']);
     expect((await s.reportsOf(linkedId)).map((r) => r.narrative)).toEqual(['first', 'second']);
+    expect((await s.getIncident(incidentIdFor(sourceKey(lone[4]!.source))))?.narrative).toBe('lone 4');
+    expect((await s.reportsOf(incidentIdFor(sourceKey(lone[4]!.source))))).toEqual([lone[4]]);
     // the same batch again: every report a duplicate, nothing stored; a taken id is refused
     expect(await s.writeBatch(batch)).toEqual({ inserted: 0, attached: 0, duplicates: 32, quarantined: 0 });
     const taken = { newIncidents: [{ id: linkedId, reports: [report({ sourceId: 'new' })], links: [] }], attachments: [], quarantine: [] };
     await expect(s.writeBatch(taken)).rejects.toMatchObject({ code: 'CONFLICT' });
+    // a new report (written as one value) attached to an old incident: both layouts read back together
+    const third = report({ agency: 'fc', sourceId: 'L3', narrative: 'third' });
+    expect((await s.writeBatch({ newIncidents: [], attachments: [{ incidentId: linkedId, reports: [third], links: [] }], quarantine: [] })).attached).toBe(1);
+    expect((await s.reportsOf(linkedId)).map((r) => r.narrative)).toEqual(['first', 'second', 'third']);
+    expect((await s.getIncident(linkedId))?.narrative).toBe('[police] first\n[levies] second\n[fc] third');
     await s.close();
     const inst = await DuckDBInstance.create(file, config.duckdb);
     const conn = await inst.connect();
     const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
-    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2]]);
+    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3]]);
     expect(await q(`SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('incidents', 'reports')`)).toEqual([]);
     expect(await q(`SELECT DISTINCT constraint_type FROM duckdb_constraints() WHERE table_name IN ('incidents', 'reports') ORDER BY 1`)).toEqual([['NOT NULL']]);
     expect(await q('SELECT count(*)::INTEGER FROM incidents')).toEqual([[31]]);
-    expect(await q('SELECT count(*)::INTEGER, count(DISTINCT (agency, source_id))::INTEGER FROM reports')).toEqual([[32, 32]]);
+    expect(await q('SELECT count(*)::INTEGER, count(DISTINCT (agency, source_id))::INTEGER FROM reports')).toEqual([[33, 33]]);
+    expect(await q('SELECT layout, count(*)::INTEGER FROM reports GROUP BY layout ORDER BY layout NULLS FIRST')).toEqual([[null, 32], [2, 1]]);
     conn.closeSync();
     inst.closeSync();
     // reopened: the key hashes are reloaded from the tables, so the store still refuses every stored key
     const again = await openStore(file, config);
     expect((await again.writeBatch(batch)).duplicates).toBe(32);
+    expect((await again.writeBatch({ newIncidents: [], attachments: [{ incidentId: linkedId, reports: [third], links: [] }], quarantine: [] })).duplicates).toBe(1);
     expect(await again.countIncidents({})).toBe(31);
     await again.close();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CLASSIFICATION_LEVELS, consolidate, type CategoryCode, type Report } from '@baseerat/engine';
-import { IDENTITY_CODEC, canonicalReport, incidentRow, lastTsValue, reportRow, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
+import { IDENTITY_CODEC, RECORD_LAYOUT, canonicalReport, decodeRecord, incidentRow, lastTsValue, reportRow, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
 import { report, type ReportSpec } from './conformance.js';
 
 const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'CR.KFR', 'PO.PROTEST', 'SO.ARREST'];
@@ -30,11 +30,11 @@ const specArb = fc.record({
 const codec: FieldCodec = { encode: (s, f, id) => `${f}|${id}:${s}`, decode: (s) => s.slice(s.indexOf(':') + 1) };
 
 describe('store rows: the fast path for single-report incidents', () => {
-  it('singleReportIncidentRow equals incidentRow(consolidate(id, [r], [])) (fast-check, fixed seed)', () => {
+  it('singleReportIncidentRow equals incidentRow(consolidate(id, [r], []), codec, narrativeInReport) (fast-check, fixed seed)', () => {
     fc.assert(
       fc.property(specArb, (spec) => {
         const r = report(spec as ReportSpec);
-        for (const c of [IDENTITY_CODEC, codec]) expect(singleReportIncidentRow('inc_1', r, c)).toEqual(incidentRow(consolidate('inc_1', [r], []), c));
+        for (const c of [IDENTITY_CODEC, codec]) for (const inReport of [false, true]) expect(singleReportIncidentRow('inc_1', r, c, inReport)).toEqual(incidentRow(consolidate('inc_1', [r], []), c, inReport));
       }),
       { seed: 20261127, numRuns: 300 },
     );
@@ -79,8 +79,37 @@ describe('store rows: reportRow', () => {
         expect(row[8]).toBe(fieldsBySpread(r));
         expect(row[6]).toBe(`reports.raw|${r.source.agency}:${r.source.sourceId}:${r.source.raw}`);
         expect(row[7]).toBe(r.narrative === undefined ? null : `reports.narrative|${r.source.agency}:${r.source.sourceId}:${r.narrative}`);
+        expect(row).toHaveLength(9);
       }),
       { seed: 20261129, numRuns: 300 },
+    );
+  });
+
+  it('record layout: raw and narrative encoded as one value that decodeRecord gives back; old rows decode as written (fast-check, fixed seed)', () => {
+    const decoding: FieldCodec = {
+      encode: codec.encode,
+      decode: (s, field, id) => {
+        const head = `${field}|${id}:`;
+        if (!s.startsWith(head)) throw new Error(`not encoded as ${field} of ${id}: ${s}`);
+        return s.slice(head.length);
+      },
+    };
+    fc.assert(
+      fc.property(specArb, fc.option(fc.string(), { nil: undefined }), fc.string(), (spec, narrative, raw) => {
+        const r = report({ ...(spec as ReportSpec), ...(narrative === undefined ? {} : { narrative }) });
+        r.source.raw = raw;
+        const key = `${r.source.agency}:${r.source.sourceId}`;
+        const packed = reportRow(7, 'inc_1', r, decoding, tsValue, RECORD_LAYOUT);
+        expect(packed).toHaveLength(10);
+        expect(packed[7]).toBeNull();
+        expect(packed[9]).toBe(RECORD_LAYOUT);
+        expect(packed[8]).toBe(fieldsBySpread(r));
+        const want = r.narrative === undefined ? { raw } : { raw, narrative: r.narrative };
+        expect(decodeRecord(String(packed[6]), packed[9], packed[7], key, decoding)).toEqual(want);
+        const old = reportRow(7, 'inc_1', r, decoding);
+        expect(decodeRecord(String(old[6]), null, old[7], key, decoding)).toEqual(want);
+      }),
+      { seed: 20261130, numRuns: 300 },
     );
   });
 });

@@ -34,7 +34,7 @@ import { migrate } from './migrations.js';
 import { ReadCache } from './read-cache.js';
 import { ReadPool } from './read-pool.js';
 import {
-  IDENTITY_CODEC, INCIDENT_SELECT, REPORT_SELECT, assertNonEmpty, canonicalIso, canonicalReport, incidentFromRow, incidentRow,
+  DUCKDB_REPORT_SELECT, IDENTITY_CODEC, INCIDENT_SELECT, RECORD_LAYOUT, assertNonEmpty, canonicalIso, canonicalReport, decodeRecord, incidentFromRow, incidentRow,
   lastTsValue, reportFromRow, reportRow, singleReportIncidentRow, tsValue, type FieldCodec,
 } from './rows.js';
 
@@ -327,20 +327,20 @@ export class DuckDBStore implements Store {
     function* incidentRows(): Generator<DuckDBValue[]> {
       for (const [id, { reports, links }] of created) {
         // most new incidents are one report and no link: their row is the report's fields
-        if (reports.length === 1 && links.length === 0) yield singleReportIncidentRow(id, reports[0]!, codec);
-        else yield incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec);
+        if (reports.length === 1 && links.length === 0) yield singleReportIncidentRow(id, reports[0]!, codec, true);
+        else yield incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec, true);
       }
       for (const [id, { reports, links }] of attachedTo) {
         const before = previous.get(id)!;
         const all = [...before.reports, ...reports];
-        yield incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), codec);
+        yield incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), codec, true);
       }
     }
     function* reportRows(): Generator<DuckDBValue[]> {
       let seq = firstSeq;
       const ts = lastTsValue();
-      for (const [id, { reports }] of created) for (const r of reports) yield reportRow(seq++, id, r, codec, ts);
-      for (const [id, { reports }] of attachedTo) for (const r of reports) yield reportRow(seq++, id, r, codec, ts);
+      for (const [id, { reports }] of created) for (const r of reports) yield reportRow(seq++, id, r, codec, ts, RECORD_LAYOUT);
+      for (const [id, { reports }] of attachedTo) for (const r of reports) yield reportRow(seq++, id, r, codec, ts, RECORD_LAYOUT);
     }
     await this.deleteIncidents([...attachedTo.keys()]);
     await this.append('incidents', incidentRows());
@@ -369,7 +369,7 @@ export class DuckDBStore implements Store {
     for (const r of await this.rows(`SELECT i.id, i.links::VARCHAR FROM incidents i JOIN ${rel.sql} t ON i.id = t.id`, rel.params)) {
       out.set(str(r[0]), { reports: [], links: JSON.parse(str(r[1])) as Link[] });
     }
-    const reps = await this.rows(`SELECT ${REPORT_SELECT} FROM reports r JOIN ${rel.sql} t ON r.incident_id = t.id ORDER BY r.received_at, r.seq`, rel.params);
+    const reps = await this.rows(`SELECT ${DUCKDB_REPORT_SELECT} FROM reports r JOIN ${rel.sql} t ON r.incident_id = t.id ORDER BY r.received_at, r.seq`, rel.params);
     for (const row of reps) out.get(str(row[0]))?.reports.push(reportFromRow(row, this.codec));
     return out;
   }
@@ -425,7 +425,7 @@ export class DuckDBStore implements Store {
       for (const t of REENCRYPT_TARGETS) {
         if (left === 0) break;
         const rows = await this.rows(
-          `SELECT ${t.keys.join(', ')}, ${t.column} FROM ${t.table} WHERE ${t.column} IS NOT NULL AND NOT starts_with(${t.column}, $prefix) LIMIT $lim`,
+          `SELECT ${t.keys.join(', ')}, ${t.column} FROM ${t.table} WHERE ${t.rows} AND ${t.column} IS NOT NULL AND NOT starts_with(${t.column}, $prefix) LIMIT $lim`,
           { prefix, lim: BigInt(left) },
         );
         if (rows.length === 0) continue;
@@ -447,7 +447,7 @@ export class DuckDBStore implements Store {
       }
       let remaining = 0;
       for (const t of REENCRYPT_TARGETS) {
-        remaining += Number((await this.rows(`SELECT count(*)::DOUBLE FROM ${t.table} WHERE ${t.column} IS NOT NULL AND NOT starts_with(${t.column}, $prefix)`, { prefix }))[0]?.[0] ?? 0);
+        remaining += Number((await this.rows(`SELECT count(*)::DOUBLE FROM ${t.table} WHERE ${t.rows} AND ${t.column} IS NOT NULL AND NOT starts_with(${t.column}, $prefix)`, { prefix }))[0]?.[0] ?? 0);
       }
       return { rewritten, remaining };
     }));
@@ -515,7 +515,7 @@ export class DuckDBStore implements Store {
   }
 
   private async reportsOfUnlocked(incidentId: string): Promise<Report[]> {
-    const rows = await this.rows(`SELECT ${REPORT_SELECT} FROM reports r WHERE r.incident_id = $id ORDER BY r.received_at, r.seq`, { id: incidentId });
+    const rows = await this.rows(`SELECT ${DUCKDB_REPORT_SELECT} FROM reports r WHERE r.incident_id = $id ORDER BY r.received_at, r.seq`, { id: incidentId });
     return rows.map((row) => reportFromRow(row, this.codec));
   }
 
@@ -548,8 +548,8 @@ export class DuckDBStore implements Store {
       index.incidents.add(hash52(restId));
       index.incidents.add(hash52(movedId));
       await this.append('incidents', [
-        incidentRow(consolidate(restId, rest, keptLinks), this.codec),
-        incidentRow(consolidate(movedId, [moving], []), this.codec),
+        incidentRow(consolidate(restId, rest, keptLinks), this.codec, true),
+        incidentRow(consolidate(movedId, [moving], []), this.codec, true),
       ]);
       await this.conn.run(`UPDATE reports SET incident_id = $to WHERE incident_id = $from`, { to: restId, from: incidentId });
       await this.conn.run(`UPDATE reports SET incident_id = $to WHERE agency = $a AND source_id = $s`, { to: movedId, a: moving.source.agency, s: moving.source.sourceId });
@@ -574,19 +574,21 @@ export class DuckDBStore implements Store {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => str(r[0]));
     const src = await this.rows(
-      `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw FROM reports r
+      `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative FROM reports r
        WHERE list_contains($ids::VARCHAR[], r.incident_id) ORDER BY r.received_at, r.seq`,
       { ids: listValue(ids) },
       conn,
     );
     const sources = new Map<string, Incident['sources']>(ids.map((id) => [id, []]));
+    // the narrative of the first report: an incident of one source record has its narrative there only (rows.ts incidentRow)
+    const firstNarrative = new Map<string, string | undefined>();
     for (const s of src) {
-      sources.get(str(s[0]))?.push({
-        agency: str(s[1]), sourceId: str(s[2]), receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]),
-        raw: this.codec.decode(str(s[5]), 'reports.raw', sourceKey({ agency: str(s[1]), sourceId: str(s[2]) })),
-      });
+      const id = str(s[0]);
+      const { raw, narrative } = decodeRecord(str(s[5]), s[6], s[7], sourceKey({ agency: str(s[1]), sourceId: str(s[2]) }), this.codec);
+      if (!firstNarrative.has(id)) firstNarrative.set(id, narrative);
+      sources.get(id)?.push({ agency: str(s[1]), sourceId: str(s[2]), receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]), raw });
     }
-    return rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], this.codec));
+    return rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], this.codec, firstNarrative.get(str(r[0]))));
   }
 
   listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
@@ -842,12 +844,16 @@ function looksEncrypted(stored: string): boolean {
   return /^v\d+:[a-z][a-z0-9_-]*\.v\d+:/.test(stored);
 }
 
-/** The sensitive columns, with the key columns of their rows and how the codec's record id is formed from them. */
-const REENCRYPT_TARGETS: readonly { table: string; column: string; field: SensitiveField; keys: readonly string[]; recordId: (r: readonly Js[]) => string }[] = [
-  { table: 'incidents', column: 'narrative', field: 'incidents.narrative', keys: ['id'], recordId: (r) => str(r[0]) },
-  { table: 'reports', column: 'raw', field: 'reports.raw', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }) },
-  { table: 'reports', column: 'narrative', field: 'reports.narrative', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }) },
-  { table: 'quarantine', column: 'raw', field: 'quarantine.raw', keys: ['run_id', 'origin', 'line'], recordId: (r) => quarantineRecordId({ runId: str(r[0]), origin: str(r[1]), line: Number(r[2]) }) },
+/**
+ * The sensitive columns, with the key columns of their rows, how the codec's record id is formed
+ * from them, and which rows hold that field (`reports.raw` is field reports.record in rows of layout 2).
+ */
+const REENCRYPT_TARGETS: readonly { table: string; column: string; field: SensitiveField; keys: readonly string[]; recordId: (r: readonly Js[]) => string; rows: string }[] = [
+  { table: 'incidents', column: 'narrative', field: 'incidents.narrative', keys: ['id'], recordId: (r) => str(r[0]), rows: 'TRUE' },
+  { table: 'reports', column: 'raw', field: 'reports.raw', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }), rows: 'layout IS NULL' },
+  { table: 'reports', column: 'raw', field: 'reports.record', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }), rows: 'layout = 2' },
+  { table: 'reports', column: 'narrative', field: 'reports.narrative', keys: ['agency', 'source_id'], recordId: (r) => sourceKey({ agency: str(r[0]), sourceId: str(r[1]) }), rows: 'TRUE' },
+  { table: 'quarantine', column: 'raw', field: 'quarantine.raw', keys: ['run_id', 'origin', 'line'], recordId: (r) => quarantineRecordId({ runId: str(r[0]), origin: str(r[1]), line: Number(r[2]) }), rows: 'TRUE' },
 ];
 
 /** The appender call for one column type; anything unusual goes through the generic `appendValue`. */

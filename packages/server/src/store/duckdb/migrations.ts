@@ -158,6 +158,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE reports_v2 RENAME TO reports`,
     ],
   },
+  {
+    version: 3,
+    // How a reports row keeps its two confidential texts (rows.ts `reportRow`/`decodeRecord`):
+    // NULL (rows written before) = `raw` and `narrative` in their own columns, each encoded alone
+    // (fields reports.raw, reports.narrative); 2 = `raw` holds the JSON pair [raw, narrative or
+    // null] encoded once (field reports.record) and `narrative` is NULL. One encryption per report
+    // instead of two; old rows keep decoding as they were written.
+    name: 'reports.layout: raw record and narrative encoded as one value',
+    statements: [`ALTER TABLE reports ADD COLUMN layout TINYINT`],
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. Idempotent. */

@@ -62,8 +62,14 @@ export const INCIDENT_COLUMNS = [
   'classification', 'classification_rank', 'reporting_mode', 'source_count', 'links',
 ] as const;
 
-/** One `incidents` row in table column order. */
-export function incidentRow(inc: Incident, codec: FieldCodec): DuckDBValue[] {
+/**
+ * One `incidents` row in table column order. With `narrativeInReport` (the DuckDB store), the
+ * narrative of an incident of one source record, which is that record's own (consolidate copies
+ * it), is kept only in its `reports` row: `narrative` is NULL here and `incidentFromRow` takes the
+ * report's (`soleNarrative`). Rows written before that have NULL there only when the report had no
+ * (or an empty) narrative, so they read the same.
+ */
+export function incidentRow(inc: Incident, codec: FieldCodec, narrativeInReport = false): DuckDBValue[] {
   const l = inc.location;
   return [
     inc.id,
@@ -84,7 +90,7 @@ export function incidentRow(inc: Incident, codec: FieldCodec): DuckDBValue[] {
     inc.severity.abducted,
     inc.targetType ?? null,
     inc.perpetrator ?? null,
-    inc.narrative === undefined ? null : codec.encode(inc.narrative, 'incidents.narrative', inc.id),
+    inc.narrative === undefined || (narrativeInReport && inc.sources.length === 1) ? null : codec.encode(inc.narrative, 'incidents.narrative', inc.id),
     inc.classification,
     classificationRank(inc.classification),
     inc.reportingMode,
@@ -95,12 +101,12 @@ export function incidentRow(inc: Incident, codec: FieldCodec): DuckDBValue[] {
 
 /**
  * The `incidents` row of an incident made of one report and no link: the row
- * `incidentRow(consolidate(id, [r], []), codec)` gives, without building the Incident (consolidate
+ * `incidentRow(consolidate(id, [r], []), codec, true)` gives, without building the Incident (consolidate
  * sorts, copies and reduces for one element). The store's tests check the two agree.
  */
-export function singleReportIncidentRow(id: string, r: Report, codec: FieldCodec): DuckDBValue[] {
+export function singleReportIncidentRow(id: string, r: Report, codec: FieldCodec, narrativeInReport = false): DuckDBValue[] {
   const l = r.location;
-  const narrative = r.narrative === undefined || r.narrative === '' ? undefined : r.narrative;
+  const narrative = narrativeInReport || r.narrative === undefined || r.narrative === '' ? undefined : r.narrative;
   return [
     id,
     tsValue(r.occurredAt, 'occurredAt'),
@@ -133,15 +139,18 @@ export function singleReportIncidentRow(id: string, r: Report, codec: FieldCodec
 export const INCIDENT_SELECT = `i.id, epoch_ms(i.occurred_at)::DOUBLE AS occurred_ms, i.time_precision,
   epoch_ms(i.reported_at)::DOUBLE AS reported_ms, i.lat, i.lon, i.location_precision, i.district, i.province, i.h3,
   i.place_name, i.category, i.killed, i.injured, i.abducted, i.target_type, i.perpetrator, i.narrative,
-  i.classification, i.reporting_mode, i.links::VARCHAR AS links`;
+  i.classification, i.reporting_mode, i.links::VARCHAR AS links, i.source_count`;
 
 type Js = unknown;
 
 const str = (v: Js): string => String(v);
 const num = (v: Js): number => Number(v);
 
-/** Incident from a row of INCIDENT_SELECT plus its sources (already in received order). */
-export function incidentFromRow(r: readonly Js[], sources: Incident['sources'], codec: FieldCodec): Incident {
+/**
+ * Incident from a row of INCIDENT_SELECT plus its sources (already in received order) and, for an
+ * incident of one source record, that record's narrative (`decodeRecord`), which is then its own.
+ */
+export function incidentFromRow(r: readonly Js[], sources: Incident['sources'], codec: FieldCodec, soleNarrative?: string): Incident {
   const location: Location = { precision: str(r[6]) as Location['precision'] };
   if (r[4] != null) location.lat = num(r[4]);
   if (r[5] != null) location.lon = num(r[5]);
@@ -165,13 +174,39 @@ export function incidentFromRow(r: readonly Js[], sources: Incident['sources'], 
   if (r[15] != null) inc.targetType = str(r[15]);
   if (r[16] != null) inc.perpetrator = str(r[16]);
   if (r[17] != null) inc.narrative = codec.decode(str(r[17]), 'incidents.narrative', inc.id);
+  else if (num(r[21]) === 1 && soleNarrative !== undefined && soleNarrative !== '') inc.narrative = soleNarrative;
   return inc;
 }
 
 export const REPORT_COLUMNS = ['seq', 'agency', 'source_id', 'incident_id', 'received_at', 'format', 'raw', 'narrative', 'fields'] as const;
 
-/** One `reports` row: the report's own fields as JSON, minus the two confidential texts kept in their own columns. */
-export function reportRow(seq: number, incidentId: string, r: Report, codec: FieldCodec, ts: (iso: string, field: string) => DuckDBTimestampValue = tsValue): DuckDBValue[] {
+/** `reports.layout` of the rows written now: raw record and narrative encoded as one value (migration 3). */
+export const RECORD_LAYOUT = 2;
+
+/**
+ * The raw record and narrative of a `reports` row, by its layout: 2 = one value (field
+ * reports.record) holding the JSON pair [raw, narrative or null]; NULL = rows written before
+ * schema version 3, raw alone (field reports.raw) and the narrative in its own column.
+ */
+export function decodeRecord(stored: string, layout: Js, narrativeColumn: Js, key: string, codec: FieldCodec): { raw: string; narrative?: string } {
+  if (layout == null) {
+    const raw = codec.decode(stored, 'reports.raw', key);
+    return narrativeColumn == null ? { raw } : { raw, narrative: codec.decode(str(narrativeColumn), 'reports.narrative', key) };
+  }
+  if (Number(layout) !== RECORD_LAYOUT) throw new BaseeratError('PARSE', `report ${key}: unknown record layout ${String(layout)}`, { field: 'layout' });
+  const pair = JSON.parse(codec.decode(stored, 'reports.record', key)) as [string, string | null];
+  return pair[1] === null ? { raw: pair[0] } : { raw: pair[0], narrative: pair[1] };
+}
+
+/**
+ * One `reports` row: the report's own fields as JSON, minus the two confidential texts. By default
+ * (the PostgreSQL store) those are encoded each in its own column (REPORT_COLUMNS); with `layout`
+ * RECORD_LAYOUT (the DuckDB store) they are encoded together in `raw`, `narrative` is NULL, and the
+ * row ends with the `layout` column.
+ */
+export function reportRow(
+  seq: number, incidentId: string, r: Report, codec: FieldCodec, ts: (iso: string, field: string) => DuckDBTimestampValue = tsValue, layout?: typeof RECORD_LAYOUT,
+): DuckDBValue[] {
   const { narrative, source } = r;
   const raw = source.raw;
   // The JSON of `{ ...rest of r, source: rest of source }`, keys in r's order. Copying by loop costs
@@ -182,6 +217,12 @@ export function reportRow(seq: number, incidentId: string, r: Report, codec: Fie
   for (const k in source) if (k !== 'raw') sourceFields[k] = source[k as keyof Report['source']];
   fields.source = sourceFields;
   const key = sourceKey(source);
+  // `source` is fields' last key, as in `{ ...rest of r, source }`
+  const json = JSON.stringify(fields);
+  if (layout === RECORD_LAYOUT) {
+    return [BigInt(seq), source.agency, source.sourceId, incidentId, ts(source.receivedAt, 'source.receivedAt'), source.format,
+      codec.encode(JSON.stringify([raw, narrative ?? null]), 'reports.record', key), null, json, RECORD_LAYOUT];
+  }
   return [
     BigInt(seq),
     source.agency,
@@ -191,18 +232,20 @@ export function reportRow(seq: number, incidentId: string, r: Report, codec: Fie
     source.format,
     codec.encode(raw, 'reports.raw', key),
     narrative === undefined ? null : codec.encode(narrative, 'reports.narrative', key),
-    JSON.stringify({ ...fields, source: sourceFields }),
+    json,
   ];
 }
 
-/** The SELECT list that `reportFromRow` reads (alias `r`). */
+/** The SELECT list that `reportFromRow` reads (alias `r`); a table with a `layout` column (DuckDB) adds it (DUCKDB_REPORT_SELECT). */
 export const REPORT_SELECT = `r.incident_id, r.raw, r.narrative, r.fields::VARCHAR AS fields, r.seq`;
+export const DUCKDB_REPORT_SELECT = `${REPORT_SELECT}, r.layout`;
 
 export function reportFromRow(row: readonly Js[], codec: FieldCodec): Report {
   const fields = JSON.parse(str(row[3])) as Omit<Report, 'narrative' | 'source'> & { source: Omit<Report['source'], 'raw'> };
   const key = sourceKey(fields.source);
-  const report: Report = { ...fields, source: { ...fields.source, raw: codec.decode(str(row[1]), 'reports.raw', key) } };
-  if (row[2] != null) report.narrative = codec.decode(str(row[2]), 'reports.narrative', key);
+  const { raw, narrative } = decodeRecord(str(row[1]), row[5], row[2], key, codec);
+  const report: Report = { ...fields, source: { ...fields.source, raw } };
+  if (narrative !== undefined) report.narrative = narrative;
   return report;
 }
 
