@@ -106,7 +106,15 @@ console.log(`RSS before the ingest (file written, read_csv done, geography loade
 const s = performance.now();
 // The machine may be shared: CPU time of this process (all threads, DuckDB's included) says what the work costs.
 const cpu0 = process.cpuUsage();
-const summary = await ingestFile(csv, { adapter, store, geocoder, link: linkBatch, receivedAt: '2025-01-01T00:00:00.000Z' });
+// Every 500,000 rows: where the memory is (V8 heap, array buffers, the rest is mostly DuckDB and malloc).
+let nextReport = 500_000;
+const onProgress = (p: { rowsRead: number }) => {
+  if (p.rowsRead < nextReport) return;
+  nextReport += 500_000;
+  const m = process.memoryUsage();
+  console.log(`  ${p.rowsRead.toLocaleString('en-US')} rows, ${((performance.now() - s) / 1000).toFixed(0)} s: RSS ${(m.rss / 1e6).toFixed(0)} MB, V8 heap used ${(m.heapUsed / 1e6).toFixed(0)} of ${(m.heapTotal / 1e6).toFixed(0)} MB, array buffers ${(m.arrayBuffers / 1e6).toFixed(0)} MB`);
+};
+const summary = await ingestFile(csv, { adapter, store, geocoder, link: linkBatch, receivedAt: '2025-01-01T00:00:00.000Z', onProgress });
 const secs = (performance.now() - s) / 1000;
 const cpu = process.cpuUsage(cpu0);
 // Where the memory is at the end of the ingest, store still open: the V8 heap against the rest (DuckDB's buffers are outside it).
