@@ -87,11 +87,21 @@ const nc = await connect({ servers: '127.0.0.1:4222', name: 'scale-bench' });
 const jsm = await jetstreamManager(nc);
 const js = jetstream(nc);
 const port0 = 19100 + Math.floor(Math.random() * 400);
+// Stopped from outside (timeout, ^C): end the child processes, drop the database and the stream.
+let cleanup: (() => Promise<void>) | undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => { phase(`${sig}: cleaning up`); void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130)); });
+}
 for (const n of CONFIGS) {
   const tag = randomBytes(3).toString('hex');
   const stream = `SCALE_${tag}`, prefix = `scale${tag}.ingest`;
   const db = await createTestDatabase('baseerat_scale');
   const children: ChildProcess[] = [];
+  cleanup = async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await jsm.streams.delete(stream).catch(() => undefined);
+    await db.drop().catch(() => undefined);
+  };
   try {
     await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
     const pending = new Set<Promise<unknown>>();
@@ -185,6 +195,7 @@ for (const n of CONFIGS) {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await jsm.streams.delete(stream).catch(() => undefined);
     await db.drop();
+    cleanup = undefined;
   }
 }
 await nc.close();
