@@ -7,10 +7,12 @@
  * the API's streams apply the session's need-to-know there.
  *
  * Cost per event: the buffer is a ring (constant time per publish, whatever its size), and the
- * event's JSON (`alertEventJson`) is made once, on first use, whatever the number of streams.
+ * event's JSON (`alertEventJson`) is made once, on first use, whatever the number of streams, from
+ * the alert's JSON that the repository stored (`alertJson`).
  *
  * A listener that throws is dropped (and counted): one broken stream must not stop the others.
  */
+import type { Alert } from '@baseerat/engine';
 import type { StoredAlert } from './alert-repository.js';
 
 export interface AlertEvent {
@@ -25,13 +27,28 @@ export interface AlertListener {
   deliver(event: AlertEvent): void;
 }
 
+const jsonOfAlert = new WeakMap<Alert, string>();
 const jsonOfEvent = new WeakMap<AlertEvent, string>();
+
+/**
+ * `JSON.stringify(alert)`, made once per Alert object (alerts are immutable: a change is a new
+ * object): the alert repository stores it and the SSE event is made from it.
+ */
+export function alertJson(alert: Alert): string {
+  let s = jsonOfAlert.get(alert);
+  if (s === undefined) {
+    s = JSON.stringify(alert);
+    jsonOfAlert.set(alert, s);
+  }
+  return s;
+}
 
 /** The event as sent to clients: the engine's Alert JSON plus `classification` and `change`; made once per event. */
 export function alertEventJson(e: AlertEvent): string {
   let s = jsonOfEvent.get(e);
   if (s === undefined) {
-    s = JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: e.change });
+    // = JSON.stringify({ ...alert, classification, change }), from the alert's JSON (an object: ends with '}')
+    s = `${alertJson(e.stored.alert).slice(0, -1)},"classification":${JSON.stringify(e.stored.classification)},"change":${JSON.stringify(e.change)}}`;
     jsonOfEvent.set(e, s);
   }
   return s;

@@ -9,6 +9,7 @@ import { inTransaction, OperationQueue } from '../security/duckdb-security-schem
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { Page } from '../store/port.js';
 import { classificationRank, type AlertQuery, type AlertRepository, type StoredAlert, type WebhookDelivery } from './alert-repository.js';
+import { alertJson } from './alert-hub.js';
 import { migrateMonitorSchema } from './duckdb-alert-schema.js';
 import { severityRank } from '@baseerat/engine';
 
@@ -16,7 +17,7 @@ const COLUMNS = 'id, dedup_key, rule_id, severity_rank, district, state, classif
 
 function rowOf(s: StoredAlert): DuckDBValue[] {
   const a = s.alert;
-  return [a.id, a.dedupKey, a.ruleId, severityRank(a.severity), a.district, a.state, classificationRank(s.classification), a.openedAt, s.updatedAt, s.classification, JSON.stringify(a)];
+  return [a.id, a.dedupKey, a.ruleId, severityRank(a.severity), a.district, a.state, classificationRank(s.classification), a.openedAt, s.updatedAt, s.classification, alertJson(a)];
 }
 
 function storedOf(r: Record<string, unknown>): StoredAlert {

@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { applyPostgresMigrations, type PostgresSchemaMigration } from '../security/postgres-security-repo.js';
 import type { Page } from '../store/port.js';
 import { classificationRank, type AlertQuery, type AlertRepository, type StoredAlert, type WebhookDelivery } from './alert-repository.js';
+import { alertJson } from './alert-hub.js';
 
 const MIGRATIONS: readonly PostgresSchemaMigration[] = [
   {
@@ -61,7 +62,7 @@ export class PostgresAlertRepository implements AlertRepository {
     const cols: unknown[][] = COLUMNS.map(() => []);
     for (const s of last.values()) {
       const a = s.alert;
-      const row = [a.id, a.dedupKey, a.ruleId, severityRank(a.severity), a.district, a.state, classificationRank(s.classification), a.openedAt, s.updatedAt, s.classification, JSON.stringify(a)];
+      const row = [a.id, a.dedupKey, a.ruleId, severityRank(a.severity), a.district, a.state, classificationRank(s.classification), a.openedAt, s.updatedAt, s.classification, alertJson(a)];
       row.forEach((v, i) => cols[i]!.push(v));
     }
     await this.pool.query(

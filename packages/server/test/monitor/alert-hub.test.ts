@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '@baseerat/engine';
-import { AlertHub, alertEventJson } from '../../src/monitor/alert-hub.js';
+import { AlertHub, alertEventJson, alertJson } from '../../src/monitor/alert-hub.js';
 import type { StoredAlert } from '../../src/monitor/alert-repository.js';
 
 const stored = (id: string, district: string): StoredAlert => ({ alert: { id, district } as Alert, classification: 'UNCLASSIFIED', updatedAt: '2025-01-01T00:00:00.000Z' });
@@ -51,6 +51,8 @@ describe('AlertHub', () => {
     const e = hub.publish('retriggered', stored('x', 'Quetta'));
     const s = alertEventJson(e);
     expect(JSON.parse(s)).toEqual({ id: 'x', district: 'Quetta', classification: 'UNCLASSIFIED', change: 'retriggered' });
+    expect(s).toBe(JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: e.change }));
     expect(alertEventJson(e)).toBe(s);
+    expect(alertJson(e.stored.alert)).toBe(JSON.stringify(e.stored.alert));
   });
 });
