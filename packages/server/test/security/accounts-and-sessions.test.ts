@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AccountService, SESSION_IDLE_MS, tokenHash } from '../../src/security/account-service.js';
+import { AccountService, SESSION_IDLE_MS, SESSION_TOUCH_MS, tokenHash } from '../../src/security/account-service.js';
 import { AuditLog, InMemoryAuditStore, decodeAuditEntry } from '../../src/security/audit-log.js';
 import { FieldCipher, KeyRing } from '../../src/security/field-cipher.js';
 import type { PasswordHasher } from '../../src/security/password-hashing.js';
@@ -88,6 +88,32 @@ describe('accounts, login and sessions', () => {
     const c = code(MIN);
     expect((await svc.login({ username: 'amina.khan', password: PW, totp: c, from: 'x' }, at(MIN))).ok).toBe(true);
     expect((await svc.login({ username: 'amina.khan', password: PW, totp: c, from: 'x' }, at(MIN + 5000))).ok).toBe(false);
+  });
+
+  it('a session is touched at most once a minute, and the idle timeout counts from the last touch (never late)', async () => {
+    const { svc, code, repo } = await setup();
+    const r = await svc.login({ username: 'amina.khan', password: PW, totp: code(0), from: 'x' }, at(0));
+    if (!r.ok) throw new Error('login failed');
+    let writes = 0;
+    const update = repo.updateSession.bind(repo);
+    repo.updateSession = async (s) => { writes++; return update(s); };
+    const seen = async () => (await repo.getSession(tokenHash(r.token)))!.lastSeenAt;
+    // 59 requests in the first 59 s: no write; the stored time stays the login's.
+    for (let k = 1; k < 60; k++) expect((await svc.authenticate(r.token, 'x', at(k * 1000))).ok).toBe(true);
+    expect(writes).toBe(0);
+    expect(await seen()).toBe(at(0).toISOString());
+    // The first request a minute or more after the stored time writes it.
+    expect((await svc.authenticate(r.token, 'x', at(SESSION_TOUCH_MS))).ok).toBe(true);
+    expect(writes).toBe(1);
+    expect(await seen()).toBe(at(SESSION_TOUCH_MS).toISOString());
+    // Requests every 50 s for 40 minutes keep it alive (each touch < 30 min after the one before).
+    for (let t = SESSION_TOUCH_MS + 50_000; t < SESSION_TOUCH_MS + 40 * MIN; t += 50_000) expect((await svc.authenticate(r.token, 'x', at(t))).ok).toBe(true);
+    expect(writes).toBeGreaterThan(20);
+    expect(writes).toBeLessThan(48);
+    // Idle: 30 minutes after the last stored time, even if a request came in the 59 s after it.
+    const last = Date.parse(await seen()) - T0;
+    expect((await svc.authenticate(r.token, 'x', at(last + 59_000))).ok).toBe(true);
+    expect(await svc.authenticate(r.token, 'x', at(last + SESSION_IDLE_MS + 1))).toEqual({ ok: false, reason: 'idle' });
   });
 
   it('idle timeout 30 minutes, absolute 12 hours, logout revokes on the server', async () => {
