@@ -11,7 +11,7 @@
  * worker's monitor raising it) to the SSE read.
  * Phase 2 (the reference, same run): single-line blasts POSTed to A's ingest route, `httpRate` per
  * second (25 at most: the route's per-user rate limit): from the POST to the SSE read on A (the process that raised it: no bus) and on B (through
- * the bus). The ratio B/A is what the bus adds.
+ * the bus). The ratio B/A, and per alert the read on B minus the read on A, are what the bus adds.
  *
  * Also printed: the worker's `baseerat_alert_publish_seconds` histogram (raise -> publication
  * acknowledged by the stream), CPU seconds of every process (/proc/<pid>/stat) and of this client,
@@ -212,6 +212,16 @@ try {
   };
   const w = streams.map((s) => measure(s, published));
   const hp = streams.map((s) => measure(s, posted));
+  /** Per alert seen on both streams: read on B minus read on A (for HTTP alerts raised by A: what the bus adds). */
+  const bMinusA = (sent: Map<string, number>) => {
+    const out: number[] = [];
+    for (const [id, a] of streams[0]!.seen) {
+      const b = streams[1]!.seen.get(id);
+      const src = sourceOf.get(a.incidentId);
+      if (b !== undefined && src !== undefined && sent.has(src)) out.push(b.at - a.at);
+    }
+    return out;
+  };
   const metrics = await Promise.all(opsAddresses.map(async (a) => (await fetch(`http://${a}/metrics`)).text()));
   const hist = (text: string, what: 'sum' | 'count') => Number(new RegExp(`baseerat_alert_publish_seconds_${what}\\{[^}]*change="opened"[^}]*\\} ([0-9.e+-]+)`).exec(text)?.[1] ?? NaN);
   const buckets = (text: string) => [...text.matchAll(/baseerat_alert_publish_seconds_bucket\{le="([^"]+)"[^}]*change="opened"[^}]*\} (\d+)/g)].map((m) => `${m[1]}:${m[2]}`).join(' ');
@@ -220,10 +230,12 @@ try {
     worker: {
       publishToSseOnA: summary(w[0]!.fromSend), publishToSseOnB: summary(w[1]!.fromSend),
       raiseToSseOnA: summary(w[0]!.fromRaise), raiseToSseOnB: summary(w[1]!.fromRaise), missingOnA: w[0]!.missing, missingOnB: w[1]!.missing,
+      readOnBMinusReadOnA: summary(bMinusA(published)),
       raiseToBusAckMeanMs: metrics.map((t) => +((hist(t, 'sum') / hist(t, 'count')) * 1000).toFixed(2)), raiseToBusAckBuckets: metrics.map(buckets),
     },
     http: {
       postToSseOnA_local: summary(hp[0]!.fromSend), postToSseOnB_bus: summary(hp[1]!.fromSend), missingOnA: hp[0]!.missing, missingOnB: hp[1]!.missing,
+      readOnBMinusReadOnA_busAdds: summary(bMinusA(posted)),
       ratioP50_BoverA: +((pct(hp[1]!.fromSend, 0.5) ?? NaN) / (pct(hp[0]!.fromSend, 0.5) ?? NaN)).toFixed(2),
       ratioP99_BoverA: +((pct(hp[1]!.fromSend, 0.99) ?? NaN) / (pct(hp[0]!.fromSend, 0.99) ?? NaN)).toFixed(2),
     },
