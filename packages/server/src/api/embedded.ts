@@ -35,6 +35,22 @@ export const DUCKDB_MEMORY_LIMIT_ENV = 'BASEERAT_DUCKDB_MEMORY_LIMIT';
  */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '2GB';
 
+/** Environment variable that sets DuckDB's checkpoint_threshold of a store file (e.g. `64MB`). */
+export const DUCKDB_CHECKPOINT_THRESHOLD_ENV = 'BASEERAT_DUCKDB_CHECKPOINT_THRESHOLD';
+/**
+ * DuckDB checkpoints (writes the WAL into the file) at the commit that takes the WAL past
+ * checkpoint_threshold, 16 MB by default. A checkpoint's cost grows with the store, not with the WAL
+ * (bench/realtime/path.bench.ts, 60,000 live events with an alert each: the last checkpoint, of
+ * 8 MB of WAL, cost 1.4 s, as much as one checkpoint of all 124 MB), so at 16 MB a live feed
+ * spends more and more on checkpoints as the file grows: events 30,001-60,000 cost 198-229 us of
+ * CPU each at 16 MB against 117-150 us at 256-512 MB, 2026-11-27, under load). 256 MB is a
+ * checkpoint about every 120,000 such events (about 2 KB of WAL each); the price is a longer WAL
+ * replay when the file is opened after a crash, and the uncheckpointed data held in memory: so it
+ * applies with the default memory_limit only (2 GB); a store opened with a smaller memory_limit
+ * keeps DuckDB's 16 MB. BASEERAT_DUCKDB_CHECKPOINT_THRESHOLD sets a value in every case.
+ */
+export const DEFAULT_DUCKDB_CHECKPOINT_THRESHOLD = '256MB';
+
 export async function openEmbedded(path: string, masterKey: Buffer, now: Date, opts: { policyDir?: string; duckdb?: Record<string, string> } = {}): Promise<Embedded> {
   const memory = path === ':memory:';
   const file = memory ? path : resolve(path);
@@ -42,7 +58,16 @@ export async function openEmbedded(path: string, masterKey: Buffer, now: Date, o
   const release = memory ? () => undefined : claimStoreFile(file);
   if (!memory) mkdirSync(dirname(file), { recursive: true });
   const env = process.env[DUCKDB_MEMORY_LIMIT_ENV];
-  const config = memory ? opts.duckdb : { memory_limit: env !== undefined && env !== '' ? env : DEFAULT_DUCKDB_MEMORY_LIMIT, ...opts.duckdb };
+  const checkpointEnv = process.env[DUCKDB_CHECKPOINT_THRESHOLD_ENV];
+  const memoryLimit = env !== undefined && env !== '' ? env : DEFAULT_DUCKDB_MEMORY_LIMIT;
+  // the larger threshold only with the default memory limit: a store given less memory keeps DuckDB's 16 MB
+  const checkpoint = checkpointEnv !== undefined && checkpointEnv !== '' ? checkpointEnv
+    : memoryLimit === DEFAULT_DUCKDB_MEMORY_LIMIT && opts.duckdb?.['memory_limit'] === undefined ? DEFAULT_DUCKDB_CHECKPOINT_THRESHOLD : undefined;
+  const config = memory ? opts.duckdb : {
+    memory_limit: memoryLimit,
+    ...(checkpoint === undefined ? {} : { checkpoint_threshold: checkpoint }),
+    ...opts.duckdb,
+  };
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, config);

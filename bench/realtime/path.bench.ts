@@ -1,0 +1,101 @@
+/**
+ * bench/realtime/path: the server's share of the live path without NATS, for quick profiling
+ * between full runs of realtime.bench.ts. The same records as the full bench (the synthetic FC
+ * feed, copies one after another in time) are pushed in batches through the live ingestor (adapter,
+ * linking) -> the DuckDB file store (encrypted columns, as `serve` opens it) -> the live monitor ->
+ * the alert repository -> the SSE hub, with one listener that takes each event's JSON (as an SSE
+ * stream does). Prints CPU per event (process.cpuUsage: all threads, DuckDB's included) and the
+ * wall time of each stage, for a warm-up run and a measured run.
+ *
+ *   npx tsx bench/realtime/path.bench.ts [--events 60000] [--batch 1000] [--rules all|example] [--checkpoint-threshold 16MB]
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
+import { openEmbedded } from '../../packages/server/src/api/embedded.js';
+import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
+import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
+import { alertEventJson } from '../../packages/server/src/monitor/alert-hub.js';
+import { openEmbeddedMonitor } from '../../packages/server/src/monitor/embedded-monitor.js';
+import { monitoredStore } from '../../packages/server/src/monitor/monitored-store.js';
+import { loadGeography } from '../../packages/server/src/reference/geography.js';
+
+const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
+const events = Number(arg('events', '60000')), batch = Number(arg('batch', '1000')), rules = arg('rules', 'all');
+/** DuckDB's checkpoint_threshold (WAL size that triggers a checkpoint at commit); default DuckDB's own (16MB). */
+const checkpoint = arg('checkpoint-threshold', '');
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), 'baseerat-rtpath-'));
+writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
+const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const DAY = 86_400_000;
+// Copies follow one another in time (the feed spans 91 days; each copy starts 92 days after the
+// one before), so the stream runs forward in time as a live feed does. (Until 2026-11-27 copies
+// were shifted by 3 days: the stream jumped back 90 days every 3,406 records, 30 copies overlapped
+// in time, and the linker's candidate window was reloaded from the store at every jump.)
+const COPY_SHIFT_MS = 92 * DAY;
+/** Message texts, as they arrive from NATS (the consumer parses each). */
+const texts: string[] = [];
+for (let i = 0; i < 2 * events; i++) {
+  const b = base[i % base.length]!;
+  const copy = Math.floor(i / base.length);
+  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * COPY_SHIFT_MS).toISOString();
+  texts.push(JSON.stringify({ ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }));
+}
+
+const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date(), checkpoint === '' ? {} : { duckdb: { checkpoint_threshold: checkpoint } });
+let rulesFile: string | undefined, zonesFile: string | undefined;
+if (rules === 'all') {
+  rulesFile = join(dir, 'rules.json'); zonesFile = join(dir, 'zones.json');
+  writeFileSync(rulesFile, JSON.stringify([{ kind: 'category', id: 'any-event', severity: 'low', categories: [...CATEGORY_CODES] }]));
+  writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [] }));
+}
+const mon = await openEmbeddedMonitor({ store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true });
+let sseBytes = 0;
+mon.hub.subscribe({ accepts: () => true, deliver: (ev) => { sseBytes += alertEventJson(ev).length; } });
+const t = { writeBatchMs: 0, upsertMs: 0, observeMs: 0 };
+const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>, add: (ms: number) => void) => async (...a: A): Promise<R> => { const t0 = performance.now(); try { return await f(...a); } finally { add(performance.now() - t0); } };
+e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { t.writeBatchMs += ms; });
+mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { t.upsertMs += ms; });
+mon.monitor.observe = timed(mon.monitor.observe.bind(mon.monitor), (ms) => { t.observeMs += ms; });
+const ingestor = createLiveIngestor({
+  adapter: await loadMappingFile(here('./bench-mapping.json')), agency: 'bench', store: monitoredStore(e.store, mon.monitor), geocoder: loadGeography(), link: linkBatch,
+  receivedAt: new Date().toISOString(), origin: 'nats:bench', batchSize: batch + 1,
+});
+
+async function run(from: number, to: number) {
+  t.writeBatchMs = 0; t.upsertMs = 0; t.observeMs = 0;
+  const cpu0 = process.cpuUsage(), w0 = performance.now();
+  let stored = 0;
+  for (let i = from; i < to; i += batch) {
+    const c = await ingestor.push(texts.slice(i, Math.min(to, i + batch)).map((s) => JSON.parse(s) as unknown));
+    stored = c.stored;
+  }
+  const cpu = process.cpuUsage(cpu0), wall = performance.now() - w0, n = to - from;
+  return {
+    events: n, storedSoFar: stored, wallMs: Math.round(wall), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    cpuUsPerEvent: Math.round((cpu.user + cpu.system) / n * 10) / 10,
+    stagesUsPerEvent: { writeBatch: Math.round(t.writeBatchMs / n * 1000), observe: Math.round(t.observeMs / n * 1000), ofWhichUpsert: Math.round(t.upsertMs / n * 1000), rest: Math.round((wall - t.writeBatchMs - t.observeMs) / n * 1000) },
+  };
+}
+const load0 = loadavg()[0];
+const warm = await run(0, events);
+const measured = await run(events, 2 * events);
+// What the measured run left in the write-ahead log is checkpointed some time later: its cost, so
+// that a larger checkpoint_threshold is not mistaken for work saved.
+const walBytes = existsSync(join(dir, 'store.duckdb.wal')) ? statSync(join(dir, 'store.duckdb.wal')).size : 0;
+const cpuC = process.cpuUsage(), wC = performance.now();
+const cc = await e.store.duckdbInstance.connect();
+await cc.run('CHECKPOINT');
+cc.closeSync();
+const finalCheckpoint = { walBytes, wallMs: Math.round(performance.now() - wC), cpuUsPerMeasuredEvent: Math.round(((c) => c.user + c.system)(process.cpuUsage(cpuC)) / events * 10) / 10 };
+console.log(JSON.stringify({ events, batch, rules, checkpoint, loadAverage1m: { before: load0, after: loadavg()[0] }, warm, measured, finalCheckpoint, monitor: mon.monitor.counters, sseBytes }, null, 2));
+await ingestor.close();
+await mon.close();
+await e.close();
+rmSync(dir, { recursive: true, force: true });
