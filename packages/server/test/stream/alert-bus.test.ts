@@ -277,6 +277,17 @@ describe('alert bus: alerts shared across processes (server mode)', () => {
     expect(stored?.alert.explanation.count).toBe(1);
   });
 
+  it('a malformed bus message is counted and dropped: it reaches neither a hub nor a monitor', async () => {
+    const js = jetstream(ncs[0]!);
+    const before = { seq: lives[1]!.hub.lastSeq, malformed: lives[1]!.bus!.counters.malformed, learned: lives[1]!.bus!.counters.incidentsLearned };
+    await js.publish(`${ALERT_PREFIX}.alert`, 'not json');
+    await js.publish(`${ALERT_PREFIX}.alert`, JSON.stringify({ v: 1, origin: 'elsewhere', change: 'opened', stored: { alert: { id: 'x' }, classification: 'TOP SECRET!', updatedAt: 'now' } }));
+    await js.publish(`${ALERT_PREFIX}.incidents`, JSON.stringify({ v: 1, origin: 'elsewhere', incidents: [{ id: 'i', occurredAt: 'x', category: 'NOT.A.CODE', location: {}, severity: { killed: 0, injured: 0, abducted: 0 } }] }));
+    await eventually('three malformed messages on B', () => (lives[1]!.bus!.counters.malformed - before.malformed === 3 ? true : undefined));
+    expect(lives[1]!.hub.lastSeq).toBe(before.seq);
+    expect(lives[1]!.bus!.counters.incidentsLearned).toBe(before.learned);
+  });
+
   it('webhooks: each change sent once across the three processes, signed', async () => {
     for (const l of [...lives, worker!.monitor!]) { await l.monitor.idle(); await l.webhooks?.drain(); }
     const opened = hooks.filter((h) => h.change === 'opened');
