@@ -8,7 +8,8 @@
  * to the whole response, measured per request (exact percentiles, not a histogram bucket).
  * Reference in the same run: GET /healthz (the cheapest route: routing, headers, one tiny COUNT).
  *
- * Run: TZ=UTC npx tsx bench/api/api.bench.ts [--incidents N] [--db FILE] [--seconds S] [--connections C] [--renders R]
+ * Run: TZ=UTC npx tsx bench/api/api.bench.ts [--incidents N] [--db FILE] [--seconds S] [--connections C] [--renders R] [--only REGEX]
+ * (`--only` keeps the queries whose path matches REGEX, e.g. `--only 'incidents\\?|auth'` for the full list and the session).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -27,10 +28,14 @@ const DB = arg('db', '/tmp/baseerat-bench-api/api.duckdb');
 const SECONDS = Number(arg('seconds', '10'));
 const CONNECTIONS = Number(arg('connections', '20'));
 const RENDERS = Number(arg('renders', '3'));
+/** Only the queries whose path matches this regular expression (default: all). */
+const ONLY = new RegExp(arg('only', '.'));
 const PORT = 18000 + Math.floor((process.pid % 1000));
 const origin = `http://localhost:${PORT}`;
 const log = (s: string) => console.error(s);
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** CPU time (user + system, ms) a process has used so far, from /proc (clock ticks of 10 ms). */
+const cpuMsOf = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
 
 mkdirSync(dirname(DB), { recursive: true });
 const stored = await seedIncidents(DB, N, log);
@@ -115,24 +120,27 @@ try {
   // render's two requests (whole-range stats and points) were its cold requests: see render 1.
   const firstRenderPaths = ['/api/stats?province=Balochistan', '/api/incidents/points?province=Balochistan&limit=500'];
   for (const [name, path] of QUERIES) {
+    if (!ONLY.test(path)) continue;
     const t0 = performance.now();
     await drain(path);
     const cold = firstRenderPaths.includes(path) ? 'render 1' : ms(performance.now() - t0);
     // One client first: the cost of one request with nothing queued in front of it.
     const one = await measure(path, 1, Math.max(3, Math.round(SECONDS / 3)));
     await drain(path);
+    const cpu0 = cpuMsOf(server.pid!);
     const many = await measure(path, CONNECTIONS, SECONDS);
+    const cpuPerRequest = many.lat.length > 0 ? (cpuMsOf(server.pid!) - cpu0) / many.lat.length : NaN;
     const bad = [...many.statuses].filter(([st]) => st >= 300).map(([st, c]) => `${c}×${st}`).join(' ') || '0';
     const p95 = pct(many.lat, 0.95);
-    const row = `| ${name} | ${cold} | ${ms(pct(one.lat, 0.5))} | ${many.lat.length.toLocaleString('en-US')} | ${(many.lat.length / SECONDS).toFixed(1)} | ${ms(pct(many.lat, 0.5))} | ${ms(p95)} | ${ms(pct(many.lat, 0.99))} | ${bad} | ${many.timeouts} | ${p95 !== undefined && p95 < 100 && many.timeouts === 0 ? 'yes' : 'no'} |`;
+    const row = `| ${name} | ${cold} | ${ms(pct(one.lat, 0.5))} | ${many.lat.length.toLocaleString('en-US')} | ${(many.lat.length / SECONDS).toFixed(1)} | ${ms(pct(many.lat, 0.5))} | ${ms(p95)} | ${ms(pct(many.lat, 0.99))} | ${bad} | ${many.timeouts} | ${ms(cpuPerRequest)} | ${p95 !== undefined && p95 < 100 && many.timeouts === 0 ? 'yes' : 'no'} |`;
     rows.push(row);
     log(row);
   }
 
   const sorted = [...renders].sort((a, b) => a - b);
   console.log(`\n${stored.toLocaleString('en-US')} incidents, ${CONNECTIONS} connections, ${SECONDS} s per query; load average at the end ${load()} (${os.cpus().length} cores)\n`);
-  console.log(`| query | first request (cold) | 1 client: p50 | ${CONNECTIONS} clients: answered | req/s | p50 | p95 | p99 | non-2xx | timed out (> ${TIMEOUT_S} s) | p95 < 100 ms |`);
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`| query | first request (cold) | 1 client: p50 | ${CONNECTIONS} clients: answered | req/s | p50 | p95 | p99 | non-2xx | timed out (> ${TIMEOUT_S} s) | server CPU per request | p95 < 100 ms |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log(`\nfirst render in Chromium (navigation to the first idle map frame with data), ${RENDERS} cold runs: ${renders.map((x) => `${(x / 1000).toFixed(2)} s`).join(', ')}; median ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(2)} s`);
 } finally {
