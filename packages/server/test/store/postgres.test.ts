@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseeratError, consolidate, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
 import pg from 'pg';
-import { openStore, quarantineRecordId, type FieldCodec, type PostgresStore } from '../../src/store/index.js';
+import { openStore, quarantineRecordId, type FieldCodec, type IncidentFilter, type PostgresStore } from '../../src/store/index.js';
 import { asSystem, currentDataScope, newRequestFrame, runInRequestFrame, setFrameScope, type DataScope } from '../../src/store/request-scope.js';
 import { describeStoreConformance, report } from './conformance.js';
 import { APP_ROLE, createTestDatabase, type TestDatabase } from './pg-test-database.js';
@@ -283,6 +283,39 @@ describe('postgres store specifics', () => {
       // the same batch again is all duplicates: keys are compared after the replacement
       expect(await s.writeBatch({ ...batch([r]), quarantine: [q] })).toEqual({ inserted: 0, attached: 0, duplicates: 1, quarantined: 0 });
       expect(await s.existingSourceKeys(['police:nul\u0000id'])).toEqual(new Set(['police:nul\u0000id']));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('listPoints: the most recent incidents with coordinates, newest first (ties by id), as the full list gives them; total counts all; under a request scope too', async () => {
+    const s = await fresh();
+    try {
+      const districts = ['Quetta', 'Kech', 'Gwadar'];
+      const cats = ['TI.BOMB', 'CR.ROBBERY', 'PO.PROTEST'] as const;
+      // 90 reports: every fifth without coordinates; occurrence times repeat (ties broken by id)
+      const rs = Array.from({ length: 90 }, (_, i) => report({
+        sourceId: `P${i}`, district: districts[i % 3]!, category: cats[(i * 7) % 3]!, classification: i % 4 === 0 ? 'SECRET' : 'RESTRICTED',
+        occurredAt: new Date(Date.UTC(2024, 0, 1) + ((i * 37) % 30) * 3_600_000).toISOString(),
+        ...(i % 5 === 0 ? { precision: 'district' as const } : { lat: 30 + (i % 9) / 10, lon: 66 + (i % 7) / 10 }),
+      }));
+      await s.writeBatch(batch(rs));
+      const expected = async (f: IncidentFilter, limit: number) => {
+        const all = (await s.listIncidents(f, { offset: 0, limit: 1000 })).items;
+        const pts = all.filter((i) => i.location.lat !== undefined && i.location.lon !== undefined)
+          .sort((a, b) => (a.occurredAt === b.occurredAt ? (a.id < b.id ? 1 : -1) : a.occurredAt < b.occurredAt ? 1 : -1))
+          .slice(0, limit).map((i) => ({ id: i.id, lon: i.location.lon!, lat: i.location.lat!, category: i.category, occurredAt: i.occurredAt }));
+        return { items: pts, total: all.length };
+      };
+      const filters: IncidentFilter[] = [{}, { districts: ['Kech'] }, { categories: ['TI.BOMB'], maxClassification: 'RESTRICTED' }, { from: '2024-01-01T05:00:00.000Z', to: '2024-01-01T20:00:00.000Z' }];
+      for (const f of filters) for (const limit of [1, 7, 500]) expect(await s.listPoints(f, limit), `${JSON.stringify(f)} ${limit}`).toEqual(await expected(f, limit));
+      const scoped = async (fn: () => Promise<unknown>) => {
+        const frame = newRequestFrame();
+        setFrameScope(frame, { districts: ['Gwadar'], maxClassification: 'RESTRICTED' });
+        return runInRequestFrame(frame, fn);
+      };
+      expect(await scoped(() => s.listPoints({}, 500))).toEqual(await expected({ districts: ['Gwadar'], maxClassification: 'RESTRICTED' }, 500));
+      await expect(s.listPoints({}, 0)).rejects.toThrow(BaseeratError);
     } finally {
       await s.close();
     }
