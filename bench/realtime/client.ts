@@ -24,19 +24,24 @@ const stream = arg('stream'), prefix = arg('prefix'), out = arg('out');
 const total = Math.round(rate * seconds);
 
 // Records: the synthetic FC feed (real district polygons), replicated with fresh report ids and
-// shifted by 3 days per copy so that copies do not link to each other.
+// each copy shifted in time (below) so that copies do not link to each other.
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-rt-feed-'));
 writeSyntheticFeed(dir, { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
 const base = readFileSync(join(dir, 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 rmSync(dir, { recursive: true, force: true });
 const DAY = 86_400_000;
+// Copies follow one another in time (the feed spans 91 days; each copy starts 92 days after the
+// one before), so the stream runs forward in time as a live feed does. (Until 2026-11-27 copies
+// were shifted by 3 days: the stream jumped back 90 days every 3,406 records, 30 copies overlapped
+// in time, and the linker's candidate window was reloaded from the store at every jump.)
+const COPY_SHIFT_MS = 92 * DAY;
 const records: FeedRecord[] = [];
 const indexOfIncident = new Map<string, number>();
 for (let i = 0; i < total; i++) {
   const b = base[i % base.length]!;
   const copy = Math.floor(i / base.length);
   const id = `B-${copy}-${String(b['report_id'])}`;
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 3 * DAY).toISOString();
+  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * COPY_SHIFT_MS).toISOString();
   records.push({ agency: 'bench', record: { ...b, report_id: id, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }, msgId: id });
   indexOfIncident.set(incidentIdFor(`bench:${id}`), i);
 }
@@ -74,6 +79,7 @@ await new Promise<void>((resolve, reject) => {
 
 const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-publisher' });
 const t0 = Date.now();
+const cpuStart = process.cpuUsage();
 const tick = setInterval(() => { perSecond.push(alertEvents); }, 1000);
 const pub = await publishRecords({ nats: nc, records, rate, stream, prefix, onSend: (_r, i, at) => { sentAt[i] = at; } });
 const publishedAt = Date.now();
@@ -88,7 +94,10 @@ lat.sort((a, b) => a - b);
 const q = (p: number) => lat.length === 0 ? Number.NaN : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
 let lastArrival = 0;
 for (let i = 0; i < total; i++) if (!Number.isNaN(arrivedAt[i]!) && arrivedAt[i]! > lastArrival) lastArrival = arrivedAt[i]!;
+const cpu = process.cpuUsage(cpuStart);
 writeFileSync(out, JSON.stringify({
+  // from the first publish to the end of the drain (publishing, SSE parsing)
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
   published: pub.published, publishSeconds: pub.seconds, publishRate: pub.ratePerSecond,
   alertEvents, alertsMatched: lat.length, deliverySeconds: (lastArrival - t0) / 1000,
   latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat.at(-1) ?? Number.NaN },

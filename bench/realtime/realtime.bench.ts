@@ -4,18 +4,19 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB]
  *
  * --rules all: one category rule that fires on every category, so every new incident yields an
  * alert and a latency sample (the heaviest alert load: each event is its own alert);
  * --rules example: the example Balochistan rule set (alerts on a subset).
  * Prints: published, stored, duplicates, quarantined (count in = count stored, nothing twice,
  * checked in SQL), sustained stored rate, alert events over SSE, publish -> SSE latency
- * p50/p90/p99/max, the machine's load average. Uses a stream and subjects of its own, deleted after.
+ * p50/p90/p99/max, the machine's load average, CPU seconds of the server (this process), of the client
+ * and of the local nats-server (shared with anyone else using it). Uses a stream and subjects of its own, deleted after.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,13 +35,30 @@ import { startIngestConsumer } from '../../packages/server/src/stream/ingest-con
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')), batch = Number(arg('batch', '5000')), rules = arg('rules', 'all');
+/** DuckDB checkpoint_threshold for the store file; default openEmbedded's (DEFAULT_DUCKDB_CHECKPOINT_THRESHOLD). */
+const checkpoint = arg('checkpoint-threshold', '');
+
+/** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
+function natsServerCpuSeconds(): number | undefined {
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let comm: string;
+      try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
+      if (comm !== 'nats-server') continue;
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    }
+  } catch { /* not Linux */ }
+  return undefined;
+}
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-rt-'));
 const tag = `rt${process.pid}`;
 const stream = `BENCH_${tag.toUpperCase()}`, prefix = `${tag}.ingest`;
 const load0 = loadavg()[0]!;
-const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date());
+const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date(), checkpoint === '' ? {} : { duckdb: { checkpoint_threshold: checkpoint } });
 let rulesFile: string | undefined, zonesFile: string | undefined;
 if (rules === 'all') {
   rulesFile = join(dir, 'rules.json'); zonesFile = join(dir, 'zones.json');
@@ -72,6 +90,7 @@ const consumer = await startIngestConsumer({
   },
 });
 const cpu0 = process.cpuUsage();
+const nats0 = natsServerCpuSeconds();
 const t0 = Date.now();
 const tick = setInterval(() => storedPerSecond.push(stored), 1000);
 const outFile = join(dir, 'client.json');
@@ -87,20 +106,23 @@ for (const tStart = Date.now(); Date.now() - tStart < 1_200_000;) {
 clearInterval(tick);
 const wall = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
+const nats1 = natsServerCpuSeconds();
 const summary = await consumer.stop();
-const client = JSON.parse(readFileSync(outFile, 'utf8')) as { published: number; publishSeconds: number; publishRate: number; alertEvents: number; alertsMatched: number; deliverySeconds: number; latencyMs: Record<string, number>; alertEventsPerSecond: number[] };
+const client = JSON.parse(readFileSync(outFile, 'utf8')) as { cpuSeconds: number; published: number; publishSeconds: number; publishRate: number; alertEvents: number; alertsMatched: number; deliverySeconds: number; latencyMs: Record<string, number>; alertEventsPerSecond: number[] };
 const conn = await duckdbInstanceOf(e.store).connect();
 const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports WHERE agency = 'bench'")).getRowObjectsJS();
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained
   storedPerSecondSustained: Math.round(summary.stored / Math.max(1e-3, (timing.lastBatchAt - timing.firstBatchAt) / 1000)),
   timing: { ...timing, firstBatchAt: undefined, lastBatchAt: undefined, batchSpanSeconds: (timing.lastBatchAt - timing.firstBatchAt) / 1000 },
   wallSeconds: wall, serverCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  serverCpuUsPerEvent: Math.round((cpu.user + cpu.system) / Math.max(1, summary.stored) * 10) / 10,
+  clientCpuSeconds: client.cpuSeconds, natsServerCpuSeconds: nats0 === undefined || nats1 === undefined ? undefined : Math.round((nats1 - nats0) * 100) / 100,
   alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, monitor: mon.monitor.counters,
   storedPerSecond: perSec.join(' '), alertEventsPerSecond: client.alertEventsPerSecond.join(' '),
 };

@@ -9,14 +9,19 @@
  * store now holds (an incident all of whose reports were duplicates was not created).
  * A failure of the monitor does not fail the write (it is committed, and a retry would be a
  * duplicate that is never evaluated): it goes to `onError` and the monitor's error counter.
+ *
+ * `overlap` (the NATS consumer): `writeBatch` returns once the write has committed and the
+ * previous batch's observation has finished, while this batch is observed in the background; so the
+ * monitor's work on batch n (rules, alert upsert, SSE) overlaps the parsing, linking and writing
+ * of batch n+1, and the monitor is never more than one batch behind the store. The monitor takes
+ * batches in write order (its queue). `monitor.idle()` waits for the last one. Without `overlap`
+ * (default) `writeBatch` returns after the observation, as the HTTP route expects.
  */
 import type { IngestBatch, Store, WriteResult } from '../store/port.js';
 import { labelledNewIncident, type LiveMonitor, type ObserveResult } from './live-monitor.js';
 
-export function monitoredStore(store: Store, monitor: LiveMonitor, onObserved?: (r: ObserveResult) => void): Store {
-  const writeBatch = async (batch: IngestBatch): Promise<WriteResult> => {
-    const w = await store.writeBatch(batch);
-    if (batch.newIncidents.length === 0) return w;
+export function monitoredStore(store: Store, monitor: LiveMonitor, onObserved?: (r: ObserveResult) => void, options: { overlap?: boolean } = {}): Store {
+  const observeCommitted = async (batch: IngestBatch, w: WriteResult): Promise<void> => {
     try {
       let created = batch.newIncidents;
       if (w.duplicates > 0) {
@@ -29,6 +34,19 @@ export function monitoredStore(store: Store, monitor: LiveMonitor, onObserved?: 
       monitor.counters.errors++;
       monitor.reportError(e);
     }
+  };
+  let observing: Promise<void> = Promise.resolve();
+  const writeBatch = async (batch: IngestBatch): Promise<WriteResult> => {
+    const w = await store.writeBatch(batch);
+    if (batch.newIncidents.length === 0) return w;
+    const observed = observeCommitted(batch, w);
+    if (options.overlap !== true) {
+      await observed;
+      return w;
+    }
+    const previous = observing;
+    observing = observed;
+    await previous;
     return w;
   };
   return new Proxy(store, {

@@ -5,7 +5,10 @@
  * ingest pipeline (validation, linking, quarantine: the same path as files and the HTTP route) as
  * one store batch, and acknowledged only after the write has committed. With a live monitor the
  * new incidents run through the rules once the write commits (the store is wrapped by
- * `monitoredStore`).
+ * `monitoredStore` with `overlap`: a batch is acknowledged once written, while its alerts are made
+ * and the next batch is read; `stop()` waits for the last alerts). As before, a process killed
+ * between a commit and its alerts loses those alerts, not the events: the redelivered events are
+ * duplicates, and a restart's warm-up reads the stored events into the rules' state.
  *
  * Redelivery is safe: a redelivered message this process still holds or has already written is
  * recognised by its stream sequence number and not written again; a message whose write committed but whose ack was lost (the process killed
@@ -84,7 +87,8 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
     });
   }
   const consumer = await jetstream(o.nats).consumers.get(stream, durable);
-  const store = o.monitor === undefined ? o.store : monitoredStore(o.store, o.monitor);
+  // the monitor observes batch n while batch n+1 is parsed, linked and written (see monitoredStore)
+  const store = o.monitor === undefined ? o.store : monitoredStore(o.store, o.monitor, undefined, { overlap: true });
   const now = o.now ?? (() => new Date());
   const ingestor = createLiveIngestor({
     adapter: o.adapter, agency: o.agency, store, geocoder: o.geocoder, link: o.link, receivedAt: now().toISOString(),
@@ -145,7 +149,10 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       running = false;
       const w = wake; wake = undefined; w?.();
       await done;
-      return ingestor.close();
+      const summary = await ingestor.close();
+      // the last batches' alerts
+      await o.monitor?.idle();
+      return summary;
     },
   };
 }

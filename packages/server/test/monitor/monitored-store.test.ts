@@ -52,4 +52,37 @@ describe('monitoredStore', () => {
     expect(f.monitor.counters.errors).toBe(1);
     expect(String(f.errors[0])).toMatch(/rules failed/);
   });
+
+  it('overlap: writeBatch returns once the previous batch is observed, while its own is observed in the background, in write order', async () => {
+    const order: string[] = [];
+    const gates: (() => void)[] = [];
+    const monitor = {
+      counters: { errors: 0 },
+      observe: async (xs: readonly LabelledIncident[]) => {
+        order.push(`observe ${xs.map((x) => x.id).join(',')}`);
+        await new Promise<void>((r) => gates.push(r));
+        order.push(`observed ${xs.map((x) => x.id).join(',')}`);
+        return { incidents: xs.length, candidates: 0, opened: 0, retriggered: 0, events: [] };
+      },
+      reportError: () => undefined,
+    } as unknown as LiveMonitor;
+    const store = { writeBatch: async (b: IngestBatch) => { order.push(`write ${b.newIncidents.map((n) => n.id).join(',')}`); return { inserted: b.newIncidents.length, attached: 0, duplicates: 0, quarantined: 0 }; } } as unknown as Store;
+    const s = monitoredStore(store, monitor, undefined, { overlap: true });
+    const one = { newIncidents: [incident('inc_1', report('1'))], attachments: [], quarantine: [] };
+    const two = { newIncidents: [incident('inc_2', report('2'))], attachments: [], quarantine: [] };
+    await s.writeBatch(one);
+    expect(order).toEqual(['write inc_1', 'observe inc_1']);
+    let secondDone = false;
+    const second = s.writeBatch(two).then(() => { secondDone = true; });
+    await new Promise((r) => setTimeout(r, 10));
+    // the second write has committed, but its call waits for the first observation
+    expect(order).toEqual(['write inc_1', 'observe inc_1', 'write inc_2', 'observe inc_2']);
+    expect(secondDone).toBe(false);
+    gates.shift()!();
+    await second;
+    expect(order.slice(4)).toEqual(['observed inc_1']);
+    gates.shift()!();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order.at(-1)).toBe('observed inc_2');
+  });
 });
