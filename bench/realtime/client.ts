@@ -21,6 +21,7 @@ const arg = (name: string, dflt?: string): string => {
 };
 const port = Number(arg('port')), token = arg('token'), rate = Number(arg('rate')), seconds = Number(arg('seconds'));
 const stream = arg('stream'), prefix = arg('prefix'), out = arg('out');
+const publishMode = arg('publish', 'jetstream') as 'jetstream' | 'core';
 const total = Math.round(rate * seconds);
 
 // Records: the synthetic FC feed (real district polygons), replicated with fresh report ids and
@@ -36,13 +37,16 @@ const DAY = 86_400_000;
 // in time, and the linker's candidate window was reloaded from the store at every jump.)
 const COPY_SHIFT_MS = 92 * DAY;
 const records: FeedRecord[] = [];
+const encoder = new TextEncoder();
 const indexOfIncident = new Map<string, number>();
 for (let i = 0; i < total; i++) {
   const b = base[i % base.length]!;
   const copy = Math.floor(i / base.length);
   const id = `B-${copy}-${String(b['report_id'])}`;
   const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * COPY_SHIFT_MS).toISOString();
-  records.push({ agency: 'bench', record: { ...b, report_id: id, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }, msgId: id });
+  // serialised here, before the clock starts: the publisher stands for the agencies' systems
+  const record = { ...b, report_id: id, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) };
+  records.push({ agency: 'bench', record, msgId: id, payload: encoder.encode(JSON.stringify(record)) });
   indexOfIncident.set(incidentIdFor(`bench:${id}`), i);
 }
 const sentAt = new Float64Array(total);
@@ -81,7 +85,7 @@ const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-publ
 const t0 = Date.now();
 const cpuStart = process.cpuUsage();
 const tick = setInterval(() => { perSecond.push(alertEvents); }, 1000);
-const pub = await publishRecords({ nats: nc, records, rate, stream, prefix, onSend: (_r, i, at) => { sentAt[i] = at; } });
+const pub = await publishRecords({ nats: nc, records, rate, stream, prefix, mode: publishMode, onSend: (_r, i, at) => { sentAt[i] = at; } });
 const publishedAt = Date.now();
 // Drain: wait until the stream has been quiet for 20 s (or 20 minutes at most).
 while (Date.now() - Math.max(lastEventAt, publishedAt) < 20_000 && Date.now() - publishedAt < 1_200_000) await new Promise((r) => setTimeout(r, 200));

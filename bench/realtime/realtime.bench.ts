@@ -4,7 +4,7 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core]
  *
  * --rules all: one category rule that fires on every category, so every new incident yields an
  * alert and a latency sample (the heaviest alert load: each event is its own alert);
@@ -37,6 +37,8 @@ const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--
 const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')), batch = Number(arg('batch', '5000')), rules = arg('rules', 'all');
 /** DuckDB checkpoint_threshold for the store file; default openEmbedded's (DEFAULT_DUCKDB_CHECKPOINT_THRESHOLD). */
 const checkpoint = arg('checkpoint-threshold', '');
+/** jetstream: each publish acknowledged by the stream (pipelined); core: plain publishes, no acknowledgement (counts checked after). */
+const publishMode = arg('publish', 'jetstream');
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -94,7 +96,7 @@ const nats0 = natsServerCpuSeconds();
 const t0 = Date.now();
 const tick = setInterval(() => storedPerSecond.push(stored), 1000);
 const outFile = join(dir, 'client.json');
-const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile, '--publish', publishMode], { stdio: ['ignore', 'inherit', 'inherit'] });
 const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
 // everything published must be consumed before the counts are compared
 const jsmDrain = await jetstreamManager(nc);
@@ -114,7 +116,7 @@ const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DI
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained

@@ -3,7 +3,8 @@
  * would arrive: one JSON record per message, `Nats-Msg-Id` = `<agency>:<index>` so that JetStream
  * drops a retried publish inside its duplicate window. Publishes are pipelined (up to `window`
  * waiting for the server's acknowledgement) and paced by the clock in ticks of 10 ms, so the rate
- * holds without one round trip per message.
+ * holds without one round trip per message. `mode: 'core'` publishes without acknowledgements
+ * (benchmarks), `payload` carries a body serialised beforehand.
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -16,6 +17,8 @@ export interface FeedRecord {
   record: unknown;
   /** Message id for JetStream's duplicate window; default `<agency>:<position>`. */
   msgId?: string;
+  /** The message body as prepared beforehand (JSON text of `record`); default `JSON.stringify(record)` at publish time. */
+  payload?: Uint8Array;
 }
 
 export interface PublishOptions {
@@ -30,6 +33,13 @@ export interface PublishOptions {
   /** Called just before each record is published (for latency measurements). */
   onSend?: (r: FeedRecord, index: number, atMs: number) => void;
   onProgress?: (p: { published: number; seconds: number }) => void;
+  /**
+   * 'jetstream' (default): each publish waits (pipelined) for the stream's acknowledgement and a
+   * failure stops the run. 'core': plain NATS publishes into the stream's subjects, no
+   * acknowledgement and no duplicate window: cheaper for publisher and server, for benchmarks
+   * that check the counts stored afterwards; a record the server did not take is simply missing.
+   */
+  mode?: 'jetstream' | 'core';
   /** Stop after this many records (default all). */
   limit?: number;
 }
@@ -44,6 +54,7 @@ export async function publishRecords(o: PublishOptions): Promise<PublishSummary>
   const pending = new Set<Promise<unknown>>();
   let failure: unknown;
   const byAgency: Record<string, number> = {};
+  const subjects = new Map<string, string>();
   const t0 = performance.now();
   let n = 0, lastProgress = t0;
   const limit = o.limit ?? Infinity;
@@ -56,19 +67,27 @@ export async function publishRecords(o: PublishOptions): Promise<PublishSummary>
     }
     while (pending.size >= windowSize) await Promise.race(pending);
     if (failure !== undefined) throw failure;
-    const subject = ingestSubject(r.agency, o.prefix ?? DEFAULT_SUBJECT_PREFIX);
+    let subject = subjects.get(r.agency);
+    if (subject === undefined) { subject = ingestSubject(r.agency, o.prefix ?? DEFAULT_SUBJECT_PREFIX); subjects.set(r.agency, subject); }
     o.onSend?.(r, n, Date.now());
-    const p = js.publish(subject, JSON.stringify(r.record), { msgID: r.msgId ?? `${r.agency}:${n}` }).then(
-      () => { pending.delete(p); },
-      (e: unknown) => { pending.delete(p); failure ??= e; },
-    );
-    pending.add(p);
+    const body = r.payload ?? JSON.stringify(r.record);
+    if (o.mode === 'core') {
+      o.nats.publish(subject, body);
+    } else {
+      const p = js.publish(subject, body, { msgID: r.msgId ?? `${r.agency}:${n}` }).then(
+        () => { pending.delete(p); },
+        (e: unknown) => { pending.delete(p); failure ??= e; },
+      );
+      pending.add(p);
+    }
     byAgency[r.agency] = (byAgency[r.agency] ?? 0) + 1;
     n++;
     const now = performance.now();
     if (o.onProgress !== undefined && now - lastProgress > 1000) { lastProgress = now; o.onProgress({ published: n, seconds: (now - t0) / 1000 }); }
   }
   await Promise.all(pending);
+  // core publishes: written to the server once the connection has flushed them
+  if (o.mode === 'core') await o.nats.flush();
   if (failure !== undefined) throw failure;
   const seconds = (performance.now() - t0) / 1000;
   return { published: n, seconds, ratePerSecond: n / seconds, byAgency };
