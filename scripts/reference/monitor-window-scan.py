@@ -7,7 +7,9 @@ fitted with numpy (gamma-prior mean, Pearson dispersion floored at 1), the basel
 Anscombe residual above c are down-weighted by (c / r)^2 and the fit is repeated; the window total of w
 periods is negative binomial NB(w mu, w r), r = mu / (phi - 1), and the log-likelihood ratio is computed
 as the difference of two scipy.stats.nbinom.logpmf values (scipy.stats.poisson when phi = 1) rather
-than from the closed form. The upper bound is found by stepping the count upward one by one.
+than from the closed form. The upper bound is found by stepping the count upward one by one. With
+censor=True the periods of each alarmed window and the W - 1 periods after the alarm get weight 0 in
+every later baseline. The default baseline is 26 weeks (issue #6; 52 before, kept in the older cases).
 Series: the weekly UCDP Balochistan series of packages/engine/test/fixtures/reference/monitor-ucdp-series.json.
 
 Run: python3 scripts/reference/monitor-window-scan.py > packages/engine/test/fixtures/reference/monitor-window-scan.json
@@ -45,13 +47,15 @@ def llr(y, e, size):
     return float(log_pmf(y, y, size) - log_pmf(y, e, size))
 
 
-def scan(y, W=3, L=52, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, floor=0.05, restart=True):
+def scan(y, W=3, L=26, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, floor=0.05, restart=True, censor=False):
     y = np.asarray(y, dtype=float)
     n = len(y)
     out = {k: [None] * n for k in ['expected', 'dispersion', 'statistic', 'upperbound']}
     out['alarm'] = [0] * n
     out['windowWeeks'] = [0] * n
     last = -1
+    # periods of alarmed windows and the W - 1 periods after each alarm, left out of later baselines (censor=True)
+    censored = np.zeros(n, dtype=bool)
     for t in range(n):
         to = t - W + 1
         fr = max(0, to - L)
@@ -64,12 +68,13 @@ def scan(y, W=3, L=52, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, 
             prior, k = float(np.mean(y[:fr])), prior_weeks
         else:
             prior, k = 0.0, 0.0
-        mu, phi = fit(base, np.ones(len(base)), prior, k)
+        keep = (~censored[fr:to]).astype(float)
+        mu, phi = fit(base, keep, prior, k)
         if c != np.inf and mu > 0:
             r = 1.5 * (base ** (2 / 3) - mu ** (2 / 3)) / (mu ** (1 / 6) * np.sqrt(phi))
             w = np.where(r > c, (c / np.where(r > 0, r, 1)) ** 2, 1.0)
             if np.any(w < 1):
-                mu, phi = fit(base, w, prior, k)
+                mu, phi = fit(base, w * keep, prior, k)
         mu = max(floor, mu)
         size = mu / (phi - 1) if phi > 1 else np.inf
         longest = min(W, t - last) if restart else W
@@ -94,24 +99,30 @@ def scan(y, W=3, L=52, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, 
         if best >= h:
             out['alarm'][t] = 1
             last = t
+            if censor:
+                censored[max(0, t - best_w + 1):min(n, t + W)] = True
     return out
 
 
 configs = [
-    ('defaults', {}),
+    ('defaults before issue #6 (L 52)', {'L': 52}),
+    ('defaults (L 26 since issue #6)', {}),
+    ('h 2.5, censor alarmed windows', {'h': 2.5, 'censor': True}),
+    ('h 3, L 52, censor alarmed windows', {'h': 3.0, 'L': 52, 'censor': True}),
     ('h 3, W 2, L 26, no restart', {'h': 3.0, 'W': 2, 'L': 26, 'restart': False}),
-    ('no down-weighting, no prior', {'c': np.inf, 'prior_weeks': 0.0}),
-    ('prior mean 0.5 weight 10, W 4', {'prior_mean': 0.5, 'prior_weeks': 10.0, 'W': 4}),
-    ('h 1.5 with restart', {'h': 1.5}),
+    ('no down-weighting, no prior', {'c': np.inf, 'prior_weeks': 0.0, 'L': 52}),
+    ('prior mean 0.5 weight 10, W 4', {'prior_mean': 0.5, 'prior_weeks': 10.0, 'W': 4, 'L': 52}),
+    ('h 1.5 with restart', {'h': 1.5, 'L': 52}),
 ]
 FIRST = 639  # the last 300 weeks
 cases = []
 for series in ['province:events', 'Quetta:events', 'Kohlu:events']:
     for name, kw in configs:
         o = scan(weekly[series], **kw)
-        opts = {'maxWindow': kw.get('W', 3), 'baselineWeeks': kw.get('L', 52), 'h': kw.get('h', 4.6),
+        opts = {'maxWindow': kw.get('W', 3), 'baselineWeeks': kw.get('L', 26), 'h': kw.get('h', 4.6),
                 'downweightThreshold': None if kw.get('c', 2.58) == np.inf else kw.get('c', 2.58),
-                'priorWeeks': kw.get('prior_weeks', 4.0), 'restartAfterAlarm': kw.get('restart', True)}
+                'priorWeeks': kw.get('prior_weeks', 4.0), 'restartAfterAlarm': kw.get('restart', True),
+                'censorAlarmedWindows': kw.get('censor', False)}
         if 'prior_mean' in kw:
             opts['priorMean'] = kw['prior_mean']
         # computed over the whole series (the restart carries state), stored from FIRST on to keep the file small
