@@ -7,6 +7,10 @@
  *   npx tsx bench/api/list-crash-repro.ts 18801 60 'districts=Quetta&limit=500' [DB]
  * Seen 2026-11-27 04:00: the server died after 16 answered requests; two later 30 s runs (one with
  * --no-turbo-inlining) survived, so the crash is intermittent. Not a test: it asserts nothing.
+ * Cause, found 05:00: V8 inlining the call into Cedar's WebAssembly (externref result) and then
+ * deoptimizing the caller lazily during it; fixed by security/wasm-call-guard.ts. The forced,
+ * deterministic reproduction is packages/server/test/security/fixtures/cedar-lazy-deopt.ts; for the
+ * pre-fix server here, start bench/api/server.ts with BASEERAT_BENCH_UNGUARDED=1.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
