@@ -209,7 +209,8 @@ export class AlertBus {
     if (this.closed) return;
     const body = JSON.stringify({ v: 1, origin: this.origin, change: e.change, stored: e.stored });
     const started = Date.parse(e.stored.updatedAt);
-    this.track(this.publish(`${this.prefix}.alert`, body).then(() => {
+    this.track(this.publish(`${this.prefix}.alert`, body).then((ok) => {
+      if (!ok) return;
       this.counters.published++;
       this.events.inc({ direction: 'published' });
       if (Number.isFinite(started)) this.publishSeconds.observe({ change: e.change }, Math.max(0, Date.now() - started) / 1000);
@@ -222,23 +223,30 @@ export class AlertBus {
     for (let i = 0; i < incidents.length; i += INCIDENTS_PER_MESSAGE) {
       const chunk = incidents.slice(i, i + INCIDENTS_PER_MESSAGE).map(minimalIncident);
       const body = JSON.stringify({ v: 1, origin: this.origin, incidents: chunk });
-      this.track(this.publish(`${this.prefix}.incidents`, body).then(() => { this.counters.incidentsPublished += chunk.length; }));
+      this.track(this.publish(`${this.prefix}.incidents`, body).then((ok) => { if (ok) this.counters.incidentsPublished += chunk.length; }));
     }
   }
 
-  /** One publication with a message id (a retry within the duplicate window is dropped by the server); the stream is re-created once if it vanished (a NATS restart empties a memory stream's definition only when not clustered). */
-  private async publish(subject: string, body: string): Promise<void> {
+  /**
+   * One publication with a message id (a second try within the duplicate window is dropped by the
+   * server if the first did arrive); on failure the stream is re-created if it is missing and the
+   * publication tried once more. False when it failed (counted and reported, not retried later).
+   */
+  private async publish(subject: string, body: string): Promise<boolean> {
     const msgID = `${this.origin}:${++this.seq}`;
     try {
       await this.js.publish(subject, body, { msgID, timeout: 5000 });
+      return true;
     } catch (first) {
       try {
         await this.ensureStream();
         await this.js.publish(subject, body, { msgID, timeout: 5000 });
+        return true;
       } catch {
         this.counters.publishFailed++;
         this.events.inc({ direction: 'publish_failed' });
         (this.o.onError ?? ((e: unknown) => console.error(`alert bus: publish failed: ${e instanceof Error ? e.message : String(e)}`)))(first);
+        return false;
       }
     }
   }
