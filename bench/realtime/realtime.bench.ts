@@ -101,8 +101,9 @@ const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c
 // everything published must be consumed before the counts are compared
 const jsmDrain = await jetstreamManager(nc);
 for (const tStart = Date.now(); Date.now() - tStart < 1_200_000;) {
-  const i = await jsmDrain.consumers.info(stream, 'ingest-bench');
-  if (i.num_pending + i.num_ack_pending === 0) break;
+  // a loaded machine can delay the answer past the request timeout: ask again
+  const i = await jsmDrain.consumers.info(stream, 'ingest-bench').catch(() => undefined);
+  if (i !== undefined && i.num_pending + i.num_ack_pending === 0) break;
   await new Promise((r) => setTimeout(r, 500));
 }
 clearInterval(tick);
