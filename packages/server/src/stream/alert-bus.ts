@@ -36,7 +36,7 @@ import { DeliverPolicy, DiscardPolicy, jetstream, jetstreamManager, StorageType,
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
-import type { AlertEvent, AlertHub, AlertListener } from '../monitor/alert-hub.js';
+import { alertJson, type AlertEvent, type AlertHub, type AlertListener } from '../monitor/alert-hub.js';
 import type { StoredAlert } from '../monitor/alert-repository.js';
 import { LiveMonitor, type LabelledIncident, type LiveMonitorOptions } from '../monitor/live-monitor.js';
 
@@ -207,7 +207,9 @@ export class AlertBus {
 
   private publishEvent(e: AlertEvent): void {
     if (this.closed) return;
-    const body = JSON.stringify({ v: 1, origin: this.origin, change: e.change, stored: e.stored });
+    // the alert's JSON as the repository stored it (made once per alert: alertJson)
+    const st = e.stored;
+    const body = `{"v":1,"origin":${JSON.stringify(this.origin)},"change":${JSON.stringify(e.change)},"stored":{"alert":${alertJson(st.alert)},"classification":${JSON.stringify(st.classification)},"updatedAt":${JSON.stringify(st.updatedAt)}}}`;
     const started = Date.parse(e.stored.updatedAt);
     this.track(this.publish(`${this.prefix}.alert`, body).then((ok) => {
       if (!ok) return;
