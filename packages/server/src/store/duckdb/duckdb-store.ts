@@ -573,9 +573,11 @@ export class DuckDBStore implements Store {
     const rows = await this.rows(`SELECT ${INCIDENT_SELECT} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`, { ...params, ...tailParams }, conn);
     if (rows.length === 0) return [];
     const ids = rows.map((r) => str(r[0]));
+    // a semi-join on the id list: `list_contains($ids, r.incident_id)` compared every report row with
+    // every listed id (3.2 s of CPU for 500 ids over 1,000,000 reports; this form 67 ms, bench/api)
     const src = await this.rows(
       `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative FROM reports r
-       WHERE list_contains($ids::VARCHAR[], r.incident_id) ORDER BY r.received_at, r.seq`,
+       WHERE r.incident_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY r.received_at, r.seq`,
       { ids: listValue(ids) },
       conn,
     );
