@@ -63,7 +63,9 @@ export class DuckDBAlertRepository implements AlertRepository {
 
   private write(last: ReadonlyMap<string, StoredAlert>, toDelete: readonly string[]): Promise<void> {
     return inTransaction(this.conn, async () => {
-      if (toDelete.length > 0) await this.conn.run('DELETE FROM mon_alerts WHERE list_contains($ids::VARCHAR[], id)', { ids: listValue([...toDelete]) });
+      // a semi-join on the ids (hash join), not list_contains per row: that compared every stored
+      // alert with every id (re-triggers of 76,000 alerts: 428 us of CPU per event in bench/realtime)
+      if (toDelete.length > 0) await this.conn.run('DELETE FROM mon_alerts WHERE id IN (SELECT unnest($ids::VARCHAR[]))', { ids: listValue([...toDelete]) });
       const a = await this.conn.createAppender('mon_alerts');
       try {
         for (const s of last.values()) {
