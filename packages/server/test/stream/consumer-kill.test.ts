@@ -80,7 +80,8 @@ describe('NATS consumer killed mid-stream and restarted', () => {
     const exited1 = new Promise<number | null>((r) => first.on('exit', (_code, signal) => r(signal === null ? _code : -1)));
     const t0 = Date.now();
     while ((await progress()).acked < total / 4) {
-      if (Date.now() - t0 > 60_000) throw new Error(`consumer made no progress: ${err1}`);
+      // a liveness guard, not a timing check: at load 20 on 2 cores the first quarter took over 60 s
+      if (Date.now() - t0 > 150_000) throw new Error(`consumer made no progress in 150 s: ${err1}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     first.kill('SIGKILL');
@@ -119,7 +120,7 @@ describe('NATS consumer killed mid-stream and restarted', () => {
     expect(read2).toBeGreaterThanOrEqual(atKill.outstanding);
     expect(summary.out.reduce((s, a) => s + a.stored, 0) + dup2).toBe(read2);
     console.log(`kill test: ${total} published, ${atKill.outstanding} not acknowledged at the kill, restarted run read ${read2} (${dup2} already stored: redelivered after the kill)`);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('a batch written but not acknowledged (the process dies between commit and ack)', () => {
