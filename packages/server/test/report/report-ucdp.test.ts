@@ -179,5 +179,5 @@ describe('monthly report of UCDP Balochistan, August 2012', () => {
     } finally {
       await chromium.close();
     }
-  });
+  }, 180_000);
 });
