@@ -90,7 +90,8 @@ export class LiveMonitor {
   private readonly seriousKilled: number;
   private readonly cellDeg: number;
   private readonly nearKeepMs: number;
-  private readonly grid = new Map<string, MonitorIncident[]>();
+  /** Serious events by grid cell, each with its time in ms (parsed once, not at every look-up). */
+  private readonly grid = new Map<string, { t: number; inc: MonitorIncident }[]>();
   private maxTime = -Infinity;
   private observedSincePrune = 0;
   readonly counters = { incidents: 0, candidates: 0, opened: 0, retriggered: 0, transitions: 0, errors: 0 };
@@ -247,7 +248,7 @@ export class LiveMonitor {
       for (let j = cj - dj; j <= cj + dj; j++) {
         const cell = this.grid.get(`${i}|${j}`);
         if (cell === undefined) continue;
-        for (const h of cell) if (Date.parse(h.occurredAt) >= oldest) out.push(h);
+        for (const h of cell) if (h.t >= oldest) out.push(h.inc);
       }
     }
     return out;
@@ -272,7 +273,7 @@ export class LiveMonitor {
       const [i, j] = this.cellOf(lat, lon);
       const k = `${i}|${j}`;
       const cell = this.grid.get(k);
-      if (cell === undefined) this.grid.set(k, [inc]); else cell.push(inc);
+      if (cell === undefined) this.grid.set(k, [{ t, inc }]); else cell.push({ t, inc });
     }
   }
 
@@ -284,7 +285,7 @@ export class LiveMonitor {
     }
     const oldest = this.maxTime - this.nearKeepMs;
     for (const [k, cell] of this.grid) {
-      const kept = cell.filter((h) => Date.parse(h.occurredAt) >= oldest);
+      const kept = cell.filter((h) => h.t >= oldest);
       if (kept.length === 0) this.grid.delete(k); else this.grid.set(k, kept);
     }
   }
