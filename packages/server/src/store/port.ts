@@ -186,6 +186,13 @@ export interface Page<T> {
 }
 
 export interface Store {
+  /**
+   * True when the store narrows its reads to the data scope of the request being served
+   * (`request-scope.ts`: PostgreSQL's row-level security). The API opens a scope frame per request
+   * only for such a store: the frames cost every request an AsyncLocalStorage context, which a store
+   * without row-level security (DuckDB) would never read.
+   */
+  readonly enforcesRequestScope?: boolean;
   /** Applies pending migrations; idempotent. */
   migrate(): Promise<void>;
   /** Which of these `agency:sourceId` keys are already stored. */

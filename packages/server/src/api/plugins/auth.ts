@@ -51,8 +51,10 @@ function crossSite(req: FastifyRequest): boolean {
 
 export function registerAuth(app: FastifyInstance, deps: Required<Pick<ApiDeps, 'now'>> & ApiDeps): void {
   app.decorateRequest('auth', null);
-  // before the authentication hook: every request runs in its own data-scope frame (see data-scope.ts)
-  registerDataScope(app);
+  // before the authentication hook: every request runs in its own data-scope frame (see data-scope.ts),
+  // for a store that reads it (PostgreSQL's row-level security); DuckDB's has none
+  const scoped = deps.store.enforcesRequestScope === true;
+  if (scoped) registerDataScope(app);
   app.addHook('onRequest', async (req, reply) => {
     // Unknown routes (404) and public ones need no session.
     if (req.routeOptions.url === undefined || req.routeOptions.config.public === true) return;
@@ -78,7 +80,7 @@ export function registerAuth(app: FastifyInstance, deps: Required<Pick<ApiDeps, 
     const authz = deps.security.policies.forRequest(s.principal, { mfa: true });
     req.auth = { principal: s.principal, authz, gate: new AccessGate(authz, deps.security.audit, req.ip), token };
     // the second layer: the store's row-level security sees only what this user may see
-    setRequestDataScope(req, dataScopeOf(s.principal));
+    if (scoped) setRequestDataScope(req, dataScopeOf(s.principal));
   });
 }
 

@@ -79,6 +79,8 @@ type Client = pg.PoolClient;
 type Row = unknown[];
 
 export class PostgresStore implements Store {
+  /** Every transaction is narrowed to the request's data scope (currentDataScope, below). */
+  readonly enforcesRequestScope = true;
   private readonly settings: ScopeSettings;
 
   private constructor(private readonly shared: Shared, readonly scope: PostgresScope) {
