@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountService } from '../../src/security/account-service.js';
+import { AccountService, tokenHash } from '../../src/security/account-service.js';
 import { AuditLog } from '../../src/security/audit-log.js';
 import { exportCheckpoint, generateAuditSigningKeys, verifyAuditTrail } from '../../src/security/audit-checkpoints.js';
 import { DuckDBAuditStore, DuckDBSecurityRepo } from '../../src/security/duckdb-security-repo.js';
@@ -92,5 +92,56 @@ describe('DuckDB SecurityRepo and AuditStore', () => {
     // Logging goes on after the deletion (no key clash), and the damage stays reported.
     await log.record({ actor: 'u', action: 'data.read', from: 'x', outcome: 'success' }, at(200_000));
     expect((await verifyAuditTrail(store, cpDir, keys.publicKeyPem)).ok).toBe(false);
+  });
+  it('keeps its in-memory users and sessions equal to the database after every kind of write', async () => {
+    const own = await DuckDBInstance.create(join(dir, 'cache-check.duckdb'));
+    const conn = await own.connect(), auditOwn = await own.connect();
+    await migrateSecuritySchema(conn, at(0));
+    const repo = new DuckDBSecurityRepo(conn);
+    // what the database holds, read past every cache on a connection of its own
+    const dbConn = await own.connect();
+    const stored = async (table: 'sec_sessions' | 'sec_users', key: 'token_hash' | 'id', v: string): Promise<unknown> => {
+      const r = (await dbConn.runAndReadAll(`SELECT doc FROM ${table} WHERE ${key} = $1`, [v])).getRowObjectsJS();
+      return r[0] === undefined ? undefined : JSON.parse(String(r[0]['doc']));
+    };
+    try {
+      const ring = await KeyRing.open(repo, randomBytes(32));
+      await ring.ensureDataset('accounts', at(0));
+      const svc = new AccountService({ repo, audit: new AuditLog(new DuckDBAuditStore(auditOwn)), cipher: new FieldCipher(ring, 'accounts'), hasher: fastHasher, sessionIdleMs: 60_000 });
+      const e = await svc.createUser({ username: 'cache.check', password: 'a long enough passphrase', role: 'analyst', clearance: 'SECRET' }, admin, at(0));
+      const login = async (ms: number) => {
+        const r = await svc.login({ username: 'cache.check', password: 'a long enough passphrase', totp: totp(base32Decode(e.totpSecret), T0 + ms), from: 'x' }, at(ms));
+        if (!r.ok) throw new Error(`login failed: ${JSON.stringify(r)}`);
+        return r.token;
+      };
+      const same = async (token: string) => {
+        expect(await repo.getSession(tokenHash(token))).toEqual(await stored('sec_sessions', 'token_hash', tokenHash(token)));
+        expect(await repo.getUserById(e.user.id)).toEqual(await stored('sec_users', 'id', e.user.id));
+      };
+      const t1 = await login(60_000);
+      await same(t1);
+      expect((await svc.authenticate(t1, 'x', at(90_000))).ok).toBe(true); // touches lastSeenAt (idle 60 s: touched after 2 s)
+      await same(t1);
+      expect((await repo.getSession(tokenHash(t1)))!.lastSeenAt).toBe(at(90_000).toISOString());
+      // a returned object is the caller's: changing it changes nothing stored
+      const got = (await repo.getSession(tokenHash(t1)))!;
+      got.revokedAt = at(0).toISOString();
+      expect((await repo.getSession(tokenHash(t1)))!.revokedAt).toBeUndefined();
+      // revocation of every session of the user (a clearance change), then a disabled account
+      await svc.setClearance('cache.check', 'CONFIDENTIAL', admin, at(120_000));
+      await same(t1);
+      expect(await svc.authenticate(t1, 'x', at(121_000))).toEqual({ ok: false, reason: 'revoked' });
+      const t2 = await login(150_000);
+      await svc.disableUser('cache.check', 'test', admin, at(160_000));
+      await same(t2);
+      expect((await svc.authenticate(t2, 'x', at(170_000))).ok).toBe(false);
+      await svc.enableUser('cache.check', admin, at(180_000));
+      const t3 = await login(210_000);
+      expect(await svc.logout(t3, 'x', at(220_000))).toBe(true);
+      await same(t3);
+      expect(await svc.authenticate(t3, 'x', at(230_000))).toEqual({ ok: false, reason: 'revoked' });
+    } finally {
+      dbConn.closeSync(); conn.closeSync(); auditOwn.closeSync(); own.closeSync();
+    }
   });
 });
