@@ -40,15 +40,22 @@ beforeAll(async () => {
   nc = await connect({ servers: '127.0.0.1:4222' });
   jsm = await jetstreamManager(nc);
 });
+/** Every consumer process started, killed at the end even when a test failed half-way. */
+const children: ChildProcess[] = [];
 afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await jsm.streams.delete(STREAM).catch(() => undefined);
   await nc.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function consume(db: string, extra: string[] = []): ChildProcess {
-  return spawn(process.execPath, [BIN, 'consume', '--agencies', AGENCIES.join(','), '--mappings', join(dir, 'feed', 'mappings'), '--stream', STREAM, '--prefix', PREFIX,
-    '--db', db, '--batch', '100', '--ack-wait', '2', '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return remember(spawn(process.execPath, [BIN, 'consume', '--agencies', AGENCIES.join(','), '--mappings', join(dir, 'feed', 'mappings'), '--stream', STREAM, '--prefix', PREFIX,
+    '--db', db, '--batch', '100', '--ack-wait', '2', '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+function remember(c: ChildProcess): ChildProcess {
+  children.push(c);
+  return c;
 }
 
 /** Deliveries acknowledged (redeliveries included), and messages not yet acknowledged, over the agencies' consumers. */
