@@ -36,6 +36,7 @@ import { dbPath } from '../config.js';
 import { isPostgresUrl, openServerMode } from '../../api/server-mode.js';
 import { openSharedMonitor, type SharedMonitor } from '../../stream/shared-monitor.js';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { createMetrics, startOpsServer, type OpsServer } from '../../observability/index.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -94,6 +95,8 @@ export interface ServeOptions {
   reportSchedule?: string;
   /** Server mode: NATS servers of the cross-process alert bus (default $BASEERAT_NATS_URL); false: none. */
   alertBus?: string | boolean;
+  /** Server mode: port (and address) of /healthz, /readyz and /metrics for Prometheus; none when not given. */
+  opsPort?: string; opsHost?: string;
 }
 
 /** The dashboard directory to serve, or undefined (with a warning when it was wanted but is not built). */
@@ -206,6 +209,8 @@ export function registerServe(program: Command): void {
     .option('--nats-prefix <subject>', 'subject prefix (default baseerat.ingest)')
     .option('--alert-bus <urls>', 'server mode: NATS servers of the cross-process alert bus, comma-separated (default $BASEERAT_NATS_URL): alerts raised or acknowledged by any process reach this one\'s SSE clients')
     .option('--no-alert-bus', 'server mode: alerts stay in this process (SSE shows only the alerts of its own ingests)')
+    .option('--ops-port <n>', 'server mode: serve /healthz, /readyz and Prometheus /metrics (request latency per route, alert bus) on this port (0 = any free port)')
+    .option('--ops-host <addr>', 'server mode: address of the --ops-port endpoints (default 127.0.0.1)', '127.0.0.1')
     .action(async (o: ServeOptions) => runServe(o));
 }
 
@@ -253,6 +258,8 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
         if (!(e instanceof BaseeratError && e.code === 'CONFLICT')) throw e;
       }
     }
+    // Prometheus metrics of this API process, when --ops-port is given (several processes on one host need a port each)
+    const metrics = o.opsPort === undefined ? undefined : createMetrics({ role: 'api' });
     const busServers = o.alertBus === false ? undefined : typeof o.alertBus === 'string' ? o.alertBus : process.env.BASEERAT_NATS_URL;
     const busList = busServers?.split(',').map((x) => x.trim()).filter((x) => x !== '') ?? [];
     const nc: NatsConnection | undefined = o.monitor === false || busList.length === 0 ? undefined : await connect({ servers: busList, name: `baseerat-serve-${process.pid}`, maxReconnectAttempts: -1 });
@@ -260,7 +267,7 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
     try {
       // BASEERAT_ALERT_STREAM / BASEERAT_ALERT_PREFIX: two deployments sharing one NATS cluster keep apart (default BASEERAT_ALERTS, baseerat.alerts)
       const bus = { ...(process.env.BASEERAT_ALERT_STREAM ? { stream: process.env.BASEERAT_ALERT_STREAM } : {}), ...(process.env.BASEERAT_ALERT_PREFIX ? { prefix: process.env.BASEERAT_ALERT_PREFIX } : {}) };
-      live = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, bus, deliverRemote: true });
+      live = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, bus, deliverRemote: true, ...(metrics === undefined ? {} : { registry: metrics.registry }) });
     } catch (e) {
       await nc?.close();
       throw e;
@@ -278,14 +285,27 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
       ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
       ...(live === undefined ? {} : { monitor: live.monitor }),
       ...(o.reportsDir === undefined ? {} : { reportsDir: resolve(o.reportsDir) }),
+      ...(metrics === undefined ? {} : { metrics }),
     });
     const address = await app.listen({ port, host: o.host });
     console.log(`Baseerat API (server mode) listening on ${address} (PostgreSQL ${redact(url)}); docs at ${address}/docs`);
+    let ops: OpsServer | undefined;
+    if (metrics !== undefined) {
+      const opsPort = Number(o.opsPort);
+      if (!Number.isInteger(opsPort) || opsPort < 0 || opsPort > 65535) throw new BaseeratError('VALIDATION', `--ops-port: ${JSON.stringify(o.opsPort)} is not a port number`, { field: 'opsPort' });
+      ops = await startOpsServer({
+        host: o.opsHost ?? '127.0.0.1', port: opsPort, registry: metrics.registry,
+        // a transaction on the store as the system (counts nothing: an empty district list matches no row)
+        checks: { database: async () => { await sm.store.countIncidents({ districts: [] }); } },
+      });
+      console.log(`Health, readiness and Prometheus metrics on http://${ops.address}/metrics`);
+    }
     await new Promise<void>((done) => {
       const stop = () => { void app.close().then(() => done()); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await ops?.close();
     await live?.close();
     await nc?.close();
   } finally {
