@@ -98,8 +98,13 @@ export class DuckDBSecurityRepo implements SecurityRepo {
   updateSession(s: SessionRecord) {
     return this.q.run(async () => {
       const doc = JSON.stringify(s);
-      await this.conn.run('UPDATE sec_sessions SET revoked = $2, doc = $3 WHERE token_hash = $1', [s.tokenHash, s.revokedAt !== undefined, doc]);
-      this.cacheSession(s.tokenHash, doc);
+      const revoked = s.revokedAt !== undefined;
+      // A revoked session stays revoked (as in PostgreSQL): the touch of a session read just before
+      // a logout or revocation must not write it back as live.
+      await this.conn.run('UPDATE sec_sessions SET revoked = $2, doc = $3 WHERE token_hash = $1 AND (NOT revoked OR $2)', [s.tokenHash, revoked, doc]);
+      // a live document may not have been written (the stored one was revoked): the next read asks the database
+      if (revoked) this.cacheSession(s.tokenHash, doc);
+      else this.sessionDocs.delete(s.tokenHash);
     });
   }
   revokeSessionsOfUser(userId: string, at: string, reason: string) {

@@ -103,7 +103,11 @@ export class InMemorySecurityRepo implements SecurityRepo {
   }
   async insertSession(s: SessionRecord) { this.sessions.set(s.tokenHash, clone(s)); }
   async getSession(h: string) { const s = this.sessions.get(h); return s && clone(s); }
-  async updateSession(s: SessionRecord) { this.sessions.set(s.tokenHash, clone(s)); }
+  async updateSession(s: SessionRecord) {
+    // a revoked session stays revoked (as the DuckDB and PostgreSQL repositories enforce)
+    if (this.sessions.get(s.tokenHash)?.revokedAt !== undefined && s.revokedAt === undefined) return;
+    this.sessions.set(s.tokenHash, clone(s));
+  }
   async revokeSessionsOfUser(userId: string, at: string, reason: string) {
     let n = 0;
     for (const s of this.sessions.values()) {

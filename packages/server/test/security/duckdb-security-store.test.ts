@@ -137,8 +137,14 @@ describe('DuckDB SecurityRepo and AuditStore', () => {
       expect((await svc.authenticate(t2, 'x', at(170_000))).ok).toBe(false);
       await svc.enableUser('cache.check', admin, at(180_000));
       const t3 = await login(210_000);
+      const readBeforeLogout = (await repo.getSession(tokenHash(t3)))!;
       expect(await svc.logout(t3, 'x', at(220_000))).toBe(true);
       await same(t3);
+      // a touch of the session as it was read before the logout does not bring it back
+      readBeforeLogout.lastSeenAt = at(221_000).toISOString();
+      await repo.updateSession(readBeforeLogout);
+      await same(t3);
+      expect((await repo.getSession(tokenHash(t3)))!.revokedReason).toBe('logout');
       expect(await svc.authenticate(t3, 'x', at(230_000))).toEqual({ ok: false, reason: 'revoked' });
     } finally {
       dbConn.closeSync(); conn.closeSync(); auditOwn.closeSync(); own.closeSync();
