@@ -217,10 +217,10 @@ export interface Store {
   countIncidents(filter: IncidentFilter): Promise<number>;
   /**
    * The `limit` most recent incidents of the filter that have coordinates, as map points, newest
-   * first (occurredAt, then id, descending); `total` counts every incident of the filter. Optional:
-   * without it the API builds the points from the last page of `listIncidents`.
+   * first (occurredAt, then id, descending); `total` counts every incident of the filter (the
+   * conformance suite checks it against `listIncidents`).
    */
-  listPoints?(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }>;
+  listPoints(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }>;
   stats(filter?: IncidentFilter): Promise<StoreStats>;
   listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>>;
   /**

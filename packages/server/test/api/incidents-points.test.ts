@@ -93,18 +93,4 @@ describe('GET /api/incidents/points', () => {
     expect((await h.req('GET', '/api/incidents/inc_q2', tok.quetta)).statusCode).toBe(200);
     expectProblem(await h.req('GET', '/api/incidents/inc_g1', tok.quetta), 404);
   });
-
-  it('a store without listPoints: the route builds the same points from listIncidents', async () => {
-    const store = h.env.store as { listPoints?: unknown };
-    const direct = (await h.req('GET', '/api/incidents/points', tok.quetta)).json() as Points;
-    const direct2 = (await h.req('GET', '/api/incidents/points?limit=2', tok.analyst)).json() as Points;
-    store.listPoints = undefined;
-    try {
-      const fallback = (await h.req('GET', '/api/incidents/points', tok.quetta)).json() as Points;
-      expect(fallback).toEqual(direct);
-      expect((await h.req('GET', '/api/incidents/points?limit=2', tok.analyst)).json()).toEqual(direct2);
-    } finally {
-      delete store.listPoints;
-    }
-  });
 });

@@ -106,6 +106,7 @@ export class FakeStore implements Store {
   listIncidents(): never { throw new Error('FakeStore.listIncidents: not used by ingest'); }
   readColumns(): never { throw new Error('FakeStore.readColumns: not used by ingest'); }
   countIncidents(): never { throw new Error('FakeStore.countIncidents: not used by ingest'); }
+  listPoints(): never { throw new Error('FakeStore.listPoints: not used by ingest'); }
   stats(): never { throw new Error('FakeStore.stats: not used by ingest'); }
 }
 

@@ -185,6 +185,18 @@ const filterArb: fc.Arbitrary<IncidentFilter> = fc.record({
 
 // ---------- the suite ----------
 
+/** Filters the listPoints check runs under. */
+const LIST_POINTS_FILTERS: IncidentFilter[] = [{}, { districts: ['Kech'] }, { categories: ['TI.BOMB'], maxClassification: 'RESTRICTED' }, { from: '2024-01-01T05:00:00.000Z', to: '2024-01-01T20:00:00.000Z' }];
+
+/** What listPoints must give: the newest `limit` incidents with coordinates of the full list, and the count of all matches. */
+export async function pointsOfFullList(store: Store, f: IncidentFilter, limit: number) {
+  const all = (await store.listIncidents(f, { offset: 0, limit: 1000 })).items;
+  const pts = all.filter((i) => i.location.lat !== undefined && i.location.lon !== undefined)
+    .sort((a, b) => (a.occurredAt === b.occurredAt ? (a.id < b.id ? 1 : -1) : a.occurredAt < b.occurredAt ? 1 : -1))
+    .slice(0, limit).map((i) => ({ id: i.id, lon: i.location.lon!, lat: i.location.lat!, category: i.category, occurredAt: i.occurredAt }));
+  return { items: pts, total: all.length };
+}
+
 export function describeStoreConformance(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store conformance: ${name}`, () => {
     let store: Store;
@@ -193,6 +205,22 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     });
     afterEach(async () => {
       await store.close();
+    });
+
+    it('listPoints: the most recent incidents with coordinates, newest first (ties by id), as the full list gives them; total counts all', async () => {
+      const districts = ['Quetta', 'Kech', 'Gwadar'];
+      const cats = ['TI.BOMB', 'CR.ROBBERY', 'PO.PROTEST'] as const;
+      // 90 reports: every fifth without coordinates; occurrence times repeat (ties broken by id)
+      const rs = Array.from({ length: 90 }, (_, i) => report({
+        sourceId: `P${i}`, district: districts[i % 3]!, category: cats[(i * 7) % 3]!, classification: i % 4 === 0 ? 'SECRET' : 'RESTRICTED',
+        occurredAt: new Date(Date.UTC(2024, 0, 1) + ((i * 37) % 30) * 3_600_000).toISOString(),
+        ...(i % 5 === 0 ? { precision: 'district' as const } : { lat: 30 + (i % 9) / 10, lon: 66 + (i % 7) / 10 }),
+      }));
+      await store.writeBatch(batch({ newIncidents: rs.map(single) }));
+      for (const f of LIST_POINTS_FILTERS) {
+        for (const limit of [1, 7, 500]) expect(await store.listPoints(f, limit), `${JSON.stringify(f)} ${limit}`).toEqual(await pointsOfFullList(store, f, limit));
+      }
+      await expect(store.listPoints({}, 0)).rejects.toThrow(BaseeratError);
     });
 
     it('migrate is idempotent and a new store is empty', async () => {

@@ -118,13 +118,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     await requireSystem(gate, 'listIncidents', 'incidents', t);
     const q = req.query;
     const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
-    if (deps.store.listPoints !== undefined) return { ...(await deps.store.listPoints(filter, q.limit)), limit: q.limit };
-    // A store without the narrow query: the last page of full incidents (the newest), reduced to points.
-    const total = await deps.store.countIncidents(filter);
-    const page = await deps.store.listIncidents(filter, { offset: Math.max(0, total - q.limit), limit: q.limit });
-    const items = page.items.flatMap((i) => (i.location.lon === undefined || i.location.lat === undefined ? []
-      : [{ id: i.id, lon: i.location.lon, lat: i.location.lat, category: i.category, occurredAt: i.occurredAt }]));
-    return { items: items.reverse(), total: page.total, limit: q.limit };
+    return { ...(await deps.store.listPoints(filter, q.limit)), limit: q.limit };
   });
 
   app.get('/api/incidents/:id', {
