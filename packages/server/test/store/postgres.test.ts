@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseeratError, consolidate, incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
 import pg from 'pg';
-import { openStore, quarantineRecordId, type FieldCodec, type type PostgresStore } from '../../src/store/index.js';
+import { openStore, quarantineRecordId, type FieldCodec, type PostgresStore } from '../../src/store/index.js';
 import { asSystem, currentDataScope, newRequestFrame, runInRequestFrame, setFrameScope, type DataScope } from '../../src/store/request-scope.js';
 import { describeStoreConformance, pointsOfFullList, report } from './conformance.js';
 import { APP_ROLE, createTestDatabase, type TestDatabase } from './pg-test-database.js';
