@@ -29,6 +29,7 @@ import {
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
+import { listIncidentPage } from './incident-list.js';
 import { hash52, HashSet52 } from './hash-set-52.js';
 import { migrate } from './migrations.js';
 import { ReadCache } from './read-cache.js';
@@ -593,20 +594,9 @@ export class DuckDBStore implements Store {
     return rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], this.codec, firstNarrative.get(str(r[0]))));
   }
 
+  /** Late materialisation, page cached until the next write: store/duckdb/incident-list.ts. */
   listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
-    let checked: { offset: number; limit: number };
-    try {
-      checked = checkPage(page);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    return this.readers.read(async (conn) => {
-      const { offset, limit } = checked;
-      const f = filterSql(filter);
-      const total = await this.countUnlocked(f.where, f.params, conn);
-      const items = await this.incidentsWhere(conn, f.where, f.params, 'LIMIT $lim OFFSET $off', { lim: BigInt(limit), off: BigInt(offset) });
-      return { items, total, offset, limit };
-    });
+    return listIncidentPage({ readers: this.readers, cache: this.readCache, codec: this.codec }, filter, page);
   }
 
   private async countUnlocked(where: string, params: Record<string, DuckDBValue>, conn: DuckDBConnection): Promise<number> {
