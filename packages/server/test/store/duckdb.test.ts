@@ -120,7 +120,7 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file);
     const conn = await inst.connect();
     const rows = (await conn.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version')).getRowsJS();
-    expect(rows).toEqual([[1], [2], [3]]);
+    expect(rows).toEqual([[1], [2], [3], [4]]);
     conn.closeSync();
     inst.closeSync();
   });
@@ -178,7 +178,7 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file, config.duckdb);
     const conn = await inst.connect();
     const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
-    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3]]);
+    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3], [4]]);
     expect(await q(`SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('incidents', 'reports')`)).toEqual([]);
     expect(await q(`SELECT DISTINCT constraint_type FROM duckdb_constraints() WHERE table_name IN ('incidents', 'reports') ORDER BY 1`)).toEqual([['NOT NULL']]);
     expect(await q('SELECT count(*)::INTEGER FROM incidents')).toEqual([[31]]);
@@ -192,5 +192,85 @@ describe('duckdb store specifics', () => {
     expect((await again.writeBatch({ newIncidents: [], attachments: [{ incidentId: linkedId, reports: [third], links: [] }], quarantine: [] })).duplicates).toBe(1);
     expect(await again.countIncidents({})).toBe(31);
     await again.close();
+  });
+
+  it('migration 4 upgrades a version-3 file: incidents numbered in their physical order with their report seq range; look-ups by seq agree with the scan', async () => {
+    const file = join(dir, 'v3.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { MIGRATIONS, IDENTITY_CODEC } = await import('../../src/store/index.js');
+    const { migrate } = await import('../../src/store/duckdb/migrations.js');
+    const { incidentRow, reportRow, tsValue, RECORD_LAYOUT } = await import('../../src/store/duckdb/rows.js');
+    // times out of order, so that physical order (insertion) and (occurred_at, id) order differ
+    const lone = Array.from({ length: 40 }, (_, i) => report({ sourceId: `S${i}`, killed: i % 3, narrative: `lone ${i}`, occurredAt: new Date(Date.UTC(2024, 0, 1 + ((i * 7) % 40))).toISOString() }));
+    const linked = [report({ sourceId: 'L1', narrative: 'first' }), report({ agency: 'levies', sourceId: 'L2', narrative: 'second' })];
+    const late = report({ agency: 'fc', sourceId: 'L3', narrative: 'late' });
+    const linkedId = incidentIdFor(sourceKey(linked[0]!.source));
+    // a file as version 3 left it: the linked incident's reports are seqs 1, 2 and (attached later) 43
+    {
+      const inst = await DuckDBInstance.create(file, config.duckdb);
+      const conn = await inst.connect();
+      await conn.run(`SET TimeZone = 'UTC'`);
+      expect(await migrate(conn, MIGRATIONS.filter((m) => m.version <= 3))).toEqual([1, 2, 3]);
+      const insert = async (table: string, row: DuckDBValue[]) => conn.run(`INSERT INTO ${table} VALUES (${row.map((_, i) => `$${i + 1}`).join(', ')})`, row);
+      await insert('reports', reportRow(1, linkedId, linked[0]!, IDENTITY_CODEC, tsValue, RECORD_LAYOUT));
+      await insert('reports', reportRow(2, linkedId, linked[1]!, IDENTITY_CODEC, tsValue, RECORD_LAYOUT));
+      let seq = 3;
+      for (const r of lone) {
+        const n = single(r);
+        await insert('incidents', incidentRow(consolidate(n.id, [r], []), IDENTITY_CODEC, true));
+        await insert('reports', reportRow(seq++, n.id, r, IDENTITY_CODEC, tsValue, RECORD_LAYOUT));
+      }
+      await insert('reports', reportRow(seq, linkedId, late, IDENTITY_CODEC, tsValue, RECORD_LAYOUT));
+      const all = [...linked, late];
+      await insert('incidents', incidentRow(consolidate(linkedId, all, []), IDENTITY_CODEC, true));
+      conn.closeSync();
+      inst.closeSync();
+    }
+    const s = await openStore(file, config);
+    // before the index is loaded every look-up scans; these are the reference values
+    const listed = (await s.listIncidents({}, { offset: 0, limit: 100 })).items;
+    expect(listed).toHaveLength(41);
+    const scanned = new Map<string, Report[]>();
+    for (const inc of listed) scanned.set(inc.id, await s.reportsOf(inc.id));
+    // the same batch again: all duplicates; this loads the incident index (id hash -> seq)
+    const again = { newIncidents: [...lone.map(single), { id: linkedId, reports: [...linked, late], links: [] }], attachments: [], quarantine: [] };
+    expect(await s.writeBatch(again)).toEqual({ inserted: 0, attached: 0, duplicates: 43, quarantined: 0 });
+    for (const inc of listed) {
+      expect(await s.getIncident(inc.id)).toEqual(inc);
+      expect(await s.reportsOf(inc.id)).toEqual(scanned.get(inc.id));
+    }
+    expect((await s.reportsOf(linkedId)).map((r) => r.narrative)).toEqual(['first', 'second', 'late']);
+    expect(await s.getIncident('inc_0000000000000000')).toBeUndefined();
+    expect(await s.reportsOf('inc_0000000000000000')).toEqual([]);
+    // an attachment moves the incident to a new seq and widens its range; unlink gives both parts new seqs
+    const fourth = report({ agency: 'cid', sourceId: 'L4', narrative: 'fourth' });
+    expect((await s.writeBatch({ newIncidents: [], attachments: [{ incidentId: linkedId, reports: [fourth], links: [] }], quarantine: [] })).attached).toBe(1);
+    expect((await s.getIncident(linkedId))?.sources.map((x) => x.sourceId)).toEqual(['L1', 'L2', 'L3', 'L4']);
+    expect((await s.reportsOf(linkedId)).map((r) => r.narrative)).toEqual(['first', 'second', 'late', 'fourth']);
+    const moved = await s.unlink(linkedId, sourceKey(late.source));
+    expect((await s.getIncident(moved))?.sources.map((x) => x.sourceId)).toEqual(['L3']);
+    expect((await s.reportsOf(moved)).map((r) => r.narrative)).toEqual(['late']);
+    expect((await s.getIncident(linkedId))?.sources.map((x) => x.sourceId)).toEqual(['L1', 'L2', 'L4']);
+    expect((await s.reportsOf(linkedId)).map((r) => r.narrative)).toEqual(['first', 'second', 'fourth']);
+    await s.close();
+    const inst = await DuckDBInstance.create(file, config.duckdb);
+    const conn = await inst.connect();
+    const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
+    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3], [4]]);
+    // seq increases with the physical order (so zonemaps prune `seq = $s`), and is unique
+    expect(await q('SELECT count(*)::INTEGER FROM (SELECT seq, lag(seq) OVER (ORDER BY rowid) AS prev FROM incidents) WHERE prev >= seq')).toEqual([[0]]);
+    expect(await q('SELECT count(*)::INTEGER, count(DISTINCT seq)::INTEGER FROM incidents')).toEqual([[42, 42]]);
+    // every incident's range holds exactly the seqs of its reports' extremes
+    expect(await q(`SELECT count(*)::INTEGER FROM incidents i JOIN (SELECT incident_id, min(seq) AS lo, max(seq) AS hi FROM reports GROUP BY incident_id) r
+      ON r.incident_id = i.id WHERE r.lo < i.rep_lo OR r.hi > i.rep_hi`)).toEqual([[0]]);
+    expect(await q(`SELECT rep_lo::INTEGER, rep_hi::INTEGER FROM incidents WHERE id = '${moved}'`)).toEqual([[1, 44]]);
+    conn.closeSync();
+    inst.closeSync();
+    // reopened: the index is loaded again from the table
+    const reopened = await openStore(file, config);
+    expect((await reopened.writeBatch(again)).duplicates).toBe(43);
+    expect((await reopened.getIncident(moved))?.narrative).toBe('late');
+    expect((await reopened.reportsOf(linkedId)).map((r) => r.source.sourceId)).toEqual(['L1', 'L2', 'L4']);
+    await reopened.close();
   });
 });

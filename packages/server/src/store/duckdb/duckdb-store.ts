@@ -30,7 +30,7 @@ import {
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { listIncidentPage } from './incident-list.js';
-import { hash52, HashSet52 } from './hash-set-52.js';
+import { hash52, HashMap52, HashSet52 } from './hash-set-52.js';
 import { migrate } from './migrations.js';
 import { ReadCache } from './read-cache.js';
 import { ReadPool } from './read-pool.js';
@@ -56,6 +56,9 @@ export const UNKNOWN_KEY = '(unknown)';
 // readColumns packs the category index into 7 bits.
 if (CATEGORY_CODES.length > 128) throw new Error('readColumns packs category indices in 7 bits: widen the packing');
 
+/** Columns of INCIDENT_SELECT: incidentsWhere reads rep_lo, rep_hi after them. */
+const INCIDENT_SELECT_COLUMNS = 22;
+
 /** Up to this many keys travel as a list parameter; more go through a temp table and the appender. */
 const SMALL = 2000;
 const PAGE_MAX = 10_000;
@@ -73,10 +76,18 @@ export class DuckDBStore implements Store {
   /**
    * Hashes of every stored source key and incident id, loaded on first use. The file has one
    * writer (this store), so a miss is certain and only hits are confirmed by SQL: a batch's
-   * look-ups stop joining against the whole, growing tables. A rolled-back write leaves hashes
-   * behind, which only costs a confirming query.
+   * look-ups stop joining against the whole, growing tables. A rollback drops both indexes (they
+   * are loaded again when next needed).
    */
-  private keyIndex: { sources: HashSet52; incidents: HashSet52 } | undefined;
+  private sourceIndex: HashSet52 | undefined;
+  /**
+   * Hash of every stored incident id -> its row's `seq` (schema version 4), loaded on first use
+   * like the source keys: a miss is certain, a hit is a row to read with `seq = $s AND id = $id`,
+   * which DuckDB's zonemaps answer from one row group. Dropped on a rollback (a rolled-back write
+   * may have moved an incident to a seq that was never committed) and loaded again when needed.
+   */
+  private incidentIndex: HashMap52 | undefined;
+  private incidentIndexLoading: Promise<HashMap52> | undefined;
   /** The dashboard's read calls run here, each in its own snapshot, overlapping one another and the writes. */
   private readonly readers: ReadPool;
   /** Aggregate results (stats, counts, map points) until the next call on the write connection. */
@@ -126,6 +137,8 @@ export class DuckDBStore implements Store {
     } catch (e) {
       this.seqs.clear();
       this.quarantineKeys.clear();
+      this.sourceIndex = undefined;
+      this.incidentIndex = undefined;
       // Some errors (out of memory, for one) abort DuckDB's transaction themselves: then ROLLBACK
       // fails with "no transaction is active", which must not hide the error that caused it.
       await this.conn.run('ROLLBACK').catch(() => undefined);
@@ -165,7 +178,7 @@ export class DuckDBStore implements Store {
    * Reserves `count` sequence numbers of `table`. The file has one writer (this process, this
    * connection, calls queued), so the counter lives in memory once read; a rollback forgets it.
    */
-  private async nextSeq(table: 'reports' | 'quarantine' | 'link_history', count: number): Promise<number> {
+  private async nextSeq(table: 'incidents' | 'reports' | 'quarantine' | 'link_history', count: number): Promise<number> {
     let next = this.seqs.get(table);
     if (next === undefined) {
       const r = await this.rows(`SELECT coalesce(max(seq), 0)::DOUBLE FROM ${table}`);
@@ -207,24 +220,62 @@ export class DuckDBStore implements Store {
     return Number(k[0]?.[0] ?? 0) > 0;
   }
 
-  private async index(): Promise<{ sources: HashSet52; incidents: HashSet52 }> {
-    if (this.keyIndex !== undefined) return this.keyIndex;
-    const sources = new HashSet52(), incidents = new HashSet52();
-    for (const [sql, set] of [[`SELECT agency || ':' || source_id FROM reports`, sources], [`SELECT id FROM incidents`, incidents]] as const) {
-      const result = await this.conn.stream(sql);
-      for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        const v = chunk.getColumnVector(0);
-        for (let i = 0; i < chunk.rowCount; i++) set.add(hash52(String(v.getItem(i))));
-      }
+  /** Hashes of the stored source keys (`agency:sourceId`), loaded on first use; call on the write connection (inside `exclusive`). */
+  private async sources(): Promise<HashSet52> {
+    if (this.sourceIndex !== undefined) return this.sourceIndex;
+    const set = new HashSet52();
+    const result = await this.conn.stream(`SELECT agency || ':' || source_id FROM reports`);
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const v = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++) set.add(hash52(String(v.getItem(i))));
     }
-    this.keyIndex = { sources, incidents };
-    return this.keyIndex;
+    this.sourceIndex = set;
+    return set;
+  }
+
+  /** Stored incident id hash -> seq, loaded on first use; call on the write connection (inside `exclusive`), so no write runs meanwhile. */
+  private async incidents(): Promise<HashMap52> {
+    if (this.incidentIndex !== undefined) return this.incidentIndex;
+    const map = new HashMap52();
+    const result = await this.conn.stream(`SELECT id, seq::DOUBLE FROM incidents`);
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const ids = chunk.getColumnVector(0), seqs = chunk.getColumnVector(1);
+      for (let i = 0; i < chunk.rowCount; i++) map.set(hash52(String(ids.getItem(i))), Number(seqs.getItem(i)));
+    }
+    this.incidentIndex = map;
+    return map;
+  }
+
+  /**
+   * The incident index for a read: the loaded one, or undefined while it is not loaded (then a
+   * load is queued behind the writes, and this read scans). Reads never wait for the load.
+   */
+  private incidentIndexForRead(): HashMap52 | undefined {
+    if (this.incidentIndex !== undefined) return this.incidentIndex;
+    if (this.incidentIndexLoading === undefined && !this.closed) {
+      this.incidentIndexLoading = this.exclusive(() => this.incidents());
+      this.incidentIndexLoading.catch(() => undefined).finally(() => { this.incidentIndexLoading = undefined; });
+    }
+    return undefined;
+  }
+
+  /** `AND i.seq BETWEEN lo AND hi` over the seqs of these ids when all are in the index (zonemaps then skip the rest), else ''. */
+  private seqRange(ids: readonly string[], alias: string, map: HashMap52 | undefined): { sql: string; params: Record<string, DuckDBValue> } {
+    if (map === undefined || ids.length === 0) return { sql: '', params: {} };
+    let lo = Infinity, hi = -Infinity;
+    for (const id of ids) {
+      const s = map.get(hash52(id));
+      if (s === undefined || s === HashMap52.NO_VALUE) return { sql: '', params: {} };
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
+    return { sql: ` AND ${alias}.seq BETWEEN $seq_lo AND $seq_hi`, params: { seq_lo: BigInt(lo), seq_hi: BigInt(hi) } };
   }
 
   /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys: hash misses are certain, hits confirmed by SQL (bulk-safe). */
   private async storedKeys(all: readonly (readonly [string, string])[]): Promise<Set<string>> {
     if (all.length === 0) return new Set();
-    const { sources } = await this.index();
+    const sources = await this.sources();
     const pairs = all.filter(([a, s]) => sources.has(hash52(sourceKey({ agency: a, sourceId: s }))));
     if (pairs.length === 0) return new Set();
     let keys = `(SELECT agency, source_id FROM tmp_keys)`;
@@ -242,11 +293,12 @@ export class DuckDBStore implements Store {
 
   private async storedIncidentIds(all: readonly string[]): Promise<Set<string>> {
     if (all.length === 0) return new Set();
-    const { incidents } = await this.index();
+    const incidents = await this.incidents();
     const ids = all.filter((id) => incidents.has(hash52(id)));
     if (ids.length === 0) return new Set();
     const rel = await this.idRelation(ids, 'sid');
-    const found = await this.rows(`SELECT i.id FROM incidents i JOIN ${rel.sql} t ON i.id = t.id`, rel.params);
+    const range = this.seqRange(ids, 'i', incidents);
+    const found = await this.rows(`SELECT i.id FROM incidents i JOIN ${rel.sql} t ON i.id = t.id WHERE TRUE${range.sql}`, { ...rel.params, ...range.params });
     return new Set(found.map((r) => str(r[0])));
   }
 
@@ -322,19 +374,33 @@ export class DuckDBStore implements Store {
     for (const c of created.values()) reportCount += c.reports.length;
     for (const a of attachedTo.values()) reportCount += a.reports.length;
     const firstSeq = await this.nextSeq('reports', reportCount);
+    const firstIncidentSeq = await this.nextSeq('incidents', created.size + attachedTo.size);
     const codec = this.codec;
+    const seqOf = new Map<string, number>();
     // Rows are produced chunk by chunk as the appender takes them: a million-incident batch never
-    // holds a million row arrays at once.
+    // holds a million row arrays at once. Each ends with seq, rep_lo, rep_hi (schema version 4):
+    // the reports are numbered in the order reportRows() goes, so an incident's new reports are
+    // the contiguous seqs [rep, rep + count).
     function* incidentRows(): Generator<DuckDBValue[]> {
+      let seq = firstIncidentSeq, rep = firstSeq;
       for (const [id, { reports, links }] of created) {
         // most new incidents are one report and no link: their row is the report's fields
-        if (reports.length === 1 && links.length === 0) yield singleReportIncidentRow(id, reports[0]!, codec, true);
-        else yield incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec, true);
+        const row = reports.length === 1 && links.length === 0
+          ? singleReportIncidentRow(id, reports[0]!, codec, true)
+          : incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec, true);
+        row.push(BigInt(seq), BigInt(rep), BigInt(rep + reports.length - 1));
+        seqOf.set(id, seq++);
+        rep += reports.length;
+        yield row;
       }
       for (const [id, { reports, links }] of attachedTo) {
         const before = previous.get(id)!;
         const all = [...before.reports, ...reports];
-        yield incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), codec, true);
+        const row = incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), codec, true);
+        row.push(BigInt(seq), BigInt(Math.min(before.repLo, rep)), BigInt(Math.max(before.repHi, rep + reports.length - 1)));
+        seqOf.set(id, seq++);
+        rep += reports.length;
+        yield row;
       }
     }
     function* reportRows(): Generator<DuckDBValue[]> {
@@ -346,12 +412,10 @@ export class DuckDBStore implements Store {
     await this.deleteIncidents([...attachedTo.keys()]);
     await this.append('incidents', incidentRows());
     await this.append('reports', reportRows());
-    const index = await this.index();
-    for (const [id, { reports }] of created) {
-      index.incidents.add(hash52(id));
-      for (const r of reports) index.sources.add(hash52(sourceKey(r.source)));
-    }
-    for (const { reports } of attachedTo.values()) for (const r of reports) index.sources.add(hash52(sourceKey(r.source)));
+    const sources = await this.sources(), incidents = await this.incidents();
+    for (const [id, seq] of seqOf) incidents.set(hash52(id), seq);
+    for (const { reports } of created.values()) for (const r of reports) sources.add(hash52(sourceKey(r.source)));
+    for (const { reports } of attachedTo.values()) for (const r of reports) sources.add(hash52(sourceKey(r.source)));
     const quarantined = await this.writeQuarantine(batch.quarantine);
     return { inserted: created.size, attached, duplicates, quarantined };
   }
@@ -359,18 +423,31 @@ export class DuckDBStore implements Store {
   private async deleteIncidents(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const rel = await this.idRelation(ids, 'del');
-    await this.conn.run(`DELETE FROM incidents WHERE id IN (SELECT id FROM ${rel.sql})`, rel.params);
+    const range = this.seqRange(ids, 'incidents', await this.incidents());
+    await this.conn.run(`DELETE FROM incidents WHERE id IN (SELECT id FROM ${rel.sql})${range.sql}`, { ...rel.params, ...range.params });
   }
 
-  /** Stored reports (received order) and links of these incidents. */
-  private async loadForReconsolidation(ids: readonly string[]): Promise<Map<string, { reports: Report[]; links: Link[] }>> {
-    const out = new Map<string, { reports: Report[]; links: Link[] }>();
+  /** Stored reports (received order), links and report seq range (rep_lo, rep_hi) of these incidents. */
+  private async loadForReconsolidation(ids: readonly string[]): Promise<Map<string, { reports: Report[]; links: Link[]; repLo: number; repHi: number }>> {
+    const out = new Map<string, { reports: Report[]; links: Link[]; repLo: number; repHi: number }>();
     if (ids.length === 0) return out;
     const rel = await this.idRelation(ids, 'rid');
-    for (const r of await this.rows(`SELECT i.id, i.links::VARCHAR FROM incidents i JOIN ${rel.sql} t ON i.id = t.id`, rel.params)) {
-      out.set(str(r[0]), { reports: [], links: JSON.parse(str(r[1])) as Link[] });
+    const range = this.seqRange(ids, 'i', await this.incidents());
+    let lo = Infinity, hi = -Infinity;
+    for (const r of await this.rows(
+      `SELECT i.id, i.links::VARCHAR, i.rep_lo::DOUBLE, i.rep_hi::DOUBLE FROM incidents i JOIN ${rel.sql} t ON i.id = t.id WHERE TRUE${range.sql}`,
+      { ...rel.params, ...range.params },
+    )) {
+      const repLo = Number(r[2]), repHi = Number(r[3]);
+      out.set(str(r[0]), { reports: [], links: JSON.parse(str(r[1])) as Link[], repLo, repHi });
+      if (repLo < lo) lo = repLo;
+      if (repHi > hi) hi = repHi;
     }
-    const reps = await this.rows(`SELECT ${DUCKDB_REPORT_SELECT} FROM reports r JOIN ${rel.sql} t ON r.incident_id = t.id ORDER BY r.received_at, r.seq`, rel.params);
+    if (out.size === 0) return out;
+    const reps = await this.rows(
+      `SELECT ${DUCKDB_REPORT_SELECT} FROM reports r JOIN ${rel.sql} t ON r.incident_id = t.id WHERE r.seq BETWEEN $rep_lo AND $rep_hi ORDER BY r.received_at, r.seq`,
+      { ...rel.params, rep_lo: BigInt(lo), rep_hi: BigInt(hi) },
+    );
     for (const row of reps) out.get(str(row[0]))?.reports.push(reportFromRow(row, this.codec));
     return out;
   }
@@ -516,7 +593,19 @@ export class DuckDBStore implements Store {
   }
 
   private async reportsOfUnlocked(incidentId: string): Promise<Report[]> {
-    const rows = await this.rows(`SELECT ${DUCKDB_REPORT_SELECT} FROM reports r WHERE r.incident_id = $id ORDER BY r.received_at, r.seq`, { id: incidentId });
+    // on the write connection: no write runs meanwhile, so the index is exact (loaded here if need be)
+    const incidents = await this.incidents();
+    const seq = incidents.get(hash52(incidentId));
+    if (seq === undefined) return [];
+    let range = '';
+    let params: Record<string, DuckDBValue> = { id: incidentId };
+    if (seq !== HashMap52.NO_VALUE) {
+      const bounds = await this.rows(`SELECT rep_lo, rep_hi FROM incidents WHERE seq = $s AND id = $id`, { s: BigInt(seq), id: incidentId });
+      if (bounds.length === 0) return [];
+      range = ' AND r.seq BETWEEN $lo AND $hi';
+      params = { ...params, lo: bounds[0]![0] as bigint, hi: bounds[0]![1] as bigint };
+    }
+    const rows = await this.rows(`SELECT ${DUCKDB_REPORT_SELECT} FROM reports r WHERE r.incident_id = $id${range} ORDER BY r.received_at, r.seq`, params);
     return rows.map((row) => reportFromRow(row, this.codec));
   }
 
@@ -545,41 +634,77 @@ export class DuckDBStore implements Store {
       const keptLinks = current.links.filter((l) => restKeys.has(l.a) && restKeys.has(l.b));
       const removed = current.links.filter((l) => !(restKeys.has(l.a) && restKeys.has(l.b)));
       await this.deleteIncidents([incidentId]);
-      const index = await this.index();
-      index.incidents.add(hash52(restId));
-      index.incidents.add(hash52(movedId));
+      const incidents = await this.incidents();
+      const seq = await this.nextSeq('incidents', 2);
+      // both keep the original's report range: it bounds the reports of each (a superset is enough)
+      const range = [BigInt(current.repLo), BigInt(current.repHi)];
       await this.append('incidents', [
-        incidentRow(consolidate(restId, rest, keptLinks), this.codec, true),
-        incidentRow(consolidate(movedId, [moving], []), this.codec, true),
+        [...incidentRow(consolidate(restId, rest, keptLinks), this.codec, true), BigInt(seq), ...range],
+        [...incidentRow(consolidate(movedId, [moving], []), this.codec, true), BigInt(seq + 1), ...range],
       ]);
-      await this.conn.run(`UPDATE reports SET incident_id = $to WHERE incident_id = $from`, { to: restId, from: incidentId });
-      await this.conn.run(`UPDATE reports SET incident_id = $to WHERE agency = $a AND source_id = $s`, { to: movedId, a: moving.source.agency, s: moving.source.sourceId });
-      const seq = await this.nextSeq('link_history', 1);
+      incidents.set(hash52(restId), seq);
+      incidents.set(hash52(movedId), seq + 1);
+      const within = { lo: range[0]!, hi: range[1]! };
+      await this.conn.run(`UPDATE reports SET incident_id = $to WHERE incident_id = $from AND seq BETWEEN $lo AND $hi`, { to: restId, from: incidentId, ...within });
+      await this.conn.run(`UPDATE reports SET incident_id = $to WHERE agency = $a AND source_id = $s AND seq BETWEEN $lo AND $hi`, {
+        to: movedId, a: moving.source.agency, s: moving.source.sourceId, ...within,
+      });
+      const historySeq = await this.nextSeq('link_history', 1);
       await this.conn.run(`INSERT INTO link_history VALUES ($seq, 'unlink', $inc, $key, $moved, $rest, $links)`, {
-        seq: BigInt(seq), inc: incidentId, key, moved: movedId, rest: restId, links: JSON.stringify(removed),
+        seq: BigInt(historySeq), inc: incidentId, key, moved: movedId, rest: restId, links: JSON.stringify(removed),
       });
       return movedId;
     }));
   }
 
+  /**
+   * One incident by id. With the incident index loaded (see `incidents()`): a miss is certain, a
+   * hit reads the row by `seq` and its reports by their seq range, each from one row group (schema
+   * version 4). A hit the snapshot does not show (a write committed after this read began, or a
+   * stale hash) falls back to the scan by id, as does every look-up while the index is loading.
+   */
   getIncident(id: string): Promise<Incident | undefined> {
+    const index = this.incidentIndexForRead();
+    const seq = index?.get(hash52(id));
+    if (index !== undefined && seq === undefined) return this.readers.read(async () => undefined);
     return this.readers.read(async (conn) => {
+      if (seq !== undefined && seq !== HashMap52.NO_VALUE) {
+        const got = await this.incidentsWhere(conn, `i.seq = $s AND i.id = $id`, { s: BigInt(seq), id }, '', {}, true);
+        if (got.length > 0) return got[0];
+      }
       const got = await this.incidentsWhere(conn, `i.id = $id`, { id }, '', {});
       return got[0];
     });
   }
 
-  /** Incidents matching `where`, with their sources, in (occurred_at, id) order. */
-  private async incidentsWhere(conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>): Promise<Incident[]> {
-    const rows = await this.rows(`SELECT ${INCIDENT_SELECT} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`, { ...params, ...tailParams }, conn);
+  /**
+   * Incidents matching `where`, with their sources, in (occurred_at, id) order. `byRange`: the
+   * sources are read within the incidents' report seq ranges (rep_lo..rep_hi), for a few incidents.
+   */
+  private async incidentsWhere(
+    conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>, byRange = false,
+  ): Promise<Incident[]> {
+    const rows = await this.rows(
+      `SELECT ${INCIDENT_SELECT}, i.rep_lo::DOUBLE, i.rep_hi::DOUBLE FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`,
+      { ...params, ...tailParams },
+      conn,
+    );
     if (rows.length === 0) return [];
     const ids = rows.map((r) => str(r[0]));
+    let range = '';
+    const rangeParams: Record<string, DuckDBValue> = {};
+    if (byRange) {
+      const bound = INCIDENT_SELECT_COLUMNS;
+      rangeParams.lo = BigInt(Math.min(...rows.map((r) => Number(r[bound]))));
+      rangeParams.hi = BigInt(Math.max(...rows.map((r) => Number(r[bound + 1]))));
+      range = ' AND r.seq BETWEEN $lo AND $hi';
+    }
     // a semi-join on the id list: `list_contains($ids, r.incident_id)` compared every report row with
     // every listed id (3.2 s of CPU for 500 ids over 1,000,000 reports; this form 67 ms, bench/api)
     const src = await this.rows(
       `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative FROM reports r
-       WHERE r.incident_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY r.received_at, r.seq`,
-      { ids: listValue(ids) },
+       WHERE r.incident_id IN (SELECT unnest($ids::VARCHAR[]))${range} ORDER BY r.received_at, r.seq`,
+      { ids: listValue(ids), ...rangeParams },
       conn,
     );
     const sources = new Map<string, Incident['sources']>(ids.map((id) => [id, []]));
