@@ -4,7 +4,7 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000]
  *
  * --rules all: one category rule that fires on every category, so every new incident yields an
  * alert and a latency sample (the heaviest alert load: each event is its own alert);
@@ -67,7 +67,9 @@ if (rules === 'all') {
   writeFileSync(rulesFile, JSON.stringify([{ kind: 'category', id: 'any-event', severity: 'low', categories: [...CATEGORY_CODES] }]));
   writeFileSync(zonesFile, JSON.stringify({ type: 'FeatureCollection', features: [] }));
 }
-const mon = await openEmbeddedMonitor({ store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true });
+/** Re-triggers written and published at most once per this many ms (default the live wiring's, DEFAULT_RETRIGGER_DEBOUNCE_MS; 0: with their batch, as before 2026-11-27 08:40 UTC). */
+const debounceArg = arg('debounce', '');
+const mon = await openEmbeddedMonitor({ store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }) });
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as AddressInfo).port;

@@ -7,7 +7,7 @@
 import type { Store } from '../store/port.js';
 import { AlertHub } from './alert-hub.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from './duckdb-alert-repository.js';
-import { LiveMonitor, type LiveMonitorOptions } from './live-monitor.js';
+import { DEFAULT_RETRIGGER_DEBOUNCE_MS, LiveMonitor, type LiveMonitorOptions } from './live-monitor.js';
 import { loadRuleSet } from './rule-config.js';
 import { loadWebhookFile, WebhookDispatcher } from './webhooks.js';
 
@@ -20,6 +20,8 @@ export interface EmbeddedMonitorOptions {
   clock?: LiveMonitorOptions['clock'];
   /** Skip reading the stored history (a fresh store, a benchmark). */
   skipWarmUp?: boolean;
+  /** See LiveMonitorOptions; default DEFAULT_RETRIGGER_DEBOUNCE_MS (0: each re-trigger written and published with its batch). */
+  retriggerDebounceMs?: number;
 }
 
 export interface EmbeddedMonitor {
@@ -36,7 +38,7 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   const webhookFile = o.webhooks === undefined ? undefined : loadWebhookFile(o.webhooks);
   const repository = await DuckDBAlertRepository.open(duckdbInstanceOf(o.store), o.now);
   const hub = new AlertHub();
-  const monitor = new LiveMonitor({ ruleSet, repository, hub, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
+  const monitor = new LiveMonitor({ ruleSet, repository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
   const warm = o.skipWarmUp === true ? { incidents: 0, alerts: 0 } : await monitor.warmUp(o.store);
   const webhooks = webhookFile === undefined ? undefined : new WebhookDispatcher({ config: webhookFile, repository, ...(o.now === undefined ? {} : { now: o.now }) }).attach(hub);
   return {

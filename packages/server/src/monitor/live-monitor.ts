@@ -44,6 +44,14 @@ export interface LiveMonitorOptions {
   now?: () => Date;
   /** Called when observing a batch fails after its incidents were stored (the batch is not retried). */
   onError?: (error: unknown) => void;
+  /**
+   * Re-triggers of an alert opened in an earlier batch are written and published together, at most
+   * once per this many milliseconds (each alert once, in its latest state); default 0: at once, with
+   * their batch. An alert's first event (opened) is never delayed. Until the flush the repository and
+   * SSE clients see the alert's previous trigger count; a process killed in between loses those
+   * re-trigger counts (not the events: they are stored). `idle()` flushes.
+   */
+  retriggerDebounceMs?: number;
 }
 
 export interface ObserveResult {
@@ -56,12 +64,15 @@ export interface ObserveResult {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The live wiring's `retriggerDebounceMs` (openEmbeddedMonitor, openSharedMonitor): a re-trigger reaches clients within about a second. */
+export const DEFAULT_RETRIGGER_DEBOUNCE_MS = 1000;
 const SYSTEM = 'system:rule-engine';
 
-/** The part of an Incident the rules read, with its classification. */
-export function labelledIncident(i: Pick<Incident, 'id' | 'occurredAt' | 'category' | 'location' | 'severity' | 'targetType' | 'classification'>): LabelledIncident {
+/** The part of an Incident the rules read, with its classification (`id`: another id than the incident's). */
+export function labelledIncident(i: Pick<Incident, 'occurredAt' | 'category' | 'location' | 'severity' | 'targetType' | 'classification'> & { id?: string }, id: string = i.id ?? ''): LabelledIncident {
   const out: LabelledIncident = {
-    id: i.id, occurredAt: i.occurredAt, category: i.category, classification: i.classification,
+    id, occurredAt: i.occurredAt, category: i.category, classification: i.classification,
     location: { lat: i.location.lat, lon: i.location.lon, district: i.location.district },
     severity: { killed: i.severity.killed, injured: i.severity.injured, abducted: i.severity.abducted },
   };
@@ -72,9 +83,12 @@ export function labelledIncident(i: Pick<Incident, 'id' | 'occurredAt' | 'catego
 /** What the store will hold for a new incident of a write batch (the consolidated picture). */
 export function labelledNewIncident(n: NewIncident): LabelledIncident {
   const only = n.reports[0];
-  if (n.reports.length === 1 && only !== undefined) return labelledIncident({ ...only, id: n.id });
+  if (n.reports.length === 1 && only !== undefined) return labelledIncident(only, n.id);
   return labelledIncident(consolidate(n.id, n.reports, n.links));
 }
+
+/** intakeCandidate's book for a key without an alert (it returns new books: never changed). */
+const EMPTY_BOOK: AlertBook = { alerts: [], latestByKey: new Map() };
 
 interface SpikeState { periodDays: number; origin: number; lookback: number; counts: Map<string, Map<number, number>> }
 
@@ -94,7 +108,11 @@ export class LiveMonitor {
   private readonly grid = new Map<string, { t: number; inc: MonitorIncident }[]>();
   private maxTime = -Infinity;
   private observedSincePrune = 0;
-  readonly counters = { incidents: 0, candidates: 0, opened: 0, retriggered: 0, transitions: 0, errors: 0 };
+  /** Re-triggered alerts waiting for their debounced write and publish (`retriggerDebounceMs`), by alert id, latest state. */
+  private readonly deferred = new Map<string, StoredAlert>();
+  private deferTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `retriggerWrites`: re-triggered alert states written and published (fewer than `retriggered` when debounced). */
+  readonly counters = { incidents: 0, candidates: 0, opened: 0, retriggered: 0, retriggerWrites: 0, transitions: 0, errors: 0 };
 
   /** The watch zones the rules use (for maps: GET /api/watch-zones). */
   get zones(): RuleSet['zones'] {
@@ -202,12 +220,45 @@ export class LiveMonitor {
     this.counters.retriggered += retriggered;
     this.observedSincePrune += incidents.length;
     if (this.observedSincePrune > 20_000) { this.prune(); this.observedSincePrune = 0; }
-    const list = order.map((id) => changed.get(id)!);
-    await this.options.repository.upsert(list.map((x) => x.stored), { newIds: new Set(list.filter((x) => x.change === 'opened').map((x) => x.stored.alert.id)) });
+    const debounce = this.options.retriggerDebounceMs ?? 0;
+    const list: { change: AlertEvent['change']; stored: StoredAlert }[] = [];
+    const newIds = new Set<string>();
+    for (const id of order) {
+      const x = changed.get(id)!;
+      if (x.change === 'opened') newIds.add(id);
+      // a re-trigger of an alert written before: with a debounce, written and published with the next flush
+      else if (debounce > 0) { this.deferred.set(id, x.stored); continue; }
+      list.push(x);
+    }
+    if (this.deferred.size > 0 && this.deferTimer === undefined) {
+      this.deferTimer = setTimeout(() => {
+        this.deferTimer = undefined;
+        void this.exclusive(() => this.flushDeferred());
+      }, debounce);
+    }
+    await this.options.repository.upsert(list.map((x) => x.stored), { newIds });
+    this.counters.retriggerWrites += list.length - newIds.size;
     const events: AlertEvent[] = [];
     const hub = this.options.hub;
     if (hub !== undefined) for (const x of list) events.push(hub.publish(x.change, x.stored));
     return { incidents: incidents.length, candidates, opened, retriggered, events };
+  }
+
+  /** Writes, then publishes, the debounced re-triggers (inside the queue). A failure goes to `onError`: those incidents are stored. */
+  private async flushDeferred(): Promise<void> {
+    if (this.deferTimer !== undefined) { clearTimeout(this.deferTimer); this.deferTimer = undefined; }
+    if (this.deferred.size === 0) return;
+    const items = [...this.deferred.values()];
+    this.deferred.clear();
+    try {
+      await this.options.repository.upsert(items);
+      this.counters.retriggerWrites += items.length;
+      const hub = this.options.hub;
+      if (hub !== undefined) for (const s of items) hub.publish('retriggered', s);
+    } catch (e) {
+      this.counters.errors++;
+      this.reportError(e);
+    }
   }
 
   private evaluate(inc: MonitorIncident): AlertCandidate[] {
@@ -292,7 +343,7 @@ export class LiveMonitor {
 
   private intake(c: AlertCandidate, classification: Classification, at: string): { change: 'opened' | 'retriggered'; stored: StoredAlert } {
     const prev = this.latest.get(c.dedupKey);
-    const book: AlertBook = prev === undefined ? { alerts: [], latestByKey: new Map() } : { alerts: [prev.alert], latestByKey: new Map([[c.dedupKey, 0]]) };
+    const book: AlertBook = prev === undefined ? EMPTY_BOOK : { alerts: [prev.alert], latestByKey: new Map([[c.dedupKey, 0]]) };
     const r = intakeCandidate(book, c, at, this.options.suppressionMinutes === undefined ? {} : { suppressionMinutes: this.options.suppressionMinutes });
     const stored: StoredAlert = r.outcome === 'opened' || prev === undefined
       ? { alert: r.alert, classification, updatedAt: at }
@@ -310,6 +361,8 @@ export class LiveMonitor {
       const alert: Alert = transitionAlert(stored.alert, action, by, at, note);
       const next: StoredAlert = { alert, classification: stored.classification, updatedAt: at };
       await this.options.repository.upsert([next]);
+      // a debounced re-trigger of this alert is in `next` (current() read it): written now
+      this.deferred.delete(alert.id);
       const latest = this.latest.get(alert.dedupKey);
       if (latest !== undefined && latest.alert.id === alert.id) this.latest.set(alert.dedupKey, next);
       this.counters.transitions++;
@@ -320,6 +373,8 @@ export class LiveMonitor {
 
   /** The alert as the monitor knows it (in memory if it is the latest of its key, else from the repository). */
   private async current(id: string): Promise<StoredAlert | undefined> {
+    const waiting = this.deferred.get(id);
+    if (waiting !== undefined) return waiting;
     const at = id.lastIndexOf('@');
     const key = at < 0 ? undefined : id.slice(0, at);
     const mem = key === undefined ? undefined : this.latest.get(key);
@@ -337,6 +392,9 @@ export class LiveMonitor {
       const cur = this.latest.get(stored.alert.dedupKey);
       const newer = cur === undefined || (cur.alert.id === stored.alert.id ? cur.updatedAt <= stored.updatedAt : cur.alert.openedAt < stored.alert.openedAt);
       if (newer) this.latest.set(stored.alert.dedupKey, stored);
+      // a later state written elsewhere wins over a debounced re-trigger of the same alert here (its count is lost)
+      const waiting = this.deferred.get(stored.alert.id);
+      if (waiting !== undefined && waiting.updatedAt <= stored.updatedAt) this.deferred.delete(stored.alert.id);
     });
   }
 
@@ -351,9 +409,9 @@ export class LiveMonitor {
     else console.error(`monitor: a stored batch could not be evaluated: ${e instanceof Error ? e.message : String(e)}`);
   }
 
-  /** Waits for the work queued so far. */
+  /** Waits for the work queued so far; writes and publishes debounced re-triggers now. */
   async idle(): Promise<void> {
-    await this.exclusive(async () => undefined);
+    await this.exclusive(() => this.flushDeferred());
   }
 }
 

@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
 import { AlertHub } from '../monitor/alert-hub.js';
 import type { AlertRepository } from '../monitor/alert-repository.js';
-import { LiveMonitor, type LiveMonitorOptions } from '../monitor/live-monitor.js';
+import { DEFAULT_RETRIGGER_DEBOUNCE_MS, LiveMonitor, type LiveMonitorOptions } from '../monitor/live-monitor.js';
 import { loadRuleSet } from '../monitor/rule-config.js';
 import { loadWebhookFile, WebhookDispatcher } from '../monitor/webhooks.js';
 import type { Store } from '../store/port.js';
@@ -34,6 +34,8 @@ export interface SharedMonitorOptions {
   onError?: LiveMonitorOptions['onError'];
   /** Skip reading the stored history (tests of a fresh database). */
   skipWarmUp?: boolean;
+  /** See LiveMonitorOptions; default DEFAULT_RETRIGGER_DEBOUNCE_MS (0: each re-trigger written and published with its batch). */
+  retriggerDebounceMs?: number;
 }
 
 export interface SharedMonitor {
@@ -52,7 +54,7 @@ export async function openSharedMonitor(o: SharedMonitorOptions): Promise<Shared
   const bus = o.nats === undefined ? undefined : await AlertBus.open({ ...o.bus, nats: o.nats, ...(o.registry === undefined ? {} : { registry: o.registry }) });
   // a worker's hub has no SSE clients: a small replay buffer is enough
   const hub = new AlertHub(o.deliverRemote ? 10_000 : 100);
-  const options: LiveMonitorOptions = { ruleSet, repository: o.repository, hub, ...(o.now === undefined ? {} : { now: o.now }), ...(o.onError === undefined ? {} : { onError: o.onError }) };
+  const options: LiveMonitorOptions = { ruleSet, repository: o.repository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.onError === undefined ? {} : { onError: o.onError }) };
   const monitor = bus === undefined ? new LiveMonitor(options) : new SharedLiveMonitor(options, bus);
   const warm = o.skipWarmUp === true ? { incidents: 0, alerts: 0 } : await monitor.warmUp(o.store);
   try {

@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CATEGORY_CODES, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES, replayAlerts, type Alert, type MonitorIncident } from '@baseerat/engine';
 import { loadUcdpBalochistan } from '../../../engine/test/monitor-rules/ucdp.js';
 import { AlertHub } from '../../src/monitor/alert-hub.js';
@@ -142,6 +142,80 @@ describe('LiveMonitor: suppression across a restart, lifecycle, classification',
     expect((await repo.get(d1.alert.id))?.updatedAt).toBe('2025-03-02T00:00:00.000Z');
     // newest first, then id ('|' sorts after letters: the alert without a district comes last)
     expect(p.items[0]!.alert.incidentId).toBe('d1');
+    repo.close();
+    db.closeSync();
+  });
+});
+
+describe('LiveMonitor: debounced re-triggers (retriggerDebounceMs)', () => {
+  const perDistrict = ruleSetFrom([{ kind: 'near-repeat', id: 'nr', severity: 'high', distanceKm: 10, days: 14 }], { type: 'FeatureCollection', features: [] });
+
+  it('the opening is written and published at once; re-triggers of an earlier batch once, in their latest state, at the flush', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const repo = await DuckDBAlertRepository.open(db);
+    const hub = new AlertHub();
+    const seen: { change: string; triggers: number }[] = [];
+    hub.subscribe({ accepts: () => true, deliver: (e) => seen.push({ change: e.change, triggers: e.stored.alert.triggers }) });
+    // a debounce far longer than the test: only idle() flushes
+    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at('2025-04-01T10:00:00.000Z'), retriggerDebounceMs: 600_000 });
+    await m.observe([bomb('e1', '2025-04-01T08:00:00.000Z')]);
+    // e2 opens, e3 re-triggers it in the same batch: one 'opened' event with both, at once
+    const first = await m.observe([bomb('e2', '2025-04-01T08:10:00.000Z'), bomb('e3', '2025-04-01T08:20:00.000Z')]);
+    expect(first.opened).toBe(1);
+    expect(first.events.map((e) => [e.change, e.stored.alert.triggers])).toEqual([['opened', 2]]);
+    const id = first.events[0]!.stored.alert.id;
+    // two later batches re-trigger it: counted, neither written nor published yet
+    const r4 = await m.observe([bomb('e4', '2025-04-01T08:30:00.000Z')]);
+    const r5 = await m.observe([bomb('e5', '2025-04-01T08:40:00.000Z')]);
+    expect([r4.retriggered, r5.retriggered, r4.events.length, r5.events.length]).toEqual([1, 1, 0, 0]);
+    expect((await repo.get(id))?.alert.triggers).toBe(2);
+    expect(seen).toEqual([{ change: 'opened', triggers: 2 }]);
+    expect(m.counters).toMatchObject({ opened: 1, retriggered: 3, retriggerWrites: 0 });
+    await m.idle();
+    expect(seen).toEqual([{ change: 'opened', triggers: 2 }, { change: 'retriggered', triggers: 4 }]);
+    const stored = await repo.get(id);
+    expect(stored?.alert.triggers).toBe(4);
+    expect(stored?.alert.suppressedIncidentIds).toEqual(['e3', 'e4', 'e5']);
+    expect(m.counters.retriggerWrites).toBe(1);
+    // nothing left: a second idle publishes nothing
+    await m.idle();
+    expect(seen).toHaveLength(2);
+    repo.close();
+    db.closeSync();
+  });
+
+  it('an acknowledgement while a re-trigger waits keeps the re-trigger, and the flush does not overwrite it', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const repo = await DuckDBAlertRepository.open(db);
+    const hub = new AlertHub();
+    const seen: string[] = [];
+    hub.subscribe({ accepts: () => true, deliver: (e) => seen.push(e.change) });
+    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at('2025-05-01T10:00:00.000Z'), retriggerDebounceMs: 600_000 });
+    await m.observe([bomb('f1', '2025-05-01T08:00:00.000Z')]);
+    const opened = await m.observe([bomb('f2', '2025-05-01T08:10:00.000Z')]);
+    const id = opened.events[0]!.stored.alert.id;
+    await m.observe([bomb('f3', '2025-05-01T08:20:00.000Z')]);
+    const acked = await m.transition(id, 'acknowledge', 'user_1');
+    expect([acked.alert.state, acked.alert.triggers]).toEqual(['acknowledged', 2]);
+    await m.idle();
+    expect(seen).toEqual(['opened', 'acknowledged']);
+    expect((await repo.get(id))?.alert).toMatchObject({ state: 'acknowledged', triggers: 2, suppressedIncidentIds: ['f3'] });
+    repo.close();
+    db.closeSync();
+  });
+
+  it('without idle(), the timer flushes', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const repo = await DuckDBAlertRepository.open(db);
+    const hub = new AlertHub();
+    const seen: string[] = [];
+    hub.subscribe({ accepts: () => true, deliver: (e) => seen.push(e.change) });
+    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at('2025-06-01T10:00:00.000Z'), retriggerDebounceMs: 20 });
+    await m.observe([bomb('g1', '2025-06-01T08:00:00.000Z')]);
+    await m.observe([bomb('g2', '2025-06-01T08:10:00.000Z')]);
+    await m.observe([bomb('g3', '2025-06-01T08:20:00.000Z')]);
+    await vi.waitFor(() => { expect(seen).toEqual(['opened', 'retriggered']); }, { timeout: 10_000, interval: 10 });
+    expect(m.counters.retriggerWrites).toBe(1);
     repo.close();
     db.closeSync();
   });
