@@ -10,6 +10,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from '../../packages/server/src/api/index.js';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
+import { warmDashboard } from '../../packages/server/src/api/warm-up.js';
 import { resolveMasterKey } from '../../packages/server/src/cli/commands/serve.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
 
@@ -31,7 +32,13 @@ if (!existsSync(userFile) || !(await e.security.accounts.listUsers()).some((u) =
   writeFileSync(userFile, JSON.stringify({ username: 'bench', password: BENCH_PASSWORD, totpSecret: en.totpSecret }), { mode: 0o600 });
 }
 const unlimited = { capacity: 1e12, refillPerSecond: 1e12 };
-const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), webDir, rateLimits: { heavy: unlimited, login: unlimited } });
+const geography = loadGeography();
+const app = await createApp({ store: e.store, security: e.security, geography, webDir, rateLimits: { heavy: unlimited, login: unlimited } });
+// as serve does before it listens (api/warm-up.ts); BASEERAT_BENCH_NO_WARMUP=1 leaves it out, for the comparison
+if (process.env['BASEERAT_BENCH_NO_WARMUP'] !== '1') {
+  const warm = await warmDashboard({ store: e.store, security: e.security, geography });
+  console.error(`warm-up: ${warm.views} filter(s) for ${warm.accounts} account(s) in ${(warm.ms / 1000).toFixed(2)} s`);
+}
 await app.listen({ port: Number(portArg), host: '127.0.0.1' });
 console.log(`READY ${portArg}`);
 const stop = () => { void app.close().then(() => e.close()).then(() => process.exit(0)); };

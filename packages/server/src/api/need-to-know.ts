@@ -4,7 +4,7 @@
  * audited. The store filter is an optimisation and a second fence; the policy (Cedar) still
  * decides every record (`filterRecords`) and every field (`readFields`).
  */
-import { BaseeratError, CLASSIFICATION_LEVELS, type Classification, type Incident } from '@baseerat/engine';
+import { BaseeratError, CLASSIFICATION_LEVELS, type Classification, type Geography, type Incident } from '@baseerat/engine';
 import type { AnalysisFilter } from '../analysis/analysis-request.js';
 import type { AccessGate } from '../security/access-gate.js';
 import type { AuditLog } from '../security/audit-log.js';
@@ -12,6 +12,7 @@ import { releaseDerived } from '../security/derived-results.js';
 import type { Action, RequestAuthorizer } from '../security/policy-engine.js';
 import { recordLabel, type SecurityLabel } from '../security/security-label.js';
 import type { IncidentFilter } from '../store/port.js';
+import { baseFilter, canonicalDistricts, type IncidentQuery } from './schemas.js';
 
 /** Checks a system-level action (list, ingest, administer, audit); audits and throws FORBIDDEN on denial. */
 export async function requireSystem(gate: AccessGate, action: Action, target: string, now: Date): Promise<void> {
@@ -57,15 +58,36 @@ export async function scopedFilter(gate: AccessGate, authz: RequestAuthorizer, r
     }
   }
   const districts = req.districts !== undefined && req.districts.length > 0 ? [...req.districts] : scope === null ? undefined : [...scope];
-  const probe = districts?.[0] ?? scope?.[0] ?? '(any)';
-  const ceiling = maxViewable(authz, probe);
-  if (ceiling === undefined) {
+  const filter = filterWithinScope(authz, districts, req.maxClassification, base);
+  if (filter === undefined) {
+    const probe = districts?.[0] ?? scope?.[0] ?? '(any)';
     await gate.check('viewIncident', { kind: 'Record', id: 'any', label: { classification: 'UNCLASSIFIED', compartments: [], districts: [probe] } }, now);
     throw new BaseeratError('FORBIDDEN', `role ${authz.principal.role} may not view incidents`, { field: 'role' });
   }
-  const requested = req.maxClassification;
-  const max = requested !== undefined && CLASSIFICATION_LEVELS.indexOf(requested) < CLASSIFICATION_LEVELS.indexOf(ceiling) ? requested : ceiling;
+  return filter;
+}
+
+/**
+ * The store filter once its `districts` are known to lie within the user's scope (undefined: no
+ * district limit): the classification ceiling is the lower of the requested one and what the policy
+ * allows in those districts. Undefined when the user may view no incident there. Audits nothing:
+ * `scopedFilter` (requests) audits its denials; the start-up warm-up (warm-up.ts) uses this to
+ * build the very filters its requests will build.
+ */
+export function filterWithinScope(authz: RequestAuthorizer, districts: string[] | undefined, requestedMax: Classification | undefined, base: IncidentFilter): IncidentFilter | undefined {
+  const probe = districts?.[0] ?? authz.principal.districts?.[0] ?? '(any)';
+  const ceiling = maxViewable(authz, probe);
+  if (ceiling === undefined) return undefined;
+  const max = requestedMax !== undefined && CLASSIFICATION_LEVELS.indexOf(requestedMax) < CLASSIFICATION_LEVELS.indexOf(ceiling) ? requestedMax : ceiling;
   return { ...base, ...(districts === undefined ? {} : { districts }), maxClassification: max };
+}
+
+/**
+ * The store filter of an incident query (`IncidentQuerySchema`: period, place, categories...) within
+ * the user's scope: the one expression the list, the points and the stats routes share.
+ */
+export function incidentQueryFilter(gate: AccessGate, authz: RequestAuthorizer, geography: Geography, q: IncidentQuery, now: Date): Promise<IncidentFilter> {
+  return scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, geography), maxClassification: q.maxClassification }, baseFilter(q, geography), now);
 }
 
 /**

@@ -12,7 +12,7 @@ import { UNKNOWN_DISTRICT, type SecurityLabel } from '../security/security-label
 import type { IncidentFilter, Store, StoreStats } from '../store/port.js';
 
 /** Highest classification among the incidents matching `filter` (at most 3 counts). */
-async function highestPresent(store: Store, filter: IncidentFilter, total: number): Promise<Classification> {
+export async function highestPresent(store: Store, filter: IncidentFilter, total: number): Promise<Classification> {
   const top = CLASSIFICATION_LEVELS.indexOf(filter.maxClassification ?? 'SECRET');
   for (let l = top; l > 0; l--) {
     const below = await store.countIncidents({ ...filter, maxClassification: CLASSIFICATION_LEVELS[l - 1]! });

@@ -11,10 +11,10 @@ import { z } from 'zod';
 import type { AccessGate } from '../../security/access-gate.js';
 import { fieldLabel, type SecurityLabel } from '../../security/security-label.js';
 import type { ApiDeps } from '../context.js';
-import { incidentLabel, requireSystem, scopedFilter } from '../need-to-know.js';
+import { incidentLabel, incidentQueryFilter, requireSystem } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS, ProblemSchema } from '../plugins/problem-json.js';
-import { baseFilter, canonicalDistricts, IncidentQuerySchema, IncidentViewSchema, PageQuerySchema, type IncidentView } from '../schemas.js';
+import { IncidentQuerySchema, IncidentViewSchema, PageQuerySchema, type IncidentView } from '../schemas.js';
 
 /** Most points one request may ask for. */
 const POINTS_MAX = 5000;
@@ -87,7 +87,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     const t = now();
     await requireSystem(gate, 'listIncidents', 'incidents', t);
     const q = req.query;
-    const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
+    const filter = await incidentQueryFilter(gate, authz, deps.geography, q, t);
     const page = await deps.store.listIncidents(filter, { offset: q.offset, limit: q.limit });
     const visible = authz.filterRecords(page.items, (i) => i.id, incidentLabel);
     return { items: await incidentViews(gate, visible, false, t), total: page.total - (page.items.length - visible.length), offset: page.offset, limit: page.limit };
@@ -117,7 +117,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     const t = now();
     await requireSystem(gate, 'listIncidents', 'incidents', t);
     const q = req.query;
-    const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
+    const filter = await incidentQueryFilter(gate, authz, deps.geography, q, t);
     return { ...(await deps.store.listPoints(filter, q.limit)), limit: q.limit };
   });
 

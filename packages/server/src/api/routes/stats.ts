@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ClassificationSchema } from '@baseerat/engine';
 import type { ApiDeps } from '../context.js';
-import { requireSystem, scopedFilter } from '../need-to-know.js';
+import { incidentQueryFilter, requireSystem } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
 import { PROBLEMS } from '../plugins/problem-json.js';
-import { baseFilter, canonicalDistricts, IncidentQuerySchema } from '../schemas.js';
+import { IncidentQuerySchema } from '../schemas.js';
 import { releasedStats } from '../scoped-stats.js';
 
 const counts = z.record(z.string(), z.number().int());
@@ -34,7 +34,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date
     const t = now();
     await requireSystem(gate, 'listIncidents', 'stats', t);
     const q = req.query;
-    const filter = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, baseFilter(q, deps.geography), t);
+    const filter = await incidentQueryFilter(gate, authz, deps.geography, q, t);
     const { stats, label } = await releasedStats(deps.store, gate, authz, 'stats', filter, t);
     return { ...stats, label: { classification: label.classification, compartments: [...label.compartments], districts: [...label.districts] } };
   });

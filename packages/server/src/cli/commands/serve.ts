@@ -14,6 +14,7 @@ import { BaseeratError } from '@baseerat/engine';
 import { connect } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
+import { warmDashboard } from '../../api/warm-up.js';
 import { openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
@@ -162,6 +163,13 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     if (running !== undefined) console.log(`Report schedules: ${Object.entries(running.next()).map(([n, at]) => `${n} next at ${at ?? 'never'}`).join('; ')}`);
 
     const consumers = o.nats === undefined ? undefined : await startServeConsumers(o, e, live);
+    // before listening: the first page after a start must not pay for the landing view's cold queries (api/warm-up.ts)
+    try {
+      const warm = await warmDashboard({ store: e.store, security: e.security, geography: loadGeography() });
+      console.log(`Warm-up: the dashboard's landing view computed for ${warm.accounts} account(s), ${warm.views} distinct filter(s), in ${(warm.ms / 1000).toFixed(2)} s`);
+    } catch (err) {
+      console.error(`warning: the dashboard warm-up failed (the first page will compute its own view): ${err instanceof Error ? err.message : String(err)}`);
+    }
     const address = await app.listen({ port, host: o.host });
     console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
     if (webDir !== undefined) {
