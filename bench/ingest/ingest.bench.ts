@@ -3,7 +3,10 @@
  * (police mapping file, shipped geography, engine linker, DuckDB store), beside DuckDB's own
  * `read_csv` of the same file into a table in the same run.
  *
- *   npx tsx bench/ingest/ingest.bench.ts [--rows 1000000] [--keep] [--plain] [--memory-limit 512MB]
+ *   npx tsx bench/ingest/ingest.bench.ts [--rows 1000000] [--keep] [--plain] [--memory-limit 512MB] [--no-worker]
+ *
+ * The file is parsed and converted in a worker thread (`parseInWorker`, the default for a file of
+ * this size); `--no-worker` parses it on the main thread, as before, for comparison.
  *
  * The store is opened as every command opens it (`openEmbedded`: sensitive columns encrypted);
  * `--plain` opens it without encryption, to see what encryption costs.
@@ -34,6 +37,7 @@ const arg = (name: string, dflt: string) => {
 const rows = Number(arg('rows', '1000000'));
 const keep = process.argv.includes('--keep');
 const plain = process.argv.includes('--plain');
+const noWorker = process.argv.includes('--no-worker');
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-bench-ingest-'));
 const csv = join(dir, 'police.csv');
@@ -114,7 +118,7 @@ const onProgress = (p: { rowsRead: number }) => {
   const m = process.memoryUsage();
   console.log(`  ${p.rowsRead.toLocaleString('en-US')} rows, ${((performance.now() - s) / 1000).toFixed(0)} s: RSS ${(m.rss / 1e6).toFixed(0)} MB, V8 heap used ${(m.heapUsed / 1e6).toFixed(0)} of ${(m.heapTotal / 1e6).toFixed(0)} MB, array buffers ${(m.arrayBuffers / 1e6).toFixed(0)} MB`);
 };
-const summary = await ingestFile(csv, { adapter, store, geocoder, link: linkBatch, receivedAt: '2025-01-01T00:00:00.000Z', onProgress });
+const summary = await ingestFile(csv, { adapter, store, geocoder, link: linkBatch, receivedAt: '2025-01-01T00:00:00.000Z', onProgress, parseInWorker: !noWorker });
 const secs = (performance.now() - s) / 1000;
 const cpu = process.cpuUsage(cpu0);
 // Where the memory is at the end of the ingest, store still open: the V8 heap against the rest (DuckDB's buffers are outside it).
@@ -147,7 +151,7 @@ const cpuSecs = (cpu.user + cpu.system) / 1e6;
 await store.close();
 const rate = summary.stored / secs;
 const refRate = (globalThis as { refRate?: number }).refRate ?? NaN;
-console.log(`store: ${plain ? 'plaintext (--plain)' : 'encrypted (openEmbedded)'}${memoryLimit === '' ? '' : `, DuckDB memory_limit ${memoryLimit}`}`);
+console.log(`parsing: ${noWorker ? 'main thread (--no-worker)' : 'worker thread'}; store: ${plain ? 'plaintext (--plain)' : 'encrypted (openEmbedded)'}${memoryLimit === '' ? '' : `, DuckDB memory_limit ${memoryLimit}`}`);
 console.log(`baseerat ingest: ${summary.stored.toLocaleString('en-US')} incidents stored (${summary.quarantined} quarantined) in ${secs.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} incidents/s`);
 console.log(`baseerat ingest CPU: ${cpuSecs.toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}) = ${Math.round(summary.stored / cpuSecs).toLocaleString('en-US')} incidents per CPU-second; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`ratio baseerat / duckdb read_csv: ${(rate / refRate).toFixed(3)}`);

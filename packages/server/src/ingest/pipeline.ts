@@ -20,7 +20,12 @@ import {
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext } from './adapter.js';
 import type { IngestRun, QuarantineRecord, Store } from '../store/port.js';
-import { readCsv, readGeojson, readNdjson, newReaderStats, objectItem, type ByteSource, type ReaderItem, type ReaderStats } from './readers/index.js';
+import { newReaderStats, objectItem, type ByteSource, type ReaderItem, type ReaderStats } from './readers/index.js';
+import { readItems, runAdapter } from './read-items.js';
+import { decodeReport, type ConvertedChunk } from './converted-chunk.js';
+import { ingestFileInWorker, parseWorkerPlan } from './parse-worker-host.js';
+
+export { readItems, runAdapter };
 import type { MappingAdapter } from './mapping.js';
 
 /** The linker's signature (engine/link `linkBatch`), injected so that tests and callers choose it. */
@@ -68,6 +73,14 @@ export interface IngestOptions {
   detachWeakLinks?: boolean;
   /** With `reviseWeakLinks`: also move a district-only or 25 km report linked by a strong rule to a strictly better incident of this batch. Default true. */
   reviseCoarseLinks?: boolean;
+  /**
+   * `ingestFile` only: read, parse and convert the file (reader, adapter, geocoding, H3) in a
+   * worker thread, so that this thread only links and writes. `'auto'` (default): when the file has
+   * at least 4 MB, the adapter is a mapping file's or a built-in one and the geocoder is the shipped
+   * geography (the worker builds its own); `true`: whenever that is possible (else a CONFIG error);
+   * `false`: never. The results are the same either way (same reader, adapter and order).
+   */
+  parseInWorker?: boolean | 'auto';
 }
 
 export interface IngestSummary {
@@ -110,7 +123,7 @@ export { hash52, HashSet52 };
 export class IngestSession {
   readonly runId: string;
   readonly agency: string;
-  private readonly ctx: AdapterContext;
+  readonly ctx: AdapterContext;
   private readonly rules: LinkRules;
   private readonly batchSize: number;
   private readonly windowMs: number;
@@ -162,29 +175,49 @@ export class IngestSession {
     for (const item of items) {
       this.counts.rowsRead++;
       if (!item.ok) { this.quarantineItem(item.raw, item.line, item.issues); continue; }
-      let r;
-      try {
-        r = adapter.toReport(item.row, item.raw, item.line, this.ctx);
-      } catch (e) {
-        r = { ok: false as const, error: [{ field: 'row', message: `adapter ${adapter.name} failed on this row: ${(e as Error)?.message ?? String(e)}` }] };
-      }
+      const r = runAdapter(adapter, item.row, item.raw, item.line, this.ctx);
       if (!r.ok) { this.quarantineItem(item.raw, item.line, r.error); continue; }
-      const key = sourceKey(r.value.source);
-      const first = this.batchKeys.get(key);
-      if (first !== undefined || this.runKeys.has(hash52(key))) {
-        this.counts.duplicatesInFile++;
-        this.quarantineItem(item.raw, item.line, [{
-          field: 'sourceId', value: r.value.source.sourceId,
-          message: `sourceId: duplicate '${r.value.source.sourceId}' within this ${this.origin === 'stream' ? 'stream' : 'file'} (first seen ${first === undefined ? 'in an earlier batch' : `on line ${first}`}); only the first is kept`,
-        }]);
-        continue;
-      }
-      this.batchKeys.set(key, item.line);
-      this.reports.push(r.value);
-      if (this.reports.length >= this.batchSize) await this.flush();
+      if (this.accept(r.value, item.raw, item.line)) await this.flush();
     }
     // quarantine alone does not hold up a batch, but is bounded too
     if (this.quarantine.length >= this.batchSize) await this.flush();
+  }
+
+  /**
+   * Items already converted by the parse worker (same reader, same adapter, same context), in file
+   * order: from here on exactly what `push` does with them.
+   */
+  async pushChunk(c: ConvertedChunk): Promise<void> {
+    for (let i = 0; i < c.n; i++) {
+      this.counts.rowsRead++;
+      const line = c.lines[i]!;
+      const f = c.failedAt[i]!;
+      if (f > 0) {
+        const bad = c.failures[f - 1]!;
+        this.quarantineItem(bad.raw, line, bad.issues);
+        continue;
+      }
+      const r = decodeReport(c, i);
+      if (this.accept(r, r.source.raw, line)) await this.flush();
+    }
+    if (this.quarantine.length >= this.batchSize) await this.flush();
+  }
+
+  /** Takes a converted report into the batch, or quarantines it as a repeat; true when the batch is full. */
+  private accept(r: Report, raw: string, line: number): boolean {
+    const key = sourceKey(r.source);
+    const first = this.batchKeys.get(key);
+    if (first !== undefined || this.runKeys.has(hash52(key))) {
+      this.counts.duplicatesInFile++;
+      this.quarantineItem(raw, line, [{
+        field: 'sourceId', value: r.source.sourceId,
+        message: `sourceId: duplicate '${r.source.sourceId}' within this ${this.origin === 'stream' ? 'stream' : 'file'} (first seen ${first === undefined ? 'in an earlier batch' : `on line ${first}`}); only the first is kept`,
+      }]);
+      return false;
+    }
+    this.batchKeys.set(key, line);
+    this.reports.push(r);
+    return this.reports.length >= this.batchSize;
   }
 
   /** Writes what is buffered. The write runs on while the caller reads on; `settle()` waits for it. */
@@ -372,25 +405,25 @@ export class IngestSession {
   }
 }
 
-/** The reader an adapter asks for, over a byte source. */
-export function readItems(adapter: Adapter, source: ByteSource, stats: ReaderStats): AsyncGenerator<ReaderItem[]> {
-  switch (adapter.reader) {
-    case 'csv': {
-      const o = adapter.csv ?? {};
-      return readCsv(source, stats, {
-        ...(o.delimiter === undefined ? {} : { delimiter: o.delimiter }),
-        ...(o.skipRowsAfterHeader === undefined ? {} : { skipRowsAfterHeader: o.skipRowsAfterHeader }),
-        ...(o.trim === undefined ? {} : { trim: o.trim }),
-      });
-    }
-    case 'ndjson': return readNdjson(source, stats);
-    case 'geojson': return readGeojson(source, stats);
-    default: throw new BaseeratError('CONFIG', `adapter ${(adapter as Adapter).name}: unknown reader '${String((adapter as Adapter).reader)}'`, { field: 'reader' });
-  }
+export function hasCheckColumns(a: Adapter): a is MappingAdapter {
+  return typeof (a as Partial<MappingAdapter>).checkColumns === 'function';
 }
 
-function hasCheckColumns(a: Adapter): a is MappingAdapter {
-  return typeof (a as Partial<MappingAdapter>).checkColumns === 'function';
+/**
+ * Stops at the first CSV header that lacks a column the mapping reads (it would quarantine every
+ * row); true once the header has been seen.
+ */
+export function checkHeader(adapter: Adapter, origin: string, stats: ReaderStats): boolean {
+  if (adapter.reader !== 'csv' || stats.columns === undefined) return false;
+  if (hasCheckColumns(adapter)) {
+    const missing = adapter.checkColumns(stats.columns);
+    if (missing.length > 0) {
+      throw new BaseeratError('VALIDATION', `${origin}: ${missing.map((m) => m.message).join('; ')} (header: ${stats.columns.join(', ')})`, {
+        field: missing[0]!.field, details: { issues: missing },
+      });
+    }
+  }
+  return true;
 }
 
 /** Ingests a byte stream (a file, an upload). `totalBytes` makes progress a fraction. */
@@ -399,24 +432,13 @@ export async function ingestStream(source: ByteSource, opts: IngestOptions & { t
   session.totalBytes = opts.totalBytes ?? 0;
   let checked = false;
   for await (const items of readItems(opts.adapter, source, session.stats)) {
-    if (!checked && opts.adapter.reader === 'csv' && session.stats.columns !== undefined) {
-      checked = true;
-      // a header that lacks a mapped column would quarantine every row: stop at once instead
-      if (hasCheckColumns(opts.adapter)) {
-        const missing = opts.adapter.checkColumns(session.stats.columns);
-        if (missing.length > 0) {
-          throw new BaseeratError('VALIDATION', `${session.origin}: ${missing.map((m) => m.message).join('; ')} (header: ${session.stats.columns.join(', ')})`, {
-            field: missing[0]!.field, details: { issues: missing },
-          });
-        }
-      }
-    }
+    if (!checked) checked = checkHeader(opts.adapter, session.origin, session.stats);
     await session.push(items);
   }
   return session.finish();
 }
 
-/** Ingests a file, streaming it in 1 MiB chunks. */
+/** Ingests a file, streaming it in 1 MiB chunks (parsed in a worker thread: see `parseInWorker`). */
 export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestSummary> {
   let size: number;
   try {
@@ -424,7 +446,10 @@ export async function ingestFile(path: string, opts: IngestOptions): Promise<Ing
   } catch (e) {
     throw new BaseeratError('NOT_FOUND', `file ${path} cannot be read: ${(e as Error).message}`, { field: 'path', cause: e });
   }
-  return ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), { ...opts, origin: opts.origin ?? path, totalBytes: size });
+  const o = { ...opts, origin: opts.origin ?? path, totalBytes: size };
+  const plan = parseWorkerPlan(o, size);
+  if (plan !== undefined) return ingestFileInWorker(path, o, plan);
+  return ingestStream(createReadStream(path, { highWaterMark: 1 << 20 }), o);
 }
 
 /** Ingests records already decoded (e.g. a JSON request body) through the same path. */
