@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
 import { evaluateCategoryRule, type CategoryRule } from '../../src/monitor/rules/category-rule.js';
 import { evaluateNearRepeatRule, isSerious, type NearRepeatRule } from '../../src/monitor/rules/near-repeat-rule.js';
-import { evaluateSpikeRule, type SpikeRule } from '../../src/monitor/rules/spike-rule.js';
+import { evaluateSpikeRule, evaluateSpikeRuleOnCounts, type SpikeRule } from '../../src/monitor/rules/spike-rule.js';
 import { evaluateIncident, parseRuleSet } from '../../src/monitor/rules/rule-engine.js';
 import { parseWatchZones, type WatchZone } from '../../src/monitor/rules/watch-zone.js';
 import { evaluateSeries } from '../../src/monitor/evaluate-series.js';
@@ -94,6 +95,41 @@ describe('spike rule (wraps evaluateSeries)', () => {
     expect(evaluateSpikeRule(rule, inc({ id: 'x', occurredAt: week(0, 2) }), [...history, ...other, ...crime])).toBeNull();
     expect(evaluateSpikeRule(rule, inc({ id: 'y', occurredAt: week(0, 2), district: undefined }), history)).toBeNull();
     expect(evaluateSpikeRule({ ...rule, groups: ['crime'] }, inc({ id: 'z', occurredAt: week(0, 2) }), history)).toBeNull();
+  });
+});
+
+describe('spike rule on counts = evaluateSeries\' last step (the minimum-count shortcut changes no answer)', () => {
+  it('random series, detectors and minimum counts (fixed seed)', () => {
+    const x = inc({ id: 'x', occurredAt: '2024-03-05T10:00:00.000Z' });
+    const detectors = [
+      { kind: 'ears', options: { method: 'C1', minSigma: 0.5 } }, { kind: 'ears', options: { method: 'C2', minSigma: 0.5 } },
+      { kind: 'ears', options: { method: 'C3', minSigma: 1 } }, { kind: 'cusum' },
+    ] as const;
+    let firing = 0, atTheMinimum = 0;
+    fc.assert(fc.property(
+      fc.array(fc.constantFrom(0, 0, 0, 1, 2), { minLength: 30, maxLength: 30 }), fc.integer({ min: 0, max: 6 }), fc.constantFrom(...detectors), fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      (counts, current, detector, minimumCount) => {
+        const rule: SpikeRule = { kind: 'spike', id: 's', severity: 'medium', lookbackPeriods: 30, detector, ...(minimumCount === undefined ? {} : { minimumCount }) };
+        const p = Math.floor((Date.parse(x.occurredAt) - Date.parse('1970-01-05T00:00:00.000Z')) / (7 * 86_400_000));
+        const countOf = (q: number) => (q === p ? current : counts[q - p + 29] ?? 0);
+        const got = evaluateSpikeRuleOnCounts(rule, x, countOf);
+        // the reference: evaluateSeries over the same series, its last step
+        const series = Float64Array.from({ length: 30 }, (_, k) => countOf(p - 29 + k) + (k === 29 ? 1 : 0));
+        const last = evaluateSeries(series, detector, minimumCount === undefined ? {} : { minimumCount }).steps[29]!;
+        const fires = last.alarm && Number.isFinite(last.expected) && Number.isFinite(last.threshold);
+        expect(got !== null).toBe(fires);
+        if (got !== null) expect(got.explanation).toMatchObject({ count: last.explanation.count, expected: last.expected, threshold: last.threshold });
+        if (fires) firing++;
+        if (fires && last.explanation.count === (minimumCount ?? 2)) atTheMinimum++;
+      },
+    ), { seed: 2026, numRuns: 400 });
+    // the draws include alarms, some exactly at the minimum count (where the shortcut's edge lies)
+    expect(firing).toBeGreaterThan(20);
+    expect(atTheMinimum).toBeGreaterThan(5);
+  });
+  it('an invalid minimum count still fails (evaluateSeries rejects it)', () => {
+    const x = inc({ id: 'x', occurredAt: '2024-03-05T10:00:00.000Z' });
+    expect(() => evaluateSpikeRuleOnCounts({ kind: 'spike', id: 's', severity: 'medium', minimumCount: -1 }, x, () => 0)).toThrow();
   });
 });
 

@@ -21,10 +21,10 @@
  * monitor learned of the event; 'occurrence' uses the event's own time, as the replay does.
  */
 import {
-  CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRule,
+  CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRuleTimed,
   evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeCandidate, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
   type Alert, type AlertAction, type AlertBook, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
-  type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule,
+  type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule, type TimedIncident,
 } from '@baseerat/engine';
 import type { IncidentColumns, Store } from '../store/port.js';
 import { higherClassification, type AlertRepository, type StoredAlert } from './alert-repository.js';
@@ -105,7 +105,7 @@ export class LiveMonitor {
   private readonly cellDeg: number;
   private readonly nearKeepMs: number;
   /** Serious events by grid cell, each with its time in ms (parsed once, not at every look-up). */
-  private readonly grid = new Map<string, { t: number; inc: MonitorIncident }[]>();
+  private readonly grid = new Map<string, TimedIncident[]>();
   private maxTime = -Infinity;
   private observedSincePrune = 0;
   /** Re-triggered alerts waiting for their debounced write and publish (`retriggerDebounceMs`), by alert id, latest state. */
@@ -263,13 +263,13 @@ export class LiveMonitor {
 
   private evaluate(inc: MonitorIncident): AlertCandidate[] {
     const out: AlertCandidate[] = [];
-    let near: MonitorIncident[] | undefined;
+    let near: TimedIncident[] | undefined;
     for (const rule of this.ruleSet.rules) {
       let c: AlertCandidate | null;
       if (rule.kind === 'category') c = evaluateCategoryRule(rule, inc, this.ruleSet.zones);
       else if (rule.kind === 'near-repeat') {
         near ??= this.neighbours(inc);
-        c = evaluateNearRepeatRule(rule, inc, near);
+        c = evaluateNearRepeatRuleTimed(rule, inc, near);
       } else {
         const s = this.spikeState(rule);
         const district = inc.location.district;
@@ -286,20 +286,20 @@ export class LiveMonitor {
   }
 
   /** Serious events kept in the cells around the incident: a superset of those within every rule's distance. */
-  private neighbours(inc: MonitorIncident): MonitorIncident[] {
+  private neighbours(inc: MonitorIncident): TimedIncident[] {
     const { lat, lon } = inc.location;
     if (lat === undefined || lon === undefined) return [];
     const [ci, cj] = this.cellOf(lat, lon);
     // a degree of longitude shrinks with latitude: widen the search accordingly
     const cos = Math.max(0.01, Math.cos((Math.min(89, Math.abs(lat) + this.cellDeg) * Math.PI) / 180));
     const dj = Math.ceil(1 / cos);
-    const out: MonitorIncident[] = [];
+    const out: TimedIncident[] = [];
     const oldest = this.maxTime - this.nearKeepMs;
     for (let i = ci - 1; i <= ci + 1; i++) {
       for (let j = cj - dj; j <= cj + dj; j++) {
         const cell = this.grid.get(`${i}|${j}`);
         if (cell === undefined) continue;
-        for (const h of cell) if (h.t >= oldest) out.push(h.inc);
+        for (const h of cell) if (h.t >= oldest) out.push(h);
       }
     }
     return out;

@@ -40,11 +40,22 @@ export function isSerious(incident: MonitorIncident, minimumKilled = 5): boolean
   return category(incident.category).severe || incident.severity.killed >= minimumKilled;
 }
 
+/** A history entry with its time in epoch ms, parsed once by the caller (the live monitor keeps its history so). */
+export interface TimedIncident {
+  t: number;
+  inc: MonitorIncident;
+}
+
 /**
  * Evaluate against `history`: earlier incidents (any order). Events at the same instant or later are
  * ignored, so the incident never counts itself.
  */
 export function evaluateNearRepeatRule(rule: NearRepeatRule, incident: MonitorIncident, history: readonly MonitorIncident[]): AlertCandidate | null {
+  return evaluateNearRepeatRuleTimed(rule, incident, history.map((h) => ({ t: Date.parse(h.occurredAt), inc: h })));
+}
+
+/** `evaluateNearRepeatRule` over a history whose times are already parsed (no parse per neighbour and look-up). */
+export function evaluateNearRepeatRuleTimed(rule: NearRepeatRule, incident: MonitorIncident, history: readonly TimedIncident[]): AlertCandidate | null {
   const { lat, lon } = incident.location;
   if (lat === undefined || lon === undefined) return null;
   const t = Date.parse(incident.occurredAt);
@@ -53,19 +64,21 @@ export function evaluateNearRepeatRule(rule: NearRepeatRule, incident: MonitorIn
   const minimumKilled = rule.minimumKilled ?? 5;
   const minimumPrior = rule.minimumPrior ?? 1;
   let count = 0, background = 0;
-  let nearest: { id: string; km: number; days: number } | undefined;
-  for (const h of history) {
-    const th = Date.parse(h.occurredAt);
+  // the nearest serious event inside the window (the first found at the smallest distance, as before)
+  let nearestInc: MonitorIncident | undefined, nearestKm = Infinity, nearestDt = 0;
+  for (const { t: th, inc: h } of history) {
     const dt = t - th;
     if (!(dt > 0) || dt > windowMs + baselineMs || h.id === incident.id) continue;
-    if (h.location.lat === undefined || h.location.lon === undefined || !isSerious(h, minimumKilled)) continue;
-    const km = haversineDistanceKm(lat, lon, h.location.lat, h.location.lon);
+    const hLat = h.location.lat, hLon = h.location.lon;
+    if (hLat === undefined || hLon === undefined || !isSerious(h, minimumKilled)) continue;
+    const km = haversineDistanceKm(lat, lon, hLat, hLon);
     if (km > rule.distanceKm) continue;
     if (dt <= windowMs) {
       count++;
-      if (nearest === undefined || km < nearest.km) nearest = { id: h.id, km, days: dt / DAY_MS };
+      if (nearestInc === undefined || km < nearestKm) { nearestInc = h; nearestKm = km; nearestDt = dt; }
     } else background++;
   }
+  const nearest = nearestInc === undefined ? undefined : { id: nearestInc.id, km: nearestKm, days: nearestDt / DAY_MS };
   if (count < minimumPrior || nearest === undefined) return null;
   const expected = background * (windowMs / baselineMs);
   const district = incident.location.district ?? '';

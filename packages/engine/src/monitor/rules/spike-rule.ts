@@ -87,6 +87,12 @@ export function evaluateSpikeRuleOnCounts(rule: SpikeRule, incident: MonitorInci
   const series = new Float64Array(lookback);
   for (let k = 0; k < lookback; k++) series[k] = countOf(first + k);
   series[lookback - 1]! += 1;
+  // evaluateSeries pages only from `minimumCount` events in the period (no severe option is given
+  // here): below it the answer is null whatever the detector says, so the detector is not run (it
+  // builds every period's step; the live monitor calls this for every event). An invalid
+  // minimumCount (negative, NaN) fails this test and reaches evaluateSeries, which rejects it.
+  const minimumCount = rule.minimumCount ?? 2;
+  if (lookback > 0 && series[lookback - 1]! < minimumCount) return null;
   const evaluation = evaluateSeries(series, rule.detector ?? DEFAULT_DETECTOR, rule.minimumCount === undefined ? {} : { minimumCount: rule.minimumCount });
   const step = evaluation.steps[lookback - 1];
   if (step === undefined || !step.alarm || !Number.isFinite(step.expected) || !Number.isFinite(step.threshold)) return null;
