@@ -9,7 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classificationRank, incidentIdFor, sourceKey, type Classification, type Incident, type Report } from '@baseerat/engine';
 import { openStore } from '../../src/store/index.js';
 import type { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
-import type { IncidentFilter } from '../../src/store/port.js';
+import type { FieldCodec, IncidentFilter } from '../../src/store/port.js';
+
+/** Identity encoding that counts the decodes of each field and of each record (by its id). */
+const decodes = new Map<string, number>();
+const countingCodec: FieldCodec = {
+  encode: (plain) => `enc:${plain}`,
+  decode: (stored, field, recordId) => {
+    decodes.set(`${field} ${recordId}`, (decodes.get(`${field} ${recordId}`) ?? 0) + 1);
+    return stored.slice(4);
+  },
+};
+const decodeCount = (field: string) => [...decodes].filter(([k]) => k.startsWith(`${field} `)).reduce((a, [, n]) => a + n, 0);
 
 const TIMES = ['2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', '2024-02-03T10:00:00.000Z', '2024-02-03T10:00:00.001Z', '2025-06-01T00:00:00.000Z'];
 const DISTRICTS = ['Quetta', 'Gwadar', 'Kech'];
@@ -36,7 +47,7 @@ describe('DuckDB incident list: late materialisation over tied times', () => {
   let store: DuckDBStore;
   let written: Incident[] = [];
   beforeAll(async () => {
-    store = await openStore(':memory:', { duckdb: { threads: '1' } });
+    store = await openStore(':memory:', { duckdb: { threads: '1' }, codec: countingCodec });
     const reports = Array.from({ length: 300 }, (_, i) => reportOf(i, TIMES[(i * 7) % TIMES.length]!, DISTRICTS[i % DISTRICTS.length]!, LEVELS[(i * 5) % 4]!, i % 4 === 0));
     // a third of the incidents carry two source records (narrative then in the incident row, not the report's)
     const incidents = [];
@@ -91,6 +102,26 @@ describe('DuckDB incident list: late materialisation over tied times', () => {
     expect(after.total).toBe(before.total + 1);
     expect(after.items[0]!.id).toBe(incidentIdFor(sourceKey(r.source)));
     expect(after.items[0]!.narrative).toBe('narrative 1000');
+  });
+
+  it('a list decodes no raw record: each record once when the page is read (for its narrative), none when it is served again; a raw record read is decoded then', async () => {
+    const filter = { districts: ['Gwadar'], maxClassification: 'SECRET' as const };
+    decodes.clear();
+    const first = await store.listIncidents(filter, { offset: 3, limit: 20 });
+    const records = first.items.reduce((a, i) => a + i.sources.length, 0);
+    expect(decodeCount('reports.record')).toBe(records);
+    // the narratives are there (decoded from the records at read time, or from the incident row)
+    expect(first.items.filter((i) => i.narrative !== undefined).length).toBeGreaterThan(0);
+    decodes.clear();
+    const again = await store.listIncidents(filter, { offset: 3, limit: 20 });
+    const narratedSingles = again.items.filter((i) => i.sources.length === 1 && i.narrative !== undefined).length;
+    expect(decodeCount('reports.record')).toBe(narratedSingles);
+    expect(narratedSingles).toBeLessThan(records);
+    decodes.clear();
+    const raws = again.items.flatMap((i) => i.sources.map((x) => x.raw));
+    expect(raws.every((r) => /^raw \d+$/.test(r))).toBe(true);
+    expect(decodeCount('reports.record')).toBe(records - narratedSingles);
+    expect(again).toEqual(first);
   });
 
   it('refuses a bad page as before', async () => {

@@ -14,10 +14,15 @@
  *  3. the sources of the page's incidents by a semi-join on the id list.
  * Deep pages (offset + limit above KEYS_MAX) take the plain ORDER BY ... LIMIT OFFSET instead.
  *
- * The page is cached in the store's ReadCache, until the next write, as DuckDB returned it: the
- * sensitive columns (narratives, source records) stay ciphertexts there, and are decoded per call,
- * so each caller gets its own objects and no plaintext outlives the call. Identical list requests
- * (the same district's first page for every user of one scope) then share one query.
+ * No raw record is decoded for a list: each source's `raw` is decoded only when a caller reads it
+ * (the API's list never does; its detail view reads the incident by id). A source record holds its
+ * raw record and narrative in one ciphertext (rows.ts, layout 2), so whether it holds a narrative is
+ * learnt once, when the page is read, and only the narratives there are are decoded per call.
+ *
+ * Pages of up to CACHED_PAGE_MAX incidents are cached in the store's ReadCache until the next write,
+ * as DuckDB returned them: the sensitive columns stay ciphertexts there, each call builds its own
+ * objects, and no plaintext is kept. Identical list requests (a district's first page, for every
+ * user of one scope) then share one query; the access decisions stay per request, in the API.
  */
 import { BaseeratError, sourceKey, type Incident } from '@baseerat/engine';
 import { listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -31,6 +36,8 @@ import { decodeRecord, INCIDENT_SELECT, incidentFromRow, type FieldCodec } from 
 export const LIST_PAGE_MAX = 10_000;
 /** Up to this many occurrence times (offset + limit) go through the two-step page; deeper pages sort directly. */
 export const KEYS_MAX = 50_000;
+/** Pages up to this size (the API's largest) are kept in the ReadCache. */
+export const CACHED_PAGE_MAX = 500;
 
 type Cell = unknown;
 
@@ -40,6 +47,8 @@ interface RawPage {
   rows: Cell[][];
   /** incident_id, agency, source_id, received_at (epoch ms), format, record, layout, narrative column; in (received_at, seq) order. */
   sources: Cell[][];
+  /** Per source row: whether it holds a narrative (`withNarrativeFlags`). */
+  narrated?: boolean[];
 }
 
 export interface IncidentListSource {
@@ -96,21 +105,59 @@ async function readPage(conn: DuckDBConnection, filter: IncidentFilter, offset: 
   return { total, rows, sources };
 }
 
-/** The incidents of a page read by `readPage`, their sensitive fields decoded now. */
+/**
+ * Which source rows hold a narrative: the list needs a narrative where an incident of one source
+ * record has it in its record (rows.ts incidentRow), and the record (layout 2) holds raw record and
+ * narrative in one ciphertext, so this decodes each record once, when the page is read, and keeps
+ * only the answer. The raw records are then never decoded for a list (see `incidentsOf`).
+ */
+function withNarrativeFlags(page: RawPage, codec: FieldCodec): RawPage {
+  const narrated = page.sources.map((s) => (s[6] == null
+    ? s[7] != null
+    : decodeRecord(String(s[5]), s[6], s[7], sourceKey({ agency: String(s[1]), sourceId: String(s[2]) }), codec).narrative !== undefined));
+  return { ...page, narrated };
+}
+
+/** Defines `raw` on a source as decoded on first read (a caller may still assign it). */
+function lazyRaw(source: Omit<Incident['sources'][number], 'raw'>, raw: () => string): Incident['sources'][number] {
+  return Object.defineProperty(source, 'raw', {
+    enumerable: true, configurable: true,
+    get: raw,
+    set(this: object, v: string) { Object.defineProperty(this, 'raw', { value: v, writable: true, enumerable: true, configurable: true }); },
+  }) as Incident['sources'][number];
+}
+
+/**
+ * The incidents of a page read by `readPage`, as new objects. A narrative kept in a source record
+ * is decoded now (only where there is one); the sources' raw records only if a caller reads them
+ * (the API's list never does: it shows agency, source id, time and format), each at most once.
+ */
 function incidentsOf(page: RawPage, codec: FieldCodec): Incident[] {
   const sources = new Map<string, Incident['sources']>();
-  for (const r of page.rows) sources.set(String(r[0]), []);
-  // the narrative of the first report: an incident of one source record has its narrative there only (rows.ts incidentRow)
-  const firstNarrative = new Map<string, string | undefined>();
-  for (const s of page.sources) {
+  // incidents whose narrative, if any, is their one source record's (incidents.narrative NULL, one source)
+  const soleNarrative = new Map<string, string | undefined>();
+  for (const r of page.rows) {
+    sources.set(String(r[0]), []);
+    if (r[17] == null && Number(r[21]) === 1) soleNarrative.set(String(r[0]), undefined);
+  }
+  const seen = new Set<string>();
+  for (let j = 0; j < page.sources.length; j++) {
+    const s = page.sources[j]!;
     const id = String(s[0]);
     const agency = String(s[1]);
     const sourceId = String(s[2]);
-    const { raw, narrative } = decodeRecord(String(s[5]), s[6], s[7], sourceKey({ agency, sourceId }), codec);
-    if (!firstNarrative.has(id)) firstNarrative.set(id, narrative);
-    sources.get(id)?.push({ agency, sourceId, receivedAt: new Date(Number(s[3])).toISOString(), format: String(s[4]), raw });
+    const stored = String(s[5]);
+    const layout = s[6];
+    const column = s[7];
+    let once: { raw: string; narrative?: string } | undefined;
+    const decoded = () => (once ??= decodeRecord(stored, layout, column, sourceKey({ agency, sourceId }), codec));
+    if (!seen.has(id)) {
+      seen.add(id);
+      if (soleNarrative.has(id) && page.narrated?.[j] === true) soleNarrative.set(id, decoded().narrative);
+    }
+    sources.get(id)?.push(lazyRaw({ agency, sourceId, receivedAt: new Date(Number(s[3])).toISOString(), format: String(s[4]) }, () => decoded().raw));
   }
-  return page.rows.map((r) => incidentFromRow(r, sources.get(String(r[0])) ?? [], codec, firstNarrative.get(String(r[0]))));
+  return page.rows.map((r) => incidentFromRow(r, sources.get(String(r[0])) ?? [], codec, soleNarrative.get(String(r[0]))));
 }
 
 /** `Store.listIncidents` of the DuckDB store: the page (cached until the next write) on a pooled read connection. */
@@ -123,6 +170,8 @@ export function listIncidentPage(src: IncidentListSource, filter: IncidentFilter
   }
   const { offset, limit } = checked;
   const codec = src.codec;
-  return src.cache.get(`list ${offset} ${limit} ${JSON.stringify(filter)}`, () => src.readers.read((conn) => readPage(conn, filter, offset, limit)))
-    .then((raw) => ({ items: incidentsOf(raw, codec), total: raw.total, offset, limit }));
+  const read = () => src.readers.read((conn) => readPage(conn, filter, offset, limit)).then((raw) => withNarrativeFlags(raw, codec));
+  // pages of the API's size are cached; the long pages of a report's pass over a period are not (memory)
+  const got = limit <= CACHED_PAGE_MAX ? src.cache.get(`list ${offset} ${limit} ${JSON.stringify(filter)}`, read) : read();
+  return got.then((raw) => ({ items: incidentsOf(raw, codec), total: raw.total, offset, limit }));
 }
