@@ -116,7 +116,8 @@ interface Cluster {
   anchor: Features;
   /** Source key of the anchor report; for a stored incident the candidate's `anchorKey`, else its id. */
   anchorKey: string;
-  agencies: Set<string>;
+  /** Agencies with a report in the incident (a few: an array is cheaper than a Set here). */
+  agencies: string[];
   reports: Report[];
   links: Link[];
   stamp: number;
@@ -147,9 +148,9 @@ function features(code: CategoryCode, time: number, timePrecision: TimePrecision
   };
 }
 
-function reportFeatures(r: Report): Features {
+function reportFeatures(r: Report, time: number = Date.parse(r.occurredAt)): Features {
   const s = r.severity;
-  return features(r.category, Date.parse(r.occurredAt), r.timePrecision, r.location.lat, r.location.lon, r.location.precision, r.location.district,
+  return features(r.category, time, r.timePrecision, r.location.lat, r.location.lon, r.location.precision, r.location.district,
     s.killed + s.injured + s.abducted);
 }
 
@@ -177,6 +178,8 @@ export function attachToLinkCandidate(candidate: LinkCandidate, reports: readonl
 }
 
 function withReports(prior: LinkCandidate | undefined, incidentId: string, reports: readonly Report[]): LinkCandidate {
+  // the commonest case, an incident of one report: its anchor is that report (no ranking, no set)
+  if (prior === undefined && reports.length === 1) return candidateOfReport(incidentId, reports[0]!, Date.parse(reports[0]!.occurredAt), [reports[0]!.source.agency]);
   if (reports.length === 0 && prior === undefined) throw new BaseeratError('VALIDATION', `incident ${incidentId}: reports is empty`, { field: 'reports' });
   let best: Report | undefined, bestRank = Infinity, bestT = Infinity, bestKey = '';
   if (prior !== undefined) {
@@ -195,19 +198,24 @@ function withReports(prior: LinkCandidate | undefined, incidentId: string, repor
     }
   }
   if (best === undefined) return { ...prior!, agencies: [...agencies].sort(compareStrings) };
+  return candidateOfReport(incidentId, best, bestT, [...agencies].sort(compareStrings), bestKey);
+}
+
+/** The candidate anchored at report `best` (occurring at `time`), with the incident's agencies (sorted). */
+function candidateOfReport(incidentId: string, best: Report, time: number, agencies: string[], anchorKey: string = sourceKey(best.source)): LinkCandidate {
   const loc = best.location;
   const s = best.severity;
   return {
     incidentId,
-    time: bestT,
+    time,
     timePrecision: best.timePrecision,
     lat: loc.lat ?? Number.NaN,
     lon: loc.lon ?? Number.NaN,
     locationPrecision: loc.precision,
     district: loc.district,
     category: best.category,
-    agencies: [...agencies].sort(compareStrings),
-    anchorKey: bestKey,
+    agencies,
+    anchorKey,
     casualties: s.killed + s.injured + s.abducted,
   };
 }
@@ -276,6 +284,7 @@ class PointGrid {
   }
   /** Appends to `out` every cluster (not yet stamped) in the cells within `reachKm` of the point. */
   around(tg: number, lat: number, lon: number, reachKm: number, stamp: number, out: Cluster[]): void {
+    if (this.cells.size === 0) return;
     const dLat = reachKm / 111;
     const dLon = reachKm / (111 * Math.max(0.05, Math.cos((lat * Math.PI) / 180)));
     const y0 = Math.floor((lat - dLat) / this.cellDeg), y1 = Math.floor((lat + dLat) / this.cellDeg);
@@ -368,7 +377,10 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   const bucketMs = Math.max(1, rules.maxHours) * HOUR_MS;
   const index = new AnchorIndex(bucketMs, rules.maxHours * HOUR_MS);
 
-  const items = reports.map((r) => ({ r, key: sourceKey(r.source), f: reportFeatures(r), t: Date.parse(r.occurredAt) }));
+  const items = reports.map((r) => {
+    const t = Date.parse(r.occurredAt);
+    return { r, key: sourceKey(r.source), f: reportFeatures(r, t), t };
+  });
   const seen = new Set<string>();
   for (const it of items) {
     if (seen.has(it.key)) throw new BaseeratError('CONFLICT', `source key ${it.key} appears twice in the batch`, { field: 'source', details: { sourceKey: it.key } });
@@ -377,7 +389,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   items.sort((x, y) => x.f.precisionRank - y.f.precisionRank || x.t - y.t || compareStrings(x.key, y.key));
 
   for (const c of [...candidates].sort((x, y) => compareStrings(x.incidentId, y.incidentId))) {
-    const cl: Cluster = { id: c.incidentId, candidate: true, anchor: candidateFeatures(c), anchorKey: c.anchorKey ?? c.incidentId, agencies: new Set(c.agencies), reports: [], links: [], stamp: -1 };
+    const cl: Cluster = { id: c.incidentId, candidate: true, anchor: candidateFeatures(c), anchorKey: c.anchorKey ?? c.incidentId, agencies: [...c.agencies], reports: [], links: [], stamp: -1 };
     index.add(cl);
   }
 
@@ -409,7 +421,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
     if (m.distanceKm !== undefined) link.distanceKm = m.distanceKm;
     c.reports.push(it.r);
     c.links.push(link);
-    c.agencies.add(it.r.source.agency);
+    if (!c.agencies.includes(it.r.source.agency)) c.agencies.push(it.r.source.agency);
     if (c.candidate) attached.set(c.id, c);
     // A stored incident known less precisely than this report takes it as its anchor, as consolidation would.
     if (it.f.precisionRank < c.anchor.precisionRank) {
@@ -419,7 +431,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
     }
   };
   const createFrom = (it: Item) => {
-    const cl: Cluster = { id: incidentIdFor(it.key), candidate: false, anchor: it.f, anchorKey: it.key, agencies: new Set([it.r.source.agency]), reports: [it.r], links: [], stamp: -1 };
+    const cl: Cluster = { id: incidentIdFor(it.key), candidate: false, anchor: it.f, anchorKey: it.key, agencies: [it.r.source.agency], reports: [it.r], links: [], stamp: -1 };
     created.push(cl);
     index.add(cl);
   };
@@ -427,7 +439,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   const sequential = (it: Item) => {
     const ms = matchesOf(it);
     if (isAmbiguous(ms)) { ambiguous++; createFrom(it); return; }
-    const best = ms.find((s) => !s.c.agencies.has(it.r.source.agency));
+    const best = ms.find((s) => !s.c.agencies.includes(it.r.source.agency));
     if (best !== undefined) attach(it, best.c, best.m);
     else createFrom(it);
   };
@@ -453,7 +465,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   pairs.sort((x, y) => x.s.m.score - y.s.m.score || compareStrings(x.it.key, y.it.key) || compareStrings(x.s.c.id, y.s.c.id));
   const done = new Set<string>();
   for (const { it, s } of pairs) {
-    if (done.has(it.key) || s.c.agencies.has(it.r.source.agency)) continue;
+    if (done.has(it.key) || s.c.agencies.includes(it.r.source.agency)) continue;
     done.add(it.key);
     attach(it, s.c, s.m);
   }

@@ -132,6 +132,8 @@ export class IngestSession {
   private reports: Report[] = [];
   private quarantine: QuarantineRecord[] = [];
   private batchKeys = new Map<string, number>();
+  /** hash52 of each report's source key, parallel to `reports` (computed once, in `accept`). */
+  private hashes: number[] = [];
   private readonly runKeys = new HashSet52();
   private candidates = new Map<string, LinkCandidate>();
   private candFrom = Number.NaN;
@@ -207,7 +209,8 @@ export class IngestSession {
   private accept(r: Report, raw: string, line: number): boolean {
     const key = sourceKey(r.source);
     const first = this.batchKeys.get(key);
-    if (first !== undefined || this.runKeys.has(hash52(key))) {
+    const h = hash52(key);
+    if (first !== undefined || this.runKeys.has(h)) {
       this.counts.duplicatesInFile++;
       this.quarantineItem(raw, line, [{
         field: 'sourceId', value: r.source.sourceId,
@@ -217,13 +220,14 @@ export class IngestSession {
     }
     this.batchKeys.set(key, line);
     this.reports.push(r);
+    this.hashes.push(h);
     return this.reports.length >= this.batchSize;
   }
 
   /** Writes what is buffered. The write runs on while the caller reads on; `settle()` waits for it. */
   async flush(): Promise<void> {
-    const reports = this.reports, quarantine = this.quarantine, batchKeys = this.batchKeys;
-    this.reports = []; this.quarantine = []; this.batchKeys = new Map();
+    const reports = this.reports, quarantine = this.quarantine, batchKeys = this.batchKeys, hashes = this.hashes;
+    this.reports = []; this.quarantine = []; this.batchKeys = new Map(); this.hashes = [];
     await this.settle();
     if (reports.length === 0 && quarantine.length === 0) return;
     const { store } = this.opts;
@@ -246,7 +250,8 @@ export class IngestSession {
       const candidates = await this.candidatesFor(lo - this.windowMs, hi + this.windowMs);
       plan = this.opts.link(fresh, candidates, this.rules);
       if (this.opts.reviseWeakLinks ?? true) plan = await this.revise(plan, candidates);
-      for (const r of fresh) this.runKeys.add(hash52(sourceKey(r.source)));
+      if (fresh === reports) for (const h of hashes) this.runKeys.add(h);
+      else for (const r of fresh) this.runKeys.add(hash52(sourceKey(r.source)));
       this.remember(plan);
     }
     const planned = plan.newIncidents.reduce((s, n) => s + n.reports.length, 0) + plan.attachments.reduce((s, a) => s + a.reports.length, 0);
