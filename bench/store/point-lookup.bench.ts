@@ -4,7 +4,7 @@
  * the scan by id that schema version 3 ran (the same two SELECTs, `WHERE id = $id` and
  * `WHERE incident_id = $id`, on a connection of the same instance), alternating per id so that the
  * load of the shared machine touches both alike. Also: how long the store takes to load its
- * incident index (id hash -> seq) when a store is reopened, and that index's size.
+ * incident index (id hash -> seq block) when a store is reopened, and that index's size.
  *
  *   TZ=UTC npx tsx bench/store/point-lookup.bench.ts [--rows 1000000] [--ids 51] [--memory-limit 128MB] [--file PATH]
  *
@@ -110,7 +110,7 @@ console.log(`  ratio scan / seq (wall): getIncident ${(median(scan.inc) / median
 const slots = 2 ** Math.ceil(Math.log2(n / 0.7));
 const stored = await store.countIncidents({});
 if (stored !== n) console.log(`NOTE: the store holds ${stored.toLocaleString('en-US')} incidents, not --rows`);
-console.log(`incident index: ${n.toLocaleString('en-US')} keys in ${slots.toLocaleString('en-US')} slots x 12 bytes = ${(slots * 12 / 1e6).toFixed(0)} MB (a key set alone: ${(slots * 8 / 1e6).toFixed(0)} MB)`);
+console.log(`incident index: ${n.toLocaleString('en-US')} ids in ${slots.toLocaleString('en-US')} slots x 8 bytes = ${(slots * 8 / 1e6).toFixed(0)} MB`);
 console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 conn.closeSync();
 await store.close();

@@ -30,7 +30,7 @@ import {
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { listIncidentPage } from './incident-list.js';
-import { hash52, HashMap52, HashSet52 } from './hash-set-52.js';
+import { hash52, HashSet52, IncidentSeqIndex } from './hash-set-52.js';
 import { migrate } from './migrations.js';
 import { ReadCache } from './read-cache.js';
 import { ReadPool } from './read-pool.js';
@@ -81,13 +81,14 @@ export class DuckDBStore implements Store {
    */
   private sourceIndex: HashSet52 | undefined;
   /**
-   * Hash of every stored incident id -> its row's `seq` (schema version 4), loaded on first use
-   * like the source keys: a miss is certain, a hit is a row to read with `seq = $s AND id = $id`,
-   * which DuckDB's zonemaps answer from one row group. Dropped on a rollback (a rolled-back write
-   * may have moved an incident to a seq that was never committed) and loaded again when needed.
+   * Hash of every stored incident id -> the block of its row's `seq` (schema version 4;
+   * hash-set-52.ts IncidentSeqIndex), loaded on first use like the source keys: a miss is certain,
+   * a hit is confirmed by reading `seq BETWEEN <block range> AND id = $id`, which DuckDB's zonemaps
+   * answer from one or two row groups. Dropped on a rollback (a rolled-back write may have moved
+   * an incident to a seq that was never committed) and loaded again when needed.
    */
-  private incidentIndex: HashMap52 | undefined;
-  private incidentIndexLoading: Promise<HashMap52> | undefined;
+  private incidentIndex: IncidentSeqIndex | undefined;
+  private incidentIndexLoading: Promise<IncidentSeqIndex> | undefined;
   /** The dashboard's read calls run here, each in its own snapshot, overlapping one another and the writes. */
   private readonly readers: ReadPool;
   /** Aggregate results (stats, counts, map points) until the next call on the write connection. */
@@ -234,9 +235,9 @@ export class DuckDBStore implements Store {
   }
 
   /** Stored incident id hash -> seq, loaded on first use; call on the write connection (inside `exclusive`), so no write runs meanwhile. */
-  private async incidents(): Promise<HashMap52> {
+  private async incidents(): Promise<IncidentSeqIndex> {
     if (this.incidentIndex !== undefined) return this.incidentIndex;
-    const map = new HashMap52();
+    const map = new IncidentSeqIndex();
     const result = await this.conn.stream(`SELECT id, seq::DOUBLE FROM incidents`);
     for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const ids = chunk.getColumnVector(0), seqs = chunk.getColumnVector(1);
@@ -250,7 +251,7 @@ export class DuckDBStore implements Store {
    * The incident index for a read: the loaded one, or undefined while it is not loaded (then a
    * load is queued behind the writes, and this read scans). Reads never wait for the load.
    */
-  private incidentIndexForRead(): HashMap52 | undefined {
+  private incidentIndexForRead(): IncidentSeqIndex | undefined {
     if (this.incidentIndex !== undefined) return this.incidentIndex;
     if (this.incidentIndexLoading === undefined && !this.closed) {
       this.incidentIndexLoading = this.exclusive(() => this.incidents());
@@ -259,15 +260,16 @@ export class DuckDBStore implements Store {
     return undefined;
   }
 
-  /** `AND i.seq BETWEEN lo AND hi` over the seqs of these ids when all are in the index (zonemaps then skip the rest), else ''. */
-  private seqRange(ids: readonly string[], alias: string, map: HashMap52 | undefined): { sql: string; params: Record<string, DuckDBValue> } {
+  /** `AND i.seq BETWEEN lo AND hi` over the seq blocks of these ids when all are in the index (zonemaps then skip the rest), else ''. */
+  private seqRange(ids: readonly string[], alias: string, map: IncidentSeqIndex | undefined): { sql: string; params: Record<string, DuckDBValue> } {
     if (map === undefined || ids.length === 0) return { sql: '', params: {} };
     let lo = Infinity, hi = -Infinity;
     for (const id of ids) {
-      const s = map.get(hash52(id));
-      if (s === undefined || s === HashMap52.NO_VALUE) return { sql: '', params: {} };
-      if (s < lo) lo = s;
-      if (s > hi) hi = s;
+      const b = map.block(hash52(id));
+      if (b === undefined || b === IncidentSeqIndex.UNKNOWN_BLOCK) return { sql: '', params: {} };
+      const [blo, bhi] = IncidentSeqIndex.range(b);
+      if (blo < lo) lo = blo;
+      if (bhi > hi) hi = bhi;
     }
     return { sql: ` AND ${alias}.seq BETWEEN $seq_lo AND $seq_hi`, params: { seq_lo: BigInt(lo), seq_hi: BigInt(hi) } };
   }
@@ -595,12 +597,13 @@ export class DuckDBStore implements Store {
   private async reportsOfUnlocked(incidentId: string): Promise<Report[]> {
     // on the write connection: no write runs meanwhile, so the index is exact (loaded here if need be)
     const incidents = await this.incidents();
-    const seq = incidents.get(hash52(incidentId));
-    if (seq === undefined) return [];
+    const block = incidents.block(hash52(incidentId));
+    if (block === undefined) return [];
     let range = '';
     let params: Record<string, DuckDBValue> = { id: incidentId };
-    if (seq !== HashMap52.NO_VALUE) {
-      const bounds = await this.rows(`SELECT rep_lo, rep_hi FROM incidents WHERE seq = $s AND id = $id`, { s: BigInt(seq), id: incidentId });
+    if (block !== IncidentSeqIndex.UNKNOWN_BLOCK) {
+      const [lo, hi] = IncidentSeqIndex.range(block);
+      const bounds = await this.rows(`SELECT rep_lo, rep_hi FROM incidents WHERE seq BETWEEN $lo AND $hi AND id = $id`, { lo: BigInt(lo), hi: BigInt(hi), id: incidentId });
       if (bounds.length === 0) return [];
       range = ' AND r.seq BETWEEN $lo AND $hi';
       params = { ...params, lo: bounds[0]![0] as bigint, hi: bounds[0]![1] as bigint };
@@ -659,17 +662,18 @@ export class DuckDBStore implements Store {
 
   /**
    * One incident by id. With the incident index loaded (see `incidents()`): a miss is certain, a
-   * hit reads the row by `seq` and its reports by their seq range, each from one row group (schema
+   * hit reads the row within its seq block and its reports by their seq range, each from one or two row groups (schema
    * version 4). A hit the snapshot does not show (a write committed after this read began, or a
    * stale hash) falls back to the scan by id, as does every look-up while the index is loading.
    */
   getIncident(id: string): Promise<Incident | undefined> {
     const index = this.incidentIndexForRead();
-    const seq = index?.get(hash52(id));
-    if (index !== undefined && seq === undefined) return this.readers.read(async () => undefined);
+    const block = index?.block(hash52(id));
+    if (index !== undefined && block === undefined) return this.readers.read(async () => undefined);
     return this.readers.read(async (conn) => {
-      if (seq !== undefined && seq !== HashMap52.NO_VALUE) {
-        const got = await this.incidentsWhere(conn, `i.seq = $s AND i.id = $id`, { s: BigInt(seq), id }, '', {}, true);
+      if (block !== undefined && block !== IncidentSeqIndex.UNKNOWN_BLOCK) {
+        const [lo, hi] = IncidentSeqIndex.range(block);
+        const got = await this.incidentsWhere(conn, `i.seq BETWEEN $slo AND $shi AND i.id = $id`, { slo: BigInt(lo), shi: BigInt(hi), id }, '', {}, true);
         if (got.length > 0) return got[0];
       }
       const got = await this.incidentsWhere(conn, `i.id = $id`, { id }, '', {});

@@ -54,59 +54,65 @@ export class HashSet52 {
 }
 
 /**
- * A map from 52-bit hashes to unsigned 32-bit values (the DuckDB store: incident id hash -> the
- * incident row's `seq`), open addressing with linear probing, load <= 0.7: keys in one
- * Float64Array, values in one Uint32Array (12 bytes a slot; 5,000,000 keys take 100 MB, where the
- * key set alone took 64 MB). `set` of a present key replaces its value; there is no delete (a
- * stale entry costs its user a confirming query). Values above 2^32 - 1 cannot be kept: `set`
- * stores NO_VALUE instead, which `get` returns as "present, position unknown".
+ * Where each stored incident id lives, in the size of a key set (8 bytes a slot; 5,000,000 ids in
+ * 67 MB): per id, 41 bits of its 52-bit hash and the *block* of its row's `seq` (seq / 65,536), in
+ * one Float64Array (open addressing, linear probing, load <= 0.7). The DuckDB store reads an
+ * incident with `seq BETWEEN block * 65,536 AND block * 65,536 + 65,535 AND id = $id`, which
+ * DuckDB's zonemaps answer from one or two row groups (rows are appended in seq order).
+ * A hit is a "maybe" (41 bits: at 5,000,000 ids a random absent id hits with probability 2.3e-6),
+ * so callers confirm it by SQL; a miss is certain. `set` of a present hash replaces its block;
+ * there is no delete (a stale entry costs its user a confirming query). Blocks from 4,094 on
+ * (seq >= 268,304,384) are kept as UNKNOWN_BLOCK: "present, look it up by a scan" (the largest
+ * entry, 4,095 * 2^41 + 2^41 - 1 = 2^53 - 1, is still an exact double).
  */
-export class HashMap52 {
-  static readonly NO_VALUE = 0xffffffff;
-  private keys = new Float64Array(1 << 16);
-  private values = new Uint32Array(1 << 16);
+export class IncidentSeqIndex {
+  static readonly BLOCK_SEQS = 65_536;
+  static readonly UNKNOWN_BLOCK = 4094;
+  private static readonly HASH_SPAN = 2 ** 41;
+  private table = new Float64Array(1 << 16);
   private mask = (1 << 16) - 1;
   size = 0;
 
-  has(h: number): boolean {
-    return this.slot(h) >= 0;
-  }
-
-  /** The value of `h`, NO_VALUE when it was too large to keep, undefined when `h` is absent. */
-  get(h: number): number | undefined {
-    const i = this.slot(h);
-    return i < 0 ? undefined : this.values[i]!;
-  }
-
-  set(h: number, value: number): void {
-    if ((this.size + 1) > this.keys.length * 0.7) this.grow();
-    const v = Number.isInteger(value) && value >= 0 && value < HashMap52.NO_VALUE ? value : HashMap52.NO_VALUE;
-    if (this.insert(this.keys, this.values, this.mask, h + 1, v)) this.size++;
-  }
-
-  private slot(h: number): number {
-    const k = h + 1; // 0 marks an empty slot
-    for (let i = (h % 0x40000000) & this.mask; ; i = (i + 1) & this.mask) {
-      const x = this.keys[i]!;
-      if (x === k) return i;
-      if (x === 0) return -1;
+  /** The block of `h` (UNKNOWN_BLOCK when its seq is too large to keep), undefined when `h` is absent. */
+  block(h: number): number | undefined {
+    const k = h % IncidentSeqIndex.HASH_SPAN;
+    for (let i = (k % 0x40000000) & this.mask; ; i = (i + 1) & this.mask) {
+      const x = this.table[i]!;
+      if (x === 0) return undefined;
+      if (x % IncidentSeqIndex.HASH_SPAN === k) return Math.floor(x / IncidentSeqIndex.HASH_SPAN) - 1;
     }
   }
 
-  /** Puts key k (hash + 1) with value v; true when k was new. */
-  private insert(keys: Float64Array, values: Uint32Array, mask: number, k: number, v: number): boolean {
-    for (let i = ((k - 1) % 0x40000000) & mask; ; i = (i + 1) & mask) {
-      const x = keys[i]!;
-      if (x === k) { values[i] = v; return false; }
-      if (x === 0) { keys[i] = k; values[i] = v; return true; }
+  has(h: number): boolean {
+    return this.block(h) !== undefined;
+  }
+
+  /** The seq range of a block: [lo, hi]. */
+  static range(block: number): [number, number] {
+    return [block * IncidentSeqIndex.BLOCK_SEQS, block * IncidentSeqIndex.BLOCK_SEQS + IncidentSeqIndex.BLOCK_SEQS - 1];
+  }
+
+  set(h: number, seq: number): void {
+    if ((this.size + 1) > this.table.length * 0.7) this.grow();
+    const block = Math.min(Math.floor(seq / IncidentSeqIndex.BLOCK_SEQS), IncidentSeqIndex.UNKNOWN_BLOCK);
+    // the stored value is never 0 (the empty mark): the block field is block + 1 >= 1
+    if (this.insert(this.table, this.mask, (block + 1) * IncidentSeqIndex.HASH_SPAN + (h % IncidentSeqIndex.HASH_SPAN))) this.size++;
+  }
+
+  /** Puts entry x; replaces an entry of the same hash; true when the hash was new. */
+  private insert(t: Float64Array, mask: number, x: number): boolean {
+    const k = x % IncidentSeqIndex.HASH_SPAN;
+    for (let i = (k % 0x40000000) & mask; ; i = (i + 1) & mask) {
+      const y = t[i]!;
+      if (y === 0) { t[i] = x; return true; }
+      if (y % IncidentSeqIndex.HASH_SPAN === k) { t[i] = x; return false; }
     }
   }
 
   private grow(): void {
-    const oldKeys = this.keys, oldValues = this.values;
-    this.keys = new Float64Array(oldKeys.length * 2);
-    this.values = new Uint32Array(oldKeys.length * 2);
-    this.mask = this.keys.length - 1;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.insert(this.keys, this.values, this.mask, oldKeys[i]!, oldValues[i]!);
+    const old = this.table;
+    this.table = new Float64Array(old.length * 2);
+    this.mask = this.table.length - 1;
+    for (const x of old) if (x !== 0) this.insert(this.table, this.mask, x);
   }
 }

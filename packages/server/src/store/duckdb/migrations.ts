@@ -175,7 +175,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // load 5, 1.8 s at load 21). Now every incidents row has `seq`, increasing in the order rows are
     // appended (a re-consolidated incident is deleted and appended again with a new seq), so the
     // table is physically sorted by seq and DuckDB's zonemaps skip every row group but one for
-    // `seq = $s`; the store keeps id hash -> seq in memory (hash-set-52.ts HashMap52) and confirms
+    // a seq range; the store keeps id hash -> seq block in memory (hash-set-52.ts IncidentSeqIndex) and confirms
     // with `AND id = $id`. `rep_lo`/`rep_hi` bound the `reports.seq` of the incident's reports
     // (reports are appended in seq order, so a range prunes too): reportsOf and the sources of
     // getIncident read `reports WHERE seq BETWEEN rep_lo AND rep_hi AND incident_id = $id`.
