@@ -30,6 +30,8 @@ const CONNECTIONS = Number(arg('connections', '20'));
 const RENDERS = Number(arg('renders', '3'));
 /** Only the queries whose path matches this regular expression (default: all). */
 const ONLY = new RegExp(arg('only', '.'));
+/** Pages the uncached list query cycles through: more than the ReadCache holds (256 entries), so every request is a miss. */
+const DISTINCT_PAGES = 400;
 const PORT = 18000 + Math.floor((process.pid % 1000));
 const origin = `http://localhost:${PORT}`;
 const log = (s: string) => console.error(s);
@@ -66,8 +68,11 @@ try {
     ['map points, whole range: GET /api/incidents/points?province&limit=500', '/api/incidents/points?province=Balochistan&limit=500'],
     ['map points after the brush: GET /api/incidents/points?...&from&to&limit=500', `/api/incidents/points?province=Balochistan&${brushed}&limit=500`],
     ['map points, district filter: GET /api/incidents/points?districts=Quetta&limit=500', '/api/incidents/points?districts=Quetta&limit=500'],
-    ['full list (no longer on the map), 50 incidents: GET /api/incidents?province&limit=50', '/api/incidents?province=Balochistan&limit=50'],
-    ['full list, district filter: GET /api/incidents?districts=Quetta&limit=500', '/api/incidents?districts=Quetta&limit=500'],
+    ['full list, 50 incidents: GET /api/incidents?province&limit=50', '/api/incidents?province=Balochistan&limit=50'],
+    ['full list, district filter: GET /api/incidents?districts=Quetta&limit=50', '/api/incidents?districts=Quetta&limit=50'],
+    ['full list, district filter, largest page: GET /api/incidents?districts=Quetta&limit=500', '/api/incidents?districts=Quetta&limit=500'],
+    // every request a different page (offset), so none is served from the store's cache: the uncached cost
+    [`full list, ${DISTINCT_PAGES} different pages in turn (uncached): GET /api/incidents?districts=Quetta&limit=50&offset=50k`, '/api/incidents?districts=Quetta&limit=50&offset=*'],
   ];
   const TIMEOUT_S = 60;
   /** autocannon at `connections` for `seconds`; every answered request's latency, and the requests that timed out. */
@@ -75,7 +80,10 @@ try {
     const lat: number[] = [];
     const statuses = new Map<number, number>();
     const r = await new Promise<{ timeouts: number }>((ok, fail) => {
-      const inst = autocannon({ url: `${origin}${path}`, connections, duration: seconds, timeout: TIMEOUT_S, headers: path.startsWith('/api/') ? auth : {} }, (err, res) => (err ? fail(err) : ok(res)));
+      // a path ending in `offset=*` asks page k (offset 50 k) on its k-th request, k cycling through DISTINCT_PAGES
+      let k = 0;
+      const varying = path.endsWith('offset=*') ? { requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: path.replace('offset=*', `offset=${(k++ % DISTINCT_PAGES) * 50}`) }) }] } : {};
+      const inst = autocannon({ url: `${origin}${path}`, connections, duration: seconds, timeout: TIMEOUT_S, headers: path.startsWith('/api/') ? auth : {}, ...varying }, (err, res) => (err ? fail(err) : ok(res)));
       inst.on('response', (_c, status, _b, ms) => { lat.push(ms); statuses.set(status, (statuses.get(status) ?? 0) + 1); });
     });
     lat.sort((a, b) => a - b);
@@ -86,7 +94,7 @@ try {
   const rows: string[] = [];
   // autocannon stops sending at the end of its duration, but the server still works through what is
   // queued: wait for that before the next measure starts.
-  const drain = async (path: string) => { await fetch(`${origin}${path}`, { headers: path.startsWith('/api/') ? auth : {}, signal: AbortSignal.timeout(600_000) }).then((r) => r.arrayBuffer()); };
+  const drain = async (path: string) => { await fetch(`${origin}${path.replace('offset=*', `offset=${DISTINCT_PAGES * 50}`)}`, { headers: path.startsWith('/api/') ? auth : {}, signal: AbortSignal.timeout(600_000) }).then((r) => r.arrayBuffer()); };
   // First render: a fresh browser context (cold cache) with the session cookie, from navigation
   // to MapLibre's first idle frame with the shaded districts and the points (performance mark).
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
