@@ -11,7 +11,9 @@
  * --rules example: the example Balochistan rule set (alerts on a subset).
  * Prints: published, stored, duplicates, quarantined (count in = count stored, nothing twice,
  * checked in SQL), sustained stored rate, alert events over SSE, publish -> SSE latency
- * p50/p90/p99/max, the machine's load average, CPU seconds of the server (this process), of the client
+ * p50/p90/p99/max (also without the records published in the first 5 s, and p99/max by second of
+ * publishing), the slowest store writes and alert upserts with when they ended, the event loop's
+ * delay (p99, max), the machine's load average, CPU seconds of the server (this process), of the client
  * and of the local nats-server (shared with anyone else using it). Uses a stream and subjects of its own, deleted after.
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +22,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -80,10 +83,20 @@ const token = (login.json() as { token: string }).token;
 // Where the time goes: wall time inside the store's batch write and the alert repository's upsert.
 const timing = { writeBatchMs: 0, writeBatches: 0, alertUpsertMs: 0, alertUpserts: 0, firstBatchAt: 0, lastBatchAt: 0 };
 const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>, add: (ms: number) => void) => async (...a: A): Promise<R> => { const t = performance.now(); try { return await f(...a); } finally { add(performance.now() - t); } };
-e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { timing.writeBatchMs += ms; timing.writeBatches++; });
-mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { timing.alertUpsertMs += ms; timing.alertUpserts++; });
+/** The slowest calls (ms, and seconds after the start at which they ended): where the latency stalls come from. */
+const slowest: { what: string; ms: number; endedAtS: number }[] = [];
+const noteSlow = (what: string, ms: number) => {
+  slowest.push({ what, ms: Math.round(ms), endedAtS: Math.round((Date.now() - t0) / 100) / 10 });
+  if (slowest.length > 40) { slowest.sort((a, b) => b.ms - a.ms); slowest.length = 20; }
+};
+// the event loop's longest blocks (GC pauses, synchronous flushes)
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { timing.writeBatchMs += ms; timing.writeBatches++; noteSlow('writeBatch', ms); });
+mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { timing.alertUpsertMs += ms; timing.alertUpserts++; noteSlow('alertUpsert', ms); });
 const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-consumer' });
 let stored = 0, batches = 0;
+let t0 = Date.now();
 const storedPerSecond: number[] = [];
 const consumer = await startIngestConsumer({
   nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: e.store, geocoder: loadGeography(), link: linkBatch,
@@ -95,7 +108,7 @@ const consumer = await startIngestConsumer({
 });
 const cpu0 = process.cpuUsage();
 const nats0 = natsServerCpuSeconds();
-const t0 = Date.now();
+t0 = Date.now();
 const tick = setInterval(() => storedPerSecond.push(stored), 1000);
 const outFile = join(dir, 'client.json');
 const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile, '--publish', publishMode], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -113,7 +126,7 @@ const wall = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const nats1 = natsServerCpuSeconds();
 const summary = await consumer.stop();
-const client = JSON.parse(readFileSync(outFile, 'utf8')) as { cpuSeconds: number; published: number; publishSeconds: number; publishRate: number; alertEvents: number; alertsMatched: number; deliverySeconds: number; latencyMs: Record<string, number>; alertEventsPerSecond: number[] };
+const client = JSON.parse(readFileSync(outFile, 'utf8')) as { cpuSeconds: number; published: number; publishSeconds: number; publishRate: number; alertEvents: number; alertsMatched: number; deliverySeconds: number; latencyMs: Record<string, number>; latencyMsAfterFirst5s: Record<string, number>; alertEventsPerSecond: number[]; latencyP99MsBySecond: number[]; latencyMaxMsBySecond: number[] };
 const conn = await duckdbInstanceOf(e.store).connect();
 const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports WHERE agency = 'bench'")).getRowObjectsJS();
 conn.closeSync();
@@ -128,8 +141,11 @@ const result = {
   wallSeconds: wall, serverCpuSeconds: (cpu.user + cpu.system) / 1e6,
   serverCpuUsPerEvent: Math.round((cpu.user + cpu.system) / Math.max(1, summary.stored) * 10) / 10,
   clientCpuSeconds: client.cpuSeconds, natsServerCpuSeconds: nats0 === undefined || nats1 === undefined ? undefined : Math.round((nats1 - nats0) * 100) / 100,
-  alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, monitor: mon.monitor.counters,
+  alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, latencyMsAfterFirst5s: client.latencyMsAfterFirst5s, monitor: mon.monitor.counters,
   storedPerSecond: perSec.join(' '), alertEventsPerSecond: client.alertEventsPerSecond.join(' '),
+  slowestCalls: slowest.sort((a, b) => b.ms - a.ms).slice(0, 12).map((x) => `${x.what} ${x.ms} ms at ${x.endedAtS} s`).join('; '),
+  eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+  latencyP99MsBySecond: client.latencyP99MsBySecond.join(' '), latencyMaxMsBySecond: client.latencyMaxMsBySecond.join(' '),
 };
 console.log(JSON.stringify(result, null, 2));
 await app.close();
