@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classificationRank, incidentIdFor, sourceKey, type Classification, type Incident, type Report } from '@baseerat/engine';
 import { openStore } from '../../src/store/index.js';
 import type { DuckDBStore } from '../../src/store/duckdb/duckdb-store.js';
-import type { FieldCodec, IncidentFilter } from '../../src/store/port.js';
+import type { FieldCodec, IncidentFilter, Store } from '../../src/store/port.js';
+import { createTestDatabase, type TestDatabase } from '../store/pg-test-database.js';
 
 /** Identity encoding that counts the decodes of each field and of each record (by its id). */
 const decodes = new Map<string, number>();
@@ -43,23 +44,28 @@ const matches = (inc: Incident, f: IncidentFilter) =>
   (f.districts === undefined || f.districts.includes(inc.location.district ?? '')) &&
   (f.maxClassification === undefined || classificationRank(inc.classification) <= classificationRank(f.maxClassification));
 
+function seedIncidents() {
+  const reports = Array.from({ length: 300 }, (_, i) => reportOf(i, TIMES[(i * 7) % TIMES.length]!, DISTRICTS[i % DISTRICTS.length]!, LEVELS[(i * 5) % 4]!, i % 4 === 0));
+  // a third of the incidents carry two source records (narrative then in the incident row, not the report's)
+  const incidents = [];
+  for (let i = 0; i < reports.length; i++) {
+    const r = reports[i]!;
+    if (i % 3 === 1) {
+      const twin: Report = { ...r, source: { ...r.source, sourceId: `t${i}`, agency: 'ctd' } };
+      incidents.push({ id: incidentIdFor(sourceKey(r.source)), reports: [r, twin], links: [{ a: sourceKey(r.source), b: sourceKey(twin.source), rule: 'test', distanceKm: 0, hoursApart: 0 }] });
+    } else {
+      incidents.push({ id: incidentIdFor(sourceKey(r.source)), reports: [r], links: [] });
+    }
+  }
+  return incidents;
+}
+
 describe('DuckDB incident list: late materialisation over tied times', () => {
   let store: DuckDBStore;
   let written: Incident[] = [];
   beforeAll(async () => {
     store = await openStore(':memory:', { duckdb: { threads: '1' }, codec: countingCodec });
-    const reports = Array.from({ length: 300 }, (_, i) => reportOf(i, TIMES[(i * 7) % TIMES.length]!, DISTRICTS[i % DISTRICTS.length]!, LEVELS[(i * 5) % 4]!, i % 4 === 0));
-    // a third of the incidents carry two source records (narrative then in the incident row, not the report's)
-    const incidents = [];
-    for (let i = 0; i < reports.length; i++) {
-      const r = reports[i]!;
-      if (i % 3 === 1) {
-        const twin: Report = { ...r, source: { ...r.source, sourceId: `t${i}`, agency: 'ctd' } };
-        incidents.push({ id: incidentIdFor(sourceKey(r.source)), reports: [r, twin], links: [{ a: sourceKey(r.source), b: sourceKey(twin.source), rule: 'test', distanceKm: 0, hoursApart: 0 }] });
-      } else {
-        incidents.push({ id: incidentIdFor(sourceKey(r.source)), reports: [r], links: [] });
-      }
-    }
+    const incidents = seedIncidents();
     await store.writeBatch({ newIncidents: incidents, attachments: [], quarantine: [] });
     // the reference: each incident read back by id (getIncident, a query of its own), sorted here
     written = [];
@@ -127,5 +133,40 @@ describe('DuckDB incident list: late materialisation over tied times', () => {
   it('refuses a bad page as before', async () => {
     await expect(store.listIncidents({}, { offset: -1, limit: 5 })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(store.listIncidents({}, { offset: 0, limit: 10_001 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('PostgreSQL incident list: the same pages as DuckDB, no raw record decoded', () => {
+  let db: TestDatabase;
+  let pgStore: Store;
+  let duck: Store;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pgStore = await openStore(db.appUrl as `postgres://${string}`, { schema: 'list', maxConnections: 2, codec: countingCodec });
+    duck = await openStore(':memory:', { duckdb: { threads: '1' } });
+    const incidents = seedIncidents();
+    await pgStore.writeBatch({ newIncidents: incidents, attachments: [], quarantine: [] });
+    await duck.writeBatch({ newIncidents: incidents, attachments: [], quarantine: [] });
+  });
+  afterAll(async () => { await pgStore?.close(); await duck?.close(); await db?.drop(); });
+
+  it('pages of several filters agree with the DuckDB store (raw records read out for the comparison)', async () => {
+    for (const [filter, offset, limit] of [[{}, 0, 50], [{ districts: ['Quetta'] }, 17, 40], [{ maxClassification: 'RESTRICTED' }, 55, 60], [{ districts: ['Kech', 'Gwadar'], maxClassification: 'SECRET' }, 0, 500]] as const) {
+      const a = await pgStore.listIncidents(filter as IncidentFilter, { offset, limit });
+      const b = await duck.listIncidents(filter as IncidentFilter, { offset, limit });
+      expect(a.total).toBe(b.total);
+      expect(a.items.length).toBeGreaterThan(0);
+      expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(b)));
+    }
+  });
+
+  it('a list decodes no raw record until one is read', async () => {
+    decodes.clear();
+    const page = await pgStore.listIncidents({ districts: ['Gwadar'] }, { offset: 0, limit: 30 });
+    expect(decodeCount('reports.raw')).toBe(0);
+    expect(page.items.some((i) => i.narrative !== undefined)).toBe(true);
+    const raws = page.items.flatMap((i) => i.sources.map((x) => x.raw));
+    expect(raws.every((r) => /^raw \d+$/.test(r))).toBe(true);
+    expect(decodeCount('reports.raw')).toBe(raws.length);
   });
 });

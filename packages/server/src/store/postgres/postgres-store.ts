@@ -469,15 +469,45 @@ export class PostgresStore implements Store {
     return rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], this.codec));
   }
 
+  /**
+   * A page by the (occurred_at, id) index, and its sources. No raw record is decrypted for a list:
+   * each source's `raw` is decoded on first read (the API's list never reads it; its detail view
+   * reads the incident by id). The narratives are in the incident rows here, decoded as before.
+   */
   async listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
     const { offset, limit } = checkPage(page);
     const p = new Params();
     const where = pgFilterSql(filter, p);
     return this.tx('read', async (c) => {
       const total = await count(c, where, p.values);
-      const tail = `LIMIT ${'$' + String(p.values.length + 1)} OFFSET ${'$' + String(p.values.length + 2)}`;
-      const items = await this.incidentsWhere(c, where, [...p.values, limit, offset], tail);
-      return { items, total, offset, limit };
+      const n = p.values.length;
+      const res = await c.query({
+        text: `SELECT ${PG_INCIDENT_SELECT} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id LIMIT $${n + 1} OFFSET $${n + 2}`,
+        values: [...p.values, limit, offset], rowMode: 'array',
+      });
+      const rows = res.rows as Row[];
+      if (rows.length === 0) return { items: [], total, offset, limit };
+      const ids = rows.map((r) => str(r[0]));
+      const src = await c.query({
+        text: `SELECT r.incident_id, r.agency, r.source_id, ${ms('r.received_at')}, r.format, r.raw FROM reports r
+               WHERE r.incident_id = ANY ($1::text[]) ORDER BY r.received_at, r.seq`,
+        values: [ids], rowMode: 'array',
+      });
+      const codec = this.codec;
+      const sources = new Map<string, Incident['sources']>(ids.map((id) => [id, []]));
+      for (const s of src.rows as Row[]) {
+        const agency = str(s[1]);
+        const sourceId = str(s[2]);
+        const stored = str(s[5]);
+        let raw: string | undefined;
+        const source = Object.defineProperty({ agency, sourceId, receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]) }, 'raw', {
+          enumerable: true, configurable: true,
+          get: () => (raw ??= codec.decode(stored, 'reports.raw', sourceKey({ agency, sourceId }))),
+          set(this: object, v: string) { Object.defineProperty(this, 'raw', { value: v, writable: true, enumerable: true, configurable: true }); },
+        }) as Incident['sources'][number];
+        sources.get(str(s[0]))?.push(source);
+      }
+      return { items: rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], codec)), total, offset, limit };
     });
   }
 
