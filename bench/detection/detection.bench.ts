@@ -26,7 +26,9 @@
  * the series over K Rscript processes (same alarms, in series order). The rows: our EARS, Farrington
  * and CUSUM; the NB window scan with its defaults (26-week baseline since issue #6) and as it was
  * before (52-week baseline); with --ablations, the scan without its multi-week windows, its reset or
- * its down-weighting, and with alarmed windows censored from later baselines. `--spacing=S` (a
+ * its down-weighting, and with alarmed windows censored from later baselines; issue #6's robustness
+ * candidate (an exponentially weighted 52-week baseline, weights halving every 6 weeks, prior worth 8
+ * weeks) and, with --ablations, three other robust variants. `--spacing=S` (a
  * sensitivity check; default 50) starts outbreak j at 4 + S j + U{0..0.4 S} weeks into the evaluation
  * window, as many as fit; `--no-r` leaves R out (our EARS and Farrington give R's alarms exactly).
  */
@@ -84,6 +86,8 @@ reps.forEach((rep, i) => {
   for (const h of CUSUM_HS) put(`Poisson CUSUM@${h}`, i, poissonCusum(rep.y, { mu0, h, ratio: 2 }).alarm.subarray(EVAL_FROM));
   for (const h of SCAN_HS) put(`NB window scan (ours)@${h}`, i, negativeBinomialWindowScan(rep.y, { h }).alarm.subarray(EVAL_FROM));
   for (const h of SCAN_HS) put(`NB window scan, 52-week baseline (before #6)@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 52 }).alarm.subarray(EVAL_FROM));
+  // Issue #6's robustness candidate (fixed on replicates 0-9 before its held-out run, bench/detection/tune-robust.ts).
+  for (const h of SCAN_HS) put(`NB window scan, 52-week baseline, weights halving every 6 weeks, prior worth 8 weeks (#6 robustness candidate)@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 52, halfLifeWeeks: 6, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
   if (ablations) {
     for (const h of SCAN_HS) {
       put(`ablation: scan, 1-week window only@${h}`, i, negativeBinomialWindowScan(rep.y, { h, maxWindow: 1 }).alarm.subarray(EVAL_FROM));
@@ -91,6 +95,9 @@ reps.forEach((rep, i) => {
       put(`ablation: scan, no down-weighting@${h}`, i, negativeBinomialWindowScan(rep.y, { h, downweightThreshold: Infinity }).alarm.subarray(EVAL_FROM));
       put(`ablation: scan, alarmed windows censored from baselines@${h}`, i, negativeBinomialWindowScan(rep.y, { h, censorAlarmedWindows: true }).alarm.subarray(EVAL_FROM));
       put(`ablation: 52-week scan, alarmed windows censored@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 52, censorAlarmedWindows: true }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 20-week baseline + prior worth 8 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 20, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 13-week baseline + prior worth 8 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 13, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 26-week, most outbreak-like window left out of the baseline at LLR 4.6@${h}`, i, negativeBinomialWindowScan(rep.y, { h, excludeOutbreakThreshold: 4.6 }).alarm.subarray(EVAL_FROM));
     }
   }
 });

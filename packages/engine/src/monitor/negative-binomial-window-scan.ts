@@ -22,6 +22,16 @@
  *   5. optionally (`censorAlarmedWindows`), the periods of every alarmed window and the W - 1 periods
  *      after the alarm get weight 0 in all later baselines (off by default: it lowered detection at
  *      matched false-alarm rates in the benchmark).
+ *   5b. optionally (`halfLifeWeeks`), baseline period j (age a = t - W - j, 0 for the period just before
+ *      the window) gets weight 0.5^(a / halfLifeWeeks) in steps 1-3 (an exponentially weighted baseline;
+ *      the down-weighting multiplies these weights);
+ *   6. optionally (`excludeOutbreakThreshold`, off by default), the most outbreak-like window of 1..W
+ *      baseline periods is left out of this baseline when its log-likelihood ratio against the fit of
+ *      the other baseline periods reaches the threshold (up to `maxExcludedWindows` windows; only windows
+ *      at least `excludeMinimumExcess` events above their expected total; only where the plain scan at
+ *      `exclusionGate.h` alarmed `exclusionGate.alarms` times in the `exclusionGate.weeks` periods before
+ *      the window). Tried for issue #6 (outbreaks that recur within months) and not adopted: see
+ *      docs/benchmarks.md "a scan robust to how often outbreaks recur".
  * Counts per period are then negative binomial with mean mu and variance phi mu (size r = mu / (phi - 1);
  * Poisson when phi = 1), and the total of w periods is NB(w mu, w r), the distribution of a sum of w
  * independent such periods.
@@ -73,6 +83,23 @@ export interface NegativeBinomialWindowScanOptions {
   restartAfterAlarm?: boolean;
   /** Leave the periods of an alarmed window, and the maxWindow - 1 periods after the alarm, out of later baselines; default false. */
   censorAlarmedWindows?: boolean;
+  /**
+   * Leave out of each baseline its most outbreak-like window of 1..maxWindow periods when that window's
+   * log-likelihood ratio against the rest of the baseline (fitted without it) reaches this value; repeated
+   * up to `maxExcludedWindows` times per baseline. Default Infinity (off).
+   */
+  excludeOutbreakThreshold?: number;
+  /** Most windows left out of one baseline by `excludeOutbreakThreshold`; default 1. */
+  maxExcludedWindows?: number;
+  /** A window is left out only if its total exceeds its expected total (under the rest) by at least this many events; default 0. */
+  excludeMinimumExcess?: number;
+  /**
+   * Exclude (above) only at periods with at least `alarms` alarms of the plain scan at threshold `h`
+   * (without exclusion) in the `weeks` periods before the window; default: always.
+   */
+  exclusionGate?: { h: number; weeks: number; alarms: number };
+  /** Baseline period weights halve every `halfLifeWeeks` periods of age (an exponentially weighted baseline); default Infinity (equal weights). */
+  halfLifeWeeks?: number;
 }
 
 export interface NegativeBinomialWindowScanResult {
@@ -129,6 +156,49 @@ function fitBaseline(y: ArrayLike<number>, from: number, to: number, weights: Fl
   return { mu, phi };
 }
 
+/**
+ * Step 5 above (`excludeOutbreakThreshold`): sets to 0 the mask of the window of 1..maxWindow included
+ * periods of [from, to) whose total is least plausible under the fit of the other included periods, if
+ * its log-likelihood ratio reaches `threshold`; up to `times` windows, each against the rest left after
+ * the previous ones. At least `minimumWeeks` periods stay included.
+ */
+function excludeOutbreakWindows(
+  y: ArrayLike<number>, from: number, to: number, mask: Float64Array, prior: number, priorWeeks: number,
+  maxWindow: number, threshold: number, times: number, minimumExcess: number, minimumWeeks: number, minimumExpected: number,
+): void {
+  for (let e = 0; e < times; e++) {
+    let n = 0, s1 = 0, s2 = 0;
+    for (let j = from; j < to; j++) {
+      if (mask[j - from]! === 0) continue;
+      const v = y[j]!;
+      n++; s1 += v; s2 += v * v;
+    }
+    let best = 0, bestFrom = -1, bestW = 0;
+    for (let a = from; a < to; a++) {
+      let bY = 0, bY2 = 0;
+      for (let w = 1; w <= maxWindow && a + w <= to; w++) {
+        const j = a + w - 1;
+        if (mask[j - from]! === 0) break;
+        const v = y[j]!;
+        bY += v; bY2 += v * v;
+        const rest = n - w;
+        if (rest < minimumWeeks) break;
+        const r1 = s1 - bY, r2 = s2 - bY2;
+        const mu = (r1 + priorWeeks * prior) / (rest + priorWeeks);
+        let phi = 1;
+        if (mu > 0 && rest > 1) phi = Math.max(1, (r2 - 2 * mu * r1 + rest * mu * mu) / mu / (rest - 1));
+        const m = Math.max(minimumExpected, mu);
+        const size = phi > 1 ? m / (phi - 1) : Infinity;
+        if (bY - w * m < minimumExcess) continue;
+        const llr = negativeBinomialExcessLogLikelihoodRatio(bY, w * m, w * size);
+        if (llr > best) { best = llr; bestFrom = a; bestW = w; }
+      }
+    }
+    if (best < threshold || bestFrom < 0) return;
+    for (let j = bestFrom; j < bestFrom + bestW; j++) mask[j - from] = 0;
+  }
+}
+
 function valueAt(v: number | ArrayLike<number>, t: number): number {
   return typeof v === 'number' ? v : v[t]!;
 }
@@ -144,6 +214,9 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
   const minimumExpected = options.minimumExpected ?? 0.05;
   const restart = options.restartAfterAlarm ?? true;
   const censorAlarms = options.censorAlarmedWindows ?? false;
+  const excludeThreshold = options.excludeOutbreakThreshold ?? Infinity;
+  const maxExcluded = options.maxExcludedWindows ?? 1;
+  const minimumExcess = options.excludeMinimumExcess ?? 0;
   const integer = (name: string, v: number, min: number): void => {
     if (!Number.isInteger(v) || v < min) throw new BaseeratError('VALIDATION', `${name} is ${v}, expected an integer >= ${min}`, { field: name });
   };
@@ -155,6 +228,9 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
   if (!(h > 0) || !Number.isFinite(h)) throw new BaseeratError('VALIDATION', `h is ${h}, expected a finite number > 0`, { field: 'h' });
   if (!(c > 0)) throw new BaseeratError('VALIDATION', `downweightThreshold is ${c}, expected > 0`, { field: 'downweightThreshold' });
   if (!(priorWeeks >= 0) || !Number.isFinite(priorWeeks)) throw new BaseeratError('VALIDATION', `priorWeeks is ${priorWeeks}, expected a finite number >= 0`, { field: 'priorWeeks' });
+  if (!(excludeThreshold > 0)) throw new BaseeratError('VALIDATION', `excludeOutbreakThreshold is ${excludeThreshold}, expected > 0`, { field: 'excludeOutbreakThreshold' });
+  integer('maxExcludedWindows', maxExcluded, 0);
+  if (!(minimumExcess >= 0) || !Number.isFinite(minimumExcess)) throw new BaseeratError('VALIDATION', `excludeMinimumExcess is ${minimumExcess}, expected a finite number >= 0`, { field: 'excludeMinimumExcess' });
   if (!(minimumExpected > 0)) throw new BaseeratError('VALIDATION', `minimumExpected is ${minimumExpected}, expected > 0`, { field: 'minimumExpected' });
   const priorOption = options.priorMean;
   if (priorOption !== undefined && typeof priorOption !== 'number' && priorOption.length !== n) {
@@ -165,6 +241,21 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
     const x = series[t]!;
     if (!(x >= 0) || !Number.isFinite(x)) throw new BaseeratError('VALIDATION', `series[${t}] is ${x}, expected a finite count >= 0`, { field: 'series' });
     cumulative[t + 1] = cumulative[t]! + x;
+  }
+  const excluding = excludeThreshold !== Infinity && maxExcluded > 0;
+  const halfLife = options.halfLifeWeeks ?? Infinity;
+  if (!(halfLife > 0)) throw new BaseeratError('VALIDATION', `halfLifeWeeks is ${halfLife}, expected > 0`, { field: 'halfLifeWeeks' });
+  const decaying = halfLife !== Infinity;
+  let gateCount: Int32Array | undefined; // prefix counts of the gate's alarms
+  const gate = options.exclusionGate;
+  if (gate && (!(gate.h > 0) || !Number.isFinite(gate.h) || !Number.isInteger(gate.weeks) || gate.weeks < 1 || !Number.isInteger(gate.alarms) || gate.alarms < 0)) {
+    throw new BaseeratError('VALIDATION', `exclusionGate is ${JSON.stringify(gate)}, expected h > 0, integer weeks >= 1 and alarms >= 0`, { field: 'exclusionGate' });
+  }
+  if (excluding && gate) {
+    const { exclusionGate: _g, ...plain } = options;
+    const g = negativeBinomialWindowScan(series, { ...plain, h: gate.h, excludeOutbreakThreshold: Infinity });
+    gateCount = new Int32Array(n + 1);
+    for (let t = 0; t < n; t++) gateCount[t + 1] = gateCount[t]! + g.alarm[t]!;
   }
 
   const expected = new Float64Array(n).fill(NaN);
@@ -193,10 +284,13 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
     if (!(prior >= 0) || !Number.isFinite(prior)) throw new BaseeratError('VALIDATION', `priorMean[${t}] is ${prior}, expected a finite mean >= 0`, { field: 'priorMean' });
 
     let base: Float64Array | undefined;
-    if (anyCensored) {
+    if (anyCensored || excluding || decaying) {
       base = new Float64Array(to - from);
       for (let j = from; j < to; j++) base[j - from] = censored[j] ? 0 : 1;
     }
+    const gateOpen = !gateCount || !gate || gateCount[to]! - gateCount[Math.max(0, to - gate.weeks)]! >= gate.alarms;
+    if (excluding && base && gateOpen) excludeOutbreakWindows(series, from, to, base, prior, k, maxWindow, excludeThreshold, maxExcluded, minimumExcess, minimumBaselineWeeks, minimumExpected);
+    if (decaying && base) for (let j = from; j < to; j++) base[j - from] = base[j - from]! * Math.pow(0.5, (to - 1 - j) / halfLife);
     let fit = fitBaseline(series, from, to, base, prior, k);
     if (c !== Infinity && fit.mu > 0) {
       const mu23 = Math.cbrt(fit.mu * fit.mu);
