@@ -10,6 +10,12 @@ as the difference of two scipy.stats.nbinom.logpmf values (scipy.stats.poisson w
 than from the closed form. The upper bound is found by stepping the count upward one by one. With
 censor=True the periods of each alarmed window and the W - 1 periods after the alarm get weight 0 in
 every later baseline. The default baseline is 26 weeks (issue #6; 52 before, kept in the older cases).
+With half_life, baseline period j (age t - W - j) is weighted 0.5 ** (age / half_life) in every fit. With
+exclude, each candidate window of 1..W consecutive still-included baseline periods is tested against a fit
+of the other included periods (unweighted, computed afresh with fit()), by the same scipy likelihood
+ratio, and the first window with the largest ratio is dropped when that ratio reaches `exclude` (up to
+max_excl windows, windows less than min_excess above their expected total skipped, and only where the
+plain scan at gate[0] alarmed at least gate[2] times in the gate[1] periods before the window).
 Series: the weekly UCDP Balochistan series of packages/engine/test/fixtures/reference/monitor-ucdp-series.json.
 
 Run: python3 scripts/reference/monitor-window-scan.py > packages/engine/test/fixtures/reference/monitor-window-scan.json
@@ -47,9 +53,14 @@ def llr(y, e, size):
     return float(log_pmf(y, y, size) - log_pmf(y, e, size))
 
 
-def scan(y, W=3, L=26, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, floor=0.05, restart=True, censor=False):
+def scan(y, W=3, L=26, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, floor=0.05, restart=True, censor=False,
+         half_life=np.inf, exclude=np.inf, max_excl=1, min_excess=0.0, gate=None):
     y = np.asarray(y, dtype=float)
     n = len(y)
+    gate_alarms = None
+    if gate is not None and exclude != np.inf:
+        gate_alarms = np.asarray(scan(y, W=W, L=L, minL=minL, h=gate[0], c=c, prior_weeks=prior_weeks, prior_mean=prior_mean,
+                                      floor=floor, restart=restart, censor=censor, half_life=half_life)['alarm'])
     out = {k: [None] * n for k in ['expected', 'dispersion', 'statistic', 'upperbound']}
     out['alarm'] = [0] * n
     out['windowWeeks'] = [0] * n
@@ -69,6 +80,32 @@ def scan(y, W=3, L=26, minL=8, h=4.6, c=2.58, prior_weeks=4.0, prior_mean=None, 
         else:
             prior, k = 0.0, 0.0
         keep = (~censored[fr:to]).astype(float)
+        gate_open = gate_alarms is None or int(np.sum(gate_alarms[max(0, to - gate[1]):to])) >= gate[2]
+        if exclude != np.inf and gate_open:
+            for _ in range(max_excl):
+                top, top_a, top_w = 0.0, -1, 0
+                for a in range(len(base)):
+                    for win in range(1, W + 1):
+                        if a + win > len(base) or np.any(keep[a:a + win] == 0):
+                            break
+                        rest = keep.copy()
+                        rest[a:a + win] = 0
+                        if np.sum(rest) < minL:
+                            break
+                        m_rest, phi_rest = fit(base, rest, prior, k)
+                        m_rest = max(floor, m_rest)
+                        size_rest = m_rest / (phi_rest - 1) if phi_rest > 1 else np.inf
+                        total = float(np.sum(base[a:a + win]))
+                        if total - win * m_rest < min_excess:
+                            continue
+                        v = llr(total, win * m_rest, win * size_rest)
+                        if v > top:
+                            top, top_a, top_w = v, a, win
+                if top_a < 0 or top < exclude:
+                    break
+                keep[top_a:top_a + top_w] = 0
+        if half_life != np.inf:
+            keep = keep * 0.5 ** ((to - 1 - np.arange(fr, to)) / half_life)
         mu, phi = fit(base, keep, prior, k)
         if c != np.inf and mu > 0:
             r = 1.5 * (base ** (2 / 3) - mu ** (2 / 3)) / (mu ** (1 / 6) * np.sqrt(phi))
@@ -113,6 +150,12 @@ configs = [
     ('no down-weighting, no prior', {'c': np.inf, 'prior_weeks': 0.0, 'L': 52}),
     ('prior mean 0.5 weight 10, W 4', {'prior_mean': 0.5, 'prior_weeks': 10.0, 'W': 4, 'L': 52}),
     ('h 1.5 with restart', {'h': 1.5, 'L': 52}),
+    ('issue #6 robustness candidate: L 52, half-life 6, prior worth 8', {'L': 52, 'half_life': 6.0, 'prior_weeks': 8.0}),
+    ('candidate at h 2', {'L': 52, 'half_life': 6.0, 'prior_weeks': 8.0, 'h': 2.0}),
+    ('half-life 10, L 39, h 3, censor', {'L': 39, 'half_life': 10.0, 'h': 3.0, 'censor': True}),
+    ('leave out 1 window at LLR 4.6', {'exclude': 4.6}),
+    ('leave out up to 2 at LLR 3, excess >= 2, h 3', {'exclude': 3.0, 'max_excl': 2, 'min_excess': 2.0, 'h': 3.0}),
+    ('leave out up to 2 at LLR 3, gate 1 alarm at 4.6 in 52, L 39', {'exclude': 3.0, 'max_excl': 2, 'gate': (4.6, 52, 1), 'L': 39}),
 ]
 FIRST = 639  # the last 300 weeks
 cases = []
@@ -125,6 +168,14 @@ for series in ['province:events', 'Quetta:events', 'Kohlu:events']:
                 'censorAlarmedWindows': kw.get('censor', False)}
         if 'prior_mean' in kw:
             opts['priorMean'] = kw['prior_mean']
+        if 'half_life' in kw:
+            opts['halfLifeWeeks'] = kw['half_life']
+        if 'exclude' in kw:
+            opts['excludeOutbreakThreshold'] = kw['exclude']
+            opts['maxExcludedWindows'] = kw.get('max_excl', 1)
+            opts['excludeMinimumExcess'] = kw.get('min_excess', 0.0)
+        if 'gate' in kw:
+            opts['exclusionGate'] = {'h': kw['gate'][0], 'weeks': kw['gate'][1], 'alarms': kw['gate'][2]}
         # computed over the whole series (the restart carries state), stored from FIRST on to keep the file small
         cases.append({'series': 'weekly:' + series, 'config': name, 'options': opts, 'firstIndex': FIRST,
                       **{k: [None if v is None else round(v, 12) for v in arr[FIRST:]] for k, arr in o.items()}})
