@@ -110,7 +110,7 @@ console.log(`  ratio scan / seq (wall): getIncident ${(median(scan.inc) / median
 const slots = 2 ** Math.ceil(Math.log2(n / 0.7));
 const stored = await store.countIncidents({});
 if (stored !== n) console.log(`NOTE: the store holds ${stored.toLocaleString('en-US')} incidents, not --rows`);
-console.log(`incident index: ${n.toLocaleString('en-US')} ids in ${slots.toLocaleString('en-US')} slots x 8 bytes = ${(slots * 8 / 1e6).toFixed(0)} MB`);
+console.log(`incident index: ${n.toLocaleString('en-US')} ids in ${slots.toLocaleString('en-US')} slots x 10 bytes = ${(slots * 10 / 1e6).toFixed(0)} MB`);
 console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 conn.closeSync();
 await store.close();

@@ -268,6 +268,20 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect(await store.countIncidents({})).toBe(4);
     });
 
+    it('is idempotent for every report, not only those that created their incident: linked, attached, unlinked, under another id', async () => {
+      const a = report({ sourceId: 'K1' }), b = report({ agency: 'levies', sourceId: 'K2' }), c = report({ agency: 'fc', sourceId: 'K3' });
+      const d = report({ sourceId: 'K4' }), e = report({ agency: 'cid', sourceId: 'K5' });
+      const id = incidentIdFor(key(a));
+      await store.writeBatch(batch({ newIncidents: [{ id, reports: [a, b], links: [link(a, b)] }, { ...single(d), id: 'inc_chosen_by_caller' }] }));
+      await store.writeBatch(batch({ attachments: [{ incidentId: id, reports: [c, e], links: [] }] }));
+      await store.unlink(id, key(e));
+      // each report again, as the incident it would create alone: all five are duplicates, nothing is added
+      const again = batch({ newIncidents: [a, b, c, d, e].map(single) });
+      expect(await store.writeBatch(again)).toEqual({ inserted: 0, attached: 0, duplicates: 5, quarantined: 0 });
+      expect(await store.existingSourceKeys([a, b, c, d, e].map(key))).toEqual(new Set([a, b, c, d, e].map(key)));
+      expect(await store.countIncidents({})).toBe(3);
+    });
+
     it('an agency name with a colon does not confuse source keys', async () => {
       const r = report({ agency: 'ctd:quetta', sourceId: 'x:1' });
       await store.writeBatch(batch({ newIncidents: [single(r)] }));

@@ -74,10 +74,17 @@ export class DuckDBStore implements Store {
   /** Per origin, the quarantine keys stored: run/origin/line and agency/origin/line/raw (see writeQuarantine). */
   private readonly quarantineKeys = new Map<string, Set<string>>();
   /**
-   * Hashes of every stored source key and incident id, loaded on first use. The file has one
-   * writer (this store), so a miss is certain and only hits are confirmed by SQL: a batch's
-   * look-ups stop joining against the whole, growing tables. A rollback drops both indexes (they
-   * are loaded again when next needed).
+   * Which source keys and incident ids are stored, loaded on first use. The file has one writer
+   * (this store), so a miss is certain and only hits are confirmed by SQL: a batch's look-ups stop
+   * joining against the whole, growing tables. A rollback drops both indexes (they are loaded
+   * again when next needed).
+   *
+   * A source key is stored only if `sourceIndex` has its hash or the incident index has its own
+   * incident id, `incidentIdFor(key)`: most reports create the incident of that id, so only the
+   * others (reports linked into another report's incident, attachments) are kept here, and the
+   * store does not hold a second hash of every key (5,000,000 keys: 67 MB). That stays true for
+   * good: an id once in the incident index is never removed from it (unlink keeps the moved report
+   * in its own id's incident, and the reports that stay keep theirs or are in `sourceIndex`).
    */
   private sourceIndex: HashSet52 | undefined;
   /**
@@ -221,17 +228,34 @@ export class DuckDBStore implements Store {
     return Number(k[0]?.[0] ?? 0) > 0;
   }
 
-  /** Hashes of the stored source keys (`agency:sourceId`), loaded on first use; call on the write connection (inside `exclusive`). */
+  /**
+   * Hashes of the stored source keys (`agency:sourceId`) whose report is not in the incident of
+   * their own id (see `sourceIndex`), loaded on first use; call on the write connection (inside
+   * `exclusive`).
+   */
   private async sources(): Promise<HashSet52> {
     if (this.sourceIndex !== undefined) return this.sourceIndex;
     const set = new HashSet52();
-    const result = await this.conn.stream(`SELECT agency || ':' || source_id FROM reports`);
+    const result = await this.conn.stream(`SELECT agency || ':' || source_id, incident_id FROM reports`);
     for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const v = chunk.getColumnVector(0);
-      for (let i = 0; i < chunk.rowCount; i++) set.add(hash52(String(v.getItem(i))));
+      const keys = chunk.getColumnVector(0), ids = chunk.getColumnVector(1);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const key = String(keys.getItem(i));
+        if (String(ids.getItem(i)) !== incidentIdFor(key)) set.add(hash52(key));
+      }
     }
     this.sourceIndex = set;
     return set;
+  }
+
+  /** Whether source key `key` may be stored (a miss is certain; see `sourceIndex`). */
+  private static maybeStored(key: string, sources: HashSet52, incidents: IncidentSeqIndex): boolean {
+    return sources.has(hash52(key)) || incidents.has(hash52(incidentIdFor(key)));
+  }
+
+  /** Records report `key` stored in incident `incidentId` (see `sourceIndex`; the incident itself goes into the incident index). */
+  private static rememberSource(key: string, incidentId: string, sources: HashSet52): void {
+    if (incidentId !== incidentIdFor(key)) sources.add(hash52(key));
   }
 
   /** Stored incident id hash -> seq, loaded on first use; call on the write connection (inside `exclusive`), so no write runs meanwhile. */
@@ -277,8 +301,8 @@ export class DuckDBStore implements Store {
   /** (agency, sourceId) pairs already in `reports`, as `agency:sourceId` keys: hash misses are certain, hits confirmed by SQL (bulk-safe). */
   private async storedKeys(all: readonly (readonly [string, string])[]): Promise<Set<string>> {
     if (all.length === 0) return new Set();
-    const sources = await this.sources();
-    const pairs = all.filter(([a, s]) => sources.has(hash52(sourceKey({ agency: a, sourceId: s }))));
+    const sources = await this.sources(), incidents = await this.incidents();
+    const pairs = all.filter(([a, s]) => DuckDBStore.maybeStored(sourceKey({ agency: a, sourceId: s }), sources, incidents));
     if (pairs.length === 0) return new Set();
     let keys = `(SELECT agency, source_id FROM tmp_keys)`;
     let params: Record<string, DuckDBValue> = {};
@@ -416,8 +440,8 @@ export class DuckDBStore implements Store {
     await this.append('reports', reportRows());
     const sources = await this.sources(), incidents = await this.incidents();
     for (const [id, seq] of seqOf) incidents.set(hash52(id), seq);
-    for (const { reports } of created.values()) for (const r of reports) sources.add(hash52(sourceKey(r.source)));
-    for (const { reports } of attachedTo.values()) for (const r of reports) sources.add(hash52(sourceKey(r.source)));
+    for (const [id, { reports }] of created) for (const r of reports) DuckDBStore.rememberSource(sourceKey(r.source), id, sources);
+    for (const [id, { reports }] of attachedTo) for (const r of reports) DuckDBStore.rememberSource(sourceKey(r.source), id, sources);
     const quarantined = await this.writeQuarantine(batch.quarantine);
     return { inserted: created.size, attached, duplicates, quarantined };
   }

@@ -54,32 +54,32 @@ export class HashSet52 {
 }
 
 /**
- * Where each stored incident id lives, in the size of a key set (8 bytes a slot; 5,000,000 ids in
- * 67 MB): per id, 41 bits of its 52-bit hash and the *block* of its row's `seq` (seq / 65,536), in
- * one Float64Array (open addressing, linear probing, load <= 0.7). The DuckDB store reads an
+ * Where each stored incident id lives: its 52-bit hash (one Float64Array, as HashSet52) and the
+ * *block* of its row's `seq` (seq / 65,536, a Uint16Array beside it): 10 bytes a slot, open
+ * addressing, linear probing, load <= 0.7 (5,000,000 ids in 84 MB). The DuckDB store reads an
  * incident with `seq BETWEEN block * 65,536 AND block * 65,536 + 65,535 AND id = $id`, which
- * DuckDB's zonemaps answer from one or two row groups (rows are appended in seq order).
- * A hit is a "maybe" (41 bits: at 5,000,000 ids a random absent id hits with probability 2.3e-6),
- * so callers confirm it by SQL; a miss is certain. `set` of a present hash replaces its block;
- * there is no delete (a stale entry costs its user a confirming query). Blocks from 4,094 on
- * (seq >= 268,304,384) are kept as UNKNOWN_BLOCK: "present, look it up by a scan" (the largest
- * entry, 4,095 * 2^41 + 2^41 - 1 = 2^53 - 1, is still an exact double).
+ * DuckDB's zonemaps answer from one or two row groups (rows are appended in seq order), and tells
+ * by it whether a source key's own incident (`incidentIdFor(key)`) exists (see the store's
+ * `sources()`). A hit is a "maybe" confirmed by SQL; a miss is certain. `set` of a present hash
+ * replaces its block; there is no delete (a stale entry costs its user a confirming query).
+ * Blocks from 65,535 on (seq >= 4,294,901,760) are kept as UNKNOWN_BLOCK: "present, look it up by
+ * a scan".
  */
 export class IncidentSeqIndex {
   static readonly BLOCK_SEQS = 65_536;
-  static readonly UNKNOWN_BLOCK = 4094;
-  private static readonly HASH_SPAN = 2 ** 41;
-  private table = new Float64Array(1 << 16);
+  static readonly UNKNOWN_BLOCK = 65_535;
+  private keys = new Float64Array(1 << 16);
+  private blocks = new Uint16Array(1 << 16);
   private mask = (1 << 16) - 1;
   size = 0;
 
   /** The block of `h` (UNKNOWN_BLOCK when its seq is too large to keep), undefined when `h` is absent. */
   block(h: number): number | undefined {
-    const k = h % IncidentSeqIndex.HASH_SPAN;
-    for (let i = (k % 0x40000000) & this.mask; ; i = (i + 1) & this.mask) {
-      const x = this.table[i]!;
+    const k = h + 1; // 0 marks an empty slot
+    for (let i = (h % 0x40000000) & this.mask; ; i = (i + 1) & this.mask) {
+      const x = this.keys[i]!;
+      if (x === k) return this.blocks[i]!;
       if (x === 0) return undefined;
-      if (x % IncidentSeqIndex.HASH_SPAN === k) return Math.floor(x / IncidentSeqIndex.HASH_SPAN) - 1;
     }
   }
 
@@ -93,26 +93,25 @@ export class IncidentSeqIndex {
   }
 
   set(h: number, seq: number): void {
-    if ((this.size + 1) > this.table.length * 0.7) this.grow();
+    if ((this.size + 1) > this.keys.length * 0.7) this.grow();
     const block = Math.min(Math.floor(seq / IncidentSeqIndex.BLOCK_SEQS), IncidentSeqIndex.UNKNOWN_BLOCK);
-    // the stored value is never 0 (the empty mark): the block field is block + 1 >= 1
-    if (this.insert(this.table, this.mask, (block + 1) * IncidentSeqIndex.HASH_SPAN + (h % IncidentSeqIndex.HASH_SPAN))) this.size++;
+    if (this.insert(this.keys, this.blocks, this.mask, h + 1, block)) this.size++;
   }
 
-  /** Puts entry x; replaces an entry of the same hash; true when the hash was new. */
-  private insert(t: Float64Array, mask: number, x: number): boolean {
-    const k = x % IncidentSeqIndex.HASH_SPAN;
-    for (let i = (k % 0x40000000) & mask; ; i = (i + 1) & mask) {
-      const y = t[i]!;
-      if (y === 0) { t[i] = x; return true; }
-      if (y % IncidentSeqIndex.HASH_SPAN === k) { t[i] = x; return false; }
+  /** Puts key k (hash + 1) with its block; replaces the block of a present key; true when k was new. */
+  private insert(keys: Float64Array, blocks: Uint16Array, mask: number, k: number, block: number): boolean {
+    for (let i = ((k - 1) % 0x40000000) & mask; ; i = (i + 1) & mask) {
+      const x = keys[i]!;
+      if (x === k) { blocks[i] = block; return false; }
+      if (x === 0) { keys[i] = k; blocks[i] = block; return true; }
     }
   }
 
   private grow(): void {
-    const old = this.table;
-    this.table = new Float64Array(old.length * 2);
-    this.mask = this.table.length - 1;
-    for (const x of old) if (x !== 0) this.insert(this.table, this.mask, x);
+    const oldKeys = this.keys, oldBlocks = this.blocks;
+    this.keys = new Float64Array(oldKeys.length * 2);
+    this.blocks = new Uint16Array(oldKeys.length * 2);
+    this.mask = this.keys.length - 1;
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.insert(this.keys, this.blocks, this.mask, oldKeys[i]!, oldBlocks[i]!);
   }
 }
