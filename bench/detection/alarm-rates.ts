@@ -16,10 +16,10 @@ const detectors: [string, Detector][] = [
   ['Farrington flexible (b 3, w 3, alpha 0.01, 5 in 4)', { kind: 'farrington', options: { b: 3, w: 3, alpha: 0.01 } }],
   ['Farrington flexible (b 3, w 3, alpha 0.01, no 5-in-4 rule)', { kind: 'farrington', options: { b: 3, w: 3, alpha: 0.01, limit54: [0, 4] } }],
   ['Poisson CUSUM (ratio 2, h 5)', { kind: 'cusum', options: { h: 5 } }],
-  ['NB window scan (h 4.6, W 3, 26-week baseline)', { kind: 'window-scan', options: { baselineWeeks: 26, priorWeeks: 4 } }],
-  ['NB window scan (h 4.6, W 3, 52-week baseline, before #6)', { kind: 'window-scan', options: { baselineWeeks: 52 } }],
-  ['NB window scan (h 2.5, W 3, 26-week baseline)', { kind: 'window-scan', options: { h: 2.5, baselineWeeks: 26, priorWeeks: 4 } }],
-  ['NB window scan (h 4.6, W 3, 52-week baseline, half-life 6, prior worth 8: #6 robustness candidate)', { kind: 'window-scan', options: { baselineWeeks: 52, halfLifeWeeks: 6, priorWeeks: 8 } }],
+  ['NB window scan (h 4.6, W 3, flat 26-week baseline)', { kind: 'window-scan', options: { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } }],
+  ['NB window scan (h 4.6, W 3, 52-week baseline, before #6)', { kind: 'window-scan', options: { baselineWeeks: 52, halfLifeWeeks: Infinity, priorWeeks: 4 } }],
+  ['NB window scan (h 2.5, W 3, flat 26-week baseline)', { kind: 'window-scan', options: { h: 2.5, baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } }],
+  ['NB window scan (h 4.6, W 3, 52-week baseline, half-life 6, prior worth 8: the default since the #6 robustness change)', { kind: 'window-scan' }],
   ['NB window scan (h 2.5, W 3, 52-week baseline, half-life 6, prior worth 8)', { kind: 'window-scan', options: { h: 2.5, baselineWeeks: 52, halfLifeWeeks: 6, priorWeeks: 8 } }],
 ];
 const names = ['province:events', 'Quetta:events', 'Dera Bugti:events', 'Kech:events', 'Kohlu:events', 'Nasirabad:events', 'Mastung:events', 'Awaran:events', 'Panjgur:events'];

@@ -24,11 +24,12 @@
  * gives series never used for tuning. R's alarms are cached under the system temp folder keyed by a
  * hash of the series, levels and R script, and reused unless --fresh-r is given; `--r-jobs=K` splits
  * the series over K Rscript processes (same alarms, in series order). The rows: our EARS, Farrington
- * and CUSUM; the NB window scan with its defaults (26-week baseline since issue #6) and as it was
- * before (52-week baseline); with --ablations, the scan without its multi-week windows, its reset or
- * its down-weighting, and with alarmed windows censored from later baselines; issue #6's robustness
- * candidate (an exponentially weighted 52-week baseline, weights halving every 6 weeks, prior worth 8
- * weeks) and, with --ablations, three other robust variants. `--spacing=S` (a
+ * and CUSUM; the NB window scan with its defaults (since issue #6's robustness change: a 52-week
+ * baseline weighted by a half-life of 6 weeks, prior worth 8), as it was between issue #6's two changes
+ * (flat 26-week baseline, prior worth 4) and before issue #6 (flat 52 weeks); with --ablations, our scan
+ * with a 1-week window only, without reset and with a prior worth 4, and the 26-week scan without its
+ * multi-week windows, its reset or its down-weighting, with alarmed windows censored, and three other
+ * robust variants tried for issue #6. `--spacing=S` (a
  * sensitivity check; default 50) starts outbreak j at 4 + S j + U{0..0.4 S} weeks into the evaluation
  * window, as many as fit; `--no-r` leaves R out (our EARS and Farrington give R's alarms exactly).
  */
@@ -66,6 +67,8 @@ const GLR_CS = [1.5, 2, 3, 4, 5, 7, 10];
 const CUSUM_HS = [1, 2, 3, 4, 5, 7, 10];
 const SCAN_HS = [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7, 8, 10, 12, 15];
 const MIN_SIGMA = 0.5;
+/** The flat 26-week scan, the default between issue #6's two changes. */
+const SCAN26 = { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } as const;
 
 // method name -> per replicate alarm vectors over the evaluation window (index 0 = week EVAL_FROM)
 const alarms = new Map<string, Uint8Array[]>();
@@ -84,20 +87,23 @@ reps.forEach((rep, i) => {
   }
   const mu0 = trailingMean(rep.y, 52, 4, 0.05);
   for (const h of CUSUM_HS) put(`Poisson CUSUM@${h}`, i, poissonCusum(rep.y, { mu0, h, ratio: 2 }).alarm.subarray(EVAL_FROM));
-  for (const h of SCAN_HS) put(`NB window scan (ours)@${h}`, i, negativeBinomialWindowScan(rep.y, { h }).alarm.subarray(EVAL_FROM));
-  for (const h of SCAN_HS) put(`NB window scan, 52-week baseline (before #6)@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 52 }).alarm.subarray(EVAL_FROM));
-  // Issue #6's robustness candidate (fixed on replicates 0-9 before its held-out run, bench/detection/tune-robust.ts).
-  for (const h of SCAN_HS) put(`NB window scan, 52-week baseline, weights halving every 6 weeks, prior worth 8 weeks (#6 robustness candidate)@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 52, halfLifeWeeks: 6, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
+  // Defaults since issue #6's robustness change (52 weeks weighted by a half-life of 6, prior worth 8).
+  for (const h of SCAN_HS) put(`NB window scan (ours: 52 weeks, half-life 6, prior worth 8)@${h}`, i, negativeBinomialWindowScan(rep.y, { h }).alarm.subarray(EVAL_FROM));
+  for (const h of SCAN_HS) put(`NB window scan, flat 26-week baseline (between #6's two changes)@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h }).alarm.subarray(EVAL_FROM));
+  for (const h of SCAN_HS) put(`NB window scan, flat 52-week baseline (before #6)@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, baselineWeeks: 52 }).alarm.subarray(EVAL_FROM));
   if (ablations) {
     for (const h of SCAN_HS) {
-      put(`ablation: scan, 1-week window only@${h}`, i, negativeBinomialWindowScan(rep.y, { h, maxWindow: 1 }).alarm.subarray(EVAL_FROM));
-      put(`ablation: scan, no reset after alarm@${h}`, i, negativeBinomialWindowScan(rep.y, { h, restartAfterAlarm: false }).alarm.subarray(EVAL_FROM));
-      put(`ablation: scan, no down-weighting@${h}`, i, negativeBinomialWindowScan(rep.y, { h, downweightThreshold: Infinity }).alarm.subarray(EVAL_FROM));
-      put(`ablation: scan, alarmed windows censored from baselines@${h}`, i, negativeBinomialWindowScan(rep.y, { h, censorAlarmedWindows: true }).alarm.subarray(EVAL_FROM));
-      put(`ablation: 52-week scan, alarmed windows censored@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 52, censorAlarmedWindows: true }).alarm.subarray(EVAL_FROM));
-      put(`ablation: 20-week baseline + prior worth 8 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 20, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
-      put(`ablation: 13-week baseline + prior worth 8 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { h, baselineWeeks: 13, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
-      put(`ablation: 26-week, most outbreak-like window left out of the baseline at LLR 4.6@${h}`, i, negativeBinomialWindowScan(rep.y, { h, excludeOutbreakThreshold: 4.6 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: ours, 1-week window only@${h}`, i, negativeBinomialWindowScan(rep.y, { h, maxWindow: 1 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: ours, no reset after alarm@${h}`, i, negativeBinomialWindowScan(rep.y, { h, restartAfterAlarm: false }).alarm.subarray(EVAL_FROM));
+      put(`ablation: ours, prior worth 4 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { h, priorWeeks: 4 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 26-week scan, 1-week window only@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, maxWindow: 1 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 26-week scan, no reset after alarm@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, restartAfterAlarm: false }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 26-week scan, no down-weighting@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, downweightThreshold: Infinity }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 26-week scan, alarmed windows censored from baselines@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, censorAlarmedWindows: true }).alarm.subarray(EVAL_FROM));
+      put(`ablation: flat 52-week scan, alarmed windows censored@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, baselineWeeks: 52, censorAlarmedWindows: true }).alarm.subarray(EVAL_FROM));
+      put(`ablation: flat 20-week baseline + prior worth 8 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, baselineWeeks: 20, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: flat 13-week baseline + prior worth 8 weeks@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, baselineWeeks: 13, priorWeeks: 8 }).alarm.subarray(EVAL_FROM));
+      put(`ablation: 26-week scan, most outbreak-like window left out of the baseline at LLR 4.6@${h}`, i, negativeBinomialWindowScan(rep.y, { ...SCAN26, h, excludeOutbreakThreshold: 4.6 }).alarm.subarray(EVAL_FROM));
     }
   }
 });

@@ -43,7 +43,8 @@ function variant(label: string, options: (rep: Replicate) => NegativeBinomialWin
   const pts: Point[] = [];
   const byH = new Map<string, Uint8Array[]>();
   for (const h of HS) {
-    const v = reps.map((rep) => negativeBinomialWindowScan(rep.y, { ...options(rep), h }).alarm.subarray(evalFrom));
+    // on top of the flat 26-week scan with a prior worth 4 (the default when these variants were tried)
+    const v = reps.map((rep) => negativeBinomialWindowScan(rep.y, { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4, ...options(rep), h }).alarm.subarray(evalFrom));
     byH.set(String(h), v);
     pts.push(score(reps, evalFrom, String(h), v));
   }

@@ -9,8 +9,10 @@
  * plausible, as Kulldorff's prospective space-time scan does in time (here with one area at a time).
  *
  * Baseline (per period t, from the `baselineWeeks` periods before t - W + 1, so no window period is in
- * its own baseline; 26 by default since issue #6, 52 before: a year-long baseline kept the previous
- * outbreak of a sparse district, see docs/methods/spike-detection.md):
+ * its own baseline). Defaults since issue #6's robustness change: 52 periods weighted 0.5^(age / 6)
+ * (step 5b) and a prior worth 8 periods, so the expected count is about half a recent level that
+ * forgets a past outbreak within months and half the series' long-run level; before it, a flat 26-week
+ * baseline with a prior worth 4, and before issue #6 a flat 52 (see docs/methods/spike-detection.md):
  *   1. mu = (sum y_j + k p) / (n + k): the mean of the baseline counts, shrunk toward a prior mean p
  *      with the weight of k periods (a gamma prior; p is `priorMean[t]` when given, e.g. a province
  *      rate times the district's share, otherwise the series' own mean over all earlier periods);
@@ -22,7 +24,7 @@
  *   5. optionally (`censorAlarmedWindows`), the periods of every alarmed window and the W - 1 periods
  *      after the alarm get weight 0 in all later baselines (off by default: it lowered detection at
  *      matched false-alarm rates in the benchmark).
- *   5b. optionally (`halfLifeWeeks`), baseline period j (age a = t - W - j, 0 for the period just before
+ *   5b. `halfLifeWeeks` (default 6; Infinity for equal weights): baseline period j (age a = t - W - j, 0 for the period just before
  *      the window) gets weight 0.5^(a / halfLifeWeeks) in steps 1-3 (an exponentially weighted baseline;
  *      the down-weighting multiplies these weights);
  *   6. optionally (`excludeOutbreakThreshold`, off by default), the most outbreak-like window of 1..W
@@ -65,7 +67,7 @@ import { BaseeratError } from '../domain/errors.js';
 export interface NegativeBinomialWindowScanOptions {
   /** Longest window in periods (windows of 1..maxWindow periods ending at t); default 3. */
   maxWindow?: number;
-  /** Baseline length in periods, before the longest window; default 26 (52 before issue #6's change). */
+  /** Baseline length in periods, before the longest window; default 52, weighted by age (`halfLifeWeeks`); a flat 26 between issue #6's two changes, a flat 52 before. */
   baselineWeeks?: number;
   /** Fewest baseline periods needed to test a period (earlier periods get NaN and no alarm); default 8. */
   minimumBaselineWeeks?: number;
@@ -75,7 +77,7 @@ export interface NegativeBinomialWindowScanOptions {
   downweightThreshold?: number;
   /** Prior mean per period (one number or one per period); default: the series' mean before the baseline. */
   priorMean?: number | ArrayLike<number>;
-  /** Weight of the prior, in periods; default 4. 0 disables the prior. */
+  /** Weight of the prior, in periods; default 8 (4 before issue #6's robustness change). 0 disables the prior. */
   priorWeeks?: number;
   /** Floor of the expected count per period; default 0.05. */
   minimumExpected?: number;
@@ -98,7 +100,7 @@ export interface NegativeBinomialWindowScanOptions {
    * (without exclusion) in the `weeks` periods before the window; default: always.
    */
   exclusionGate?: { h: number; weeks: number; alarms: number };
-  /** Baseline period weights halve every `halfLifeWeeks` periods of age (an exponentially weighted baseline); default Infinity (equal weights). */
+  /** Baseline period weights halve every `halfLifeWeeks` periods of age (an exponentially weighted baseline); default 6 since issue #6's robustness change; Infinity gives equal weights (the scan before it). */
   halfLifeWeeks?: number;
 }
 
@@ -206,11 +208,11 @@ function valueAt(v: number | ArrayLike<number>, t: number): number {
 export function negativeBinomialWindowScan(series: ArrayLike<number>, options: NegativeBinomialWindowScanOptions = {}): NegativeBinomialWindowScanResult {
   const n = series.length;
   const maxWindow = options.maxWindow ?? 3;
-  const baselineWeeks = options.baselineWeeks ?? 26;
+  const baselineWeeks = options.baselineWeeks ?? 52;
   const minimumBaselineWeeks = options.minimumBaselineWeeks ?? 8;
   const h = options.h ?? 4.6;
   const c = options.downweightThreshold ?? 2.58;
-  const priorWeeks = options.priorWeeks ?? 4;
+  const priorWeeks = options.priorWeeks ?? 8;
   const minimumExpected = options.minimumExpected ?? 0.05;
   const restart = options.restartAfterAlarm ?? true;
   const censorAlarms = options.censorAlarmedWindows ?? false;
@@ -243,7 +245,7 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
     cumulative[t + 1] = cumulative[t]! + x;
   }
   const excluding = excludeThreshold !== Infinity && maxExcluded > 0;
-  const halfLife = options.halfLifeWeeks ?? Infinity;
+  const halfLife = options.halfLifeWeeks ?? 6;
   if (!(halfLife > 0)) throw new BaseeratError('VALIDATION', `halfLifeWeeks is ${halfLife}, expected > 0`, { field: 'halfLifeWeeks' });
   const decaying = halfLife !== Infinity;
   let gateCount: Int32Array | undefined; // prefix counts of the gate's alarms

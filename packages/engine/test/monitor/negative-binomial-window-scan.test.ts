@@ -18,6 +18,10 @@ interface ScanCase {
   };
   expected: (number | null)[]; dispersion: (number | null)[]; statistic: (number | null)[]; upperbound: (number | null)[]; alarm: number[]; windowWeeks: number[];
 }
+/** The 26-week scan of issue #6's first change (the default before the robustness change), for the hand-checked cases written for it. */
+const SCAN26 = { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } as const;
+/** The 52-week scan from before issue #6. */
+const SCAN52 = { baselineWeeks: 52, halfLifeWeeks: Infinity, priorWeeks: 4 } as const;
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/reference/monitor-window-scan.json', import.meta.url), 'utf8')) as { cases: ScanCase[] };
 
 describe('negative-binomial window scan', () => {
@@ -31,7 +35,7 @@ describe('negative-binomial window scan', () => {
         censorAlarmedWindows: o.censorAlarmedWindows,
         downweightThreshold: o.downweightThreshold ?? Infinity,
         ...(o.priorMean === undefined ? {} : { priorMean: o.priorMean }),
-        ...(o.halfLifeWeeks === undefined ? {} : { halfLifeWeeks: o.halfLifeWeeks }),
+        halfLifeWeeks: o.halfLifeWeeks ?? Infinity,
         ...(o.excludeOutbreakThreshold === undefined ? {} : { excludeOutbreakThreshold: o.excludeOutbreakThreshold }),
         ...(o.maxExcludedWindows === undefined ? {} : { maxExcludedWindows: o.maxExcludedWindows }),
         ...(o.excludeMinimumExcess === undefined ? {} : { excludeMinimumExcess: o.excludeMinimumExcess }),
@@ -76,13 +80,13 @@ describe('negative-binomial window scan', () => {
   it('a 3-week excess that no single week shows alarms through the 3-week window; restart pages once', () => {
     // 60 quiet weeks alternating 1, 2 (mean 1.5, under-dispersed so phi = 1), then three weeks of 4.
     const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 4, 4, 4, 1, 2, 1];
-    const r = negativeBinomialWindowScan(y, { h: 4.6 });
+    const r = negativeBinomialWindowScan(y, { ...SCAN26, h: 4.6 });
     expect(r.dispersion[60]).toBe(1);
     expect(r.expected[62]).toBeCloseTo(1.5, 12);
     // single week of 4 against 1.5: 4 ln(4/1.5) - 2.5 = 1.42 < 4.6; window of 3: 12 ln(12/4.5) - 7.5 = 4.27 < 4.6
     expect(r.alarm[60]).toBe(0);
     expect(r.statistic[62]).toBeCloseTo(12 * Math.log(12 / 4.5) - 7.5, 10);
-    const r2 = negativeBinomialWindowScan(y, { h: 4 });
+    const r2 = negativeBinomialWindowScan(y, { ...SCAN26, h: 4 });
     expect(r2.alarm[62]).toBe(1);
     expect(r2.windowWeeks[62]).toBe(3);
     expect(r2.alarm[63]).toBe(0); // restarted: week 63 alone (1 event) is tested
@@ -92,8 +96,8 @@ describe('negative-binomial window scan', () => {
     const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 4, 4, 4, 4, 4, 1, 2, 1];
     const count = (a: Uint8Array): number => a.subarray(60).reduce((s, v) => s + v, 0);
     // a 52-week baseline (the scan before issue #6) keeps the surge weeks out of the baselines of weeks 60-64
-    const withRestart = negativeBinomialWindowScan(y, { h: 3.9, baselineWeeks: 52 });
-    const without = negativeBinomialWindowScan(y, { h: 3.9, baselineWeeks: 52, restartAfterAlarm: false });
+    const withRestart = negativeBinomialWindowScan(y, { ...SCAN52, h: 3.9 });
+    const without = negativeBinomialWindowScan(y, { ...SCAN52, h: 3.9, restartAfterAlarm: false });
     expect(count(withRestart.alarm)).toBe(1);
     expect(withRestart.alarm[62]).toBe(1);
     expect(withRestart.windowWeeks[63]).toBe(1); // only the week after the alarm is tested
@@ -104,40 +108,40 @@ describe('negative-binomial window scan', () => {
     const quiet: number[] = Array.from({ length: 80 }, (_, i) => (i % 3 === 0 ? 2 : 1));
     const surged = quiet.slice();
     surged[40] = 25;
-    const a = negativeBinomialWindowScan(quiet, { baselineWeeks: 52 });
-    const b = negativeBinomialWindowScan(surged, { baselineWeeks: 52 });
-    const plain = negativeBinomialWindowScan(surged, { baselineWeeks: 52, downweightThreshold: Infinity });
+    const a = negativeBinomialWindowScan(quiet, SCAN52);
+    const b = negativeBinomialWindowScan(surged, SCAN52);
+    const plain = negativeBinomialWindowScan(surged, { ...SCAN52, downweightThreshold: Infinity });
     // without down-weighting the surge adds about 24/56 = 0.43 to the mean (52 weeks and a prior of 4);
     // one down-weighting pass (weight (2.58 / r)^2, r inflated by the surge's own dispersion) halves that
     expect(plain.expected[79]! - a.expected[79]!).toBeGreaterThan(0.4);
     expect(b.expected[79]! - a.expected[79]!).toBeLessThan(0.5 * (plain.expected[79]! - a.expected[79]!));
-    // in a 26-week baseline (the default) the surge weighs more (24/30) and inflates phi more, so one
+    // in a 26-week baseline (the default between issue #6's two changes) the surge weighs more (24/30) and inflates phi more, so one
     // pass removes less of it (0.77 -> 0.63): still a reduction
     const late = quiet.slice();
     late[60] = 25;
-    const a26 = negativeBinomialWindowScan(quiet, {}).expected[79]!;
-    const b26 = negativeBinomialWindowScan(late, {}).expected[79]!;
-    const plain26 = negativeBinomialWindowScan(late, { downweightThreshold: Infinity }).expected[79]!;
+    const a26 = negativeBinomialWindowScan(quiet, SCAN26).expected[79]!;
+    const b26 = negativeBinomialWindowScan(late, SCAN26).expected[79]!;
+    const plain26 = negativeBinomialWindowScan(late, { ...SCAN26, downweightThreshold: Infinity }).expected[79]!;
     expect(plain26 - a26).toBeGreaterThan(0.7);
     expect(b26 - a26).toBeLessThan(plain26 - a26 - 0.1);
   });
 
-  it('default baseline: the 26 weeks before the window, shrunk toward the earlier mean with the weight of 4 weeks (hand-checked)', () => {
+  it('the 26-week scan (the default between issue #6\'s two changes): the 26 weeks before the window, shrunk toward the earlier mean with the weight of 4 weeks (hand-checked)', () => {
     // 40 weeks of 0, then 40 of 1: at t = 79 the baseline is weeks 51-76 (all 1), the prior the mean of weeks 0-50 (11 / 51).
     const y = [...Array<number>(40).fill(0), ...Array<number>(40).fill(1)];
-    const r = negativeBinomialWindowScan(y, {});
+    const r = negativeBinomialWindowScan(y, SCAN26);
     expect(r.expected[79]).toBeCloseTo((26 + 4 * (11 / 51)) / 30, 12);
     expect(r.dispersion[79]).toBe(1);
     // the 52-week scan (before issue #6): weeks 25-76, 37 ones, prior the mean of weeks 0-24 (0)
-    const old = negativeBinomialWindowScan(y, { baselineWeeks: 52 });
+    const old = negativeBinomialWindowScan(y, SCAN52);
     expect(old.expected[79]).toBeCloseTo(37 / 56, 12);
   });
 
   it('censorAlarmedWindows: alarmed windows and the W - 1 weeks after each alarm leave every later baseline (hand-checked)', () => {
     // alternating 1, 2 (under-dispersed: phi 1, no down-weighting), a surge of 8, 8, 8 at weeks 60-62, then 1, 2 again
     const y = [...Array.from({ length: 60 }, (_, i) => 1 + (i % 2)), 8, 8, 8, ...Array.from({ length: 30 }, (_, i) => 1 + ((i + 1) % 2))];
-    const r = negativeBinomialWindowScan(y, { h: 4.6, censorAlarmedWindows: true });
-    const plain = negativeBinomialWindowScan(y, { h: 4.6 });
+    const r = negativeBinomialWindowScan(y, { ...SCAN26, h: 4.6, censorAlarmedWindows: true });
+    const plain = negativeBinomialWindowScan(y, { ...SCAN26, h: 4.6 });
     expect(r.alarm[60]).toBe(1);
     const censored = new Set<number>();
     r.alarm.forEach((a, t) => { if (a) for (let j = t - r.windowWeeks[t]! + 1; j <= t + 2; j++) censored.add(j); });
@@ -165,6 +169,16 @@ describe('negative-binomial window scan', () => {
     expect(r.dispersion[79]).toBeCloseTo(Math.max(1, chi / (sw - 1)), 12);
   });
 
+  it('defaults since issue #6\'s robustness change: a 52-week baseline weighted by a half-life of 6 weeks, a prior worth 8 weeks', () => {
+    const y = seriesById('weekly:Quetta:events');
+    const d = negativeBinomialWindowScan(y);
+    const explicit = negativeBinomialWindowScan(y, { baselineWeeks: 52, halfLifeWeeks: 6, priorWeeks: 8, maxWindow: 3, h: 4.6, downweightThreshold: 2.58 });
+    expect(Array.from(d.expected)).toEqual(Array.from(explicit.expected));
+    expect(Array.from(d.alarm)).toEqual(Array.from(explicit.alarm));
+    // and not the flat 26-week scan of before
+    expect(Array.from(d.expected)).not.toEqual(Array.from(negativeBinomialWindowScan(y, SCAN26).expected));
+  });
+
   it('issue #6 candidate (52 weeks, half-life 6, prior 8): an outbreak 20-22 weeks old weighs less than in the 26-week baseline', () => {
     // a sparse district (one event every 5th week, mean 0.2); a small surge of +1, +2, +1 at weeks 100-102, as
     // the benchmark injects: under the 2.58 down-weighting's reach, so the 26-week baseline keeps all of it
@@ -174,11 +188,11 @@ describe('negative-binomial window scan', () => {
     const candidate = { baselineWeeks: 52, halfLifeWeeks: 6, priorWeeks: 8 };
     const t = 125; // baselines end at week 122: the surge is 20-22 weeks old, inside both (weeks 97-122 and 71-122)
     const lift = (o: NegativeBinomialWindowScanOptions): number => negativeBinomialWindowScan(y, o).expected[t]! - negativeBinomialWindowScan(quiet, o).expected[t]!;
-    expect(lift({})).toBeCloseTo(4 / 30, 12); // 4 more events over 26 weeks and a prior worth 4 (no down-weighting here)
+    expect(lift(SCAN26)).toBeCloseTo(4 / 30, 12); // 4 more events over 26 weeks and a prior worth 4 (no down-weighting here)
     expect(lift(candidate)).toBeGreaterThan(0);
-    expect(lift(candidate)).toBeLessThan(0.25 * lift({}));
+    expect(lift(candidate)).toBeLessThan(0.25 * lift(SCAN26));
     // so the count that would alarm at t is lower with the candidate (3 against 4; 2 without the surge)
-    expect(negativeBinomialWindowScan(y, candidate).upperbound[t]).toBeLessThan(negativeBinomialWindowScan(y, {}).upperbound[t]!);
+    expect(negativeBinomialWindowScan(y, candidate).upperbound[t]).toBeLessThan(negativeBinomialWindowScan(y, SCAN26).upperbound[t]!);
   });
 
   it('properties of the candidate scan: a constant series never alarms; a large outbreak in a flat series alarms; more events at t never lower the statistic at t (fixed seed)', () => {
@@ -217,13 +231,13 @@ describe('negative-binomial window scan', () => {
     // alternating 1, 2 (phi 1), one surge 9, 9 at weeks 60-61 (inside the 26-week baseline of t = 75: weeks 47-72)
     const y = Array.from({ length: 80 }, (_, i) => 1 + (i % 2));
     y[60] = 9; y[61] = 9;
-    const o = { excludeOutbreakThreshold: 4.6, downweightThreshold: Infinity };
+    const o = { ...SCAN26, excludeOutbreakThreshold: 4.6, downweightThreshold: Infinity };
     const r = negativeBinomialWindowScan(y, o);
     let sum = 0, count = 0;
     for (let j = 47; j < 73; j++) if (j !== 60 && j !== 61) { sum += y[j]!; count++; }
     const prior = y.slice(0, 47).reduce((a, b) => a + b, 0) / 47;
     expect(r.expected[75]).toBeCloseTo((sum + 4 * prior) / (count + 4), 12);
-    const plain = negativeBinomialWindowScan(y, { downweightThreshold: Infinity });
+    const plain = negativeBinomialWindowScan(y, { ...SCAN26, downweightThreshold: Infinity });
     expect(plain.expected[75]!).toBeGreaterThan(r.expected[75]! + 0.4);
     // the gate asks for 5 alarms of the plain scan in 52 weeks: never open here, so nothing is left out
     const gated = negativeBinomialWindowScan(y, { ...o, exclusionGate: { h: 4.6, weeks: 52, alarms: 5 } });
