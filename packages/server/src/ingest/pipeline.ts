@@ -313,6 +313,11 @@ export class IngestSession {
    */
   private async revise(plan: LinkPlan, candidates: LinkCandidate[]): Promise<LinkPlan> {
     if (plan.newIncidents.length === 0 || candidates.length === 0) return plan;
+    const attachedTo = new Set(plan.attachments.map((a) => a.incidentId));
+    const multi = candidates.filter((c) => c.agencies.length >= 2 && c.district !== undefined && !attachedTo.has(c.incidentId));
+    // no stored incident of several agencies nearby (a one-agency file): nothing to re-decide, and
+    // no need to make a candidate of every new incident
+    if (multi.length === 0) return plan;
     const span = (this.rules.maxHours + 48) * HOUR;
     const arrived = new Map<string, number[]>();
     for (const n of plan.newIncidents) {
@@ -322,9 +327,7 @@ export class IngestSession {
       const list = arrived.get(k);
       if (list === undefined) arrived.set(k, [c.time]); else list.push(c.time);
     }
-    const attachedTo = new Set(plan.attachments.map((a) => a.incidentId));
-    const near = candidates.filter((c) => {
-      if (c.agencies.length < 2 || c.district === undefined || attachedTo.has(c.incidentId)) return false;
+    const near = multi.filter((c) => {
       const times = arrived.get(`${c.district}|${categoryGroup(c.category)}`);
       return times !== undefined && times.some((t) => Math.abs(t - c.time) <= span);
     });
