@@ -130,38 +130,40 @@ export class ChunkEncoder {
   }
 }
 
+/** Symbol `k` of item base `b`, or undefined when absent. */
+function symbolAt(c: ConvertedChunk, b: number, k: number): string | undefined {
+  const j = c.symbolRefs[b + k]!;
+  return j < 0 ? undefined : c.symbols[j];
+}
+
 /** The report of item `i` (which must not be a failure), keys in `ReportSchema`'s order. */
 export function decodeReport(c: ConvertedChunk, i: number): Report {
-  const refs = c.symbolRefs, syms = c.symbols, num = c.numbers;
+  const num = c.numbers;
   const b = i * SYMBOLS, nb = i * NUMBERS;
-  const sym = (k: number): string | undefined => {
-    const j = refs[b + k]!;
-    return j < 0 ? undefined : syms[j];
-  };
   const location = {} as Location;
   const lat = num[nb]!, lon = num[nb + 1]!;
   if (!Number.isNaN(lat)) location.lat = lat;
   if (!Number.isNaN(lon)) location.lon = lon;
-  location.precision = sym(1) as Location['precision'];
-  const district = sym(2), province = sym(3);
+  location.precision = symbolAt(c, b, 1) as Location['precision'];
+  const district = symbolAt(c, b, 2), province = symbolAt(c, b, 3);
   if (district !== undefined) location.district = district;
   if (province !== undefined) location.province = province;
   const h3 = c.h3[i], placeName = c.placeName[i];
   if (h3 != null) location.h3 = h3;
   if (placeName != null) location.placeName = placeName;
 
-  const r = { occurredAt: c.occurredAt[i]!, timePrecision: sym(0) as Report['timePrecision'] } as Report;
+  const r = { occurredAt: c.occurredAt[i]!, timePrecision: symbolAt(c, b, 0) as Report['timePrecision'] } as Report;
   const reportedAt = c.reportedAt[i];
   if (reportedAt != null) r.reportedAt = reportedAt;
   r.location = location;
-  r.category = sym(4) as Report['category'];
+  r.category = symbolAt(c, b, 4) as Report['category'];
   r.severity = { killed: num[nb + 2]!, injured: num[nb + 3]!, abducted: num[nb + 4]! };
-  const targetType = sym(5), perpetrator = sym(6), narrative = c.narrative[i];
+  const targetType = symbolAt(c, b, 5), perpetrator = symbolAt(c, b, 6), narrative = c.narrative[i];
   if (targetType !== undefined) r.targetType = targetType;
   if (perpetrator !== undefined) r.perpetrator = perpetrator;
   if (narrative != null) r.narrative = narrative;
-  r.classification = sym(7) as Report['classification'];
-  r.reportingMode = sym(8) as Report['reportingMode'];
-  r.source = { agency: sym(9)!, sourceId: c.sourceId[i]!, receivedAt: sym(10)!, format: sym(11)!, raw: c.raw[i]! };
+  r.classification = symbolAt(c, b, 7) as Report['classification'];
+  r.reportingMode = symbolAt(c, b, 8) as Report['reportingMode'];
+  r.source = { agency: symbolAt(c, b, 9)!, sourceId: c.sourceId[i]!, receivedAt: symbolAt(c, b, 10)!, format: symbolAt(c, b, 11)!, raw: c.raw[i]! };
   return r;
 }
