@@ -1,0 +1,319 @@
+/**
+ * A Store decorator that answers the dashboard's aggregate reads (stats, counts, map points, and
+ * the ordering phase of the list) from an in-memory columnar index of every incident
+ * (`incident-index.ts`), so that they cost a scan in JS whatever the filter, instead of a store
+ * query that only a cache of identical requests made cheap (and that every write emptied).
+ *
+ * Keeping the index exact:
+ * - loaded once, in the background, at construction: `readColumns({})` (every incident, in
+ *   (occurred_at, id) order), then per agency `readColumns({ agencies: [a] })` for the agency
+ *   membership of each incident; incidents whose report count differs from their number of agencies
+ *   have their per-agency report counts read with `reportsOf`; the quarantine count from `stats`.
+ *   Until the load is done every read goes to the store;
+ * - every write through this decorator (writeBatch, unlink) runs one at a time, and after it the
+ *   incidents it touched (the batch's new incidents and attachment targets; the unlinked incident
+ *   and the new one) are read back with `getIncident` and written into the index (a batch touching
+ *   more than `rebuildAbove` incidents reloads the whole index instead). So the index holds what the
+ *   store holds as consolidated, not a guess of it; a read served between the store's commit and the
+ *   index update sees the state before the write (the write is not yet acknowledged to its caller);
+ * - anything the index cannot represent (more than 32 agencies, an unknown category) or any error
+ *   while updating it switches the index off: the store answers everything from then on (`state`).
+ *
+ * Not for a store that narrows reads to the request's data scope (PostgreSQL's row-level security,
+ * `enforcesRequestScope`): one index for the whole process cannot answer per request scope exactly,
+ * so `withIncidentIndex` returns such a store undecorated.
+ *
+ * Every write to the store must go through this object: a write made on the inner store directly is
+ * not seen by the index.
+ */
+import { CATEGORY_CODES, incidentIdFor, sourceKey as sourceKeyOf, type Incident } from '@baseerat/engine';
+import type {
+  IncidentColumns, IncidentFilter, IncidentPoint, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord,
+  ReencryptionProgress, Store, StoreStats, WriteResult,
+} from '../port.js';
+import { IncidentIndex, IndexUnsupported, entryOfIncident } from './incident-index.js';
+
+export interface IndexedStoreOptions {
+  /** IANA zone of the store's `stats().byMonth` (the DuckDB store's `timeZone`; default Asia/Karachi). */
+  timeZone?: string;
+  /** A write touching more incidents than this reloads the index rather than reading each back (default 20,000). */
+  rebuildAbove?: number;
+  /** Called once when the index is switched off (the reason), e.g. to log it. */
+  onDisabled?: (reason: string) => void;
+  /** Called when a load finishes (its time in ms and the entries). */
+  onLoaded?: (ms: number, incidents: number) => void;
+}
+
+/** Longest map point page the stores accept (DuckDB's PAGE_MAX): beyond it the store raises its own error. */
+const POINTS_MAX = 10_000;
+/** Largest list page the index orders itself (above it the store answers). */
+const LIST_MAX = 10_000;
+
+export type IndexState = 'loading' | 'ready' | 'off';
+
+export class IndexedStore implements Store {
+  readonly enforcesRequestScope = false;
+  private index: IncidentIndex | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private disabledReason: string | undefined;
+  private readonly timeZone: string;
+  private readonly rebuildAbove: number;
+  /** Resolves when the first load has finished (whether or not the index could be built). */
+  readonly loaded: Promise<void>;
+  /** List pages whose narrowed store read did not give the ids the index ordered (then the store answered the page whole); 0 unless something is wrong. */
+  listMismatches = 0;
+  reencryptBatch?: (limit: number, opts?: { encryptPlaintext?: boolean }) => Promise<ReencryptionProgress>;
+
+  constructor(readonly inner: Store, private readonly options: IndexedStoreOptions = {}) {
+    this.timeZone = options.timeZone ?? 'Asia/Karachi';
+    this.rebuildAbove = options.rebuildAbove ?? 20_000;
+    this.loaded = this.exclusive(() => this.rebuild()).catch(() => undefined);
+    if (inner.reencryptBatch !== undefined) {
+      const re = inner.reencryptBatch.bind(inner);
+      this.reencryptBatch = (limit, opts) => this.exclusive(() => re(limit, opts));
+    }
+  }
+
+  /** 'loading' until the first load ends; 'off' when the index was switched off (reads go to the store). */
+  get state(): IndexState {
+    if (this.disabledReason !== undefined) return 'off';
+    return this.index === undefined ? 'loading' : 'ready';
+  }
+
+  /** Why the index is off, when it is. */
+  get offReason(): string | undefined {
+    return this.disabledReason;
+  }
+
+  /** Bytes of the index's typed arrays (undefined while it is not ready). */
+  indexBytes(): number | undefined {
+    return this.index?.bytes();
+  }
+
+  indexLength(): number | undefined {
+    return this.index?.length;
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private disable(reason: string): void {
+    this.index = undefined;
+    if (this.disabledReason === undefined) {
+      this.disabledReason = reason;
+      this.options.onDisabled?.(reason);
+    }
+  }
+
+  /** Builds the index from the store (called with writes held back). */
+  private async rebuild(): Promise<void> {
+    if (this.disabledReason !== undefined) return;
+    this.index = undefined;
+    const t0 = performance.now();
+    try {
+      const cols = await this.inner.readColumns({});
+      const all = await this.inner.stats({});
+      if (all.total !== cols.length) throw new Error(`the store counted ${all.total} incidents but read ${cols.length}`);
+      const ix = new IncidentIndex(this.timeZone, cols.length + 1024);
+      for (let i = 0; i < cols.length; i++) {
+        const d = cols.district[i]!, p = cols.province[i]!;
+        const e = ix.upsert({
+          id: cols.id[i]!, timeMs: cols.time[i]!, lat: cols.lat[i]!, lon: cols.lon[i]!,
+          district: d < 0 ? undefined : cols.districtNames[d], province: p < 0 ? undefined : cols.provinceNames[p],
+          category: categoryOf(cols, i), rank: cols.classification[i]!, agencies: NO_AGENCIES,
+        });
+        if (e !== i) throw new Error(`incident ${cols.id[i]} read twice`);
+      }
+      for (const agency of Object.keys(all.byAgency)) {
+        const of = await this.inner.readColumns({ agencies: [agency] });
+        for (let k = 0; k < of.length; k++) {
+          const e = ix.find(of.id[k]!);
+          if (e < 0) throw new Error(`incident ${of.id[k]} of agency ${agency} was not read`);
+          ix.addAgencyMember(e, agency);
+        }
+      }
+      // membership is exact for an incident with one report per agency; the others' counts are read
+      for (let i = 0; i < cols.length; i++) {
+        const sources = cols.sourceCount[i]!;
+        if (sources === 1 && ix.agencyCount(i) === 1) continue;
+        if (sources !== 65535 && ix.agencyCount(i) === sources) continue;
+        const counts = new Map<string, number>();
+        for (const r of await this.inner.reportsOf(cols.id[i]!)) counts.set(r.source.agency, (counts.get(r.source.agency) ?? 0) + 1);
+        ix.setReportCounts(i, counts);
+      }
+      ix.quarantined = all.quarantined;
+      this.index = ix;
+      this.options.onLoaded?.(performance.now() - t0, ix.length);
+    } catch (e) {
+      this.disable(`the incident index could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+      if (!(e instanceof IndexUnsupported)) throw e;
+    }
+  }
+
+  /** Reads back the incidents a write touched into the index (or reloads it for a large write). */
+  private async refresh(ids: ReadonlySet<string>, quarantine: boolean): Promise<void> {
+    const ix = this.index;
+    if (ix === undefined) return;
+    try {
+      if (ids.size > this.rebuildAbove) {
+        await this.rebuild();
+        return;
+      }
+      for (const id of ids) {
+        const inc = await this.inner.getIncident(id);
+        if (inc === undefined) {
+          // a batch whose reports were all stored already creates nothing; an incident the index has cannot vanish
+          if (ix.find(id) >= 0) throw new Error(`incident ${id} is in the index but no longer in the store`);
+          continue;
+        }
+        ix.upsert(entryOfIncident(inc));
+      }
+      if (quarantine) ix.quarantined = (await this.inner.stats({ districts: [] })).quarantined;
+    } catch (e) {
+      this.disable(`the incident index could not follow a write: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  migrate(): Promise<void> {
+    return this.exclusive(() => this.inner.migrate());
+  }
+
+  existingSourceKeys(keys: readonly string[]): Promise<Set<string>> {
+    return this.inner.existingSourceKeys(keys);
+  }
+
+  writeBatch(batch: IngestBatch): Promise<WriteResult> {
+    return this.exclusive(async () => {
+      const result = await this.inner.writeBatch(batch);
+      const ids = new Set<string>();
+      for (const n of batch.newIncidents) ids.add(n.id);
+      for (const a of batch.attachments) ids.add(a.incidentId);
+      await this.refresh(ids, batch.quarantine.length > 0);
+      return result;
+    });
+  }
+
+  recordRun(run: IngestRun): Promise<void> {
+    return this.inner.recordRun(run);
+  }
+
+  listRuns(): Promise<IngestRun[]> {
+    return this.inner.listRuns();
+  }
+
+  linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {
+    return this.inner.linkCandidates(fromMs, toMs);
+  }
+
+  reportsOf(incidentId: string) {
+    return this.inner.reportsOf(incidentId);
+  }
+
+  unlink(incidentId: string, sourceKey: string): Promise<string> {
+    return this.exclusive(async () => {
+      // the reports that stay may move under the id of their earliest report (when the creating
+      // record is the one unlinked): every id the incident's reports could take is read back
+      const before = this.index === undefined ? [] : await this.inner.reportsOf(incidentId).catch(() => []);
+      const moved = await this.inner.unlink(incidentId, sourceKey);
+      const ids = new Set([incidentId, moved]);
+      for (const r of before) ids.add(incidentIdFor(sourceKeyOf(r.source)));
+      await this.refresh(ids, false);
+      return moved;
+    });
+  }
+
+  getIncident(id: string): Promise<Incident | undefined> {
+    return this.inner.getIncident(id);
+  }
+
+  /**
+   * The index orders the page (offset + limit first of the filter by occurredAt, then id) and counts
+   * the filter; the store then reads just those incidents, as the page of the same filter narrowed to
+   * the page's time span (from its first incident's time to its last's), at the offset of the first
+   * among the incidents of that very time. The page read is checked against the ids the index
+   * ordered; on any difference the store answers the whole request itself.
+   */
+  async listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
+    const ix = this.index;
+    const c = ix?.compile(filter);
+    const { offset, limit } = page;
+    if (ix === undefined || c === undefined || !Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > LIST_MAX) {
+      return this.inner.listIncidents(filter, page);
+    }
+    const hits = ix.scan(c);
+    const total = hits.length;
+    if (offset >= total) return this.inner.listIncidents(filter, page);
+    const wanted = ix.top(hits, offset + limit, false).slice(offset);
+    const first = wanted[0]!, last = wanted[wanted.length - 1]!;
+    const t0 = ix.time[first]!, t1 = ix.time[last]!;
+    // incidents of the filter at the page's first time that come before its first incident
+    let before = 0;
+    for (let k = 0; k < hits.length; k++) {
+      const i = hits[k]!;
+      if (ix.time[i] === t0 && ix.compare(i, first) < 0) before++;
+    }
+    const narrowed: IncidentFilter = { ...filter, from: new Date(t0).toISOString(), to: new Date(t1 + 1).toISOString() };
+    const got = await this.inner.listIncidents(narrowed, { offset: before, limit: wanted.length });
+    if (got.items.length !== wanted.length || got.items.some((inc, k) => inc.id !== ix.idOf(wanted[k]!))) {
+      this.listMismatches++;
+      return this.inner.listIncidents(filter, page);
+    }
+    return { items: got.items, total, offset, limit };
+  }
+
+  readColumns(filter: IncidentFilter): Promise<IncidentColumns> {
+    return this.inner.readColumns(filter);
+  }
+
+  countIncidents(filter: IncidentFilter): Promise<number> {
+    const ix = this.index;
+    const c = ix?.compile(filter);
+    if (ix === undefined || c === undefined) return this.inner.countIncidents(filter);
+    return Promise.resolve(ix.count(c));
+  }
+
+  listPoints(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }> {
+    const ix = this.index;
+    const c = ix?.compile(filter);
+    if (ix === undefined || c === undefined || !Number.isInteger(limit) || limit < 1 || limit > POINTS_MAX) return this.inner.listPoints(filter, limit);
+    return Promise.resolve(ix.points(c, limit));
+  }
+
+  stats(filter: IncidentFilter = {}): Promise<StoreStats> {
+    const ix = this.index;
+    const c = ix?.compile(filter);
+    if (ix === undefined || c === undefined) return this.inner.stats(filter);
+    return Promise.resolve(ix.stats(c));
+  }
+
+  listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>> {
+    return this.inner.listQuarantine(page, runId);
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      this.index = undefined;
+      await this.inner.close();
+    });
+  }
+}
+
+const NO_AGENCIES: ReadonlyMap<string, number> = new Map();
+
+function categoryOf(cols: IncidentColumns, i: number): string {
+  return CATEGORY_NAMES[cols.category[i]!]!;
+}
+
+const CATEGORY_NAMES: readonly string[] = CATEGORY_CODES;
+
+/**
+ * The store decorated with the incident index, or the store itself when it narrows reads to each
+ * request's data scope (see the module comment).
+ */
+export function withIncidentIndex(store: Store, options: IndexedStoreOptions = {}): Store & { loaded?: Promise<void> } {
+  if (store.enforcesRequestScope === true) return store;
+  return new IndexedStore(store, options);
+}

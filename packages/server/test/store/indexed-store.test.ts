@@ -1,0 +1,186 @@
+/**
+ * The incident index decorator (src/store/incident-index): the store conformance suite over the
+ * decorated DuckDB store, and properties against the plain store: the same random writes (new
+ * incidents of 1-3 reports, several from one agency, attachments, unlinks, quarantine) given to a
+ * plain and a decorated store, then random filters: stats, counts, map points and list pages must be
+ * equal. A second property loads the index from a store already filled (the start-up path).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CLASSIFICATION_LEVELS, incidentIdFor, sourceKey, type CategoryCode, type Link, type Report,
+} from '@baseerat/engine';
+import { openStore } from '../../src/store/index.js';
+import type { IncidentFilter, IngestBatch, Store } from '../../src/store/port.js';
+import { IndexedStore } from '../../src/store/incident-index/indexed-store.js';
+import { describeStoreConformance, report } from './conformance.js';
+
+const config = { duckdb: { threads: '1' } };
+
+async function indexed(store: Store): Promise<IndexedStore> {
+  const s = new IndexedStore(store);
+  await s.loaded;
+  return s;
+}
+
+describeStoreConformance('duckdb :memory: with the incident index', async () => indexed(await openStore(':memory:', config)));
+
+const DISTRICTS = ['Quetta', 'Gwadar', 'Kech'];
+const PROVINCES = ['Balochistan', 'Sindh'];
+const AGENCIES = ['police', 'levies', 'fc'];
+const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'PO.PROTEST'];
+const key = (r: Report) => sourceKey(r.source);
+
+interface Gen { agency: string; hour: number; located: boolean; lat: number; lon: number; district: string | undefined; province: string | undefined; category: CategoryCode; classification: (typeof CLASSIFICATION_LEVELS)[number] }
+const genArb: fc.Arbitrary<Gen> = fc.record({
+  agency: fc.constantFrom(...AGENCIES),
+  // few distinct times (ties in the ordering), across month ends in Pakistan time (UTC+5)
+  hour: fc.constantFrom(0, 1, 18, 19, 20, 24 * 31 - 4, 24 * 31 + 3, 24 * 59 - 5, 24 * 200),
+  located: fc.boolean(),
+  lat: fc.double({ min: 25, max: 31, noNaN: true }),
+  lon: fc.double({ min: 61, max: 70, noNaN: true }),
+  district: fc.option(fc.constantFrom(...DISTRICTS), { nil: undefined }),
+  province: fc.option(fc.constantFrom(...PROVINCES), { nil: undefined }),
+  category: fc.constantFrom(...CATS),
+  classification: fc.constantFrom(...CLASSIFICATION_LEVELS),
+});
+const toReport = (g: Gen, sourceId: string): Report => report({
+  agency: g.agency, sourceId,
+  occurredAt: new Date(Date.UTC(2023, 11, 31) + g.hour * 3_600_000).toISOString(),
+  ...(g.located ? { lat: g.lat, lon: g.lon, precision: 'exact' as const } : { precision: 'district' as const }),
+  ...(g.district === undefined ? {} : { district: g.district }),
+  ...(g.province === undefined ? {} : { province: g.province }),
+  category: g.category, classification: g.classification,
+});
+
+type Op =
+  | { kind: 'new'; reports: Gen[] }
+  | { kind: 'attach'; target: number; reports: Gen[] }
+  | { kind: 'unlink'; target: number; which: number }
+  | { kind: 'quarantine'; line: number }
+  | { kind: 'again'; target: number };
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.array(genArb, { minLength: 1, maxLength: 3 }).map((reports): Op => ({ kind: 'new', reports })) },
+  { weight: 2, arbitrary: fc.tuple(fc.nat(50), fc.array(genArb, { minLength: 1, maxLength: 2 })).map(([target, reports]): Op => ({ kind: 'attach', target, reports })) },
+  { weight: 1, arbitrary: fc.tuple(fc.nat(50), fc.nat(3)).map(([target, which]): Op => ({ kind: 'unlink', target, which })) },
+  { weight: 1, arbitrary: fc.nat(3).map((line): Op => ({ kind: 'quarantine', line })) },
+  { weight: 1, arbitrary: fc.nat(50).map((target): Op => ({ kind: 'again', target })) },
+);
+
+const filterArb: fc.Arbitrary<IncidentFilter> = fc.record({
+  from: fc.constantFrom(0, 1, 19, 24 * 31, 24 * 59 - 5).map((h) => new Date(Date.UTC(2023, 11, 31) + h * 3_600_000).toISOString()),
+  to: fc.constantFrom(1, 19, 20, 24 * 31 + 3, 24 * 300).map((h) => new Date(Date.UTC(2023, 11, 31) + h * 3_600_000).toISOString()),
+  districts: fc.subarray([...DISTRICTS, 'Nowhere']),
+  provinces: fc.subarray(PROVINCES),
+  categories: fc.subarray(CATS),
+  groups: fc.subarray(['terrorism', 'crime', 'public_order'] as const),
+  agencies: fc.subarray([...AGENCIES, 'nobody']),
+  maxClassification: fc.constantFrom(...CLASSIFICATION_LEVELS),
+  bbox: fc.tuple(fc.double({ min: 61, max: 66, noNaN: true }), fc.double({ min: 25, max: 28, noNaN: true }), fc.double({ min: 64, max: 70, noNaN: true }), fc.double({ min: 27, max: 31, noNaN: true })),
+}, { requiredKeys: [] }) as fc.Arbitrary<IncidentFilter>;
+
+/** Applies the operations to each store alike; returns nothing but leaves both in the same state. */
+async function apply(stores: Store[], ops: Op[]): Promise<void> {
+  const incidents: { id: string; keys: string[] }[] = [];
+  let n = 0;
+  for (const op of ops) {
+    let b: IngestBatch | undefined;
+    if (op.kind === 'new') {
+      const rs = op.reports.map((g) => toReport(g, `S${n++}`));
+      const id = incidentIdFor(key(rs[0]!));
+      const links: Link[] = rs.slice(1).map((r) => ({ a: key(rs[0]!), b: key(r), rule: 'test', distanceKm: 0.5, hoursApart: 1 }));
+      b = { newIncidents: [{ id, reports: rs, links }], attachments: [], quarantine: [] };
+      incidents.push({ id, keys: rs.map(key) });
+    } else if (op.kind === 'attach' && incidents.length > 0) {
+      const target = incidents[op.target % incidents.length]!;
+      const rs = op.reports.map((g) => toReport(g, `S${n++}`));
+      b = { newIncidents: [], attachments: [{ incidentId: target.id, reports: rs, links: rs.map((r) => ({ a: target.keys[0]!, b: key(r), rule: 'test', distanceKm: 0.5, hoursApart: 1 })) }], quarantine: [] };
+      target.keys.push(...rs.map(key));
+    } else if (op.kind === 'quarantine') {
+      b = { newIncidents: [], attachments: [], quarantine: [{ runId: `run${n++}`, agency: 'levies', origin: 'x.csv', line: op.line, raw: `bad ${op.line}`, reasons: [{ field: 'date', value: 'x', message: 'not a date' }] }] };
+    } else if (op.kind === 'unlink' && incidents.length > 0) {
+      const target = incidents[op.target % incidents.length]!;
+      if (target.keys.length < 2) continue;
+      // any of its records, the creating one included (then the rest move under another id)
+      const moved = target.keys[op.which % target.keys.length]!;
+      for (const s of stores) await s.unlink(target.id, moved);
+      const all = await stores[0]!.listIncidents({}, { offset: 0, limit: 10_000 });
+      incidents.length = 0;
+      for (const inc of all.items) incidents.push({ id: inc.id, keys: inc.sources.map((x) => sourceKey(x)) });
+      continue;
+    } else if (op.kind === 'again' && incidents.length > 0) {
+      // a batch whose only report is stored already: a duplicate, nothing created
+      const target = incidents[op.target % incidents.length]!;
+      const [agency, sourceId] = target.keys[0]!.split(':') as [string, string];
+      const r = toReport({ agency, hour: 1, located: false, lat: 0, lon: 0, district: undefined, province: undefined, category: 'TI.BOMB', classification: 'RESTRICTED' }, sourceId);
+      b = { newIncidents: [{ id: incidentIdFor(key(r)), reports: [r], links: [] }], attachments: [], quarantine: [] };
+    }
+    if (b === undefined) continue;
+    const results = [];
+    for (const s of stores) results.push(await s.writeBatch(b));
+    if (results.length > 1) expect(results[1]).toEqual(results[0]);
+  }
+}
+
+async function expectSame(plain: Store, decorated: IndexedStore, filters: IncidentFilter[]): Promise<void> {
+  expect(decorated.state).toBe('ready');
+  for (const f of [{}, ...filters]) {
+    expect(await decorated.stats(f)).toStrictEqual(await plain.stats(f));
+    expect(await decorated.countIncidents(f)).toBe(await plain.countIncidents(f));
+    for (const limit of [1, 3, 500]) expect(await decorated.listPoints(f, limit)).toStrictEqual(await plain.listPoints(f, limit));
+    for (const [offset, limit] of [[0, 50], [0, 2], [1, 2], [3, 3], [7, 1]] as const) {
+      expect(await decorated.listIncidents(f, { offset, limit })).toStrictEqual(await plain.listIncidents(f, { offset, limit }));
+    }
+  }
+  // the pages came from the index's ordering, not from the fallback to the store's own page
+  expect(decorated.listMismatches).toBe(0);
+}
+
+describe('the incident index gives the plain store answers', () => {
+  it('after random writes (new incidents, attachments, unlinks, duplicates, quarantine), under random filters', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.array(filterArb, { minLength: 1, maxLength: 6 }), async (ops, filters) => {
+      const plain = await openStore(':memory:', config);
+      const decorated = await indexed(await openStore(':memory:', config));
+      try {
+        await apply([plain, decorated], ops);
+        await expectSame(plain, decorated, filters);
+      } finally {
+        await plain.close();
+        await decorated.close();
+      }
+    }), { numRuns: 25, seed: 20261127 });
+  }, 240_000);
+
+  it('when loaded from a store already filled (the start-up path)', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.array(filterArb, { minLength: 1, maxLength: 6 }), async (ops, filters) => {
+      const plain = await openStore(':memory:', config);
+      try {
+        await apply([plain], ops);
+        const decorated = new IndexedStore(plain);
+        await decorated.loaded;
+        await expectSame(plain, decorated, filters);
+      } finally {
+        await plain.close();
+      }
+    }), { numRuns: 25, seed: 20261128 });
+  }, 240_000);
+
+  it('answers the store queries from the index once loaded (the store is not asked)', async () => {
+    const plain = await openStore(':memory:', config);
+    const decorated = await indexed(plain);
+    await apply([decorated], [{ kind: 'new', reports: [{ agency: 'police', hour: 1, located: true, lat: 30, lon: 66, district: 'Quetta', province: 'Balochistan', category: 'TI.BOMB', classification: 'RESTRICTED' }] }]);
+    const asked: string[] = [];
+    for (const m of ['stats', 'countIncidents', 'listPoints'] as const) {
+      const orig = plain[m].bind(plain) as (...a: unknown[]) => unknown;
+      (plain as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => { asked.push(m); return orig(...a); };
+    }
+    expect((await decorated.stats({ districts: ['Quetta'] })).total).toBe(1);
+    expect(await decorated.countIncidents({ maxClassification: 'UNCLASSIFIED' })).toBe(0);
+    expect((await decorated.listPoints({}, 10)).items).toHaveLength(1);
+    expect(asked).toEqual([]);
+    // an invalid filter is the store's to refuse, with its own error
+    await expect(decorated.stats({ categories: ['NOPE' as CategoryCode] })).rejects.toThrow(/unknown category/);
+    expect(asked).toEqual(['stats']);
+    await decorated.close();
+  });
+});
