@@ -154,6 +154,16 @@ export class IncidentIndex {
   /** Entries whose reports are not one per agency: report count per agency code. */
   private readonly multi = new Map<number, Map<number, number>>();
   private slots: Int32Array;
+  /**
+   * Entries in (time, id) order, as of the last compaction, with their times for binary search: a
+   * brush scans only its own time range. Entries added or changed since sit in `tail` (and are
+   * skipped in `order`, `inOrder` 0) until the tail is merged in.
+   */
+  private order: Int32Array = new Int32Array(0);
+  private orderTime = new Float64Array(0);
+  private inOrder: Uint8Array;
+  private inTail: Uint8Array;
+  private tail: number[] = [];
   private readonly districts = new Dictionary();
   private readonly provinces = new Dictionary();
   private readonly agencyNames = new Dictionary();
@@ -161,7 +171,8 @@ export class IncidentIndex {
   /** Rows of the store's quarantine table (StoreStats.quarantined), kept by the owner. */
   quarantined = 0;
 
-  constructor(timeZone: string, capacity = 1024) {
+  /** `tailMax`: entries added or changed since the last compaction before they are merged into the time order. */
+  constructor(timeZone: string, capacity = 1024, private readonly tailMax = 4096) {
     this.months = new LocalMonths(timeZone);
     this.cap = Math.max(16, capacity);
     this.time = new Float64Array(this.cap);
@@ -176,11 +187,13 @@ export class IncidentIndex {
     this.category = new Uint8Array(this.cap);
     this.rank = new Uint8Array(this.cap);
     this.slots = new Int32Array(slotCount(this.cap)).fill(-1);
+    this.inOrder = new Uint8Array(this.cap);
+    this.inTail = new Uint8Array(this.cap);
   }
 
   /** Bytes held by the typed arrays and the hash table (not the side maps of odd ids and multi-report entries). */
   bytes(): number {
-    return this.cap * (8 * 3 + 4 * 2 + 4 + 4 + 2 + 2 + 1 + 1) + this.slots.byteLength;
+    return this.cap * (8 * 3 + 4 * 2 + 4 + 4 + 2 + 2 + 1 + 1 + 1 + 1) + this.slots.byteLength + this.order.byteLength + this.orderTime.byteLength;
   }
 
   private grow(): void {
@@ -197,6 +210,8 @@ export class IncidentIndex {
     this.province = g(this.province, (n) => new Int16Array(n));
     this.category = g(this.category, (n) => new Uint8Array(n));
     this.rank = g(this.rank, (n) => new Uint8Array(n));
+    this.inOrder = g(this.inOrder, (n) => new Uint8Array(n));
+    this.inTail = g(this.inTail, (n) => new Uint8Array(n));
     this.cap = cap;
     this.slots = new Int32Array(slotCount(cap)).fill(-1);
     for (let i = 0; i < this.length; i++) if (!this.oddIds.has(i)) this.insertSlot(i);
@@ -245,6 +260,11 @@ export class IncidentIndex {
         this.oddIds.set(i, e.id);
         this.oddIdIndex.set(e.id, i);
       }
+    }
+    if (this.inOrder[i] === 1) this.inOrder[i] = 0;
+    if (this.inTail[i] === 0) {
+      this.inTail[i] = 1;
+      this.tail.push(i);
     }
     this.time[i] = e.timeMs;
     this.lat[i] = e.lat;
@@ -343,17 +363,90 @@ export class IncidentIndex {
     return c;
   }
 
-  /** Entries matching the compiled filter, in entry order. */
+  /** Merges the tail into the time order when it has grown (or when `force`). */
+  compact(force = false): void {
+    if (this.tail.length === 0 || (!force && this.tail.length < this.tailMax)) return;
+    const tail = this.tail.sort((a, b) => this.compare(a, b));
+    const live = this.length;
+    const order = new Int32Array(live);
+    let k = 0, t = 0;
+    for (let p = 0; p < this.order.length; p++) {
+      const i = this.order[p]!;
+      if (this.inOrder[i] === 0) continue;
+      while (t < tail.length && this.compare(tail[t]!, i) < 0) order[k++] = tail[t++]!;
+      order[k++] = i;
+    }
+    while (t < tail.length) order[k++] = tail[t++]!;
+    this.setOrder(order.subarray(0, k));
+  }
+
+  /** Builds the time order from scratch (after a bulk load, whose entries usually come in order already). */
+  sortAll(): void {
+    const order = new Int32Array(this.length);
+    let sorted = true;
+    for (let i = 0; i < this.length; i++) {
+      order[i] = i;
+      if (sorted && i > 0 && this.compare(i - 1, i) > 0) sorted = false;
+    }
+    if (!sorted) order.sort((a, b) => this.compare(a, b));
+    this.setOrder(order);
+  }
+
+  private setOrder(order: Int32Array): void {
+    for (const i of this.tail) this.inTail[i] = 0;
+    this.tail = [];
+    this.order = order;
+    this.orderTime = new Float64Array(order.length);
+    for (let p = 0; p < order.length; p++) {
+      const i = order[p]!;
+      this.orderTime[p] = this.time[i]!;
+      this.inOrder[i] = 1;
+    }
+  }
+
+  private lowerBound(t: number): number {
+    let lo = 0, hi = this.orderTime.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.orderTime[mid]! < t) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Entries matching the compiled filter, in (time, id) order. */
   scan(c: Compiled): Int32Array {
-    const out = new Int32Array(c.none ? 0 : this.length);
-    if (c.none) return out;
+    if (c.none) return new Int32Array(0);
+    this.compact();
+    const lo = c.from === -Infinity ? 0 : this.lowerBound(c.from);
+    const hi = c.to === Infinity ? this.orderTime.length : this.lowerBound(c.to);
+    const ordered = this.matchAll(c, this.order.subarray(lo, hi), true);
+    if (this.tail.length === 0) return ordered;
+    const extra = this.matchAll(c, Int32Array.from(this.tail), false);
+    if (extra.length === 0) return ordered;
+    extra.sort((a, b) => this.compare(a, b));
+    const out = new Int32Array(ordered.length + extra.length);
+    let k = 0, t = 0;
+    for (let p = 0; p < ordered.length; p++) {
+      const i = ordered[p]!;
+      while (t < extra.length && this.compare(extra[t]!, i) < 0) out[k++] = extra[t++]!;
+      out[k++] = i;
+    }
+    while (t < extra.length) out[k++] = extra[t++]!;
+    return out;
+  }
+
+  /** The entries of `candidates` that match (`inOrderOnly`: skipping those changed since the last compaction). */
+  private matchAll(c: Compiled, candidates: Int32Array, inOrderOnly: boolean): Int32Array {
+    const out = new Int32Array(candidates.length);
     let k = 0;
-    const { time, district, province, category, rank, agencyMask, lat, lon } = this;
+    const { time, district, province, category, rank, agencyMask, lat, lon, inOrder } = this;
     const dm = c.district, pm = c.province, cm = c.category;
     const from = c.from, to = c.to, maxRank = c.maxRank, am = c.agencyMask, useAgency = c.agencies;
     const bbox = c.bbox;
     const [minLon, minLat, maxLon, maxLat] = bbox ?? [0, 0, 0, 0];
-    for (let i = 0, n = this.length; i < n; i++) {
+    for (let p = 0, n = candidates.length; p < n; p++) {
+      const i = candidates[p]!;
+      if (inOrderOnly && inOrder[i] === 0) continue;
       const t = time[i]!;
       if (t < from || t >= to) continue;
       if (rank[i]! > maxRank) continue;
@@ -437,53 +530,14 @@ export class IncidentIndex {
     return byKey(this.idOf(a), this.idOf(b));
   }
 
-  /**
-   * The `n` first entries of `hits` in (time, id) order (`newest`: the last ones, newest first),
-   * by a bounded binary heap: O(hits log n).
-   */
-  top(hits: Int32Array, n: number, newest: boolean): number[] {
-    if (n <= 0) return [];
-    // heap root = the entry that would be dropped first (the worst kept)
-    const worse = newest ? (a: number, b: number) => this.compare(a, b) < 0 : (a: number, b: number) => this.compare(a, b) > 0;
-    const heap: number[] = [];
-    const down = (j: number) => {
-      for (;;) {
-        const l = 2 * j + 1, r = l + 1;
-        let w = j;
-        if (l < heap.length && worse(heap[l]!, heap[w]!)) w = l;
-        if (r < heap.length && worse(heap[r]!, heap[w]!)) w = r;
-        if (w === j) return;
-        [heap[j], heap[w]] = [heap[w]!, heap[j]!];
-        j = w;
-      }
-    };
-    for (let k = 0; k < hits.length; k++) {
-      const i = hits[k]!;
-      if (heap.length < n) {
-        heap.push(i);
-        for (let j = heap.length - 1; j > 0;) {
-          const p = (j - 1) >> 1;
-          if (!worse(heap[j]!, heap[p]!)) break;
-          [heap[j], heap[p]] = [heap[p]!, heap[j]!];
-          j = p;
-        }
-      } else if (worse(heap[0]!, i)) {
-        heap[0] = i;
-        down(0);
-      }
-    }
-    return heap.sort(newest ? (a, b) => this.compare(b, a) : (a, b) => this.compare(a, b));
-  }
-
   points(c: Compiled, limit: number): { items: IncidentPoint[]; total: number } {
     const hits = this.scan(c);
-    let k = 0;
-    const located = new Int32Array(hits.length);
-    for (let j = 0; j < hits.length; j++) {
+    const newest: number[] = [];
+    for (let j = hits.length - 1; j >= 0 && newest.length < limit; j--) {
       const i = hits[j]!;
-      if (!Number.isNaN(this.lat[i]!) && !Number.isNaN(this.lon[i]!)) located[k++] = i;
+      if (!Number.isNaN(this.lat[i]!) && !Number.isNaN(this.lon[i]!)) newest.push(i);
     }
-    const items = this.top(located.subarray(0, k), limit, true).map((i): IncidentPoint => ({
+    const items = newest.map((i): IncidentPoint => ({
       id: this.idOf(i), lon: this.lon[i]!, lat: this.lat[i]!, category: CATEGORY_CODES[this.category[i]!] as IncidentPoint['category'],
       occurredAt: new Date(this.time[i]!).toISOString(),
     }));

@@ -38,6 +38,8 @@ export interface IndexedStoreOptions {
   timeZone?: string;
   /** A write touching more incidents than this reloads the index rather than reading each back (default 20,000). */
   rebuildAbove?: number;
+  /** Entries added or changed by writes before they are merged into the index's time order (default 4,096; tests use small values). */
+  tailMax?: number;
   /** Called once when the index is switched off (the reason), e.g. to log it. */
   onDisabled?: (reason: string) => void;
   /** Called when a load finishes (its time in ms and the entries). */
@@ -117,7 +119,7 @@ export class IndexedStore implements Store {
       const cols = await this.inner.readColumns({});
       const all = await this.inner.stats({});
       if (all.total !== cols.length) throw new Error(`the store counted ${all.total} incidents but read ${cols.length}`);
-      const ix = new IncidentIndex(this.timeZone, cols.length + 1024);
+      const ix = new IncidentIndex(this.timeZone, cols.length + 1024, this.options.tailMax);
       for (let i = 0; i < cols.length; i++) {
         const d = cols.district[i]!, p = cols.province[i]!;
         const e = ix.upsert({
@@ -145,6 +147,7 @@ export class IndexedStore implements Store {
         ix.setReportCounts(i, counts);
       }
       ix.quarantined = all.quarantined;
+      ix.sortAll();
       this.index = ix;
       this.options.onLoaded?.(performance.now() - t0, ix.length);
     } catch (e) {
@@ -246,15 +249,12 @@ export class IndexedStore implements Store {
     const hits = ix.scan(c);
     const total = hits.length;
     if (offset >= total) return this.inner.listIncidents(filter, page);
-    const wanted = ix.top(hits, offset + limit, false).slice(offset);
+    const wanted = Array.from(hits.subarray(offset, offset + limit));
     const first = wanted[0]!, last = wanted[wanted.length - 1]!;
     const t0 = ix.time[first]!, t1 = ix.time[last]!;
     // incidents of the filter at the page's first time that come before its first incident
     let before = 0;
-    for (let k = 0; k < hits.length; k++) {
-      const i = hits[k]!;
-      if (ix.time[i] === t0 && ix.compare(i, first) < 0) before++;
-    }
+    for (let k = offset - 1; k >= 0 && ix.time[hits[k]!] === t0; k--) before++;
     const narrowed: IncidentFilter = { ...filter, from: new Date(t0).toISOString(), to: new Date(t1 + 1).toISOString() };
     const got = await this.inner.listIncidents(narrowed, { offset: before, limit: wanted.length });
     if (got.items.length !== wanted.length || got.items.some((inc, k) => inc.id !== ix.idOf(wanted[k]!))) {
