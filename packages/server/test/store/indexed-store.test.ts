@@ -127,6 +127,8 @@ async function expectSame(plain: Store, decorated: IndexedStore, filters: Incide
   for (const f of [{}, ...filters]) {
     expect(await decorated.stats(f)).toStrictEqual(await plain.stats(f));
     expect(await decorated.countIncidents(f)).toBe(await plain.countIncidents(f));
+    // as the API's stats ask next (highestPresent): the same filter under each ceiling
+    for (const level of CLASSIFICATION_LEVELS) expect(await decorated.countIncidents({ ...f, maxClassification: level })).toBe(await plain.countIncidents({ ...f, maxClassification: level }));
     for (const limit of [1, 3, 500]) expect(await decorated.listPoints(f, limit)).toStrictEqual(await plain.listPoints(f, limit));
     for (const [offset, limit] of [[0, 50], [0, 2], [1, 2], [3, 3], [7, 1]] as const) {
       expect(await decorated.listIncidents(f, { offset, limit })).toStrictEqual(await plain.listIncidents(f, { offset, limit }));

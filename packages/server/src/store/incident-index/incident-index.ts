@@ -266,6 +266,7 @@ export class IncidentIndex {
       this.inTail[i] = 1;
       this.tail.push(i);
     }
+    this.version++;
     this.time[i] = e.timeMs;
     this.lat[i] = e.lat;
     this.lon[i] = e.lon;
@@ -464,12 +465,22 @@ export class IncidentIndex {
     return out.subarray(0, k);
   }
 
-  count(c: Compiled): number {
-    return this.scan(c).length;
+  /** Changes so far (every upsert): what a memo of results must match. */
+  version = 0;
+
+  /** Matches of the filter per classification rank (index = rank). */
+  countByRank(c: Compiled): number[] {
+    const hits = this.scan(c);
+    const byRank = new Array<number>(CLASSIFICATION_LEVELS.length).fill(0);
+    for (let k = 0; k < hits.length; k++) byRank[this.rank[hits[k]!]!]!++;
+    return byRank;
   }
 
-  stats(c: Compiled): StoreStats {
+  /** The stats of the filter, and its matches per classification rank. */
+  stats(c: Compiled): { stats: StoreStats; byRank: number[] } {
     const hits = this.scan(c);
+    const byRank = new Array<number>(CLASSIFICATION_LEVELS.length).fill(0);
+    const { rank } = this;
     const nd = this.districts.names.length, np = this.provinces.names.length;
     const byDistrict = new Float64Array(nd + 1), byProvince = new Float64Array(np + 1);
     const byCategory = new Float64Array(CATEGORY_CODES.length);
@@ -479,6 +490,7 @@ export class IncidentIndex {
     const { district, province, category, month, agencyMask } = this;
     for (let k = 0; k < hits.length; k++) {
       const i = hits[k]!;
+      byRank[rank[i]!]!++;
       const d = district[i]!, p = province[i]!;
       byDistrict[d < 0 ? nd : d]!++;
       byProvince[p < 0 ? np : p]!++;
@@ -505,7 +517,7 @@ export class IncidentIndex {
       return Object.fromEntries(o.sort(([a], [b]) => byKey(a, b)));
     };
     const agencies = named(this.agencyNames.names, byAgency, -1);
-    return {
+    return { byRank, stats: {
       total: hits.length,
       reports: Object.values(agencies).reduce((a, b) => a + b, 0),
       quarantined: this.quarantined,
@@ -514,7 +526,7 @@ export class IncidentIndex {
       byCategory: named(CATEGORY_CODES as unknown as string[], byCategory, -1),
       byMonth: Object.fromEntries([...months].map(([m, n]): [string, number] => [monthKey(m), n]).sort(([a], [b]) => byKey(a, b))),
       byAgency: agencies,
-    };
+    } };
   }
 
   /** (time, id) order: negative when entry a comes before entry b. */

@@ -268,11 +268,30 @@ export class IndexedStore implements Store {
     return this.inner.readColumns(filter);
   }
 
+  /**
+   * Counts per classification rank of recent filters, keyed by the filter without its ceiling: the
+   * API's stats ask, after a filter's stats, the count of the same filter under each lower ceiling
+   * (scoped-stats.ts highestPresent), which these answer without a scan. Valid for one index version.
+   */
+  private readonly rankMemo = new Map<string, { version: number; maxRank: number; byRank: number[] }>();
+
+  private remember(filter: IncidentFilter, version: number, maxRank: number, byRank: number[]): void {
+    const key = JSON.stringify({ ...filter, maxClassification: undefined });
+    this.rankMemo.delete(key);
+    this.rankMemo.set(key, { version, maxRank, byRank });
+    if (this.rankMemo.size > 64) this.rankMemo.delete(this.rankMemo.keys().next().value!);
+  }
+
   countIncidents(filter: IncidentFilter): Promise<number> {
     const ix = this.index;
     const c = ix?.compile(filter);
     if (ix === undefined || c === undefined) return this.inner.countIncidents(filter);
-    return Promise.resolve(ix.count(c));
+    const sum = (byRank: number[]) => byRank.slice(0, c.maxRank + 1).reduce((a, b) => a + b, 0);
+    const m = this.rankMemo.get(JSON.stringify({ ...filter, maxClassification: undefined }));
+    if (m !== undefined && m.version === ix.version && m.maxRank >= c.maxRank) return Promise.resolve(sum(m.byRank));
+    const byRank = ix.countByRank(c);
+    this.remember(filter, ix.version, c.maxRank, byRank);
+    return Promise.resolve(sum(byRank));
   }
 
   listPoints(filter: IncidentFilter, limit: number): Promise<{ items: IncidentPoint[]; total: number }> {
@@ -286,7 +305,9 @@ export class IndexedStore implements Store {
     const ix = this.index;
     const c = ix?.compile(filter);
     if (ix === undefined || c === undefined) return this.inner.stats(filter);
-    return Promise.resolve(ix.stats(c));
+    const { stats, byRank } = ix.stats(c);
+    this.remember(filter, ix.version, c.maxRank, byRank);
+    return Promise.resolve(stats);
   }
 
   listQuarantine(page: { offset: number; limit: number }, runId?: string): Promise<Page<QuarantineRecord>> {
