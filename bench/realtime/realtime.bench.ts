@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,16 @@ const consumer = await startIngestConsumer({
 const cpu0 = process.cpuUsage();
 const nats0 = natsServerCpuSeconds();
 t0 = Date.now();
+// the store's write-ahead log, sampled 4 times a second: a drop is a checkpoint (when, and how big the log was)
+const walFile = join(dir, 'store.duckdb.wal');
+const walSize = () => { try { return statSync(walFile).size; } catch { return 0; } };
+let lastWal = walSize();
+const checkpoints: string[] = [];
+const walTick = setInterval(() => {
+  const w = walSize();
+  if (w < lastWal) checkpoints.push(`${Math.round((Date.now() - t0) / 100) / 10} s (WAL ${Math.round(lastWal / 1e6)} MB)`);
+  lastWal = w;
+}, 250);
 const tick = setInterval(() => storedPerSecond.push(stored), 1000);
 const outFile = join(dir, 'client.json');
 const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile, '--publish', publishMode], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -122,6 +132,7 @@ for (const tStart = Date.now(); Date.now() - tStart < 1_200_000;) {
   await new Promise((r) => setTimeout(r, 500));
 }
 clearInterval(tick);
+clearInterval(walTick);
 const wall = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const nats1 = natsServerCpuSeconds();
@@ -143,6 +154,7 @@ const result = {
   clientCpuSeconds: client.cpuSeconds, natsServerCpuSeconds: nats0 === undefined || nats1 === undefined ? undefined : Math.round((nats1 - nats0) * 100) / 100,
   alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, latencyMsAfterFirst5s: client.latencyMsAfterFirst5s, monitor: mon.monitor.counters,
   storedPerSecond: perSec.join(' '), alertEventsPerSecond: client.alertEventsPerSecond.join(' '),
+  checkpointsSeen: checkpoints.join('; '),
   slowestCalls: slowest.sort((a, b) => b.ms - a.ms).slice(0, 12).map((x) => `${x.what} ${x.ms} ms at ${x.endedAtS} s`).join('; '),
   eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
   latencyP99MsBySecond: client.latencyP99MsBySecond.join(' '), latencyMaxMsBySecond: client.latencyMaxMsBySecond.join(' '),
