@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright-core';
 import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
+import { CATEGORY_CODES } from '@baseerat/engine';
+import { loadGeography } from '../../packages/server/src/reference/geography.js';
 import { seedIncidents } from './seed.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,9 +46,9 @@ const stored = await seedIncidents(DB, N, log);
 log(`store ${DB}: ${stored.toLocaleString('en-US')} incidents`);
 execFileSync(process.execPath, [join(root, 'packages/web/build-if-stale.mjs')], { stdio: 'inherit' });
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/api/server.ts'), DB, String(PORT), join(root, 'packages/web/dist')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/api/server.ts'), DB, String(PORT), join(root, 'packages/web/dist')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
 await new Promise<void>((ok, fail) => {
-  server.stdout.on('data', (b: Buffer) => { if (b.toString().includes('READY')) ok(); });
+  server.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('READY')) ok(); });
   server.once('exit', (c) => fail(new Error(`server exited ${c}`)));
 });
 try {
@@ -73,17 +75,47 @@ try {
     ['full list, district filter, largest page: GET /api/incidents?districts=Quetta&limit=500', '/api/incidents?districts=Quetta&limit=500'],
     // every request a different page (offset), so none is served from the store's cache: the uncached cost
     [`full list, ${DISTINCT_PAGES} different pages in turn (uncached): GET /api/incidents?districts=Quetta&limit=50&offset=50k`, '/api/incidents?districts=Quetta&limit=50&offset=*'],
+    // Every request different (the k-th request of a measure fills {brush}, {district}, {category},
+    // {page} from k; see `vary`): no two requests of a measure share a filter within 2,507 requests,
+    // so neither the store's read cache nor anything else keyed on the request can answer them.
+    ['stats, a different brush each request', '/api/stats?province=Balochistan&{brush}'],
+    ['stats, a different district and brush each request', '/api/stats?districts={district}&{brush}'],
+    ['stats, a different category and brush each request', '/api/stats?province=Balochistan&categories={category}&{brush}'],
+    ['map points, a different brush each request', '/api/incidents/points?province=Balochistan&{brush}&limit=500'],
+    ['map points, a different district and brush each request', '/api/incidents/points?districts={district}&{brush}&limit=500'],
+    ['full list of 50, a different district and brush each request', '/api/incidents?districts={district}&{brush}&limit=50'],
+    ['full list of 50, a different district, brush and page each request', '/api/incidents?districts={district}&{brush}&limit=50&offset={page}'],
+    // the same, while a live feed writes a batch of 10 incidents every second (bench/api/server.ts)
+    ['WITH WRITES: stats, a different district and brush each request', '/api/stats?districts={district}&{brush}&live'],
+    ['WITH WRITES: map points, a different district and brush each request', '/api/incidents/points?districts={district}&{brush}&limit=500&live'],
+    ['WITH WRITES: full list of 50, a different district, brush and page each request', '/api/incidents?districts={district}&{brush}&limit=50&offset={page}&live'],
   ];
+  const BALOCHISTAN = loadGeography().districtsIn('Balochistan').map((d) => d.name);
+  /** A brush of 1-23 months starting in one of the 109 months from 2015-01: 2,507 distinct brushes for k = 0..2506. */
+  const brushOf = (k: number) => {
+    const from = k % 109, len = 1 + (Math.floor(k / 109) % 23);
+    const month = (m: number) => `${2015 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`;
+    return `from=${encodeURIComponent(pk(month(from)))}&to=${encodeURIComponent(pk(month(from + len)))}`;
+  };
+  /** The k-th request's path: `offset=*` is page k of DISTINCT_PAGES; {brush}, {district}, {category}, {page} vary with k; `&live` marks a measure with the live feed on and is not sent. */
+  const vary = (path: string, k: number) => path
+    .replace('offset=*', `offset=${(k % DISTINCT_PAGES) * 50}`)
+    .replace('{brush}', brushOf(path.includes('{district}') || path.includes('{category}') ? Math.floor(k / 7) : k))
+    .replace('{district}', encodeURIComponent(BALOCHISTAN[k % BALOCHISTAN.length]!))
+    .replace('{category}', CATEGORY_CODES[k % CATEGORY_CODES.length]!)
+    .replace('{page}', String((k % 10) * 50))
+    .replace('&live', '');
+  const varies = (path: string) => path.endsWith('offset=*') || path.includes('{');
   const TIMEOUT_S = 60;
   /** autocannon at `connections` for `seconds`; every answered request's latency, and the requests that timed out. */
   async function measure(path: string, connections: number, seconds: number): Promise<{ lat: number[]; statuses: Map<number, number>; timeouts: number }> {
     const lat: number[] = [];
     const statuses = new Map<number, number>();
     const r = await new Promise<{ timeouts: number }>((ok, fail) => {
-      // a path ending in `offset=*` asks page k (offset 50 k) on its k-th request, k cycling through DISTINCT_PAGES
+      // a varying path (`vary`) is filled in afresh for every request
       let k = 0;
-      const varying = path.endsWith('offset=*') ? { requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: path.replace('offset=*', `offset=${(k++ % DISTINCT_PAGES) * 50}`) }) }] } : {};
-      const inst = autocannon({ url: `${origin}${path}`, connections, duration: seconds, timeout: TIMEOUT_S, headers: path.startsWith('/api/') ? auth : {}, ...varying }, (err, res) => (err ? fail(err) : ok(res)));
+      const varying = varies(path) ? { requests: [{ setupRequest: (r: { path: string }) => ({ ...r, path: vary(path, k++) }) }] } : {};
+      const inst = autocannon({ url: `${origin}${vary(path, 0)}`, connections, duration: seconds, timeout: TIMEOUT_S, headers: path.startsWith('/api/') ? auth : {}, ...varying }, (err, res) => (err ? fail(err) : ok(res)));
       inst.on('response', (_c, status, _b, ms) => { lat.push(ms); statuses.set(status, (statuses.get(status) ?? 0) + 1); });
     });
     lat.sort((a, b) => a - b);
@@ -94,7 +126,7 @@ try {
   const rows: string[] = [];
   // autocannon stops sending at the end of its duration, but the server still works through what is
   // queued: wait for that before the next measure starts.
-  const drain = async (path: string) => { await fetch(`${origin}${path.replace('offset=*', `offset=${DISTINCT_PAGES * 50}`)}`, { headers: path.startsWith('/api/') ? auth : {}, signal: AbortSignal.timeout(600_000) }).then((r) => r.arrayBuffer()); };
+  const drain = async (path: string) => { await fetch(`${origin}${vary(path, 100_003)}`, { headers: path.startsWith('/api/') ? auth : {}, signal: AbortSignal.timeout(600_000) }).then((r) => r.arrayBuffer()); };
   // First render: a fresh browser context (cold cache) with the session cookie, from navigation
   // to MapLibre's first idle frame with the shaded districts and the points (performance mark).
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
@@ -129,6 +161,8 @@ try {
   const firstRenderPaths = ['/api/stats?province=Balochistan', '/api/incidents/points?province=Balochistan&limit=500'];
   for (const [name, path] of QUERIES) {
     if (!ONLY.test(path)) continue;
+    const withWrites = path.endsWith('&live');
+    if (withWrites) server.send({ writes: true });
     const t0 = performance.now();
     await drain(path);
     const cold = firstRenderPaths.includes(path) ? 'render 1' : ms(performance.now() - t0);
@@ -143,6 +177,7 @@ try {
     const row = `| ${name} | ${cold} | ${ms(pct(one.lat, 0.5))} | ${many.lat.length.toLocaleString('en-US')} | ${(many.lat.length / SECONDS).toFixed(1)} | ${ms(pct(many.lat, 0.5))} | ${ms(p95)} | ${ms(pct(many.lat, 0.99))} | ${bad} | ${many.timeouts} | ${ms(cpuPerRequest)} | ${p95 !== undefined && p95 < 100 && many.timeouts === 0 ? 'yes' : 'no'} |`;
     rows.push(row);
     log(row);
+    if (withWrites) server.send({ writes: false });
   }
 
   const sorted = [...renders].sort((a, b) => a - b);

@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRng, type Report } from '@baseerat/engine';
 import { createApp } from '../../src/api/index.js';
 import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
+import { IndexedStore } from '../../src/store/incident-index/indexed-store.js';
 import { loadMappingFile } from '../../src/ingest/mapping.js';
 import { AlertHub, DuckDBAlertRepository, duckdbInstanceOf, LiveMonitor, loadRuleSet } from '../../src/monitor/index.js';
 import { loadGeography } from '../../src/reference/geography.js';
@@ -118,8 +119,12 @@ beforeAll(async () => {
   }));
   const monitor = new LiveMonitor({ ruleSet: loadRuleSet(), repository: await DuckDBAlertRepository.open(duckdbInstanceOf(env.store)), hub: new AlertHub() });
   await monitor.warmUp(env.store);
+  // as `serve` runs it: the dashboard's queries answered by the incident index (store/incident-index)
+  const store = new IndexedStore(env.store);
+  await store.loaded;
+  expect(store.state).toBe('ready');
   app = await createApp({
-    store: env.store, security: env.security, geography, webDir, monitor, adapters: { hotline: await loadMappingFile(mapping) },
+    store, security: env.security, geography, webDir, monitor, adapters: { hotline: await loadMappingFile(mapping) },
     alertStreamHeartbeatMs: 1000,
   });
   // localhost, not 127.0.0.1: Chromium sends the Secure session cookie to http://localhost only.

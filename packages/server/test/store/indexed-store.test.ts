@@ -44,9 +44,11 @@ const genArb: fc.Arbitrary<Gen> = fc.record({
   category: fc.constantFrom(...CATS),
   classification: fc.constantFrom(...CLASSIFICATION_LEVELS),
 });
+/** The time in UTC, or (odd hours) the same instant written in Pakistan time: the stores canonicalise it. */
+const isoOf = (ms: number, hour: number) => (hour % 2 === 0 ? new Date(ms).toISOString() : new Date(ms + 5 * 3_600_000).toISOString().replace('Z', '+05:00'));
 const toReport = (g: Gen, sourceId: string): Report => report({
   agency: g.agency, sourceId,
-  occurredAt: new Date(Date.UTC(2023, 11, 31) + g.hour * 3_600_000).toISOString(),
+  occurredAt: isoOf(Date.UTC(2023, 11, 31) + g.hour * 3_600_000, g.hour),
   ...(g.located ? { lat: g.lat, lon: g.lon, precision: 'exact' as const } : { precision: 'district' as const }),
   ...(g.district === undefined ? {} : { district: g.district }),
   ...(g.province === undefined ? {} : { province: g.province }),

@@ -32,6 +32,8 @@ import { loadReportSchedules, startReportSchedules } from '../../report/schedule
 import { loadTerrainLayerDir } from '../../risk/terrain-layers.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
+import { IndexedStore } from '../../store/incident-index/indexed-store.js';
+import type { Store } from '../../store/port.js';
 import { redact } from '../../store/postgres/postgres-store.js';
 import { dbPath } from '../config.js';
 import { isPostgresUrl, openServerMode } from '../../api/server-mode.js';
@@ -135,11 +137,19 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       console.log(`  TOTP (scan into an authenticator app): ${first.otpauthUri}`);
     }
     await extra.afterOpen?.(e);
+    // The dashboard's stats, counts, map points and list ordering from the in-memory incident index
+    // (store/incident-index), loaded in the background: until it is ready the store answers. Every
+    // incident write of this process goes through `store` (the API's ingest, the NATS consumers);
+    // the monitor gets the DuckDB store itself for its instance and its history read.
+    const store = new IndexedStore(e.store, { onDisabled: (r) => console.error(`warning: ${r}; the store answers the dashboard's queries itself`) });
+    void store.loaded.then(() => {
+      if (store.state === 'ready') console.log(`Incident index: ${(store.indexLength() ?? 0).toLocaleString('en-US')} incidents, ${((store.indexBytes() ?? 0) / 1e6).toFixed(1)} MB`);
+    });
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks });
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
     const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     const app = await createApp({
-      store: e.store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+      store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
       keys: e.security.keys,
       auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
       ...(partners === undefined ? {} : { partners }),
@@ -153,7 +163,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     const reportArchive = schedules.length === 0 ? undefined : await ReportArchive.open(reportsDir);
     const running = reportArchive === undefined ? undefined : startReportSchedules(schedules, async (s, period, formats) => {
       const t = new Date();
-      const r = await generateReport({ store: e.store, geography: loadGeography() }, {
+      const r = await generateReport({ store, geography: loadGeography() }, {
         template: s.template, period: period.label, formats, archive: reportArchive, schedule: s.name, generatedBy: `schedule:${s.name}`, now: t,
         ...(s.province === undefined ? {} : { province: s.province }), ...(s.district === undefined ? {} : { district: s.district }), ...(s.lang === undefined ? {} : { lang: s.lang }),
       });
@@ -162,10 +172,10 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     }, (s, err) => console.error(`report schedule ${s.name} failed: ${err instanceof Error ? err.message : String(err)}`));
     if (running !== undefined) console.log(`Report schedules: ${Object.entries(running.next()).map(([n, at]) => `${n} next at ${at ?? 'never'}`).join('; ')}`);
 
-    const consumers = o.nats === undefined ? undefined : await startServeConsumers(o, e, live);
+    const consumers = o.nats === undefined ? undefined : await startServeConsumers(o, e, store, live);
     // before listening: the first page after a start must not pay for the landing view's cold queries (api/warm-up.ts)
     try {
-      const warm = await warmDashboard({ store: e.store, security: e.security, geography: loadGeography() });
+      const warm = await warmDashboard({ store, security: e.security, geography: loadGeography() });
       console.log(`Warm-up: the dashboard's landing view computed for ${warm.accounts} account(s), ${warm.views} distinct filter(s), in ${(warm.ms / 1000).toFixed(2)} s`);
     } catch (err) {
       console.error(`warning: the dashboard warm-up failed (the first page will compute its own view): ${err instanceof Error ? err.message : String(err)}`);
@@ -223,14 +233,14 @@ export function registerServe(program: Command): void {
 }
 
 /** `serve --nats`: one durable JetStream consumer per agency in the serving process (it owns the store file). */
-async function startServeConsumers(o: ServeOptions, e: Embedded, live: EmbeddedMonitor | undefined): Promise<{ stop(): Promise<void> }> {
+async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, live: EmbeddedMonitor | undefined): Promise<{ stop(): Promise<void> }> {
   const agencies = (o.natsAgencies ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
   if (agencies.length === 0) throw new BaseeratError('VALIDATION', '--nats needs --nats-agencies', { field: 'natsAgencies' });
   const nc = await connect({ servers: o.nats!, name: 'baseerat-serve' });
   const consumers: IngestConsumer[] = [];
   for (const agency of agencies) {
     consumers.push(await startIngestConsumer({
-      nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store: e.store, geocoder: loadGeography(), link: linkBatch,
+      nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store, geocoder: loadGeography(), link: linkBatch,
       ...(live === undefined ? {} : { monitor: live.monitor }),
       ...(o.natsStream === undefined ? {} : { stream: o.natsStream }), ...(o.natsPrefix === undefined ? {} : { prefix: o.natsPrefix }),
     }));
