@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { resolveAdapter } from '../../src/ingest/registry.js';
 import { runAdapter } from '../../src/ingest/read-items.js';
 import { ChunkEncoder, decodeReport } from '../../src/ingest/converted-chunk.js';
 import { PARSE_WORKER_MIN_BYTES, parseWorkerPlan } from '../../src/ingest/parse-worker-host.js';
+import type { ParseWorkerData, ParseWorkerMessage } from '../../src/ingest/parse-worker.js';
 import { builtinAdapters } from '../../src/ingest/adapters/index.js';
 import { loadGeography } from '../../src/reference/geography.js';
 import { writeSyntheticFeed } from '../../src/generate/index.js';
@@ -177,6 +179,50 @@ describe('parsing in a worker thread', () => {
     expect(reports.map((r) => [r.location.precision, r.reportedAt !== undefined, r.location.placeName !== undefined, r.narrative !== undefined]))
       .toEqual([['exact', true, false, true], ['near', false, true, false], ['district', false, false, true]]);
   });
+});
+
+describe('the parse worker\'s flow control', () => {
+  it('posts at most maxChunksInFlight chunks the main thread has not taken, then one more per ack', async () => {
+    const { text } = generateMalformedFile(20_000, 10, 0, 11);
+    const path = join(dir, 'levies-20k.csv');
+    await writeFile(path, text);
+    const adapter = await loadMappingFile(levies);
+    const data: ParseWorkerData = {
+      path, adapter: { kind: 'mapping', mapping: adapter.mapping }, h3Resolution: 7, rowsPerChunk: 1_000, maxChunksInFlight: 2,
+      ctx: { agency: 'levies', receivedAt, classification: 'RESTRICTED', reportingMode: 'unknown' },
+    };
+    const worker = new Worker(new URL('../../src/ingest/parse-worker-entry.mjs', import.meta.url), { workerData: data });
+    const got: ParseWorkerMessage[] = [];
+    let notify: (() => void) | undefined;
+    worker.on('message', (m: ParseWorkerMessage) => { got.push(m); notify?.(); });
+    const until = async (n: number) => { while (got.length < n) await new Promise<void>((r) => { notify = r; }); };
+    // what more the worker posts without an ack, given time: nothing, if it waits as it should
+    const settle = () => new Promise((r) => setTimeout(r, 1_500));
+    try {
+      await until(2);
+      await settle();
+      expect(got.length).toBe(2);
+      worker.postMessage({ type: 'ack' });
+      await until(3);
+      await settle();
+      expect(got.length).toBe(3);
+      // then take everything, acking each: 20 chunks of 1,000 items and the end, in file order
+      for (let i = 0; i < 3; i++) worker.postMessage({ type: 'ack' });
+      let acked = 4;
+      while (got.at(-1)?.type !== 'done') {
+        await until(acked + 1);
+        if (got[acked]!.type === 'chunk') worker.postMessage({ type: 'ack' });
+        acked++;
+      }
+      const chunks = got.filter((m): m is Extract<ParseWorkerMessage, { type: 'chunk' }> => m.type === 'chunk');
+      expect(chunks.map((c) => c.chunk.n)).toEqual(Array.from({ length: 20 }, () => 1_000));
+      const lines = chunks.flatMap((c) => Array.from(c.chunk.lines));
+      expect(lines).toEqual([...lines].sort((a, b) => a - b));
+      expect(lines[0]).toBe(2);
+    } finally {
+      await worker.terminate();
+    }
+  }, 60_000);
 });
 
 const run = promisify(execFile);
