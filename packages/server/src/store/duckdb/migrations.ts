@@ -187,7 +187,10 @@ export const MIGRATIONS: readonly Migration[] = [
     // The table is rebuilt in its physical order: seq = rowid + 1, increasing in that order. One
     // INSERT ... SELECT with the report ranges joined and row_number() ran out of memory at a 128 MB
     // memory_limit on 1,000,000 incidents (bench/store/migration-v4.bench.ts), so the ranges are
-    // aggregated once into a temp table and the rows copied in rowid chunks of MIGRATION_4_CHUNK.
+    // first joined to the incidents' rowids alone (narrow rows, which DuckDB can spill) into a temp
+    // table, and the rows are copied in rowid chunks of MIGRATION_4_CHUNK, each joined to its own
+    // rowid range of that table (5,000,000 incidents: 15 s; joining each chunk by id to all the
+    // ranges took 142 s).
     name: 'incidents.seq, rep_lo, rep_hi: point look-ups pruned by zonemaps',
     statements: [
       `CREATE TABLE incidents_v4 (
@@ -219,7 +222,9 @@ export const MIGRATIONS: readonly Migration[] = [
         rep_lo BIGINT NOT NULL,
         rep_hi BIGINT NOT NULL
       )`,
-      `CREATE OR REPLACE TEMP TABLE migration_4_ranges AS SELECT incident_id, min(seq) AS lo, max(seq) AS hi FROM reports GROUP BY incident_id`,
+      `CREATE OR REPLACE TEMP TABLE migration_4_ranges AS
+       SELECT i.rowid AS rid, r.lo, r.hi FROM incidents i
+       JOIN (SELECT incident_id, min(seq) AS lo, max(seq) AS hi FROM reports GROUP BY incident_id) r ON r.incident_id = i.id`,
     ],
     run: async (conn) => {
       const last = Number((await conn.runAndReadAll(`SELECT coalesce(max(rowid), -1)::DOUBLE FROM incidents`)).getRowsJS()[0]?.[0] ?? -1);
@@ -228,7 +233,7 @@ export const MIGRATIONS: readonly Migration[] = [
           `INSERT INTO incidents_v4
            SELECT i.* EXCLUDE (rid), i.rid + 1, coalesce(r.lo, 0), coalesce(r.hi, 0)
            FROM (SELECT *, rowid AS rid FROM incidents WHERE rowid BETWEEN $from AND $to) i
-           LEFT JOIN migration_4_ranges r ON r.incident_id = i.id
+           LEFT JOIN (SELECT * FROM migration_4_ranges WHERE rid BETWEEN $from AND $to) r ON r.rid = i.rid
            ORDER BY i.rid`,
           { from: BigInt(from), to: BigInt(from + MIGRATION_4_CHUNK - 1) },
         );
