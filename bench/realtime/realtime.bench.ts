@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
+import { DuckDBConnection, type DuckDBAppender } from '@duckdb/node-api';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createApp } from '../../packages/server/src/api/app.js';
@@ -89,6 +90,22 @@ const noteSlow = (what: string, ms: number) => {
   slowest.push({ what, ms: Math.round(ms), endedAtS: Math.round((Date.now() - t0) / 100) / 10 });
   if (slowest.length > 40) { slowest.sort((a, b) => b.ms - a.ms); slowest.length = 20; }
 };
+// Synchronous appender flushes (they block the event loop), by table: which one waits when DuckDB stalls.
+const flushMs = new Map<string, { n: number; ms: number; max: number }>();
+const createAppender = DuckDBConnection.prototype.createAppender;
+DuckDBConnection.prototype.createAppender = async function (this: DuckDBConnection, table: string, ...rest: unknown[]) {
+  const a = await (createAppender as (...x: unknown[]) => Promise<DuckDBAppender>).call(this, table, ...rest);
+  const flush = a.flushSync.bind(a);
+  a.flushSync = () => {
+    const t = performance.now();
+    try { flush(); } finally {
+      const ms = performance.now() - t, f = flushMs.get(table) ?? { n: 0, ms: 0, max: 0 };
+      f.n++; f.ms += ms; f.max = Math.max(f.max, ms); flushMs.set(table, f);
+      if (ms > 200) noteSlow(`flushSync ${table}`, ms);
+    }
+  };
+  return a;
+} as typeof createAppender;
 // the event loop's longest blocks (GC pauses, synchronous flushes)
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -155,6 +172,7 @@ const result = {
   alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, latencyMsAfterFirst5s: client.latencyMsAfterFirst5s, monitor: mon.monitor.counters,
   storedPerSecond: perSec.join(' '), alertEventsPerSecond: client.alertEventsPerSecond.join(' '),
   checkpointsSeen: checkpoints.join('; '),
+  appenderFlushes: Object.fromEntries([...flushMs].map(([k, f]) => [k, { n: f.n, totalMs: Math.round(f.ms), maxMs: Math.round(f.max) }])),
   slowestCalls: slowest.sort((a, b) => b.ms - a.ms).slice(0, 12).map((x) => `${x.what} ${x.ms} ms at ${x.endedAtS} s`).join('; '),
   eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
   latencyP99MsBySecond: client.latencyP99MsBySecond.join(' '), latencyMaxMsBySecond: client.latencyMaxMsBySecond.join(' '),
