@@ -16,6 +16,9 @@ beforeAll(async () => {
   db = await createTestDatabase('baseerat_mon');
   pool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
   pool2 = new pg.Pool({ connectionString: db.appUrl, max: 2 });
+  // An idle connection ended by the server (a restart, another suite's forced drop) must fail the
+  // query that next uses it, not crash the test process with an unhandled 'error' event.
+  for (const p of [pool, pool2]) p.on('error', () => undefined);
   instance = await DuckDBInstance.create(':memory:');
 });
 afterAll(async () => {
@@ -29,6 +32,7 @@ async function freshPostgres(): Promise<PostgresAlertRepository> {
   const schema = `m${n++}`;
   await pool.query(`CREATE SCHEMA ${schema}`);
   const p = new pg.Pool({ connectionString: db.appUrl, max: 2, options: `-c search_path=${schema}` });
+  p.on('error', () => undefined);
   opened.push(p);
   return PostgresAlertRepository.open(p);
 }
