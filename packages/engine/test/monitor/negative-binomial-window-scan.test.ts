@@ -280,6 +280,23 @@ describe('negative-binomial window scan', () => {
     expect(bad.ok).toBe(false);
   });
 
+  it('takes the baseline weighting from a spike rule: a half-life in weeks, or none for the flat baseline', () => {
+    const y = seriesById('weekly:province:events');
+    const ruleOptions = (halfLifeWeeks: number | string) => {
+      const parsed = parseRuleSet([{ kind: 'spike', id: 'scan', severity: 'high', detector: { kind: 'window-scan', options: { baselineWeeks: 26, halfLifeWeeks } } }], []);
+      if (!parsed.ok) throw new Error('rule set rejected');
+      const rule = parsed.value.rules[0]!;
+      if (rule.kind !== 'spike' || rule.detector?.kind !== 'window-scan') throw new Error('not a window-scan spike rule');
+      return rule.detector.options ?? {};
+    };
+    const flat = negativeBinomialWindowScan(y, ruleOptions('none'));
+    expect(flat.expected).toEqual(negativeBinomialWindowScan(y, { baselineWeeks: 26, halfLifeWeeks: Infinity }).expected);
+    const weighted = negativeBinomialWindowScan(y, ruleOptions(3));
+    expect(weighted.expected).toEqual(negativeBinomialWindowScan(y, { baselineWeeks: 26, halfLifeWeeks: 3 }).expected);
+    expect(weighted.expected).not.toEqual(flat.expected);
+    expect(parseRuleSet([{ kind: 'spike', id: 'scan', severity: 'high', detector: { kind: 'window-scan', options: { halfLifeWeeks: 0 } } }], []).ok).toBe(false);
+  });
+
   it('rejects bad input with the field named', () => {
     expect(() => negativeBinomialWindowScan([1, -1, 2])).toThrow(/series\[1\]/);
     expect(() => negativeBinomialWindowScan([1, 2], { maxWindow: 0 })).toThrow(/maxWindow/);

@@ -29,7 +29,7 @@ const groups = z.array(z.enum(CATEGORY_GROUPS)).min(1);
 const detector = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ears'), options: z.strictObject({ method: z.enum(['C1', 'C2', 'C3']).optional(), baseline: z.number().int().min(3).optional(), minSigma: z.number().nonnegative().optional(), alpha: z.number().gt(0).lt(1).optional() }).optional() }),
   z.strictObject({ kind: z.literal('cusum'), options: z.strictObject({ h: z.number().positive().optional(), window: z.number().int().positive().optional(), gap: z.number().int().nonnegative().optional(), minimumMean: z.number().positive().optional() }).optional() }),
-  z.strictObject({ kind: z.literal('window-scan'), options: z.strictObject({ h: z.number().positive().optional(), maxWindow: z.number().int().min(1).max(26).optional(), baselineWeeks: z.number().int().min(8).optional(), priorWeeks: z.number().nonnegative().optional() }).optional() }),
+  z.strictObject({ kind: z.literal('window-scan'), options: z.strictObject({ h: z.number().positive().optional(), maxWindow: z.number().int().min(1).max(26).optional(), baselineWeeks: z.number().int().min(8).optional(), halfLifeWeeks: z.union([z.number().positive(), z.literal('none')]).transform((v) => (v === 'none' ? Infinity : v)).optional(), priorWeeks: z.number().nonnegative().optional() }).optional() }),
 ]);
 const ruleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('category'), id, severity, categories: z.array(CategoryCodeSchema).min(1).optional(), targetTypes: z.array(z.string().min(1)).min(1).optional(), targetGroups: groups.optional(), zoneIds: z.array(z.string().min(1)).min(1).optional(), suppressionMinutes: z.number().nonnegative().optional() })
