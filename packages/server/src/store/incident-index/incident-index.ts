@@ -437,8 +437,8 @@ export class IncidentIndex {
   }
 
   /** The entries of `candidates` that match (`inOrderOnly`: skipping those changed since the last compaction). */
-  private matchAll(c: Compiled, candidates: Int32Array, inOrderOnly: boolean): Int32Array {
-    const out = new Int32Array(candidates.length);
+  private matchAll(c: Compiled, candidates: Int32Array, inOrderOnly: boolean, keep = Infinity, counted?: { count: number }): Int32Array {
+    const out = new Int32Array(Math.min(candidates.length, keep));
     let k = 0;
     const { time, district, province, category, rank, agencyMask, lat, lon, inOrder } = this;
     const dm = c.district, pm = c.province, cm = c.category;
@@ -460,9 +460,33 @@ export class IncidentIndex {
         // NaN (no position) fails every comparison
         if (!(x >= minLon && x <= maxLon && y >= minLat && y <= maxLat)) continue;
       }
-      out[k++] = i;
+      if (k < keep) out[k] = i;
+      k++;
     }
-    return out.subarray(0, k);
+    if (counted !== undefined) counted.count = k;
+    return out.subarray(0, Math.min(k, keep));
+  }
+
+  /**
+   * The number of entries matching the filter and the first `n` of them in (time, id) order, without
+   * materialising every match (the list's page).
+   */
+  firstN(c: Compiled, n: number): { total: number; first: number[] } {
+    if (c.none) return { total: 0, first: [] };
+    this.compact();
+    const lo = c.from === -Infinity ? 0 : this.lowerBound(c.from);
+    const hi = c.to === Infinity ? this.orderTime.length : this.lowerBound(c.to);
+    const counted = { count: 0 };
+    const ordered = Array.from(this.matchAll(c, this.order.subarray(lo, hi), true, n, counted));
+    if (this.tail.length === 0) return { total: counted.count, first: ordered };
+    const extra = Array.from(this.matchAll(c, Int32Array.from(this.tail), false)).sort((a, b) => this.compare(a, b));
+    const first: number[] = [];
+    let p = 0, t = 0;
+    while (first.length < n && (p < ordered.length || t < extra.length)) {
+      if (t >= extra.length || (p < ordered.length && this.compare(ordered[p]!, extra[t]!) < 0)) first.push(ordered[p++]!);
+      else first.push(extra[t++]!);
+    }
+    return { total: counted.count + extra.length, first };
   }
 
   /** Changes so far (every upsert): what a memo of results must match. */

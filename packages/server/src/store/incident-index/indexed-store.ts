@@ -256,10 +256,9 @@ export class IndexedStore implements Store {
     if (ix === undefined || c === undefined || !Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > LIST_MAX) {
       return this.inner.listIncidents(filter, page);
     }
-    const hits = ix.scan(c);
-    const total = hits.length;
+    const { total, first: hits } = ix.firstN(c, offset + limit);
     if (offset >= total) return this.inner.listIncidents(filter, page);
-    const wanted = Array.from(hits.subarray(offset, offset + limit));
+    const wanted = hits.slice(offset, offset + limit);
     const first = wanted[0]!, last = wanted[wanted.length - 1]!;
     const t0 = ix.time[first]!, t1 = ix.time[last]!;
     // incidents of the filter at the page's first time that come before its first incident
