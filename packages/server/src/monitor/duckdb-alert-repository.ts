@@ -1,12 +1,20 @@
 /**
  * AlertRepository on the embedded DuckDB: its own connection on the store's instance (DuckDB
  * transactions are per connection), calls queued one at a time, every value a parameter.
- * An upsert is one transaction: delete the ids, append the rows.
+ * An upsert is one transaction: delete the ids that may be stored, append the rows.
+ *
+ * `mon_alerts` has no primary key (schema version 2): its ART index made every checkpoint of the
+ * file cost 0.2-1.6 s (duckdb-alert-schema.ts). Ids stay unique because every writer of the table
+ * is a repository and a repository deletes each id it writes unless it is certainly not stored:
+ * the repositories of one DuckDB instance share a set of the 52-bit hashes of the stored ids
+ * (loaded from the table at the first upsert, added to after each commit), and an id absent from
+ * it is not in the table; a hash hit is only a "maybe" and costs the (harmless) delete.
  */
 import { BaseeratError, CLASSIFICATION_LEVELS, type Alert, type Classification } from '@baseerat/engine';
 import { listValue, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { inTransaction, OperationQueue } from '../security/duckdb-security-schema.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
+import { hash52, HashSet52 } from '../store/duckdb/hash-set-52.js';
 import type { Page } from '../store/port.js';
 import { classificationRank, type AlertQuery, type AlertRepository, type StoredAlert, type WebhookDelivery } from './alert-repository.js';
 import { alertJson } from './alert-hub.js';
@@ -24,19 +32,33 @@ function storedOf(r: Record<string, unknown>): StoredAlert {
   return { alert: JSON.parse(String(r['doc'])) as Alert, classification: String(r['classification']) as Classification, updatedAt: String(r['updated_at']) };
 }
 
+/** Hashes of the alert ids stored in each instance's `mon_alerts`, shared by the repositories on it (see the file's comment). */
+const storedIdsByInstance = new WeakMap<DuckDBInstance, { ids?: HashSet52 }>();
+
 export class DuckDBAlertRepository implements AlertRepository {
   private readonly queue = new OperationQueue();
   private deliverySeq: number | undefined;
 
-  private constructor(private readonly conn: DuckDBConnection, private readonly now: () => Date) {}
+  private constructor(private readonly conn: DuckDBConnection, private readonly now: () => Date, private readonly stored: { ids?: HashSet52 }) {}
 
   /** A repository on its own connection of `instance`; migrates. */
   static async open(instance: DuckDBInstance, now: () => Date = () => new Date()): Promise<DuckDBAlertRepository> {
     const conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);
-    const repo = new DuckDBAlertRepository(conn, now);
+    let stored = storedIdsByInstance.get(instance);
+    if (stored === undefined) { stored = {}; storedIdsByInstance.set(instance, stored); }
+    const repo = new DuckDBAlertRepository(conn, now, stored);
     await repo.migrate();
     return repo;
+  }
+
+  /** The hashes of the stored ids, read from the table once per instance. */
+  private async storedIds(): Promise<HashSet52> {
+    if (this.stored.ids !== undefined) return this.stored.ids;
+    const ids = new HashSet52();
+    for (const [id] of (await this.conn.runAndReadAll('SELECT id FROM mon_alerts')).getRows()) ids.add(hash52(String(id)));
+    this.stored.ids ??= ids;
+    return this.stored.ids;
   }
 
   migrate(): Promise<void> {
@@ -48,16 +70,13 @@ export class DuckDBAlertRepository implements AlertRepository {
     // the last version of each alert wins
     const last = new Map<string, StoredAlert>();
     for (const s of alerts) last.set(s.alert.id, s);
-    // Alerts opened in this batch need no delete (the delete scans the table); should one exist
-    // after all (two batches at the same instant), the transaction fails and is redone in full.
-    const toDelete = options.newIds === undefined ? [...last.keys()] : [...last.keys()].filter((id) => !options.newIds!.has(id));
+    // Alerts opened in this batch need no delete (the delete scans the table) unless their id may be
+    // stored after all (two batches at the same instant): then the delete keeps the id unique.
     return this.queue.run(async () => {
-      try {
-        await this.write(last, toDelete);
-      } catch (e) {
-        if (toDelete.length === last.size) throw e;
-        await this.write(last, [...last.keys()]);
-      }
+      const ids = await this.storedIds();
+      const toDelete = [...last.keys()].filter((id) => options.newIds?.has(id) !== true || ids.has(hash52(id)));
+      await this.write(last, toDelete);
+      for (const id of last.keys()) ids.add(hash52(id));
     });
   }
 
