@@ -86,6 +86,8 @@ try {
     ['full list of 50, a different district and brush each request', '/api/incidents?districts={district}&{brush}&limit=50'],
     ['full list of 50, a different district, brush and page each request', '/api/incidents?districts={district}&{brush}&limit=50&offset={page}'],
     // the same, while a live feed writes a batch of 10 incidents every second (bench/api/server.ts)
+    ['WITH WRITES: the landing view, stats whole range (the same request; every write makes results stale)', '/api/stats?province=Balochistan&live'],
+    ['WITH WRITES: the landing view, map points whole range (the same request)', '/api/incidents/points?province=Balochistan&limit=500&live'],
     ['WITH WRITES: stats, a different district and brush each request', '/api/stats?districts={district}&{brush}&live'],
     ['WITH WRITES: map points, a different district and brush each request', '/api/incidents/points?districts={district}&{brush}&limit=500&live'],
     ['WITH WRITES: full list of 50, a different district, brush and page each request', '/api/incidents?districts={district}&{brush}&limit=50&offset={page}&live'],
