@@ -259,17 +259,21 @@ export class IndexedStore implements Store {
     if (ix === undefined || c === undefined || !Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > LIST_MAX) {
       return this.inner.listIncidents(filter, page);
     }
-    const { total, first: hits } = ix.firstN(c, offset + limit);
-    if (offset >= total) return this.inner.listIncidents(filter, page);
-    const wanted = hits.slice(offset, offset + limit);
-    const first = wanted[0]!, last = wanted[wanted.length - 1]!;
-    const t0 = ix.time[first]!, t1 = ix.time[last]!;
-    // incidents of the filter at the page's first time that come before its first incident
-    let before = 0;
-    for (let k = offset - 1; k >= 0 && ix.time[hits[k]!] === t0; k--) before++;
+    const plan = this.cached(ix, `list ${offset} ${limit} ${JSON.stringify(filter)}`, () => {
+      const { total, first: hits } = ix.firstN(c, offset + limit);
+      if (offset >= total) return undefined;
+      const wanted = hits.slice(offset, offset + limit);
+      const t0 = ix.time[wanted[0]!]!, t1 = ix.time[wanted[wanted.length - 1]!]!;
+      // incidents of the filter at the page's first time that come before its first incident
+      let before = 0;
+      for (let k = offset - 1; k >= 0 && ix.time[hits[k]!] === t0; k--) before++;
+      return { total, ids: wanted.map((i) => ix.idOf(i)), t0, t1, before };
+    });
+    if (plan === undefined) return this.inner.listIncidents(filter, page);
+    const { total, ids, t0, t1, before } = plan;
     const narrowed: IncidentFilter = { ...filter, from: new Date(t0).toISOString(), to: new Date(t1 + 1).toISOString() };
-    const got = await this.inner.listIncidents(narrowed, { offset: before, limit: wanted.length });
-    if (got.items.length !== wanted.length || got.items.some((inc, k) => inc.id !== ix.idOf(wanted[k]!))) {
+    const got = await this.inner.listIncidents(narrowed, { offset: before, limit: ids.length });
+    if (got.items.length !== ids.length || got.items.some((inc, k) => inc.id !== ids[k])) {
       this.listMismatches++;
       return this.inner.listIncidents(filter, page);
     }
