@@ -83,6 +83,8 @@ try {
     ['stats, a different category and brush each request', '/api/stats?province=Balochistan&categories={category}&{brush}'],
     ['map points, a different brush each request', '/api/incidents/points?province=Balochistan&{brush}&limit=500'],
     ['map points, a different district and brush each request', '/api/incidents/points?districts={district}&{brush}&limit=500'],
+    // the map's click: one incident's details (GET /api/incidents/:id), a different incident each request
+    ['incident detail (the map click), a different incident each request', '/api/incidents/{id}'],
     ['full list of 50, a different district and brush each request', '/api/incidents?districts={district}&{brush}&limit=50'],
     ['full list of 50, a different district, brush and page each request', '/api/incidents?districts={district}&{brush}&limit=50&offset={page}'],
     // the same, while a live feed writes a batch of 10 incidents every second (bench/api/server.ts)
@@ -93,6 +95,16 @@ try {
     ['WITH WRITES: full list of 50, a different district, brush and page each request', '/api/incidents?districts={district}&{brush}&limit=50&offset={page}&live'],
   ];
   const BALOCHISTAN = loadGeography().districtsIn('Balochistan').map((d) => d.name);
+  /** Ids for the incident-detail row (the map's click): the points of 40 one-month brushes, up to 20,000 ids. */
+  const IDS: string[] = [];
+  if (QUERIES.some(([, path]) => path.includes('{id}') && ONLY.test(path))) {
+    for (let m = 0; m < 40; m++) {
+      const from = pk(`${2015 + Math.floor((m * 3) / 12)}-${String(((m * 3) % 12) + 1).padStart(2, '0')}-01`);
+      const res = await fetch(`${origin}/api/incidents/points?province=Balochistan&from=${encodeURIComponent(from)}&limit=500`, { headers: auth });
+      if (!res.ok) throw new Error(`points for ids: ${res.status}`);
+      for (const p of ((await res.json()) as { items: { id: string }[] }).items) IDS.push(p.id);
+    }
+  }
   /** A brush of 1-23 months starting in one of the 109 months from 2015-01: 2,507 distinct brushes for k = 0..2506. */
   const brushOf = (k: number) => {
     const from = k % 109, len = 1 + (Math.floor(k / 109) % 23);
@@ -106,6 +118,7 @@ try {
     .replace('{district}', encodeURIComponent(BALOCHISTAN[k % BALOCHISTAN.length]!))
     .replace('{category}', CATEGORY_CODES[k % CATEGORY_CODES.length]!)
     .replace('{page}', String((k % 10) * 50))
+    .replace('{id}', encodeURIComponent(IDS[k % Math.max(1, IDS.length)] ?? 'none'))
     .replace('&live', '');
   const varies = (path: string) => path.endsWith('offset=*') || path.includes('{');
   const TIMEOUT_S = 60;
