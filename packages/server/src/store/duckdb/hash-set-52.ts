@@ -54,31 +54,40 @@ export class HashSet52 {
 }
 
 /**
- * Where each stored incident id lives: its 52-bit hash (one Float64Array, as HashSet52) and the
- * *block* of its row's `seq` (seq / 65,536, a Uint16Array beside it): 10 bytes a slot, open
- * addressing, linear probing, load <= 0.7 (5,000,000 ids in 84 MB). The DuckDB store reads an
- * incident with `seq BETWEEN block * 65,536 AND block * 65,536 + 65,535 AND id = $id`, which
- * DuckDB's zonemaps answer from one or two row groups (rows are appended in seq order), and tells
+ * Where each stored incident id lives: its 52-bit hash (one Float64Array, as HashSet52) and its
+ * row's `seq` (a Uint32Array beside it): 12 bytes a slot, open addressing, linear probing, load
+ * <= 0.7 (5,000,000 ids in 101 MB; it kept only the seq *block*, seq / 65,536, in 2 bytes, 84 MB,
+ * until the incident detail read showed the cost of the block: issue #7). The DuckDB store reads
+ * an incident with `seq = $seq AND id = $id` (about 2 ms of CPU at 1,000,000 incidents, against
+ * about 5 ms for the block's `seq BETWEEN block * 65,536 AND block * 65,536 + 65,535 AND id = $id`;
+ * DuckDB's zonemaps answer both from one or two row groups, rows being appended in seq order), and tells
  * by it whether a source key's own incident (`incidentIdFor(key)`) exists (see the store's
  * `sources()`). A hit is a "maybe" confirmed by SQL; a miss is certain. `set` of a present hash
- * replaces its block; there is no delete (a stale entry costs its user a confirming query).
- * Blocks from 65,535 on (seq >= 4,294,901,760) are kept as UNKNOWN_BLOCK: "present, look it up by
- * a scan".
+ * replaces its seq; there is no delete (a stale entry costs its user a confirming query).
+ * Seqs from 4,294,967,295 on are kept as UNKNOWN_SEQ, and blocks from 65,535 on (seq >=
+ * 4,294,901,760) are reported as UNKNOWN_BLOCK: "present, look it up by a scan".
  */
 export class IncidentSeqIndex {
   static readonly BLOCK_SEQS = 65_536;
   static readonly UNKNOWN_BLOCK = 65_535;
+  static readonly UNKNOWN_SEQ = 0xffff_ffff;
   private keys = new Float64Array(1 << 16);
-  private blocks = new Uint16Array(1 << 16);
+  private seqs = new Uint32Array(1 << 16);
   private mask = (1 << 16) - 1;
   size = 0;
 
   /** The block of `h` (UNKNOWN_BLOCK when its seq is too large to keep), undefined when `h` is absent. */
   block(h: number): number | undefined {
+    const seq = this.seq(h);
+    return seq === undefined ? undefined : Math.min(Math.floor(seq / IncidentSeqIndex.BLOCK_SEQS), IncidentSeqIndex.UNKNOWN_BLOCK);
+  }
+
+  /** The seq of `h` (UNKNOWN_SEQ when it is too large to keep), undefined when `h` is absent. */
+  seq(h: number): number | undefined {
     const k = h + 1; // 0 marks an empty slot
     for (let i = (h % 0x40000000) & this.mask; ; i = (i + 1) & this.mask) {
       const x = this.keys[i]!;
-      if (x === k) return this.blocks[i]!;
+      if (x === k) return this.seqs[i]!;
       if (x === 0) return undefined;
     }
   }
@@ -94,24 +103,24 @@ export class IncidentSeqIndex {
 
   set(h: number, seq: number): void {
     if ((this.size + 1) > this.keys.length * 0.7) this.grow();
-    const block = Math.min(Math.floor(seq / IncidentSeqIndex.BLOCK_SEQS), IncidentSeqIndex.UNKNOWN_BLOCK);
-    if (this.insert(this.keys, this.blocks, this.mask, h + 1, block)) this.size++;
+    const kept = Math.min(seq, IncidentSeqIndex.UNKNOWN_SEQ);
+    if (this.insert(this.keys, this.seqs, this.mask, h + 1, kept)) this.size++;
   }
 
-  /** Puts key k (hash + 1) with its block; replaces the block of a present key; true when k was new. */
-  private insert(keys: Float64Array, blocks: Uint16Array, mask: number, k: number, block: number): boolean {
+  /** Puts key k (hash + 1) with its seq; replaces the seq of a present key; true when k was new. */
+  private insert(keys: Float64Array, seqs: Uint32Array, mask: number, k: number, seq: number): boolean {
     for (let i = ((k - 1) % 0x40000000) & mask; ; i = (i + 1) & mask) {
       const x = keys[i]!;
-      if (x === k) { blocks[i] = block; return false; }
-      if (x === 0) { keys[i] = k; blocks[i] = block; return true; }
+      if (x === k) { seqs[i] = seq; return false; }
+      if (x === 0) { keys[i] = k; seqs[i] = seq; return true; }
     }
   }
 
   private grow(): void {
-    const oldKeys = this.keys, oldBlocks = this.blocks;
+    const oldKeys = this.keys, oldSeqs = this.seqs;
     this.keys = new Float64Array(oldKeys.length * 2);
-    this.blocks = new Uint16Array(oldKeys.length * 2);
+    this.seqs = new Uint32Array(oldKeys.length * 2);
     this.mask = this.keys.length - 1;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.insert(this.keys, this.blocks, this.mask, oldKeys[i]!, oldBlocks[i]!);
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.insert(this.keys, this.seqs, this.mask, oldKeys[i]!, oldSeqs[i]!);
   }
 }
