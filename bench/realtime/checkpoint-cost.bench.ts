@@ -7,6 +7,12 @@
  * only appends to `reports`, nothing at all; with 1 and 2 DuckDB threads.
  *
  *   npx tsx bench/realtime/checkpoint-cost.bench.ts [--events 120000] [--batch 2000] [--rules all|example]
+ *     [--compression default|uncompressed|<method>] [--disable fsst,dict_fsst,...] [--threads N]
+ *
+ * --compression sets DuckDB's force_compression for the instance (compression analysis at
+ * checkpoint skipped, every column written with that method); --disable sets
+ * disabled_compression_methods (those methods are not analysed nor used); --threads sets DuckDB's threads
+ * before the first checkpoint (the default is the number of cores).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +30,7 @@ import { loadGeography } from '../../packages/server/src/reference/geography.js'
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const events = Number(arg('events', '120000')), batch = Number(arg('batch', '2000')), rules = arg('rules', 'all');
+const compression = arg('compression', 'default'), threadsArg = arg('threads', ''), disable = arg('disable', '');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-ckpt-'));
 writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
@@ -36,7 +43,9 @@ const record = (i: number) => {
   return { ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) };
 };
 const file = join(dir, 'store.duckdb');
-const e = await openEmbedded(file, randomBytes(32), new Date(), { duckdb: { checkpoint_threshold: '100GB' } });
+const e = await openEmbedded(file, randomBytes(32), new Date(), {
+  duckdb: { checkpoint_threshold: '100GB', ...(compression === 'default' ? {} : { force_compression: compression }), },
+});
 let rulesFile: string | undefined, zonesFile: string | undefined;
 if (rules === 'all') {
   rulesFile = join(dir, 'rules.json'); zonesFile = join(dir, 'zones.json');
@@ -54,6 +63,11 @@ async function push(n: number) {
   await mon.monitor.idle();
 }
 const conn = await e.store.duckdbInstance.connect();
+// as SETs: disabled_compression_methods given in the instance config is silently ignored (DuckDB 1.5.6)
+if (disable !== '') await conn.run(`SET GLOBAL disabled_compression_methods = '${disable}'`);
+if (threadsArg !== '') await conn.run(`SET GLOBAL threads = ${Number(threadsArg)}`);
+const startSettings = (await conn.runAndReadAll(`SELECT current_setting('threads')::INTEGER AS threads, current_setting('force_compression') AS force_compression, current_setting('disabled_compression_methods') AS disabled`)).getRowObjectsJS();
+console.error(JSON.stringify(startSettings));
 const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
 const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
 const results: Record<string, unknown>[] = [];
@@ -62,7 +76,7 @@ async function checkpoint(label: string) {
   const cpu0 = process.cpuUsage(), t0 = performance.now();
   await conn.run('CHECKPOINT');
   const cpu = process.cpuUsage(cpu0);
-  const r = { label, walMB: Math.round(wal / 1e5) / 10, fileMB: Math.round(size(file) / 1e5) / 10, wallMs: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  const r = { label, walMB: Math.round(wal / 1e5) / 10, fileMB: Math.round(size(file) / 1e5) / 10, wallMs: Math.round(performance.now() - t0), fileAfterMB: Math.round(size(file) / 1e5) / 10, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   results.push(r);
   console.error(JSON.stringify(r));
 }
@@ -94,7 +108,8 @@ const tables = await q(`SELECT table_name, estimated_size::DOUBLE AS rows, colum
 const rowGroups = await q(`SELECT count(DISTINCT row_group_id)::INTEGER AS rg FROM pragma_storage_info('reports')`);
 const alertRowGroups = await q(`SELECT count(DISTINCT row_group_id)::INTEGER AS rg FROM pragma_storage_info('mon_alerts')`);
 const compressions = await q(`SELECT column_name, compression, count(*)::INTEGER AS segments FROM pragma_storage_info('reports') GROUP BY ALL ORDER BY segments DESC LIMIT 40`);
-console.log(JSON.stringify({ events, batch, rules, loadAverage1m: { before: load0, after: loadavg()[0] }, results, tables, reportRowGroups: rowGroups, alertRowGroups, compressions }, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2));
+const settings = await q(`SELECT current_setting('threads')::INTEGER AS threads, current_setting('force_compression') AS force_compression, current_setting('disabled_compression_methods') AS disabled`);
+console.log(JSON.stringify({ events, batch, rules, compression, disable, startSettings, settings, loadAverage1m: { before: load0, after: loadavg()[0] }, results, tables, reportRowGroups: rowGroups, alertRowGroups, compressions }, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2));
 conn.closeSync();
 await ingestor.close();
 await mon.close();
