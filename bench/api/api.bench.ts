@@ -46,7 +46,9 @@ const stored = await seedIncidents(DB, N, log);
 log(`store ${DB}: ${stored.toLocaleString('en-US')} incidents`);
 execFileSync(process.execPath, [join(root, 'packages/web/build-if-stale.mjs')], { stdio: 'inherit' });
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/api/server.ts'), DB, String(PORT), join(root, 'packages/web/dist')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+// BASEERAT_BENCH_SERVER_NODE_ARGS: extra node flags for the server only (e.g. '--cpu-prof --cpu-prof-dir=/tmp/p' to profile it)
+const serverNodeArgs = (process.env['BASEERAT_BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+const server = spawn(process.execPath, [...serverNodeArgs, '--import', 'tsx', join(root, 'bench/api/server.ts'), DB, String(PORT), join(root, 'packages/web/dist')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
 await new Promise<void>((ok, fail) => {
   server.stdout!.on('data', (b: Buffer) => { if (b.toString().includes('READY')) ok(); });
   server.once('exit', (c) => fail(new Error(`server exited ${c}`)));
