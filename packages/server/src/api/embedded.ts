@@ -51,6 +51,15 @@ export const DUCKDB_CHECKPOINT_THRESHOLD_ENV = 'BASEERAT_DUCKDB_CHECKPOINT_THRES
  */
 export const DEFAULT_DUCKDB_CHECKPOINT_THRESHOLD = '256MB';
 
+/**
+ * Environment variable that sets DuckDB's disabled_compression_methods of a store (comma list, e.g.
+ * `fsst,dict_fsst,dictionary`), off by default. Without string compression a checkpoint of 250 MB
+ * of live WAL cost 0.45-0.55 s against 0.9-2.6 s (about half the CPU), but the file is 2.2 times as
+ * large (docs/benchmarks.md, "Checkpoint compression for #6"). Applied with SET: DuckDB 1.5.6
+ * ignores this setting in the instance config.
+ */
+export const DUCKDB_DISABLED_COMPRESSION_ENV = 'BASEERAT_DUCKDB_DISABLED_COMPRESSION';
+
 export async function openEmbedded(path: string, masterKey: Buffer, now: Date, opts: { policyDir?: string; duckdb?: Record<string, string> } = {}): Promise<Embedded> {
   const memory = path === ':memory:';
   const file = memory ? path : resolve(path);
@@ -81,6 +90,19 @@ export async function openEmbedded(path: string, masterKey: Buffer, now: Date, o
   }
   const conn = await instance.connect();
   await conn.run(`SET TimeZone = 'UTC'`);
+  const disabledCompression = process.env[DUCKDB_DISABLED_COMPRESSION_ENV];
+  if (disabledCompression !== undefined && disabledCompression !== '') {
+    const invalid = (cause?: unknown) => {
+      conn.closeSync(); instance.closeSync(); release();
+      return new BaseeratError('CONFIG', `${DUCKDB_DISABLED_COMPRESSION_ENV} must be a comma list of DuckDB compression methods, got ${JSON.stringify(disabledCompression)}`, { field: DUCKDB_DISABLED_COMPRESSION_ENV, cause });
+    };
+    if (!/^[A-Za-z_]+(,[A-Za-z_]+)*$/.test(disabledCompression)) throw invalid();
+    try {
+      await conn.run(`SET GLOBAL disabled_compression_methods = '${disabledCompression}'`);
+    } catch (e) {
+      throw invalid(e);
+    }
+  }
   let security: SecurityContext;
   try {
     security = await openSecurity(instance, masterKey, now, opts.policyDir);
