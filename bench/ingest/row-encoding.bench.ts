@@ -14,6 +14,7 @@ import { incidentIdFor, sourceKey, type Report } from '@baseerat/engine';
 import { FieldCipher, KeyRing } from '../../packages/server/src/security/field-cipher.js';
 import type { WrappedDataKey } from '../../packages/server/src/security/security-repo.js';
 import { RECORD_LAYOUT, lastTsValue, reportRow, singleReportIncidentRow } from '../../packages/server/src/store/duckdb/rows.js';
+import { policeBenchReport } from './police-report.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,21 +33,7 @@ await ring.ensureDataset('incidents', new Date());
 const cipher = new FieldCipher(ring, 'incidents');
 
 // Reports shaped like the police bench file's (bench/ingest/ingest.bench.ts).
-const reports: Report[] = Array.from({ length: rows }, (_, i) => ({
-  occurredAt: new Date(Date.UTC(2015, 0, 1) + i * 60_000).toISOString(),
-  timePrecision: 'exact',
-  location: { lat: 30.18 + (i % 100) / 1e4, lon: 66.99, precision: 'exact', district: 'Quetta', province: 'Balochistan', h3: '8742d1a2bffffff' },
-  category: 'TI.BOMB',
-  severity: { killed: i % 3, injured: 0, abducted: 0 },
-  classification: 'RESTRICTED',
-  reportingMode: 'unknown',
-  targetType: 'police',
-  narrative: `bombing reported near Satellite Town ${i}`,
-  source: {
-    agency: 'police', sourceId: `FIR-B-${String(i).padStart(8, '0')}`, receivedAt: '2025-01-01T00:00:00.000Z', format: 'police',
-    raw: `FIR-B-${String(i).padStart(8, '0')},2015-01-01T05:00:00,30.18000,66.99000,Quetta,Bombing,0,0,0,police,"bombing reported near Satellite Town ${i}",RESTRICTED,`,
-  },
-}));
+const reports: Report[] = Array.from({ length: rows }, (_, i) => policeBenchReport(i));
 const ids = reports.map((r) => incidentIdFor(sourceKey(r.source)));
 
 function run(layout: 'v3' | 'before'): { cpu: number; bytes: number } {

@@ -20,13 +20,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { incidentIdFor, sourceKey, type NewIncident, type Report } from '@baseerat/engine';
+import { incidentIdFor, sourceKey, type NewIncident } from '@baseerat/engine';
 import { DuckDBInstance, DuckDBTypeId, type DuckDBAppender, type DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { openStore, type FieldCodec } from '../../packages/server/src/store/index.js';
 import { IDENTITY_CODEC, RECORD_LAYOUT, canonicalReport, lastTsValue, reportRow, singleReportIncidentRow } from '../../packages/server/src/store/duckdb/rows.js';
 import { FieldCipher, KeyRing } from '../../packages/server/src/security/field-cipher.js';
 import type { WrappedDataKey } from '../../packages/server/src/security/security-repo.js';
+import { policeBenchReport } from '../ingest/police-report.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,21 +39,7 @@ const BATCH = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-write-bench-'));
 
 function incident(i: number): NewIncident {
-  const r: Report = {
-    occurredAt: new Date(Date.UTC(2015, 0, 1) + i * 60_000).toISOString(),
-    timePrecision: 'exact',
-    location: { lat: 30.18 + (i % 100) / 1e4, lon: 66.99, precision: 'exact', district: 'Quetta', province: 'Balochistan', h3: '8742d1a2bffffff' },
-    category: 'TI.BOMB',
-    severity: { killed: i % 3, injured: 0, abducted: 0 },
-    classification: 'RESTRICTED',
-    reportingMode: 'unknown',
-    targetType: 'police',
-    narrative: `bombing reported near Satellite Town ${i}`,
-    source: {
-      agency: 'police', sourceId: `FIR-B-${String(i).padStart(8, '0')}`, receivedAt: '2025-01-01T00:00:00.000Z', format: 'police',
-      raw: `FIR-B-${String(i).padStart(8, '0')},2015-01-01T05:00:00,30.18000,66.99000,Quetta,Bombing,0,0,0,police,"bombing reported near Satellite Town ${i}",RESTRICTED,`,
-    },
-  };
+  const r = policeBenchReport(i);
   return { id: incidentIdFor(sourceKey(r.source)), reports: [r], links: [] };
 }
 const batches: NewIncident[][] = [];
