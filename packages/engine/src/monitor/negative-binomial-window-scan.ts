@@ -248,6 +248,8 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
   const halfLife = options.halfLifeWeeks ?? 6;
   if (!(halfLife > 0)) throw new BaseeratError('VALIDATION', `halfLifeWeeks is ${halfLife}, expected > 0`, { field: 'halfLifeWeeks' });
   const decaying = halfLife !== Infinity;
+  // step 5b's weight by age (0 for the period just before the window), computed once, not per period and test
+  const decay = decaying ? Float64Array.from({ length: baselineWeeks }, (_, a) => Math.pow(0.5, a / halfLife)) : undefined;
   let gateCount: Int32Array | undefined; // prefix counts of the gate's alarms
   const gate = options.exclusionGate;
   if (gate && (!(gate.h > 0) || !Number.isFinite(gate.h) || !Number.isInteger(gate.weeks) || gate.weeks < 1 || !Number.isInteger(gate.alarms) || gate.alarms < 0)) {
@@ -292,7 +294,7 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
     }
     const gateOpen = !gateCount || !gate || gateCount[to]! - gateCount[Math.max(0, to - gate.weeks)]! >= gate.alarms;
     if (excluding && base && gateOpen) excludeOutbreakWindows(series, from, to, base, prior, k, maxWindow, excludeThreshold, maxExcluded, minimumExcess, minimumBaselineWeeks, minimumExpected);
-    if (decaying && base) for (let j = from; j < to; j++) base[j - from] = base[j - from]! * Math.pow(0.5, (to - 1 - j) / halfLife);
+    if (decay && base) for (let j = from; j < to; j++) base[j - from] = base[j - from]! * decay[to - 1 - j]!;
     let fit = fitBaseline(series, from, to, base, prior, k);
     if (c !== Infinity && fit.mu > 0) {
       const mu23 = Math.cbrt(fit.mu * fit.mu);
