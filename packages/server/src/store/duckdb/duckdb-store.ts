@@ -29,7 +29,7 @@ import {
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
-import { listIncidentPage } from './incident-list.js';
+import { checkPage, listIncidentPage } from './incident-list.js';
 import { hash52, HashSet52, IncidentSeqIndex } from './hash-set-52.js';
 import { migrate } from './migrations.js';
 import { ReadCache } from './read-cache.js';
@@ -1029,13 +1029,6 @@ const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '
 function keepLinks(links: readonly Link[], reports: readonly Report[]): Link[] {
   const keys = new Set(reports.map((r) => sourceKey(r.source)));
   return links.filter((l) => keys.has(l.a) && keys.has(l.b));
-}
-
-function checkPage(page: { offset: number; limit: number }): { offset: number; limit: number } {
-  const { offset, limit } = page;
-  if (!Number.isInteger(offset) || offset < 0) throw new BaseeratError('VALIDATION', `offset must be a non-negative integer, got ${offset}`, { field: 'offset' });
-  if (!Number.isInteger(limit) || limit < 0 || limit > PAGE_MAX) throw new BaseeratError('VALIDATION', `limit must be an integer in [0, ${PAGE_MAX}], got ${limit}`, { field: 'limit' });
-  return { offset, limit };
 }
 
 export { canonicalIso };

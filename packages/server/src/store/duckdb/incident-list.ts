@@ -58,7 +58,8 @@ export interface IncidentListSource {
   codec: FieldCodec;
 }
 
-function checkPage(page: { offset: number; limit: number }): { offset: number; limit: number } {
+/** Validates a page request against LIST_PAGE_MAX (the store's other pages use it too). */
+export function checkPage(page: { offset: number; limit: number }): { offset: number; limit: number } {
   const { offset, limit } = page;
   if (!Number.isInteger(offset) || offset < 0) throw new BaseeratError('VALIDATION', `offset must be a non-negative integer, got ${offset}`, { field: 'offset' });
   if (!Number.isInteger(limit) || limit < 0 || limit > LIST_PAGE_MAX) throw new BaseeratError('VALIDATION', `limit must be an integer in [0, ${LIST_PAGE_MAX}], got ${limit}`, { field: 'limit' });
