@@ -190,7 +190,7 @@ function withReports(prior: LinkCandidate | undefined, incidentId: string, repor
   const agencies = new Set<string>(prior?.agencies ?? []);
   for (const r of reports) {
     agencies.add(r.source.agency);
-    const rank = reportFeatures(r).precisionRank, t = Date.parse(r.occurredAt), key = sourceKey(r.source);
+    const t = Date.parse(r.occurredAt), rank = reportFeatures(r, t).precisionRank, key = sourceKey(r.source);
     // NaN times (never valid in a Report) sort last
     if (best === undefined && prior === undefined) { best = r; bestRank = rank; bestT = t; bestKey = key; continue; }
     if (rank < bestRank || (rank === bestRank && (t < bestT || (t === bestT && key < bestKey)))) {
