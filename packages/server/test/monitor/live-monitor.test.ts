@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CATEGORY_CODES, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES, replayAlerts, type Alert, type MonitorIncident } from '@baseerat/engine';
 import { loadUcdpBalochistan } from '../../../engine/test/monitor-rules/ucdp.js';
-import { AlertHub } from '../../src/monitor/alert-hub.js';
+import { AlertHub, type AlertEvent } from '../../src/monitor/alert-hub.js';
 import { DuckDBAlertRepository } from '../../src/monitor/duckdb-alert-repository.js';
 import { LiveMonitor, type LabelledIncident } from '../../src/monitor/live-monitor.js';
 import { ruleSetFrom } from '../../src/monitor/rule-config.js';
@@ -149,15 +149,20 @@ describe('LiveMonitor: suppression across a restart, lifecycle, classification',
 
 describe('LiveMonitor: debounced re-triggers (retriggerDebounceMs)', () => {
   const perDistrict = ruleSetFrom([{ kind: 'near-repeat', id: 'nr', severity: 'high', distanceKm: 10, days: 14 }], { type: 'FeatureCollection', features: [] });
-
-  it('the opening is written and published at once; re-triggers of an earlier batch once, in their latest state, at the flush', async () => {
+  /** A monitor of `perDistrict` on its own DuckDB repository, with a hub delivering every event to `deliver`. */
+  const debounced = async (now: string, retriggerDebounceMs: number, deliver: (e: AlertEvent) => void) => {
     const db = await DuckDBInstance.create(':memory:');
     const repo = await DuckDBAlertRepository.open(db);
     const hub = new AlertHub();
+    hub.subscribe({ accepts: () => true, deliver });
+    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at(now), retriggerDebounceMs });
+    return { db, repo, m };
+  };
+
+  it('the opening is written and published at once; re-triggers of an earlier batch once, in their latest state, at the flush', async () => {
     const seen: { change: string; triggers: number }[] = [];
-    hub.subscribe({ accepts: () => true, deliver: (e) => seen.push({ change: e.change, triggers: e.stored.alert.triggers }) });
     // a debounce far longer than the test: only idle() flushes
-    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at('2025-04-01T10:00:00.000Z'), retriggerDebounceMs: 600_000 });
+    const { db, repo, m } = await debounced('2025-04-01T10:00:00.000Z', 600_000, (e) => seen.push({ change: e.change, triggers: e.stored.alert.triggers }));
     await m.observe([bomb('e1', '2025-04-01T08:00:00.000Z')]);
     // e2 opens, e3 re-triggers it in the same batch: one 'opened' event with both, at once
     const first = await m.observe([bomb('e2', '2025-04-01T08:10:00.000Z'), bomb('e3', '2025-04-01T08:20:00.000Z')]);
@@ -185,12 +190,8 @@ describe('LiveMonitor: debounced re-triggers (retriggerDebounceMs)', () => {
   });
 
   it('an acknowledgement while a re-trigger waits keeps the re-trigger, and the flush does not overwrite it', async () => {
-    const db = await DuckDBInstance.create(':memory:');
-    const repo = await DuckDBAlertRepository.open(db);
-    const hub = new AlertHub();
     const seen: string[] = [];
-    hub.subscribe({ accepts: () => true, deliver: (e) => seen.push(e.change) });
-    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at('2025-05-01T10:00:00.000Z'), retriggerDebounceMs: 600_000 });
+    const { db, repo, m } = await debounced('2025-05-01T10:00:00.000Z', 600_000, (e) => seen.push(e.change));
     await m.observe([bomb('f1', '2025-05-01T08:00:00.000Z')]);
     const opened = await m.observe([bomb('f2', '2025-05-01T08:10:00.000Z')]);
     const id = opened.events[0]!.stored.alert.id;
@@ -205,12 +206,8 @@ describe('LiveMonitor: debounced re-triggers (retriggerDebounceMs)', () => {
   });
 
   it('without idle(), the timer flushes', async () => {
-    const db = await DuckDBInstance.create(':memory:');
-    const repo = await DuckDBAlertRepository.open(db);
-    const hub = new AlertHub();
     const seen: string[] = [];
-    hub.subscribe({ accepts: () => true, deliver: (e) => seen.push(e.change) });
-    const m = new LiveMonitor({ ruleSet: perDistrict, repository: repo, hub, now: at('2025-06-01T10:00:00.000Z'), retriggerDebounceMs: 20 });
+    const { db, repo, m } = await debounced('2025-06-01T10:00:00.000Z', 20, (e) => seen.push(e.change));
     await m.observe([bomb('g1', '2025-06-01T08:00:00.000Z')]);
     await m.observe([bomb('g2', '2025-06-01T08:10:00.000Z')]);
     await m.observe([bomb('g3', '2025-06-01T08:20:00.000Z')]);
