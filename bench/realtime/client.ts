@@ -95,7 +95,9 @@ await nc.close();
 const lat: number[] = [];
 for (let i = 0; i < total; i++) if (!Number.isNaN(arrivedAt[i]!)) lat.push(arrivedAt[i]! - sentAt[i]!);
 lat.sort((a, b) => a - b);
-const q = (p: number) => lat.length === 0 ? Number.NaN : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+/** The p-quantile of sorted values (NaN when there are none). */
+const quantile = (sorted: readonly number[], p: number) => sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const q = (p: number) => quantile(lat, p);
 let lastArrival = 0;
 for (let i = 0; i < total; i++) if (!Number.isNaN(arrivedAt[i]!) && arrivedAt[i]! > lastArrival) lastArrival = arrivedAt[i]!;
 // latency by second of publishing: max and p99 of the records published in that second (where the slow ones are: a steady queue or a few stalls)
@@ -109,8 +111,8 @@ for (let i = 0; i < total; i++) {
 const steady: number[] = [];
 for (let sec = 5; sec < bySecond.length; sec++) for (const v of bySecond[sec] ?? []) steady.push(v);
 steady.sort((a, b) => a - b);
-const qs = (p: number) => steady.length === 0 ? Number.NaN : steady[Math.min(steady.length - 1, Math.floor(p * steady.length))]!;
-const secondP99 = bySecond.map((xs) => { xs.sort((a, b) => a - b); return xs[Math.min(xs.length - 1, Math.floor(0.99 * xs.length))]!; });
+const qs = (p: number) => quantile(steady, p);
+const secondP99 = bySecond.map((xs) => quantile(xs.sort((a, b) => a - b), 0.99));
 const secondMax = bySecond.map((xs) => xs[xs.length - 1]!);
 const cpu = process.cpuUsage(cpuStart);
 writeFileSync(out, JSON.stringify({
