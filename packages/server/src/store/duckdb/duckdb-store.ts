@@ -29,7 +29,7 @@ import {
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
-import { checkPage, listIncidentPage } from './incident-list.js';
+import { checkPage, listIncidentPage, RANGE_AT, REPORT_RANGE } from './incident-list.js';
 import { hash52, HashSet52, IncidentSeqIndex } from './hash-set-52.js';
 import { migrate } from './migrations.js';
 import { ReadCache } from './read-cache.js';
@@ -55,9 +55,6 @@ export const UNKNOWN_KEY = '(unknown)';
 
 // readColumns packs the category index into 7 bits.
 if (CATEGORY_CODES.length > 128) throw new Error('readColumns packs category indices in 7 bits: widen the packing');
-
-/** Columns of INCIDENT_SELECT: incidentsWhere reads rep_lo, rep_hi after them. */
-const INCIDENT_SELECT_COLUMNS = 22;
 
 /** Up to this many keys travel as a list parameter; more go through a temp table and the appender. */
 const SMALL = 2000;
@@ -712,7 +709,7 @@ export class DuckDBStore implements Store {
     conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>, byRange = false,
   ): Promise<Incident[]> {
     const rows = await this.rows(
-      `SELECT ${INCIDENT_SELECT}, i.rep_lo::DOUBLE, i.rep_hi::DOUBLE FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`,
+      `SELECT ${INCIDENT_SELECT}, ${REPORT_RANGE} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`,
       { ...params, ...tailParams },
       conn,
     );
@@ -721,9 +718,8 @@ export class DuckDBStore implements Store {
     let range = '';
     const rangeParams: Record<string, DuckDBValue> = {};
     if (byRange) {
-      const bound = INCIDENT_SELECT_COLUMNS;
-      rangeParams.lo = BigInt(Math.min(...rows.map((r) => Number(r[bound]))));
-      rangeParams.hi = BigInt(Math.max(...rows.map((r) => Number(r[bound + 1]))));
+      rangeParams.lo = BigInt(Math.min(...rows.map((r) => Number(r[RANGE_AT]))));
+      rangeParams.hi = BigInt(Math.max(...rows.map((r) => Number(r[RANGE_AT + 1]))));
       range = ' AND r.seq BETWEEN $lo AND $hi';
     }
     // a semi-join on the id list: `list_contains($ids, r.incident_id)` compared every report row with

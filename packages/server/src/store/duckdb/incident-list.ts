@@ -94,8 +94,9 @@ async function pageRows(conn: DuckDBConnection, where: string, params: Record<st
 }
 
 /** The incidents' report seq ranges, after the INCIDENT_SELECT columns (schema version 4: every report of an incident has rep_lo <= seq <= rep_hi). */
-const REPORT_RANGE = 'i.rep_lo::DOUBLE, i.rep_hi::DOUBLE';
-const RANGE_AT = 22;
+export const REPORT_RANGE = 'i.rep_lo::DOUBLE, i.rep_hi::DOUBLE';
+/** Index of rep_lo in a row of `INCIDENT_SELECT, REPORT_RANGE` (rep_hi follows). */
+export const RANGE_AT = 22;
 
 /**
  * Row ids of the page's reports. When the incidents' report seq ranges are narrow (as for incidents
