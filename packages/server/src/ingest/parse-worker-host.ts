@@ -13,7 +13,8 @@ import { BaseeratError, Geography, type ErrorCode } from '@baseerat/engine';
 import type { Adapter } from './adapter.js';
 import { builtinAdapters } from './adapters/index.js';
 import type { AdapterSpec, ParseWorkerData, ParseWorkerMessage } from './parse-worker.js';
-import { IngestSession, checkHeader, hasCheckColumns, type IngestOptions, type IngestSummary } from './pipeline.js';
+import { IngestSession, type IngestOptions, type IngestSummary } from './pipeline.js';
+import { checkHeader, hasCheckColumns } from './read-items.js';
 import { loadGeography } from '../reference/geography.js';
 
 /** Files below this size are parsed in-process under `parseInWorker: 'auto'` (a worker takes ~1 s to start). */

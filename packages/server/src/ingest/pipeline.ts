@@ -21,12 +21,11 @@ import {
 import type { Adapter, AdapterContext } from './adapter.js';
 import type { IngestRun, QuarantineRecord, Store } from '../store/port.js';
 import { newReaderStats, objectItem, type ByteSource, type ReaderItem, type ReaderStats } from './readers/index.js';
-import { readItems, runAdapter } from './read-items.js';
+import { checkHeader, readItems, runAdapter } from './read-items.js';
 import { decodeReport, type ConvertedChunk } from './converted-chunk.js';
 import { ingestFileInWorker, parseWorkerPlan } from './parse-worker-host.js';
 
 export { readItems, runAdapter };
-import type { MappingAdapter } from './mapping.js';
 
 /** The linker's signature (engine/link `linkBatch`), injected so that tests and callers choose it. */
 export type LinkFn = (reports: Report[], candidates: LinkCandidate[], rules: LinkRules) => LinkPlan;
@@ -411,27 +410,6 @@ export class IngestSession {
       seconds: (performance.now() - this.t0) / 1000,
     };
   }
-}
-
-export function hasCheckColumns(a: Adapter): a is MappingAdapter {
-  return typeof (a as Partial<MappingAdapter>).checkColumns === 'function';
-}
-
-/**
- * Stops at the first CSV header that lacks a column the mapping reads (it would quarantine every
- * row); true once the header has been seen.
- */
-export function checkHeader(adapter: Adapter, origin: string, stats: ReaderStats): boolean {
-  if (adapter.reader !== 'csv' || stats.columns === undefined) return false;
-  if (hasCheckColumns(adapter)) {
-    const missing = adapter.checkColumns(stats.columns);
-    if (missing.length > 0) {
-      throw new BaseeratError('VALIDATION', `${origin}: ${missing.map((m) => m.message).join('; ')} (header: ${stats.columns.join(', ')})`, {
-        field: missing[0]!.field, details: { issues: missing },
-      });
-    }
-  }
-  return true;
 }
 
 /** Ingests a byte stream (a file, an upload). `totalBytes` makes progress a fraction. */
