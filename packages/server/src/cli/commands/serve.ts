@@ -116,10 +116,10 @@ export function resolveWebDir(web: string | boolean | undefined, warn: (s: strin
  * and the first administrator exists (the demo uses it to create its analyst account).
  */
 export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedded) => Promise<void> } = {}): Promise<void> {
-  const port = Number(o.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BaseeratError('VALIDATION', `--port ${JSON.stringify(o.port)} is not a TCP port`, { field: 'port' });
+  const port = tcpPort(o.port, 'port');
   const serverUrl = o.db ?? process.env.BASEERAT_DATABASE_URL;
-  if (isPostgresUrl(serverUrl)) return runServeServerMode(o, serverUrl, port);
+  // checked before anything opens (not after the API listens)
+  if (isPostgresUrl(serverUrl)) return runServeServerMode(o, serverUrl, port, o.opsPort === undefined ? undefined : tcpPort(o.opsPort, 'opsPort'));
   const file = dbPath(o.db);
   // Checked now so that a bad partners file stops the start instead of failing the first request;
   // the routes re-read it on every request, so later edits apply without a restart.
@@ -249,13 +249,20 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, l
   return { async stop() { for (const c of consumers) await c.stop(); await nc.close(); } };
 }
 
+/** A `--port`-like flag's value as a TCP port number (0: any free port). */
+function tcpPort(value: string, field: 'port' | 'opsPort'): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new BaseeratError('VALIDATION', `--${field === 'port' ? 'port' : 'ops-port'} ${JSON.stringify(value)} is not a TCP port`, { field });
+  return n;
+}
+
 /**
  * `serve --db postgres://...` (or BASEERAT_DATABASE_URL): server mode. The process keeps no state
  * of its own (accounts, sessions, audit trail, alerts and data keys are in PostgreSQL), so any number
  * may run behind a load balancer; feeds are consumed by `baseerat worker`. The master key must be
  * given (BASEERAT_MASTER_KEY): there is no file beside a database URL.
  */
-async function runServeServerMode(o: ServeOptions, url: string, port: number): Promise<void> {
+async function runServeServerMode(o: ServeOptions, url: string, port: number, opsPort: number | undefined): Promise<void> {
   if (o.nats !== undefined) throw new BaseeratError('VALIDATION', '--nats: in server mode feeds are consumed by `baseerat worker`, not by serve', { field: 'nats' });
   if (process.env[MASTER_KEY_ENV] === undefined || process.env[MASTER_KEY_ENV] === '') {
     throw new BaseeratError('CONFIG', `server mode needs the master key in ${MASTER_KEY_ENV} (the same for every API process and worker)`, { field: 'masterKey' });
@@ -277,7 +284,7 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
       }
     }
     // Prometheus metrics of this API process, when --ops-port is given (several processes on one host need a port each)
-    const metrics = o.opsPort === undefined ? undefined : createMetrics({ role: 'api' });
+    const metrics = opsPort === undefined ? undefined : createMetrics({ role: 'api' });
     const busServers = o.alertBus === false ? undefined : typeof o.alertBus === 'string' ? o.alertBus : process.env.BASEERAT_NATS_URL;
     const busList = busServers?.split(',').map((x) => x.trim()).filter((x) => x !== '') ?? [];
     const nc: NatsConnection | undefined = o.monitor === false || busList.length === 0 ? undefined : await connect({ servers: busList, name: `baseerat-serve-${process.pid}`, maxReconnectAttempts: -1 });
@@ -308,9 +315,7 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number): P
     const address = await app.listen({ port, host: o.host });
     console.log(`Baseerat API (server mode) listening on ${address} (PostgreSQL ${redact(url)}); docs at ${address}/docs`);
     let ops: OpsServer | undefined;
-    if (metrics !== undefined) {
-      const opsPort = Number(o.opsPort);
-      if (!Number.isInteger(opsPort) || opsPort < 0 || opsPort > 65535) throw new BaseeratError('VALIDATION', `--ops-port: ${JSON.stringify(o.opsPort)} is not a port number`, { field: 'opsPort' });
+    if (metrics !== undefined && opsPort !== undefined) {
       ops = await startOpsServer({
         host: o.opsHost ?? '127.0.0.1', port: opsPort, registry: metrics.registry,
         // a transaction on the store as the system (counts nothing: an empty district list matches no row)
