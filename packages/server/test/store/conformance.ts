@@ -188,6 +188,17 @@ const filterArb: fc.Arbitrary<IncidentFilter> = fc.record({
 /** Filters the listPoints check runs under. */
 const LIST_POINTS_FILTERS: IncidentFilter[] = [{}, { districts: ['Kech'] }, { categories: ['TI.BOMB'], maxClassification: 'RESTRICTED' }, { from: '2024-01-01T05:00:00.000Z', to: '2024-01-01T20:00:00.000Z' }];
 
+/** The listPoints fixture: 90 reports, every fifth without coordinates; occurrence times repeat (ties broken by id). */
+export function pointsReports(): Report[] {
+  const districts = ['Quetta', 'Kech', 'Gwadar'];
+  const cats = ['TI.BOMB', 'CR.ROBBERY', 'PO.PROTEST'] as const;
+  return Array.from({ length: 90 }, (_, i) => report({
+    sourceId: `P${i}`, district: districts[i % 3]!, category: cats[(i * 7) % 3]!, classification: i % 4 === 0 ? 'SECRET' : 'RESTRICTED',
+    occurredAt: new Date(Date.UTC(2024, 0, 1) + ((i * 37) % 30) * 3_600_000).toISOString(),
+    ...(i % 5 === 0 ? { precision: 'district' as const } : { lat: 30 + (i % 9) / 10, lon: 66 + (i % 7) / 10 }),
+  }));
+}
+
 /** What listPoints must give: the newest `limit` incidents with coordinates of the full list, and the count of all matches. */
 export async function pointsOfFullList(store: Store, f: IncidentFilter, limit: number) {
   const all = (await store.listIncidents(f, { offset: 0, limit: 1000 })).items;
@@ -208,14 +219,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     });
 
     it('listPoints: the most recent incidents with coordinates, newest first (ties by id), as the full list gives them; total counts all', async () => {
-      const districts = ['Quetta', 'Kech', 'Gwadar'];
-      const cats = ['TI.BOMB', 'CR.ROBBERY', 'PO.PROTEST'] as const;
-      // 90 reports: every fifth without coordinates; occurrence times repeat (ties broken by id)
-      const rs = Array.from({ length: 90 }, (_, i) => report({
-        sourceId: `P${i}`, district: districts[i % 3]!, category: cats[(i * 7) % 3]!, classification: i % 4 === 0 ? 'SECRET' : 'RESTRICTED',
-        occurredAt: new Date(Date.UTC(2024, 0, 1) + ((i * 37) % 30) * 3_600_000).toISOString(),
-        ...(i % 5 === 0 ? { precision: 'district' as const } : { lat: 30 + (i % 9) / 10, lon: 66 + (i % 7) / 10 }),
-      }));
+      const rs = pointsReports();
       await store.writeBatch(batch({ newIncidents: rs.map(single) }));
       for (const f of LIST_POINTS_FILTERS) {
         for (const limit of [1, 7, 500]) expect(await store.listPoints(f, limit), `${JSON.stringify(f)} ${limit}`).toEqual(await pointsOfFullList(store, f, limit));

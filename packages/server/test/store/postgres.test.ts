@@ -4,7 +4,7 @@ import { BaseeratError, consolidate, incidentIdFor, sourceKey, type Report } fro
 import pg from 'pg';
 import { openStore, quarantineRecordId, type FieldCodec, type PostgresStore } from '../../src/store/index.js';
 import { asSystem, currentDataScope, newRequestFrame, runInRequestFrame, setFrameScope, type DataScope } from '../../src/store/request-scope.js';
-import { describeStoreConformance, pointsOfFullList, report } from './conformance.js';
+import { describeStoreConformance, pointsOfFullList, pointsReports, report } from './conformance.js';
 import { APP_ROLE, createTestDatabase, type TestDatabase } from './pg-test-database.js';
 
 // One database for the file; one schema per store, so that every test starts empty.
@@ -292,14 +292,7 @@ describe('postgres store specifics', () => {
   it('listPoints under a request scope: the points of the full list the scope allows', async () => {
     const s = await fresh();
     try {
-      const districts = ['Quetta', 'Kech', 'Gwadar'];
-      const cats = ['TI.BOMB', 'CR.ROBBERY', 'PO.PROTEST'] as const;
-      // 90 reports: every fifth without coordinates; occurrence times repeat (ties broken by id)
-      const rs = Array.from({ length: 90 }, (_, i) => report({
-        sourceId: `P${i}`, district: districts[i % 3]!, category: cats[(i * 7) % 3]!, classification: i % 4 === 0 ? 'SECRET' : 'RESTRICTED',
-        occurredAt: new Date(Date.UTC(2024, 0, 1) + ((i * 37) % 30) * 3_600_000).toISOString(),
-        ...(i % 5 === 0 ? { precision: 'district' as const } : { lat: 30 + (i % 9) / 10, lon: 66 + (i % 7) / 10 }),
-      }));
+      const rs = pointsReports();
       await s.writeBatch(batch(rs));
       const scoped = async (fn: () => Promise<unknown>) => {
         const frame = newRequestFrame();
