@@ -79,8 +79,11 @@ export interface SeriesEvaluation {
 
 const fmt = (v: number): string => (Number.isNaN(v) ? 'n/a' : Number.isInteger(v) ? String(v) : v.toFixed(2));
 
+/** Fewest events in a period for an alarm to page when no `minimumCount` is given (not severe). */
+export const DEFAULT_MINIMUM_COUNT = 2;
+
 export function evaluateSeries(series: ArrayLike<number>, detector: Detector, options: EvaluateSeriesOptions = {}): SeriesEvaluation {
-  const minimumCount = options.severe === true ? 1 : options.minimumCount ?? 2;
+  const minimumCount = options.severe === true ? 1 : options.minimumCount ?? DEFAULT_MINIMUM_COUNT;
   if (!(minimumCount >= 0)) throw new BaseeratError('VALIDATION', `minimumCount is ${minimumCount}, expected >= 0`, { field: 'minimumCount' });
   const n = series.length;
   let name: string;

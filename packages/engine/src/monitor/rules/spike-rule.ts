@@ -13,7 +13,7 @@
  * replay in docs/methods/alert-rules.md.
  */
 import { categoryGroup, type CategoryGroup } from '../../domain/taxonomy.js';
-import { evaluateSeries, type Detector } from '../evaluate-series.js';
+import { DEFAULT_MINIMUM_COUNT, evaluateSeries, type Detector } from '../evaluate-series.js';
 import type { AlertCandidate, AlertSeverity, MonitorIncident } from './types.js';
 
 export interface SpikeRule {
@@ -91,7 +91,7 @@ export function evaluateSpikeRuleOnCounts(rule: SpikeRule, incident: MonitorInci
   // here): below it the answer is null whatever the detector says, so the detector is not run (it
   // builds every period's step; the live monitor calls this for every event). An invalid
   // minimumCount (negative, NaN) fails this test and reaches evaluateSeries, which rejects it.
-  const minimumCount = rule.minimumCount ?? 2;
+  const minimumCount = rule.minimumCount ?? DEFAULT_MINIMUM_COUNT;
   if (lookback > 0 && series[lookback - 1]! < minimumCount) return null;
   const evaluation = evaluateSeries(series, rule.detector ?? DEFAULT_DETECTOR, rule.minimumCount === undefined ? {} : { minimumCount: rule.minimumCount });
   const step = evaluation.steps[lookback - 1];
