@@ -292,7 +292,7 @@ export class IndexedStore implements Store {
   private readonly rankMemo = new Map<string, { ix: IncidentIndex; version: number; maxRank: number; byRank: number[] }>();
 
   private remember(filter: IncidentFilter, ix: IncidentIndex, maxRank: number, byRank: number[]): void {
-    const key = JSON.stringify({ ...filter, maxClassification: undefined });
+    const key = rankKey(filter);
     this.rankMemo.delete(key);
     this.rankMemo.set(key, { ix, version: ix.version, maxRank, byRank });
     if (this.rankMemo.size > 64) this.rankMemo.delete(this.rankMemo.keys().next().value!);
@@ -303,7 +303,7 @@ export class IndexedStore implements Store {
     const c = ix?.compile(filter);
     if (ix === undefined || c === undefined) return this.inner.countIncidents(filter);
     const sum = (byRank: number[]) => byRank.slice(0, c.maxRank + 1).reduce((a, b) => a + b, 0);
-    const m = this.rankMemo.get(JSON.stringify({ ...filter, maxClassification: undefined }));
+    const m = this.rankMemo.get(rankKey(filter));
     if (m !== undefined && m.ix === ix && m.version === ix.version && m.maxRank >= c.maxRank) return Promise.resolve(sum(m.byRank));
     const byRank = ix.countByRank(c);
     this.remember(filter, ix, c.maxRank, byRank);
@@ -358,6 +358,9 @@ export class IndexedStore implements Store {
 }
 
 const NO_AGENCIES: ReadonlyMap<string, number> = new Map();
+
+/** The rank memo's key: the filter without its classification ceiling. */
+const rankKey = (filter: IncidentFilter): string => JSON.stringify({ ...filter, maxClassification: undefined });
 
 /** A report with its times in canonical ISO form, as the stores keep them (DuckDB rows.ts canonicalReport). */
 function canonicalTimes(r: Report): Report {
