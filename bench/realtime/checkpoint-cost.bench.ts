@@ -72,11 +72,11 @@ const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
 const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
 const results: Record<string, unknown>[] = [];
 async function checkpoint(label: string) {
-  const wal = size(`${file}.wal`);
+  const wal = size(`${file}.wal`), fileBefore = size(file);
   const cpu0 = process.cpuUsage(), t0 = performance.now();
   await conn.run('CHECKPOINT');
   const cpu = process.cpuUsage(cpu0);
-  const r = { label, walMB: Math.round(wal / 1e5) / 10, fileMB: Math.round(size(file) / 1e5) / 10, wallMs: Math.round(performance.now() - t0), fileAfterMB: Math.round(size(file) / 1e5) / 10, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  const r = { label, walMB: Math.round(wal / 1e5) / 10, fileMB: Math.round(fileBefore / 1e5) / 10, wallMs: Math.round(performance.now() - t0), fileAfterMB: Math.round(size(file) / 1e5) / 10, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   results.push(r);
   console.error(JSON.stringify(r));
 }
