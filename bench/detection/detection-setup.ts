@@ -9,6 +9,8 @@ export const SERIES_NAMES = ['province:events', 'Quetta:events', 'Dera Bugti:eve
 export const DURATION = 3;
 export const AFTER = 4;
 export const EVAL_WEEKS = 312;
+/** The flat 26-week NB window scan with a prior worth 4 weeks, the default between issue #6's two changes (the base of the tuning variants). */
+export const SCAN26 = { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } as const;
 
 export function loadWeekly(): Record<string, number[]> {
   const file = new URL('../../packages/engine/test/fixtures/reference/monitor-ucdp-series.json', import.meta.url);

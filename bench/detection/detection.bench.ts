@@ -44,7 +44,7 @@ import { earsC } from '../../packages/engine/src/monitor/ears-c1-c2-c3.js';
 import { farringtonFlexible } from '../../packages/engine/src/monitor/farrington-flexible.js';
 import { poissonCusum, trailingMean } from '../../packages/engine/src/monitor/cusum.js';
 import { negativeBinomialWindowScan } from '../../packages/engine/src/monitor/negative-binomial-window-scan.js';
-import { SERIES_NAMES, buildReplicates, loadWeekly, oracleAlarms, podAt, score, type Point } from './detection-setup.js';
+import { SCAN26, SERIES_NAMES, buildReplicates, loadWeekly, oracleAlarms, podAt, score, type Point } from './detection-setup.js';
 
 const flag = (name: string, fallback: number): number => {
   const a = process.argv.find((x) => x.startsWith(`--${name}=`));
@@ -67,8 +67,6 @@ const GLR_CS = [1.5, 2, 3, 4, 5, 7, 10];
 const CUSUM_HS = [1, 2, 3, 4, 5, 7, 10];
 const SCAN_HS = [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7, 8, 10, 12, 15];
 const MIN_SIGMA = 0.5;
-/** The flat 26-week scan, the default between issue #6's two changes. */
-const SCAN26 = { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } as const;
 
 // method name -> per replicate alarm vectors over the evaluation window (index 0 = week EVAL_FROM)
 const alarms = new Map<string, Uint8Array[]>();

@@ -10,7 +10,7 @@
  */
 import { earsC } from '../../packages/engine/src/monitor/ears-c1-c2-c3.js';
 import { negativeBinomialWindowScan, type NegativeBinomialWindowScanOptions } from '../../packages/engine/src/monitor/negative-binomial-window-scan.js';
-import { buildReplicates, loadWeekly, oracleAlarms, podAt, score, type Point, type Replicate } from './detection-setup.js';
+import { SCAN26, buildReplicates, loadWeekly, oracleAlarms, podAt, score, type Point, type Replicate } from './detection-setup.js';
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const first = Number(arg('first-replicate') ?? 0);
@@ -21,7 +21,6 @@ if (first < 10 && first + count > 10) throw new Error('replicates 10 and above a
 const weekly = loadWeekly();
 const sets = spacings.map((spacing) => ({ spacing, ...buildReplicates(weekly, first, count, spacing) }));
 const FARS = [0.005, 0.01, 0.02, 0.05];
-const SCAN26 = { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4 } as const;
 const HS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.5, 4, 4.5, 5, 5.5, 6, 7, 8, 10, 12, 15];
 const fmt = (pts: Point[]): string => FARS.map((f) => { const v = podAt(pts, f); return Number.isNaN(v) ? '  n/a' : v.toFixed(3); }).join(' ');
 

@@ -9,7 +9,7 @@
  * Run: npx tsx bench/detection/tune-scan.ts [--first-replicate=0] [replicates=10]
  */
 import { negativeBinomialWindowScan, type NegativeBinomialWindowScanOptions } from '../../packages/engine/src/monitor/negative-binomial-window-scan.js';
-import { buildReplicates, loadWeekly, oracleAlarms, podAt, score, type Point, type Replicate } from './detection-setup.js';
+import { SCAN26, buildReplicates, loadWeekly, oracleAlarms, podAt, score, type Point, type Replicate } from './detection-setup.js';
 
 const firstArg = process.argv.find((a) => a.startsWith('--first-replicate='));
 const first = firstArg === undefined ? 0 : Number(firstArg.split('=')[1]);
@@ -44,7 +44,7 @@ function variant(label: string, options: (rep: Replicate) => NegativeBinomialWin
   const byH = new Map<string, Uint8Array[]>();
   for (const h of HS) {
     // on top of the flat 26-week scan with a prior worth 4 (the default when these variants were tried)
-    const v = reps.map((rep) => negativeBinomialWindowScan(rep.y, { baselineWeeks: 26, halfLifeWeeks: Infinity, priorWeeks: 4, ...options(rep), h }).alarm.subarray(evalFrom));
+    const v = reps.map((rep) => negativeBinomialWindowScan(rep.y, { ...SCAN26, ...options(rep), h }).alarm.subarray(evalFrom));
     byH.set(String(h), v);
     pts.push(score(reps, evalFrom, String(h), v));
   }
