@@ -31,7 +31,7 @@ import type { IncidentFilter, Page } from '../port.js';
 import { filterSql } from './filter-sql.js';
 import type { ReadCache } from './read-cache.js';
 import type { ReadPool } from './read-pool.js';
-import { decodeRecord, INCIDENT_SELECT, incidentFromRow, type FieldCodec } from './rows.js';
+import { decodeRecord, INCIDENT_SELECT, incidentFromRow, lazyRaw, type FieldCodec } from './rows.js';
 
 /** Largest page (as the store's other pages). */
 export const LIST_PAGE_MAX = 10_000;
@@ -150,15 +150,6 @@ function withNarrativeFlags(page: RawPage, codec: FieldCodec): RawPage {
     ? s[7] != null
     : decodeRecord(String(s[5]), s[6], s[7], sourceKey({ agency: String(s[1]), sourceId: String(s[2]) }), codec).narrative !== undefined));
   return { ...page, narrated };
-}
-
-/** Defines `raw` on a source as decoded on first read (a caller may still assign it). */
-function lazyRaw(source: Omit<Incident['sources'][number], 'raw'>, raw: () => string): Incident['sources'][number] {
-  return Object.defineProperty(source, 'raw', {
-    enumerable: true, configurable: true,
-    get: raw,
-    set(this: object, v: string) { Object.defineProperty(this, 'raw', { value: v, writable: true, enumerable: true, configurable: true }); },
-  }) as Incident['sources'][number];
 }
 
 /**

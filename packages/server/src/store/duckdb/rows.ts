@@ -252,3 +252,12 @@ export function reportFromRow(row: readonly Js[], codec: FieldCodec): Report {
 export function assertNonEmpty(id: string, reports: readonly Report[]): void {
   if (reports.length === 0) throw new BaseeratError('VALIDATION', `incident ${id}: reports is empty`, { field: 'reports' });
 }
+
+/** Defines `raw` on a source as decoded on first read (a caller may still assign it): the lists' sources, whose raw records a list never reads. */
+export function lazyRaw(source: Omit<Incident['sources'][number], 'raw'>, raw: () => string): Incident['sources'][number] {
+  return Object.defineProperty(source, 'raw', {
+    enumerable: true, configurable: true,
+    get: raw,
+    set(this: object, v: string) { Object.defineProperty(this, 'raw', { value: v, writable: true, enumerable: true, configurable: true }); },
+  }) as Incident['sources'][number];
+}

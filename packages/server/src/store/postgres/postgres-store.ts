@@ -32,7 +32,7 @@ import {
   type StoreStats, type WriteResult,
 } from '../port.js';
 import {
-  IDENTITY_CODEC, INCIDENT_COLUMNS, REPORT_SELECT, assertNonEmpty, canonicalReport, incidentFromRow, incidentRow, reportFromRow, reportRow,
+  IDENTITY_CODEC, INCIDENT_COLUMNS, REPORT_SELECT, assertNonEmpty, canonicalReport, incidentFromRow, incidentRow, lazyRaw, reportFromRow, reportRow,
   singleReportIncidentRow, type FieldCodec,
 } from '../duckdb/rows.js';
 import { currentDataScope, intersectScopes, type DataScope } from '../request-scope.js';
@@ -500,11 +500,8 @@ export class PostgresStore implements Store {
         const sourceId = str(s[2]);
         const stored = str(s[5]);
         let raw: string | undefined;
-        const source = Object.defineProperty({ agency, sourceId, receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]) }, 'raw', {
-          enumerable: true, configurable: true,
-          get: () => (raw ??= codec.decode(stored, 'reports.raw', sourceKey({ agency, sourceId }))),
-          set(this: object, v: string) { Object.defineProperty(this, 'raw', { value: v, writable: true, enumerable: true, configurable: true }); },
-        }) as Incident['sources'][number];
+        const source = lazyRaw({ agency, sourceId, receivedAt: new Date(Number(s[3])).toISOString(), format: str(s[4]) },
+          () => (raw ??= codec.decode(stored, 'reports.raw', sourceKey({ agency, sourceId }))));
         sources.get(str(s[0]))?.push(source);
       }
       return { items: rows.map((r) => incidentFromRow(r, sources.get(str(r[0])) ?? [], codec)), total, offset, limit };
