@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BaseeratError } from '@baseerat/engine';
 import { loadDistrictsGeoJSON, referenceDir } from '../reference/geography.js';
+import { LANDING_PROVINCE } from './warm-up.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -95,7 +96,7 @@ export const staticDashboardRoutes: FastifyPluginAsync<{ webDir: string }> = asy
   };
   // The dashboard's province is built now, at start: on request, the first page after a start
   // waited 90-120 ms for it (the census join and the gzip at level 9 of 0.5 MB).
-  geo.set('Balochistan', build('Balochistan'));
+  geo.set(LANDING_PROVINCE, build(LANDING_PROVINCE));
 
   app.get('/geo/districts.geojson', { config: { public: true } }, async (req, reply) => {
     const province = (req.query as Record<string, unknown>)['province'];
