@@ -79,6 +79,8 @@ export async function createApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(watchZoneRoutes, opts);
   await app.register(keyRoutes, opts);
   if (deps.webDir !== undefined) await app.register(staticDashboardRoutes, { webDir: deps.webDir });
+  // background warm-ups still running finish before the store they read is closed
+  app.addHook('onClose', async () => { await deps.accountWarmer?.settle(); });
   await app.ready();
   return app;
 }

@@ -16,6 +16,7 @@ import type { Principal, RequestAuthorizer } from '../security/policy-engine.js'
 import type { Store } from '../store/port.js';
 import type { BaseeratMetrics } from '../observability/metrics.js';
 import type { RateLimitConfig } from './plugins/rate-limit.js';
+import type { AccountWarmer } from './warm-up.js';
 
 export interface ApiDeps {
   store: Store;
@@ -58,6 +59,8 @@ export interface ApiDeps {
   webDir?: string;
   /** Risk-terrain layers (roads, border, CPEC routes...) that `GET /api/risk` and `POST /api/allocation` use as factors; none without it. */
   riskLayers?: readonly TerrainLayer[];
+  /** Warms an account's landing view in the background when it is created and at each login (api/warm-up.ts); none without it. */
+  accountWarmer?: AccountWarmer;
 }
 
 export interface RequestAuth {

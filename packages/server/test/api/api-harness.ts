@@ -65,7 +65,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(extra: Partial<ApiDeps> = {}): Promise<Harness> {
+/** `extra`: more API dependencies, or a function of the opened store and security that returns them. */
+export async function harness(extra: Partial<ApiDeps> | ((env: Embedded) => Partial<ApiDeps>) = {}): Promise<Harness> {
   const clock = {
     t: Date.parse('2026-01-05T08:00:00.000Z'),
     now: () => new Date(clock.t),
@@ -84,7 +85,7 @@ export async function harness(extra: Partial<ApiDeps> = {}): Promise<Harness> {
     secrets[k] = e.totpSecret;
     ids[k] = e.user.id;
   }
-  const app = await createApp({ store: env.store, security: env.security, keys: env.security.keys, geography: loadGeography(), now: clock.now, ...extra });
+  const app = await createApp({ store: env.store, security: env.security, keys: env.security.keys, geography: loadGeography(), now: clock.now, ...(typeof extra === 'function' ? extra(env) : extra) });
   const req: Harness['req'] = (method, url, token, body, headers = {}) => app.inject({
     method, url,
     headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...headers },

@@ -43,6 +43,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date;
     const r = await deps.security.accounts.login({ ...req.body, from: req.ip }, now());
     if (!r.ok) throw new BaseeratError('UNAUTHORIZED', 'invalid username, password or code (or the account is locked or disabled)');
     reply.header('Set-Cookie', cookie(r.token, Math.floor(SESSION_ABSOLUTE_MS / 1000)));
+    deps.accountWarmer?.warm(r.userId); // in the background: the landing view this user is about to open
     return { token: r.token, userId: r.userId, expiresAt: r.expiresAt };
   });
 

@@ -68,6 +68,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => Date 
       username: b.username, password: b.password, role: b.role, clearance: b.clearance,
       ...(b.compartments === undefined ? {} : { compartments: b.compartments }), ...(b.districts === undefined ? {} : { districts: b.districts }),
     }, actor, t);
+    deps.accountWarmer?.warm(e.user.id); // in the background: its landing view before its first login
     return reply.code(201).send({ user: userView(e.user), totpSecret: e.totpSecret, otpauthUri: e.otpauthUri });
   });
 

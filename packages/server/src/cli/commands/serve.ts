@@ -14,7 +14,7 @@ import { BaseeratError } from '@baseerat/engine';
 import { connect } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
-import { warmDashboard } from '../../api/warm-up.js';
+import { AccountWarmer, warmDashboard } from '../../api/warm-up.js';
 import { openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
@@ -148,8 +148,11 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks });
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
     const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
+    // accounts created while serving, and every login, get their landing view warmed in the background (api/warm-up.ts)
+    const accountWarmer = new AccountWarmer({ store, security: e.security, geography: loadGeography() },
+      (err) => console.error(`warning: warming an account's landing view failed (its first page computes it): ${err instanceof Error ? err.message : String(err)}`));
     const app = await createApp({
-      store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+      store, security: e.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings), accountWarmer,
       keys: e.security.keys,
       auditCheckpointDir: o.checkpoints === undefined ? join(dirname(file), 'audit-checkpoints') : resolve(o.checkpoints),
       ...(partners === undefined ? {} : { partners }),
