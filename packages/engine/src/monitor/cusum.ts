@@ -67,8 +67,9 @@ function valueAt(v: number | ArrayLike<number>, t: number): number {
   return typeof v === 'number' ? v : v[t]!;
 }
 
-export function poissonCusum(series: ArrayLike<number>, options: PoissonCusumOptions): PoissonCusumResult {
-  const n = series.length;
+interface CusumSettings { h: number; reset: CusumReset; ratio: number; restart: number; start: number }
+
+function cusumSettings(n: number, options: PoissonCusumOptions): CusumSettings {
   const h = options.h ?? 5;
   const reset = options.reset ?? 'zero';
   const ratio = options.ratio ?? 2;
@@ -79,28 +80,61 @@ export function poissonCusum(series: ArrayLike<number>, options: PoissonCusumOpt
     if (v !== undefined && typeof v !== 'number' && v.length !== n) throw new BaseeratError('VALIDATION', `${name} has length ${v.length}, expected ${n}`, { field: name });
   }
   const restart = reset === 'fir' ? h / 2 : 0;
-  let s = options.start ?? restart;
-  if (!(s >= 0)) throw new BaseeratError('VALIDATION', `start is ${s}, expected >= 0`, { field: 'start' });
+  const start = options.start ?? restart;
+  if (!(start >= 0)) throw new BaseeratError('VALIDATION', `start is ${start}, expected >= 0`, { field: 'start' });
+  return { h, reset, ratio, restart, start };
+}
+
+/** One period of the CUSUM: the sum before it, the count and the means in; k, the bound, the sum after it (before any reset) and the alarm out. */
+interface CusumStep { k: number; upperbound: number; statistic: number; alarm: boolean }
+
+function cusumStep(c: CusumSettings, s: number, x: number, t: number, m0: number, m1: number | undefined): CusumStep {
+  if (!(x >= 0) || !Number.isFinite(x)) throw new BaseeratError('VALIDATION', `series[${t}] is ${x}, expected a finite count >= 0`, { field: 'series' });
+  const k = poissonCusumReferenceValue(m0, m1 ?? c.ratio * m0);
+  const upperbound = Math.max(-1, Math.ceil(c.h + k - s) - 1);
+  const statistic = Math.max(0, s + x - k);
+  return { k, upperbound, statistic, alarm: statistic >= c.h };
+}
+
+export function poissonCusum(series: ArrayLike<number>, options: PoissonCusumOptions): PoissonCusumResult {
+  const n = series.length;
+  const c = cusumSettings(n, options);
+  let s = c.start;
   const k = new Float64Array(n);
   const statistic = new Float64Array(n);
   const upperbound = new Float64Array(n);
   const alarm = new Uint8Array(n);
   for (let t = 0; t < n; t++) {
-    const x = series[t]!;
-    if (!(x >= 0) || !Number.isFinite(x)) throw new BaseeratError('VALIDATION', `series[${t}] is ${x}, expected a finite count >= 0`, { field: 'series' });
-    const m0 = valueAt(options.mu0, t);
-    const m1 = options.mu1 === undefined ? ratio * m0 : valueAt(options.mu1, t);
-    const kt = poissonCusumReferenceValue(m0, m1);
-    k[t] = kt;
-    upperbound[t] = Math.max(-1, Math.ceil(h + kt - s) - 1);
-    s = Math.max(0, s + x - kt);
+    const step = cusumStep(c, s, series[t]!, t, valueAt(options.mu0, t), options.mu1 === undefined ? undefined : valueAt(options.mu1, t));
+    k[t] = step.k;
+    upperbound[t] = step.upperbound;
+    s = step.statistic;
     statistic[t] = s;
-    if (s >= h) {
+    if (step.alarm) {
       alarm[t] = 1;
-      if (reset !== 'none') s = restart;
+      if (c.reset !== 'none') s = c.restart;
     }
   }
-  return { k, statistic, upperbound, alarm, h };
+  return { k, statistic, upperbound, alarm, h: c.h };
+}
+
+/**
+ * `poissonCusum` at the last period only: the sum is carried through every period (the CUSUM is
+ * stateful), with the same checks, errors and arithmetic, but no arrays; `mu0` may be a function of
+ * the period (so that a trailing mean need not be stored). `undefined` for an empty series.
+ */
+export function poissonCusumLatestPeriod(series: ArrayLike<number>, options: Omit<PoissonCusumOptions, 'mu0'> & { mu0: number | ArrayLike<number> | ((t: number) => number) }): (CusumStep & { h: number }) | undefined {
+  const n = series.length;
+  const mu0 = options.mu0;
+  const c = cusumSettings(n, typeof mu0 === 'function' ? { ...options, mu0: 1 } : { ...options, mu0 });
+  let s = c.start;
+  let step: CusumStep | undefined;
+  for (let t = 0; t < n; t++) {
+    step = cusumStep(c, s, series[t]!, t, typeof mu0 === 'function' ? mu0(t) : valueAt(mu0, t), options.mu1 === undefined ? undefined : valueAt(options.mu1, t));
+    s = step.statistic;
+    if (step.alarm && c.reset !== 'none') s = c.restart;
+  }
+  return step === undefined ? undefined : { ...step, h: c.h };
 }
 
 /**
@@ -109,17 +143,24 @@ export function poissonCusum(series: ArrayLike<number>, options: PoissonCusumOpt
  * quiet districts. Periods with less history use what there is; the first period gets `minimum`.
  */
 export function trailingMean(series: ArrayLike<number>, window = 52, gap = 4, minimum = 0.05): Float64Array {
+  checkTrailingMean(window, gap, minimum);
+  const n = series.length;
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) out[t] = trailingMeanAt(series, t, window, gap, minimum);
+  return out;
+}
+
+export function checkTrailingMean(window: number, gap: number, minimum: number): void {
   if (!Number.isInteger(window) || window < 1) throw new BaseeratError('VALIDATION', `window is ${window}, expected an integer >= 1`, { field: 'window' });
   if (!Number.isInteger(gap) || gap < 0) throw new BaseeratError('VALIDATION', `gap is ${gap}, expected an integer >= 0`, { field: 'gap' });
   if (!(minimum > 0)) throw new BaseeratError('VALIDATION', `minimum is ${minimum}, expected > 0`, { field: 'minimum' });
-  const n = series.length;
-  const out = new Float64Array(n);
-  for (let t = 0; t < n; t++) {
-    const to = t - gap; // exclusive
-    const from = Math.max(0, to - window);
-    let sum = 0;
-    for (let j = from; j < to; j++) sum += series[j]!;
-    out[t] = to > from ? Math.max(minimum, sum / (to - from)) : minimum;
-  }
-  return out;
+}
+
+/** `trailingMean(series, window, gap, minimum)[t]` alone, O(window) (arguments unchecked: see `checkTrailingMean`). */
+export function trailingMeanAt(series: ArrayLike<number>, t: number, window: number, gap: number, minimum: number): number {
+  const to = t - gap; // exclusive
+  const from = Math.max(0, to - window);
+  let sum = 0;
+  for (let j = from; j < to; j++) sum += series[j]!;
+  return to > from ? Math.max(minimum, sum / (to - from)) : minimum;
 }

@@ -71,8 +71,10 @@ function windowMeanSd(x: ArrayLike<number>, from: number, len: number): [number,
   return [m, Math.sqrt(ss / (len - 1))];
 }
 
-/** EARS C1/C2/C3 over a count series (one value per period, oldest first). */
-export function earsC(series: ArrayLike<number>, options: EarsOptions = {}): EarsResult {
+interface EarsSettings { method: EarsMethod; baseline: number; minSigma: number; alpha: number; maxLag: number; z: number }
+
+/** Checked options and series (the same checks and errors for every period or the latest only). */
+function earsSettings(series: ArrayLike<number>, options: EarsOptions): EarsSettings {
   const method = options.method ?? 'C1';
   const baseline = options.baseline ?? 7;
   const minSigma = options.minSigma ?? 0;
@@ -88,32 +90,46 @@ export function earsC(series: ArrayLike<number>, options: EarsOptions = {}): Ear
   }
   const maxLag = method === 'C1' ? baseline : method === 'C2' ? baseline + 2 : baseline + 4;
   if (n <= maxLag) throw new InsufficientDataError(`EARS ${method} with baseline ${baseline} needs more than ${maxLag} periods, got ${n}`, { n, maxLag });
-  const z = normalQuantile(1 - alpha);
+  return { method, baseline, minSigma, alpha, maxLag, z: normalQuantile(1 - alpha) };
+}
+
+/** C1 or C2 at t: [upper bound, baseline mean]. */
+function c1c2At(series: ArrayLike<number>, t: number, s: EarsSettings): [number, number] {
+  const lag = s.method === 'C1' ? 1 : 3;
+  const [m, sd] = windowMeanSd(series, t - lag - s.baseline + 1, s.baseline);
+  return [m + s.z * Math.max(sd, s.minSigma), m];
+}
+
+/** The C2 window at t (lag 3): [baseline mean, max(sd, minSigma), C2 statistic]. */
+function c2At(series: ArrayLike<number>, t: number, s: EarsSettings): [number, number, number] {
+  const [m, sd] = windowMeanSd(series, t - 3 - s.baseline + 1, s.baseline);
+  const sigma = Math.max(sd, s.minSigma);
+  return [m, sigma, (series[t]! - m) / sigma];
+}
+
+/** C3's upper bound at t from the C2 statistics at t - 2 and t - 1 and the C2 sigma at t. */
+function c3Bound(x: number, sigma: number, c2Before2: number, c2Before1: number, z: number): number {
+  const excess = Math.max(0, c2Before2 - 1) + Math.max(0, c2Before1 - 1);
+  return Math.max(0, x + sigma * (z - excess));
+}
+
+/** EARS C1/C2/C3 over a count series (one value per period, oldest first). */
+export function earsC(series: ArrayLike<number>, options: EarsOptions = {}): EarsResult {
+  const s = earsSettings(series, options);
+  const { method, baseline, minSigma, alpha, maxLag } = s;
+  const n = series.length;
   const upperbound = new Float64Array(n).fill(NaN);
   const expected = new Float64Array(n).fill(NaN);
   const alarm = new Uint8Array(n);
-  const lag = method === 'C1' ? 1 : 3;
   if (method !== 'C3') {
-    for (let t = maxLag; t < n; t++) {
-      const [m, sd] = windowMeanSd(series, t - lag - baseline + 1, baseline);
-      upperbound[t] = m + z * Math.max(sd, minSigma);
-      expected[t] = m;
-    }
+    for (let t = maxLag; t < n; t++) [upperbound[t], expected[t]] = c1c2At(series, t, s);
   } else {
     // C2 statistic at every t from maxLag - 2; its window sd at t is reused for the bound.
     const c2 = new Float64Array(n).fill(NaN);
     const sigma = new Float64Array(n).fill(NaN);
-    for (let t = maxLag - 2; t < n; t++) {
-      const [m, sd] = windowMeanSd(series, t - 3 - baseline + 1, baseline);
-      sigma[t] = Math.max(sd, minSigma);
-      c2[t] = (series[t]! - m) / sigma[t]!;
-      expected[t] = m;
-    }
+    for (let t = maxLag - 2; t < n; t++) [expected[t], sigma[t], c2[t]] = c2At(series, t, s);
     for (let t = 0; t < maxLag; t++) expected[t] = NaN;
-    for (let t = maxLag; t < n; t++) {
-      const excess = Math.max(0, c2[t - 2]! - 1) + Math.max(0, c2[t - 1]! - 1);
-      upperbound[t] = Math.max(0, series[t]! + sigma[t]! * (z - excess));
-    }
+    for (let t = maxLag; t < n; t++) upperbound[t] = c3Bound(series[t]!, sigma[t]!, c2[t - 2]!, c2[t - 1]!, s.z);
   }
   let undetermined = 0;
   for (let t = maxLag; t < n; t++) {
@@ -122,4 +138,34 @@ export function earsC(series: ArrayLike<number>, options: EarsOptions = {}): Ear
     else if (series[t]! > u) alarm[t] = 1;
   }
   return { method, baseline, minSigma, alpha, firstIndex: maxLag, upperbound, expected, alarm, undetermined };
+}
+
+export interface EarsLatestPeriod {
+  method: EarsMethod;
+  alpha: number;
+  firstIndex: number;
+  /** `earsC(series, options)` at its last period: upperbound, expected and alarm (1 or 0). */
+  upperbound: number;
+  expected: number;
+  alarm: number;
+}
+
+/**
+ * `earsC` at the last period only (the same checks, errors and arithmetic): O(baseline) instead of
+ * O(n baseline), no arrays. For a live rule that needs only the period an event falls in.
+ */
+export function earsCLatestPeriod(series: ArrayLike<number>, options: EarsOptions = {}): EarsLatestPeriod {
+  const s = earsSettings(series, options);
+  const t = series.length - 1;
+  let upperbound: number, expected: number;
+  if (s.method !== 'C3') [upperbound, expected] = c1c2At(series, t, s);
+  else {
+    const [, , before2] = c2At(series, t - 2, s);
+    const [, , before1] = c2At(series, t - 1, s);
+    const [m, sigma] = c2At(series, t, s);
+    expected = m;
+    upperbound = c3Bound(series[t]!, sigma, before2, before1, s.z);
+  }
+  const alarm = !Number.isNaN(upperbound) && series[t]! > upperbound ? 1 : 0;
+  return { method: s.method, alpha: s.alpha, firstIndex: s.maxLag, upperbound, expected, alarm };
 }

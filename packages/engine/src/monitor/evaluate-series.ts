@@ -17,7 +17,7 @@
  */
 import { BaseeratError } from '../domain/errors.js';
 import { caveat, type Caveat } from '../domain/caveats.js';
-import { earsC, type EarsOptions } from './ears-c1-c2-c3.js';
+import { earsC, type EarsMethod, type EarsOptions } from './ears-c1-c2-c3.js';
 import { farringtonFlexible, type FarringtonFlexibleOptions } from './farrington-flexible.js';
 import { poissonCusum, trailingMean, type PoissonCusumOptions } from './cusum.js';
 import { negativeBinomialWindowScan, type NegativeBinomialWindowScanOptions } from './negative-binomial-window-scan.js';
@@ -79,12 +79,55 @@ export interface SeriesEvaluation {
 
 const fmt = (v: number): string => (Number.isNaN(v) ? 'n/a' : Number.isInteger(v) ? String(v) : v.toFixed(2));
 
+/** The detector's name in `SeriesEvaluation.detector` (and the spike rule's explanation). */
+export const detectorLabel = {
+  ears: (method: EarsMethod): string => `EARS ${method}`,
+  farrington: (options: FarringtonFlexibleOptions | undefined): string => `Farrington flexible (${options?.thresholdMethod ?? 'delta'})`,
+  cusum: (h: number): string => `Poisson CUSUM (h ${h})`,
+  windowScan: (h: number): string => `negative-binomial window scan (h ${h})`,
+};
+
 /** Fewest events in a period for an alarm to page when no `minimumCount` is given (not severe). */
 export const DEFAULT_MINIMUM_COUNT = 2;
 
-export function evaluateSeries(series: ArrayLike<number>, detector: Detector, options: EvaluateSeriesOptions = {}): SeriesEvaluation {
+/** The minimum count the options give (severe: 1), checked. */
+export function checkedMinimumCount(options: EvaluateSeriesOptions): number {
   const minimumCount = options.severe === true ? 1 : options.minimumCount ?? DEFAULT_MINIMUM_COUNT;
   if (!(minimumCount >= 0)) throw new BaseeratError('VALIDATION', `minimumCount is ${minimumCount}, expected >= 0`, { field: 'minimumCount' });
+  return minimumCount;
+}
+
+/**
+ * Period t's step from the detector's values there (expected and threshold are read only from
+ * `firstIndex` on): the rule, its text and the minimum-count rule. The one place a step is built,
+ * for `evaluateSeries` and `evaluateLatestPeriod` alike.
+ */
+export function stepEvaluation(t: number, count: number, firstIndex: number, expected: number, threshold: number, detectorAlarm: boolean, minimumCount: number): StepEvaluation {
+  const e = t < firstIndex ? NaN : expected;
+  const u = t < firstIndex ? NaN : threshold;
+  let rule: StepRule;
+  let text: string;
+  if (t < firstIndex) {
+    rule = 'not-evaluated';
+    text = `not evaluated: the detector needs ${firstIndex} earlier periods`;
+  } else if (Number.isNaN(u)) {
+    rule = 'undetermined';
+    text = `no threshold for this period (count ${fmt(count)})`;
+  } else if (!detectorAlarm) {
+    rule = 'below-threshold';
+    text = `${fmt(count)} within threshold ${fmt(u)} (expected ${fmt(e)})`;
+  } else if (count < minimumCount) {
+    rule = 'suppressed-minimum-count';
+    text = `${fmt(count)} > threshold ${fmt(u)} (expected ${fmt(e)}) but below the minimum count ${minimumCount}`;
+  } else {
+    rule = 'alarm';
+    text = `${fmt(count)} > threshold ${fmt(u)} (expected ${fmt(e)})`;
+  }
+  return { index: t, alarm: rule === 'alarm', detectorAlarm, expected: e, threshold: u, explanation: { count, expected: e, threshold: u, rule, text } };
+}
+
+export function evaluateSeries(series: ArrayLike<number>, detector: Detector, options: EvaluateSeriesOptions = {}): SeriesEvaluation {
+  const minimumCount = checkedMinimumCount(options);
   const n = series.length;
   let name: string;
   let firstIndex: number;
@@ -95,14 +138,14 @@ export function evaluateSeries(series: ArrayLike<number>, detector: Detector, op
   const caveats: Caveat[] = [];
   if (detector.kind === 'ears') {
     const r = earsC(series, detector.options ?? {});
-    name = `EARS ${r.method}`;
+    name = detectorLabel.ears(r.method);
     ({ firstIndex, alarm, expected } = r);
     threshold = r.upperbound;
     nominal = r.alpha;
     if (r.undetermined > 0) caveats.push(caveat('ears-undefined', `${r.undetermined} periods have a constant baseline and minSigma 0, so C3 is undefined; set minSigma to 0.5 or 1`, r.undetermined));
   } else if (detector.kind === 'farrington') {
     const r = farringtonFlexible(series, detector.options ?? {});
-    name = `Farrington flexible (${detector.options?.thresholdMethod ?? 'delta'})`;
+    name = detectorLabel.farrington(detector.options);
     ({ firstIndex, alarm, expected } = r);
     threshold = r.upperbound;
     nominal = detector.options?.alpha ?? 0.05;
@@ -113,7 +156,7 @@ export function evaluateSeries(series: ArrayLike<number>, detector: Detector, op
     const mu0 = o.mu0 ?? trailingMean(series, o.window ?? 52, o.gap ?? 4, o.minimumMean ?? 0.05);
     const { window: _w, gap: _g, minimumMean: _m, ...rest } = o;
     const r = poissonCusum(series, { ...rest, mu0 });
-    name = `Poisson CUSUM (h ${r.h})`;
+    name = detectorLabel.cusum(r.h);
     firstIndex = 0;
     alarm = r.alarm;
     expected = typeof mu0 === 'number' ? new Float64Array(n).fill(mu0) : mu0;
@@ -122,7 +165,7 @@ export function evaluateSeries(series: ArrayLike<number>, detector: Detector, op
     if (o.mu0 === undefined) caveats.push(caveat('cusum-trailing-mean', `in-control mean from the trailing ${o.window ?? 52} periods (gap ${o.gap ?? 4}); the first periods have little history`));
   } else if (detector.kind === 'window-scan') {
     const r = negativeBinomialWindowScan(series, detector.options ?? {});
-    name = `negative-binomial window scan (h ${r.h})`;
+    name = detectorLabel.windowScan(r.h);
     const first = r.statistic.findIndex((v) => !Number.isNaN(v));
     firstIndex = first === -1 ? n : first;
     alarm = r.alarm;
@@ -135,32 +178,12 @@ export function evaluateSeries(series: ArrayLike<number>, detector: Detector, op
   const steps: StepEvaluation[] = new Array(n);
   let alarms = 0, suppressed = 0, undetermined = 0;
   for (let t = 0; t < n; t++) {
-    const count = series[t]!;
-    const e = t < firstIndex ? NaN : expected[t]!;
-    const u = t < firstIndex ? NaN : threshold[t]!;
-    const detectorAlarm = alarm[t] === 1;
-    let rule: StepRule;
-    let text: string;
-    if (t < firstIndex) {
-      rule = 'not-evaluated';
-      text = `not evaluated: the detector needs ${firstIndex} earlier periods`;
-    } else if (Number.isNaN(u)) {
-      rule = 'undetermined';
-      undetermined++;
-      text = `no threshold for this period (count ${fmt(count)})`;
-    } else if (!detectorAlarm) {
-      rule = 'below-threshold';
-      text = `${fmt(count)} within threshold ${fmt(u)} (expected ${fmt(e)})`;
-    } else if (count < minimumCount) {
-      rule = 'suppressed-minimum-count';
-      suppressed++;
-      text = `${fmt(count)} > threshold ${fmt(u)} (expected ${fmt(e)}) but below the minimum count ${minimumCount}`;
-    } else {
-      rule = 'alarm';
-      alarms++;
-      text = `${fmt(count)} > threshold ${fmt(u)} (expected ${fmt(e)})`;
-    }
-    steps[t] = { index: t, alarm: rule === 'alarm', detectorAlarm, expected: e, threshold: u, explanation: { count, expected: e, threshold: u, rule, text } };
+    const step = stepEvaluation(t, series[t]!, firstIndex, expected[t]!, threshold[t]!, alarm[t] === 1, minimumCount);
+    const rule = step.explanation.rule;
+    if (rule === 'undetermined') undetermined++;
+    else if (rule === 'suppressed-minimum-count') suppressed++;
+    else if (rule === 'alarm') alarms++;
+    steps[t] = step;
   }
   if (suppressed > 0) caveats.push(caveat('minimum-count', `${suppressed} statistical alarms were below the minimum count of ${minimumCount} and did not page`, suppressed));
   return { detector: name, firstIndex, steps, alarms, suppressed, undetermined, nominalFalseAlarmRate: nominal, caveats };

@@ -303,10 +303,11 @@ function settingsFrom(options: FarringtonFlexibleOptions): Settings {
   };
 }
 
+function int(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new BaseeratError('VALIDATION', `${name} is ${v}, expected an integer >= ${min}`, { field: name });
+}
+
 function checkSettings(s: Settings, n: number, options: FarringtonFlexibleOptions): void {
-  const int = (name: string, v: number, min: number): void => {
-    if (!Number.isInteger(v) || v < min) throw new BaseeratError('VALIDATION', `${name} is ${v}, expected an integer >= ${min}`, { field: name });
-  };
   int('freq', s.freq, 1); int('b', s.b, 1); int('w', s.w, 0); int('noPeriods', s.noPeriods, 1);
   int('pastWeeksNotIncluded', s.pastWeeksNotIncluded, 0); int('limit54[1]', s.limitPeriods, 1);
   if (!(s.limitCases >= 0)) throw new BaseeratError('VALIDATION', `limit54[0] is ${s.limitCases}, expected >= 0`, { field: 'limit54' });
@@ -325,8 +326,10 @@ function checkSettings(s: Settings, n: number, options: FarringtonFlexibleOption
   }
 }
 
-/** Farrington flexible over a count series (one count per period, oldest first). */
-export function farringtonFlexible(series: ArrayLike<number>, options: FarringtonFlexibleOptions = {}): FarringtonFlexibleResult {
+interface Prepared { s: Settings; firstIndex: number; logPop: Float64Array | undefined; z: number }
+
+/** Checked options and series (the same checks and errors for every period or the latest only). */
+function prepare(series: ArrayLike<number>, options: FarringtonFlexibleOptions): Prepared {
   const s = settingsFrom(options);
   const n = series.length;
   checkSettings(s, n, options);
@@ -344,7 +347,76 @@ export function farringtonFlexible(series: ArrayLike<number>, options: Farringto
     logPop = new Float64Array(n);
     for (let i = 0; i < n; i++) logPop[i] = Math.log(pop[i]!);
   }
-  const z = normalQuantile(1 - s.alpha);
+  return { s, firstIndex, logPop, z: normalQuantile(1 - s.alpha) };
+}
+
+/** One evaluated period (NaN where R gives NA); `undefined` when no GLM converged. */
+export interface FarringtonPeriod {
+  upperbound: number;
+  expected: number;
+  score: number;
+  pValue: number;
+  phi: number;
+  trend: boolean;
+  alarm: boolean;
+  /** Too few cases in the last limit54[1] periods: no decision (upperbound and expected NaN). */
+  belowMinimumCount: boolean;
+}
+
+/** Steps 1-6 above for period t (which depends on the series only, not on other periods' results). */
+function evaluatePeriod(series: ArrayLike<number>, t: number, { s, logPop, z }: Prepared): FarringtonPeriod | undefined {
+  const linkScale = s.thresholdMethod !== 'delta';
+  const d = baselineData(series, logPop, t, s);
+  let model = fitFlexible(d, s, s.trend);
+  const offsetNow = logPop === undefined ? 0 : logPop[t]!;
+  let doTrend = false;
+  if (model !== undefined && model.withTime) {
+    const pred = predictQuasiPoisson(model.fit, rowFor(model.design, true, t + 1, s.noPeriods), offsetNow, model.inferenceDispersion);
+    let maxY = 0;
+    for (let i = 0; i < d.y.length; i++) maxY = Math.max(maxY, d.y[i]!);
+    const significant = coefficientPValue(model.fit, 1, model.inferenceDispersion) < s.pThresholdTrend;
+    doTrend = s.b >= 3 && significant && Math.exp(pred.eta) <= maxY;
+    if (!doTrend) model = fitFlexible(d, s, false);
+  }
+  if (model === undefined) return undefined;
+  const { eta, seEta } = predictQuasiPoisson(model.fit, rowFor(model.design, model.withTime, t + 1, s.noPeriods), offsetNow, model.inferenceDispersion);
+  const phi = model.phi;
+  const y = series[t]!;
+  let upper: number;
+  let predFit: number;
+  let pValue: number;
+  if (!linkScale) {
+    const mu0 = Math.max(Math.exp(eta), Number.EPSILON);
+    predFit = mu0;
+    const [u, se, e] = farringtonThreshold(mu0, seEta * mu0, phi, z, s.powertrans);
+    upper = u;
+    pValue = normalUpperTail((Math.pow(y, e) - Math.pow(mu0, e)) / se);
+  } else {
+    predFit = eta;
+    const muQ = Math.exp(s.thresholdMethod === 'nbPlugin' ? eta : eta + z * seEta);
+    upper = !Number.isFinite(muQ)
+      ? NaN
+      : phi > 1
+        ? discreteQuantile(1 - s.alpha, (k) => negativeBinomialCdf(k, muQ, muQ / (phi - 1)))
+        : discreteQuantile(1 - s.alpha, (k) => poissonCdf(k, muQ));
+    pValue = !Number.isFinite(muQ) ? NaN : y <= 0 ? 1 : phi !== 1 ? 1 - negativeBinomialCdf(y - 1, muQ, muQ / (phi - 1)) : 1 - poissonCdf(y - 1, muQ);
+  }
+  const score = Number.isNaN(upper) ? NaN : (y - predFit) / (upper - predFit);
+  let recent = 0;
+  for (let j = t - s.limitPeriods + 1; j <= t; j++) recent += series[j]!;
+  const out: FarringtonPeriod = { upperbound: NaN, expected: NaN, score, pValue, phi, trend: doTrend, alarm: false, belowMinimumCount: recent < s.limitCases };
+  if (out.belowMinimumCount) return out;
+  out.upperbound = upper;
+  if (!Number.isNaN(upper)) out.expected = linkScale ? Math.exp(eta) : predFit;
+  out.alarm = score > 1 && y !== 0;
+  return out;
+}
+
+/** Farrington flexible over a count series (one count per period, oldest first). */
+export function farringtonFlexible(series: ArrayLike<number>, options: FarringtonFlexibleOptions = {}): FarringtonFlexibleResult {
+  const prepared = prepare(series, options);
+  const { firstIndex } = prepared;
+  const n = series.length;
   const result: FarringtonFlexibleResult = {
     firstIndex,
     upperbound: new Float64Array(n).fill(NaN),
@@ -357,61 +429,30 @@ export function farringtonFlexible(series: ArrayLike<number>, options: Farringto
     belowMinimumCount: 0,
     notConverged: 0,
   };
-  const linkScale = s.thresholdMethod !== 'delta';
   for (let t = firstIndex; t < n; t++) {
-    const d = baselineData(series, logPop, t, s);
-    let model = fitFlexible(d, s, s.trend);
-    const offsetNow = logPop === undefined ? 0 : logPop[t]!;
-    let doTrend = false;
-    if (model !== undefined && model.withTime) {
-      const pred = predictQuasiPoisson(model.fit, rowFor(model.design, true, t + 1, s.noPeriods), offsetNow, model.inferenceDispersion);
-      let maxY = 0;
-      for (let i = 0; i < d.y.length; i++) maxY = Math.max(maxY, d.y[i]!);
-      const significant = coefficientPValue(model.fit, 1, model.inferenceDispersion) < s.pThresholdTrend;
-      doTrend = s.b >= 3 && significant && Math.exp(pred.eta) <= maxY;
-      if (!doTrend) model = fitFlexible(d, s, false);
-    }
-    if (model === undefined) {
+    const r = evaluatePeriod(series, t, prepared);
+    if (r === undefined) {
       result.notConverged++;
       continue;
     }
-    const { eta, seEta } = predictQuasiPoisson(model.fit, rowFor(model.design, model.withTime, t + 1, s.noPeriods), offsetNow, model.inferenceDispersion);
-    const phi = model.phi;
-    const y = series[t]!;
-    let upper: number;
-    let predFit: number;
-    let pValue: number;
-    if (!linkScale) {
-      const mu0 = Math.max(Math.exp(eta), Number.EPSILON);
-      predFit = mu0;
-      const [u, se, e] = farringtonThreshold(mu0, seEta * mu0, phi, z, s.powertrans);
-      upper = u;
-      pValue = normalUpperTail((Math.pow(y, e) - Math.pow(mu0, e)) / se);
-    } else {
-      predFit = eta;
-      const muQ = Math.exp(s.thresholdMethod === 'nbPlugin' ? eta : eta + z * seEta);
-      upper = !Number.isFinite(muQ)
-        ? NaN
-        : phi > 1
-          ? discreteQuantile(1 - s.alpha, (k) => negativeBinomialCdf(k, muQ, muQ / (phi - 1)))
-          : discreteQuantile(1 - s.alpha, (k) => poissonCdf(k, muQ));
-      pValue = !Number.isFinite(muQ) ? NaN : y <= 0 ? 1 : phi !== 1 ? 1 - negativeBinomialCdf(y - 1, muQ, muQ / (phi - 1)) : 1 - poissonCdf(y - 1, muQ);
-    }
-    const score = Number.isNaN(upper) ? NaN : (y - predFit) / (upper - predFit);
-    let recent = 0;
-    for (let j = t - s.limitPeriods + 1; j <= t; j++) recent += series[j]!;
-    const enoughCases = recent >= s.limitCases;
-    result.phi[t] = phi;
-    result.score[t] = score;
-    result.pValue[t] = pValue;
-    result.trend[t] = doTrend ? 1 : 0;
-    if (!enoughCases) {
-      result.belowMinimumCount++;
-      continue;
-    }
-    result.upperbound[t] = upper;
-    if (!Number.isNaN(upper)) result.expected[t] = linkScale ? Math.exp(eta) : predFit;
-    if (score > 1 && y !== 0) result.alarm[t] = 1;
+    result.phi[t] = r.phi;
+    result.score[t] = r.score;
+    result.pValue[t] = r.pValue;
+    result.trend[t] = r.trend ? 1 : 0;
+    result.upperbound[t] = r.upperbound;
+    result.expected[t] = r.expected;
+    if (r.belowMinimumCount) result.belowMinimumCount++;
+    if (r.alarm) result.alarm[t] = 1;
   }
   return result;
+}
+
+/**
+ * `farringtonFlexible` at the last period only (the same checks, errors and arithmetic; each period's
+ * fit depends on the series alone): one period's GLM fits instead of n - firstIndex. `period` is
+ * undefined where no GLM converged.
+ */
+export function farringtonFlexibleLatestPeriod(series: ArrayLike<number>, options: FarringtonFlexibleOptions = {}): { firstIndex: number; period: FarringtonPeriod | undefined } {
+  const prepared = prepare(series, options);
+  return { firstIndex: prepared.firstIndex, period: evaluatePeriod(series, series.length - 1, prepared) };
 }

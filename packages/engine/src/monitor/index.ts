@@ -4,3 +4,4 @@ export * from './farrington-flexible.js';
 export * from './cusum.js';
 export * from './evaluate-series.js';
 export * from './negative-binomial-window-scan.js';
+export * from './evaluate-latest-period.js';

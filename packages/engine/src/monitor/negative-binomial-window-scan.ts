@@ -205,7 +205,43 @@ function valueAt(v: number | ArrayLike<number>, t: number): number {
   return typeof v === 'number' ? v : v[t]!;
 }
 
-export function negativeBinomialWindowScan(series: ArrayLike<number>, options: NegativeBinomialWindowScanOptions = {}): NegativeBinomialWindowScanResult {
+/** Checked options, the series' prefix sums and the buffers the periods share. */
+interface ScanContext {
+  series: ArrayLike<number>;
+  maxWindow: number; baselineWeeks: number; minimumBaselineWeeks: number; h: number; c: number;
+  priorWeeks: number; minimumExpected: number; restart: boolean; censorAlarms: boolean;
+  excluding: boolean; excludeThreshold: number; maxExcluded: number; minimumExcess: number;
+  priorOption: number | ArrayLike<number> | undefined;
+  cumulative: Float64Array;
+  /** Step 5b's weight by age (0 for the period just before the window), computed once, not per period and test. */
+  decay: Float64Array | undefined;
+  gate: { h: number; weeks: number; alarms: number } | undefined;
+  weights: Float64Array;
+}
+
+/**
+ * Step 5b's weights 0.5^(a / halfLife) for ages 0 .. length - 1, kept per (length, half-life): a
+ * live rule asks for the same few tables at every event, and Math.pow of a fractional exponent is
+ * slow. Read-only: callers never write to them.
+ */
+const decayTables = new Map<string, Float64Array>();
+function decayWeights(length: number, halfLife: number): Float64Array {
+  const key = `${length}|${halfLife}`;
+  let d = decayTables.get(key);
+  if (d === undefined) {
+    d = new Float64Array(length);
+    for (let a = 0; a < length; a++) d[a] = Math.pow(0.5, a / halfLife);
+    if (decayTables.size >= 64) decayTables.clear();
+    decayTables.set(key, d);
+  }
+  return d;
+}
+
+function integer(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new BaseeratError('VALIDATION', `${name} is ${v}, expected an integer >= ${min}`, { field: name });
+}
+
+function scanContext(series: ArrayLike<number>, options: NegativeBinomialWindowScanOptions): ScanContext {
   const n = series.length;
   const maxWindow = options.maxWindow ?? 3;
   const baselineWeeks = options.baselineWeeks ?? 52;
@@ -219,9 +255,6 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
   const excludeThreshold = options.excludeOutbreakThreshold ?? Infinity;
   const maxExcluded = options.maxExcludedWindows ?? 1;
   const minimumExcess = options.excludeMinimumExcess ?? 0;
-  const integer = (name: string, v: number, min: number): void => {
-    if (!Number.isInteger(v) || v < min) throw new BaseeratError('VALIDATION', `${name} is ${v}, expected an integer >= ${min}`, { field: name });
-  };
   integer('maxWindow', maxWindow, 1);
   if (maxWindow > 255) throw new BaseeratError('VALIDATION', `maxWindow is ${maxWindow}, expected at most 255`, { field: 'maxWindow' });
   integer('baselineWeeks', baselineWeeks, 2);
@@ -247,15 +280,97 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
   const excluding = excludeThreshold !== Infinity && maxExcluded > 0;
   const halfLife = options.halfLifeWeeks ?? 6;
   if (!(halfLife > 0)) throw new BaseeratError('VALIDATION', `halfLifeWeeks is ${halfLife}, expected > 0`, { field: 'halfLifeWeeks' });
-  const decaying = halfLife !== Infinity;
-  // step 5b's weight by age (0 for the period just before the window), computed once, not per period and test
-  const decay = decaying ? Float64Array.from({ length: baselineWeeks }, (_, a) => Math.pow(0.5, a / halfLife)) : undefined;
-  let gateCount: Int32Array | undefined; // prefix counts of the gate's alarms
+  const decay = halfLife !== Infinity ? decayWeights(baselineWeeks, halfLife) : undefined;
   const gate = options.exclusionGate;
   if (gate && (!(gate.h > 0) || !Number.isFinite(gate.h) || !Number.isInteger(gate.weeks) || gate.weeks < 1 || !Number.isInteger(gate.alarms) || gate.alarms < 0)) {
     throw new BaseeratError('VALIDATION', `exclusionGate is ${JSON.stringify(gate)}, expected h > 0, integer weeks >= 1 and alarms >= 0`, { field: 'exclusionGate' });
   }
-  if (excluding && gate) {
+  return {
+    series, maxWindow, baselineWeeks, minimumBaselineWeeks, h, c, priorWeeks, minimumExpected, restart, censorAlarms,
+    excluding, excludeThreshold, maxExcluded, minimumExcess, priorOption, cumulative, decay, gate, weights: new Float64Array(baselineWeeks),
+  };
+}
+
+/** The baseline of period t: [from, to), or undefined when t has too little history to be tested (always a prefix of the periods). */
+function baselineRange(x: ScanContext, t: number): [number, number] | undefined {
+  const to = t - x.maxWindow + 1; // exclusive end of the baseline
+  const from = Math.max(0, to - x.baselineWeeks);
+  return to - from < x.minimumBaselineWeeks ? undefined : [from, to];
+}
+
+/** The prior mean and its weight at period t (steps 1), checked. */
+function priorAt(x: ScanContext, t: number, from: number): [number, number] {
+  let prior = 0;
+  let k = x.priorWeeks;
+  if (x.priorOption !== undefined) prior = valueAt(x.priorOption, t);
+  else if (from > 0) prior = x.cumulative[from]! / from;
+  else k = 0;
+  if (!(prior >= 0) || !Number.isFinite(prior)) throw new BaseeratError('VALIDATION', `priorMean[${t}] is ${prior}, expected a finite mean >= 0`, { field: 'priorMean' });
+  return [prior, k];
+}
+
+/**
+ * Steps 1-6 for the tested period t: the expected count mu (floored) and the dispersion phi.
+ * `censored` marks periods left out of every baseline (step 5; undefined when none is); `gateOpen`
+ * whether step 6 may run.
+ */
+function baselineAt(x: ScanContext, t: number, from: number, to: number, censored: Uint8Array | undefined, gateOpen: boolean): Baseline {
+  const { series, weights } = x;
+  const [prior, k] = priorAt(x, t, from);
+  let base: Float64Array | undefined;
+  if (censored || x.excluding || x.decay) {
+    base = new Float64Array(to - from);
+    for (let j = from; j < to; j++) base[j - from] = censored?.[j] ? 0 : 1;
+  }
+  if (x.excluding && base && gateOpen) excludeOutbreakWindows(series, from, to, base, prior, k, x.maxWindow, x.excludeThreshold, x.maxExcluded, x.minimumExcess, x.minimumBaselineWeeks, x.minimumExpected);
+  if (x.decay && base) for (let j = from; j < to; j++) base[j - from] = base[j - from]! * x.decay[to - 1 - j]!;
+  let fit = fitBaseline(series, from, to, base, prior, k);
+  if (x.c !== Infinity && fit.mu > 0) {
+    const mu23 = Math.cbrt(fit.mu * fit.mu);
+    const scale = Math.pow(fit.mu, 1 / 6) * Math.sqrt(fit.phi);
+    let any = false;
+    for (let j = from; j < to; j++) {
+      const r = (1.5 * (Math.cbrt(series[j]! * series[j]!) - mu23)) / scale;
+      const w = r > x.c ? (x.c / r) * (x.c / r) : 1;
+      if (w < 1) any = true;
+      weights[j - from] = w * (base ? base[j - from]! : 1);
+    }
+    if (any) fit = fitBaseline(series, from, to, weights.subarray(0, to - from), prior, k);
+  }
+  return { mu: Math.max(x.minimumExpected, fit.mu), phi: fit.phi };
+}
+
+interface WindowsResult { best: number; bestW: number; bestY: number; bestE: number; bound: number }
+
+/** The statistic over the windows of 1..longest periods ending at t; with `withBound`, the upper bound too (else NaN). */
+function windowsAt(x: ScanContext, t: number, { mu, phi }: Baseline, longest: number, withBound: boolean): WindowsResult {
+  const size = phi > 1 ? mu / (phi - 1) : Infinity;
+  let best = 0, bestW = 0, bestY = 0, bestE = 0;
+  let bound = Infinity;
+  for (let w = 1; w <= longest && t - w + 1 >= 0; w++) {
+    const total = x.cumulative[t + 1]! - x.cumulative[t - w + 1]!;
+    const e = w * mu, sz = w * size;
+    const llr = negativeBinomialExcessLogLikelihoodRatio(total, e, sz);
+    if (llr > best) { best = llr; bestW = w; bestY = total; bestE = e; }
+    if (!withBound) continue;
+    // Largest window total with LLR < h (the LLR increases in the total above e), minus the earlier weeks.
+    let lo = Math.floor(e), hi = Math.max(lo + 1, Math.ceil(2 * e) + 1);
+    while (negativeBinomialExcessLogLikelihoodRatio(hi, e, sz) < x.h) { lo = hi; hi *= 2; }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (negativeBinomialExcessLogLikelihoodRatio(mid, e, sz) < x.h) lo = mid; else hi = mid;
+    }
+    bound = Math.min(bound, lo - (total - x.series[t]!));
+  }
+  return { best, bestW, bestY, bestE, bound: withBound ? Math.max(-1, bound) : NaN };
+}
+
+export function negativeBinomialWindowScan(series: ArrayLike<number>, options: NegativeBinomialWindowScanOptions = {}): NegativeBinomialWindowScanResult {
+  const x = scanContext(series, options);
+  const n = series.length;
+  const { gate, h } = x;
+  let gateCount: Int32Array | undefined; // prefix counts of the gate's alarms
+  if (x.excluding && gate) {
     const { exclusionGate: _g, ...plain } = options;
     const g = negativeBinomialWindowScan(series, { ...plain, h: gate.h, excludeOutbreakThreshold: Infinity });
     gateCount = new Int32Array(n + 1);
@@ -270,79 +385,100 @@ export function negativeBinomialWindowScan(series: ArrayLike<number>, options: N
   const windowExpected = new Float64Array(n);
   const upperbound = new Float64Array(n).fill(NaN);
   const alarm = new Uint8Array(n);
-  const weights = new Float64Array(baselineWeeks);
   // 1 for periods left out of every later baseline (alarmed windows and the periods just after them).
   const censored = new Uint8Array(n);
   let anyCensored = false;
   let lastAlarm = -1;
 
   for (let t = 0; t < n; t++) {
-    const to = t - maxWindow + 1; // exclusive end of the baseline
-    const from = Math.max(0, to - baselineWeeks);
-    if (to - from < minimumBaselineWeeks) continue;
-    let prior = 0;
-    let k = priorWeeks;
-    if (priorOption !== undefined) prior = valueAt(priorOption, t);
-    else if (from > 0) prior = cumulative[from]! / from;
-    else k = 0;
-    if (!(prior >= 0) || !Number.isFinite(prior)) throw new BaseeratError('VALIDATION', `priorMean[${t}] is ${prior}, expected a finite mean >= 0`, { field: 'priorMean' });
-
-    let base: Float64Array | undefined;
-    if (anyCensored || excluding || decaying) {
-      base = new Float64Array(to - from);
-      for (let j = from; j < to; j++) base[j - from] = censored[j] ? 0 : 1;
-    }
+    const range = baselineRange(x, t);
+    if (range === undefined) continue;
+    const [from, to] = range;
     const gateOpen = !gateCount || !gate || gateCount[to]! - gateCount[Math.max(0, to - gate.weeks)]! >= gate.alarms;
-    if (excluding && base && gateOpen) excludeOutbreakWindows(series, from, to, base, prior, k, maxWindow, excludeThreshold, maxExcluded, minimumExcess, minimumBaselineWeeks, minimumExpected);
-    if (decay && base) for (let j = from; j < to; j++) base[j - from] = base[j - from]! * decay[to - 1 - j]!;
-    let fit = fitBaseline(series, from, to, base, prior, k);
-    if (c !== Infinity && fit.mu > 0) {
-      const mu23 = Math.cbrt(fit.mu * fit.mu);
-      const scale = Math.pow(fit.mu, 1 / 6) * Math.sqrt(fit.phi);
-      let any = false;
-      for (let j = from; j < to; j++) {
-        const r = (1.5 * (Math.cbrt(series[j]! * series[j]!) - mu23)) / scale;
-        const w = r > c ? (c / r) * (c / r) : 1;
-        if (w < 1) any = true;
-        weights[j - from] = w * (base ? base[j - from]! : 1);
-      }
-      if (any) fit = fitBaseline(series, from, to, weights.subarray(0, to - from), prior, k);
-    }
-    const mu = Math.max(minimumExpected, fit.mu);
-    const size = fit.phi > 1 ? mu / (fit.phi - 1) : Infinity;
-    expected[t] = mu;
+    const fit = baselineAt(x, t, from, to, anyCensored ? censored : undefined, gateOpen);
+    expected[t] = fit.mu;
     dispersion[t] = fit.phi;
-
-    const longest = restart ? Math.min(maxWindow, t - lastAlarm) : maxWindow;
-    let best = 0, bestW = 0, bestY = 0, bestE = 0;
-    let bound = Infinity;
-    for (let w = 1; w <= longest && t - w + 1 >= 0; w++) {
-      const total = cumulative[t + 1]! - cumulative[t - w + 1]!;
-      const e = w * mu, sz = w * size;
-      const llr = negativeBinomialExcessLogLikelihoodRatio(total, e, sz);
-      if (llr > best) { best = llr; bestW = w; bestY = total; bestE = e; }
-      // Largest window total with LLR < h (the LLR increases in the total above e), minus the earlier weeks.
-      let lo = Math.floor(e), hi = Math.max(lo + 1, Math.ceil(2 * e) + 1);
-      while (negativeBinomialExcessLogLikelihoodRatio(hi, e, sz) < h) { lo = hi; hi *= 2; }
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (negativeBinomialExcessLogLikelihoodRatio(mid, e, sz) < h) lo = mid; else hi = mid;
-      }
-      bound = Math.min(bound, lo - (total - series[t]!));
-    }
-    statistic[t] = best;
-    windowWeeks[t] = bestW;
-    windowCount[t] = bestY;
-    windowExpected[t] = bestE;
-    upperbound[t] = Math.max(-1, bound);
-    if (best >= h) {
+    const longest = x.restart ? Math.min(x.maxWindow, t - lastAlarm) : x.maxWindow;
+    const r = windowsAt(x, t, fit, longest, true);
+    statistic[t] = r.best;
+    windowWeeks[t] = r.bestW;
+    windowCount[t] = r.bestY;
+    windowExpected[t] = r.bestE;
+    upperbound[t] = r.bound;
+    if (r.best >= h) {
       alarm[t] = 1;
       lastAlarm = t;
-      if (censorAlarms) {
-        for (let j = Math.max(0, t - bestW + 1); j < Math.min(n, t + maxWindow); j++) censored[j] = 1;
+      if (x.censorAlarms) {
+        for (let j = Math.max(0, t - r.bestW + 1); j < Math.min(n, t + x.maxWindow); j++) censored[j] = 1;
         anyCensored = true;
       }
     }
   }
   return { expected, dispersion, statistic, windowWeeks, windowCount, windowExpected, upperbound, alarm, h };
+}
+
+/** Period s's baseline (tested, without censoring), computed once per `fits`. */
+function fitOf(x: ScanContext, fits: Map<number, Baseline>, s: number): Baseline {
+  let fit = fits.get(s);
+  if (fit === undefined) {
+    const [from, to] = baselineRange(x, s)!;
+    fit = baselineAt(x, s, from, to, undefined, true);
+    fits.set(s, fit);
+  }
+  return fit;
+}
+
+export interface WindowScanLatestPeriod {
+  /** First tested period (n when none is). */
+  firstIndex: number;
+  /** The scan's expected, upperbound and alarm at the last period; NaN and 0 where it is not tested. */
+  expected: number;
+  upperbound: number;
+  alarm: number;
+  h: number;
+}
+
+/**
+ * `negativeBinomialWindowScan` at the last period only, with the same result. A period's baseline
+ * depends on the series alone (unless alarmed windows are censored, or exclusion is gated by
+ * another scan: then the whole scan runs); the scan's only other state is the restart after an
+ * alarm, which reaches back maxWindow - 1 periods. A period whose unrestricted statistic (all
+ * windows) is below h cannot alarm whatever came before it, so walking back from the last period to
+ * the first maxWindow - 1 such periods in a row (or to the start) finds a point before which no
+ * alarm can reach: the scan runs forward from there. On a quiet series that is maxWindow periods
+ * instead of n, and no upper bound but the last.
+ */
+export function negativeBinomialWindowScanLatestPeriod(series: ArrayLike<number>, options: NegativeBinomialWindowScanOptions = {}): WindowScanLatestPeriod | undefined {
+  const x = scanContext(series, options);
+  const n = series.length;
+  if (n === 0) return undefined;
+  const firstIndex = Math.min(n, x.minimumBaselineWeeks + x.maxWindow - 1);
+  if (x.censorAlarms || (x.excluding && x.gate)) {
+    const r = negativeBinomialWindowScan(series, options);
+    return { firstIndex, expected: r.expected[n - 1]!, upperbound: r.upperbound[n - 1]!, alarm: r.alarm[n - 1]!, h: x.h };
+  }
+  // the full scan checks the prior of every tested period: so does this
+  for (let t = firstIndex; t < n; t++) priorAt(x, t, baselineRange(x, t)![0]);
+  const t = n - 1;
+  if (t < firstIndex) return { firstIndex, expected: NaN, upperbound: NaN, alarm: 0, h: x.h };
+  const fits = new Map<number, Baseline>();
+  // Walk back: `start` is the first period from which the restart can be ignored (without restarts, t).
+  let start = x.restart ? firstIndex : t;
+  if (x.restart) {
+    let quiet = 0;
+    for (let s = t - 1; s >= firstIndex && quiet < x.maxWindow - 1; s--) {
+      quiet = windowsAt(x, s, fitOf(x, fits, s), x.maxWindow, false).best >= x.h ? 0 : quiet + 1;
+      if (quiet === x.maxWindow - 1) start = s + x.maxWindow - 1;
+    }
+    if (x.maxWindow === 1) start = t;
+  }
+  let lastAlarm = start - x.maxWindow;
+  for (let s = start; s < t; s++) {
+    const longest = x.restart ? Math.min(x.maxWindow, s - lastAlarm) : x.maxWindow;
+    if (windowsAt(x, s, fitOf(x, fits, s), longest, false).best >= x.h) lastAlarm = s;
+  }
+  const fit = fitOf(x, fits, t);
+  const longest = x.restart ? Math.min(x.maxWindow, t - lastAlarm) : x.maxWindow;
+  const r = windowsAt(x, t, fit, longest, true);
+  return { firstIndex, expected: fit.mu, upperbound: r.bound, alarm: r.best >= x.h ? 1 : 0, h: x.h };
 }

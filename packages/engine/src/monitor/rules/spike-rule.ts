@@ -1,11 +1,12 @@
 /**
- * Spike rule: wraps `evaluateSeries` (EARS, Farrington flexible or CUSUM) for the series of one
+ * Spike rule: wraps `evaluateLatestPeriod` (`evaluateSeries`' last step: EARS, Farrington flexible,
+ * CUSUM or the window scan) for the series of one
  * district x category group, counted in periods of `periodDays` (default 7) up to and including
  * the incident's period. It fires when the incident's period alarms (after the minimum-count rule).
  *
  * What it answers: "is this week's count of terrorism events in Kech more than the detector expects?"
- * Units: events per period. Complexity: that of the detector over `lookbackPeriods` periods, plus
- * O(h) to count the history, per incident.
+ * Units: events per period. Complexity: that of the detector at the incident's period (EARS: one
+ * baseline window; CUSUM: a pass over `lookbackPeriods`), plus O(h) to count the history, per incident.
  * How to read the explanation: count, expected and threshold are the detector's for the current,
  * partial period (the count grows as events arrive; the period alarms as soon as it crosses).
  * False alarms: the detector's nominal alpha holds for Gaussian-ish counts only; on the sparse UCDP
@@ -13,7 +14,8 @@
  * replay in docs/methods/alert-rules.md.
  */
 import { categoryGroup, type CategoryGroup } from '../../domain/taxonomy.js';
-import { DEFAULT_MINIMUM_COUNT, evaluateSeries, type Detector } from '../evaluate-series.js';
+import { DEFAULT_MINIMUM_COUNT, type Detector } from '../evaluate-series.js';
+import { evaluateLatestPeriod } from '../evaluate-latest-period.js';
 import type { AlertCandidate, AlertSeverity, MonitorIncident } from './types.js';
 
 export interface SpikeRule {
@@ -88,13 +90,14 @@ export function evaluateSpikeRuleOnCounts(rule: SpikeRule, incident: MonitorInci
   for (let k = 0; k < lookback; k++) series[k] = countOf(first + k);
   series[lookback - 1]! += 1;
   // evaluateSeries pages only from `minimumCount` events in the period (no severe option is given
-  // here): below it the answer is null whatever the detector says, so the detector is not run (it
-  // builds every period's step; the live monitor calls this for every event). An invalid
-  // minimumCount (negative, NaN) fails this test and reaches evaluateSeries, which rejects it.
+  // here): below it the answer is null whatever the detector says, so the detector is not run (the
+  // live monitor calls this for every event). An invalid minimumCount (negative, NaN) fails this
+  // test and reaches evaluateLatestPeriod, which rejects it.
   const minimumCount = rule.minimumCount ?? DEFAULT_MINIMUM_COUNT;
   if (lookback > 0 && series[lookback - 1]! < minimumCount) return null;
-  const evaluation = evaluateSeries(series, rule.detector ?? DEFAULT_DETECTOR, rule.minimumCount === undefined ? {} : { minimumCount: rule.minimumCount });
-  const step = evaluation.steps[lookback - 1];
+  // the last step of evaluateSeries, computed for that period alone
+  const evaluation = evaluateLatestPeriod(series, rule.detector ?? DEFAULT_DETECTOR, rule.minimumCount === undefined ? {} : { minimumCount: rule.minimumCount });
+  const step = evaluation.step;
   if (step === undefined || !step.alarm || !Number.isFinite(step.expected) || !Number.isFinite(step.threshold)) return null;
   return {
     ruleId: rule.id,
