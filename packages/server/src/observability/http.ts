@@ -9,6 +9,28 @@ import type { Registry } from 'prom-client';
 
 export type ReadinessCheck = () => Promise<void>;
 
+/**
+ * The readiness checks of a process's dependencies, the same for `baseerat worker` and `serve
+ * --ops-port`: `database`, one transaction on the store as the system that counts nothing (an empty
+ * district list matches no row), and, when given, `nats`, the connection open and answering a
+ * round trip (a flush).
+ */
+export function dependencyChecks(d: {
+  store: { countIncidents(filter: { districts: string[] }): Promise<number> };
+  nats?: { isClosed(): boolean; flush(): Promise<void> };
+}): Record<string, ReadinessCheck> {
+  const { store, nats } = d;
+  return {
+    database: async () => { await store.countIncidents({ districts: [] }); },
+    ...(nats === undefined ? {} : {
+      nats: async () => {
+        if (nats.isClosed()) throw new Error('NATS connection closed');
+        await nats.flush();
+      },
+    }),
+  };
+}
+
 export interface OpsServer {
   server: Server;
   /** `host:port` actually bound (port 0 picks a free one). */

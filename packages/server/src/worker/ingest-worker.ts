@@ -23,7 +23,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { agencyAdapter } from '../cli/commands/consume.js';
 import type { IngestSummary } from '../ingest/pipeline.js';
-import { createMetrics, startOpsServer, type BaseeratMetrics, type Logger, type OpsServer } from '../observability/index.js';
+import { createMetrics, dependencyChecks, startOpsServer, type BaseeratMetrics, type Logger, type OpsServer } from '../observability/index.js';
 import { loadGeography } from '../reference/geography.js';
 import { openPostgresStore, type FieldCodec, type Store } from '../store/index.js';
 import { FieldCipher, KeyRing } from '../security/field-cipher.js';
@@ -141,14 +141,7 @@ export async function startIngestWorker(config: WorkerConfig, log: Logger, opts:
     lagTimer.unref();
     ops = await startOpsServer({
       host: config.opsHost, port: config.opsPort, registry: metrics.registry,
-      checks: {
-        // a transaction on the store (counts nothing: an empty district list matches no row)
-        database: async () => { await store.countIncidents({ districts: [] }); },
-        nats: async () => {
-          if (nats.isClosed()) throw new Error('NATS connection closed');
-          await nats.flush();
-        },
-      },
+      checks: dependencyChecks({ store, nats }),
     });
     log.info({ agencies: config.agencies, ops: ops.address, nats: config.nats, maxBatch: config.maxBatch }, 'worker ready');
   } catch (e) {

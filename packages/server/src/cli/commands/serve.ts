@@ -39,7 +39,7 @@ import { dbPath } from '../config.js';
 import { isPostgresUrl, openServerMode } from '../../api/server-mode.js';
 import { openSharedMonitor, type SharedMonitor } from '../../stream/shared-monitor.js';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createMetrics, startOpsServer, type OpsServer } from '../../observability/index.js';
+import { createMetrics, dependencyChecks, startOpsServer } from '../../observability/index.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -128,6 +128,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
   const webDir = resolveWebDir(o.web, (s) => console.error(`warning: ${s}`));
   const key = await resolveMasterKey(file, { create: true, warn: (s) => console.error(`warning: ${s}`) });
   const e = await openEmbedded(file, key, new Date());
+  // All or nothing, as in server mode: what this start opened, closed last first on a stop or a failed step.
+  const opened: Array<() => Promise<unknown>> = [];
   try {
     const first = await bootstrapAdministrator(e, { id: 'system', from: 'serve' }, new Date());
     if (first !== undefined) {
@@ -146,6 +148,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       if (store.state === 'ready') console.log(`Incident index: ${(store.indexLength() ?? 0).toLocaleString('en-US')} incidents, ${((store.indexBytes() ?? 0) / 1e6).toFixed(1)} MB`);
     });
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks });
+    if (live !== undefined) opened.push(() => live.close());
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
     const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     // accounts created while serving, and every login, get their landing view warmed in the background (api/warm-up.ts)
@@ -162,8 +165,10 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       ...(live === undefined ? {} : { monitor: live.monitor }),
       reportsDir,
     });
+    opened.push(() => app.close());
     const schedules = o.reportSchedule === undefined ? [] : loadReportSchedules(resolve(o.reportSchedule));
     const reportArchive = schedules.length === 0 ? undefined : await ReportArchive.open(reportsDir);
+    if (reportArchive !== undefined) opened.push(() => reportArchive.close());
     const running = reportArchive === undefined ? undefined : startReportSchedules(schedules, async (s, period, formats) => {
       const t = new Date();
       const r = await generateReport({ store, geography: loadGeography() }, {
@@ -173,9 +178,11 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       await e.security.audit.record({ actor: 'system', action: 'report.generate', target: r.id, from: `schedule:${s.name}`, outcome: 'success', details: { period: r.model.period.label, classification: r.model.classification } }, t);
       console.log(`report schedule ${s.name}: ${r.model.title} archived as ${r.id}`);
     }, (s, err) => console.error(`report schedule ${s.name} failed: ${err instanceof Error ? err.message : String(err)}`));
+    if (running !== undefined) opened.push(async () => running.stop());
     if (running !== undefined) console.log(`Report schedules: ${Object.entries(running.next()).map(([n, at]) => `${n} next at ${at ?? 'never'}`).join('; ')}`);
 
     const consumers = o.nats === undefined ? undefined : await startServeConsumers(o, e, store, live);
+    if (consumers !== undefined) opened.push(() => consumers.stop());
     // before listening: the first page after a start must not pay for the landing view's cold queries (api/warm-up.ts)
     try {
       const warm = await warmDashboard({ store, security: e.security, geography: loadGeography() });
@@ -183,7 +190,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     } catch (err) {
       console.error(`warning: the dashboard warm-up failed (the first page will compute its own view): ${err instanceof Error ? err.message : String(err)}`);
     }
-    const address = await app.listen({ port, host: o.host });
+    const address = await listenOn(app, port, o.host);
     console.log(`Baseerat API listening on ${address} (store ${file}); docs at ${address}/docs`);
     if (webDir !== undefined) {
       // Browsers send the Secure session cookie over plain http to localhost only.
@@ -191,15 +198,11 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       console.log(`Dashboard: ${shown}/  (Ctrl-C stops the server)`);
     }
     await new Promise<void>((done) => {
-      const stop = () => { void app.close().then(() => done()); };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
     });
-    running?.stop();
-    await reportArchive?.close();
-    await consumers?.stop();
-    await live?.close();
   } finally {
+    for (const close of opened.reverse()) await close().catch((err: unknown) => console.error(`warning: while closing: ${err instanceof Error ? err.message : String(err)}`));
     await e.close();
   }
 }
@@ -252,6 +255,15 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, l
   return { async stop() { for (const c of consumers) await c.stop(); await nc.close(); } };
 }
 
+/** `app.listen`, failing with a CONFIG error that names the flag when the address cannot be had (taken, not local). */
+async function listenOn(app: { listen(o: { port: number; host: string }): Promise<string> }, port: number, host: string): Promise<string> {
+  try {
+    return await app.listen({ port, host });
+  } catch (e) {
+    throw new BaseeratError('CONFIG', `--port: cannot listen on ${host}:${port} (${e instanceof Error ? e.message : String(e)}); nothing was started`, { field: 'port', cause: e });
+  }
+}
+
 /** A `--port`-like flag's value as a TCP port number (0: any free port). */
 function tcpPort(value: string, field: 'port' | 'opsPort'): number {
   const n = Number(value);
@@ -290,50 +302,52 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number, op
     const metrics = opsPort === undefined ? undefined : createMetrics({ role: 'api' });
     const busServers = o.alertBus === false ? undefined : typeof o.alertBus === 'string' ? o.alertBus : process.env.BASEERAT_NATS_URL;
     const busList = busServers?.split(',').map((x) => x.trim()).filter((x) => x !== '') ?? [];
-    const nc: NatsConnection | undefined = o.monitor === false || busList.length === 0 ? undefined : await connect({ servers: busList, name: `baseerat-serve-${process.pid}`, maxReconnectAttempts: -1 });
-    let live: SharedMonitor | undefined;
+    // All or nothing: what this start opened, closed last first on a stop or when a later step fails
+    // (a taken port, NATS or the monitor failing), so that a failed start leaves nothing running.
+    const opened: Array<() => Promise<unknown>> = [];
     try {
+      let listening = false;
+      // the ops port before the API's: a port already taken stops the start before the API listens
+      const ops = metrics === undefined || opsPort === undefined ? undefined : await startOpsServer({
+        host: o.opsHost ?? '127.0.0.1', port: opsPort, registry: metrics.registry,
+        checks: { ...dependencyChecks({ store: sm.store }), api: async () => { if (!listening) throw new Error('the API is not listening yet'); } },
+      }).catch((e: unknown) => {
+        throw new BaseeratError('CONFIG', `--ops-port: cannot serve /healthz, /readyz and /metrics on ${o.opsHost ?? '127.0.0.1'}:${opsPort} (${e instanceof Error ? e.message : String(e)}); nothing was started`, { field: 'opsPort', cause: e });
+      });
+      if (ops !== undefined) opened.push(() => ops.close());
+      const nc: NatsConnection | undefined = o.monitor === false || busList.length === 0 ? undefined : await connect({ servers: busList, name: `baseerat-serve-${process.pid}`, maxReconnectAttempts: -1 });
+      if (nc !== undefined) opened.push(() => nc.close());
       // BASEERAT_ALERT_STREAM / BASEERAT_ALERT_PREFIX: two deployments sharing one NATS cluster keep apart (default BASEERAT_ALERTS, baseerat.alerts)
       const bus = { ...(process.env.BASEERAT_ALERT_STREAM ? { stream: process.env.BASEERAT_ALERT_STREAM } : {}), ...(process.env.BASEERAT_ALERT_PREFIX ? { prefix: process.env.BASEERAT_ALERT_PREFIX } : {}) };
-      live = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, bus, deliverRemote: true, ...(metrics === undefined ? {} : { registry: metrics.registry }) });
-    } catch (e) {
-      await nc?.close();
-      throw e;
-    }
-    if (live !== undefined) {
-      console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts; ${live.bus === undefined
-        ? 'no alert bus (set BASEERAT_NATS_URL or --alert-bus): SSE clients of this process see only the alerts of its own ingests'
-        : `alert bus ${live.bus.stream} on ${busList.join(',')}`}`);
-    }
-    const app = await createApp({
-      store: sm.store, security: sm.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
-      ...(o.checkpoints === undefined ? {} : { auditCheckpointDir: resolve(o.checkpoints) }),
-      ...(partners === undefined || o.releasesDir === undefined ? {} : { partners, releasesDir: resolve(o.releasesDir) }),
-      ...(webDir === undefined ? {} : { webDir }),
-      ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
-      ...(live === undefined ? {} : { monitor: live.monitor }),
-      ...(o.reportsDir === undefined ? {} : { reportsDir: resolve(o.reportsDir) }),
-      ...(metrics === undefined ? {} : { metrics }),
-    });
-    const address = await app.listen({ port, host: o.host });
-    console.log(`Baseerat API (server mode) listening on ${address} (PostgreSQL ${redact(url)}); docs at ${address}/docs`);
-    let ops: OpsServer | undefined;
-    if (metrics !== undefined && opsPort !== undefined) {
-      ops = await startOpsServer({
-        host: o.opsHost ?? '127.0.0.1', port: opsPort, registry: metrics.registry,
-        // a transaction on the store as the system (counts nothing: an empty district list matches no row)
-        checks: { database: async () => { await sm.store.countIncidents({ districts: [] }); } },
+      const live: SharedMonitor | undefined = o.monitor === false ? undefined : await openSharedMonitor({ store: sm.store, repository: await sm.alertRepository(), rules: o.rules, zones: o.zones, webhooks: o.webhooks, nats: nc, bus, deliverRemote: true, ...(metrics === undefined ? {} : { registry: metrics.registry }) });
+      if (live !== undefined) {
+        opened.push(() => live.close());
+        console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts; ${live.bus === undefined
+          ? 'no alert bus (set BASEERAT_NATS_URL or --alert-bus): SSE clients of this process see only the alerts of its own ingests'
+          : `alert bus ${live.bus.stream} on ${busList.join(',')}`}`);
+      }
+      const app = await createApp({
+        store: sm.store, security: sm.security, geography: loadGeography(), adapters: await ingestFormats(o.mappings),
+        ...(o.checkpoints === undefined ? {} : { auditCheckpointDir: resolve(o.checkpoints) }),
+        ...(partners === undefined || o.releasesDir === undefined ? {} : { partners, releasesDir: resolve(o.releasesDir) }),
+        ...(webDir === undefined ? {} : { webDir }),
+        ...(o.riskLayers === undefined ? {} : { riskLayers: loadTerrainLayerDir(resolve(o.riskLayers)) }),
+        ...(live === undefined ? {} : { monitor: live.monitor }),
+        ...(o.reportsDir === undefined ? {} : { reportsDir: resolve(o.reportsDir) }),
+        ...(metrics === undefined ? {} : { metrics }),
       });
-      console.log(`Health, readiness and Prometheus metrics on http://${ops.address}/metrics`);
+      opened.push(() => app.close());
+      const address = await listenOn(app, port, o.host);
+      listening = true;
+      console.log(`Baseerat API (server mode) listening on ${address} (PostgreSQL ${redact(url)}); docs at ${address}/docs`);
+      if (ops !== undefined) console.log(`Health, readiness and Prometheus metrics on http://${ops.address}/metrics`);
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+    } finally {
+      for (const close of opened.reverse()) await close().catch((e: unknown) => console.error(`warning: while closing: ${e instanceof Error ? e.message : String(e)}`));
     }
-    await new Promise<void>((done) => {
-      const stop = () => { void app.close().then(() => done()); };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await ops?.close();
-    await live?.close();
-    await nc?.close();
   } finally {
     await sm.close();
   }
