@@ -4,11 +4,14 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000] [--write-behind on|off]
  *
  * --rules all: one category rule that fires on every category, so every new incident yields an
  * alert and a latency sample (the heaviest alert load: each event is its own alert);
  * --rules example: the example Balochistan rule set (alerts on a subset).
+ * --write-behind on (default): the live path's durable write is the live journal, DuckDB is written
+ * behind it and checkpointed between those writes (packages/server/src/monitor/write-behind.ts);
+ * off: each batch and its alerts wait for their DuckDB commits (and for DuckDB's automatic checkpoints).
  * Prints: published, stored, duplicates, quarantined (count in = count stored, nothing twice,
  * checked in SQL), sustained stored rate, alert events over SSE, publish -> SSE latency
  * p50/p90/p99/max (also without the records published in the first 5 s, and p99/max by second of
@@ -34,6 +37,7 @@ import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { duckdbInstanceOf } from '../../packages/server/src/monitor/duckdb-alert-repository.js';
 import { openEmbeddedMonitor } from '../../packages/server/src/monitor/embedded-monitor.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
+import { STORE_DATASET } from '../../packages/server/src/security/store-keys.js';
 import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
 import { startIngestConsumer } from '../../packages/server/src/stream/ingest-consumer.js';
 
@@ -43,6 +47,7 @@ const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')
 const checkpoint = arg('checkpoint-threshold', '');
 /** jetstream: each publish acknowledged by the stream (pipelined); core: plain publishes, no acknowledgement (counts checked after). */
 const publishMode = arg('publish', 'jetstream');
+const writeBehind = arg('write-behind', 'on') === 'on';
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -73,7 +78,12 @@ if (rules === 'all') {
 }
 /** Re-triggers written and published at most once per this many ms (default the live wiring's, DEFAULT_RETRIGGER_DEBOUNCE_MS; 0: with their batch, as before 2026-11-27 08:40 UTC). */
 const debounceArg = arg('debounce', '');
-const mon = await openEmbeddedMonitor({ store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }) });
+// the store's write-ahead log, sampled 4 times a second: a drop is a checkpoint (when, and how big the log was)
+const walFile = join(dir, 'store.duckdb.wal');
+const mon = await openEmbeddedMonitor({
+  store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }),
+  ...(writeBehind ? { writeBehind: { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()), walPath: walFile } } : {}),
+});
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as AddressInfo).port;
@@ -116,7 +126,7 @@ let stored = 0, batches = 0;
 let t0 = Date.now();
 const storedPerSecond: number[] = [];
 const consumer = await startIngestConsumer({
-  nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: e.store, geocoder: loadGeography(), link: linkBatch,
+  nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: mon.writeBehind?.store ?? e.store, geocoder: loadGeography(), link: linkBatch,
   monitor: mon.monitor, stream, prefix, maxBatch: batch, onBatch: (b) => {
     stored += b.counts.stored; batches++;
     timing.lastBatchAt = Date.now();
@@ -126,8 +136,6 @@ const consumer = await startIngestConsumer({
 const cpu0 = process.cpuUsage();
 const nats0 = natsServerCpuSeconds();
 t0 = Date.now();
-// the store's write-ahead log, sampled 4 times a second: a drop is a checkpoint (when, and how big the log was)
-const walFile = join(dir, 'store.duckdb.wal');
 const walSize = () => { try { return statSync(walFile).size; } catch { return 0; } };
 let lastWal = walSize();
 const checkpoints: string[] = [];
@@ -154,13 +162,15 @@ const wall = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const nats1 = natsServerCpuSeconds();
 const summary = await consumer.stop();
+// everything journaled is in DuckDB before it is counted
+await mon.writeBehind?.idle();
 const client = JSON.parse(readFileSync(outFile, 'utf8')) as { cpuSeconds: number; published: number; publishSeconds: number; publishRate: number; alertEvents: number; alertsMatched: number; deliverySeconds: number; latencyMs: Record<string, number>; latencyMsAfterFirst5s: Record<string, number>; alertEventsPerSecond: number[]; latencyP99MsBySecond: number[]; latencyMaxMsBySecond: number[] };
 const conn = await duckdbInstanceOf(e.store).connect();
 const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports WHERE agency = 'bench'")).getRowObjectsJS();
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, publishMode, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, writeBehind: mon.writeBehind === undefined ? 'off' : { ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained

@@ -10,6 +10,7 @@ import { DuckDBAlertRepository, duckdbInstanceOf } from './duckdb-alert-reposito
 import { DEFAULT_RETRIGGER_DEBOUNCE_MS, LiveMonitor, type LiveMonitorOptions } from './live-monitor.js';
 import { loadRuleSet } from './rule-config.js';
 import { loadWebhookFile, WebhookDispatcher } from './webhooks.js';
+import { LiveWriteBehind, type CheckpointingStore, type WriteBehindOptions } from './write-behind.js';
 
 export interface EmbeddedMonitorOptions {
   store: Store;
@@ -22,6 +23,11 @@ export interface EmbeddedMonitorOptions {
   skipWarmUp?: boolean;
   /** See LiveMonitorOptions; default DEFAULT_RETRIGGER_DEBOUNCE_MS (0: each re-trigger written and published with its batch). */
   retriggerDebounceMs?: number;
+  /**
+   * Journal the live path's writes and apply them to DuckDB behind (write-behind.ts): the consumers
+   * then write through `writeBehind.store`. Needs the DuckDB store itself as `store`.
+   */
+  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes'>;
 }
 
 export interface EmbeddedMonitor {
@@ -29,6 +35,8 @@ export interface EmbeddedMonitor {
   hub: AlertHub;
   repository: DuckDBAlertRepository;
   webhooks: WebhookDispatcher | undefined;
+  /** With the `writeBehind` option: the store to give the live consumers, and the applier's counters. */
+  writeBehind: LiveWriteBehind | undefined;
   warm: { incidents: number; alerts: number };
   close(): Promise<void>;
 }
@@ -37,17 +45,27 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   const ruleSet = loadRuleSet({ rules: o.rules, zones: o.zones });
   const webhookFile = o.webhooks === undefined ? undefined : loadWebhookFile(o.webhooks);
   const repository = await DuckDBAlertRepository.open(duckdbInstanceOf(o.store), o.now);
+  // before the warm-up: a journal left by a crash is applied first, so the history read includes it
+  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: checkpointing(o.store), repository });
+  const liveRepository = writeBehind?.repository ?? repository;
   const hub = new AlertHub();
-  const monitor = new LiveMonitor({ ruleSet, repository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
+  const monitor = new LiveMonitor({ ruleSet, repository: liveRepository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
   const warm = o.skipWarmUp === true ? { incidents: 0, alerts: 0 } : await monitor.warmUp(o.store);
-  const webhooks = webhookFile === undefined ? undefined : new WebhookDispatcher({ config: webhookFile, repository, ...(o.now === undefined ? {} : { now: o.now }) }).attach(hub);
+  const webhooks = webhookFile === undefined ? undefined : new WebhookDispatcher({ config: webhookFile, repository: liveRepository, ...(o.now === undefined ? {} : { now: o.now }) }).attach(hub);
   return {
-    monitor, hub, repository, webhooks, warm,
+    monitor, hub, repository, webhooks, writeBehind, warm,
     async close() {
       await monitor.idle();
       webhooks?.detach();
       await webhooks?.drain();
+      await writeBehind?.close();
       repository.close();
     },
   };
+}
+
+function checkpointing(store: Store): CheckpointingStore {
+  const s = store as Partial<CheckpointingStore>;
+  if (typeof s.checkpoint !== 'function' || typeof s.setAutoCheckpointThreshold !== 'function') throw new Error('writeBehind needs the embedded DuckDB store');
+  return store as CheckpointingStore;
 }

@@ -326,6 +326,11 @@ export class DuckDBStore implements Store {
   }
 
   existingSourceKeys(keys: readonly string[]): Promise<Set<string>> {
+    // With the key indexes loaded, a batch none of whose keys may be stored (the live feed's usual
+    // case) is answered at once, without queueing behind the writes and a checkpoint. A key written
+    // meanwhile by another caller is still counted a duplicate by writeBatch.
+    const sources = this.sourceIndex, incidents = this.incidentIndex;
+    if (sources !== undefined && incidents !== undefined && !keys.some((k) => DuckDBStore.maybeStored(k, sources, incidents))) return Promise.resolve(new Set());
     return this.exclusive(async () => {
       // A key is `agency:sourceId` and an agency may itself contain ':', so try every split.
       const pairs: [string, string][] = [];
@@ -339,6 +344,29 @@ export class DuckDBStore implements Store {
 
   writeBatch(batch: IngestBatch): Promise<WriteResult> {
     return this.exclusive(() => this.transaction(() => this.writeBatchInTransaction(batch)));
+  }
+
+  /**
+   * A DuckDB CHECKPOINT (the WAL written into the file) in the write queue, so that none of this
+   * store's writes waits inside DuckDB on it (DuckDB 1.5.6 holds inserts for the whole checkpoint).
+   * False when DuckDB refused because another connection had a write transaction open (try later).
+   */
+  checkpoint(): Promise<boolean> {
+    return this.exclusive(async () => {
+      try {
+        await this.conn.run('CHECKPOINT');
+        return true;
+      } catch (e) {
+        if (e instanceof Error && /other write transactions active/i.test(e.message)) return false;
+        throw e;
+      }
+    });
+  }
+
+  /** DuckDB's automatic checkpoint threshold for the instance (`'1TB'`: checkpoints left to `checkpoint()`, monitor/write-behind.ts). */
+  setAutoCheckpointThreshold(threshold: string): Promise<void> {
+    if (!/^\d+(\.\d+)?\s*[KMGT]?i?B$/i.test(threshold)) return Promise.reject(new BaseeratError('VALIDATION', `checkpoint threshold must be a size such as 256MB, got ${JSON.stringify(threshold)}`, { field: 'checkpointThreshold' }));
+    return this.exclusive(async () => { await this.conn.run(`SET GLOBAL checkpoint_threshold = '${threshold}'`); });
   }
 
   private async writeBatchInTransaction(batch: IngestBatch): Promise<WriteResult> {
@@ -585,13 +613,15 @@ export class DuckDBStore implements Store {
   }
 
   linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {
-    return this.exclusive(async () => {
+    // on a read connection: a live batch's candidates do not wait for the writes queued before it, nor for a checkpoint
+    return this.readers.read(async (conn) => {
       // Each incident offers its anchor report (engine linkCandidateOf): the report's own place,
       // time, code, key and casualties, not the consolidated mixture of several reports.
       const rows = await this.rows(
         `SELECT i.id, r.fields::VARCHAR FROM incidents i JOIN reports r ON r.incident_id = i.id
          WHERE i.occurred_at BETWEEN $from AND $to ORDER BY i.occurred_at, i.id, r.received_at, r.seq`,
         { from: msToTimestamp(fromMs), to: msToTimestamp(toMs) },
+        conn,
       );
       const out: LinkCandidate[] = [];
       let id: string | undefined;

@@ -1,0 +1,155 @@
+/**
+ * The live path's append-only journal: the durable write that a NATS batch and its alert changes
+ * wait for, instead of the DuckDB commit (see write-behind.ts and docs/monitoring.md "Write-behind").
+ *
+ * A journal is a directory of segment files `<first seq>.journal`; each line is one entry: its
+ * sequence number, a space, and the entry's JSON encoded by the store's FieldCodec (encrypted under
+ * the incidents data key in the embedded mode, record id `live-journal:<seq>`), so the journal
+ * holds nothing in clear that the store keeps encrypted. `append` resolves once the entry is on
+ * disk (written and fdatasync'ed); entries appended while a write is in flight go to disk together
+ * in the next one (group commit: one fdatasync for many entries). A segment is rotated past
+ * `segmentBytes` and deleted once every entry in it has been applied (`applied(seq)`).
+ *
+ * `open` reads what a previous process left (entries not yet applied when it stopped or died): the
+ * caller applies them before taking new work. A last line cut short by a crash (no newline, or not
+ * decodable) was never acknowledged to anyone and is dropped; any other unreadable line is an error.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BaseeratError } from '@baseerat/engine';
+import type { FieldCodec } from '../store/port.js';
+
+export interface JournalOptions {
+  /** Encodes each entry at rest (the store's codec). */
+  codec: FieldCodec;
+  /** A new segment file after this many bytes (default 64 MB). */
+  segmentBytes?: number;
+}
+
+interface Segment { path: string; firstSeq: number; lastSeq: number; bytes: number }
+
+const SUFFIX = '.journal';
+
+export class LiveJournal {
+  private nextSeq: number;
+  private readonly segments: Segment[] = [];
+  private handle: FileHandle | undefined;
+  private buffer: string[] = [];
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private writing: Promise<void> | undefined;
+  private failure: unknown;
+  private appliedSeq = 0;
+  private readonly segmentBytes: number;
+  /** Main-thread time spent encoding entries, bytes and disk writes (each one fdatasync). */
+  readonly stats = { encodeMs: 0, bytes: 0, writes: 0, writeMs: 0 };
+
+  private constructor(private readonly dir: string, private readonly codec: FieldCodec, firstSeq: number, segmentBytes: number) {
+    this.nextSeq = firstSeq;
+    this.segmentBytes = segmentBytes;
+  }
+
+  /** Opens (creates) the journal in `dir`; `backlog` holds the entries a previous process left, in order, to be applied before anything new. */
+  static open<E>(dir: string, o: JournalOptions): { journal: LiveJournal; backlog: { seq: number; entry: E }[] } {
+    mkdirSync(dir, { recursive: true });
+    const files = readdirSync(dir).filter((f) => f.endsWith(SUFFIX)).sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+    const backlog: { seq: number; entry: E }[] = [];
+    files.forEach((f, fi) => {
+      const lines = readFileSync(join(dir, f), 'utf8').split('\n');
+      const lastFile = fi === files.length - 1;
+      for (let li = 0; li < lines.length; li++) {
+        const line = lines[li]!;
+        if (line === '') continue;
+        const space = line.indexOf(' ');
+        const seq = Number(line.slice(0, space));
+        try {
+          // the last line has no newline after it: cut short by a crash
+          if (li === lines.length - 1 || space < 0 || !Number.isInteger(seq)) throw new Error('incomplete line');
+          backlog.push({ seq, entry: JSON.parse(o.codec.decode(line.slice(space + 1), 'reports.record', `live-journal:${seq}`)) as E });
+        } catch (e) {
+          // the end of the last file: a write that never completed (its entries were never acknowledged)
+          if (lastFile) break;
+          throw new BaseeratError('CONFIG', `live journal ${join(dir, f)} line ${li + 1} is unreadable: ${e instanceof Error ? e.message : String(e)}`, { field: 'journal', cause: e });
+        }
+      }
+    });
+    const last = backlog[backlog.length - 1]?.seq ?? 0;
+    const journal = new LiveJournal(dir, o.codec, last + 1, o.segmentBytes ?? 64 * 1024 * 1024);
+    // the old segments stay until the backlog has been applied (`applied`, then `dropBacklog`)
+    for (const f of files) journal.segments.push({ path: join(dir, f), firstSeq: Number.parseInt(f, 10), lastSeq: last, bytes: Number.POSITIVE_INFINITY });
+    return { journal, backlog };
+  }
+
+  /** Entries appended, not yet known applied. */
+  get pendingEntries(): number {
+    return this.nextSeq - 1 - this.appliedSeq;
+  }
+
+  /** Appends one entry, given as its JSON (the caller may reuse JSON it made anyway); `durable` resolves once it is on disk. */
+  append(json: string): { seq: number; durable: Promise<void> } {
+    if (this.failure !== undefined) return { seq: -1, durable: Promise.reject(this.failure) };
+    const seq = this.nextSeq++;
+    const t = performance.now();
+    this.buffer.push(`${seq} ${this.codec.encode(json, 'reports.record', `live-journal:${seq}`)}\n`);
+    this.stats.encodeMs += performance.now() - t;
+    const durable = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.writing ??= this.writeLoop();
+    return { seq, durable };
+  }
+
+  /** Every entry up to `seq` is in the store: segments holding only such entries are deleted. */
+  applied(seq: number): void {
+    if (seq > this.appliedSeq) this.appliedSeq = seq;
+    while (this.segments.length > 1 && this.segments[0]!.lastSeq <= this.appliedSeq) rmSync(this.segments.shift()!.path, { force: true });
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.buffer.length > 0) {
+        const lines = this.buffer, waiters = this.waiters;
+        this.buffer = []; this.waiters = [];
+        const firstSeq = Number.parseInt(lines[0]!, 10), lastSeq = Number.parseInt(lines[lines.length - 1]!, 10);
+        try {
+          const text = lines.join('');
+          const t = performance.now();
+          const h = await this.current(firstSeq);
+          await h.write(text);
+          await h.datasync();
+          this.stats.writes++;
+          this.stats.writeMs += performance.now() - t;
+          this.stats.bytes += text.length;
+          const seg = this.segments[this.segments.length - 1]!;
+          seg.lastSeq = lastSeq;
+          seg.bytes += Buffer.byteLength(text);
+          for (const w of waiters) w.resolve();
+        } catch (e) {
+          this.failure = e;
+          for (const w of [...waiters, ...this.waiters]) w.reject(e);
+          this.waiters = []; this.buffer = [];
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** The segment to write into, a new one when there is none yet or the current one is full. */
+  private async current(firstSeq: number): Promise<FileHandle> {
+    const seg = this.segments[this.segments.length - 1];
+    if (this.handle !== undefined && seg !== undefined && seg.bytes < this.segmentBytes) return this.handle;
+    await this.handle?.close();
+    const path = join(this.dir, `${String(firstSeq).padStart(12, '0')}${SUFFIX}`);
+    this.handle = await open(path, 'a');
+    this.segments.push({ path, firstSeq, lastSeq: firstSeq - 1, bytes: 0 });
+    // the old segments' entries may now be deleted as soon as they are applied
+    this.applied(this.appliedSeq);
+    return this.handle;
+  }
+
+  /** Waits for the entries appended so far to be on disk; closes the segment file. */
+  async close(): Promise<void> {
+    while (this.writing !== undefined) await this.writing;
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert, NewIncident, Report } from '@baseerat/engine';
+import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
+import type { StoredAlert } from '../../src/monitor/alert-repository.js';
+import { DuckDBAlertRepository, duckdbInstanceOf } from '../../src/monitor/duckdb-alert-repository.js';
+import { LiveJournal } from '../../src/monitor/live-journal.js';
+import { LiveWriteBehind, type JournalEntry } from '../../src/monitor/write-behind.js';
+import { STORE_DATASET } from '../../src/security/store-keys.js';
+import type { FieldCodec, IngestBatch } from '../../src/store/port.js';
+
+const report = (sourceId: string, minute = 0): Report => ({
+  occurredAt: `2025-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`, timePrecision: 'exact',
+  location: { lat: 30.19 + minute / 100, lon: 67.0, precision: 'exact', district: 'Quetta', province: 'Balochistan' },
+  category: 'TI.BOMB', severity: { killed: 0, injured: 0, abducted: 0 }, classification: 'RESTRICTED', reportingMode: 'public', narrative: `narrative ${sourceId}`,
+  source: { agency: 'police', sourceId, receivedAt: '2025-01-01T11:00:00.000Z', format: 'test', raw: `{"id":"${sourceId}"}` },
+});
+const incident = (id: string, ...reports: Report[]): NewIncident => ({ id, reports, links: [] });
+const batchOf = (...ids: string[]): IngestBatch => ({ newIncidents: ids.map((id, i) => incident(`inc_${id}`, report(id, i))), attachments: [], quarantine: [] });
+
+const alertOf = (id: string, incidentId: string): StoredAlert => {
+  const alert: Alert = {
+    id: `blast|Quetta|${incidentId}@2025-01-01T11:00:00.000Z`, dedupKey: `blast|Quetta|${incidentId}`, ruleId: 'blast', ruleKind: 'category', severity: 'high', district: 'Quetta', zoneIds: [],
+    incidentId, suppressedIncidentIds: [], explanation: { rule: 'blast', text: `alert ${id}`, count: 1 } as Alert['explanation'], state: 'open',
+    openedAt: '2025-01-01T11:00:00.000Z', lastTriggeredAt: '2025-01-01T11:00:00.000Z', triggers: 1, history: [],
+  };
+  return { alert, classification: 'RESTRICTED', updatedAt: '2025-01-01T11:00:00.000Z' };
+};
+
+let dir: string;
+let e: Embedded;
+let codec: FieldCodec;
+let repository: DuckDBAlertRepository;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'baseerat-wb-'));
+  e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date('2026-01-01T00:00:00Z'));
+  codec = await e.security.cipherFor(STORE_DATASET, new Date('2026-01-01T00:00:00Z'));
+  repository = await DuckDBAlertRepository.open(duckdbInstanceOf(e.store));
+});
+afterEach(async () => {
+  repository.close();
+  await e.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const options = () => ({ store: e.store, repository, journalDir: join(dir, 'journal'), codec, walPath: join(dir, 'store.duckdb.wal') });
+const reportCount = async () => (await e.store.stats()).reports;
+const journalText = () => readdirSync(join(dir, 'journal')).map((f) => readFileSync(join(dir, 'journal', f), 'utf8')).join('');
+
+describe('LiveWriteBehind', () => {
+  it('a batch and its alerts are durable in the journal (encrypted) before DuckDB has them, and reach DuckDB behind, in order', async () => {
+    const wb = await LiveWriteBehind.open(options());
+    // hold the store's writes: the live path must not wait for them
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async (b) => { await gate; return write(b); };
+    const w = await wb.store.writeBatch(batchOf('a', 'b'));
+    expect(w).toEqual({ inserted: 2, attached: 0, duplicates: 0, quarantined: 0 });
+    await wb.repository.upsert([alertOf('1', 'inc_a')], { newIds: new Set([alertOf('1', 'inc_a').alert.id]) });
+    expect(await reportCount()).toBe(0);
+    // the pipeline's de-duplication and linking see the batch not yet applied
+    expect([...await wb.store.existingSourceKeys(['police:a', 'police:zz'])]).toEqual(['police:a']);
+    expect((await wb.store.linkCandidates(Date.parse('2025-01-01T09:00:00Z'), Date.parse('2025-01-01T12:00:00Z'))).map((c) => c.incidentId).sort()).toEqual(['inc_a', 'inc_b']);
+    expect((await wb.repository.get(alertOf('1', 'inc_a').alert.id))?.alert.incidentId).toBe('inc_a');
+    expect(await repository.get(alertOf('1', 'inc_a').alert.id)).toBeUndefined();
+    // on disk, two entries, nothing in clear
+    const text = journalText();
+    expect(text.split('\n').filter((l) => l !== '')).toHaveLength(2);
+    expect(text).not.toContain('narrative a');
+    open();
+    await wb.idle();
+    expect(await reportCount()).toBe(2);
+    expect((await e.store.getIncident('inc_a'))?.narrative).toBe('narrative a');
+    expect((await repository.get(alertOf('1', 'inc_a').alert.id))?.alert.incidentId).toBe('inc_a');
+    expect(wb.counters).toMatchObject({ entries: 2, applied: 2, countMismatches: 0 });
+    await wb.close();
+  });
+
+  it('recovery: what a dead process left in the journal is applied at open; applying it again stores nothing twice', async () => {
+    const { journal } = LiveJournal.open<JournalEntry>(join(dir, 'journal'), { codec });
+    await journal.append(JSON.stringify({ k: 'batch', b: batchOf('c', 'd') })).durable;
+    await journal.append(JSON.stringify({ k: 'alerts', a: [alertOf('2', 'inc_c')] })).durable;
+    await journal.close();
+    // a crash in the middle of a write: a line cut short, never acknowledged
+    appendFileSync(join(dir, 'journal', readdirSync(join(dir, 'journal'))[0]!), '3 v1:incidents.v1:abc');
+    const wb = await LiveWriteBehind.open(options());
+    expect(wb.counters.recovered).toBe(2);
+    expect(await reportCount()).toBe(2);
+    expect((await repository.get(alertOf('2', 'inc_c').alert.id))?.alert.state).toBe('open');
+    await wb.close();
+    // the same journal applied a second time (a crash right after the recovery): duplicates, no second row
+    const again = await LiveWriteBehind.open(options());
+    expect(again.counters.recovered).toBe(2);
+    expect(await reportCount()).toBe(2);
+    expect((await repository.list({}, { offset: 0, limit: 10 })).total).toBe(1);
+    // new entries follow the recovered ones and are applied
+    await again.store.writeBatch(batchOf('e'));
+    await again.idle();
+    expect(await reportCount()).toBe(3);
+    await again.close();
+  });
+
+  it('an applier failure stops the live path: the next write is refused, the entry stays in the journal', async () => {
+    const errors: unknown[] = [];
+    const wb = await LiveWriteBehind.open({ ...options(), onError: (x) => errors.push(x) });
+    e.store.writeBatch = async () => { throw new Error('disk full'); };
+    await wb.store.writeBatch(batchOf('f'));
+    await expect(wb.idle()).rejects.toThrow(/disk full/);
+    await expect(wb.store.writeBatch(batchOf('g'))).rejects.toThrow(/disk full/);
+    expect(errors).toHaveLength(1);
+    expect(journalText().split('\n').filter((l) => l !== '')).toHaveLength(1);
+    await wb.close();
+  });
+});
+
+describe('LiveJournal', () => {
+  it('rotates segments and deletes those whose entries are all applied', async () => {
+    const { journal } = LiveJournal.open<unknown>(join(dir, 'j'), { codec, segmentBytes: 200 });
+    for (let i = 0; i < 10; i++) await journal.append(JSON.stringify({ i, pad: 'x'.repeat(100) })).durable;
+    expect(readdirSync(join(dir, 'j')).length).toBeGreaterThan(3);
+    journal.applied(10);
+    expect(readdirSync(join(dir, 'j'))).toHaveLength(1);
+    await journal.close();
+    const { backlog } = LiveJournal.open<{ i: number }>(join(dir, 'j'), { codec });
+    // the last segment, which holds only the tenth entry
+    expect(backlog.map((b) => b.entry.i)).toEqual([9]);
+  });
+
+  it('an unreadable line before the end is an error, not silently skipped', async () => {
+    const { journal } = LiveJournal.open<unknown>(join(dir, 'k'), { codec, segmentBytes: 100 });
+    for (let i = 0; i < 3; i++) await journal.append(JSON.stringify({ i, pad: 'x'.repeat(100) })).durable;
+    await journal.close();
+    const first = readdirSync(join(dir, 'k')).sort()[0]!;
+    writeFileSync(join(dir, 'k', first), '1 v1:garbage\n');
+    expect(() => LiveJournal.open(join(dir, 'k'), { codec })).toThrow(/unreadable/);
+  });
+});
