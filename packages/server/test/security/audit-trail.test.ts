@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, unlink, writeFile, readFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog, InMemoryAuditStore, decodeAuditEntry, encodeAuditEntry } from '../../src/security/audit-log.js';
+import { AuditLog, InMemoryAuditStore, decodeAuditEntry, encodeAuditEntry, type StoredAuditEntry } from '../../src/security/audit-log.js';
 import {
   exportCheckpoint, generateAuditSigningKeys, proveCheckpointConsistency, proveEntryInclusion, readCheckpoints, verifyAuditTrail,
 } from '../../src/security/audit-checkpoints.js';
@@ -154,5 +154,72 @@ describe('audit log batching', () => {
     ]);
     expect([a.seq, ...many.map((e) => e.seq), b.seq]).toEqual([0, 1, 2, 3, 4]);
     expect(store.rows.map((r) => decodeAuditEntry(r.entry).target)).toEqual(['a', 'm1', 'm2', 'm3', 'b']);
+  });
+  /** An in-memory store whose appends wait until the test releases them (or makes them fail), counting them. */
+  class HeldStore extends InMemoryAuditStore {
+    appends = 0;
+    private gates: { release: () => void; fail: (e: Error) => void }[] = [];
+    override async append(entries: readonly StoredAuditEntry[]): Promise<void> {
+      this.appends++;
+      await new Promise<void>((release, fail) => { this.gates.push({ release, fail }); });
+      await super.append(entries);
+    }
+    /** Lets the oldest waiting append go on (or fail), once one is waiting. */
+    async next(outcome: 'release' | Error): Promise<void> {
+      while (this.gates.length === 0) await new Promise((r) => setTimeout(r, 1));
+      const g = this.gates.shift()!;
+      if (outcome === 'release') g.release(); else g.fail(outcome);
+    }
+  }
+  const ev = (target: string) => ({ actor: 'u', action: 'data.read' as const, target, from: 'x', outcome: 'success' as const });
+
+  it('group commit: the calls that wait behind an append go in together, each contiguous, in order, and resolve only once stored', async () => {
+    const store = new HeldStore();
+    const log = new AuditLog(store);
+    const settled: string[] = [];
+    const track = <T>(name: string, p: Promise<T>) => p.then((v) => { settled.push(name); return v; });
+    const first = track('first', log.record(ev('a'), new Date(t0)));
+    // nine calls arrive while the first append is held
+    const waiting = Array.from({ length: 9 }, (_, i) => track(`w${i}`, i % 3 === 0
+      ? log.recordMany([ev(`w${i}.0`), ev(`w${i}.1`), ev(`w${i}.2`)], new Date(t0 + i))
+      : log.recordMany([ev(`w${i}`)], new Date(t0 + i))));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store.appends).toBe(1);
+    expect(settled).toEqual([]);
+    await store.next('release');
+    expect((await first).seq).toBe(0);
+    // the nine now make one append, held: none of them has resolved before it is stored
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store.appends).toBe(2);
+    expect(settled).toEqual(['first']);
+    expect(store.rows).toHaveLength(1);
+    await store.next('release');
+    const entries = await Promise.all(waiting);
+    expect(store.appends).toBe(2);
+    const targets = store.rows.map((r) => decodeAuditEntry(r.entry).target);
+    expect(targets).toEqual(['a', 'w0.0', 'w0.1', 'w0.2', 'w1', 'w2', 'w3.0', 'w3.1', 'w3.2', 'w4', 'w5', 'w6.0', 'w6.1', 'w6.2', 'w7', 'w8']);
+    // each call got exactly its own stored entries, with its own time
+    entries.forEach((list, i) => {
+      for (const e of list) {
+        expect(store.rows[e.seq]!.entry).toBe(encodeAuditEntry(e));
+        expect(e.at).toBe(new Date(t0 + i).toISOString());
+      }
+    });
+    expect(store.rows.map((r) => r.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+  });
+
+  it('group commit: when the append fails, every call in it fails and nothing of it is stored; the log goes on after', async () => {
+    const store = new HeldStore();
+    const log = new AuditLog(store);
+    const first = log.record(ev('a'), new Date(t0));
+    const group = [log.record(ev('b'), new Date(t0)), log.recordMany([ev('c'), ev('d')], new Date(t0))];
+    await store.next('release');
+    await first;
+    await store.next(new Error('disk full'));
+    for (const p of group) await expect(p).rejects.toThrow('disk full');
+    const after = log.record(ev('e'), new Date(t0));
+    await store.next('release');
+    expect((await after).seq).toBe(1);
+    expect(store.rows.map((r) => decodeAuditEntry(r.entry).target)).toEqual(['a', 'e']);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountService, tokenHash } from '../../src/security/account-service.js';
-import { AuditLog } from '../../src/security/audit-log.js';
+import { AuditLog, decodeAuditEntry } from '../../src/security/audit-log.js';
 import { exportCheckpoint, generateAuditSigningKeys, verifyAuditTrail } from '../../src/security/audit-checkpoints.js';
 import { DuckDBAuditStore, DuckDBSecurityRepo } from '../../src/security/duckdb-security-repo.js';
 import { migrateSecuritySchema } from '../../src/security/duckdb-security-schema.js';
@@ -148,6 +148,47 @@ describe('DuckDB SecurityRepo and AuditStore', () => {
       expect(await svc.authenticate(t3, 'x', at(230_000))).toEqual({ ok: false, reason: 'revoked' });
     } finally {
       dbConn.closeSync(); conn.closeSync(); auditOwn.closeSync(); own.closeSync();
+    }
+  });
+  it('keeps its next seq in memory, and a second writer on the file is caught by the key: no fork, no gap, the trail verifies', async () => {
+    const own = await DuckDBInstance.create(join(dir, 'two-writers.duckdb'));
+    const connA = await own.connect(), connB = await own.connect(), connC = await own.connect();
+    try {
+      await migrateSecuritySchema(connA, at(0));
+      const storeA = new DuckDBAuditStore(connA), storeB = new DuckDBAuditStore(connB);
+      const logA = new AuditLog(storeA), logB = new AuditLog(storeB);
+      // A keeps its seq after its first append; B then appends behind A's back, so A's kept seq is taken
+      await logA.record({ actor: 'a', action: 'data.read', target: 'first_a', from: 'pA', outcome: 'success' }, at(0));
+      await logB.record({ actor: 'b', action: 'data.read', target: 'first_b', from: 'pB', outcome: 'success' }, at(0));
+      // the gap-checked append with A's stale seq is refused, and writes nothing
+      await expect(storeA.append([{ seq: 1, entry: '{}' }])).rejects.toThrow(/taken/);
+      await expect(storeA.append([{ seq: 7, entry: '{}' }])).rejects.toThrow(/seq 7/);
+      const writes: Promise<unknown>[] = [];
+      for (let i = 0; i < 40; i++) {
+        writes.push(logA.record({ actor: 'a', action: 'data.read', target: `inc_a${i}`, from: 'pA', outcome: 'success' }, at(i)));
+        writes.push(logB.recordMany([
+          { actor: 'b', action: 'data.read', target: `inc_b${i}_0`, from: 'pB', outcome: 'success' },
+          { actor: 'b', action: 'data.read', target: `inc_b${i}_1`, from: 'pB', outcome: 'success' },
+        ], at(i)));
+      }
+      const entries = (await Promise.all(writes)).flat() as { seq: number; target?: string }[];
+      const reader = new DuckDBAuditStore(connC);
+      const n = await reader.size();
+      expect(n).toBe(122);
+      const rows = await reader.read(0, n);
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => i));
+      for (const r of rows) expect(decodeAuditEntry(r.entry).seq).toBe(r.seq);
+      // what each log told its caller is what is stored under that seq
+      for (const e of entries) expect(decodeAuditEntry(rows[e.seq]!.entry).target).toBe(e.target);
+      const targets = rows.map((r) => decodeAuditEntry(r.entry).target);
+      expect(new Set(targets).size).toBe(122);
+      for (let i = 0; i < 40; i++) expect(targets[targets.indexOf(`inc_b${i}_0`) + 1]).toBe(`inc_b${i}_1`);
+      const keys = generateAuditSigningKeys();
+      const cpDir = join(dir, 'cp-two-writers');
+      await exportCheckpoint(reader, cpDir, keys.privateKeyPem, at(99_000));
+      expect(await verifyAuditTrail(reader, cpDir, keys.publicKeyPem)).toMatchObject({ ok: true, entries: n });
+    } finally {
+      connA.closeSync(); connB.closeSync(); connC.closeSync(); own.closeSync();
     }
   });
 });
