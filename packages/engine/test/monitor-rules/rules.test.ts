@@ -7,6 +7,7 @@ import { evaluateSpikeRule, evaluateSpikeRuleOnCounts, type SpikeRule } from '..
 import { evaluateIncident, parseRuleSet } from '../../src/monitor/rules/rule-engine.js';
 import { parseWatchZones, type WatchZone } from '../../src/monitor/rules/watch-zone.js';
 import { evaluateSeries } from '../../src/monitor/evaluate-series.js';
+import { EARTH_RADIUS_KM, haversineDistanceKm } from '../../src/link/haversine-distance.js';
 import { inc } from './helpers.js';
 
 const zr = parseWatchZones({ type: 'FeatureCollection', features: [
@@ -67,6 +68,48 @@ describe('near-repeat rule', () => {
     expect(c?.explanation.expected).toBeCloseTo((4 * 14) / 365, 12);
     expect(evaluateNearRepeatRule({ ...rule, minimumPrior: 2 }, now, [first, ...old])).toBeNull();
   });
+  it('equals the rule computed plainly (haversine for every earlier serious event), neighbours at the distance in latitude included (property, fixed seed)', () => {
+    // The rule skips neighbours whose latitude alone puts them out of reach before the haversine:
+    // this reference does not, so a skip that dropped an event within the distance would show.
+    const center = { lat: 30.19, lon: 67.0 };
+    const degreesPerKm = 1 / (EARTH_RADIUS_KM * (Math.PI / 180));
+    const t0 = Date.parse('2024-03-01T00:00:00.000Z');
+    const neighbour = fc.record({
+      // latitude offsets spread over +-2 distances, half of them within a few ulps of exactly one distance away
+      dLatKm: fc.oneof(fc.integer({ min: -20_000, max: 20_000 }).map((m) => m / 1000), fc.constantFrom(-10, -3, 3, 10).chain((d) => fc.integer({ min: -4, max: 4 }).map((u) => d + u * 1e-12))),
+      dLonKm: fc.oneof(fc.constant(0), fc.integer({ min: -12_000, max: 12_000 }).map((m) => m / 1000)),
+      daysBefore: fc.oneof(fc.integer({ min: -2 * 1440, max: 20 * 1440 }), fc.integer({ min: -2 * 1440, max: 400 * 1440 })).map((minutes) => minutes / 1440), killed: fc.integer({ min: 0, max: 8 }),
+      category: fc.constantFrom('TI.BOMB' as const, 'TI.CLASH' as const, 'TI.SUICIDE' as const),
+    });
+    const rules: NearRepeatRule[] = [rule, { ...rule, id: 'nr-3km', distanceKm: 3, days: 7, minimumKilled: 2, baselineDays: 100 }];
+    let fired = 0, atTheEdge = 0;
+    fc.assert(fc.property(fc.array(neighbour, { maxLength: 40 }), fc.constantFrom(...rules), (ns, r) => {
+      const history = ns.map((n, k) => inc({
+        id: `h${k}`, category: n.category, killed: n.killed, occurredAt: new Date(t0 - n.daysBefore * 86_400_000).toISOString(),
+        lat: center.lat + n.dLatKm * degreesPerKm, lon: center.lon + (n.dLonKm * degreesPerKm) / Math.cos((center.lat * Math.PI) / 180),
+      }));
+      const now = inc({ id: 'now', occurredAt: new Date(t0).toISOString(), lat: center.lat, lon: center.lon });
+      let count = 0, background = 0, nearest: { id: string; km: number } | undefined;
+      const windowMs = r.days * 86_400_000, baselineMs = (r.baselineDays ?? 365) * 86_400_000;
+      for (const h of history) {
+        const dt = t0 - Date.parse(h.occurredAt);
+        const km = haversineDistanceKm(center.lat, center.lon, h.location.lat!, h.location.lon!);
+        if (!(dt > 0) || dt > windowMs + baselineMs || !isSerious(h, r.minimumKilled ?? 5) || km > r.distanceKm) continue;
+        if (Math.abs(h.location.lat! - center.lat) > (r.distanceKm - 1e-9) * degreesPerKm) atTheEdge++; // in reach, a distance away in latitude
+        if (dt > windowMs) { background++; continue; }
+        count++;
+        if (nearest === undefined || km < nearest.km) nearest = { id: h.id, km };
+      }
+      const got = evaluateNearRepeatRule(r, now, history);
+      if (count === 0) { expect(got).toBeNull(); return; }
+      fired++;
+      expect(got?.explanation.count).toBe(count);
+      expect(got?.explanation.expected).toBe(background * (windowMs / baselineMs));
+      expect(got?.dedupKey).toBe(`${r.id}|Quetta|${nearest!.id}`);
+    }), { seed: 20261127, numRuns: 400 });
+    expect(fired).toBeGreaterThan(100);
+    expect(atTheEdge).toBeGreaterThan(20);
+  });
 });
 
 describe('spike rule (wraps evaluateSeries)', () => {
@@ -103,7 +146,7 @@ describe('spike rule on counts = evaluateSeries\' last step (the minimum-count s
     const x = inc({ id: 'x', occurredAt: '2024-03-05T10:00:00.000Z' });
     const detectors = [
       { kind: 'ears', options: { method: 'C1', minSigma: 0.5 } }, { kind: 'ears', options: { method: 'C2', minSigma: 0.5 } },
-      { kind: 'ears', options: { method: 'C3', minSigma: 1 } }, { kind: 'cusum' },
+      { kind: 'ears', options: { method: 'C3', minSigma: 1 } }, { kind: 'cusum' }, { kind: 'window-scan', options: { h: 2 } },
     ] as const;
     let firing = 0, atTheMinimum = 0;
     fc.assert(fc.property(

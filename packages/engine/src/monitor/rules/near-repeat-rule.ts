@@ -15,7 +15,7 @@
  * Johnson & Braithwaite (2009) for insurgent attacks.
  */
 import { category } from '../../domain/taxonomy.js';
-import { haversineDistanceKm } from '../../link/haversine-distance.js';
+import { EARTH_RADIUS_KM, haversineDistanceKm } from '../../link/haversine-distance.js';
 import type { AlertCandidate, AlertSeverity, MonitorIncident } from './types.js';
 
 export interface NearRepeatRule {
@@ -35,6 +35,7 @@ export interface NearRepeatRule {
 }
 
 const DAY_MS = 86_400_000;
+const RAD = Math.PI / 180;
 
 export function isSerious(incident: MonitorIncident, minimumKilled = 5): boolean {
   return category(incident.category).severe || incident.severity.killed >= minimumKilled;
@@ -63,6 +64,10 @@ export function evaluateNearRepeatRuleTimed(rule: NearRepeatRule, incident: Moni
   const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
   const minimumKilled = rule.minimumKilled ?? 5;
   const minimumPrior = rule.minimumPrior ?? 1;
+  // A great-circle distance is at least the latitude difference times the radius: neighbours
+  // further north or south than the distance (with a margin for rounding) are out without the
+  // haversine. In the live path bench about 3 in 10 neighbours the grid gives are.
+  const latitudeReach = (rule.distanceKm / (EARTH_RADIUS_KM * RAD)) * (1 + 1e-9);
   let count = 0, background = 0;
   // the nearest serious event inside the window (the first found at the smallest distance, as before)
   let nearestInc: MonitorIncident | undefined, nearestKm = Infinity, nearestDt = 0;
@@ -70,9 +75,9 @@ export function evaluateNearRepeatRuleTimed(rule: NearRepeatRule, incident: Moni
     const dt = t - th;
     if (!(dt > 0) || dt > windowMs + baselineMs || h.id === incident.id) continue;
     const hLat = h.location.lat, hLon = h.location.lon;
-    if (hLat === undefined || hLon === undefined || !isSerious(h, minimumKilled)) continue;
+    if (hLat === undefined || hLon === undefined || Math.abs(hLat - lat) > latitudeReach) continue;
     const km = haversineDistanceKm(lat, lon, hLat, hLon);
-    if (km > rule.distanceKm) continue;
+    if (km > rule.distanceKm || !isSerious(h, minimumKilled)) continue;
     if (dt <= windowMs) {
       count++;
       if (nearestInc === undefined || km < nearestKm) { nearestInc = h; nearestKm = km; nearestDt = dt; }

@@ -86,15 +86,16 @@ export function evaluateSpikeRuleOnCounts(rule: SpikeRule, incident: MonitorInci
   const lookback = rule.lookbackPeriods ?? 60;
   const current = periodIndex(incident.occurredAt, periodDays, origin);
   const first = current - lookback + 1;
-  const series = new Float64Array(lookback);
-  for (let k = 0; k < lookback; k++) series[k] = countOf(first + k);
-  series[lookback - 1]! += 1;
   // evaluateSeries pages only from `minimumCount` events in the period (no severe option is given
-  // here): below it the answer is null whatever the detector says, so the detector is not run (the
-  // live monitor calls this for every event). An invalid minimumCount (negative, NaN) fails this
-  // test and reaches evaluateLatestPeriod, which rejects it.
+  // here): below it the answer is null whatever the detector says, so neither the series nor the
+  // detector is built (the live monitor calls this for every event). An invalid minimumCount
+  // (negative, NaN) fails this test and reaches evaluateLatestPeriod, which rejects it.
   const minimumCount = rule.minimumCount ?? DEFAULT_MINIMUM_COUNT;
-  if (lookback > 0 && series[lookback - 1]! < minimumCount) return null;
+  const currentCount = countOf(current) + 1;
+  if (lookback > 0 && currentCount < minimumCount) return null;
+  const series = new Float64Array(lookback);
+  for (let k = 0; k < lookback - 1; k++) series[k] = countOf(first + k);
+  if (lookback > 0) series[lookback - 1] = currentCount;
   // the last step of evaluateSeries, computed for that period alone
   const evaluation = evaluateLatestPeriod(series, rule.detector ?? DEFAULT_DETECTOR, rule.minimumCount === undefined ? {} : { minimumCount: rule.minimumCount });
   const step = evaluation.step;
