@@ -8,7 +8,8 @@ import { clear, h } from './dom.js';
 import { currentLang, initLang, setLang, t } from './i18n/index.js';
 import { renderLogin } from './pages/login.js';
 import { renderMapPage } from './pages/map-page.js';
-import { renderAllocation, renderEvaluations, renderForecasts, renderQuality, renderReports, renderRisk, renderTrends } from './pages/panels.js';
+import { renderAllocation, renderEvaluations, renderForecasts, renderQuality, renderReports, renderRisk } from './pages/panels.js';
+import { renderTrends } from './pages/trends-page.js';
 
 type Page = (root: HTMLElement, me: Principal) => Promise<(() => void) | void>;
 const PAGES: { hash: string; label: () => string; render: Page }[] = [

@@ -105,6 +105,8 @@ beforeAll(async () => {
   for (const u of [
     { username: 'analyst', role: 'analyst', clearance: 'SECRET' },
     { username: 'quetta', role: 'district_officer', clearance: 'SECRET', districts: ['Quetta'] },
+    // a second analyst: a TOTP code is accepted once, and the first analyst logged in within the same 30 s
+    { username: 'analyst2', role: 'analyst', clearance: 'SECRET' },
   ] as const) {
     const e = await env.security.accounts.createUser({ ...u, password: PASSWORD }, { id: 'system', from: 'e2e' }, new Date());
     secrets[u.username] = e.totpSecret;
@@ -221,6 +223,55 @@ describe('dashboard in Chromium', () => {
     const byId = await page.evaluate(async () => (await fetch('/api/incidents/inc_seed_1')).status);
     const seed1 = geography.districtsIn('Balochistan')[1]!.name;
     expect(seed1 === 'Quetta' ? 200 : 404).toBe(byId);
+
+    expect(offOrigin).toEqual([]);
+    expect(await violations()).toEqual([]);
+    await context.close();
+  });
+
+  it('analyst: Trends and Data quality read as labelled tables and charts (the API\'s numbers, no raw field names or epoch times), in English and Urdu', async () => {
+    const { context, page, offOrigin, violations } = await newPage();
+    await login(page, 'analyst2');
+    // a run with one bad line, so the runs and quarantine tables have rows
+    const ingest = await page.evaluate(async (body) => (await fetch('/api/ingest?format=hotline', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })).status,
+      [JSON.stringify({ id: 'q-1', at: '2024-06-01T10:00:00+05:00', lat: 30.19, lon: 67.0, district: 'Quetta', what: 'suicide attack' }), 'this line is not json'].join('\n'));
+    expect(ingest).toBe(200);
+
+    await page.goto(`${origin}/#/trends`);
+    await page.waitForSelector('#seasonality .profile canvas');
+    const trends = await page.evaluate(async () => ((await (await fetch('/api/analyses/trends?province=Balochistan')).json()) as {
+      result: { trend: { summary: string }; comparison: { previous: { current: { count: number; from: number }; baseline: { count: number } } } };
+    }).result);
+    expect(await page.$eval('#trend-summary', (e) => e.textContent)).toContain(trends.trend.summary);
+    const first = await page.$$eval('#trend-comparison tbody tr:first-child td', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(first.slice(1, 3).map((x) => Number(x.replace(/,/g, '')))).toEqual([trends.comparison.previous.baseline.count, trends.comparison.previous.current.count]);
+    expect(await page.$$eval('#trend-comparison tbody tr', (r) => r.length)).toBe(2);
+    expect(await page.$$eval('#seasonality .profile', (p) => p.map((x) => (x as HTMLElement).dataset['dimension']))).toEqual(['hour', 'weekday', 'month', 'hijriMonth']);
+    const trendsText = await page.$eval('#page-trends', (e) => e.textContent ?? '');
+    expect(trendsText).not.toMatch(/\b1\d{12}\b|percentChange|pValue|rateRatio|exposureDays/);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends.png'), fullPage: true });
+
+    await page.goto(`${origin}/#/quality`);
+    await page.waitForSelector('#quarantine-table');
+    const api = await page.evaluate(async () => ({
+      sources: ((await (await fetch('/api/sources')).json()) as { agencies: { agency: string }[] }).agencies.map((a) => a.agency).sort(),
+      quarantine: ((await (await fetch('/api/quarantine?limit=50')).json()) as { total: number }).total,
+    }));
+    expect((await page.$$eval('#feeds-table tbody tr td:first-child', (l) => l.map((x) => x.textContent ?? ''))).sort()).toEqual(api.sources);
+    expect(await page.$$eval('#runs-table tbody tr', (r) => r.length)).toBeGreaterThanOrEqual(1);
+    expect(await page.$eval('#quarantine-total', (e) => e.textContent)).toContain(`${api.quarantine} rows were not stored`);
+    expect(await page.$eval('#quarantine-table tbody tr td:nth-child(3)', (e) => e.textContent)).toMatch(/json/i);
+    const qualityText = await page.$eval('#page-quality', (e) => e.textContent ?? '');
+    expect(qualityText).not.toMatch(/startedAt|rowsRead|runId|\boffset\b/);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-quality.png'), fullPage: true });
+
+    // Urdu: right to left, the page's own words translated
+    await page.click('#lang');
+    await page.goto(`${origin}/#/trends`);
+    await page.waitForSelector('#seasonality .profile canvas');
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ur', 'rtl']);
+    expect(await page.$eval('#trend-comparison thead th:nth-child(4)', (e) => e.textContent)).toBe('تبدیلی');
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends-ur.png'), fullPage: true });
 
     expect(offOrigin).toEqual([]);
     expect(await violations()).toEqual([]);

@@ -206,7 +206,7 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
       (metricSel.querySelector('option[value="risk"]') as HTMLOptionElement).disabled = risk.size === 0;
       if (metric === 'risk') paintChoropleth();
     }
-    status('risk', riskRes.ok ? `${t('metricRisk')}: ${risk.size} ${t('district')}` : t('notAvailable', { path: '/api/risk', status: riskRes.status }));
+    status('risk', riskRes.ok ? t('riskScored', { n: String(risk.size) }) : t('notAvailable', { path: '/api/risk', status: riskRes.status }));
   });
 
   // ---- watch zones (optional route)
@@ -284,6 +284,9 @@ export async function renderMapPage(root: HTMLElement, me: Principal): Promise<(
       const total = [...countsShown.values()].reduce((a, b) => a + b, 0);
       totalEl.dataset['total'] = String(total);
       totalEl.textContent = `${t('incidentsShown')}: ${total.toLocaleString('en-US')}`;
+      // incidents of the province without a district (not on the choropleth): said, so the two totals on the page agree
+      const unplaced = stats.data.total - total;
+      if (unplaced > 0) totalEl.append(h('span', { class: 'muted small', id: 'map-unplaced' }, ` · ${t('incidentsNoDistrict', { n: unplaced.toLocaleString('en-US') })}`));
       paintChoropleth();
       renderDistrictTable();
     } else {

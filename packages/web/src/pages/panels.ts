@@ -3,25 +3,24 @@
  * and the reports archive. Each calls its API route and shows the answer; a route the server does
  * not have (404) gives a clear "not available", a 403 says the role or clearance does not allow it.
  */
-import { api, qs, type ApiResult, type Principal, type Stats } from '../api.js';
+import { api, qs, type ApiResult, type Stats } from '../api.js';
 import { chartIn } from '../charts.js';
 import { h, pakistanTime, table } from '../dom.js';
 import type { Messages } from '../i18n/en.js';
 import { t } from '../i18n/index.js';
-import { monthRange, nextMonth } from '../months.js';
-import { categoryLabel } from '../taxonomy.js';
+import { nextMonth } from '../months.js';
 
 const PROVINCE = 'Balochistan';
 type Cleanup = () => void;
 
-function page(root: HTMLElement, title: string, id: string): HTMLElement {
+export function page(root: HTMLElement, title: string, id: string): HTMLElement {
   const body = h('section', { class: 'card page', id });
   root.append(h('h1', {}, title), body);
   return body;
 }
 
 /** The "not available" / forbidden / error line for a failed call, or undefined when it succeeded. */
-function unavailable(path: string, r: ApiResult<unknown>): HTMLElement | undefined {
+export function unavailable(path: string, r: ApiResult<unknown>): HTMLElement | undefined {
   if (r.ok) return undefined;
   if (r.status === 404) return h('p', { class: 'not-available', 'data-path': path }, t('notAvailable', { path, status: 404 }));
   if (r.status === 403) return h('p', { class: 'not-available forbidden', 'data-path': path }, t('forbidden'));
@@ -64,34 +63,14 @@ export function autoView(data: unknown, depth = 0): HTMLElement {
 }
 
 function caveats(env: unknown): HTMLElement | null {
-  const c = (env as { caveats?: unknown[] }).caveats ?? [];
-  if (c.length === 0) return null;
-  return h('ul', { class: 'caveats' }, ...c.map((x) => h('li', {}, typeof x === 'string' ? x : String((x as { message?: string; text?: string }).message ?? (x as { text?: string }).text ?? JSON.stringify(x)))));
+  return caveatList((env as { caveats?: unknown[] }).caveats ?? []);
 }
 
-export async function renderTrends(root: HTMLElement): Promise<Cleanup> {
-  const body = page(root, t('trendsTitle'), 'page-trends');
-  const chartEl = h('div', { class: 'chart', id: 'trend-chart' });
-  body.append(chartEl);
-  const { chart, dispose } = chartIn(chartEl);
-  const stats = await api<Stats>(`/api/stats${qs({ province: PROVINCE })}`);
-  if (stats.ok) {
-    const months = monthRange(Object.keys(stats.data.byMonth));
-    chart.setOption({
-      grid: { left: 48, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
-      xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
-      series: [{ type: 'line', data: months.map((m) => stats.data.byMonth[m] ?? 0), showSymbol: false, itemStyle: { color: '#2a6f97' } }],
-    });
-    const cats = Object.entries(stats.data.byCategory).sort((a, b) => b[1] - a[1]).slice(0, 12);
-    body.append(h('h3', {}, t('category')), table([t('category'), t('count')], cats.map(([c, n]) => [categoryLabel(c), n]), { class: 'compact' }));
-  } else body.append(unavailable('/api/stats', stats)!);
-  for (const name of ['trends', 'seasonality'] as const) {
-    const path = `/api/analyses/${name}`;
-    const r = await api<unknown>(`${path}${qs({ province: PROVINCE })}`);
-    body.append(h('h2', {}, name === 'trends' ? t('trendsTitle') : t('seasonalityTitle')));
-    body.append(unavailable(path, r) ?? h('div', {}, caveats(r.ok ? r.data : {}) ?? '', autoView(r.ok ? (r.data as { result?: unknown }).result ?? r.data : null)));
-  }
-  return dispose;
+/** Caveats (strings or `{ message }`) as a list, each distinct text once; null when there are none. */
+export function caveatList(list: readonly unknown[]): HTMLElement | null {
+  const said = [...new Set(list.map((x) => typeof x === 'string' ? x : String((x as { message?: string; text?: string }).message ?? (x as { text?: string }).text ?? JSON.stringify(x))))];
+  if (said.length === 0) return null;
+  return h('ul', { class: 'caveats' }, ...said.map((x) => h('li', {}, x)));
 }
 
 export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void> {
@@ -244,34 +223,63 @@ export async function renderEvaluations(root: HTMLElement): Promise<void> {
   body.append(unavailable('/api/evaluations', r) ?? autoView(r.ok ? r.data : null));
 }
 
-export async function renderQuality(root: HTMLElement, me: Principal): Promise<void> {
+export async function renderQuality(root: HTMLElement): Promise<void> {
   const body = page(root, t('qualityTitle'), 'page-quality');
   const [sources, runs, quarantine, stats] = await Promise.all([
-    api<unknown>('/api/sources'), api<unknown>('/api/sources/runs?limit=50'), api<unknown>('/api/quarantine?limit=50'), api<Stats>('/api/stats'),
+    api<{ agencies?: { agency: string; incidents: number }[] }>('/api/sources'), api<unknown>('/api/sources/runs?limit=50'),
+    api<{ items?: Record<string, unknown>[]; total?: number }>('/api/quarantine?limit=50'), api<Stats>('/api/stats'),
   ]);
-  body.append(h('h2', {}, t('feeds')), unavailable('/api/sources', sources) ?? autoView(sources.ok ? sources.data : null));
+  const runList = runs.ok ? listOf(runs.data) : [];
+  // each agency's latest run (runs come newest first or not: compare)
+  const last = new Map<string, string>();
+  for (const r of runList) {
+    const agency = String(r['agency'] ?? ''); const at = String(r['finishedAt'] ?? r['startedAt'] ?? '');
+    if (agency !== '' && at > (last.get(agency) ?? '')) last.set(agency, at);
+  }
+  body.append(h('h2', {}, t('feeds')));
+  const sourcesBad = unavailable('/api/sources', sources);
+  if (sourcesBad !== undefined) body.append(sourcesBad);
+  else if (sources.ok) {
+    const agencies = [...(sources.data.agencies ?? [])].sort((x, y) => y.incidents - x.incidents);
+    body.append(table([t('agency'), t('incidentsHeader'), t('lastReceived')], agencies.map((a) => {
+      const at = last.get(a.agency);
+      return [a.agency, a.incidents, at === undefined ? '—' : pakistanTime(at)];
+    }), { class: 'compact', id: 'feeds-table' }));
+  }
   body.append(h('h2', {}, t('runs')));
   const runsBad = unavailable('/api/sources/runs', runs);
   if (runsBad !== undefined) body.append(runsBad);
   else {
-    const list = listOf(runs.ok ? runs.data : null);
-    const last = new Map<string, string>();
-    for (const r of list) {
-      const agency = String(r['agency'] ?? ''); const at = String(r['finishedAt'] ?? r['startedAt'] ?? r['receivedAt'] ?? '');
-      if (agency !== '' && at > (last.get(agency) ?? '')) last.set(agency, at);
-    }
     const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString();
     const silent = [...last].filter(([, at]) => at < weekAgo).map(([a, at]) => `${a} (${pakistanTime(at)})`);
     if (silent.length > 0) body.append(h('p', { class: 'warning', id: 'silent-agencies' }, t('silentAgencies', { list: silent.join(', ') })));
-    body.append(autoView(list));
+    body.append(table([t('agency'), t('runFile'), t('runStarted'), t('rowsRead'), t('newIncidents'), t('linkedReports'), t('duplicates'), t('quarantinedCount')],
+      runList.map((r) => [String(r['agency'] ?? '—'), fileName(r['origin']), r['startedAt'] === undefined ? '—' : pakistanTime(String(r['startedAt'])),
+        num(r['rowsRead']), num(r['inserted']), num(r['attached']), num(r['duplicates']), num(r['quarantined'])]),
+      { class: 'compact', id: 'runs-table' }));
   }
-  body.append(h('h2', {}, t('quarantine')), unavailable('/api/quarantine', quarantine) ?? autoView(quarantine.ok ? quarantine.data : null));
+  body.append(h('h2', {}, t('quarantine')));
+  const qBad = unavailable('/api/quarantine', quarantine);
+  if (qBad !== undefined) body.append(qBad);
+  else if (quarantine.ok) {
+    const items = quarantine.data.items ?? [];
+    const total = quarantine.data.total ?? items.length;
+    body.append(h('p', { class: 'muted', id: 'quarantine-total' }, items.length === 0 ? t('quarantineNone') : t('quarantineShown', { total: total.toLocaleString('en-US'), shown: String(items.length) })));
+    if (items.length > 0) {
+      body.append(table([t('agency'), t('runFile'), t('reasons'), t('rawRow')], items.map((q) => [
+        String(q['agency'] ?? '—'), `${fileName(q['origin'])}:${String(q['line'] ?? '?')}`, cell(q['reasons']), h('code', { class: 'raw' }, String(q['raw'] ?? '')),
+      ]), { class: 'compact', id: 'quarantine-table' }));
+    }
+  }
   body.append(h('h2', {}, t('linking')));
   if (stats.ok && stats.data.total > 0) {
     body.append(h('p', { id: 'linking' }, t('linkingText', { reports: stats.data.reports.toLocaleString('en-US'), incidents: stats.data.total.toLocaleString('en-US'), ratio: (stats.data.reports / stats.data.total).toFixed(2) })));
   } else body.append(unavailable('/api/stats', stats) ?? h('p', {}, '—'));
-  void me;
 }
+
+/** The file name of an ingest origin (a path on the server), without its directories. */
+const fileName = (origin: unknown): string => (typeof origin === 'string' && origin !== '' ? origin.split(/[\\/]/).pop()! : '—');
+const num = (v: unknown): string => (typeof v === 'number' ? v.toLocaleString('en-US') : '—');
 
 function listOf(data: unknown): Record<string, unknown>[] {
   if (Array.isArray(data)) return data as Record<string, unknown>[];
@@ -304,7 +312,7 @@ export async function renderReports(root: HTMLElement): Promise<void> {
   }
   const list = listOf(r.ok ? r.data : null);
   if (list.length === 0) { body.append(h('p', { class: 'muted', id: 'reports-none' }, t('reportsNone'))); return; }
-  body.append(table(['title', 'period', t('classification'), 'generated', ''], list.map((x) => {
+  body.append(table([t('reportTitle'), t('reportPeriod'), t('classification'), t('reportGenerated'), ''], list.map((x) => {
     const id = String(x['id'] ?? '');
     const formats = Array.isArray(x['formats']) ? (x['formats'] as string[]) : ['html', 'pdf', 'xlsx'];
     const links = h('span', {}, ...formats.flatMap((f) => [h('a', { href: `/api/reports/${encodeURIComponent(id)}.${f}`, target: '_blank', rel: 'noopener' }, f), ' ']));
