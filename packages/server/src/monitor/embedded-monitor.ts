@@ -27,7 +27,10 @@ export interface EmbeddedMonitorOptions {
    * Journal the live path's writes and apply them to DuckDB behind (write-behind.ts): the consumers
    * then write through `writeBehind.store`. Needs the DuckDB store itself as `store`.
    */
-  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes'>;
+  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes'> & {
+    /** The store the journaled batches are written to (default `store`; serve gives its IndexedStore so that its index learns them). */
+    writeTo?: Store;
+  };
 }
 
 export interface EmbeddedMonitor {
@@ -46,7 +49,7 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   const webhookFile = o.webhooks === undefined ? undefined : loadWebhookFile(o.webhooks);
   const repository = await DuckDBAlertRepository.open(duckdbInstanceOf(o.store), o.now);
   // before the warm-up: a journal left by a crash is applied first, so the history read includes it
-  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: checkpointing(o.store), repository });
+  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: o.writeBehind.writeTo ?? o.store, checkpoints: checkpointing(o.store), repository });
   const liveRepository = writeBehind?.repository ?? repository;
   const hub = new AlertHub();
   const monitor = new LiveMonitor({ ruleSet, repository: liveRepository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
@@ -64,8 +67,13 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   };
 }
 
+/** The write-behind's files beside an embedded store file: the journal `<file>.live-journal/` and DuckDB's WAL `<file>.wal`. */
+export function writeBehindFiles(file: string): { journalDir: string; walPath: string } {
+  return { journalDir: `${file}.live-journal`, walPath: `${file}.wal` };
+}
+
 function checkpointing(store: Store): CheckpointingStore {
   const s = store as Partial<CheckpointingStore>;
   if (typeof s.checkpoint !== 'function' || typeof s.setAutoCheckpointThreshold !== 'function') throw new Error('writeBehind needs the embedded DuckDB store');
-  return store as CheckpointingStore;
+  return s as CheckpointingStore;
 }

@@ -10,13 +10,18 @@
  * in the next one (group commit: one fdatasync for many entries). A segment is rotated past
  * `segmentBytes` and deleted once every entry in it has been applied (`applied(seq)`).
  *
+ * The writes and fdatasyncs run on a thread of their own (a worker), not on libuv's thread pool:
+ * DuckDB's calls hold that pool's four threads while a checkpoint or a long query runs, and a
+ * journal write queued behind them waited seconds in bench/realtime; nor on the main thread, which
+ * an fdatasync of megabytes would block.
+ *
  * `open` reads what a previous process left (entries not yet applied when it stopped or died): the
  * caller applies them before taking new work. A last line cut short by a crash (no newline, or not
  * decodable) was never acknowledged to anyone and is dropped; any other unreadable line is an error.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { BaseeratError } from '@baseerat/engine';
 import type { FieldCodec } from '../store/port.js';
 
@@ -34,7 +39,8 @@ const SUFFIX = '.journal';
 export class LiveJournal {
   private nextSeq: number;
   private readonly segments: Segment[] = [];
-  private handle: FileHandle | undefined;
+  private readonly writer: JournalWriter = new JournalWriter();
+  private path: string | undefined;
   private buffer: string[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing: Promise<void> | undefined;
@@ -112,9 +118,7 @@ export class LiveJournal {
         try {
           const text = lines.join('');
           const t = performance.now();
-          const h = await this.current(firstSeq);
-          await h.write(text);
-          await h.datasync();
+          await this.writer.write(this.current(firstSeq), text);
           this.stats.writes++;
           this.stats.writeMs += performance.now() - t;
           this.stats.bytes += text.length;
@@ -134,22 +138,65 @@ export class LiveJournal {
   }
 
   /** The segment to write into, a new one when there is none yet or the current one is full. */
-  private async current(firstSeq: number): Promise<FileHandle> {
+  private current(firstSeq: number): string {
     const seg = this.segments[this.segments.length - 1];
-    if (this.handle !== undefined && seg !== undefined && seg.bytes < this.segmentBytes) return this.handle;
-    await this.handle?.close();
-    const path = join(this.dir, `${String(firstSeq).padStart(12, '0')}${SUFFIX}`);
-    this.handle = await open(path, 'a');
-    this.segments.push({ path, firstSeq, lastSeq: firstSeq - 1, bytes: 0 });
+    if (this.path !== undefined && seg !== undefined && seg.bytes < this.segmentBytes) return this.path;
+    this.path = join(this.dir, `${String(firstSeq).padStart(12, '0')}${SUFFIX}`);
+    this.segments.push({ path: this.path, firstSeq, lastSeq: firstSeq - 1, bytes: 0 });
     // the old segments' entries may now be deleted as soon as they are applied
     this.applied(this.appliedSeq);
-    return this.handle;
+    return this.path;
   }
 
-  /** Waits for the entries appended so far to be on disk; closes the segment file. */
+  /** Waits for the entries appended so far to be on disk; stops the writer thread. */
   async close(): Promise<void> {
     while (this.writing !== undefined) await this.writing;
-    await this.handle?.close();
-    this.handle = undefined;
+    await this.writer.close();
+  }
+}
+
+/** The writer thread: appends text to a file and fdatasyncs it, one request at a time (the file stays open until the next one is named). */
+const WRITER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+let path, fd;
+parentPort.on('message', (m) => {
+  try {
+    if (m.path !== path) { if (fd !== undefined) fs.closeSync(fd); fd = fs.openSync(m.path, 'a'); path = m.path; }
+    const b = Buffer.from(m.text, 'utf8');
+    for (let off = 0; off < b.length;) off += fs.writeSync(fd, b, off, b.length - off);
+    fs.fdatasyncSync(fd);
+    parentPort.postMessage({ id: m.id });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String(e && e.message || e) });
+  }
+});
+`;
+
+class JournalWriter {
+  private readonly worker = new Worker(WRITER_SOURCE, { eval: true });
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+
+  constructor() {
+    this.worker.unref();
+    this.worker.on('message', (m: { id: number; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error === undefined) w?.resolve(); else w?.reject(new Error(`live journal write failed: ${m.error}`));
+    });
+    this.worker.on('error', (e) => { for (const w of this.waiting.values()) w.reject(e); this.waiting.clear(); });
+  }
+
+  write(path: string, text: string): Promise<void> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, path, text });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }

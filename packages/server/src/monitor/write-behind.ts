@@ -39,7 +39,7 @@ export type JournalEntry =
   | { k: 'delivery'; d: WebhookDelivery };
 
 /** What the write-behind needs of the embedded store beyond the Store port. */
-export interface CheckpointingStore extends Store {
+export interface CheckpointingStore {
   /** Runs a DuckDB CHECKPOINT in the store's write queue; false when DuckDB refused it for now. */
   checkpoint(): Promise<boolean>;
   /** Sets the instance's automatic checkpoint threshold (e.g. '1TB' to leave checkpoints to the caller). */
@@ -47,7 +47,10 @@ export interface CheckpointingStore extends Store {
 }
 
 export interface WriteBehindOptions {
-  store: CheckpointingStore;
+  /** Where the batches are written (the DuckDB store, or a decorator of it such as serve's IndexedStore). */
+  store: Store;
+  /** The DuckDB store itself: its checkpoints. */
+  checkpoints: CheckpointingStore;
   repository: AlertRepository;
   /** Directory of the journal (e.g. `<db file>.live-journal`). */
   journalDir: string;
@@ -107,7 +110,7 @@ export class LiveWriteBehind {
   /** Opens the journal, applies what a previous process left in it, and turns DuckDB's own checkpoints off. */
   static async open(o: WriteBehindOptions): Promise<LiveWriteBehind> {
     const { journal, backlog } = LiveJournal.open<JournalEntry>(o.journalDir, { codec: o.codec });
-    await o.store.setAutoCheckpointThreshold('1TB');
+    await o.checkpoints.setAutoCheckpointThreshold('1TB');
     const wb = new LiveWriteBehind(o, journal);
     for (const { seq, entry } of backlog) {
       await wb.apply(entry);
@@ -189,7 +192,7 @@ export class LiveWriteBehind {
     try { wal = statSync(this.o.walPath).size; } catch { return; }
     if (wal < (this.o.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) return;
     const t = performance.now();
-    if (!await this.o.store.checkpoint()) { this.counters.checkpointsRefused++; return; }
+    if (!await this.o.checkpoints.checkpoint()) { this.counters.checkpointsRefused++; return; }
     const ms = performance.now() - t;
     this.counters.checkpoints++;
     this.counters.checkpointMs += ms;

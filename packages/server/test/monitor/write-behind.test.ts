@@ -47,7 +47,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const options = () => ({ store: e.store, repository, journalDir: join(dir, 'journal'), codec, walPath: join(dir, 'store.duckdb.wal') });
+const options = () => ({ store: e.store, checkpoints: e.store, repository, journalDir: join(dir, 'journal'), codec, walPath: join(dir, 'store.duckdb.wal') });
 const reportCount = async () => (await e.store.stats()).reports;
 const journalText = () => readdirSync(join(dir, 'journal')).map((f) => readFileSync(join(dir, 'journal', f), 'utf8')).join('');
 

@@ -13,10 +13,12 @@ import type { Adapter } from '../../ingest/adapter.js';
 import { loadMappingFile } from '../../ingest/mapping.js';
 import { resolveAdapter } from '../../ingest/registry.js';
 import type { IngestSummary } from '../../ingest/pipeline.js';
-import { openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { openEmbeddedMonitor, writeBehindFiles } from '../../monitor/embedded-monitor.js';
+import { STORE_DATASET } from '../../security/store-keys.js';
 import { loadGeography } from '../../reference/geography.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { checkAgency, ingestSubject } from '../../stream/subjects.js';
+import { dbPath } from '../config.js';
 import { formatTable, printJson } from '../output.js';
 import { withEmbedded } from './serve.js';
 
@@ -61,14 +63,18 @@ export function registerConsume(program: Command): void {
       const adapters = await Promise.all(agencies.map((a) => agencyAdapter(a, o.mappings, o.format)));
       const summaries = await withEmbedded(o.db, true, async (e) => {
         const nc = await connect({ servers: o.nats, name: 'baseerat-consume' });
-        const mon = o.monitor ? await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks }) : undefined;
+        // with the monitor, the live path is durable in the journal and DuckDB is written behind it (docs/monitoring.md)
+        const mon = o.monitor ? await openEmbeddedMonitor({
+          store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
+          writeBehind: { ...writeBehindFiles(dbPath(o.db)), codec: await e.security.cipherFor(STORE_DATASET, new Date()) },
+        }) : undefined;
         const geocoder = loadGeography();
         const consumers: IngestConsumer[] = [];
         try {
           let lastMessageAt = Date.now();
           for (const [i, agency] of agencies.entries()) {
             consumers.push(await startIngestConsumer({
-              nats: nc, agency, adapter: adapters[i]!, store: e.store, geocoder, link: linkBatch, maxBatch: batch, ackWaitSeconds: ackWait,
+              nats: nc, agency, adapter: adapters[i]!, store: mon?.writeBehind?.store ?? e.store, geocoder, link: linkBatch, maxBatch: batch, ackWaitSeconds: ackWait,
               ...(mon === undefined ? {} : { monitor: mon.monitor }),
               ...(o.stream === undefined ? {} : { stream: o.stream }), ...(o.prefix === undefined ? {} : { prefix: o.prefix }),
               onBatch: () => { lastMessageAt = Date.now(); },
