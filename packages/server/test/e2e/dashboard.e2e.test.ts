@@ -229,7 +229,7 @@ describe('dashboard in Chromium', () => {
     await context.close();
   });
 
-  it('analyst: Trends and Data quality read as labelled tables and charts (the API\'s numbers, no raw field names or epoch times), in English and Urdu', async () => {
+  it('analyst: Trends, Data quality and Allocation read as labelled tables and charts (the API\'s numbers, no raw field names or epoch times), in English and Urdu', async () => {
     const { context, page, offOrigin, violations } = await newPage();
     await login(page, 'analyst2');
     // a run with one bad line, so the runs and quarantine tables have rows
@@ -247,7 +247,7 @@ describe('dashboard in Chromium', () => {
     expect(first.slice(1, 3).map((x) => Number(x.replace(/,/g, '')))).toEqual([trends.comparison.previous.baseline.count, trends.comparison.previous.current.count]);
     expect(await page.$$eval('#trend-comparison tbody tr', (r) => r.length)).toBe(2);
     expect(await page.$$eval('#seasonality .profile', (p) => p.map((x) => (x as HTMLElement).dataset['dimension']))).toEqual(['hour', 'weekday', 'month', 'hijriMonth']);
-    const trendsText = await page.$eval('#page-trends', (e) => e.textContent ?? '');
+    const trendsText = await page.$eval('#page-trends', (e) => (e as HTMLElement).innerText);
     expect(trendsText).not.toMatch(/\b1\d{12}\b|percentChange|pValue|rateRatio|exposureDays/);
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends.png'), fullPage: true });
 
@@ -261,9 +261,20 @@ describe('dashboard in Chromium', () => {
     expect(await page.$$eval('#runs-table tbody tr', (r) => r.length)).toBeGreaterThanOrEqual(1);
     expect(await page.$eval('#quarantine-total', (e) => e.textContent)).toContain(`${api.quarantine} rows were not stored`);
     expect(await page.$eval('#quarantine-table tbody tr td:nth-child(3)', (e) => e.textContent)).toMatch(/json/i);
-    const qualityText = await page.$eval('#page-quality', (e) => e.textContent ?? '');
+    const qualityText = await page.$eval('#page-quality', (e) => (e as HTMLElement).innerText);
     expect(qualityText).not.toMatch(/startedAt|rowsRead|runId|\boffset\b/);
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-quality.png'), fullPage: true });
+
+    // Allocation: says what it does before the first plan; then the plans and the sites, labelled
+    await page.goto(`${origin}/#/allocation`);
+    await page.waitForSelector('#alloc-help');
+    await page.click('#alloc-run');
+    await page.waitForSelector('#alloc-sites', { timeout: 30_000 });
+    const plans = await page.$$eval('#alloc-plans tbody tr', (rows) => rows.map((r) => [r.children[0]?.textContent ?? '', r.children[3]?.textContent ?? '']));
+    expect(plans.map(([name]) => name)).toEqual(['Best coverage (greedy)', 'In proportion to expected incidents', 'Spread evenly']);
+    expect(await page.$$eval('#alloc-sites tbody tr', (r) => r.length)).toBe(Number(plans[0]![1]));
+    expect(await page.$eval('#page-allocation', (e) => (e as HTMLElement).innerText)).not.toMatch(/marginalGain|coveredShare|siteIds/);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-allocation.png'), fullPage: true });
 
     // Urdu: right to left, the page's own words translated
     await page.click('#lang');

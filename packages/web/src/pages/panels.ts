@@ -198,8 +198,8 @@ export async function renderAllocation(root: HTMLElement): Promise<void> {
   const k = h('input', { id: 'alloc-k', type: 'number', min: '1', max: '500', value: '6' });
   const radius = h('input', { id: 'alloc-radius', type: 'number', min: '1', max: '500', value: '25' });
   const run = h('button', { type: 'button', id: 'alloc-run' }, t('allocationRun'));
-  const out = h('div', { id: 'alloc-out' });
-  body.append(h('div', { class: 'row' }, h('label', { for: 'alloc-k' }, t('units')), k, h('label', { for: 'alloc-radius' }, t('radiusKm')), radius, run), out);
+  const out = h('div', { id: 'alloc-out' }, h('p', { class: 'muted', id: 'alloc-help' }, t('allocationHelp')));
+  body.append(h('div', { class: 'row form-row' }, h('label', { for: 'alloc-k' }, t('units')), k, h('label', { for: 'alloc-radius' }, t('radiusKm')), radius, run), out);
   run.addEventListener('click', async () => {
     out.replaceChildren(h('p', { class: 'muted' }, t('loading')));
     const r = await api<unknown>('/api/allocation', { method: 'POST', body: JSON.stringify({ filter: { province: PROVINCE }, level: 'h3', units: Number(k.value), radiusKm: Number(radius.value) }) });
@@ -207,11 +207,17 @@ export async function renderAllocation(root: HTMLElement): Promise<void> {
     if (bad !== undefined) { out.replaceChildren(bad); return; }
     const res = ((r.ok ? r.data : {}) as { result?: Record<string, unknown> }).result ?? {};
     const plans = (res['plans'] ?? {}) as Record<string, { covered?: number; coveredShare?: number; sites?: Record<string, unknown>[]; siteIds?: string[] }>;
+    const planName = (n: string) => (n === 'greedy' ? t('planGreedy') : n === 'proportional' ? t('planProportional') : n === 'uniform' ? t('planUniform') : n);
+    const oneDecimal = (x: unknown) => (typeof x === 'number' ? x.toFixed(1) : '—');
     out.replaceChildren(
-      table([t('plan'), t('covered'), '%', t('sites')], Object.entries(plans).map(([name, p]) => [
-        name, cell(p.covered), p.coveredShare === undefined ? '—' : `${(p.coveredShare * 100).toFixed(1)}%`, cell(p.sites?.length ?? p.siteIds?.length),
+      table([t('plan'), t('covered'), t('coveredShare'), t('sites')], Object.entries(plans).map(([name, p]) => [
+        planName(name), oneDecimal(p.covered), p.coveredShare === undefined ? '—' : `${(p.coveredShare * 100).toFixed(1)}%`, cell(p.sites?.length ?? p.siteIds?.length),
       ]), { class: 'compact', id: 'alloc-plans' }),
-      h('h3', {}, 'greedy'), autoView(plans['greedy']?.sites ?? []),
+      h('h3', {}, t('planSites', { plan: t('planGreedy') })),
+      table(['#', t('district'), t('siteLocation'), t('band'), t('siteGain')], (plans['greedy']?.sites ?? []).map((s, i) => [
+        String(i + 1), cell(s['district']), typeof s['lat'] === 'number' && typeof s['lon'] === 'number' ? `${s['lat'].toFixed(3)}, ${s['lon'].toFixed(3)}` : '—',
+        s['band'] === undefined ? '—' : bandBadge(s['band']), oneDecimal(s['marginalGain']),
+      ]), { class: 'compact', id: 'alloc-sites' }),
       caveats(res) ?? '');
   });
 }
