@@ -276,6 +276,11 @@ describe('dashboard in Chromium', () => {
     expect(await page.$eval('#page-allocation', (e) => (e as HTMLElement).innerText)).not.toMatch(/marginalGain|coveredShare|siteIds/);
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-allocation.png'), fullPage: true });
 
+    // Evaluations: the server keeps no list (GET answers 404): the page says where results are, not "not available"
+    await page.goto(`${origin}/#/evaluations`);
+    await page.waitForSelector('#evaluations-none');
+    expect(await page.$$('#page-evaluations .not-available')).toHaveLength(0);
+
     // Urdu: right to left, the page's own words translated
     await page.click('#lang');
     await page.goto(`${origin}/#/trends`);

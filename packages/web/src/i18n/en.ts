@@ -172,6 +172,7 @@ export const en = {
   coveredShare: 'Share of all expected incidents',
   siteLocation: 'Centre (lat, lon)',
   siteGain: 'Expected incidents it adds',
+  evaluationsNone: 'This server runs evaluations on request but keeps no list of past ones: their results are in the answer of POST /api/evaluations and in the output of `baseerat evaluate` (docs/methods/evaluation.md).',
   reportTitle: 'Title',
   reportPeriod: 'Period',
   reportGenerated: 'Generated (Pakistan time)',

@@ -174,6 +174,7 @@ export const ur: Messages = {
   coveredShare: 'کل متوقع واقعات کا حصہ',
   siteLocation: 'مرکز (عرض، طول)',
   siteGain: 'اس سے بڑھنے والے متوقع واقعات',
+  evaluationsNone: 'یہ سرور درخواست پر جائزے چلاتا ہے مگر پچھلے جائزوں کی فہرست محفوظ نہیں رکھتا: ان کے نتائج POST /api/evaluations کے جواب اور `baseerat evaluate` کے آؤٹ پٹ میں ہیں (docs/methods/evaluation.md)۔',
   reportTitle: 'عنوان',
   reportPeriod: 'مدت',
   reportGenerated: 'تیاری (پاکستانی وقت)',

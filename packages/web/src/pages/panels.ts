@@ -226,6 +226,8 @@ export async function renderEvaluations(root: HTMLElement): Promise<void> {
   const body = page(root, t('evaluationsTitle'), 'page-evaluations');
   body.append(h('p', { class: 'muted' }, t('evaluationsHelp')));
   const r = await api<unknown>('/api/evaluations');
+  // The server runs evaluations (POST) but keeps no list of them yet: say so, not "not available".
+  if (!r.ok && r.status === 404) { body.append(h('p', { class: 'muted', id: 'evaluations-none' }, t('evaluationsNone'))); return; }
   body.append(unavailable('/api/evaluations', r) ?? autoView(r.ok ? r.data : null));
 }
 
