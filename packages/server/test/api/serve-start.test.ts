@@ -6,7 +6,7 @@
  *   process alive after the ops server failed);
  * - server mode with the API port taken: exit 1 naming `--port`, and the ops port is free again;
  * - the embedded store with the API port taken: exit 1 naming `--port` (the live monitor opened
- *   before it is closed, so the process ends);
+ *   before it is closed, so the process ends), and a warning that `--ops-port` is for server mode;
  * - a good start: `/readyz` answers 200 with the database and the API checked, then SIGTERM ends it
  *   with exit code 0.
  */
@@ -95,8 +95,10 @@ describe('serve starts all or nothing', () => {
   }, 90_000);
 
   it('embedded store, the API port taken: exit 1 naming --port (the live monitor opened before it is closed)', async () => {
-    const r = await serve(['--db', join(tmp, 'b.duckdb'), '--port', String(taken.port)]);
+    const r = await serve(['--db', join(tmp, 'b.duckdb'), '--port', String(taken.port), '--ops-port', '0']);
     expect(r.stdout).toContain('Live monitoring:');
+    // a server-mode flag on the embedded store is said, not silently ignored
+    expect(r.stderr).toContain('warning: --ops-port is for server mode');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error CONFIG \(port\): --port: cannot listen on 127\.0\.0\.1:\d+/m);
   }, 90_000);

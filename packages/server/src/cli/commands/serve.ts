@@ -121,6 +121,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
   // checked before anything opens (not after the API listens)
   if (isPostgresUrl(serverUrl)) return runServeServerMode(o, serverUrl, port, o.opsPort === undefined ? undefined : tcpPort(o.opsPort, 'opsPort'));
   const file = dbPath(o.db);
+  // server-mode flags on the embedded store would otherwise be ignored without a word
+  if (o.opsPort !== undefined) console.error('warning: --ops-port is for server mode (--db postgres://...): the embedded store serves no /healthz, /readyz or /metrics port; the API answers GET /healthz');
   // Checked now so that a bad partners file stops the start instead of failing the first request;
   // the routes re-read it on every request, so later edits apply without a restart.
   const partners = o.partners === undefined ? undefined : resolve(o.partners);
