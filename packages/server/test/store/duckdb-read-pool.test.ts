@@ -77,6 +77,42 @@ describe('DuckDB read pool', () => {
     instance.closeSync();
   });
 
+  it('prepares a statement once per connection and SQL text, binds each call anew, and its reads keep the read\'s snapshot', async () => {
+    const instance = await DuckDBInstance.create(':memory:', config.duckdb);
+    const writer = await instance.connect();
+    await writer.run('CREATE TABLE t (k INTEGER, v VARCHAR)');
+    await writer.run(`INSERT INTO t VALUES (1, 'one'), (2, 'two')`);
+    const pool = new ReadPool(instance, 1);
+    const SQL = 'SELECT v FROM t WHERE k = $1';
+    const prepares: string[] = [];
+    const counted = (c: Awaited<ReturnType<DuckDBInstance['connect']>>) => {
+      const prepare = c.prepare.bind(c);
+      c.prepare = (sql: string) => { prepares.push(sql); return prepare(sql); };
+      return c;
+    };
+    expect(await pool.read((c) => pool.preparedRows(counted(c), SQL, [1]))).toEqual([['one']]);
+    expect(await pool.read((c) => pool.preparedRows(c, SQL, [2]))).toEqual([['two']]);
+    expect(await pool.read((c) => pool.preparedRows(c, SQL, [3]))).toEqual([]);
+    expect(await pool.read((c) => pool.preparedRows(c, 'SELECT count(*)::DOUBLE FROM t WHERE k >= $1', [1]))).toEqual([[2]]);
+    expect(prepares).toEqual([SQL, 'SELECT count(*)::DOUBLE FROM t WHERE k >= $1']);
+    // a write after the statement was prepared is seen by the next read, not by one already open
+    const started = gate(), held = gate();
+    const open = pool.read(async (c) => {
+      const before = await pool.preparedRows(c, SQL, [1]);
+      started.open();
+      await held.wait;
+      return [...before, ...await pool.preparedRows(c, SQL, [3])];
+    });
+    await started.wait;
+    await writer.run(`INSERT INTO t VALUES (3, 'three')`);
+    held.open();
+    expect(await open).toEqual([['one']]);
+    expect(await pool.read((c) => pool.preparedRows(c, SQL, [3]))).toEqual([['three']]);
+    await pool.close();
+    writer.closeSync();
+    instance.closeSync();
+  });
+
   it('close() waits for running reads, then refuses new ones with CONFLICT', async () => {
     const instance = await DuckDBInstance.create(':memory:', config.duckdb);
     const pool = new ReadPool(instance, 2);

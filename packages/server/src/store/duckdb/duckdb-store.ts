@@ -59,6 +59,11 @@ if (CATEGORY_CODES.length > 128) throw new Error('readColumns packs category ind
 /** Up to this many keys travel as a list parameter; more go through a temp table and the appender. */
 const SMALL = 2000;
 const PAGE_MAX = 10_000;
+/** The columns of a report that an incident's sources are built from (`withSources`). */
+const REPORT_COLUMNS = 'SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative FROM reports r';
+/** getIncident's two statements, prepared once per read connection (ReadPool.preparedRows): the row at a seq; the reports of a seq range and id list. */
+const INCIDENT_AT_SEQ = `SELECT ${INCIDENT_SELECT}, ${REPORT_RANGE} FROM incidents i WHERE i.seq = $1`;
+const REPORTS_IN_RANGE = `${REPORT_COLUMNS} WHERE r.seq BETWEEN $1 AND $2 AND list_contains($3::VARCHAR[], r.incident_id) ORDER BY r.received_at, r.seq`;
 
 type Js = unknown;
 
@@ -713,57 +718,43 @@ export class DuckDBStore implements Store {
   /**
    * One incident by id. With the incident index loaded (see `incidents()`): a miss is certain, a
    * hit reads the row at its seq and its reports by their seq range, each from one or two row groups (schema
-   * version 4). A hit the snapshot does not show (a write committed after this read began, or a
-   * stale hash) falls back to the scan by id, as does every look-up while the index is loading.
+   * version 4), both as statements prepared once per read connection. A hit the snapshot does not
+   * show (a write committed after this read began, or a stale hash: the row at that seq is another
+   * incident's or none) falls back to the scan by id, as does every look-up while the index is loading.
    */
   getIncident(id: string): Promise<Incident | undefined> {
     const index = this.incidentIndexForRead();
     const seq = index?.seq(hash52(id));
     if (index !== undefined && seq === undefined) return this.readers.read(async () => undefined);
     return this.readers.read(async (conn) => {
-      // the exact seq (2 ms of CPU at 1,000,000 incidents; its 65,536-seq block cost 5 ms: issue #7)
+      // the exact seq (2 ms of CPU at 1,000,000 incidents; its 65,536-seq block cost 5 ms: issue #7);
+      // the id is compared here, not in the SQL: a filter on the id column cost 1 ms more per read
       if (seq !== undefined && seq !== IncidentSeqIndex.UNKNOWN_SEQ) {
-        const got = await this.incidentsWhere(conn, `i.seq = $seq AND i.id = $id`, { seq: BigInt(seq), id }, '', {}, true);
-        if (got.length > 0) return got[0];
+        const rows = await this.readers.preparedRows(conn, INCIDENT_AT_SEQ, [BigInt(seq)]);
+        if (rows.length === 1 && str(rows[0]![0]) === id) return (await this.withSources(conn, rows, true))[0];
       }
-      const got = await this.incidentsWhere(conn, `i.id = $id`, { id }, '', {});
-      return got[0];
+      const rows = await this.rows(`SELECT ${INCIDENT_SELECT}, ${REPORT_RANGE} FROM incidents i WHERE i.id = $id`, { id }, conn);
+      return (await this.withSources(conn, rows, false))[0];
     });
   }
 
   /**
-   * Incidents matching `where`, with their sources, in (occurred_at, id) order. `byRange`: the
+   * Incidents from rows of INCIDENT_SELECT and REPORT_RANGE, with their sources. `byRange`: the
    * sources are read within the incidents' report seq ranges (rep_lo..rep_hi), for a few incidents.
    */
-  private async incidentsWhere(
-    conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, tail: string, tailParams: Record<string, DuckDBValue>, byRange = false,
-  ): Promise<Incident[]> {
-    const rows = await this.rows(
-      `SELECT ${INCIDENT_SELECT}, ${REPORT_RANGE} FROM incidents i WHERE ${where} ORDER BY i.occurred_at, i.id ${tail}`,
-      { ...params, ...tailParams },
-      conn,
-    );
+  private async withSources(conn: DuckDBConnection, rows: Js[][], byRange: boolean): Promise<Incident[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => str(r[0]));
-    let range = '';
-    const rangeParams: Record<string, DuckDBValue> = {};
-    if (byRange) {
-      rangeParams.lo = BigInt(Math.min(...rows.map((r) => Number(r[RANGE_AT]))));
-      rangeParams.hi = BigInt(Math.max(...rows.map((r) => Number(r[RANGE_AT + 1]))));
-      range = ' AND r.seq BETWEEN $lo AND $hi';
-    }
-    // a semi-join on the id list: `list_contains($ids, r.incident_id)` compared every report row with
-    // every listed id (3.2 s of CPU for 500 ids over 1,000,000 reports; this form 67 ms, bench/api).
-    // Within a seq range (byRange: a few incidents) the other way round: list_contains filters the
-    // rows of the range's row group(s), 1.7 ms of CPU for one incident at 1,000,000, where the
-    // semi-join (or `incident_id = $id`) cost 3.5-4.2 ms (issue #7; measured on the bench store)
-    const idTest = byRange ? 'list_contains($ids::VARCHAR[], r.incident_id)' : 'r.incident_id IN (SELECT unnest($ids::VARCHAR[]))';
-    const src = await this.rows(
-      `SELECT r.incident_id, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative FROM reports r
-       WHERE ${idTest}${range} ORDER BY r.received_at, r.seq`,
-      { ids: listValue(ids), ...rangeParams },
-      conn,
-    );
+    // Within a seq range (byRange: a few incidents) list_contains filters the rows of the range's row
+    // group(s), 1.7 ms of CPU for one incident at 1,000,000, where the semi-join (or `incident_id = $id`)
+    // cost 3.5-4.2 ms (issue #7; measured on the bench store). Otherwise a semi-join on the id list:
+    // `list_contains($ids, r.incident_id)` over all reports compared every report row with every
+    // listed id (3.2 s of CPU for 500 ids over 1,000,000 reports; the semi-join 67 ms, bench/api).
+    const src = byRange
+      ? await this.readers.preparedRows(conn, REPORTS_IN_RANGE, [
+        BigInt(Math.min(...rows.map((r) => Number(r[RANGE_AT])))), BigInt(Math.max(...rows.map((r) => Number(r[RANGE_AT + 1])))), listValue(ids),
+      ])
+      : await this.rows(`${REPORT_COLUMNS} WHERE r.incident_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY r.received_at, r.seq`, { ids: listValue(ids) }, conn);
     const sources = new Map<string, Incident['sources']>(ids.map((id) => [id, []]));
     // the narrative of the first report: an incident of one source record has its narrative there only (rows.ts incidentRow)
     const firstNarrative = new Map<string, string | undefined>();

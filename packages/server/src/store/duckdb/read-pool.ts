@@ -10,7 +10,7 @@
  * and closes every connection (before the instance is closed).
  */
 import { BaseeratError } from '@baseerat/engine';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 
 export class ReadPool {
   private readonly idle: DuckDBConnection[] = [];
@@ -19,6 +19,8 @@ export class ReadPool {
   private readonly running = new Set<Promise<unknown>>();
   private opening = 0;
   private closed = false;
+  /** Per connection, its prepared statements by SQL text (closed with the connection). */
+  private readonly statements = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 
   constructor(private readonly instance: DuckDBInstance, private readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new BaseeratError('VALIDATION', `read pool size must be a positive integer, got ${size}`, { field: 'size' });
@@ -48,6 +50,21 @@ export class ReadPool {
     const forget = () => { this.running.delete(run); };
     run.then(forget, forget);
     return run;
+  }
+
+  /**
+   * The rows of `sql` with positional parameters ($1, $2...) on `conn` (a connection `read` gave),
+   * as a statement prepared on that connection once and reused: parsing and planning cost a point
+   * read about as much as its scan (issue #7). For a fixed set of SQL texts only (each is kept for
+   * the connection's lifetime), never SQL with values spliced in.
+   */
+  async preparedRows(conn: DuckDBConnection, sql: string, params: DuckDBValue[]): Promise<unknown[][]> {
+    let mine = this.statements.get(conn);
+    if (mine === undefined) this.statements.set(conn, mine = new Map());
+    let statement = mine.get(sql);
+    if (statement === undefined) mine.set(sql, statement = await conn.prepare(sql));
+    statement.bind(params);
+    return (await statement.runAndReadAll()).getRowsJS() as unknown[][];
   }
 
   /** Connections opened so far (at most `size`). */
