@@ -77,6 +77,8 @@ export interface WriteBehindCounters {
   checkpointsRefused: number;
   /** Batches whose store write counted other numbers than the journal's (keys written meanwhile by another writer). */
   countMismatches: number;
+  /** linkCandidates calls answered without DuckDB because a checkpoint was running (their range is read again after it). */
+  linkReadsSkipped: number;
   maxPendingEvents: number;
 }
 
@@ -85,7 +87,7 @@ const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
 export class LiveWriteBehind {
   readonly store: Store;
   readonly repository: AlertRepository;
-  readonly counters: WriteBehindCounters = { entries: 0, applied: 0, recovered: 0, checkpoints: 0, checkpointMs: 0, checkpointMaxMs: 0, checkpointsRefused: 0, countMismatches: 0, maxPendingEvents: 0 };
+  readonly counters: WriteBehindCounters = { entries: 0, applied: 0, recovered: 0, checkpoints: 0, checkpointMs: 0, checkpointMaxMs: 0, checkpointsRefused: 0, countMismatches: 0, linkReadsSkipped: 0, maxPendingEvents: 0 };
   /** Timings of the applier's writes and checkpoints (ms), for benchmarks. */
   onApplied?: (what: 'batch' | 'alerts' | 'delivery' | 'checkpoint', ms: number) => void;
   private tail: Promise<void> = Promise.resolve();
@@ -96,6 +98,10 @@ export class LiveWriteBehind {
   private pendingEvents = 0;
   private readonly pendingAlerts = new Map<string, { seq: number; stored: StoredAlert }>();
   private drained: (() => void)[] = [];
+  /** A checkpoint is running (the applier's). */
+  private checkpointing = false;
+  /** Link-candidate range answered without DuckDB during a checkpoint, read again by every call until `until` (30 s after the checkpoint). */
+  private skippedRange: { from: number; to: number; until: number } | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -192,7 +198,15 @@ export class LiveWriteBehind {
     try { wal = statSync(this.o.walPath).size; } catch { return; }
     if (wal < (this.o.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) return;
     const t = performance.now();
-    if (!await this.o.checkpoints.checkpoint()) { this.counters.checkpointsRefused++; return; }
+    this.checkpointing = true;
+    let done: boolean;
+    try {
+      done = await this.o.checkpoints.checkpoint();
+    } finally {
+      this.checkpointing = false;
+      if (this.skippedRange !== undefined) this.skippedRange.until = performance.now() + 30_000;
+    }
+    if (!done) { this.counters.checkpointsRefused++; return; }
     const ms = performance.now() - t;
     this.counters.checkpoints++;
     this.counters.checkpointMs += ms;
@@ -230,7 +244,19 @@ export class LiveWriteBehind {
       return out;
     };
     const linkCandidates = async (fromMs: number, toMs: number): Promise<LinkCandidate[]> => {
-      const stored = await inner.linkCandidates(fromMs, toMs);
+      // While a checkpoint writes the tables, DuckDB holds reads of them too: answer from the batches
+      // not yet applied, and remember the range; for a while after the checkpoint every call also
+      // reads that range, so that a caller's cache gets what was skipped (callers add candidates by id).
+      let stored: LinkCandidate[] = [];
+      if (this.checkpointing) {
+        this.skippedRange = { from: Math.min(this.skippedRange?.from ?? fromMs, fromMs), to: Math.max(this.skippedRange?.to ?? toMs, toMs), until: Number.POSITIVE_INFINITY };
+        this.counters.linkReadsSkipped++;
+      } else {
+        const skipped = this.skippedRange;
+        if (skipped !== undefined && performance.now() > skipped.until) this.skippedRange = undefined;
+        const from = skipped === undefined ? fromMs : Math.min(fromMs, skipped.from), to = skipped === undefined ? toMs : Math.max(toMs, skipped.to);
+        stored = await inner.linkCandidates(from, to);
+      }
       if (this.pendingBatches.size === 0) return stored;
       const byId = new Map(stored.map((c) => [c.incidentId, c]));
       for (const b of this.pendingBatches.values()) {

@@ -105,6 +105,35 @@ describe('LiveWriteBehind', () => {
     await again.close();
   });
 
+  it('checkpoints between its own writes; meanwhile link candidates come from what is not applied yet, and the skipped range is read after', async () => {
+    writeFileSync(join(dir, 'fake.wal'), 'x'.repeat(100));
+    let release!: () => void, started!: () => void;
+    const inCheckpoint = new Promise<void>((r) => { started = r; });
+    let calls = 0;
+    // the first checkpoint is held until released; later ones return at once
+    const checkpoints = { checkpoint: async () => { if (calls++ === 0) { started(); await new Promise<void>((r) => { release = r; }); } return true; }, setAutoCheckpointThreshold: async () => undefined };
+    const wb = await LiveWriteBehind.open({ ...options(), checkpoints, walPath: join(dir, 'fake.wal'), checkpointBytes: 50 });
+    const reads: [number, number][] = [];
+    const read = e.store.linkCandidates.bind(e.store);
+    e.store.linkCandidates = async (from, to) => { reads.push([from, to]); return read(from, to); };
+    await wb.store.writeBatch(batchOf('h'));
+    await inCheckpoint;
+    // the batch is applied (the checkpoint follows its write); a new one waits behind the checkpoint
+    await wb.store.writeBatch(batchOf('i'));
+    const day = (h: number) => Date.parse(`2025-01-01T${String(h).padStart(2, '0')}:00:00Z`);
+    const during = await wb.store.linkCandidates(day(9), day(12));
+    expect(reads).toEqual([]);
+    expect(during.map((c) => c.incidentId)).toEqual(['inc_i']);
+    release();
+    await wb.idle();
+    const after = await wb.store.linkCandidates(day(13), day(14));
+    // the range skipped during the checkpoint is read with the next call: inc_h, stored before it, is offered
+    expect(reads).toEqual([[day(9), day(14)]]);
+    expect(after.map((c) => c.incidentId).sort()).toEqual(['inc_h', 'inc_i']);
+    expect(wb.counters).toMatchObject({ checkpoints: 2, linkReadsSkipped: 1 });
+    await wb.close();
+  });
+
   it('an applier failure stops the live path: the next write is refused, the entry stays in the journal', async () => {
     const errors: unknown[] = [];
     const wb = await LiveWriteBehind.open({ ...options(), onError: (x) => errors.push(x) });
