@@ -12,7 +12,7 @@
  * object as before. Unknown tokens are not cached (no growth from invented tokens); the session
  * cache is emptied when it exceeds MAX_CACHED_SESSIONS.
  */
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { BaseeratError } from '@baseerat/engine';
 import type { AuditStore, StoredAuditEntry } from './audit-log.js';
 import { inTransaction, OperationQueue } from './duckdb-security-schema.js';
@@ -175,6 +175,7 @@ export class DuckDBAuditStore implements AuditStore {
   private readonly q = new OperationQueue();
   /** The seq the next entry takes; undefined until read, and after any failed write. */
   private next: number | undefined;
+  private insertStatement: DuckDBPreparedStatement | undefined;
   constructor(private readonly conn: DuckDBConnection) {}
 
   appendAtEnd(make: (first: number) => readonly StoredAuditEntry[]): Promise<void> {
@@ -215,9 +216,10 @@ export class DuckDBAuditStore implements AuditStore {
   private async insert(entries: readonly StoredAuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.conn.run('INSERT INTO sec_audit_log SELECT unnest($seqs::BIGINT[]), unnest($entries::VARCHAR[])', {
-        seqs: listValue(entries.map((e) => BigInt(e.seq))), entries: listValue(entries.map((e) => e.entry)),
-      });
+      // prepared once: parsing and planning it again for every audited read cost the main thread
+      this.insertStatement ??= await this.conn.prepare('INSERT INTO sec_audit_log SELECT unnest($1::BIGINT[]), unnest($2::VARCHAR[])');
+      this.insertStatement.bind([listValue(entries.map((e) => BigInt(e.seq))), listValue(entries.map((e) => e.entry))]);
+      await this.insertStatement.run();
     } catch (e) {
       this.next = undefined;
       throw e;
