@@ -270,11 +270,11 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   for (let i = 0; i < cols.length; i++) { const tm = cols.time[i]!; if (tm < earliest) earliest = tm; }
 
   // --- trends (the summary's comparison, by group, by district, monthly series) ---
-  const trends = await trendsService(ctx, { filter: within(scope.filter, period.from, period.to), seriesMonths: 36 });
+  const trends = await trendsService(ctx, { filter: within(scope.filter, period.from, period.to), seriesMonths: 36, asOf: o.now });
   b.classifications.push(trends.classification);
   b.methods.push({ section: 'trends', source: 'trendsService: exact conditional Poisson rate test (previous period, same period last year), per district with Benjamini-Hochberg; Mann-Kendall with Sen slope on 36 monthly counts', caveats: trends.caveats.map((c) => c.message) });
   const byGroup: { group: string; env: TrendsEnvelope }[] = [];
-  for (const g of CATEGORY_GROUPS) byGroup.push({ group: g, env: await trendsService(ctx, { filter: { ...within(scope.filter, period.from, period.to), groups: [g] }, seriesMonths: 12 }) });
+  for (const g of CATEGORY_GROUPS) byGroup.push({ group: g, env: await trendsService(ctx, { filter: { ...within(scope.filter, period.from, period.to), groups: [g] }, seriesMonths: 12, asOf: o.now }) });
 
   const agg = await aggregateService(ctx, { filter: within(scope.filter, period.from, period.to), period: 'none' });
   b.classifications.push(agg.classification);
