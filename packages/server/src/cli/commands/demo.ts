@@ -43,7 +43,12 @@ export async function demoMonthlyReport(store: Store, db: string | undefined): P
   }
 }
 
-export const DEMO_FEED = { seed: 2024, start: '2024-01-01T00:00:00.000Z', end: '2025-01-01T00:00:00.000Z' } as const;
+/**
+ * The generated feed covers the year 2024 in Pakistan time (UTC+5), the time every page, analysis
+ * and report is read in: 1 January 2024 00:00 PKT to 1 January 2025 00:00 PKT. (A UTC year put its
+ * last five hours into January 2025, a two-incident month that read as a 100% fall.)
+ */
+export const DEMO_FEED = { seed: 2024, start: '2023-12-31T19:00:00.000Z', end: '2024-12-31T19:00:00.000Z' } as const;
 
 /** Source key -> stored incident id for the given agencies, paging through the store. */
 export async function storedClusters(store: Store, agencies: readonly string[]): Promise<Map<string, string>> {
