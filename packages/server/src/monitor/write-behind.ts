@@ -94,7 +94,7 @@ export class LiveWriteBehind {
   private failure: unknown;
   /** Batches journaled, not yet in the store: their source keys, and their new incidents for link candidates. */
   private readonly pendingKeys = new Map<string, number>();
-  private readonly pendingBatches = new Map<number, IngestBatch>();
+  private readonly pendingBatches = new Map<number, { batch: IngestBatch; candidates?: LinkCandidate[] }>();
   private pendingEvents = 0;
   private readonly pendingAlerts = new Map<string, { seq: number; stored: StoredAlert }>();
   private drained: (() => void)[] = [];
@@ -226,7 +226,7 @@ export class LiveWriteBehind {
       const keys = [...batch.newIncidents, ...batch.attachments].flatMap((x) => x.reports.map((r) => sourceKey(r.source)));
       await this.journaled({ k: 'batch', b: batch }, (seq) => {
         for (const k of keys) this.pendingKeys.set(k, seq);
-        this.pendingBatches.set(seq, batch);
+        this.pendingBatches.set(seq, { batch });
         this.pendingEvents += events;
         this.counters.maxPendingEvents = Math.max(this.counters.maxPendingEvents, this.pendingEvents);
       }, (seq) => {
@@ -259,11 +259,10 @@ export class LiveWriteBehind {
       }
       if (this.pendingBatches.size === 0) return stored;
       const byId = new Map(stored.map((c) => [c.incidentId, c]));
-      for (const b of this.pendingBatches.values()) {
-        for (const n of b.newIncidents) {
-          const c = linkCandidateOf(n.id, n.reports);
-          if (c.time >= fromMs && c.time <= toMs) byId.set(n.id, c);
-        }
+      for (const p of this.pendingBatches.values()) {
+        // made once per batch: a batch may wait through several calls
+        p.candidates ??= p.batch.newIncidents.map((n) => linkCandidateOf(n.id, n.reports));
+        for (const c of p.candidates) if (c.time >= fromMs && c.time <= toMs) byId.set(c.incidentId, c);
       }
       return [...byId.values()];
     };
