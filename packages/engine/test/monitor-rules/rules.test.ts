@@ -57,6 +57,7 @@ describe('near-repeat rule', () => {
     expect(evaluateNearRepeatRule(rule, later, [clash])).toBeNull();
     expect(evaluateNearRepeatRule(rule, later, [{ ...clash, severity: { killed: 5, injured: 0 } }])).not.toBeNull();
     expect(evaluateNearRepeatRule(rule, first, [first])).toBeNull();
+    expect(evaluateNearRepeatRule(rule, first, [{ ...first, occurredAt: '2024-02-28T10:00:00.000Z' }])).toBeNull(); // its own id, earlier
     expect(evaluateNearRepeatRule(rule, first, [{ ...later, id: 'future', category: 'TI.BOMB' }])).toBeNull();
   });
   it('expected = serious events in the same disc over the previous year, scaled to the window', () => {
