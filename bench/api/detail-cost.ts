@@ -5,7 +5,8 @@
  * AccessGate with their audit). Each stage runs with C concurrent callers for S seconds on the bench
  * store, a different incident each call; prints calls/s, latency p50/p95 and the process's CPU per
  * call (DuckDB's threads included).
- * Run: TZ=UTC npx tsx bench/api/detail-cost.ts [DB] [--connections C] [--seconds S]
+ * Run: TZ=UTC npx tsx bench/api/detail-cost.ts [DB] [--connections C] [--seconds S] [--duckdb-threads N]
+ * (`--duckdb-threads N`: DuckDB's global `threads` setting first, to compare; the store leaves DuckDB's default, the core count).
  * (the bench user must exist: run bench/api/server.ts on DB once; no server may hold DB open).
  */
 import { readFileSync } from 'node:fs';
@@ -20,9 +21,15 @@ const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--$
 const db = process.argv[2] !== undefined && !process.argv[2].startsWith('--') ? process.argv[2] : '/tmp/baseerat-bench-api/api.duckdb';
 const C = Number(arg('connections', '20'));
 const S = Number(arg('seconds', '4'));
+const THREADS = arg('duckdb-threads', '');
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const e = await openEmbedded(db, await resolveMasterKey(db, { create: false }), new Date());
 try {
+  if (THREADS !== '') {
+    const c = await e.store.duckdbInstance.connect();
+    await c.run(`SET threads = ${Number(THREADS)}`);
+    c.closeSync();
+  }
   const user = JSON.parse(readFileSync(`${db}.bench-user.json`, 'utf8')) as { username: string; password: string; totpSecret: string };
   const login = await e.security.accounts.login({ username: user.username, password: user.password, totp: totp(base32Decode(user.totpSecret), Date.now()), from: '127.0.0.1' }, new Date());
   if (!login.ok) throw new Error(`login: ${JSON.stringify(login)}`);
@@ -52,7 +59,7 @@ try {
       await incidentViews(gate, [inc], true, t);
     }],
   ];
-  console.log(`${ids.length} incident ids; ${C} concurrent callers, ${S} s per stage; load average before ${load()}`);
+  console.log(`DuckDB threads ${THREADS || 'default'}; ${ids.length} incident ids; ${C} concurrent callers, ${S} s per stage; load average before ${load()}`);
   for (const [name, call] of stages) {
     for (let i = 0; i < 50; i++) await call(); // warm-up
     for (const callers of [1, C]) {
