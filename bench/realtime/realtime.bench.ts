@@ -69,7 +69,9 @@ const dir = mkdtempSync(join(tmpdir(), 'baseerat-rt-'));
 const tag = `rt${process.pid}`;
 const stream = `BENCH_${tag.toUpperCase()}`, prefix = `${tag}.ingest`;
 const load0 = loadavg()[0]!;
-const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date(), checkpoint === '' ? {} : { duckdb: { checkpoint_threshold: checkpoint } });
+// with the write-behind, --checkpoint-threshold is the WAL size at which its applier checkpoints (DuckDB's own are off)
+const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date(), checkpoint === '' || writeBehind ? {} : { duckdb: { checkpoint_threshold: checkpoint } });
+const sizeBytes = (v: string) => { const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)B$/i.exec(v); if (m === null) throw new Error(`--checkpoint-threshold ${v}: a size such as 64MB`); return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] ?? '').toUpperCase() || ' '); };
 let rulesFile: string | undefined, zonesFile: string | undefined;
 if (rules === 'all') {
   rulesFile = join(dir, 'rules.json'); zonesFile = join(dir, 'zones.json');
@@ -82,7 +84,7 @@ const debounceArg = arg('debounce', '');
 const walFile = join(dir, 'store.duckdb.wal');
 const mon = await openEmbeddedMonitor({
   store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }),
-  ...(writeBehind ? { writeBehind: { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()), walPath: walFile } } : {}),
+  ...(writeBehind ? { writeBehind: { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }) } } : {}),
 });
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
