@@ -152,6 +152,8 @@ export class LiveJournal {
   async close(): Promise<void> {
     while (this.writing !== undefined) await this.writing;
     await this.writer.close();
+    // every entry is in the store: nothing for the next start to apply again
+    if (this.failure === undefined && this.pendingEntries === 0) for (const s of this.segments.splice(0)) rmSync(s.path, { force: true });
   }
 }
 

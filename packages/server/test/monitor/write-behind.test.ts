@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,8 +92,14 @@ describe('LiveWriteBehind', () => {
     expect(wb.counters.recovered).toBe(2);
     expect(await reportCount()).toBe(2);
     expect((await repository.get(alertOf('2', 'inc_c').alert.id))?.alert.state).toBe('open');
+    // a crash right after the recovery: the journal as it was (a clean close deletes it, all applied)
+    const left = join(dir, 'journal-left');
+    cpSync(join(dir, 'journal'), left, { recursive: true });
     await wb.close();
-    // the same journal applied a second time (a crash right after the recovery): duplicates, no second row
+    expect(readdirSync(join(dir, 'journal'))).toEqual([]);
+    rmSync(join(dir, 'journal'), { recursive: true });
+    renameSync(left, join(dir, 'journal'));
+    // the same journal applied a second time: duplicates, no second row
     const again = await LiveWriteBehind.open(options());
     expect(again.counters.recovered).toBe(2);
     expect(await reportCount()).toBe(2);
@@ -152,12 +158,21 @@ describe('LiveJournal', () => {
     const { journal } = LiveJournal.open<unknown>(join(dir, 'j'), { codec, segmentBytes: 200 });
     for (let i = 0; i < 10; i++) await journal.append(JSON.stringify({ i, pad: 'x'.repeat(100) })).durable;
     expect(readdirSync(join(dir, 'j')).length).toBeGreaterThan(3);
-    journal.applied(10);
-    expect(readdirSync(join(dir, 'j'))).toHaveLength(1);
+    journal.applied(5);
+    const segments = readdirSync(join(dir, 'j')).length;
+    expect(segments).toBeGreaterThan(1);
+    // not all applied: close keeps the segments that hold entries 6-10 for the next start
     await journal.close();
-    const { backlog } = LiveJournal.open<{ i: number }>(join(dir, 'j'), { codec });
-    // the last segment, which holds only the tenth entry
-    expect(backlog.map((b) => b.entry.i)).toEqual([9]);
+    expect(readdirSync(join(dir, 'j'))).toHaveLength(segments);
+    const reopened = LiveJournal.open<{ i: number }>(join(dir, 'j'), { codec });
+    expect(reopened.backlog.map((b) => b.entry.i)).toEqual(expect.arrayContaining([5, 6, 7, 8, 9]));
+    expect(reopened.backlog.map((b) => b.entry.i)).not.toContain(0);
+    // all applied: the segments before the last are deleted at once, the last on a clean close
+    reopened.journal.applied(10);
+    expect(readdirSync(join(dir, 'j'))).toHaveLength(1);
+    await reopened.journal.close();
+    expect(readdirSync(join(dir, 'j'))).toEqual([]);
+    expect(LiveJournal.open<{ i: number }>(join(dir, 'j'), { codec }).backlog).toEqual([]);
   });
 
   it('an unreadable line before the end is an error, not silently skipped', async () => {

@@ -15,7 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
 import { AccountWarmer, warmDashboard } from '../../api/warm-up.js';
-import { openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { openEmbeddedMonitor, writeBehindFiles, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
 import { agencyAdapter } from './consume.js';
@@ -33,6 +33,7 @@ import { loadTerrainLayerDir } from '../../risk/terrain-layers.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
 import { IndexedStore } from '../../store/incident-index/indexed-store.js';
+import { STORE_DATASET } from '../../security/store-keys.js';
 import type { Store } from '../../store/port.js';
 import { redact } from '../../store/postgres/postgres-store.js';
 import { dbPath } from '../config.js';
@@ -149,9 +150,15 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     void store.loaded.then(() => {
       if (store.state === 'ready') console.log(`Incident index: ${(store.indexLength() ?? 0).toLocaleString('en-US')} incidents, ${((store.indexBytes() ?? 0) / 1e6).toFixed(1)} MB`);
     });
-    const live = o.monitor === false ? undefined : await openEmbeddedMonitor({ store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks });
+    // With --nats the live path is durable in its journal and DuckDB is written behind it, through
+    // `store` so that the index learns each batch (monitor/write-behind.ts, docs/monitoring.md).
+    const live = o.monitor === false ? undefined : await openEmbeddedMonitor({
+      store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
+      ...(o.nats === undefined ? {} : { writeBehind: { ...writeBehindFiles(file), codec: await e.security.cipherFor(STORE_DATASET, new Date()), writeTo: store } }),
+    });
     if (live !== undefined) opened.push(() => live.close());
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
+    if (live?.writeBehind !== undefined) console.log(`Live path: durable in the journal ${writeBehindFiles(file).journalDir}, DuckDB written behind it`);
     const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     // accounts created while serving, and every login, get their landing view warmed in the background (api/warm-up.ts)
     const accountWarmer = new AccountWarmer({ store, security: e.security, geography: loadGeography() },
@@ -248,7 +255,7 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, l
   const consumers: IngestConsumer[] = [];
   for (const agency of agencies) {
     consumers.push(await startIngestConsumer({
-      nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store, geocoder: loadGeography(), link: linkBatch,
+      nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store: live?.writeBehind?.store ?? store, geocoder: loadGeography(), link: linkBatch,
       ...(live === undefined ? {} : { monitor: live.monitor }),
       ...(o.natsStream === undefined ? {} : { stream: o.natsStream }), ...(o.natsPrefix === undefined ? {} : { prefix: o.natsPrefix }),
     }));
