@@ -4,6 +4,7 @@
  * history so that a restart neither forgets the near-repeat and spike history nor re-opens alerts
  * still inside their suppression window. Used by `serve`, `consume` and bench/realtime.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import type { Store } from '../store/port.js';
 import { AlertHub } from './alert-hub.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from './duckdb-alert-repository.js';
@@ -65,6 +66,15 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
       repository.close();
     },
   };
+}
+
+/**
+ * True when `<file>.live-journal/` holds segment files: a run with the journal stopped before all of
+ * it was applied. Such a start must use the write-behind again (it applies them first), or they would be lost.
+ */
+export function liveJournalLeft(file: string): boolean {
+  const dir = writeBehindFiles(file).journalDir;
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.journal'));
 }
 
 /** The write-behind's files beside an embedded store file: the journal `<file>.live-journal/` and DuckDB's WAL `<file>.wal`. */

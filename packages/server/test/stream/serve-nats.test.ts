@@ -1,5 +1,5 @@
 /**
- * `baseerat serve --nats` as an operator runs it (the CLI in a child process, the real NATS
+ * `baseerat serve --nats --live-journal` as an operator runs it (the CLI in a child process, the real NATS
  * JetStream on 127.0.0.1:4222 with a stream and subject prefix of its own): the serving process
  * consumes the agency subjects through the live write-behind (journal first, DuckDB behind it,
  * monitor/write-behind.ts). After the feed is acknowledged and the server is stopped, every
@@ -54,7 +54,7 @@ async function outstanding(): Promise<number> {
   return n;
 }
 
-describe('serve --nats', () => {
+describe('serve --nats --live-journal', () => {
   it('consumes the feed through the write-behind: every record stored once, the journal applied on stop', async () => {
     writeSyntheticFeed(join(dir, 'feed'), { seed: 21, start: '2024-01-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z', incidents: 500, malformedShare: 0, agencies: AGENCIES });
     const feed = await readFeedDirectory(join(dir, 'feed'));
@@ -63,7 +63,7 @@ describe('serve --nats', () => {
     const db = join(dir, 'db', 'store.duckdb');
 
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
-      '--nats', '127.0.0.1:4222', '--nats-agencies', AGENCIES.join(','), '--nats-stream', STREAM, '--nats-prefix', PREFIX,
+      '--nats', '127.0.0.1:4222', '--live-journal', '--nats-agencies', AGENCIES.join(','), '--nats-stream', STREAM, '--nats-prefix', PREFIX,
       '--mappings', join(dir, 'feed', 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     child.stdout.on('data', (b: Buffer) => { out += b.toString(); });

@@ -13,7 +13,7 @@ import type { Adapter } from '../../ingest/adapter.js';
 import { loadMappingFile } from '../../ingest/mapping.js';
 import { resolveAdapter } from '../../ingest/registry.js';
 import type { IngestSummary } from '../../ingest/pipeline.js';
-import { openEmbeddedMonitor, writeBehindFiles } from '../../monitor/embedded-monitor.js';
+import { liveJournalLeft, openEmbeddedMonitor, writeBehindFiles } from '../../monitor/embedded-monitor.js';
 import { STORE_DATASET } from '../../security/store-keys.js';
 import { loadGeography } from '../../reference/geography.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
@@ -24,7 +24,7 @@ import { withEmbedded } from './serve.js';
 
 export interface ConsumeOptions {
   agencies: string; mappings?: string; format?: string; nats: string; stream?: string; prefix?: string; db?: string;
-  rules?: string; zones?: string; webhooks?: string; monitor: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
+  rules?: string; zones?: string; webhooks?: string; monitor: boolean; liveJournal?: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
 }
 
 /** The adapter of an agency: `<mappings>/<agency>.json` when present, else the built-in `--format`. */
@@ -50,6 +50,7 @@ export function registerConsume(program: Command): void {
     .option('--zones <file>', 'watch zones (GeoJSON; default the example zones)')
     .option('--webhooks <file>', 'webhooks (JSON, see docs/monitoring.md)')
     .option('--no-monitor', 'store only, no alerting')
+    .option('--live-journal', 'with the monitor: acknowledge once a batch is in the live journal, DuckDB written behind (experimental, docs/monitoring.md)')
     .option('--batch <n>', 'records per store write at most', '5000')
     .option('--ack-wait <seconds>', 'seconds before NATS redelivers a message this consumer took but did not acknowledge (set when the durable consumer is created)', '60')
     .option('--idle-exit <seconds>', 'stop after this many seconds without a message (default: run until SIGINT/SIGTERM)')
@@ -63,10 +64,12 @@ export function registerConsume(program: Command): void {
       const adapters = await Promise.all(agencies.map((a) => agencyAdapter(a, o.mappings, o.format)));
       const summaries = await withEmbedded(o.db, true, async (e) => {
         const nc = await connect({ servers: o.nats, name: 'baseerat-consume' });
-        // with the monitor, the live path is durable in the journal and DuckDB is written behind it (docs/monitoring.md)
+        // --live-journal: the live path is durable in the journal and DuckDB is written behind it (docs/monitoring.md)
+        const journal = o.liveJournal === true || liveJournalLeft(dbPath(o.db));
+        if (journal && o.liveJournal !== true) console.error('warning: the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
         const mon = o.monitor ? await openEmbeddedMonitor({
           store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
-          writeBehind: { ...writeBehindFiles(dbPath(o.db)), codec: await e.security.cipherFor(STORE_DATASET, new Date()) },
+          ...(journal ? { writeBehind: { ...writeBehindFiles(dbPath(o.db)), codec: await e.security.cipherFor(STORE_DATASET, new Date()) } } : {}),
         }) : undefined;
         const geocoder = loadGeography();
         const consumers: IngestConsumer[] = [];

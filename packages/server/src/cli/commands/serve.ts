@@ -15,7 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
 import { AccountWarmer, warmDashboard } from '../../api/warm-up.js';
-import { openEmbeddedMonitor, writeBehindFiles, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { liveJournalLeft, openEmbeddedMonitor, writeBehindFiles, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
 import { agencyAdapter } from './consume.js';
@@ -87,7 +87,7 @@ export async function ingestFormats(dir: string | undefined): Promise<Record<str
 
 export interface ServeOptions {
   /** Live monitoring (default on): rules, zones, webhooks files; NATS consumers run in this process. */
-  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
+  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; liveJournal?: boolean; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
   db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string;
   /** The dashboard's built files: a directory, false for none, true/undefined for packages/web/dist when it is built. */
   web?: string | boolean;
@@ -150,11 +150,13 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     void store.loaded.then(() => {
       if (store.state === 'ready') console.log(`Incident index: ${(store.indexLength() ?? 0).toLocaleString('en-US')} incidents, ${((store.indexBytes() ?? 0) / 1e6).toFixed(1)} MB`);
     });
-    // With --nats the live path is durable in its journal and DuckDB is written behind it, through
-    // `store` so that the index learns each batch (monitor/write-behind.ts, docs/monitoring.md).
+    // With --nats --live-journal the live path is durable in its journal and DuckDB is written behind
+    // it, through `store` so that the index learns each batch (monitor/write-behind.ts, docs/monitoring.md).
+    const journal = (o.nats !== undefined && o.liveJournal === true) || liveJournalLeft(file);
+    if (journal && o.liveJournal !== true) console.error('warning: the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({
       store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
-      ...(o.nats === undefined ? {} : { writeBehind: { ...writeBehindFiles(file), codec: await e.security.cipherFor(STORE_DATASET, new Date()), writeTo: store } }),
+      ...(!journal ? {} : { writeBehind: { ...writeBehindFiles(file), codec: await e.security.cipherFor(STORE_DATASET, new Date()), writeTo: store } }),
     });
     if (live !== undefined) opened.push(() => live.close());
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
@@ -237,6 +239,7 @@ export function registerServe(program: Command): void {
     .option('--webhooks <file>', 'alert webhooks (JSON; see docs/monitoring.md)')
     .option('--no-monitor', 'no live monitoring (no alerts, /api/alerts answers 404)')
     .option('--nats <url>', 'also consume agency feeds from NATS JetStream in this process (e.g. 127.0.0.1:4222)')
+    .option('--live-journal', 'with --nats: acknowledge once a batch is in the live journal, DuckDB written behind (experimental, docs/monitoring.md)')
     .option('--nats-agencies <list>', 'agencies to consume (comma-separated; subjects baseerat.ingest.<agency>; formats from --mappings <agency>.json)')
     .option('--nats-stream <name>', 'JetStream stream (default BASEERAT_INGEST)')
     .option('--nats-prefix <subject>', 'subject prefix (default baseerat.ingest)')
