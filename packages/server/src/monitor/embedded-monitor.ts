@@ -4,13 +4,13 @@
  * history so that a restart neither forgets the near-repeat and spike history nor re-opens alerts
  * still inside their suppression window. Used by `serve`, `consume` and bench/realtime.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import type { Store } from '../store/port.js';
+import type { FieldCodec, Store } from '../store/port.js';
 import { AlertHub } from './alert-hub.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from './duckdb-alert-repository.js';
 import { DEFAULT_RETRIGGER_DEBOUNCE_MS, LiveMonitor, type LiveMonitorOptions } from './live-monitor.js';
 import { loadRuleSet } from './rule-config.js';
 import { loadWebhookFile, WebhookDispatcher } from './webhooks.js';
+import { journalHasSegments } from './live-journal.js';
 import { LiveWriteBehind, type CheckpointingStore, type WriteBehindOptions } from './write-behind.js';
 
 export interface EmbeddedMonitorOptions {
@@ -69,16 +69,20 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
 }
 
 /**
- * True when `<file>.live-journal/` holds segment files: a run with the journal stopped before all of
- * it was applied. Such a start must use the write-behind again (it applies them first), or they would be lost.
+ * The `writeBehind` option for a store file, or undefined: when asked for (`--live-journal`), or when
+ * the journal still holds entries of an earlier such run, which only the write-behind applies (they
+ * would be lost otherwise: said through `warn`).
  */
-export function liveJournalLeft(file: string): boolean {
-  const dir = writeBehindFiles(file).journalDir;
-  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.journal'));
+export async function liveJournalOption(file: string, wanted: boolean, codec: () => Promise<FieldCodec>, warn: (s: string) => void): Promise<EmbeddedMonitorOptions['writeBehind']> {
+  const files = writeBehindFiles(file);
+  const left = journalHasSegments(files.journalDir);
+  if (!wanted && !left) return undefined;
+  if (!wanted) warn('the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
+  return { ...files, codec: await codec() };
 }
 
 /** The write-behind's files beside an embedded store file: the journal `<file>.live-journal/` and DuckDB's WAL `<file>.wal`. */
-export function writeBehindFiles(file: string): { journalDir: string; walPath: string } {
+function writeBehindFiles(file: string): { journalDir: string; walPath: string } {
   return { journalDir: `${file}.live-journal`, walPath: `${file}.wal` };
 }
 

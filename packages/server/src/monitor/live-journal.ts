@@ -19,7 +19,7 @@
  * caller applies them before taking new work. A last line cut short by a crash (no newline, or not
  * decodable) was never acknowledged to anyone and is dropped; any other unreadable line is an error.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BaseeratError } from '@baseerat/engine';
@@ -35,6 +35,11 @@ export interface JournalOptions {
 interface Segment { path: string; firstSeq: number; lastSeq: number; bytes: number }
 
 const SUFFIX = '.journal';
+
+/** True when `dir` holds segment files: entries of a run that stopped before all were applied. */
+export function journalHasSegments(dir: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(SUFFIX));
+}
 
 export class LiveJournal {
   private nextSeq: number;

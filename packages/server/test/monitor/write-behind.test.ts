@@ -7,6 +7,7 @@ import type { Alert, NewIncident, Report } from '@baseerat/engine';
 import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
 import type { StoredAlert } from '../../src/monitor/alert-repository.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from '../../src/monitor/duckdb-alert-repository.js';
+import { liveJournalOption } from '../../src/monitor/embedded-monitor.js';
 import { LiveJournal } from '../../src/monitor/live-journal.js';
 import { LiveWriteBehind, type JournalEntry } from '../../src/monitor/write-behind.js';
 import { STORE_DATASET } from '../../src/security/store-keys.js';
@@ -182,5 +183,23 @@ describe('LiveJournal', () => {
     const first = readdirSync(join(dir, 'k')).sort()[0]!;
     writeFileSync(join(dir, 'k', first), '1 v1:garbage\n');
     expect(() => LiveJournal.open(join(dir, 'k'), { codec })).toThrow(/unreadable/);
+  });
+});
+
+describe('liveJournalOption', () => {
+  it('is off unless asked for, except when a journal holds entries not yet applied (then on, with a warning)', async () => {
+    const file = join(dir, 'opt.duckdb');
+    const warnings: string[] = [];
+    const warn = (s: string) => warnings.push(s);
+    expect(await liveJournalOption(file, false, async () => codec, warn)).toBeUndefined();
+    expect(await liveJournalOption(file, true, async () => codec, warn)).toMatchObject({ journalDir: `${file}.live-journal`, walPath: `${file}.wal` });
+    expect(warnings).toEqual([]);
+    // a run with the journal that stopped before applying everything
+    const { journal } = LiveJournal.open<unknown>(`${file}.live-journal`, { codec });
+    await journal.append(JSON.stringify({ k: 'batch' })).durable;
+    await journal.close();
+    expect(await liveJournalOption(file, false, async () => codec, warn)).toMatchObject({ journalDir: `${file}.live-journal` });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not yet in the store/);
   });
 });

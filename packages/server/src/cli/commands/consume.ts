@@ -13,7 +13,7 @@ import type { Adapter } from '../../ingest/adapter.js';
 import { loadMappingFile } from '../../ingest/mapping.js';
 import { resolveAdapter } from '../../ingest/registry.js';
 import type { IngestSummary } from '../../ingest/pipeline.js';
-import { liveJournalLeft, openEmbeddedMonitor, writeBehindFiles } from '../../monitor/embedded-monitor.js';
+import { liveJournalOption, openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { STORE_DATASET } from '../../security/store-keys.js';
 import { loadGeography } from '../../reference/geography.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
@@ -65,11 +65,10 @@ export function registerConsume(program: Command): void {
       const summaries = await withEmbedded(o.db, true, async (e) => {
         const nc = await connect({ servers: o.nats, name: 'baseerat-consume' });
         // --live-journal: the live path is durable in the journal and DuckDB is written behind it (docs/monitoring.md)
-        const journal = o.liveJournal === true || liveJournalLeft(dbPath(o.db));
-        if (journal && o.liveJournal !== true) console.error('warning: the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
+        const journal = o.monitor ? await liveJournalOption(dbPath(o.db), o.liveJournal === true, () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`)) : undefined;
         const mon = o.monitor ? await openEmbeddedMonitor({
           store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
-          ...(journal ? { writeBehind: { ...writeBehindFiles(dbPath(o.db)), codec: await e.security.cipherFor(STORE_DATASET, new Date()) } } : {}),
+          ...(journal === undefined ? {} : { writeBehind: journal }),
         }) : undefined;
         const geocoder = loadGeography();
         const consumers: IngestConsumer[] = [];

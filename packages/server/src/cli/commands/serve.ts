@@ -15,7 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
 import { AccountWarmer, warmDashboard } from '../../api/warm-up.js';
-import { liveJournalLeft, openEmbeddedMonitor, writeBehindFiles, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { liveJournalOption, openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
 import { agencyAdapter } from './consume.js';
@@ -152,15 +152,14 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     });
     // With --nats --live-journal the live path is durable in its journal and DuckDB is written behind
     // it, through `store` so that the index learns each batch (monitor/write-behind.ts, docs/monitoring.md).
-    const journal = (o.nats !== undefined && o.liveJournal === true) || liveJournalLeft(file);
-    if (journal && o.liveJournal !== true) console.error('warning: the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
+    const journal = await liveJournalOption(file, o.nats !== undefined && o.liveJournal === true, () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`));
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({
       store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
-      ...(!journal ? {} : { writeBehind: { ...writeBehindFiles(file), codec: await e.security.cipherFor(STORE_DATASET, new Date()), writeTo: store } }),
+      ...(journal === undefined ? {} : { writeBehind: { ...journal, writeTo: store } }),
     });
     if (live !== undefined) opened.push(() => live.close());
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
-    if (live?.writeBehind !== undefined) console.log(`Live path: durable in the journal ${writeBehindFiles(file).journalDir}, DuckDB written behind it`);
+    if (live?.writeBehind !== undefined) console.log(`Live path: durable in the journal ${journal?.journalDir ?? ''}, DuckDB written behind it`);
     const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     // accounts created while serving, and every login, get their landing view warmed in the background (api/warm-up.ts)
     const accountWarmer = new AccountWarmer({ store, security: e.security, geography: loadGeography() },
