@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountService, tokenHash } from '../../src/security/account-service.js';
+import { appendFromTwoLogs, expectUnforkedTrail } from './audit-two-writers.js';
 import { AuditLog, decodeAuditEntry } from '../../src/security/audit-log.js';
 import { exportCheckpoint, generateAuditSigningKeys, verifyAuditTrail } from '../../src/security/audit-checkpoints.js';
 import { DuckDBAuditStore, DuckDBSecurityRepo } from '../../src/security/duckdb-security-repo.js';
@@ -163,30 +164,12 @@ describe('DuckDB SecurityRepo and AuditStore', () => {
       // the gap-checked append with A's stale seq is refused, and writes nothing
       await expect(storeA.append([{ seq: 1, entry: '{}' }])).rejects.toThrow(/taken/);
       await expect(storeA.append([{ seq: 7, entry: '{}' }])).rejects.toThrow(/seq 7/);
-      const writes: Promise<unknown>[] = [];
-      for (let i = 0; i < 40; i++) {
-        writes.push(logA.record({ actor: 'a', action: 'data.read', target: `inc_a${i}`, from: 'pA', outcome: 'success' }, at(i)));
-        writes.push(logB.recordMany([
-          { actor: 'b', action: 'data.read', target: `inc_b${i}_0`, from: 'pB', outcome: 'success' },
-          { actor: 'b', action: 'data.read', target: `inc_b${i}_1`, from: 'pB', outcome: 'success' },
-        ], at(i)));
-      }
-      const entries = (await Promise.all(writes)).flat() as { seq: number; target?: string }[];
+      const entries = await appendFromTwoLogs(logA, logB, at);
       const reader = new DuckDBAuditStore(connC);
-      const n = await reader.size();
-      expect(n).toBe(122);
-      const rows = await reader.read(0, n);
-      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => i));
-      for (const r of rows) expect(decodeAuditEntry(r.entry).seq).toBe(r.seq);
+      const n = await expectUnforkedTrail(reader, 0, 122, join(dir, 'cp-two-writers'), at);
       // what each log told its caller is what is stored under that seq
+      const rows = await reader.read(0, n);
       for (const e of entries) expect(decodeAuditEntry(rows[e.seq]!.entry).target).toBe(e.target);
-      const targets = rows.map((r) => decodeAuditEntry(r.entry).target);
-      expect(new Set(targets).size).toBe(122);
-      for (let i = 0; i < 40; i++) expect(targets[targets.indexOf(`inc_b${i}_0`) + 1]).toBe(`inc_b${i}_1`);
-      const keys = generateAuditSigningKeys();
-      const cpDir = join(dir, 'cp-two-writers');
-      await exportCheckpoint(reader, cpDir, keys.privateKeyPem, at(99_000));
-      expect(await verifyAuditTrail(reader, cpDir, keys.publicKeyPem)).toMatchObject({ ok: true, entries: n });
     } finally {
       connA.closeSync(); connB.closeSync(); connC.closeSync(); own.closeSync();
     }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountService } from '../../src/security/account-service.js';
-import { AuditLog, decodeAuditEntry } from '../../src/security/audit-log.js';
+import { appendFromTwoLogs, expectUnforkedTrail } from './audit-two-writers.js';
+import { AuditLog } from '../../src/security/audit-log.js';
 import { exportCheckpoint, generateAuditSigningKeys, verifyAuditTrail } from '../../src/security/audit-checkpoints.js';
 import { FieldCipher, KeyRing } from '../../src/security/field-cipher.js';
 import type { PasswordHasher } from '../../src/security/password-hashing.js';
@@ -96,30 +97,8 @@ describe('PostgreSQL SecurityRepo and AuditStore', () => {
     const logB = new AuditLog(new PostgresAuditStore(poolB));
     const store = new PostgresAuditStore(poolA);
     const before = await store.size();
-    const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < 40; i++) {
-      writes.push(logA.record({ actor: 'a', action: 'data.read', target: `inc_a${i}`, from: 'pA', outcome: 'success' }, at(i)));
-      writes.push(logB.recordMany([
-        { actor: 'b', action: 'data.read', target: `inc_b${i}_0`, from: 'pB', outcome: 'success' },
-        { actor: 'b', action: 'data.read', target: `inc_b${i}_1`, from: 'pB', outcome: 'success' },
-      ], at(i)));
-    }
-    await Promise.all(writes);
-    const n = await store.size();
-    expect(n - before).toBe(120);
-    const rows = await store.read(0, n);
-    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => i));
-    for (const r of rows) expect(decodeAuditEntry(r.entry).seq).toBe(r.seq);
-    const targets = rows.slice(before).map((r) => decodeAuditEntry(r.entry).target);
-    expect(new Set(targets).size).toBe(120);
-    // a batch of B stays contiguous (one transaction)
-    for (let i = 0; i < 40; i++) {
-      const k = targets.indexOf(`inc_b${i}_0`);
-      expect(targets[k + 1]).toBe(`inc_b${i}_1`);
-    }
-    const keys = generateAuditSigningKeys();
-    await exportCheckpoint(store, join(dir, 'cp-concurrent'), keys.privateKeyPem, at(99_000));
-    expect(await verifyAuditTrail(store, join(dir, 'cp-concurrent'), keys.publicKeyPem)).toMatchObject({ ok: true, entries: n });
+    await appendFromTwoLogs(logA, logB, at);
+    const n = await expectUnforkedTrail(store, before, 120, join(dir, 'cp-concurrent'), at);
     // the gap-checked append refuses a seq that is not the next one
     await expect(store.append([{ seq: n + 5, entry: '{}' }])).rejects.toThrow(/seq/);
   });
