@@ -13,7 +13,7 @@
  * the window (caveat PARTIAL_MONTH_LEFT_OUT); the monthly series still shows it with its days.
  */
 import {
-  caveat, changeByDistrict, compareWindows, countSeries, DAY_MS, InsufficientDataError, oneYearEarlier, trendTest,
+  caveat, changeByDistrict, compareWindows, countSeries, DAY_MS, InsufficientDataError, KARACHI_OFFSET_MS, oneYearEarlier, trendTest,
   type AreaChange, type Caveat, type CountSeries, type TrendResult, type WindowComparison,
 } from '@baseerat/engine';
 import {
@@ -53,7 +53,7 @@ export interface TrendsAnnotations {
 
 export type TrendsEnvelope = AnalysisEnvelope<'trends', Required<Omit<TrendsOptions, 'filter' | 'asOf'>>, TrendsResult, TrendsAnnotations>;
 
-const pakistanDate = (ms: number): string => new Date(ms + 5 * 3600_000).toISOString().slice(0, 10);
+const pakistanDate = (ms: number): string => new Date(ms + KARACHI_OFFSET_MS).toISOString().slice(0, 10);
 
 /**
  * The window cut at the data end, when the data end inside it: the part the data cover, compared
