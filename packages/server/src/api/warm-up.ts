@@ -104,7 +104,7 @@ export class AccountWarmer {
     this.pending++;
     this.queue = this.queue.then(async () => {
       try {
-        const u = (await this.deps.security.accounts.listUsers()).find((x) => x.id === userId);
+        const u = await this.deps.security.accounts.getUser(userId);
         const views = u === undefined ? [] : landingViews(this.deps, u);
         await computeViews(this.deps.store, views);
         if (views.length > 0) this.counts.warmed++; else this.counts.skipped++;

@@ -332,6 +332,14 @@ export class AccountService {
     return out;
   }
 
+  /** One account by id, without its secrets (undefined when there is none). */
+  async getUser(id: string): Promise<Omit<UserRecord, 'passwordHash' | 'totpSecret'> | undefined> {
+    const u = await this.repo.getUserById(id);
+    if (u === undefined) return undefined;
+    const { passwordHash: _p, totpSecret: _t, ...rest } = u;
+    return rest;
+  }
+
   async listUsers(): Promise<Array<Omit<UserRecord, 'passwordHash' | 'totpSecret'>>> {
     return (await this.repo.listUsers()).map(({ passwordHash: _p, totpSecret: _t, ...rest }) => rest);
   }

@@ -180,6 +180,18 @@ describe('accounts, login and sessions', () => {
     expect((await svc.login({ username: 'amina.khan', password: PW, totp: newCode, from: 'x' }, at(92 * DAY + 2 * MIN))).ok).toBe(true);
   });
 
+  it('getUser: one account by id without its secrets; undefined for an unknown id', async () => {
+    const { svc, repo, enrol } = await setup();
+    const stored = await repo.getUserById(enrol.user.id);
+    expect(stored?.passwordHash).toBeTypeOf('string');
+    const u = await svc.getUser(enrol.user.id);
+    expect(u).toMatchObject({ id: enrol.user.id, username: 'amina.khan', role: 'analyst', clearance: 'CONFIDENTIAL' });
+    expect(u).not.toHaveProperty('passwordHash');
+    expect(u).not.toHaveProperty('totpSecret');
+    expect(u).toEqual((await svc.listUsers()).find((x) => x.id === enrol.user.id));
+    expect(await svc.getUser('usr_nobody')).toBeUndefined();
+  });
+
   it('refuses weak passwords, unknown roles, and a district officer without districts', async () => {
     const { svc } = await setup();
     await expect(svc.createUser({ username: 'c1', password: 'password123', role: 'analyst', clearance: 'SECRET' }, admin, at(0))).rejects.toThrow(/common/);
