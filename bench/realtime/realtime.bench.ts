@@ -4,7 +4,7 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000] [--write-behind off|on]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000] [--write-behind off|on|journal|ack]
  *
  * --rules all: one category rule that fires on every category, so every new incident yields an
  * alert and a latency sample (the heaviest alert load: each event is its own alert);
@@ -12,7 +12,9 @@
  * --write-behind off (default): each batch and its alerts wait for their DuckDB commits (and for DuckDB's
  * automatic checkpoints); on: the live path's durable write is the live journal, DuckDB is written
  * behind it and checkpointed between those writes (packages/server/src/monitor/write-behind.ts; opt-in:
- * it cost more CPU per event than it saved on the 2026-11-27 machine, docs/benchmarks.md).
+ * it cost more CPU per event than it saved on the 2026-11-27 machine, docs/benchmarks.md); `journal` = `on`;
+ * ack: ack-behind, no journal: batches and alerts are delivered at once and written to DuckDB behind,
+ * each NATS message acknowledged once its batch is in DuckDB (JetStream is the journal).
  * Prints: published, stored, duplicates, quarantined (count in = count stored, nothing twice,
  * checked in SQL), sustained stored rate, alert events over SSE, publish -> SSE latency
  * p50/p90/p99/max (also without the records published in the first 5 s, and p99/max by second of
@@ -48,7 +50,12 @@ const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')
 const checkpoint = arg('checkpoint-threshold', '');
 /** jetstream: each publish acknowledged by the stream (pipelined); core: plain publishes, no acknowledgement (counts checked after). */
 const publishMode = arg('publish', 'jetstream');
-const writeBehind = arg('write-behind', 'off') === 'on';
+const writeBehindArg = arg('write-behind', 'off');
+if (!['off', 'on', 'journal', 'ack'].includes(writeBehindArg)) throw new Error(`--write-behind ${writeBehindArg}: off, on (journal) or ack`);
+const writeBehind = writeBehindArg !== 'off';
+const ackBehind = writeBehindArg === 'ack';
+/** Ack-behind: unacknowledged messages the server allows, and events waiting for DuckDB before the consumer waits. */
+const ackPending = Number(arg('max-ack-pending', '120000')), maxPendingEvents = Number(arg('max-pending', '100000'));
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -85,7 +92,7 @@ const debounceArg = arg('debounce', '');
 const walFile = join(dir, 'store.duckdb.wal');
 const mon = await openEmbeddedMonitor({
   store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }),
-  ...(writeBehind ? { writeBehind: { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }) } } : {}),
+  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }) } } : {}),
 });
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -130,7 +137,9 @@ let t0 = Date.now();
 const storedPerSecond: number[] = [];
 const consumer = await startIngestConsumer({
   nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: mon.writeBehind?.store ?? e.store, geocoder: loadGeography(), link: linkBatch,
-  monitor: mon.monitor, stream, prefix, maxBatch: batch, onBatch: (b) => {
+  monitor: mon.monitor, stream, prefix, maxBatch: batch,
+  ...(ackBehind && mon.writeBehind !== undefined ? { commitGroup: mon.writeBehind.group.bind(mon.writeBehind), maxAckPending: ackPending } : {}),
+  onBatch: (b) => {
     stored += b.counts.stored; batches++;
     timing.lastBatchAt = Date.now();
     if (timing.firstBatchAt === 0) timing.firstBatchAt = Date.now();
@@ -173,7 +182,7 @@ const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DI
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, publishMode, writeBehind: mon.writeBehind === undefined ? 'off' : { ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained

@@ -26,9 +26,10 @@ export interface EmbeddedMonitorOptions {
   retriggerDebounceMs?: number;
   /**
    * Journal the live path's writes and apply them to DuckDB behind (write-behind.ts): the consumers
-   * then write through `writeBehind.store`. Needs the DuckDB store itself as `store`.
+   * then write through `writeBehind.store`. Needs the DuckDB store itself as `store`. Without
+   * `journalDir`: ack-behind (no journal; the consumers acknowledge through `writeBehind.group`).
    */
-  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes'> & {
+  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes' | 'maxPendingEvents'> & {
     /** The store the journaled batches are written to (default `store`; serve gives its IndexedStore so that its index learns them). */
     writeTo?: Store;
   };
@@ -74,11 +75,38 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
  * would be lost otherwise: said through `warn`).
  */
 export async function liveJournalOption(file: string, wanted: boolean, codec: () => Promise<FieldCodec>, warn: (s: string) => void): Promise<EmbeddedMonitorOptions['writeBehind']> {
+  return liveWriteBehindOption(file, wanted ? 'journal' : 'off', codec, warn);
+}
+
+/** How the live path writes: `off` (each batch waits for its DuckDB commit), `journal` (--live-journal), `ack` (ack-behind: JetStream holds each batch until DuckDB has it). */
+export type LiveWriteMode = 'off' | 'journal' | 'ack';
+
+/**
+ * The `writeBehind` option for a store file and a mode, or undefined (`off`). A journal left with
+ * entries by an earlier `--live-journal` run wins over the mode asked for (only the journal's
+ * write-behind applies them; said through `warn`).
+ */
+export async function liveWriteBehindOption(file: string, mode: LiveWriteMode, codec: () => Promise<FieldCodec>, warn: (s: string) => void): Promise<EmbeddedMonitorOptions['writeBehind']> {
   const files = writeBehindFiles(file);
   const left = journalHasSegments(files.journalDir);
-  if (!wanted && !left) return undefined;
-  if (!wanted) warn('the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
+  if (mode !== 'journal' && left) {
+    warn('the live journal holds entries of an earlier --live-journal run not yet in the store: this run applies them and keeps using the journal');
+    return { ...files, codec: await codec() };
+  }
+  if (mode === 'off') return undefined;
+  if (mode === 'ack') return { walPath: files.walPath, maxPendingEvents: ACK_BEHIND_MAX_PENDING_EVENTS };
   return { ...files, codec: await codec() };
+}
+
+/** Ack-behind: events waiting for DuckDB above which the consumers wait (a checkpoint of several seconds at 10,000 events/s fits). */
+export const ACK_BEHIND_MAX_PENDING_EVENTS = 100_000;
+/** Ack-behind: unacknowledged messages per durable consumer that JetStream allows (more than what may wait for DuckDB, plus a batch in hand). */
+export const ACK_BEHIND_MAX_ACK_PENDING = 120_000;
+
+/** What a NATS ingest consumer needs to acknowledge behind the store (ack-behind), or nothing (other modes). */
+export function ackBehindConsumerOptions(wb: LiveWriteBehind | undefined): { commitGroup: LiveWriteBehind['group']; maxAckPending: number } | Record<string, never> {
+  if (wb === undefined || wb.mode !== 'ack') return {};
+  return { commitGroup: wb.group.bind(wb), maxAckPending: ACK_BEHIND_MAX_ACK_PENDING };
 }
 
 /** The write-behind's files beside an embedded store file: the journal `<file>.live-journal/` and DuckDB's WAL `<file>.wal`. */

@@ -206,6 +206,9 @@ export class LiveMonitor {
       this.remember(inc);
       const at = this.clock === 'arrival' ? arrival : inc.occurredAt;
       for (const c of cands) {
+        // an incident already counted on its key's latest alert (a batch redelivered after a crash
+        // whose alerts were stored before its incidents: write-behind.ts, ack-behind) is not counted again
+        if (this.alreadyCounted(c)) continue;
         candidates++;
         const r = this.intake(c, inc.classification, at);
         if (r.change === 'opened') opened++; else retriggered++;
@@ -339,6 +342,11 @@ export class LiveMonitor {
       const kept = cell.filter((h) => h.t >= oldest);
       if (kept.length === 0) this.grid.delete(k); else this.grid.set(k, kept);
     }
+  }
+
+  private alreadyCounted(c: AlertCandidate): boolean {
+    const prev = this.latest.get(c.dedupKey)?.alert;
+    return prev !== undefined && (prev.incidentId === c.incidentId || prev.suppressedIncidentIds.includes(c.incidentId));
   }
 
   private intake(c: AlertCandidate, classification: Classification, at: string): { change: 'opened' | 'retriggered'; stored: StoredAlert } {

@@ -52,15 +52,19 @@ export interface WriteBehindOptions {
   /** The DuckDB store itself: its checkpoints. */
   checkpoints: CheckpointingStore;
   repository: AlertRepository;
-  /** Directory of the journal (e.g. `<db file>.live-journal`). */
-  journalDir: string;
-  /** Encodes the journal at rest: the store's codec. */
-  codec: FieldCodec;
+  /**
+   * Directory of the journal (e.g. `<db file>.live-journal`), with `codec`. Without it (undefined),
+   * the mode is **ack-behind**: no journal; JetStream keeps each message until its batch is applied
+   * (the consumer acknowledges through `group`'s `committed`), see `group`.
+   */
+  journalDir?: string | undefined;
+  /** Encodes the journal at rest: the store's codec (needed with `journalDir`). */
+  codec?: FieldCodec | undefined;
   /** The store's WAL file, whose size decides checkpoints. */
   walPath: string;
   /** Checkpoint when the WAL is larger than this (default 256 MB, the embedded store's threshold before). */
   checkpointBytes?: number;
-  /** Journaled events not yet applied above which `writeBatch` waits for the applier (default 200,000). */
+  /** Journaled (or, ack-behind, staged) events not yet applied above which `writeBatch` waits for the applier (default 200,000). */
   maxPendingEvents?: number;
   /** An error of the applier (the live path then fails: nothing more is acknowledged). */
   onError?: (e: unknown) => void;
@@ -80,14 +84,18 @@ export interface WriteBehindCounters {
   /** linkCandidates calls answered without DuckDB because a checkpoint was running (their range is read again after it). */
   linkReadsSkipped: number;
   maxPendingEvents: number;
+  /** Ack-behind: applier steps (each one alert upsert and one store write for everything that waited). */
+  applierSteps: number;
 }
 
 const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+/** Ack-behind: events per applier step at most when NATS batches are merged (see `drain`). */
+const MAX_STEP_EVENTS = 2000;
 
 export class LiveWriteBehind {
   readonly store: Store;
   readonly repository: AlertRepository;
-  readonly counters: WriteBehindCounters = { entries: 0, applied: 0, recovered: 0, checkpoints: 0, checkpointMs: 0, checkpointMaxMs: 0, checkpointsRefused: 0, countMismatches: 0, linkReadsSkipped: 0, maxPendingEvents: 0 };
+  readonly counters: WriteBehindCounters = { entries: 0, applied: 0, recovered: 0, checkpoints: 0, checkpointMs: 0, checkpointMaxMs: 0, checkpointsRefused: 0, countMismatches: 0, linkReadsSkipped: 0, maxPendingEvents: 0, applierSteps: 0 };
   /** Timings of the applier's writes and checkpoints (ms), for benchmarks. */
   onApplied?: (what: 'batch' | 'alerts' | 'delivery' | 'checkpoint', ms: number) => void;
   private tail: Promise<void> = Promise.resolve();
@@ -104,8 +112,15 @@ export class LiveWriteBehind {
   private skippedRange: { from: number; to: number; until: number } | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  /** Ack-behind: the group being collected (its entries wait for the group's end), and the lock that keeps groups one at a time. */
+  private group_: { entries: Staged[] } | undefined;
+  private groupLock: Promise<void> = Promise.resolve();
+  private nextSeq = 1;
+  /** Ack-behind: staged entries handed to the applier, not yet taken by a step. */
+  private waiting: { entries: Staged[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private drainScheduled = false;
 
-  private constructor(private readonly o: WriteBehindOptions, private readonly journal: LiveJournal) {
+  private constructor(private readonly o: WriteBehindOptions, private readonly journal: LiveJournal | undefined) {
     this.store = this.wrapStore(o.store);
     this.repository = this.wrapRepository(o.repository);
     // writes that do not pass through here grow the WAL too
@@ -115,6 +130,12 @@ export class LiveWriteBehind {
 
   /** Opens the journal, applies what a previous process left in it, and turns DuckDB's own checkpoints off. */
   static async open(o: WriteBehindOptions): Promise<LiveWriteBehind> {
+    if (o.journalDir === undefined) {
+      // ack-behind: nothing of a previous process to apply (JetStream redelivers what was not acknowledged)
+      await o.checkpoints.setAutoCheckpointThreshold('1TB');
+      return new LiveWriteBehind(o, undefined);
+    }
+    if (o.codec === undefined) throw new Error('writeBehind: a journal needs the store codec');
     const { journal, backlog } = LiveJournal.open<JournalEntry>(o.journalDir, { codec: o.codec });
     await o.checkpoints.setAutoCheckpointThreshold('1TB');
     const wb = new LiveWriteBehind(o, journal);
@@ -126,9 +147,117 @@ export class LiveWriteBehind {
     return wb;
   }
 
-  /** The journal's encoding time, bytes and disk writes. */
+  /** 'journal' (the live journal is the durable write) or 'ack' (JetStream holds each message until its batch is applied). */
+  get mode(): 'journal' | 'ack' {
+    return this.journal === undefined ? 'ack' : 'journal';
+  }
+
+  /** The journal's encoding time, bytes and disk writes (zeros in ack-behind mode). */
   get journalStats(): { encodeMs: number; bytes: number; writes: number; writeMs: number } {
-    return { ...this.journal.stats };
+    return this.journal === undefined ? { encodeMs: 0, bytes: 0, writes: 0, writeMs: 0 } : { ...this.journal.stats };
+  }
+
+  /**
+   * Ack-behind: runs `fn` (the consumer's push of one NATS batch through the pipeline and the
+   * monitor) while collecting the batches and alert changes it writes; they are applied as one step
+   * of the applier, **the alert changes first, then the batches**, and `committed` resolves once
+   * that step is in DuckDB (rejects if the applier failed): the consumer acknowledges the batch's
+   * messages then. Why alerts first: a crash after the alerts and before the batch redelivers the
+   * batch, its incidents are new again and re-evaluated against the stored alerts (the same alert
+   * identity: an incident already counted on an alert is not counted again); a crash after both
+   * redelivers duplicates only. In the other order a crash between the two would store the incidents
+   * without their alerts, and their redelivery, being duplicates, would not raise them again.
+   * Groups run one at a time (several agencies' consumers take turns). In journal mode `fn` just
+   * runs and `committed` is resolved (the journal is the durable write).
+   */
+  async group<T>(fn: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }> {
+    if (this.journal !== undefined) return { value: await fn(), committed: Promise.resolve() };
+    const previous = this.groupLock;
+    let release!: () => void;
+    this.groupLock = new Promise<void>((r) => { release = r; });
+    await previous;
+    const g = { entries: [] as Staged[] };
+    this.group_ = g;
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, value: await fn() };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    this.group_ = undefined;
+    // what was staged is applied even when fn failed afterwards: its alerts may have been published
+    const alerts = g.entries.filter((x) => x.entry.k !== 'batch'), batches = g.entries.filter((x) => x.entry.k === 'batch');
+    const committed = g.entries.length === 0 ? this.tailCommitted() : this.enqueueStaged([...alerts, ...batches]);
+    release();
+    if (!outcome.ok) {
+      committed.catch(() => undefined);
+      throw outcome.error;
+    }
+    const value = outcome.value;
+    return { value, committed };
+  }
+
+  /** Resolves once everything enqueued so far is applied; rejects if the applier failed. */
+  private tailCommitted(): Promise<void> {
+    return this.tail.then(() => { if (this.failure !== undefined) throw this.failure; });
+  }
+
+  /**
+   * Ack-behind: hands staged entries to the applier; resolves once they are in DuckDB. Entries that
+   * wait while the applier is busy (a checkpoint, a long write) are applied together by its next
+   * step: one alert upsert (each alert's latest state) and one store batch for all of them, so a
+   * backlog costs one DuckDB transaction per step, not one per NATS batch.
+   */
+  private enqueueStaged(entries: Staged[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ entries, resolve, reject });
+      if (this.drainScheduled) return;
+      this.drainScheduled = true;
+      const run = this.tail.then(() => this.drain());
+      this.tail = run;
+    });
+  }
+
+  /** One applier step of ack-behind: everything waiting, alert changes first, then the batches as one write. */
+  private async drain(): Promise<void> {
+    this.drainScheduled = false;
+    // take what waits, up to about MAX_STEP_EVENTS events (the store write runs on the main thread: a
+    // much larger one would hold the live path that long); the rest is the next step
+    let n = 0, events = 0;
+    while (n < this.waiting.length && (n === 0 || events < MAX_STEP_EVENTS)) events += this.waiting[n++]!.entries.reduce((s, x) => s + (x.entry.k === 'batch' ? batchEvents(x.entry.b) : 0), 0);
+    const groups = this.waiting.splice(0, n);
+    if (this.waiting.length > 0) { this.drainScheduled = true; this.tail = this.tail.then(() => this.drain()); }
+    const all = groups.flatMap((g) => g.entries);
+    if (this.failure !== undefined) { for (const g of groups) g.reject(this.failure); return; }
+    try {
+      try {
+        const alerts = new Map<string, StoredAlert>();
+        let newIds: Set<string> | undefined;
+        const batches: IngestBatch[] = [];
+        for (const { entry } of all) {
+          if (entry.k === 'alerts') {
+            for (const a of entry.a) { alerts.delete(a.alert.id); alerts.set(a.alert.id, a); }
+            if (entry.n !== undefined) { newIds ??= new Set(); for (const id of entry.n) newIds.add(id); }
+          } else if (entry.k === 'delivery') {
+            await this.apply(entry);
+          } else batches.push(entry.b);
+        }
+        if (alerts.size > 0) await this.apply({ k: 'alerts', a: [...alerts.values()], ...(newIds === undefined ? {} : { n: [...newIds] }) });
+        if (batches.length > 0) await this.apply({ k: 'batch', b: batches.length === 1 ? batches[0]! : mergeBatches(batches) });
+      } finally {
+        for (const x of all) x.done(x.seq);
+      }
+      this.counters.applied += all.length;
+      this.counters.applierSteps++;
+      await this.maybeCheckpoint();
+    } catch (e) {
+      this.failure = e;
+      this.o.onError?.(e);
+      for (const g of groups) g.reject(e);
+      return;
+    }
+    for (const g of groups) g.resolve();
   }
 
   /** Waits until everything journaled so far is in the store and the alert tables. */
@@ -143,7 +272,7 @@ export class LiveWriteBehind {
     this.closed = true;
     clearInterval(this.timer);
     await this.idle().catch(() => undefined);
-    await this.journal.close();
+    await this.journal?.close();
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -160,9 +289,23 @@ export class LiveWriteBehind {
     return run;
   }
 
-  /** Journals an entry; the applier writes it behind. Resolves once it is durable. */
-  private async journaled(entry: JournalEntry, pending: (seq: number) => void, done: (seq: number) => void): Promise<void> {
+  /**
+   * Journals an entry; the applier writes it behind. Resolves once it is durable. Ack-behind: staged
+   * in the current group (resolves at once: JetStream still holds the batch), or, outside a group,
+   * enqueued for the applier: resolves at once, or with `wait` once applied.
+   */
+  private async journaled(entry: JournalEntry, pending: (seq: number) => void, done: (seq: number) => void, wait = false): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
+    if (this.journal === undefined) {
+      const seq = this.nextSeq++;
+      this.counters.entries++;
+      pending(seq);
+      const staged: Staged = { seq, entry, done };
+      if (this.group_ !== undefined) { this.group_.entries.push(staged); return; }
+      const applied = this.enqueueStaged([staged]);
+      if (wait) await applied;
+      return;
+    }
     const { seq, durable } = this.journal.append(entryJson(entry));
     this.counters.entries++;
     pending(seq);
@@ -172,7 +315,7 @@ export class LiveWriteBehind {
       } finally {
         done(seq);
       }
-      this.journal.applied(seq);
+      this.journal?.applied(seq);
       this.counters.applied++;
       await this.maybeCheckpoint();
     });
@@ -184,7 +327,8 @@ export class LiveWriteBehind {
     if (entry.k === 'batch') {
       const w = await this.o.store.writeBatch(entry.b);
       const expected = expectedResult(entry.b);
-      if (w.inserted !== expected.inserted || w.attached !== expected.attached || w.duplicates !== 0) this.counters.countMismatches++;
+      // (a merged batch's attachment to an incident it also creates is not counted as attached by the store)
+      if (w.duplicates !== 0 || w.inserted !== expected.inserted || w.attached > expected.attached) this.counters.countMismatches++;
     } else if (entry.k === 'alerts') {
       await this.o.repository.upsert(entry.a, entry.n === undefined ? {} : { newIds: new Set(entry.n) });
     } else {
@@ -222,7 +366,7 @@ export class LiveWriteBehind {
   private wrapStore(inner: Store): Store {
     const writeBatch = async (batch: IngestBatch): Promise<WriteResult> => {
       await this.waitForRoom();
-      const events = batch.newIncidents.reduce((s, n) => s + n.reports.length, 0) + batch.attachments.reduce((s, a) => s + a.reports.length, 0);
+      const events = batchEvents(batch);
       const keys = [...batch.newIncidents, ...batch.attachments].flatMap((x) => x.reports.map((r) => sourceKey(r.source)));
       await this.journaled({ k: 'batch', b: batch }, (seq) => {
         for (const k of keys) this.pendingKeys.set(k, seq);
@@ -283,6 +427,9 @@ export class LiveWriteBehind {
         { k: 'alerts', a: [...alerts], ...(options?.newIds === undefined ? {} : { n: [...options.newIds] }) },
         (seq) => { for (const s of alerts) this.pendingAlerts.set(s.alert.id, { seq, stored: s }); },
         (seq) => { for (const s of alerts) if (this.pendingAlerts.get(s.alert.id)?.seq === seq) this.pendingAlerts.delete(s.alert.id); },
+        // ack-behind: a user's acknowledge or resolve is answered once it is in DuckDB (no journal holds it);
+        // re-trigger flushes are not waited for (a crash loses a second of re-trigger counts, as before)
+        alerts.some(byUser),
       ),
       get: async (id) => this.pendingAlerts.get(id)?.stored ?? inner.get(id),
       list: (query, page) => inner.list(query, page),
@@ -291,6 +438,27 @@ export class LiveWriteBehind {
       listDeliveries: (alertId) => inner.listDeliveries(alertId),
     };
   }
+}
+
+interface Staged { seq: number; entry: JournalEntry; done: (seq: number) => void }
+
+function batchEvents(b: IngestBatch): number {
+  return b.newIncidents.reduce((s, n) => s + n.reports.length, 0) + b.attachments.reduce((s, a) => s + a.reports.length, 0);
+}
+
+/** Several batches as one store write (in order: a later batch may attach to an incident an earlier one creates; the store handles that within a batch). */
+function mergeBatches(batches: readonly IngestBatch[]): IngestBatch {
+  return {
+    newIncidents: batches.flatMap((b) => b.newIncidents),
+    attachments: batches.flatMap((b) => b.attachments),
+    quarantine: batches.flatMap((b) => b.quarantine),
+  };
+}
+
+/** True when the alert's latest change is a person's transition made at this update (not the rule engine's). */
+function byUser(s: StoredAlert): boolean {
+  const last = s.alert.history[s.alert.history.length - 1];
+  return last !== undefined && last.by !== 'system:rule-engine' && last.at === s.updatedAt;
 }
 
 /** The counts a batch's write will have when none of its keys is stored (the pipeline dropped those). */

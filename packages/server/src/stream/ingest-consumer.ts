@@ -50,6 +50,14 @@ export interface IngestConsumerOptions {
   /** Seconds before the server redelivers an unacknowledged message (default 60). */
   ackWaitSeconds?: number;
   now?: () => Date;
+  /**
+   * Ack-behind (write-behind.ts `group`): the push of each batch runs inside `commitGroup`, which
+   * returns at once after the pipeline and the monitor (alerts delivered) and a `committed` promise
+   * resolved once the batch and its alerts are in the store; the messages are acknowledged then, so
+   * the next batch is taken while the store writes behind. Raise `maxAckPending` to cover what may
+   * wait for the store (a checkpoint's worth of the feed).
+   */
+  commitGroup?: <T>(fn: () => Promise<T>) => Promise<{ value: T; committed: Promise<void> }>;
   /** After each batch is written and acknowledged. */
   onBatch?: (b: { messages: number; counts: BatchCounts; firstPublishedMs: number | undefined }) => void;
 }
@@ -78,17 +86,24 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
   const maxBatch = o.maxBatch ?? 5000;
   const jsm = await jetstreamManager(o.nats);
   await ensureIngestStream(jsm, { stream, prefix });
+  const maxAckPending = o.maxAckPending ?? 4 * maxBatch;
+  let existing;
   try {
-    await jsm.consumers.info(stream, durable);
+    existing = await jsm.consumers.info(stream, durable);
   } catch {
     await jsm.consumers.add(stream, {
       durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All,
-      filter_subject: ingestSubject(o.agency, prefix), max_ack_pending: o.maxAckPending ?? 4 * maxBatch, ack_wait: nanos((o.ackWaitSeconds ?? 60) * 1000),
+      filter_subject: ingestSubject(o.agency, prefix), max_ack_pending: maxAckPending, ack_wait: nanos((o.ackWaitSeconds ?? 60) * 1000),
     });
   }
+  // ack-behind needs room for what waits for the store: raise an existing durable consumer's limit
+  if (existing !== undefined && o.commitGroup !== undefined && existing.config.max_ack_pending !== -1 && (existing.config.max_ack_pending ?? 0) < maxAckPending) {
+    await jsm.consumers.update(stream, durable, { max_ack_pending: maxAckPending });
+  }
   const consumer = await jetstream(o.nats).consumers.get(stream, durable);
-  // the monitor observes batch n while batch n+1 is parsed, linked and written (see monitoredStore)
-  const store = o.monitor === undefined ? o.store : monitoredStore(o.store, o.monitor, undefined, { overlap: true });
+  // the monitor observes batch n while batch n+1 is parsed, linked and written (see monitoredStore);
+  // ack-behind: at once, inside the batch's group (its alerts are staged with it), nothing to overlap with
+  const store = o.monitor === undefined ? o.store : monitoredStore(o.store, o.monitor, undefined, { overlap: o.commitGroup === undefined });
   const now = o.now ?? (() => new Date());
   const ingestor = createLiveIngestor({
     adapter: o.adapter, agency: o.agency, store, geocoder: o.geocoder, link: o.link, receivedAt: now().toISOString(),
@@ -102,7 +117,7 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
   let wake: (() => void) | undefined;
   let running = true;
   const messages = await consumer.consume({
-    max_messages: Math.min(maxBatch, o.maxAckPending ?? 4 * maxBatch),
+    max_messages: Math.min(maxBatch, maxAckPending),
     callback: (m) => {
       // A redelivery of a message this process already holds (it waited in the buffer past ack-wait)
       // is dropped: the original is written and acknowledged. One already written and acknowledged
@@ -118,7 +133,7 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
 
   const loop = async () => {
     while (running || buffer.length > 0) {
-      if (failed) break;
+      if (failed || ackFailure !== undefined) break;
       if (buffer.length === 0) {
         if (!running) break;
         await new Promise<void>((r) => { wake = r; });
@@ -126,15 +141,36 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       }
       const batch = buffer.splice(0, maxBatch);
       counters.messages += batch.length;
+      if (o.commitGroup !== undefined) {
+        // ack-behind: taken through the pipeline and the monitor now, acknowledged once in the store
+        const { value: c, committed } = await o.commitGroup(() => ingestor.push(batch.map(decode)));
+        const counts = delta(c);
+        // the applier applies in order, so the batches' acknowledgements come in order too
+        lastAck = committed.then(() => acked(batch, counts), (e: unknown) => {
+          // not acknowledged: the server redelivers; this consumer stops
+          if (ackFailure === undefined) ackFailure = e;
+          const w = wake; wake = undefined; w?.();
+        });
+        continue;
+      }
       const c = await ingestor.push(batch.map(decode));
       // acknowledged only now: the batch is committed (stored, counted as duplicates, or quarantined)
-      for (const m of batch) { m.ack(); written.add(m.seq); inHand.delete(m.seq); }
-      counters.acked += batch.length;
-      counters.batches++;
-      const counts = { rowsRead: c.rowsRead - last.rowsRead, stored: c.stored - last.stored, duplicates: c.duplicates - last.duplicates, quarantined: c.quarantined - last.quarantined };
-      last = { rowsRead: c.rowsRead, stored: c.stored, duplicates: c.duplicates, quarantined: c.quarantined };
-      o.onBatch?.({ messages: batch.length, counts, firstPublishedMs: batch[0]?.info.timestampNanos === undefined ? undefined : batch[0].info.timestampNanos / 1e6 });
+      acked(batch, delta(c));
     }
+    if (ackFailure !== undefined) throw ackFailure;
+  };
+  let lastAck: Promise<void> = Promise.resolve();
+  let ackFailure: unknown;
+  const delta = (c: { rowsRead: number; stored: number; duplicates: number; quarantined: number }): BatchCounts => {
+    const counts = { rowsRead: c.rowsRead - last.rowsRead, stored: c.stored - last.stored, duplicates: c.duplicates - last.duplicates, quarantined: c.quarantined - last.quarantined };
+    last = { rowsRead: c.rowsRead, stored: c.stored, duplicates: c.duplicates, quarantined: c.quarantined };
+    return counts;
+  };
+  const acked = (batch: JsMsg[], counts: BatchCounts) => {
+    for (const m of batch) { m.ack(); written.add(m.seq); inHand.delete(m.seq); }
+    counters.acked += batch.length;
+    counters.batches++;
+    o.onBatch?.({ messages: batch.length, counts, firstPublishedMs: batch[0]?.info.timestampNanos === undefined ? undefined : batch[0].info.timestampNanos / 1e6 });
   };
   let failed = false;
   // On a failed write the loop ends without acknowledging: the server redelivers after ack-wait.
@@ -148,7 +184,8 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       await messages.close();
       running = false;
       const w = wake; wake = undefined; w?.();
-      await done;
+      // ack-behind: the last batches acknowledged once in the store
+      await done.finally(() => lastAck);
       const summary = await ingestor.close();
       // the last batches' alerts
       await o.monitor?.idle();

@@ -154,6 +154,90 @@ describe('LiveWriteBehind', () => {
   });
 });
 
+describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch until it is applied)', () => {
+  const ackOptions = () => ({ store: e.store, checkpoints: e.store, repository, walPath: join(dir, 'store.duckdb.wal') });
+
+  it('a group is visible at once and committed only once in DuckDB, its alerts applied before its batch; what waits is applied in one step', async () => {
+    const wb = await LiveWriteBehind.open(ackOptions());
+    expect(wb.mode).toBe('ack');
+    const order: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    const write = e.store.writeBatch.bind(e.store), upsert = repository.upsert.bind(repository);
+    e.store.writeBatch = async (b) => { order.push(`batch ${b.newIncidents.map((n) => n.id).join(',')}`); await gate; return write(b); };
+    repository.upsert = async (a, o) => { order.push(`alerts ${a.map((x) => x.alert.incidentId).join(',')}`); return upsert(a, o); };
+    const a = alertOf('1', 'inc_a');
+    const g1 = await wb.group(async () => {
+      const w = await wb.store.writeBatch(batchOf('a'));
+      await wb.repository.upsert([a], { newIds: new Set([a.alert.id]) });
+      return w;
+    });
+    expect(g1.value).toEqual({ inserted: 1, attached: 0, duplicates: 0, quarantined: 0 });
+    let committed1 = false;
+    void g1.committed.then(() => { committed1 = true; });
+    // the pipeline's de-duplication, linking and the alert's get see the group before DuckDB has it
+    expect([...await wb.store.existingSourceKeys(['police:a', 'police:zz'])]).toEqual(['police:a']);
+    expect((await wb.repository.get(a.alert.id))?.alert.incidentId).toBe('inc_a');
+    // while the store write is held: two more groups wait
+    const g2 = await wb.group(async () => wb.store.writeBatch(batchOf('b')));
+    const g3 = await wb.group(async () => { await wb.store.writeBatch(batchOf('c')); await wb.repository.upsert([alertOf('3', 'inc_c')]); });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(committed1).toBe(false);
+    // the alerts are in DuckDB before the batch: a crash now redelivers the batch, whose incidents meet their stored alert
+    expect((await repository.get(a.alert.id))?.alert.incidentId).toBe('inc_a');
+    expect(await reportCount()).toBe(0);
+    open();
+    await Promise.all([g1.committed, g2.committed, g3.committed]);
+    expect(committed1).toBe(true);
+    expect(await reportCount()).toBe(3);
+    // the second step took both waiting groups: one alert upsert, then one store write of both batches
+    expect(order).toEqual(['alerts inc_a', 'batch inc_a', 'alerts inc_c', 'batch inc_b,inc_c']);
+    expect(wb.counters).toMatchObject({ entries: 5, applied: 5, applierSteps: 2, countMismatches: 0 });
+    expect(readdirSync(dir).filter((f) => f.includes('journal'))).toEqual([]);
+    await wb.close();
+  });
+
+  it('a store failure after the alerts were applied: the group is not committed (no ack), later writes are refused; re-evaluating the redelivered incidents does not count them again', async () => {
+    const { LiveMonitor } = await import('../../src/monitor/live-monitor.js');
+    const ruleSet = { rules: [{ kind: 'category' as const, id: 'blast', severity: 'high' as const, categories: ['TI.BOMB' as const] }], zones: [] };
+    const errors: unknown[] = [];
+    const wb = await LiveWriteBehind.open({ ...ackOptions(), onError: (x) => errors.push(x) });
+    const now = () => new Date('2025-01-01T11:00:00.000Z');
+    const monitor = new LiveMonitor({ ruleSet, repository: wb.repository, now });
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async () => { throw new Error('killed'); };
+    const batch = batchOf('k');
+    const g = await wb.group(async () => {
+      await wb.store.writeBatch(batch);
+      return monitor.observe(batch.newIncidents.map((n) => ({ ...n.reports[0]!, id: n.id, location: { ...n.reports[0]!.location } })));
+    });
+    expect(g.value.opened).toBe(1);
+    await expect(g.committed).rejects.toThrow('killed');
+    await expect(wb.store.writeBatch(batchOf('l'))).rejects.toThrow('killed');
+    expect(errors).toHaveLength(1);
+    expect(await reportCount()).toBe(0);
+    const stored = await repository.list({}, { offset: 0, limit: 10 });
+    expect(stored.total).toBe(1);
+    const id = stored.items[0]!.alert.id;
+    // the restart: a new monitor warms up from the store (without the batch) and the stored alerts; the batch comes again
+    e.store.writeBatch = write;
+    const wb2 = await LiveWriteBehind.open(ackOptions());
+    const monitor2 = new LiveMonitor({ ruleSet, repository: wb2.repository, now: () => new Date('2025-01-01T11:00:05.000Z') });
+    expect((await monitor2.warmUp(e.store)).alerts).toBe(1);
+    const g2 = await wb2.group(async () => {
+      await wb2.store.writeBatch(batch);
+      return monitor2.observe(batch.newIncidents.map((n) => ({ ...n.reports[0]!, id: n.id, location: { ...n.reports[0]!.location } })));
+    });
+    await g2.committed;
+    expect(g2.value).toMatchObject({ opened: 0, retriggered: 0 });
+    expect(await reportCount()).toBe(1);
+    const after = await repository.list({}, { offset: 0, limit: 10 });
+    expect(after.items.map((x) => [x.alert.id, x.alert.triggers])).toEqual([[id, 1]]);
+    await wb2.close();
+    await wb.close();
+  });
+});
+
 describe('LiveJournal', () => {
   it('rotates segments and deletes those whose entries are all applied', async () => {
     const { journal } = LiveJournal.open<unknown>(join(dir, 'j'), { codec, segmentBytes: 200 });

@@ -13,7 +13,7 @@ import type { Adapter } from '../../ingest/adapter.js';
 import { loadMappingFile } from '../../ingest/mapping.js';
 import { resolveAdapter } from '../../ingest/registry.js';
 import type { IngestSummary } from '../../ingest/pipeline.js';
-import { liveJournalOption, openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { ackBehindConsumerOptions, liveWriteBehindOption, openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { STORE_DATASET } from '../../security/store-keys.js';
 import { loadGeography } from '../../reference/geography.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
@@ -24,7 +24,7 @@ import { withEmbedded } from './serve.js';
 
 export interface ConsumeOptions {
   agencies: string; mappings?: string; format?: string; nats: string; stream?: string; prefix?: string; db?: string;
-  rules?: string; zones?: string; webhooks?: string; monitor: boolean; liveJournal?: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
+  rules?: string; zones?: string; webhooks?: string; monitor: boolean; liveJournal?: boolean; ackBehind?: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
 }
 
 /** The adapter of an agency: `<mappings>/<agency>.json` when present, else the built-in `--format`. */
@@ -51,6 +51,7 @@ export function registerConsume(program: Command): void {
     .option('--webhooks <file>', 'webhooks (JSON, see docs/monitoring.md)')
     .option('--no-monitor', 'store only, no alerting')
     .option('--live-journal', 'with the monitor: acknowledge once a batch is in the live journal, DuckDB written behind (experimental, docs/monitoring.md)')
+    .option('--ack-behind', 'with the monitor: alerts at once, DuckDB written behind, each message acknowledged once its batch is stored (JetStream is the journal; docs/monitoring.md)')
     .option('--batch <n>', 'records per store write at most', '5000')
     .option('--ack-wait <seconds>', 'seconds before NATS redelivers a message this consumer took but did not acknowledge (set when the durable consumer is created)', '60')
     .option('--idle-exit <seconds>', 'stop after this many seconds without a message (default: run until SIGINT/SIGTERM)')
@@ -64,8 +65,10 @@ export function registerConsume(program: Command): void {
       const adapters = await Promise.all(agencies.map((a) => agencyAdapter(a, o.mappings, o.format)));
       const summaries = await withEmbedded(o.db, true, async (e) => {
         const nc = await connect({ servers: o.nats, name: 'baseerat-consume' });
-        // --live-journal: the live path is durable in the journal and DuckDB is written behind it (docs/monitoring.md)
-        const journal = o.monitor ? await liveJournalOption(dbPath(o.db), o.liveJournal === true, () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`)) : undefined;
+        // --live-journal: the live path is durable in the journal and DuckDB is written behind it;
+        // --ack-behind: DuckDB written behind, JetStream keeps each message until then (docs/monitoring.md)
+        if (o.liveJournal === true && o.ackBehind === true) throw new BaseeratError('VALIDATION', '--live-journal and --ack-behind: choose one', { field: 'ackBehind' });
+        const journal = o.monitor ? await liveWriteBehindOption(dbPath(o.db), o.liveJournal === true ? 'journal' : o.ackBehind === true ? 'ack' : 'off', () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`)) : undefined;
         const mon = o.monitor ? await openEmbeddedMonitor({
           store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
           ...(journal === undefined ? {} : { writeBehind: journal }),
@@ -77,7 +80,7 @@ export function registerConsume(program: Command): void {
           for (const [i, agency] of agencies.entries()) {
             consumers.push(await startIngestConsumer({
               nats: nc, agency, adapter: adapters[i]!, store: mon?.writeBehind?.store ?? e.store, geocoder, link: linkBatch, maxBatch: batch, ackWaitSeconds: ackWait,
-              ...(mon === undefined ? {} : { monitor: mon.monitor }),
+              ...(mon === undefined ? {} : { monitor: mon.monitor, ...ackBehindConsumerOptions(mon.writeBehind) }),
               ...(o.stream === undefined ? {} : { stream: o.stream }), ...(o.prefix === undefined ? {} : { prefix: o.prefix }),
               onBatch: () => { lastMessageAt = Date.now(); },
             }));

@@ -15,7 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
 import { AccountWarmer, warmDashboard } from '../../api/warm-up.js';
-import { liveJournalOption, openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { ackBehindConsumerOptions, liveWriteBehindOption, openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
 import { agencyAdapter } from './consume.js';
@@ -87,7 +87,7 @@ export async function ingestFormats(dir: string | undefined): Promise<Record<str
 
 export interface ServeOptions {
   /** Live monitoring (default on): rules, zones, webhooks files; NATS consumers run in this process. */
-  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; liveJournal?: boolean; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
+  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; liveJournal?: boolean; ackBehind?: boolean; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
   db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string;
   /** The dashboard's built files: a directory, false for none, true/undefined for packages/web/dist when it is built. */
   web?: string | boolean;
@@ -151,15 +151,18 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       if (store.state === 'ready') console.log(`Incident index: ${(store.indexLength() ?? 0).toLocaleString('en-US')} incidents, ${((store.indexBytes() ?? 0) / 1e6).toFixed(1)} MB`);
     });
     // With --nats --live-journal the live path is durable in its journal and DuckDB is written behind
-    // it, through `store` so that the index learns each batch (monitor/write-behind.ts, docs/monitoring.md).
-    const journal = await liveJournalOption(file, o.nats !== undefined && o.liveJournal === true, () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`));
+    // it, through `store` so that the index learns each batch (monitor/write-behind.ts, docs/monitoring.md);
+    // with --nats --ack-behind DuckDB is written behind too, and JetStream keeps each message until then.
+    if (o.liveJournal === true && o.ackBehind === true) throw new BaseeratError('VALIDATION', '--live-journal and --ack-behind: choose one', { field: 'ackBehind' });
+    const liveMode = o.nats === undefined ? 'off' : o.liveJournal === true ? 'journal' : o.ackBehind === true ? 'ack' : 'off';
+    const journal = await liveWriteBehindOption(file, liveMode, () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`));
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({
       store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
       ...(journal === undefined ? {} : { writeBehind: { ...journal, writeTo: store } }),
     });
     if (live !== undefined) opened.push(() => live.close());
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
-    if (live?.writeBehind !== undefined) console.log(`Live path: durable in the journal ${journal?.journalDir ?? ''}, DuckDB written behind it`);
+    if (live?.writeBehind !== undefined) console.log(live.writeBehind.mode === 'ack' ? 'Live path: alerts at once, DuckDB written behind, NATS messages acknowledged once stored' : `Live path: durable in the journal ${journal?.journalDir ?? ''}, DuckDB written behind it`);
     const reportsDir = o.reportsDir === undefined ? join(dirname(resolve(file)), 'reports') : resolve(o.reportsDir);
     // accounts created while serving, and every login, get their landing view warmed in the background (api/warm-up.ts)
     const accountWarmer = new AccountWarmer({ store, security: e.security, geography: loadGeography() },
@@ -239,6 +242,7 @@ export function registerServe(program: Command): void {
     .option('--no-monitor', 'no live monitoring (no alerts, /api/alerts answers 404)')
     .option('--nats <url>', 'also consume agency feeds from NATS JetStream in this process (e.g. 127.0.0.1:4222)')
     .option('--live-journal', 'with --nats: acknowledge once a batch is in the live journal, DuckDB written behind (experimental, docs/monitoring.md)')
+    .option('--ack-behind', 'with --nats: alerts at once, DuckDB written behind, each message acknowledged once its batch is stored (JetStream is the journal; docs/monitoring.md)')
     .option('--nats-agencies <list>', 'agencies to consume (comma-separated; subjects baseerat.ingest.<agency>; formats from --mappings <agency>.json)')
     .option('--nats-stream <name>', 'JetStream stream (default BASEERAT_INGEST)')
     .option('--nats-prefix <subject>', 'subject prefix (default baseerat.ingest)')
@@ -258,7 +262,7 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, l
   for (const agency of agencies) {
     consumers.push(await startIngestConsumer({
       nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store: live?.writeBehind?.store ?? store, geocoder: loadGeography(), link: linkBatch,
-      ...(live === undefined ? {} : { monitor: live.monitor }),
+      ...(live === undefined ? {} : { monitor: live.monitor, ...ackBehindConsumerOptions(live.writeBehind) }),
       ...(o.natsStream === undefined ? {} : { stream: o.natsStream }), ...(o.natsPrefix === undefined ? {} : { prefix: o.natsPrefix }),
     }));
   }
