@@ -53,9 +53,9 @@ const years = Array.from({ length: 14 }, (_, y) => yearly.counts.slice(y * 12, y
 console.log(`\nevents per year 2008-2021: ${years.join(', ')}`);
 console.log(`trend of yearly counts 2008-2021: ${trendTest(years, { unit: 'year' }).summary}`);
 const c = compareWindows(cols, { from: local(2021, 7, 1), to: local(2022, 1, 1) });
-console.log(`\nJul-Dec 2021 vs Jan-Jun 2021: ${c.previous.summary}`);
-console.log(`Jul-Dec 2021 vs Jul-Dec 2020: ${c.lastYear.summary}`);
-for (const cv of [...c.previous.caveats, ...c.caveats]) console.log(`  caveat ${cv.code}: ${cv.message}`);
+console.log(`\nJul-Dec 2021 vs Jan-Jun 2021: ${c.previous!.summary}`);
+console.log(`Jul-Dec 2021 vs Jul-Dec 2020: ${c.lastYear!.summary}`);
+for (const cv of [...c.previous!.caveats, ...c.caveats]) console.log(`  caveat ${cv.code}: ${cv.message}`);
 const a = actorProfiles(cols, { from: local(2016, 1, 1), to: local(2022, 1, 1), previousFrom: local(2010, 1, 1) });
 console.log('\nactors 2016-2021 vs 2010-2015:');
 for (const p of a.actors.slice(0, 6)) {

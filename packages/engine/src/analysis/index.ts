@@ -5,6 +5,7 @@
  */
 export * from './aggregate.js';
 export * from './trends.js';
+export * from './feed-coverage.js';
 export * from './seasonality.js';
 export * from './islamic-calendar.js';
 export * from './hotspots.js';

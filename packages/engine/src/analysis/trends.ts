@@ -26,12 +26,14 @@ import {
   DAY_MS, KARACHI_OFFSET_MS, localDay, localDayStart, nextPeriodStartDay, periodKeyOfDay, periodStartDay, TIME_PRECISION_INDEX,
   timeFitsPeriod, type Period, type TemporalColumns,
 } from './aggregate.js';
+import { coveredDaysWithin, describeSpan, type CoveredSpan } from './feed-coverage.js';
 
 export interface WindowCount {
   /** [from, to), epoch ms. */
   from: number;
   to: number;
   count: number;
+  /** Days of exposure: the window's length, or the days of it the feeds cover when coverage is given. */
   days: number;
   perDay: number;
 }
@@ -99,11 +101,20 @@ export interface CompareOptions {
    * (rates per day make the different lengths comparable).
    */
   previousFrom?: number;
+  /**
+   * What the data cover (feed-coverage.ts: merged spans). When given, a window's exposure is the
+   * days of it the feeds cover, and a window they do not cover at all is not compared (null, caveat
+   * NO_DATA_FOR_COMPARISON): a period without data is not a period without incidents. Without it
+   * every day counts, as if the feeds reported throughout.
+   */
+  coverage?: readonly CoveredSpan[];
 }
 
 export interface WindowComparison {
-  previous: RateChange;
-  lastYear: RateChange;
+  /** Null when no feed covers the previous window (or the current one): not compared. */
+  previous: RateChange | null;
+  /** Null when no feed covers the same window a year earlier (or the current one): not compared. */
+  lastYear: RateChange | null;
   caveats: Caveat[];
 }
 
@@ -125,12 +136,26 @@ function dailyCounts(cols: TemporalColumns, from: number, to: number, include: (
   return { days, coarse };
 }
 
-function windowCount(from: number, to: number, days: Float64Array): WindowCount {
+function windowCount(from: number, to: number, days: Float64Array, exposureDays = (to - from) / DAY_MS): WindowCount {
   let count = 0;
   for (const v of days) count += v;
-  const length = (to - from) / DAY_MS;
-  return { from, to, count, days: length, perDay: count / length };
+  return { from, to, count, days: exposureDays, perDay: exposureDays > 0 ? count / exposureDays : 0 };
 }
+
+/**
+ * Days of [from, to) that count as exposure: all of them without coverage; else the covered days,
+ * or, when the feeds' records cover none of it but incidents lie in it (data stored outside the
+ * ingest runs), the whole window (`outside` tells the caller to say so).
+ */
+function exposure(coverage: readonly CoveredSpan[] | undefined, from: number, to: number, count: number): { days: number; outside: boolean } {
+  const length = (to - from) / DAY_MS;
+  if (coverage === undefined) return { days: length, outside: false };
+  const covered = coveredDaysWithin(coverage, from, to);
+  if (covered === 0 && count > 0) return { days: length, outside: true };
+  return { days: covered, outside: false };
+}
+
+const dayCount = (d: number) => { const r = Math.round(d * 10) / 10; return `${r} day${r === 1 ? '' : 's'}`; };
 
 function dispersionCaveat(a: Float64Array, b: Float64Array): Caveat[] {
   const all = [...a, ...b];
@@ -156,18 +181,52 @@ export function compareWindows(cols: TemporalColumns, options: CompareOptions): 
   const prev = dailyCounts(cols, prevFrom, from, include);
   const lyFrom = oneYearEarlier(from), lyTo = oneYearEarlier(to);
   const ly = dailyCounts(cols, lyFrom, lyTo, include);
-  const current = windowCount(from, to, cur.days);
-  const previous = describeChange(current, windowCount(prevFrom, from, prev.days), alpha);
-  previous.caveats.push(...dispersionCaveat(cur.days, prev.days));
-  const lastYear = describeChange(current, windowCount(lyFrom, lyTo, ly.days), alpha);
-  lastYear.caveats.push(...dispersionCaveat(cur.days, ly.days));
   const caveats: Caveat[] = [];
+  const cov = options.coverage;
+  const sum = (a: Float64Array) => a.reduce((x, v) => x + v, 0);
+  const windows = [
+    { name: 'current period', from, to, daily: cur.days },
+    { name: 'previous period', from: prevFrom, to: from, daily: prev.days },
+    { name: 'same period a year earlier', from: lyFrom, to: lyTo, daily: ly.days },
+  ].map((w) => ({ ...w, exp: exposure(cov, w.from, w.to, sum(w.daily)) }));
+  for (const w of windows) {
+    const length = (w.to - w.from) / DAY_MS;
+    const span = describeSpan({ from: w.from, to: w.to });
+    if (w.exp.outside) caveats.push(caveat('OUTSIDE_COVERAGE', `incidents lie in the ${w.name} (${span}), which no ingest run's recorded range covers: the whole period is counted as covered`));
+    else if (w.exp.days > 0 && w.exp.days < length - 1e-9) {
+      caveats.push(caveat('PARTLY_COVERED', `the feeds cover ${dayCount(w.exp.days)} of the ${dayCount(length)} of the ${w.name} (${span}): its rate is per covered day`, Math.round(w.exp.days * 10) / 10));
+    }
+  }
+  const [wc, wp, wl] = windows as [typeof windows[0], typeof windows[0], typeof windows[0]];
+  const current = windowCount(from, to, cur.days, wc.exp.days);
+  let previous: RateChange | null = null, lastYear: RateChange | null = null;
+  if (wc.exp.days === 0) {
+    caveats.push(caveat('NO_DATA_IN_WINDOW', `no feed covers the current period (${describeSpan({ from, to })}): nothing is compared; a period without data is not a period without incidents`));
+  } else {
+    for (const [w, set] of [[wp, (r: RateChange) => { previous = r; }], [wl, (r: RateChange) => { lastYear = r; }]] as const) {
+      if (w.exp.days === 0) {
+        caveats.push(caveat('NO_DATA_FOR_COMPARISON', `no feed covers the ${w.name} (${describeSpan({ from: w.from, to: w.to })}): it is not compared; a period without data is not a period without incidents`));
+        continue;
+      }
+      const r = describeChange(current, windowCount(w.from, w.to, w.daily, w.exp.days), alpha);
+      r.caveats.push(...dispersionCaveat(cur.days, w.daily));
+      set(r);
+    }
+  }
   const coarse = cur.coarse + prev.coarse + ly.coarse;
   if (coarse > 0) caveats.push(caveat('TIME_TOO_COARSE', `${coarse} incidents dated only to the month or year were left out of the comparison windows`, coarse));
   let noTime = 0;
   for (let i = 0; i < cols.length; i++) if (Number.isNaN(cols.time[i]!) && include(i)) noTime++;
   if (noTime > 0) caveats.push(caveat('NO_TIME', `${noTime} incidents without a valid time were left out`, noTime));
   return { previous, lastYear, caveats };
+}
+
+/** The comparison's summary sentence for a window that was not compared (no feed covers it). */
+export function notComparedSummary(c: WindowComparison, which: 'previous' | 'lastYear'): string | null {
+  if (c[which] !== null) return null;
+  const code = c.caveats.find((x) => x.code === 'NO_DATA_IN_WINDOW') ?? c.caveats.find((x) => x.code === 'NO_DATA_FOR_COMPARISON' && x.message.includes(which === 'previous' ? 'previous period' : 'a year earlier'));
+  const span = code === undefined ? undefined : /\(([^)]*)\)/.exec(code.message)?.[1];
+  return `not compared: no data${span === undefined ? '' : ` for ${span}`} (no feed covers it)`;
 }
 
 export interface AreaChange extends RateChange {
@@ -193,10 +252,14 @@ export function changeByDistrict(cols: TemporalColumns, options: CompareOptions)
   }
   if (noDistrict > 0) caveats.push(caveat('NO_DISTRICT', `${noDistrict} incidents without a district are not in any district's comparison`, noDistrict));
   const areas: AreaChange[] = [];
+  let notCompared = 0;
   for (const d of [...seen].sort((a, b) => a - b)) {
     const c = compareWindows(cols, { ...options, alpha, include: (i) => cols.district[i] === d && include(i) });
+    // no feed covers the previous window (or the current one): the district is not compared
+    if (c.previous === null) { notCompared++; continue; }
     areas.push({ ...c.previous, area: cols.districtNames[d]!, pAdjusted: c.previous.pValue, significantAfterAdjustment: false });
   }
+  if (notCompared > 0) caveats.push(caveat('NO_DATA_FOR_COMPARISON', `${notCompared} district${notCompared === 1 ? ' is' : 's are'} not compared: no feed covers the previous period (${describeSpan({ from: options.previousFrom ?? from - (to - from), to: from })})`, notCompared));
   const adj = benjaminiHochberg(areas.map((a) => a.pValue));
   areas.forEach((a, i) => { a.pAdjusted = adj[i]!; a.significantAfterAdjustment = adj[i]! < alpha; });
   if (areas.length > 1) caveats.push(caveat('MULTIPLE_TESTING', `${areas.length} districts compared: use pAdjusted (Benjamini-Hochberg, false discovery rate ${alpha}) before calling a district's change significant`, areas.length));
@@ -241,6 +304,53 @@ export function countSeries(cols: TemporalColumns, options: { from: number; to: 
     caveats.push(caveat('PARTIAL_PERIOD', 'the first or last period is only partly inside the window: compare rates per day, not counts'));
   }
   return { period, keys, counts, days, caveats };
+}
+
+/**
+ * A count series with the periods no feed covers marked: `counts[i]` is null ("no data") when the
+ * feeds cover none of period i and no incident lies in it; a period with incidents is never null
+ * (OUTSIDE_COVERAGE says when its incidents lie outside every recorded range).
+ */
+export interface CoveredCountSeries extends Omit<CountSeries, 'counts'> {
+  counts: (number | null)[];
+  /** Days of each period (inside [from, to)) that the feeds cover. */
+  coveredDays: number[];
+}
+
+/** countSeries with no-data periods as null (see CoveredCountSeries). */
+export function coveredCountSeries(cols: TemporalColumns, options: { from: number; to: number; period: Period; coverage: readonly CoveredSpan[]; include?: (index: number) => boolean }): CoveredCountSeries {
+  const base = countSeries(cols, options);
+  const { from, to, period, coverage } = options;
+  const counts: (number | null)[] = [], coveredDays: number[] = [];
+  const caveats = [...base.caveats];
+  const noData: string[] = [], outside: string[] = [], partly: string[] = [];
+  let d = periodStartDay(localDay(from), period);
+  for (let i = 0; i < base.keys.length; i++, d = nextPeriodStartDay(d, period)) {
+    const a = Math.max(localDayStart(d), from), b = Math.min(localDayStart(nextPeriodStartDay(d, period)), to);
+    const covered = coveredDaysWithin(coverage, a, b);
+    const n = base.counts[i]!;
+    coveredDays.push(covered);
+    if (covered === 0 && n === 0) { counts.push(null); noData.push(base.keys[i]!); continue; }
+    counts.push(n);
+    if (covered === 0) outside.push(base.keys[i]!);
+    else if (covered < base.days[i]! - 1e-9) partly.push(base.keys[i]!);
+  }
+  const list = (keys: string[]) => (keys.length <= 6 ? keys.join(', ') : `${keys.slice(0, 3).join(', ')} ... ${keys.slice(-2).join(', ')}`);
+  if (noData.length > 0) caveats.push(caveat('NO_DATA_PERIODS', `no feed covers ${noData.length} ${period}${noData.length === 1 ? '' : 's'} of the series (${list(noData)}): they are shown as no data, not as 0`, noData.length));
+  if (outside.length > 0) caveats.push(caveat('OUTSIDE_COVERAGE', `incidents lie in ${list(outside)}, which no ingest run's recorded range covers`, outside.length));
+  if (partly.length > 0) caveats.push(caveat('PARTLY_COVERED', `the feeds cover only part of ${list(partly)}: those counts are for the covered days`, partly.length));
+  return { ...base, counts, coveredDays, caveats };
+}
+
+/**
+ * Start index of the last run of covered periods (non-null counts) that ends at index `end`
+ * (inclusive): the stretch a trend test may run over. -1 when `end` itself has no data.
+ */
+export function lastCoveredStretchStart(counts: readonly (number | null)[], end = counts.length - 1): number {
+  if (end < 0 || end >= counts.length || counts[end] === null) return -1;
+  let i = end;
+  while (i > 0 && counts[i - 1] !== null) i--;
+  return i;
 }
 
 /** Rolling rate per day over the last `window` periods (null until `window` periods are available). */

@@ -43,16 +43,16 @@ describe('compareWindows', () => {
 
   it('counts each window independently and tests them exactly like poisson.test', () => {
     const c = compareWindows(cols, { from: local(2024, 3, 1), to: local(2024, 4, 1) });
-    expect(c.previous.current.count).toBe(count(local(2024, 3, 1), local(2024, 4, 1)));
-    expect(c.previous.baseline.count).toBe(count(local(2024, 1, 30), local(2024, 3, 1))); // 31 days before 1 March 2024
+    expect(c.previous!.current.count).toBe(count(local(2024, 3, 1), local(2024, 4, 1)));
+    expect(c.previous!.baseline.count).toBe(count(local(2024, 1, 30), local(2024, 3, 1))); // 31 days before 1 March 2024
     const m = compareWindows(cols, { from: local(2024, 3, 1), to: local(2024, 4, 1), previousFrom: local(2024, 2, 1) });
-    expect(m.previous.baseline.count).toBe(count(local(2024, 2, 1), local(2024, 3, 1)));
-    expect(m.previous.baseline.days).toBe(29);
-    expect(c.lastYear.baseline.count).toBe(count(local(2023, 3, 1), local(2023, 4, 1)));
-    const expected = poissonRateTest(c.lastYear.current.count, 31, c.lastYear.baseline.count, 31);
-    expect(c.lastYear.pValue).toBe(expected.pValue);
-    expect(c.lastYear.significant).toBe(true);
-    expect(c.lastYear.direction).toBe('up');
+    expect(m.previous!.baseline.count).toBe(count(local(2024, 2, 1), local(2024, 3, 1)));
+    expect(m.previous!.baseline.days).toBe(29);
+    expect(c.lastYear!.baseline.count).toBe(count(local(2023, 3, 1), local(2023, 4, 1)));
+    const expected = poissonRateTest(c.lastYear!.current.count, 31, c.lastYear!.baseline.count, 31);
+    expect(c.lastYear!.pValue).toBe(expected.pValue);
+    expect(c.lastYear!.significant).toBe(true);
+    expect(c.lastYear!.direction).toBe('up');
     expect(c.caveats.find((x) => x.code === 'TIME_TOO_COARSE')!.count).toBe(1);
     expect(c.caveats.find((x) => x.code === 'NO_TIME')!.count).toBe(1);
   });

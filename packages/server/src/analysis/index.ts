@@ -9,6 +9,7 @@ export * from './analysis-request.js';
 export * from './geojson.js';
 export * from './csv.js';
 export * from './trends-service.js';
+export * from './feed-coverage-service.js';
 export * from './seasonality-service.js';
 export * from './hotspots-service.js';
 export * from './emerging-hotspots-service.js';

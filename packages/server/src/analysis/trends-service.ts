@@ -11,11 +11,21 @@
  * months: with the same number of days just before and the same dates a year earlier (caveat
  * INCOMPLETE_LATEST_PERIOD). The Mann-Kendall test leaves out a last month that is only partly in
  * the window (caveat PARTIAL_MONTH_LEFT_OUT); the monthly series still shows it with its days.
+ *
+ * A month without data is not a month without incidents. The periods the feeds covered come from
+ * the ingest runs (feed-coverage-service.ts). A comparison window no feed covers is not compared
+ * (null, caveat NO_DATA_FOR_COMPARISON with its dates); a window covered in part is compared per
+ * covered day (PARTLY_COVERED). The monthly series has null for a month no feed covers
+ * (NO_DATA_PERIODS), and the Mann-Kendall test runs only over the covered stretch that ends with
+ * the window (TREND_COVERED_STRETCH), or is not run when that stretch is under 3 months. A store
+ * whose runs recorded no range reads as before, with the caveat COVERAGE_UNKNOWN.
  */
 import {
-  caveat, changeByDistrict, compareWindows, countSeries, DAY_MS, InsufficientDataError, KARACHI_OFFSET_MS, oneYearEarlier, trendTest,
-  type AreaChange, type Caveat, type CountSeries, type TrendResult, type WindowComparison,
+  caveat, changeByDistrict, compareWindows, countSeries, coveredCountSeries, DAY_MS, InsufficientDataError, KARACHI_OFFSET_MS, lastCoveredStretchStart,
+  notComparedSummary, oneYearEarlier, trendTest,
+  type AreaChange, type Caveat, type CoveredCountSeries, type TrendResult, type WindowComparison,
 } from '@baseerat/engine';
+import { coverageSpans } from './feed-coverage-service.js';
 import {
   calendarUnitStart, classificationOf, comparisonWindow, endOfLocalDay, envelope, ISO, noIncidentsCaveat, previousWindowStart, readColumns, resolveFilter, timeExtent,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter, type CalendarUnit, type ComparisonWindow,
@@ -35,7 +45,8 @@ export interface TrendsOptions {
 export interface TrendsResult {
   comparison: WindowComparison;
   byDistrict: { areas: AreaChange[]; caveats: Caveat[] };
-  series: CountSeries;
+  /** Monthly counts; null for a month no feed covers (no data, not 0). */
+  series: CoveredCountSeries;
   /** Null when the series is too short for a trend test (a caveat says why). */
   trend: TrendResult | null;
   caveats: Caveat[];
@@ -47,8 +58,12 @@ export interface TrendsAnnotations {
     /** The end of the window before it was cut at the data end (equal to `to` when it was not cut). */
     requestedTo: string;
   };
-  /** The three sentences an analyst reads first. */
+  /** The three sentences an analyst reads first ("not compared: no data for ..." for a window no feed covers). */
   sentences: { previous: string; lastYear: string; trend: string | null };
+  /** The months the Mann-Kendall test ran over ('YYYY-MM', both inclusive); null without a test. */
+  trendMonths: { from: string; to: string; count: number } | null;
+  /** Whether the ingest runs recorded which periods the feeds covered (false: every month counts as covered). */
+  coverageKnown: boolean;
 }
 
 export type TrendsEnvelope = AnalysisEnvelope<'trends', Required<Omit<TrendsOptions, 'filter' | 'asOf'>>, TrendsResult, TrendsAnnotations>;
@@ -91,11 +106,19 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
   const seriesFrom = Math.min(calendarUnitStart(w.to - 1, 'month', 1 - seriesMonths), w.from);
   const readFrom = Math.min(w.previousFrom, lastYearFrom, seriesFrom);
   cols = await readColumns(ctx, f, { fromMs: readFrom, toMs: w.to });
+  const coverage = await coverageSpans(ctx);
 
-  const comparison = compareWindows(cols, { from: w.from, to: w.to, previousFrom: w.previousFrom, alpha });
-  const byDistrict = changeByDistrict(cols, { from: w.from, to: w.to, previousFrom: w.previousFrom, alpha });
-  const series = countSeries(cols, { from: seriesFrom, to: w.to, period: 'month' });
+  const cmp = { from: w.from, to: w.to, previousFrom: w.previousFrom, alpha, ...(coverage === undefined ? {} : { coverage }) };
+  const comparison = compareWindows(cols, cmp);
+  const byDistrict = changeByDistrict(cols, cmp);
+  const seriesOptions = { from: seriesFrom, to: w.to, period: 'month' as const };
+  const series: CoveredCountSeries = coverage === undefined
+    ? (({ counts, ...rest }) => ({ ...rest, counts: [...counts], coveredDays: [...rest.days] }))(countSeries(cols, seriesOptions))
+    : coveredCountSeries(cols, { ...seriesOptions, coverage });
   const caveats: Caveat[] = [...noIncidentsCaveat(cols.length), ...cutCaveats];
+  if (coverage === undefined) {
+    caveats.push(caveat('COVERAGE_UNKNOWN', 'no ingest run recorded which period its feed covered (data stored outside the ingest path): every month counts as covered, so a month without data reads as 0 incidents'));
+  }
   // a last month only partly in the window would read as a fall at the series' end: left out of the test
   const lastPartial = calendarUnitStart(w.to, 'month') !== w.to;
   if (lastPartial) {
@@ -103,14 +126,28 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
     const d = Math.round(series.days[i]! * 10) / 10;
     caveats.push(caveat('PARTIAL_MONTH_LEFT_OUT', `the trend test leaves out ${series.keys[i]!}, which the window covers only in part (${d} day${d === 1 ? '' : 's'})`));
   }
+  // the test runs over the months the feeds cover without a gap, up to the window's last whole month
+  const end = series.keys.length - 1 - (lastPartial ? 1 : 0);
+  const start = lastCoveredStretchStart(series.counts, end);
   let trend: TrendResult | null = null;
-  try {
-    trend = trendTest(lastPartial ? series.counts.slice(0, -1) : series.counts, { alpha, unit: 'month' });
-  } catch (e) {
-    if (!(e instanceof InsufficientDataError)) throw e;
-    caveats.push(caveat('NO_TREND_TEST', `no trend test: ${e.message}`));
+  let trendMonths: TrendsAnnotations['trendMonths'] = null;
+  if (start < 0) {
+    caveats.push(caveat('NO_TREND_TEST', end < 0 ? 'no trend test: no whole month in the series' : `no trend test: no feed covers ${series.keys[end]!}, the last month of the series`));
+  } else {
+    if (start > 0) {
+      caveats.push(caveat('TREND_COVERED_STRETCH', `the trend test runs over the ${end - start + 1} month${end === start ? '' : 's'} ${series.keys[start]!} to ${series.keys[end]!} that the feeds cover without a gap up to the window; no feed covers ${series.keys[start - 1]!}, so the months before it are not in the test`, end - start + 1));
+    }
+    try {
+      trend = trendTest(series.counts.slice(start, end + 1) as number[], { alpha, unit: 'month' });
+      trendMonths = { from: series.keys[start]!, to: series.keys[end]!, count: end - start + 1 };
+    } catch (e) {
+      if (!(e instanceof InsufficientDataError)) throw e;
+      caveats.push(caveat('NO_TREND_TEST', `no trend test: ${e.message}${start > 0 ? ` (the months the feeds cover without a gap up to the window, ${series.keys[start]!} to ${series.keys[end]!})` : ''}`));
+    }
   }
-  const result: TrendsResult = { comparison, byDistrict, series, trend, caveats: [...comparison.caveats] };
+  // the series' coverage caveats are the analysis's own (its other caveats stay with the series, as before)
+  const coverageCodes = new Set(['NO_DATA_PERIODS', 'OUTSIDE_COVERAGE', 'PARTLY_COVERED']);
+  const result: TrendsResult = { comparison, byDistrict, series, trend, caveats: [...comparison.caveats, ...series.caveats.filter((c) => coverageCodes.has(c.code))] };
   return envelope('trends', {
     classification: classificationOf(cols),
     filter: f,
@@ -122,7 +159,13 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
         from: ISO(w.from), to: ISO(w.to), previousFrom: ISO(w.previousFrom), lastYearFrom: ISO(lastYearFrom), lastYearTo: ISO(lastYearTo),
         chosen: w.chosen, seriesFrom: ISO(seriesFrom), requestedTo: ISO(requested.to),
       },
-      sentences: { previous: comparison.previous.summary, lastYear: comparison.lastYear.summary, trend: trend?.summary ?? null },
+      sentences: {
+        previous: comparison.previous?.summary ?? notComparedSummary(comparison, 'previous')!,
+        lastYear: comparison.lastYear?.summary ?? notComparedSummary(comparison, 'lastYear')!,
+        trend: trend?.summary ?? null,
+      },
+      trendMonths,
+      coverageKnown: coverage !== undefined,
     },
     caveats,
   });

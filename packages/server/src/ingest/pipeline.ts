@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
-  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, categoryGroup, fnv1a64, linkCandidateOf, reviseWeakLinks, sourceKey,
+  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, categoryGroup, fnv1a64, linkCandidateOf, localDay, reviseWeakLinks, sourceKey,
   type Classification, type FieldIssue, type Geocoder, type LinkCandidate, type LinkPlan, type LinkRules, type Report, type ReportingMode,
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext } from './adapter.js';
@@ -140,6 +140,11 @@ export class IngestSession {
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown;
   readonly counts = { rowsRead: 0, stored: 0, inserted: 0, attached: 0, relinked: 0, duplicates: 0, quarantined: 0, duplicatesInFile: 0 };
+  /** Earliest and latest occurredAt of the records taken (ISO strings, compared as text): the time range the run covered. */
+  private coveredFrom: string | undefined;
+  private coveredTo: string | undefined;
+  /** The Pakistan days of the range last recorded by `recordProgress` (a live run records itself again when it widens). */
+  private recordedDays = '';
   stats: ReaderStats = newReaderStats();
   totalBytes = 0;
 
@@ -218,6 +223,10 @@ export class IngestSession {
       return false;
     }
     this.batchKeys.set(key, line);
+    // the feed reported this time, whether the record is new or already stored
+    const t = r.occurredAt;
+    if (this.coveredFrom === undefined || t < this.coveredFrom) this.coveredFrom = t;
+    if (this.coveredTo === undefined || t > this.coveredTo) this.coveredTo = t;
     this.reports.push(r);
     this.hashes.push(h);
     return this.reports.length >= this.batchSize;
@@ -373,6 +382,41 @@ export class IngestSession {
     }
   }
 
+  /** The run as recorded so far (no finishedAt), with the time range its records covered. */
+  private runRecord(): IngestRun {
+    const c = this.counts;
+    const run: IngestRun = {
+      id: this.runId,
+      startedAt: this.startedAt.toISOString(),
+      origin: this.origin,
+      format: this.opts.adapter.name,
+      agency: this.agency,
+      rowsRead: c.rowsRead,
+      inserted: c.inserted,
+      attached: c.attached,
+      duplicates: c.duplicates,
+      quarantined: c.quarantined,
+    };
+    if (this.coveredFrom !== undefined && this.coveredTo !== undefined) {
+      run.coveredFrom = new Date(this.coveredFrom).toISOString();
+      run.coveredTo = new Date(this.coveredTo).toISOString();
+    }
+    return run;
+  }
+
+  /**
+   * A live run records itself (unfinished) when its covered range reaches a Pakistan day it had not
+   * reached when last recorded, so that analyses see the feed's coverage grow while it runs: about
+   * one write a day for a feed that reports as things happen, not one per push.
+   */
+  async recordProgress(): Promise<void> {
+    if (this.coveredFrom === undefined || this.coveredTo === undefined) return;
+    const days = `${localDay(Date.parse(this.coveredFrom))}/${localDay(Date.parse(this.coveredTo))}`;
+    if (days === this.recordedDays) return;
+    await this.opts.store.recordRun(this.runRecord());
+    this.recordedDays = days;
+  }
+
   private progress() {
     const p = this.opts.onProgress;
     if (p === undefined) return;
@@ -387,20 +431,7 @@ export class IngestSession {
     this.progress();
     const finishedAt = (this.opts.now ?? (() => new Date()))();
     const c = this.counts;
-    const run: IngestRun = {
-      id: this.runId,
-      startedAt: this.startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      origin: this.origin,
-      format: this.opts.adapter.name,
-      agency: this.agency,
-      rowsRead: c.rowsRead,
-      inserted: c.inserted,
-      attached: c.attached,
-      duplicates: c.duplicates,
-      quarantined: c.quarantined,
-    };
-    await this.opts.store.recordRun(run);
+    await this.opts.store.recordRun({ ...this.runRecord(), finishedAt: finishedAt.toISOString() });
     return {
       runId: this.runId, origin: this.origin, format: this.opts.adapter.name, agency: this.agency,
       ...c,
@@ -477,6 +508,7 @@ export function createLiveIngestor(opts: IngestOptions): LiveIngestor {
       await session.push(records.map((r) => objectItem(r, safeJson(r), ++line)));
       await session.flush();
       await session.settle();
+      await session.recordProgress();
       return { ...session.counts };
     },
     async close() {

@@ -12,7 +12,7 @@
 import { cellToLatLng } from 'h3-js';
 import {
   BaseeratError, CATEGORY_CODES, CATEGORY_GROUPS, CLASSIFICATION_LEVELS, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES,
-  emptyAlertBook, evaluateIncident, historyDaysNeeded, InsufficientDataError, intakeCandidate, parseRuleSet, parseWatchZones, DAY_MS, RISK_BANDS,
+  describeSpan, emptyAlertBook, evaluateIncident, historyDaysNeeded, InsufficientDataError, intakeCandidate, parseRuleSet, parseWatchZones, DAY_MS, RISK_BANDS,
   type Alert, type Classification, type FactorContribution, type Geography, type MonitorIncident, type RiskBand, type RuleSet,
 } from '@baseerat/engine';
 import {
@@ -98,7 +98,12 @@ const yesNo = (lang: ReportLanguage, b: boolean): string => label(lang, b ? 'yes
 interface RateLike { current: { count: number | null }; baseline: { count: number | null }; rateRatio: number | null; pValue: number | null; significant: boolean; direction: string }
 
 /** The change sentence for one comparison, with its facts. */
-function changeParagraph(lang: ReportLanguage, c: RateLike & { baseline: { to?: number | null } }, otherLabel: string, prefix: string, earliest: number): Paragraph {
+function changeParagraph(lang: ReportLanguage, c: (RateLike & { baseline: { to?: number | null } }) | null, otherLabel: string, prefix: string, earliest: number, span: string): Paragraph {
+  // no feed covers the other period (the trends service did not compare it): say so, never "rose from 0"
+  if (c === null) {
+    const facts = [fact('other', otherLabel, 'text'), fact('span', span, 'text')];
+    return { key: 'change.notcovered', text: fill(t(lang, 'change.notcovered'), facts), facts: facts.map((f) => ({ ...f, key: `${prefix}.${f.key}` })) };
+  }
   const count = num(c.current.count), before = num(c.baseline.count);
   // A baseline window that ends before the first recorded incident is a gap in the records, not calm.
   if (before === 0 && num(c.baseline.to) <= earliest && Number.isFinite(earliest)) {
@@ -285,6 +290,11 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   for (const r of agg.result.rows) { killedAll += num(r.killed); injuredAll += num(r.injured); }
 
   const cmp = trends.result.comparison;
+  // the current window's count, also when a comparison was not made (no feed covers its baseline)
+  const current = cmp.previous?.current ?? cmp.lastYear?.current;
+  const tw = trends.annotations.window;
+  const prevSpan = describeSpan({ from: Date.parse(tw.previousFrom), to: Date.parse(tw.from) });
+  const lySpan = describeSpan({ from: Date.parse(tw.lastYearFrom), to: Date.parse(tw.lastYearTo) });
   const areas = trends.result.byDistrict.areas;
   const sigAreas = areas.filter((a) => a.significantAfterAdjustment);
 
@@ -424,20 +434,21 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   // --- executive summary ---
   {
     const s = emptySection(lang, 'summary');
-    s.paragraphs.push(para(lang, 'summary.counts', [fact('period', periodLabel, 'text'), fact('scope', scopeName, 'text'), fact('count', num(cmp.previous.current.count), 'int'), fact('killed', killedAll, 'int'), fact('injured', injuredAll, 'int')]));
-    s.paragraphs.push(changeParagraph(lang, cmp.previous, periodName(lang, period.previousLabel), 'previous', earliest));
-    s.paragraphs.push(changeParagraph(lang, cmp.lastYear, periodName(lang, period.lastYearLabel), 'lastYear', earliest));
+    s.paragraphs.push(para(lang, 'summary.counts', [fact('period', periodLabel, 'text'), fact('scope', scopeName, 'text'), fact('count', num(current?.count ?? 0), 'int'), fact('killed', killedAll, 'int'), fact('injured', injuredAll, 'int')]));
+    s.paragraphs.push(changeParagraph(lang, cmp.previous, periodName(lang, period.previousLabel), 'previous', earliest, prevSpan));
+    s.paragraphs.push(changeParagraph(lang, cmp.lastYear, periodName(lang, period.lastYearLabel), 'lastYear', earliest, lySpan));
     if (areas.length > 1) s.paragraphs.push(para(lang, 'summary.districts', [fact('sig', sigAreas.length, 'int'), fact('n', areas.length, 'int')]));
     if (wanted.has('alerts')) s.paragraphs.push(para(lang, 'summary.alerts', [fact('alerts', alertFacts.alerts, 'int'), fact('critical', alertFacts.critical, 'int')]));
     const prevName = periodName(lang, period.previousLabel), lyName = periodName(lang, period.lastYearLabel);
     const kv: [string, number | string | null, ColumnKind][] = [
-      [`${label(lang, 'Incidents')}: ${periodLabel}`, num(cmp.previous.current.count), 'int'],
-      [`${label(lang, 'Incidents')}: ${prevName}`, num(cmp.previous.baseline.count), 'int'],
-      [`${label(lang, 'Rate ratio')}: ${prevName}`, cmp.previous.rateRatio, 'ratio'],
-      [`${label(lang, 'p-value')}: ${prevName}`, num(cmp.previous.pValue), 'p'],
-      [`${label(lang, 'Incidents')}: ${lyName}`, num(cmp.lastYear.baseline.count), 'int'],
-      [`${label(lang, 'Rate ratio')}: ${lyName}`, cmp.lastYear.rateRatio, 'ratio'],
-      [`${label(lang, 'p-value')}: ${lyName}`, num(cmp.lastYear.pValue), 'p'],
+      [`${label(lang, 'Incidents')}: ${periodLabel}`, num(current?.count ?? 0), 'int'],
+      // a period no feed covers reads "No data", not 0
+      [`${label(lang, 'Incidents')}: ${prevName}`, cmp.previous === null ? label(lang, 'No data') : num(cmp.previous.baseline.count), cmp.previous === null ? 'text' : 'int'],
+      [`${label(lang, 'Rate ratio')}: ${prevName}`, cmp.previous?.rateRatio ?? null, 'ratio'],
+      [`${label(lang, 'p-value')}: ${prevName}`, cmp.previous === null ? null : num(cmp.previous.pValue), 'p'],
+      [`${label(lang, 'Incidents')}: ${lyName}`, cmp.lastYear === null ? label(lang, 'No data') : num(cmp.lastYear.baseline.count), cmp.lastYear === null ? 'text' : 'int'],
+      [`${label(lang, 'Rate ratio')}: ${lyName}`, cmp.lastYear?.rateRatio ?? null, 'ratio'],
+      [`${label(lang, 'p-value')}: ${lyName}`, cmp.lastYear === null ? null : num(cmp.lastYear.pValue), 'p'],
       [label(lang, 'Killed'), killedAll, 'int'],
       [label(lang, 'Injured'), injuredAll, 'int'],
     ];
@@ -468,18 +479,32 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     const s = emptySection(lang, 'trends');
     s.paragraphs.push({ text: t(lang, 'trends.group'), facts: [] });
     s.tables.push(table(lang, 'by-group', 'By category group', [['g', 'Category group', 'text'], ['cur', 'This period', 'int'], ['prev', 'Previous period', 'int'], ['ch', 'Change', 'percent'], ['p', 'p-value', 'p'], ['sig', 'Significant', 'text']],
-      byGroup.map(({ group, env }) => { const c = env.result.comparison.previous; return [group.replace('_', ' '), num(c.current.count), num(c.baseline.count), c.percentChange, num(c.pValue), yesNo(lang, c.significant)]; })));
+      byGroup.map(({ group, env }) => {
+        const c = env.result.comparison.previous;
+        if (c === null) return [group.replace('_', ' '), num(env.result.comparison.lastYear?.current.count ?? 0), label(lang, 'No data'), null, null, '—'];
+        return [group.replace('_', ' '), num(c.current.count), num(c.baseline.count), c.percentChange, num(c.pValue), yesNo(lang, c.significant)];
+      })));
     const pop = new Map(agg.annotations.districtTotals.map((d) => [d.district, d]));
     s.tables.push(table(lang, 'by-district', 'By district', [['d', 'District', 'text'], ['cur', 'This period', 'int'], ['prev', 'Previous period', 'int'], ['rr', 'Rate ratio', 'ratio'], ['p', 'p-value', 'p'], ['padj', 'Adjusted p', 'p'], ['sig', 'Significant', 'text'], ['k', 'Killed', 'int'], ['r', 'Per 100,000', 'decimal']],
       [...areas].sort((x, y) => num(y.current.count) - num(x.current.count) || (x.area < y.area ? -1 : 1)).map((a) => [
         a.area, num(a.current.count), num(a.baseline.count), a.rateRatio, num(a.pValue), num(a.pAdjusted), yesNo(lang, a.significantAfterAdjustment), pop.get(a.area)?.killed ?? 0, pop.get(a.area)?.countPer100k ?? null,
       ]), 'Per 100,000: incidents in the period per 100,000 residents (census 2023).'));
-    if (Number.isFinite(earliest) && earliest > seriesFrom + 31 * DAY_MS) s.paragraphs.push(para(lang, 'trends.coverage', [fact('first', localIsoDate(earliest), 'text')]));
+    const sr = trends.result.series;
+    const noData = sr.keys.filter((_, i) => sr.counts[i] === null);
+    if (noData.length > 0) {
+      // the feeds' recorded coverage says which months have no data (they are gaps in the chart)
+      const months = noData.length <= 4 ? noData.join(', ') : `${noData[0]!} … ${noData[noData.length - 1]!}`;
+      s.paragraphs.push(para(lang, 'trends.nodata', [fact('n', noData.length, 'int'), fact('total', sr.keys.length, 'int'), fact('months', months, 'text')]));
+    } else if (Number.isFinite(earliest) && earliest > seriesFrom + 31 * DAY_MS) s.paragraphs.push(para(lang, 'trends.coverage', [fact('first', localIsoDate(earliest), 'text')]));
     s.charts.push(seriesChart);
-    s.tables.push({ ...table(lang, 'series', 'Monthly incidents', [['m', 'Month', 'text'], ['n', 'Incidents', 'int']], trends.result.series.keys.map((k, i) => [k, num(trends.result.series.counts[i])])), annexOnly: true });
+    s.tables.push({ ...table(lang, 'series', 'Monthly incidents', [['m', 'Month', 'text'], ['n', 'Incidents', 'int']], trends.result.series.keys.map((k, i) => { const v = trends.result.series.counts[i]; return [k, v === null ? label(lang, 'No data') : num(v)]; })), annexOnly: true });
     const tr = trends.result.trend;
     if (tr !== null) {
       s.paragraphs.push(para(lang, 'trends.mk', [fact('months', num(tr.n), 'int'), fact('p', num(tr.pValue), 'p'), fact('slope', num(tr.slope), 'decimal')]));
+      const tm = trends.annotations.trendMonths;
+      if (tm !== null && num(tm.count) < sr.keys.length - (sr.keys[sr.keys.length - 1] === tm.to ? 0 : 1)) {
+        s.paragraphs.push(para(lang, 'trends.stretch', [fact('from', tm.from, 'text'), fact('to', tm.to, 'text')]));
+      }
       s.tables.push(kvTable(lang, 'mann-kendall', 'Mann-Kendall', [[label(lang, 'Months analysed'), num(tr.n), 'int'], [label(lang, 'p-value'), num(tr.pValue), 'p'], ['Sen slope', num(tr.slope), 'decimal'], ['direction', tr.direction, 'text']]));
     }
     sections.push(s);

@@ -138,6 +138,23 @@ export interface IngestRun {
   attached: number;
   duplicates: number;
   quarantined: number;
+  /**
+   * The time range the run's feed reported: the earliest and latest occurredAt (ISO UTC) of the
+   * records it carried (stored or already stored; not quarantined ones). Absent when it carried
+   * none. A live run extends it as records arrive. Analyses read the union of these ranges as the
+   * periods the data cover: a month outside every range is "no data", not "no incidents".
+   * Runs recorded before the stores kept this were given their agency's earliest and latest
+   * incident by the migration (DuckDB 5, PostgreSQL 2).
+   */
+  coveredFrom?: string;
+  coveredTo?: string;
+}
+
+/** The time range one ingest run recorded (IngestRun.coveredFrom/coveredTo), and its feed: nothing else about the run. */
+export interface FeedRange {
+  agency: string;
+  coveredFrom: string;
+  coveredTo: string;
 }
 
 export interface IngestBatch {
@@ -205,6 +222,13 @@ export interface Store {
   writeBatch(batch: IngestBatch): Promise<WriteResult>;
   recordRun(run: IngestRun): Promise<void>;
   listRuns(): Promise<IngestRun[]>;
+  /**
+   * The time ranges the ingest runs recorded (runs without one left out), ordered by start, run
+   * start and id: which periods each feed covered. It says nothing else about the runs (no origin,
+   * no counts), so analyses for any reader may use it to tell a month without data from a month
+   * without incidents.
+   */
+  listCoverage(): Promise<FeedRange[]>;
   /** Incidents whose time lies in [fromMs, toMs], for linking new reports against. */
   linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]>;
   /** The reports (one per source record) linked into an incident, in received order. */

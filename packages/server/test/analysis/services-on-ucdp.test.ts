@@ -7,7 +7,7 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { cellToLatLng, gridDisk } from 'h3-js';
 import {
-  actorProfiles, aggregate, analyseEmergingHotspots, analyseHotspots, buildSpaceTimeCube, changeByDistrict, compareWindows, countSeries,
+  actorProfiles, aggregate, analyseEmergingHotspots, analyseHotspots, buildSpaceTimeCube, changeByDistrict, compareWindows, countSeries, coveredCountSeries, feedCoverage,
   LOCATION_PRECISIONS, nearRepeat, seasonality, trendTest, type CellGrid,
 } from '@baseerat/engine';
 import {
@@ -178,13 +178,19 @@ describe('trendsService', () => {
     const from = ms(w.from), to = ms(w.to), previousFrom = ms(w.previousFrom);
     const cols = await store.readColumns({ ...BAL, from: iso(Math.min(previousFrom, ms(w.lastYearFrom), ms(w.seriesFrom))), to: w.to });
     expect(env.incidentsRead).toBe(cols.length);
-    expect(env.result.comparison).toEqual(jsonSafe(compareWindows(cols, { from, to, previousFrom })));
-    expect(env.result.byDistrict).toEqual(jsonSafe(changeByDistrict(cols, { from, to, previousFrom })));
+    // the feeds' coverage as the ingest run recorded it (UCDP: one run, 1989 to 2021)
+    const coverage = feedCoverage((await store.listCoverage()).map((r) => ({ feed: r.agency, first: Date.parse(r.coveredFrom), last: Date.parse(r.coveredTo) }))).all;
+    expect(coverage).toHaveLength(1);
+    expect(env.annotations.coverageKnown).toBe(true);
+    expect(env.result.comparison).toEqual(jsonSafe(compareWindows(cols, { from, to, previousFrom, coverage })));
+    expect(env.result.byDistrict).toEqual(jsonSafe(changeByDistrict(cols, { from, to, previousFrom, coverage })));
     const series = countSeries(cols, { from: ms(w.seriesFrom), to, period: 'month' });
-    expect(env.result.series).toEqual(jsonSafe(series));
+    // covered throughout: the same counts as the plain series, with every day covered
+    expect(env.result.series).toEqual(jsonSafe({ ...series, coveredDays: series.days }));
+    expect(env.result.series).toEqual(jsonSafe(coveredCountSeries(cols, { from: ms(w.seriesFrom), to, period: 'month', coverage })));
     expect(env.result.series.keys).toHaveLength(24);
     expect(env.result.trend).toEqual(jsonSafe(trendTest(series.counts, { unit: 'month' })));
-    expect(env.annotations.sentences.previous).toBe(env.result.comparison.previous.summary);
+    expect(env.annotations.sentences.previous).toBe(env.result.comparison.previous!.summary);
     expectJsonSafe(env);
   });
 

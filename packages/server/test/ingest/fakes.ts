@@ -8,7 +8,7 @@ import {
   fnv1a64, incidentIdFor, sourceKey,
   type AreaMatch, type Geocoder, type LinkCandidate, type LinkPlan, type LinkRules, type PlaceMatch, type Report,
 } from '@baseerat/engine';
-import type { IngestBatch, IngestRun, Page, QuarantineRecord, Store, WriteResult } from '../../src/store/port.js';
+import type { FeedRange, IngestBatch, IngestRun, Page, QuarantineRecord, Store, WriteResult } from '../../src/store/port.js';
 
 interface Square { district: string; province: string; minLat: number; maxLat: number; minLon: number; maxLon: number }
 
@@ -78,8 +78,16 @@ export class FakeStore implements Store {
     this.quarantine.push(...batch.quarantine);
     return { inserted, attached, duplicates, quarantined: batch.quarantine.length };
   }
-  async recordRun(run: IngestRun): Promise<void> { this.runs.push(run); }
+  // as the real stores (conformance: "updates a run by id"): a run recorded again replaces itself
+  async recordRun(run: IngestRun): Promise<void> {
+    const i = this.runs.findIndex((r) => r.id === run.id);
+    if (i >= 0) this.runs[i] = run; else this.runs.push(run);
+  }
   async listRuns(): Promise<IngestRun[]> { return [...this.runs]; }
+  async listCoverage(): Promise<FeedRange[]> {
+    return this.runs.flatMap((r) => (r.coveredFrom === undefined || r.coveredTo === undefined ? [] : [{ agency: r.agency, coveredFrom: r.coveredFrom, coveredTo: r.coveredTo }]))
+      .sort((a, b) => (a.coveredFrom < b.coveredFrom ? -1 : a.coveredFrom > b.coveredFrom ? 1 : 0));
+  }
   async linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {
     this.candidateQueries.push([fromMs, toMs]);
     const out: LinkCandidate[] = [];

@@ -92,12 +92,12 @@ describe('monthly report of UCDP Balochistan, August 2012', () => {
     const filter = { province: 'Balochistan', from: '2012-08-01', to: '2012-09-01' };
     const tr = await trendsService({ store, geography }, { filter });
     const c = tr.result.comparison;
-    expect(factOf(en, 'summary', 'count')).toBe(c.previous.current.count);
-    expect(factOf(en, 'summary', 'previous.before')).toBe(c.previous.baseline.count);
-    expect(factOf(en, 'summary', 'previous.p')).toBe(c.previous.pValue);
-    expect(factOf(en, 'summary', 'previous.ratio')).toBe(c.previous.rateRatio);
-    expect(factOf(en, 'summary', 'lastYear.before')).toBe(c.lastYear.baseline.count);
-    expect(factOf(en, 'summary', 'lastYear.p')).toBe(c.lastYear.pValue);
+    expect(factOf(en, 'summary', 'count')).toBe(c.previous!.current.count);
+    expect(factOf(en, 'summary', 'previous.before')).toBe(c.previous!.baseline.count);
+    expect(factOf(en, 'summary', 'previous.p')).toBe(c.previous!.pValue);
+    expect(factOf(en, 'summary', 'previous.ratio')).toBe(c.previous!.rateRatio);
+    expect(factOf(en, 'summary', 'lastYear.before')).toBe(c.lastYear!.baseline.count);
+    expect(factOf(en, 'summary', 'lastYear.p')).toBe(c.lastYear!.pValue);
     expect(factOf(en, 'summary', 'n')).toBe(tr.result.byDistrict.areas.length);
     expect(factOf(en, 'summary', 'sig')).toBe(tr.result.byDistrict.areas.filter((a) => a.significantAfterAdjustment).length);
     const agg = await aggregateService({ store, geography }, { filter, period: 'none' });

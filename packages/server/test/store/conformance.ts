@@ -509,6 +509,21 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       expect((await store.listRuns())[1]).toEqual(finished);
     });
 
+    it('keeps the time range an ingest run covered, and a live run widens it by recording itself again', async () => {
+      const run = { id: 'live-1', startedAt: '2024-03-01T10:00:00.000Z', origin: 'stream', format: 'ndjson', agency: 'police', rowsRead: 2, inserted: 2, attached: 0, duplicates: 0, quarantined: 0, coveredFrom: '2024-02-28T19:00:00.000Z', coveredTo: '2024-03-01T09:59:59.123Z' };
+      await store.recordRun(run);
+      expect(await store.listRuns()).toEqual([run]);
+      const wider = { ...run, rowsRead: 5, inserted: 5, coveredTo: '2024-03-04T01:00:00.000Z' };
+      await store.recordRun(wider);
+      expect(await store.listRuns()).toEqual([wider]);
+      // a run that carried no record has no range
+      const empty = { ...run, id: 'empty', rowsRead: 0, inserted: 0 };
+      delete (empty as Partial<typeof run>).coveredFrom;
+      delete (empty as Partial<typeof run>).coveredTo;
+      await store.recordRun(empty);
+      expect((await store.listRuns()).find((r) => r.id === 'empty')).toEqual(empty);
+    });
+
     it('linkCandidates returns incidents in the closed time window with their agencies', async () => {
       const a = report({ sourceId: 'A', occurredAt: '2024-03-01T10:00:00.000Z', lat: 30, lon: 67, district: 'Quetta' });
       const b = report({ agency: 'fc', sourceId: 'B', occurredAt: '2024-03-01T10:00:00.000Z' });

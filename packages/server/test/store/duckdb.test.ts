@@ -120,7 +120,7 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file);
     const conn = await inst.connect();
     const rows = (await conn.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version')).getRowsJS();
-    expect(rows).toEqual([[1], [2], [3], [4]]);
+    expect(rows).toEqual([[1], [2], [3], [4], [5]]);
     conn.closeSync();
     inst.closeSync();
   });
@@ -178,7 +178,7 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file, config.duckdb);
     const conn = await inst.connect();
     const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
-    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3], [4]]);
+    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3], [4], [5]]);
     expect(await q(`SELECT index_name FROM duckdb_indexes() WHERE table_name IN ('incidents', 'reports')`)).toEqual([]);
     expect(await q(`SELECT DISTINCT constraint_type FROM duckdb_constraints() WHERE table_name IN ('incidents', 'reports') ORDER BY 1`)).toEqual([['NOT NULL']]);
     expect(await q('SELECT count(*)::INTEGER FROM incidents')).toEqual([[31]]);
@@ -256,7 +256,7 @@ describe('duckdb store specifics', () => {
     const inst = await DuckDBInstance.create(file, config.duckdb);
     const conn = await inst.connect();
     const q = async (sql: string) => (await conn.runAndReadAll(sql)).getRowsJS();
-    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3], [4]]);
+    expect(await q('SELECT version FROM schema_migrations ORDER BY version')).toEqual([[1], [2], [3], [4], [5]]);
     // seq increases with the physical order (so zonemaps prune `seq = $s`), and is unique
     expect(await q('SELECT count(*)::INTEGER FROM (SELECT seq, lag(seq) OVER (ORDER BY rowid) AS prev FROM incidents) WHERE prev >= seq')).toEqual([[0]]);
     expect(await q('SELECT count(*)::INTEGER, count(DISTINCT seq)::INTEGER FROM incidents')).toEqual([[42, 42]]);

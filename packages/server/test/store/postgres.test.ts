@@ -309,7 +309,7 @@ describe('postgres store specifics', () => {
     const schema = `s${n++}`;
     const stores = await Promise.all([0, 1, 2].map(() => openStore(url(), { schema, maxConnections: 1 })));
     await Promise.all(stores.map((s) => s.close()));
-    expect((await db.admin(`SELECT version FROM ${schema}.schema_migrations`)).rows).toEqual([{ version: 1 }]);
+    expect((await db.admin(`SELECT version FROM ${schema}.schema_migrations ORDER BY version`)).rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it('a wrong URL is a CONFIG error naming the host, without the password', async () => {

@@ -133,7 +133,7 @@ export function registerAnalyze(program: Command): void {
           fmtP(a.pValue), fmtP(a.pAdjusted), a.significantAfterAdjustment ? 'yes' : 'no',
         ])));
       }
-      printCaveats([...env.caveats, ...env.result.comparison.previous.caveats, ...env.result.comparison.lastYear.caveats, ...env.result.byDistrict.caveats, ...(env.result.trend?.caveats ?? [])], env.classification);
+      printCaveats([...env.caveats, ...(env.result.comparison.previous?.caveats ?? []), ...(env.result.comparison.lastYear?.caveats ?? []), ...env.result.byDistrict.caveats, ...(env.result.trend?.caveats ?? [])], env.classification);
     });
 
   withCommon(analyze.command('seasonality').description('Hour, weekday, month and Hijri month profiles with exposure-adjusted chi-square tests'))

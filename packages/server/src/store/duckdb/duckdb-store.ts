@@ -24,7 +24,7 @@ import {
 } from '@duckdb/node-api';
 import {
   quarantineRecordId,
-  type IncidentColumns, type IncidentFilter, type IncidentPoint, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord,
+  type IncidentColumns, type IncidentFilter, type IncidentPoint, type FeedRange, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord,
   type ReencryptionProgress, type SensitiveField, type Store, type StoreStats, type WriteResult,
 } from '../port.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
@@ -590,11 +590,14 @@ export class DuckDBStore implements Store {
   recordRun(run: IngestRun): Promise<void> {
     return this.exclusive(async () => {
       await this.conn.run(
-        `INSERT OR REPLACE INTO ingest_runs VALUES ($id, $started, $finished, $origin, $format, $agency, $read, $ins, $att, $dup, $q)`,
+        `INSERT OR REPLACE INTO ingest_runs (id, started_at, finished_at, origin, format, agency, rows_read, inserted, attached, duplicates, quarantined, covered_from, covered_to)
+         VALUES ($id, $started, $finished, $origin, $format, $agency, $read, $ins, $att, $dup, $q, $cfrom, $cto)`,
         {
           id: run.id,
           started: tsValue(run.startedAt, 'startedAt'),
           finished: run.finishedAt === undefined ? null : tsValue(run.finishedAt, 'finishedAt'),
+          cfrom: run.coveredFrom === undefined ? null : tsValue(run.coveredFrom, 'coveredFrom'),
+          cto: run.coveredTo === undefined ? null : tsValue(run.coveredTo, 'coveredTo'),
           origin: run.origin, format: run.format, agency: run.agency,
           read: BigInt(run.rowsRead), ins: BigInt(run.inserted), att: BigInt(run.attached), dup: BigInt(run.duplicates), q: BigInt(run.quarantined),
         },
@@ -605,15 +608,25 @@ export class DuckDBStore implements Store {
   listRuns(): Promise<IngestRun[]> {
     return this.exclusive(async () => {
       const rows = await this.rows(`SELECT id, epoch_ms(started_at)::DOUBLE, epoch_ms(finished_at)::DOUBLE, origin, format, agency,
-        rows_read::DOUBLE, inserted::DOUBLE, attached::DOUBLE, duplicates::DOUBLE, quarantined::DOUBLE FROM ingest_runs ORDER BY started_at, id`);
+        rows_read::DOUBLE, inserted::DOUBLE, attached::DOUBLE, duplicates::DOUBLE, quarantined::DOUBLE,
+        epoch_ms(covered_from)::DOUBLE, epoch_ms(covered_to)::DOUBLE FROM ingest_runs ORDER BY started_at, id`);
       return rows.map((r) => {
         const run: IngestRun = {
           id: str(r[0]), startedAt: new Date(Number(r[1])).toISOString(), origin: str(r[3]), format: str(r[4]), agency: str(r[5]),
           rowsRead: Number(r[6]), inserted: Number(r[7]), attached: Number(r[8]), duplicates: Number(r[9]), quarantined: Number(r[10]),
         };
         if (r[2] != null) run.finishedAt = new Date(Number(r[2])).toISOString();
+        if (r[11] != null && r[12] != null) { run.coveredFrom = new Date(Number(r[11])).toISOString(); run.coveredTo = new Date(Number(r[12])).toISOString(); }
         return run;
       });
+    });
+  }
+
+  listCoverage(): Promise<FeedRange[]> {
+    return this.exclusive(async () => {
+      const rows = await this.rows(`SELECT agency, epoch_ms(covered_from)::DOUBLE, epoch_ms(covered_to)::DOUBLE FROM ingest_runs
+        WHERE covered_from IS NOT NULL AND covered_to IS NOT NULL ORDER BY covered_from, started_at, id`);
+      return rows.map((r) => ({ agency: str(r[0]), coveredFrom: new Date(Number(r[1])).toISOString(), coveredTo: new Date(Number(r[2])).toISOString() }));
     });
   }
 

@@ -243,6 +243,23 @@ export const MIGRATIONS: readonly Migration[] = [
       await conn.run(`ALTER TABLE incidents_v4 RENAME TO incidents`);
     },
   },
+  {
+    version: 5,
+    // Feed coverage: the time range of the records each run carried, so that analyses tell a month
+    // without data from a month without incidents (port.ts IngestRun.coveredFrom). Runs recorded
+    // before knew no range; the reports do not name their run, so each gets its agency's earliest
+    // and latest incident: a gap inside one agency's history loaded before stays invisible, a gap
+    // between agencies (UCDP to 2021, a feed for 2024) shows.
+    name: 'ingest_runs.covered_from, covered_to: the time range each run carried',
+    statements: [
+      `ALTER TABLE ingest_runs ADD COLUMN covered_from TIMESTAMP`,
+      `ALTER TABLE ingest_runs ADD COLUMN covered_to TIMESTAMP`,
+      `UPDATE ingest_runs SET covered_from = c.lo, covered_to = c.hi
+       FROM (SELECT r.agency, min(i.occurred_at) AS lo, max(i.occurred_at) AS hi
+             FROM reports r JOIN incidents i ON i.id = r.incident_id GROUP BY r.agency) c
+       WHERE c.agency = ingest_runs.agency`,
+    ],
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. Idempotent. */

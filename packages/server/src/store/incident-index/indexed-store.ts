@@ -28,7 +28,7 @@
  */
 import { CATEGORY_CODES, consolidate, incidentIdFor, sourceKey as sourceKeyOf, type Incident, type Report } from '@baseerat/engine';
 import type {
-  IncidentColumns, IncidentFilter, IncidentPoint, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord,
+  IncidentColumns, IncidentFilter, IncidentPoint, FeedRange, IngestBatch, IngestRun, LinkCandidate, Page, QuarantineRecord,
   ReencryptionProgress, Store, StoreStats, WriteResult,
 } from '../port.js';
 import { IncidentIndex, IndexUnsupported, entryOfIncident } from './incident-index.js';
@@ -218,6 +218,10 @@ export class IndexedStore implements Store {
 
   listRuns(): Promise<IngestRun[]> {
     return this.inner.listRuns();
+  }
+
+  listCoverage(): Promise<FeedRange[]> {
+    return this.inner.listCoverage();
   }
 
   linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {

@@ -132,4 +132,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE POLICY link_history_scope ON link_history USING (baseerat_all_districts()) WITH CHECK (baseerat_full_scope())`,
     ],
   },
+  {
+    version: 2,
+    // Feed coverage, as DuckDB migration 5: the time range of the records each run carried; runs
+    // recorded before get their agency's earliest and latest incident (reports do not name their run).
+    name: 'ingest_runs.covered_from, covered_to: the time range each run carried',
+    statements: [
+      `ALTER TABLE ingest_runs ADD COLUMN covered_from timestamptz, ADD COLUMN covered_to timestamptz`,
+      `UPDATE ingest_runs SET covered_from = c.lo, covered_to = c.hi
+       FROM (SELECT r.agency, min(i.occurred_at) AS lo, max(i.occurred_at) AS hi
+             FROM reports r JOIN incidents i ON i.id = r.incident_id GROUP BY r.agency) c
+       WHERE c.agency = ingest_runs.agency`,
+    ],
+  },
 ];

@@ -28,14 +28,14 @@ import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import pg from 'pg';
 import {
   quarantineRecordId,
-  type IncidentColumns, type IncidentFilter, type IncidentPoint, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord, type Store,
+  type IncidentColumns, type IncidentFilter, type IncidentPoint, type FeedRange, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord, type Store,
   type StoreStats, type WriteResult,
 } from '../port.js';
 import {
   IDENTITY_CODEC, INCIDENT_COLUMNS, REPORT_SELECT, assertNonEmpty, canonicalReport, incidentFromRow, incidentRow, lazyRaw, reportFromRow, reportRow,
   singleReportIncidentRow, type FieldCodec,
 } from '../duckdb/rows.js';
-import { currentDataScope, intersectScopes, type DataScope } from '../request-scope.js';
+import { asSystem, currentDataScope, intersectScopes, type DataScope } from '../request-scope.js';
 import { Params, isoParam, pgFilterSql } from './filter-sql.js';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from './migrations.js';
 
@@ -340,13 +340,16 @@ export class PostgresStore implements Store {
     const run = withoutNul(input);
     return this.tx('write', async (c) => {
       await c.query(
-        `INSERT INTO ingest_runs VALUES ($1, $2::timestamptz, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11)
+        `INSERT INTO ingest_runs (id, started_at, finished_at, origin, format, agency, rows_read, inserted, attached, duplicates, quarantined, covered_from, covered_to)
+         VALUES ($1, $2::timestamptz, $3::timestamptz, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13::timestamptz)
          ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, origin = EXCLUDED.origin,
            format = EXCLUDED.format, agency = EXCLUDED.agency, rows_read = EXCLUDED.rows_read, inserted = EXCLUDED.inserted,
-           attached = EXCLUDED.attached, duplicates = EXCLUDED.duplicates, quarantined = EXCLUDED.quarantined`,
+           attached = EXCLUDED.attached, duplicates = EXCLUDED.duplicates, quarantined = EXCLUDED.quarantined,
+           covered_from = EXCLUDED.covered_from, covered_to = EXCLUDED.covered_to`,
         [
           run.id, isoParam(run.startedAt, 'startedAt'), run.finishedAt === undefined ? null : isoParam(run.finishedAt, 'finishedAt'),
           run.origin, run.format, run.agency, run.rowsRead, run.inserted, run.attached, run.duplicates, run.quarantined,
+          run.coveredFrom === undefined ? null : isoParam(run.coveredFrom, 'coveredFrom'), run.coveredTo === undefined ? null : isoParam(run.coveredTo, 'coveredTo'),
         ],
       );
     });
@@ -356,7 +359,8 @@ export class PostgresStore implements Store {
     return this.tx('read', async (c) => {
       const res = await c.query({
         text: `SELECT id, ${ms('started_at')}, ${ms('finished_at')}, origin, format, agency,
-          rows_read::float8, inserted::float8, attached::float8, duplicates::float8, quarantined::float8 FROM ingest_runs ORDER BY started_at, id`,
+          rows_read::float8, inserted::float8, attached::float8, duplicates::float8, quarantined::float8,
+          ${ms('covered_from')}, ${ms('covered_to')} FROM ingest_runs ORDER BY started_at, id`,
         rowMode: 'array',
       });
       return (res.rows as Row[]).map((r) => {
@@ -365,9 +369,23 @@ export class PostgresStore implements Store {
           rowsRead: Number(r[6]), inserted: Number(r[7]), attached: Number(r[8]), duplicates: Number(r[9]), quarantined: Number(r[10]),
         };
         if (r[2] != null) run.finishedAt = new Date(Number(r[2])).toISOString();
+        if (r[11] != null && r[12] != null) { run.coveredFrom = new Date(Number(r[11])).toISOString(); run.coveredTo = new Date(Number(r[12])).toISOString(); }
         return run;
       });
     });
+  }
+
+  listCoverage(): Promise<FeedRange[]> {
+    // Which periods the feeds covered is not incident data: read under the system's scope, so that a
+    // district-scoped request (row-level security hides ingest runs from it) gets the same answer.
+    return asSystem(() => this.tx('read', async (c) => {
+      const res = await c.query({
+        text: `SELECT agency, ${ms('covered_from')}, ${ms('covered_to')} FROM ingest_runs
+          WHERE covered_from IS NOT NULL AND covered_to IS NOT NULL ORDER BY covered_from, started_at, id`,
+        rowMode: 'array',
+      });
+      return (res.rows as Row[]).map((r) => ({ agency: str(r[0]), coveredFrom: new Date(Number(r[1])).toISOString(), coveredTo: new Date(Number(r[2])).toISOString() }));
+    }));
   }
 
   linkCandidates(fromMs: number, toMs: number): Promise<LinkCandidate[]> {

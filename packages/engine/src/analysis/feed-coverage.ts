@@ -1,0 +1,126 @@
+/**
+ * Feed coverage: which periods the data cover, so that a month without data is not read as a
+ * month without incidents.
+ *
+ * Answers: "did any feed report in December 2023?" Each ingest run records the earliest and latest
+ * time of the records it carried (a live run widens its range as it goes); a run covers the whole
+ * Pakistan days from its first record's day to its last record's day. The union of the runs' days
+ * is what the data cover; a period outside it has no data, and an analysis must say "no data",
+ * never 0. A gap is a stretch of days between two covered spans.
+ *
+ * Assumptions: a feed reports every incident between its first and last record (a feed that
+ * skipped a week in the middle of one file is not seen here); coverage is in time only, for every
+ * district alike (a feed that reports one province covers that province's months, and the others'
+ * too as far as this can tell).
+ * Complexity: O(r log r) for r runs; window queries O(s) for s spans.
+ * Units: epoch milliseconds UTC; spans are [from, to) at Pakistan midnights.
+ */
+import { DAY_MS, KARACHI_OFFSET_MS, localDay, localDayStart } from './aggregate.js';
+
+/** A covered (or uncovered) stretch [from, to), epoch ms, from one Pakistan midnight to another. */
+export interface CoveredSpan {
+  from: number;
+  to: number;
+}
+
+/** One run's recorded range: the first and last record time (epoch ms, inclusive) of one feed. */
+export interface RecordedRange {
+  feed: string;
+  first: number;
+  last: number;
+}
+
+/** The Pakistan days a recorded range touches, as one span. */
+export function spanOfRange(first: number, last: number): CoveredSpan {
+  const a = Math.min(first, last), b = Math.max(first, last);
+  return { from: localDayStart(localDay(a)), to: localDayStart(localDay(b) + 1) };
+}
+
+/** Sorted, disjoint spans; overlapping and touching spans (no day between them) are merged. Spans with from >= to are dropped. */
+export function mergeSpans(spans: readonly CoveredSpan[]): CoveredSpan[] {
+  const sorted = spans.filter((s) => Number.isFinite(s.from) && Number.isFinite(s.to) && s.from < s.to).sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: CoveredSpan[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else out.push({ from: s.from, to: s.to });
+  }
+  return out;
+}
+
+/** Milliseconds of [from, to) inside the merged spans. */
+export function coveredMs(spans: readonly CoveredSpan[], from: number, to: number): number {
+  let ms = 0;
+  for (const s of spans) {
+    const a = Math.max(s.from, from), b = Math.min(s.to, to);
+    if (b > a) ms += b - a;
+  }
+  return ms;
+}
+
+/** Days (fractional when [from, to) does not start at a midnight) of [from, to) inside the merged spans. */
+export function coveredDaysWithin(spans: readonly CoveredSpan[], from: number, to: number): number {
+  return coveredMs(spans, from, to) / DAY_MS;
+}
+
+/** The parts of [from, to) that no merged span covers, in order. */
+export function uncoveredSpans(spans: readonly CoveredSpan[], from: number, to: number): CoveredSpan[] {
+  const out: CoveredSpan[] = [];
+  let at = from;
+  for (const s of spans) {
+    if (s.to <= at) continue;
+    if (s.from >= to) break;
+    if (s.from > at) out.push({ from: at, to: s.from });
+    at = Math.max(at, s.to);
+    if (at >= to) break;
+  }
+  if (at < to) out.push({ from: at, to });
+  return out;
+}
+
+export interface FeedCoverage {
+  feed: string;
+  /** Runs with a recorded range. */
+  runs: number;
+  /** Days covered, merged. */
+  spans: CoveredSpan[];
+  /** Stretches between the feed's first and last covered day that it did not cover. */
+  gaps: CoveredSpan[];
+}
+
+export interface CoverageSummary {
+  /** One entry per feed, by name. */
+  feeds: FeedCoverage[];
+  /** What any feed covers. */
+  all: CoveredSpan[];
+  /** Stretches between the first and last covered day that no feed covers. */
+  gaps: CoveredSpan[];
+}
+
+/** Per-feed and overall coverage of recorded ranges. Ranges with a non-finite end are ignored. */
+export function feedCoverage(ranges: readonly RecordedRange[]): CoverageSummary {
+  const byFeed = new Map<string, CoveredSpan[]>();
+  for (const r of ranges) {
+    if (!(Number.isFinite(r.first) && Number.isFinite(r.last))) continue;
+    const list = byFeed.get(r.feed) ?? [];
+    list.push(spanOfRange(r.first, r.last));
+    byFeed.set(r.feed, list);
+  }
+  const feeds: FeedCoverage[] = [...byFeed.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([feed, list]) => {
+    const spans = mergeSpans(list);
+    return { feed, runs: list.length, spans, gaps: spans.length === 0 ? [] : uncoveredSpans(spans, spans[0]!.from, spans[spans.length - 1]!.to) };
+  });
+  const all = mergeSpans(feeds.flatMap((f) => f.spans));
+  return { feeds, all, gaps: all.length === 0 ? [] : uncoveredSpans(all, all[0]!.from, all[all.length - 1]!.to) };
+}
+
+/** 'YYYY-MM-DD' of the Pakistan day containing `ms`. */
+export function pakistanDay(ms: number): string {
+  return new Date(ms + KARACHI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** A span in words, both days inclusive, Pakistan time: "2022-01-01 to 2023-12-31". */
+export function describeSpan(s: CoveredSpan): string {
+  const a = pakistanDay(s.from), b = pakistanDay(s.to - 1);
+  return a === b ? a : `${a} to ${b}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * trendsService on a store with a gap between its feeds: months no feed covers are "no data", not
+ * 0. A store holding one feed for 2021 and another for 2024 (each ingested through the pipeline, so
+ * each run records its range) must not compare December 2024 with an empty December 2023, nor run
+ * Mann-Kendall across the empty 2022-2023. Before feed coverage it did both: "up from none to 62"
+ * and an increasing trend over 36 months measured the gap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LINK_RULES, incidentIdFor, linkBatch } from '@baseerat/engine';
+import { ingestRecords } from '../../src/ingest/pipeline.js';
+import { loadMappingFile } from '../../src/ingest/mapping.js';
+import { feedCoverageService, trendsService, type AnalysisContext } from '../../src/analysis/index.js';
+import { loadGeography } from '../../src/reference/geography.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { report } from '../store/conformance.js';
+
+const geography = loadGeography();
+const examples = new URL('../../../../data/mappings/examples', import.meta.url).pathname;
+
+/** Rescue 1122 calls (NDJSON mapping) in Quetta: every `step` hours from `from` (Pakistan time) to `to`. */
+function calls(prefix: string, from: string, to: string, stepHours: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let t = Date.parse(`${from}T00:00:00+05:00`), i = 0; t < Date.parse(`${to}T00:00:00+05:00`); t += stepHours * 3600e3, i++) {
+    out.push({ call_id: `${prefix}${i}`, received: new Date(t + 3600e3).toISOString(), location: { lat: 30.18 + (i % 7) * 0.01, lon: 67.01 + (i % 5) * 0.01, district: 'Quetta' }, nature: 'blast' });
+  }
+  return out;
+}
+
+let store: Store;
+let ctx: AnalysisContext;
+beforeAll(async () => {
+  store = await openStore(':memory:', { duckdb: { threads: '1' } });
+  const adapter = await loadMappingFile(`${examples}/rescue-1122.json`);
+  const base = { adapter, store, geocoder: geography, link: linkBatch, linkRules: DEFAULT_LINK_RULES };
+  // the old feed: 2021, one call every 3 days; the new one: 2024, one call every 12 hours (a different agency)
+  await ingestRecords(calls('old', '2021-01-01', '2022-01-01', 72), { ...base, agency: 'archive', receivedAt: '2022-02-01T00:00:00.000Z' });
+  await ingestRecords(calls('new', '2024-01-01', '2025-01-01', 12), { ...base, receivedAt: '2025-01-02T00:00:00.000Z' });
+  ctx = { store, geography };
+}, 60_000);
+afterAll(async () => { await store.close(); });
+
+describe('trends on a store with a gap between feeds', () => {
+  it('feed coverage shows each feed\'s span and the gap between them', async () => {
+    const c = await feedCoverageService(ctx);
+    expect(c.feeds.map((f) => [f.feed, f.spans.map((s) => s.label)])).toEqual([
+      ['archive', ['2021-01-01 to 2021-12-30']],
+      ['rescue1122', ['2024-01-01 to 2024-12-31']],
+    ]);
+    expect(c.gaps.map((g) => g.label)).toEqual(['2021-12-31 to 2023-12-31']);
+  });
+
+  it('does not compare December 2024 with the uncovered December 2023, and says so', async () => {
+    const env = await trendsService(ctx, { filter: { province: 'Balochistan' } });
+    expect(env.annotations.window.from).toBe('2024-11-30T19:00:00.000Z');
+    const cmp = env.result.comparison;
+    expect(cmp.previous!.current.count).toBe(62);
+    expect(cmp.previous!.baseline.count).toBe(60); // November 2024
+    expect(cmp.lastYear).toBeNull();
+    const noData = env.caveats.find((c) => c.code === 'NO_DATA_FOR_COMPARISON')!;
+    expect(noData.message).toContain('2023-12-01 to 2023-12-31');
+    expect(env.annotations.sentences.lastYear).toBe('not compared: no data for 2023-12-01 to 2023-12-31 (no feed covers it)');
+    expect(env.annotations.sentences.lastYear).not.toMatch(/up|from none/);
+  });
+
+  it('the monthly series has null (no data) for 2022-2023, and Mann-Kendall runs over 2024 alone', async () => {
+    const env = await trendsService(ctx, { filter: { province: 'Balochistan' } });
+    const s = env.result.series;
+    expect(s.keys[0]).toBe('2022-01');
+    expect(s.keys).toHaveLength(36);
+    expect(s.counts.slice(0, 24)).toEqual(new Array(24).fill(null));
+    expect(s.counts.slice(24).every((n) => typeof n === 'number' && n >= 56)).toBe(true);
+    expect(env.annotations.trendMonths).toEqual({ from: '2024-01', to: '2024-12', count: 12 });
+    expect(env.result.trend!.n).toBe(12);
+    // a steady feed: no trend once the gap is not read as zeros
+    expect(env.result.trend!.direction).toBe('no trend');
+    expect(env.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(['TREND_COVERED_STRETCH', 'NO_DATA_PERIODS']));
+  });
+
+  it('a window of 2021 against 2020 (before any feed) is not compared either; within 2021 it is', async () => {
+    const y = await trendsService(ctx, { filter: { province: 'Balochistan', from: '2021-01-01', to: '2022-01-01' } });
+    expect(y.result.comparison.previous).toBeNull();
+    expect(y.result.comparison.lastYear).toBeNull();
+    const m = await trendsService(ctx, { filter: { province: 'Balochistan', from: '2021-06-01', to: '2021-07-01' } });
+    expect(m.result.comparison.previous!.baseline.count).toBeGreaterThan(0);
+    expect(m.result.comparison.lastYear).toBeNull();
+  });
+
+  it('a store whose data came without ingest runs reads as before, with COVERAGE_UNKNOWN', async () => {
+    const bare = await openStore(':memory:', { duckdb: { threads: '1' } });
+    try {
+      const rs = [report({ sourceId: 'a', occurredAt: '2023-12-10T05:00:00.000Z', district: 'Quetta', province: 'Balochistan' }), report({ sourceId: 'b', occurredAt: '2024-12-10T05:00:00.000Z', district: 'Quetta', province: 'Balochistan' })];
+      await bare.writeBatch({ newIncidents: rs.map((r) => ({ id: incidentIdFor(`${r.source.agency}:${r.source.sourceId}`), reports: [r], links: [] })), attachments: [], quarantine: [] });
+      const env = await trendsService({ store: bare, geography }, { filter: { province: 'Balochistan' } });
+      expect(env.annotations.coverageKnown).toBe(false);
+      expect(env.caveats.map((c) => c.code)).toContain('COVERAGE_UNKNOWN');
+      expect(env.result.comparison.lastYear!.baseline.count).toBe(1);
+      expect(env.result.series.counts.every((n) => n !== null)).toBe(true);
+    } finally {
+      await bare.close();
+    }
+  });
+});
