@@ -111,6 +111,8 @@ export interface CompareOptions {
 }
 
 export interface WindowComparison {
+  /** The current window's count and exposure, also when nothing is compared. */
+  current: WindowCount;
   /** Null when no feed covers the previous window (or the current one): not compared. */
   previous: RateChange | null;
   /** Null when no feed covers the same window a year earlier (or the current one): not compared. */
@@ -218,7 +220,7 @@ export function compareWindows(cols: TemporalColumns, options: CompareOptions): 
   let noTime = 0;
   for (let i = 0; i < cols.length; i++) if (Number.isNaN(cols.time[i]!) && include(i)) noTime++;
   if (noTime > 0) caveats.push(caveat('NO_TIME', `${noTime} incidents without a valid time were left out`, noTime));
-  return { previous, lastYear, caveats };
+  return { current, previous, lastYear, caveats };
 }
 
 /** The comparison's summary sentence for a window that was not compared (no feed covers it). */

@@ -291,7 +291,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
 
   const cmp = trends.result.comparison;
   // the current window's count, also when a comparison was not made (no feed covers its baseline)
-  const current = cmp.previous?.current ?? cmp.lastYear?.current;
+  const current = cmp.current;
   const tw = trends.annotations.window;
   const prevSpan = describeSpan({ from: Date.parse(tw.previousFrom), to: Date.parse(tw.from) });
   const lySpan = describeSpan({ from: Date.parse(tw.lastYearFrom), to: Date.parse(tw.lastYearTo) });
@@ -434,14 +434,14 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   // --- executive summary ---
   {
     const s = emptySection(lang, 'summary');
-    s.paragraphs.push(para(lang, 'summary.counts', [fact('period', periodLabel, 'text'), fact('scope', scopeName, 'text'), fact('count', num(current?.count ?? 0), 'int'), fact('killed', killedAll, 'int'), fact('injured', injuredAll, 'int')]));
+    s.paragraphs.push(para(lang, 'summary.counts', [fact('period', periodLabel, 'text'), fact('scope', scopeName, 'text'), fact('count', num(current.count), 'int'), fact('killed', killedAll, 'int'), fact('injured', injuredAll, 'int')]));
     s.paragraphs.push(changeParagraph(lang, cmp.previous, periodName(lang, period.previousLabel), 'previous', earliest, prevSpan));
     s.paragraphs.push(changeParagraph(lang, cmp.lastYear, periodName(lang, period.lastYearLabel), 'lastYear', earliest, lySpan));
     if (areas.length > 1) s.paragraphs.push(para(lang, 'summary.districts', [fact('sig', sigAreas.length, 'int'), fact('n', areas.length, 'int')]));
     if (wanted.has('alerts')) s.paragraphs.push(para(lang, 'summary.alerts', [fact('alerts', alertFacts.alerts, 'int'), fact('critical', alertFacts.critical, 'int')]));
     const prevName = periodName(lang, period.previousLabel), lyName = periodName(lang, period.lastYearLabel);
     const kv: [string, number | string | null, ColumnKind][] = [
-      [`${label(lang, 'Incidents')}: ${periodLabel}`, num(current?.count ?? 0), 'int'],
+      [`${label(lang, 'Incidents')}: ${periodLabel}`, num(current.count), 'int'],
       // a period no feed covers reads "No data", not 0
       [`${label(lang, 'Incidents')}: ${prevName}`, cmp.previous === null ? label(lang, 'No data') : num(cmp.previous.baseline.count), cmp.previous === null ? 'text' : 'int'],
       [`${label(lang, 'Rate ratio')}: ${prevName}`, cmp.previous?.rateRatio ?? null, 'ratio'],
@@ -481,7 +481,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     s.tables.push(table(lang, 'by-group', 'By category group', [['g', 'Category group', 'text'], ['cur', 'This period', 'int'], ['prev', 'Previous period', 'int'], ['ch', 'Change', 'percent'], ['p', 'p-value', 'p'], ['sig', 'Significant', 'text']],
       byGroup.map(({ group, env }) => {
         const c = env.result.comparison.previous;
-        if (c === null) return [group.replace('_', ' '), num(env.result.comparison.lastYear?.current.count ?? 0), label(lang, 'No data'), null, null, '—'];
+        if (c === null) return [group.replace('_', ' '), num(env.result.comparison.current.count), label(lang, 'No data'), null, null, '—'];
         return [group.replace('_', ' '), num(c.current.count), num(c.baseline.count), c.percentChange, num(c.pValue), yesNo(lang, c.significant)];
       })));
     const pop = new Map(agg.annotations.districtTotals.map((d) => [d.district, d]));

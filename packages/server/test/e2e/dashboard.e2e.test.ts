@@ -107,6 +107,8 @@ beforeAll(async () => {
     { username: 'quetta', role: 'district_officer', clearance: 'SECRET', districts: ['Quetta'] },
     // a second analyst: a TOTP code is accepted once, and the first analyst logged in within the same 30 s
     { username: 'analyst2', role: 'analyst', clearance: 'SECRET' },
+    // a third: the coverage test logs in on its own (each TOTP code is accepted once)
+    { username: 'analyst3', role: 'analyst', clearance: 'SECRET' },
   ] as const) {
     const e = await env.security.accounts.createUser({ ...u, password: PASSWORD }, { id: 'system', from: 'e2e' }, new Date());
     secrets[u.username] = e.totpSecret;
@@ -239,16 +241,29 @@ describe('dashboard in Chromium', () => {
 
     await page.goto(`${origin}/#/trends`);
     await page.waitForSelector('#seasonality .profile canvas');
-    const trends = await page.evaluate(async () => ((await (await fetch('/api/analyses/trends?province=Balochistan')).json()) as {
-      result: { trend: { summary: string }; comparison: { previous: { current: { count: number; from: number }; baseline: { count: number } } } };
-    }).result);
-    expect(await page.$eval('#trend-summary', (e) => e.textContent)).toContain(trends.trend.summary);
-    const first = await page.$$eval('#trend-comparison tbody tr:first-child td', (tds) => tds.map((td) => td.textContent ?? ''));
-    expect(first.slice(1, 3).map((x) => Number(x.replace(/,/g, '')))).toEqual([trends.comparison.previous.baseline.count, trends.comparison.previous.current.count]);
-    expect(await page.$$eval('#trend-comparison tbody tr', (r) => r.length)).toBe(2);
+    const env = await page.evaluate(async () => (await (await fetch('/api/analyses/trends?province=Balochistan')).json()) as {
+      result: { trend: { summary: string } | null; comparison: { current: { count: number }; previous: unknown; lastYear: unknown } };
+      annotations: { window: { from: string; previousFrom: string; lastYearFrom: string; lastYearTo: string } }; caveats: { code: string }[];
+    });
+    const trends = env.result;
+    // The seeded feeds end with 2024; after them the store holds only the live events posted in these
+    // tests (this month). The month before and the same month a year before have no data: the API
+    // does not compare them (it read "up from none" before feed coverage) and the page says so.
+    expect(trends.comparison.previous).toBeNull();
+    expect(trends.comparison.lastYear).toBeNull();
+    expect(trends.trend).toBeNull();
+    expect(env.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(['NO_DATA_FOR_COMPARISON', 'NO_TREND_TEST']));
+    expect(await page.$('#trend-summary')).toBeNull();
+    const pk = (iso: string, end = false) => new Date(Date.parse(iso) - (end ? 1 : 0) + 5 * 3600e3).toISOString().slice(0, 10);
+    const w = env.annotations.window;
+    const periods = `${pk(w.previousFrom)} – ${pk(w.from, true)}, ${pk(w.lastYearFrom)} – ${pk(w.lastYearTo, true)}`;
+    expect(await page.$eval('#trend-nodata-notice', (e) => e.textContent)).toBe(`No feed covers ${periods}: a period without data is not a period without incidents, so it is not compared.`);
+    const rows = await page.$$eval('#trend-comparison tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.map((r) => r.slice(1, 4))).toEqual([['no data', String(trends.comparison.current.count), 'not compared'], ['no data', String(trends.comparison.current.count), 'not compared']]);
     expect(await page.$$eval('#seasonality .profile', (p) => p.map((x) => (x as HTMLElement).dataset['dimension']))).toEqual(['hour', 'weekday', 'month', 'hijriMonth']);
     const trendsText = await page.$eval('#page-trends', (e) => (e as HTMLElement).innerText);
     expect(trendsText).not.toMatch(/\b1\d{12}\b|percentChange|pValue|rateRatio|exposureDays/);
+    await page.waitForTimeout(1500); // the line chart's drawing animation, for the screenshot only
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends.png'), fullPage: true });
 
     await page.goto(`${origin}/#/quality`);
@@ -287,7 +302,53 @@ describe('dashboard in Chromium', () => {
     await page.waitForSelector('#seasonality .profile canvas');
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ur', 'rtl']);
     expect(await page.$eval('#trend-comparison thead th:nth-child(4)', (e) => e.textContent)).toBe('تبدیلی');
+    expect(await page.$eval('#trend-nodata-notice', (e) => e.textContent)).toBe(`کوئی فیڈ ${periods} کا احاطہ نہیں کرتی: ڈیٹا کے بغیر مدت واقعات کے بغیر مدت نہیں، اس لیے اس سے موازنہ نہیں کیا گیا۔`);
+    expect(await page.$eval('#trend-comparison tbody tr:first-child td:nth-child(2)', (e) => e.textContent)).toBe('ڈیٹا نہیں');
+    await page.waitForTimeout(1500); // the line chart's drawing animation, for the screenshot only
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends-ur.png'), fullPage: true });
+
+    expect(offOrigin).toEqual([]);
+    expect(await violations()).toEqual([]);
+    await context.close();
+  });
+
+  it('analyst: months no feed covers are gaps in the Trends line, and Data quality shows each feed\'s coverage and the gaps, as the API says', async () => {
+    // the seeded feeds' ranges, as their ingest runs would have recorded them (the seed was written directly)
+    const seed = seedReports();
+    const pkDay = (iso: string) => new Date(Date.parse(iso) + 5 * 3600e3).toISOString().slice(0, 10);
+    const spanOf: Record<string, string> = {};
+    for (const agency of ['police', 'levies']) {
+      const times = seed.filter((r) => r.source.agency === agency).map((r) => r.occurredAt).sort();
+      spanOf[agency] = `${pkDay(times[0]!)} to ${pkDay(times[times.length - 1]!)}`;
+      await env.store.recordRun({ id: `seed-${agency}`, startedAt: '2025-01-02T00:00:00.000Z', origin: 'seed', format: 'test', agency, rowsRead: times.length, inserted: times.length, attached: 0, duplicates: 0, quarantined: 0, coveredFrom: times[0]!, coveredTo: times[times.length - 1]! });
+    }
+    const { context, page, offOrigin, violations } = await newPage();
+    await login(page, 'analyst3');
+    await page.goto(`${origin}/#/quality`);
+    await page.waitForSelector('#coverage-table');
+    const coverage = await page.evaluate(async () => (await (await fetch('/api/sources/coverage')).json()) as { feeds: { feed: string; spans: { label: string }[] }[]; gaps: { label: string }[] });
+    expect(coverage.feeds.map((f) => f.feed)).toEqual(['hotline', 'levies', 'police']);
+    // a run covers the Pakistan days of its first and last record (the hotline also posted one record inside the seeded span)
+    expect(coverage.feeds.find((f) => f.feed === 'police')!.spans.map((x) => x.label)).toEqual([spanOf['police']]);
+    expect(coverage.feeds.find((f) => f.feed === 'levies')!.spans.map((x) => x.label)).toEqual([spanOf['levies']]);
+    expect(await page.$$eval('#coverage-table tbody tr td:first-child', (l) => l.map((x) => x.textContent ?? ''))).toEqual(coverage.feeds.map((f) => f.feed));
+    // the seeded feeds end with 2024; the live events of these tests are this month: the gap between is named
+    expect(coverage.gaps.length).toBeGreaterThanOrEqual(1);
+    expect(coverage.gaps[0]!.label).toMatch(/^2024-12-31 to /);
+    const gapsText = await page.$eval('#coverage-gaps', (e) => e.textContent ?? '');
+    for (const g of coverage.gaps) expect(gapsText).toContain(g.label);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-quality-coverage.png'), fullPage: true });
+
+    // Trends: the line has a gap (null) for every month from January 2025 to the month before this one
+    await page.goto(`${origin}/#/trends`);
+    await page.waitForSelector('#trend-nodata');
+    const latest = await page.evaluate(async () => Object.keys(((await (await fetch('/api/stats?province=Balochistan')).json()) as { byMonth: Record<string, number> }).byMonth).sort().pop()!);
+    const [y, m] = latest.split('-').map(Number) as [number, number];
+    const before = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    const n = (y - 2025) * 12 + (m - 1);
+    expect(await page.$eval('#trend-nodata', (e) => e.textContent)).toBe(`Gaps in the line: ${n} months no feed covers (${n <= 4 ? '' : `2025-01 – ${before}`}), not months without incidents.`.replace('()', `(${Array.from({ length: n }, (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`).join(', ')})`));
+    await page.waitForTimeout(1500); // the line chart's drawing animation, for the screenshot only
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends-gaps.png'), fullPage: true });
 
     expect(offOrigin).toEqual([]);
     expect(await violations()).toEqual([]);

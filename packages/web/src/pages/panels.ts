@@ -233,9 +233,10 @@ export async function renderEvaluations(root: HTMLElement): Promise<void> {
 
 export async function renderQuality(root: HTMLElement): Promise<void> {
   const body = page(root, t('qualityTitle'), 'page-quality');
-  const [sources, runs, quarantine, stats] = await Promise.all([
+  const [sources, runs, quarantine, stats, coverage] = await Promise.all([
     api<{ agencies?: { agency: string; incidents: number }[] }>('/api/sources'), api<unknown>('/api/sources/runs?limit=50'),
     api<{ items?: Record<string, unknown>[]; total?: number }>('/api/quarantine?limit=50'), api<Stats>('/api/stats'),
+    api<{ feeds?: { feed: string; runs: number; spans: { label: string }[]; gaps: { label: string }[] }[]; gaps?: { label: string }[] }>('/api/sources/coverage'),
   ]);
   const runList = runs.ok ? listOf(runs.data) : [];
   // each agency's latest run (runs come newest first or not: compare)
@@ -253,6 +254,21 @@ export async function renderQuality(root: HTMLElement): Promise<void> {
       const at = last.get(a.agency);
       return [a.agency, a.incidents, at === undefined ? '—' : pakistanTime(at)];
     }), { class: 'compact', id: 'feeds-table' }));
+  }
+  // which periods each feed reported: a month no feed covers is no data, not zero incidents
+  body.append(h('h2', {}, t('coverage')));
+  const coverageBad = unavailable('/api/sources/coverage', coverage);
+  if (coverageBad !== undefined) body.append(coverageBad);
+  else if (coverage.ok) {
+    const feeds = coverage.data.feeds ?? [];
+    const gaps = coverage.data.gaps ?? [];
+    if (gaps.length > 0) body.append(h('p', { class: 'warning', id: 'coverage-gaps' }, t('coverageAllGaps', { list: gaps.map((g) => g.label).join(', ') })));
+    if (feeds.length === 0) body.append(h('p', { class: 'muted', id: 'coverage-none' }, t('coverageNone')));
+    else {
+      body.append(table([t('agency'), t('coveredSpans'), t('coverageGaps')], feeds.map((f) => [
+        f.feed, h('span', { dir: 'ltr' }, f.spans.map((x) => x.label).join(', ')), f.gaps.length === 0 ? '—' : h('span', { dir: 'ltr' }, f.gaps.map((x) => x.label).join(', ')),
+      ]), { class: 'compact', id: 'coverage-table' }));
+    }
   }
   body.append(h('h2', {}, t('runs')));
   const runsBad = unavailable('/api/sources/runs', runs);

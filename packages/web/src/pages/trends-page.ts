@@ -6,6 +6,10 @@
  * and for each seasonal profile the observed incidents against the count expected if they were
  * spread evenly over the time at risk. Months are named in Pakistan time; no raw field names or
  * epoch numbers reach the page.
+ *
+ * A month without data is not a month without incidents: the monthly line leaves a gap (null, not
+ * 0) for a month no feed covers (`/api/sources/coverage`), and a comparison the analysis did not
+ * make because no feed covers its period reads "no data", with the reason in the page's language.
  */
 import { api, qs, type Stats } from '../api.js';
 import { chartIn } from '../charts.js';
@@ -27,11 +31,19 @@ interface Comparison {
   caveats?: { code?: string; message?: string }[];
 }
 interface TrendsResult {
-  trend?: { summary?: string; caveats?: { message?: string }[] };
-  comparison?: { previous?: Comparison; lastYear?: Comparison; caveats?: unknown[] };
+  trend?: { summary?: string; caveats?: { message?: string }[] } | null;
+  /** A comparison is null when no feed covers its period (or the current one). */
+  comparison?: { current?: { from: number | string; count: number }; previous?: Comparison | null; lastYear?: Comparison | null; caveats?: { code?: string; message?: string }[] };
   byDistrict?: { areas?: Comparison[]; caveats?: { message?: string }[] };
   caveats?: { message?: string }[];
 }
+interface TrendsAnnotations {
+  window?: { from?: string; to?: string; previousFrom?: string; lastYearFrom?: string; lastYearTo?: string };
+  trendMonths?: { from: string; to: string; count: number } | null;
+}
+interface CoverageSpan { from: string; to: string; label: string }
+interface Coverage { feeds?: { feed: string; runs: number; spans: CoverageSpan[]; gaps: CoverageSpan[] }[]; covered?: CoverageSpan[]; gaps?: CoverageSpan[] }
+
 interface Profile {
   dimension: string; labels: string[]; observed: number[]; expected: number[]; events: number;
   test?: { pValue?: number; pAdjusted?: number };
@@ -41,6 +53,39 @@ interface Profile {
 export function pakistanMonth(from: number | string): string {
   const ms = typeof from === 'number' ? from : Date.parse(from);
   return new Date(ms + 5 * 3600_000).toISOString().slice(0, 7);
+}
+
+/** Pakistan dates of [from, to) as 'YYYY-MM-DD – YYYY-MM-DD' (the last day inclusive). */
+export function pakistanSpan(from: string, to: string): string {
+  const day = (ms: number) => new Date(ms + 5 * 3600_000).toISOString().slice(0, 10);
+  const a = day(Date.parse(from)), b = day(Date.parse(to) - 1);
+  return a === b ? a : `${a} – ${b}`;
+}
+
+/**
+ * The chart's value of each month: its count, or null when no feed covers any of it and it holds no
+ * incident (no data, a gap in the line). `covered` undefined: coverage unknown, every month counts.
+ */
+export function monthValues(months: readonly string[], byMonth: Readonly<Record<string, number>>, covered: readonly { from: string; to: string }[] | undefined): (number | null)[] {
+  const spans = covered?.map((c) => [Date.parse(c.from), Date.parse(c.to)] as const);
+  return months.map((m) => {
+    const n = byMonth[m] ?? 0;
+    if (spans === undefined || n > 0) return n;
+    const [y, mo] = m.split('-').map(Number) as [number, number];
+    const a = Date.UTC(y, mo - 1, 1) - 5 * 3600_000, b = Date.UTC(y, mo, 1) - 5 * 3600_000;
+    return spans.some(([f, t]) => f < b && t > a) ? 0 : null;
+  });
+}
+
+/**
+ * A page string with its dates and month lists kept left to right (in the Urdu page a date range
+ * such as '2025-02-01 – 2025-02-28' would otherwise be reordered by the bidirectional algorithm).
+ */
+function textWithLtr(template: string, vars: Record<string, string>): (string | HTMLElement)[] {
+  return template.split(/(\{\w+\})/).filter((x) => x !== '').map((part) => {
+    const k = /^\{(\w+)\}$/.exec(part)?.[1];
+    return k !== undefined && vars[k] !== undefined ? h('span', { dir: 'ltr' }, vars[k]) : part;
+  });
 }
 
 /** A signed percentage, kept left to right in the Urdu page (else '-100%' reads '100%-'). */
@@ -56,26 +101,35 @@ export async function renderTrends(root: HTMLElement): Promise<() => void> {
   body.append(chartEl);
   const monthly = chartIn(chartEl);
   disposers.push(monthly.dispose);
-  const stats = await api<Stats>(`/api/stats${qs({ province: PROVINCE })}`);
+  const [stats, coverage] = await Promise.all([api<Stats>(`/api/stats${qs({ province: PROVINCE })}`), api<Coverage>('/api/sources/coverage')]);
   if (stats.ok) {
     const months = monthRange(Object.keys(stats.data.byMonth));
+    // coverage unknown (no range recorded, or not readable): every month counts, as before
+    const covered = coverage.ok && (coverage.data.covered ?? []).length > 0 ? coverage.data.covered : undefined;
+    const values = monthValues(months, stats.data.byMonth, covered);
     monthly.chart.setOption({
       grid: { left: 48, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
       xAxis: { type: 'category', data: months }, yAxis: { type: 'value' },
-      series: [{ type: 'line', data: months.map((m) => stats.data.byMonth[m] ?? 0), showSymbol: false, itemStyle: { color: '#2a6f97' } }],
+      // null is a gap in the line: a month no feed covers is not drawn as 0
+      series: [{ type: 'line', data: values, connectNulls: false, showSymbol: false, itemStyle: { color: '#2a6f97' } }],
     });
+    const gaps = months.filter((_, i) => values[i] === null);
+    if (gaps.length > 0) {
+      const list = gaps.length <= 4 ? gaps.join(', ') : `${gaps[0]!} – ${gaps[gaps.length - 1]!}`;
+      body.append(h('p', { class: 'warning small', id: 'trend-nodata' }, ...textWithLtr(t('noDataMonths', { n: String(gaps.length) }), { months: list })));
+    }
     const cats = Object.entries(stats.data.byCategory).sort((a, b) => b[1] - a[1]).slice(0, 12);
     body.append(h('h3', {}, t('category')), table([t('category'), t('count')], cats.map(([c, n]) => [categoryLabel(c), n]), { class: 'compact' }));
   } else body.append(unavailable('/api/stats', stats)!);
 
   const [trends, seasonality] = await Promise.all([
-    api<{ result?: TrendsResult; caveats?: unknown[] }>(`/api/analyses/trends${qs({ province: PROVINCE })}`),
+    api<{ result?: TrendsResult; annotations?: TrendsAnnotations; caveats?: { code?: string; message?: string }[] }>(`/api/analyses/trends${qs({ province: PROVINCE })}`),
     api<{ result?: Record<string, unknown>; caveats?: unknown[] }>(`/api/analyses/seasonality${qs({ province: PROVINCE })}`),
   ]);
   body.append(h('h2', {}, t('trendsTitle')));
   const tBad = unavailable('/api/analyses/trends', trends);
   if (tBad !== undefined) body.append(tBad);
-  else if (trends.ok) body.append(trendsView(trends.data.result ?? {}, trends.data.caveats ?? []));
+  else if (trends.ok) body.append(trendsView(trends.data.result ?? {}, trends.data.annotations ?? {}, trends.data.caveats ?? []));
 
   body.append(h('h2', {}, t('seasonalityTitle')));
   const sBad = unavailable('/api/analyses/seasonality', seasonality);
@@ -95,15 +149,28 @@ export async function renderTrends(root: HTMLElement): Promise<() => void> {
   return () => { for (const d of disposers) d(); };
 }
 
-function trendsView(r: TrendsResult, envelopeCaveats: unknown[]): HTMLElement {
+function trendsView(r: TrendsResult, a: TrendsAnnotations, envelopeCaveats: { code?: string; message?: string }[]): HTMLElement {
   const box = h('div', { id: 'trends' });
+  const codes = new Set(envelopeCaveats.map((c) => c.code));
+  const w = a.window ?? {};
+  // the periods no feed covers, named in the page's language (the caveat's English text is listed below too)
+  const baseline = { previous: w.previousFrom !== undefined && w.from !== undefined ? pakistanSpan(w.previousFrom, w.from) : '', lastYear: w.lastYearFrom !== undefined && w.lastYearTo !== undefined ? pakistanSpan(w.lastYearFrom, w.lastYearTo) : '' };
+  if (codes.has('NO_DATA_IN_WINDOW') && w.from !== undefined && w.to !== undefined) {
+    box.append(h('p', { class: 'warning', id: 'trend-nodata-notice' }, ...textWithLtr(t('noDataInWindow'), { period: pakistanSpan(w.from, w.to) })));
+  } else {
+    const uncovered = (['previous', 'lastYear'] as const).filter((k) => r.comparison?.[k] === null).map((k) => baseline[k]);
+    if (uncovered.length > 0) box.append(h('p', { class: 'warning', id: 'trend-nodata-notice' }, ...textWithLtr(t('noDataForComparison'), { periods: uncovered.join(', ') })));
+  }
   if (r.trend?.summary !== undefined) box.append(h('p', { id: 'trend-summary' }, h('strong', {}, `${t('trendOverall')}: `), r.trend.summary));
+  if (codes.has('TREND_COVERED_STRETCH') && a.trendMonths != null) box.append(h('p', { class: 'muted small', id: 'trend-stretch' }, ...textWithLtr(t('trendStretch'), { from: a.trendMonths.from, to: a.trendMonths.to })));
+  const current = r.comparison?.current ?? r.comparison?.previous?.current;
   const rows = ([['previous', t('comparePrevious')], ['lastYear', t('compareLastYear')]] as const).flatMap(([k, label]) => {
     const c = r.comparison?.[k];
     if (c === undefined) return [];
+    // not compared: no feed covers that period; "no data", never 0
+    if (c === null) return [[`${label} (${k === 'previous' ? (w.previousFrom === undefined ? '—' : pakistanMonth(w.previousFrom)) : (w.lastYearFrom === undefined ? '—' : pakistanMonth(w.lastYearFrom))})`, t('noData'), current?.count ?? '—', t('notCompared'), '—', '—']];
     return [[`${label} (${pakistanMonth(c.baseline.from)})`, c.baseline.count, c.current.count, pct(c.percentChange), ratioCi(c), yesNo(c.significant)]];
   });
-  const current = r.comparison?.previous?.current;
   if (current !== undefined) box.append(h('h3', {}, t('thisMonthAgainst', { month: pakistanMonth(current.from) })));
   if (rows.length > 0) box.append(table([t('comparedWith'), t('countThen'), t('countNow'), t('change'), t('rateRatioCi'), t('significant5')], rows, { class: 'compact', id: 'trend-comparison' }));
 
@@ -119,7 +186,7 @@ function trendsView(r: TrendsResult, envelopeCaveats: unknown[]): HTMLElement {
     if (areas.length > 15) box.append(h('p', { class: 'muted small' }, t('moreDistricts', { n: String(areas.length - 15) })));
   }
   // each distinct caveat once (every window repeats the over-dispersion note)
-  const all = [...envelopeCaveats, ...(r.caveats ?? []), ...(r.trend?.caveats ?? []), ...(r.comparison?.previous?.caveats ?? []), ...(r.byDistrict?.caveats ?? [])];
+  const all = [...envelopeCaveats, ...(r.caveats ?? []), ...(r.trend?.caveats ?? []), ...(r.comparison?.previous?.caveats ?? r.comparison?.lastYear?.caveats ?? []), ...(r.byDistrict?.caveats ?? [])];
   box.append(caveatList(all) ?? '');
   return box;
 }
