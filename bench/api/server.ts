@@ -108,6 +108,17 @@ process.on('message', (m: { writes?: boolean }) => {
   await e.store.getIncident('inc_0000000000000000');
   console.error(`store write-side look-ups loaded in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
 }
+// The incident detail side file (store/duckdb/detail-file.ts) loads, or is rebuilt from DuckDB, in
+// the background from the store's open; until then the detail reads go to DuckDB. Waited for here.
+{
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await e.store.detailFileSettled();
+  const cpu = process.cpuUsage(c0);
+  const d = e.store.detailFileStats;
+  console.error(`detail side file: ${d === undefined ? 'none' : `${d.state}${d.lastRebuildReason === undefined ? ' (loaded)' : ` (rebuilt: ${d.lastRebuildReason})`}, ${(d.bytes.file / 1e6).toFixed(1)} MB, ${(d.bytes.dead / 1e6).toFixed(1)} MB superseded`}; `
+    + `waited ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU after the look-ups`);
+}
 await app.listen({ port: Number(portArg), host: '127.0.0.1' });
 console.log(`READY ${portArg}`);
 const stop = () => { void app.close().then(() => e.close()).then(() => process.exit(0)); };

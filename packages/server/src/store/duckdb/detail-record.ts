@@ -1,0 +1,64 @@
+/**
+ * What the incident detail side file (detail-file.ts) holds per incident version, and how an
+ * Incident is made from it: the values DuckDB returns for `getIncident`'s two queries (the row of
+ * INCIDENT_SELECT and, per source, REPORT_COLUMNS), as JSON `[row, sources]`. Sensitive values are
+ * kept as the tables keep them (ciphertext under the codec), and an Incident is built from either
+ * origin by the one function `incidentFromStored`, so the side file and DuckDB answer alike.
+ */
+import { sourceKey, type Incident } from '@baseerat/engine';
+import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { decodeRecord, incidentFromRow, type FieldCodec } from './rows.js';
+
+/** One source as stored: agency, source id, received_at (epoch ms), format, stored raw (record), layout, stored narrative. */
+export type StoredSource = [string, string, number, string, string, number | null, string | null];
+
+const str = (v: unknown): string => String(v);
+
+/**
+ * The incident from its INCIDENT_SELECT row and its sources' stored columns, in received order
+ * (each source's 7 values from index `at` of its row, as StoredSource orders them).
+ */
+export function incidentFromStored(row: readonly unknown[], sources: readonly (readonly unknown[])[], at: number, codec: FieldCodec): Incident {
+  const out: Incident['sources'] = [];
+  // the narrative of the first report: an incident of one source record has its narrative there only (rows.ts incidentRow)
+  let firstNarrative: string | undefined;
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k]!;
+    const agency = str(s[at]), sourceId = str(s[at + 1]);
+    const { raw, narrative } = decodeRecord(str(s[at + 4]), s[at + 5], s[at + 6], sourceKey({ agency, sourceId }), codec);
+    if (k === 0) firstNarrative = narrative;
+    out.push({ agency, sourceId, receivedAt: new Date(Number(s[at + 2])).toISOString(), format: str(s[at + 3]), raw });
+  }
+  return incidentFromRow(row, out, codec, firstNarrative);
+}
+
+/** The side file's payload of an incident version. */
+export function detailPayload(row: readonly unknown[], sources: readonly StoredSource[]): Buffer {
+  return Buffer.from(JSON.stringify([row, sources]), 'utf8');
+}
+
+/** The incident of a side-file payload. */
+export function incidentFromDetail(payload: Buffer, codec: FieldCodec): Incident {
+  const [row, sources] = JSON.parse(payload.toString('utf8')) as [unknown[], StoredSource[]];
+  return incidentFromStored(row, sources, 0, codec);
+}
+
+const ms = (v: DuckDBValue): number | null => (v === null ? null : Number((v as DuckDBTimestampValue).micros / 1000n));
+
+/**
+ * The INCIDENT_SELECT values (rows.ts) of an `incidents` row in table column order
+ * (INCIDENT_COLUMNS, as incidentRow and singleReportIncidentRow make it), as DuckDB would return them.
+ */
+export function selectedIncidentRow(r: readonly DuckDBValue[]): unknown[] {
+  return [r[0], ms(r[1]!), r[2], ms(r[3]!), r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[13], r[14], r[15], r[16], r[17], r[18], r[19], r[21], r[23], r[22]];
+}
+
+/** The stored source of a `reports` row as reportRow makes it (seq, agency, source_id, incident_id, received_at, format, raw, narrative, fields, layout). */
+export function storedSourceOfReportRow(r: readonly DuckDBValue[]): StoredSource {
+  return [str(r[1]), str(r[2]), ms(r[4]!)!, str(r[5]), str(r[6]), r[9] == null ? null : Number(r[9]), r[7] == null ? null : str(r[7])];
+}
+
+/** Sources in the order getIncident reads them: received_at, then seq. */
+export function sortSources(sources: { seq: number; source: StoredSource }[]): StoredSource[] {
+  return sources.sort((a, b) => a.source[2] - b.source[2] || a.seq - b.seq).map((s) => s.source);
+}
