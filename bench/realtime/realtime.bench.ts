@@ -28,7 +28,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
 import { DuckDBConnection, type DuckDBAppender } from '@duckdb/node-api';
@@ -70,6 +70,21 @@ function natsServerCpuSeconds(): number | undefined {
     }
   } catch { /* not Linux */ }
   return undefined;
+}
+/** CPU seconds of this process by thread name (Linux /proc/self/task): main thread, V8's GC helpers, libuv's pool (DuckDB's calls), DuckDB's own threads. */
+function cpuByThread(): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')).replace(/[0-9]+$/, '').trim() || '?';
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        out[tid === String(process.pid) ? 'main' : name] = (out[tid === String(process.pid) ? 'main' : name] ?? 0) + (Number(f[11]) + Number(f[12])) / 100;
+      } catch { /* thread ended */ }
+    }
+  } catch { /* not Linux */ }
+  return out;
 }
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
@@ -129,6 +144,15 @@ DuckDBConnection.prototype.createAppender = async function (this: DuckDBConnecti
 // the event loop's longest blocks (GC pauses, synchronous flushes)
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+// garbage collection pauses of the server's main thread: count, total and longest (ms), and when the longest ended
+const gc = { n: 0, totalMs: 0, maxMs: 0, maxEndedAtS: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const en of list.getEntries()) {
+    gc.n++; gc.totalMs += en.duration;
+    if (en.duration > gc.maxMs) { gc.maxMs = en.duration; gc.maxEndedAtS = Math.round((Date.now() - t0) / 100) / 10; }
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { timing.writeBatchMs += ms; timing.writeBatches++; noteSlow('writeBatch', ms); });
 mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { timing.alertUpsertMs += ms; timing.alertUpserts++; noteSlow('alertUpsert', ms); });
 const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-consumer' });
@@ -146,6 +170,7 @@ const consumer = await startIngestConsumer({
   },
 });
 const cpu0 = process.cpuUsage();
+const threads0 = cpuByThread();
 const nats0 = natsServerCpuSeconds();
 t0 = Date.now();
 const walSize = () => { try { return statSync(walFile).size; } catch { return 0; } };
@@ -172,6 +197,8 @@ clearInterval(tick);
 clearInterval(walTick);
 const wall = (Date.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
+const threads1 = cpuByThread();
+const cpuSecondsByThread = Object.fromEntries(Object.entries(threads1).map(([k, v]) => [k, Math.round((v - (threads0[k] ?? 0)) * 100) / 100]).filter(([, v]) => (v as number) > 0.05));
 const nats1 = natsServerCpuSeconds();
 const summary = await consumer.stop();
 // everything journaled is in DuckDB before it is counted
@@ -188,7 +215,7 @@ const result = {
   // from the first batch written to the last: the rate the server sustained
   storedPerSecondSustained: Math.round(summary.stored / Math.max(1e-3, (timing.lastBatchAt - timing.firstBatchAt) / 1000)),
   timing: { ...timing, firstBatchAt: undefined, lastBatchAt: undefined, batchSpanSeconds: (timing.lastBatchAt - timing.firstBatchAt) / 1000 },
-  wallSeconds: wall, serverCpuSeconds: (cpu.user + cpu.system) / 1e6,
+  wallSeconds: wall, serverCpuSeconds: (cpu.user + cpu.system) / 1e6, cpuSecondsByThread,
   serverCpuUsPerEvent: Math.round((cpu.user + cpu.system) / Math.max(1, summary.stored) * 10) / 10,
   clientCpuSeconds: client.cpuSeconds, natsServerCpuSeconds: nats0 === undefined || nats1 === undefined ? undefined : Math.round((nats1 - nats0) * 100) / 100,
   alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, latencyMsAfterFirst5s: client.latencyMsAfterFirst5s, monitor: mon.monitor.counters,
@@ -197,6 +224,7 @@ const result = {
   appenderFlushes: Object.fromEntries([...flushMs].map(([k, f]) => [k, { n: f.n, totalMs: Math.round(f.ms), maxMs: Math.round(f.max) }])),
   slowestCalls: slowest.sort((a, b) => b.ms - a.ms).slice(0, 12).map((x) => `${x.what} ${x.ms} ms at ${x.endedAtS} s`).join('; '),
   eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+  gcPauses: { n: gc.n, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), maxEndedAtS: gc.maxEndedAtS },
   latencyP99MsBySecond: client.latencyP99MsBySecond.join(' '), latencyMaxMsBySecond: client.latencyMaxMsBySecond.join(' '),
 };
 console.log(JSON.stringify(result, null, 2));

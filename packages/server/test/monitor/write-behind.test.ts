@@ -134,10 +134,13 @@ describe('LiveWriteBehind', () => {
     release();
     await wb.idle();
     const after = await wb.store.linkCandidates(day(13), day(14));
-    // the range skipped during the checkpoint is read with the next call: inc_h, stored before it, is offered
+    // the range skipped during the checkpoint is read once, with the next call: inc_h, stored before it, is offered
     expect(reads).toEqual([[day(9), day(14)]]);
     expect(after.map((c) => c.incidentId).sort()).toEqual(['inc_h', 'inc_i']);
     expect(wb.counters).toMatchObject({ checkpoints: 2, linkReadsSkipped: 1 });
+    // and every answer for a while after: not read again
+    expect((await wb.store.linkCandidates(day(15), day(16))).map((c) => c.incidentId).sort()).toEqual(['inc_h', 'inc_i']);
+    expect(reads).toEqual([[day(9), day(14)], [day(15), day(16)]]);
     await wb.close();
   });
 
@@ -194,6 +197,31 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     expect(order).toEqual(['alerts inc_a', 'batch inc_a', 'alerts inc_c', 'batch inc_b,inc_c']);
     expect(wb.counters).toMatchObject({ entries: 5, applied: 5, applierSteps: 2, countMismatches: 0 });
     expect(readdirSync(dir).filter((f) => f.includes('journal'))).toEqual([]);
+    await wb.close();
+  });
+
+  it('a link-candidate read held by DuckDB (behind the applier\'s writes) is not waited for: answered without it, its result added to the next answers', async () => {
+    const wb = await LiveWriteBehind.open(ackOptions());
+    const g = await wb.group(async () => wb.store.writeBatch(batchOf('m')));
+    await g.committed;
+    const read = e.store.linkCandidates.bind(e.store);
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    e.store.linkCandidates = async (from, to) => { await held; return read(from, to); };
+    const day = (h: number) => Date.parse(`2025-01-01T${String(h).padStart(2, '0')}:00:00Z`);
+    // the applier's write of the next batch is held too
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async (b) => { await held; return write(b); };
+    const g2 = await wb.group(async () => wb.store.writeBatch(batchOf('n')));
+    // inc_m is stored (the read is held), inc_n waits for the applier: answered from what is not applied
+    expect((await wb.store.linkCandidates(day(9), day(12))).map((c) => c.incidentId)).toEqual(['inc_n']);
+    expect(wb.counters.linkReadsLate).toBe(1);
+    release();
+    await g2.committed;
+    await new Promise((r) => setTimeout(r, 10));
+    e.store.linkCandidates = read;
+    // the late read's inc_m comes with the next answer, whatever its range
+    expect((await wb.store.linkCandidates(day(13), day(14))).map((c) => c.incidentId)).toEqual(['inc_m']);
     await wb.close();
   });
 
