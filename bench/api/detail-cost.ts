@@ -47,10 +47,15 @@ try {
   // the store's look-up structures load on first use (bench/api/server.ts pays this before its measures too)
   await e.store.existingSourceKeys(['bench:warm-up']);
   await e.store.getIncident('inc_0000000000000000');
+  // the incident detail side file (store/duckdb/detail-file.ts) loads or is rebuilt in the background: wait for it
+  await e.store.detailFileSettled();
+  const d = e.store.detailFileStats;
+  console.log(`detail side file: ${d === undefined ? 'none' : `${d.state}${d.lastRebuildReason === undefined ? ' (loaded)' : ` (rebuilt: ${d.lastRebuildReason})`}, ${(d.bytes.file / 1e6).toFixed(1)} MB, served ${((d.readyAfterMs ?? NaN) / 1000).toFixed(2)} s after the open`}`);
   let k = 0;
   const nextId = () => ids[(k++ * 7919) % ids.length]!;
   const stages: [string, () => Promise<unknown>][] = [
     ['store.getIncident', async () => { if ((await e.store.getIncident(nextId())) === undefined) throw new Error('missing incident'); }],
+    ['store.getIncidentFromTables (the DuckDB read, without the side file)', async () => { if ((await e.store.getIncidentFromTables(nextId())) === undefined) throw new Error('missing incident'); }],
     ['audit append of one read (AuditLog.recordMany, 1 entry)', () => e.security.audit.recordMany([{ actor: principal.id, action: 'data.read', target: nextId(), from: '127.0.0.1', outcome: 'success', details: { field: 'raw', classification: 'RESTRICTED' } }], new Date())],
     ['the route: getIncident + Cedar + gated field reads and their audit', async () => {
       const t = new Date();

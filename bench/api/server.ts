@@ -116,7 +116,7 @@ process.on('message', (m: { writes?: boolean }) => {
   await e.store.detailFileSettled();
   const cpu = process.cpuUsage(c0);
   const d = e.store.detailFileStats;
-  console.error(`detail side file: ${d === undefined ? 'none' : `${d.state}${d.lastRebuildReason === undefined ? ' (loaded)' : ` (rebuilt: ${d.lastRebuildReason})`}, ${(d.bytes.file / 1e6).toFixed(1)} MB, ${(d.bytes.dead / 1e6).toFixed(1)} MB superseded`}; `
+  console.error(`detail side file: ${d === undefined ? 'none' : `${d.state}${d.lastRebuildReason === undefined ? ' (loaded)' : ` (rebuilt: ${d.lastRebuildReason})`}, ${(d.bytes.file / 1e6).toFixed(1)} MB, ${(d.bytes.dead / 1e6).toFixed(1)} MB superseded, served ${((d.readyAfterMs ?? NaN) / 1000).toFixed(2)} s after the store's open (or the rebuild's start)`}; `
     + `waited ${((performance.now() - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU after the look-ups`);
 }
 await app.listen({ port: Number(portArg), host: '127.0.0.1' });

@@ -23,7 +23,7 @@
  * In memory: per seq, the frame's offset (Float64Array) and length (Uint32Array): 12 bytes a seq
  * (1,000,000 incidents: 12 MB; 5,000,000: 60 MB, plus the doubling slack).
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, read, renameSync, rmSync, statSync, writev } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, read, readSync, renameSync, rmSync, statSync, writev } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 const FILE_HEADER = Buffer.from('BASEERAT DETAIL1', 'latin1'); // 16 bytes
@@ -51,7 +51,7 @@ export interface DetailBatch {
   invalidate: boolean;
 }
 
-interface Handle { fd: number; users: number; closing: boolean }
+interface Handle { fd: number }
 
 /** A committed batch kept while the file is rebuilt, with its generation. */
 interface Held { gen: number; token: number; frames: Buffer[]; entries: number[] }
@@ -138,6 +138,9 @@ export class DetailFile {
   lastRebuildReason: string | undefined;
   /** Reads answered from the file (tests check that the file, not the fallback, answered). */
   hits = 0;
+  /** Milliseconds from the open (or the start of the last rebuild) until the file was served. */
+  readyAfterMs: number | undefined;
+  private since = performance.now();
   /** The generation and token of the last COMMIT in the file (valid when ready). */
   gen = -1;
   token = -1;
@@ -193,8 +196,7 @@ export class DetailFile {
       this.scheduleRebuild('no side file');
       return;
     }
-    const handle: Handle = { fd, users: 0, closing: false };
-    this.handle = handle;
+    this.handle = { fd };
     // Batches committed while this scan runs are held in memory (commit) and written after it.
     const end = statSync(this.path).size;
     const map = new SeqMap();
@@ -256,6 +258,7 @@ export class DetailFile {
       this.size = at;
       this.map = map;
       this.state = 'ready';
+      this.readyAfterMs = performance.now() - this.since;
     });
   }
 
@@ -357,6 +360,7 @@ export class DetailFile {
     }
     this.lastRebuildReason = reason;
     this.state = 'rebuilding';
+    this.since = performance.now();
     this.map = new SeqMap();
     this.held = [];
     this.release();
@@ -410,12 +414,13 @@ export class DetailFile {
         fsyncSync(fd);
         renameSync(tmp, this.path);
         this.held = [];
-        this.handle = { fd, users: 0, closing: false };
+        this.handle = { fd };
         this.size = pos;
         this.map = map;
         this.gen = gen;
         this.token = token;
         this.state = 'ready';
+        this.readyAfterMs = performance.now() - this.since;
         ok = true;
       });
     } finally {
@@ -429,21 +434,22 @@ export class DetailFile {
   /**
    * The payload of the incident version at `seq`, or undefined when the file is not ready or does
    * not hold that seq (the caller then reads DuckDB). The frame's seq and CRC are checked.
+   *
+   * A synchronous positioned read: one frame (360 bytes on average at 1,000,000 incidents) from
+   * the page cache costs about 3 us of CPU, where the asynchronous read through libuv's thread
+   * pool cost 10-26 us and showed as 13 % of the server's main thread in the profile (issue #7;
+   * docs/benchmarks.md). A page not in the cache blocks the event loop for one disk read.
    */
-  async read(seq: number): Promise<Buffer | undefined> {
+  read(seq: number): Buffer | undefined {
     if (this.state !== 'ready' || seq >= this.map.offsets.length) return undefined;
     const offset = this.map.offsets[seq]!;
     if (offset === 0) return undefined;
     const h = this.handle!;
     const buf = Buffer.allocUnsafe(this.map.lengths[seq]!);
-    h.users++;
     try {
-      if ((await readAt(h.fd, buf, offset)) !== buf.length) return undefined;
+      if (readSync(h.fd, buf, 0, buf.length, offset) !== buf.length) return undefined;
     } catch {
       return undefined;
-    } finally {
-      h.users--;
-      if (h.closing && h.users === 0) closeSync(h.fd);
     }
     if (buf.readUInt32LE(0) !== KIND_INCIDENT || buf.readDoubleLE(8) !== seq) return undefined;
     const payload = buf.subarray(FRAME_HEADER, FRAME_HEADER + buf.readUInt32LE(4));
@@ -452,13 +458,11 @@ export class DetailFile {
     return payload;
   }
 
-  /** Closes the file once the reads running on it are done. */
+  /** Closes the file (reads are synchronous: none is running). */
   private release(): void {
     const h = this.handle;
     this.handle = undefined;
-    if (h === undefined || h.closing) return;
-    h.closing = true;
-    if (h.users === 0) closeSync(h.fd);
+    if (h !== undefined) closeSync(h.fd);
   }
 
   /** Stops serving and closes the file (a running load or rebuild gives up at its next step); call before the store's read pool closes. */

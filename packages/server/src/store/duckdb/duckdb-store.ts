@@ -338,9 +338,9 @@ export class DuckDBStore implements Store {
   });
 
   /** The side file's state, reads it answered, why it was last rebuilt and its bytes (undefined: the store has none), for tests and the benchmarks. */
-  get detailFileStats(): { state: DetailState; hits: number; lastRebuildReason: string | undefined; bytes: { live: number; dead: number; file: number } } | undefined {
+  get detailFileStats(): { state: DetailState; hits: number; lastRebuildReason: string | undefined; readyAfterMs: number | undefined; bytes: { live: number; dead: number; file: number } } | undefined {
     const d = this.detail;
-    return d === undefined ? undefined : { state: d.state, hits: d.hits, lastRebuildReason: d.lastRebuildReason, bytes: d.bytes };
+    return d === undefined ? undefined : { state: d.state, hits: d.hits, lastRebuildReason: d.lastRebuildReason, readyAfterMs: d.readyAfterMs, bytes: d.bytes };
   }
 
   /** Resolves when the side file's load or rebuild has ended (ready, or found unusable). */
@@ -904,13 +904,15 @@ export class DuckDBStore implements Store {
     // holds only committed versions, published after their commit and before the write resolves;
     // anything it does not hold (not ready, another seq, a hash collision) is read from DuckDB.
     if (seq !== undefined && seq !== IncidentSeqIndex.UNKNOWN_SEQ && this.detail?.ready === true) {
-      return this.detail.read(seq).then((payload) => {
-        if (payload !== undefined) {
+      const payload = this.detail.read(seq);
+      if (payload !== undefined) {
+        try {
           const inc = incidentFromDetail(payload, this.codec);
-          if (inc.id === id) return inc;
+          if (inc.id === id) return Promise.resolve(inc);
+        } catch (e) {
+          return Promise.reject(e);
         }
-        return this.getIncidentFromTables(id, seq);
-      });
+      }
     }
     return this.getIncidentFromTables(id, seq);
   }
