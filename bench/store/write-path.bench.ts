@@ -6,7 +6,9 @@
  * plaintext (`openStore`); and, in the same run, its parts:
  *  - rows only: the `incidents` and `reports` rows built (rows.ts, with the same codec), not appended;
  *  - appender floor: those prebuilt rows appended to unindexed tables of the same columns, one
- *    transaction a batch, with the store's typed appender calls (no row building, no key checks);
+ *    transaction a batch, with typed appender calls, one per value (the store's path before
+ *    2026-11-27 14:00 UTC), and a data chunk at a time (store/duckdb/chunk-appender.ts, the
+ *    store's path since), each twice, alternately, into tables of their own;
  *  - DuckDB's own floor: the same rows copied inside DuckDB (INSERT ... SELECT of 10,000 rows a
  *    transaction from the appended tables): what storing them costs DuckDB without any JS call.
  * A warm-up builds every row once first; the plaintext store is written twice (before and after
@@ -24,6 +26,7 @@ import { incidentIdFor, sourceKey, type NewIncident } from '@baseerat/engine';
 import { DuckDBInstance, DuckDBTypeId, type DuckDBAppender, type DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { openStore, type FieldCodec } from '../../packages/server/src/store/index.js';
+import { ChunkAppender } from '../../packages/server/src/store/duckdb/chunk-appender.js';
 import { IDENTITY_CODEC, RECORD_LAYOUT, canonicalReport, lastTsValue, reportRow, singleReportIncidentRow } from '../../packages/server/src/store/duckdb/rows.js';
 import { FieldCipher, KeyRing } from '../../packages/server/src/security/field-cipher.js';
 import type { WrappedDataKey } from '../../packages/server/src/security/security-repo.js';
@@ -120,26 +123,42 @@ for (const [mode, codec] of [['plaintext', IDENTITY_CODEC], ['encrypted', cipher
   src.closeSync();
   for (const s of ddl) await conn.run(s);
   const prebuilt = batches.map((b, k) => rowsOf(b, IDENTITY_CODEC, 1 + k * BATCH));
-  results.push(['appender floor (prebuilt plaintext rows, same tables)', await cpuOf(async () => {
+  for (const suffix of ['_chunk', '_again', '_chunk_again']) for (const t of ['incidents', 'reports']) await conn.run(`CREATE TABLE ${t}${suffix} AS SELECT * FROM ${t} LIMIT 0`);
+  const appendAll = (suffix: string, chunked: boolean) => async () => {
     for (const { inc, rep } of prebuilt) {
       await conn.run('BEGIN TRANSACTION');
       for (const [table, rows] of [['incidents', inc], ['reports', rep]] as const) {
-        const a = await conn.createAppender(table);
-        const w = Array.from({ length: a.columnCount }, (_, i) => writer(a, i));
-        for (const row of rows) {
-          for (let i = 0; i < w.length; i++) {
-            const v = row[i];
-            if (v === null || v === undefined) a.appendNull();
-            else w[i]!(v);
+        const a = await conn.createAppender(`${table}${suffix}`);
+        const c = chunked ? ChunkAppender.for(a) : undefined;
+        if (chunked && c === undefined) throw new Error(`${table}: a column type the chunk appender does not handle`);
+        if (c !== undefined) {
+          for (const row of rows) c.append(row);
+          c.finish();
+        } else {
+          const w = Array.from({ length: a.columnCount }, (_, i) => writer(a, i));
+          for (const row of rows) {
+            for (let i = 0; i < w.length; i++) {
+              const v = row[i];
+              if (v === null || v === undefined) a.appendNull();
+              else w[i]!(v);
+            }
+            a.endRow();
           }
-          a.endRow();
         }
         a.flushSync();
         a.closeSync();
       }
       await conn.run('COMMIT');
     }
-  })]);
+  };
+  results.push(['appender floor, per value (prebuilt plaintext rows)', await cpuOf(appendAll('', false))]);
+  results.push(['appender floor, chunks (the same rows)', await cpuOf(appendAll('_chunk', true))]);
+  results.push(['appender floor, per value (again)', await cpuOf(appendAll('_again', false))]);
+  results.push(['appender floor, chunks (again)', await cpuOf(appendAll('_chunk_again', true))]);
+  for (const t of ['incidents', 'reports']) {
+    const diff = await conn.runAndReadAll(`SELECT (SELECT count(*) FROM (SELECT * FROM ${t} EXCEPT ALL SELECT * FROM ${t}_chunk)) + (SELECT count(*) FROM (SELECT * FROM ${t}_chunk EXCEPT ALL SELECT * FROM ${t}))`);
+    if (Number(diff.getRows()[0]![0]) !== 0) throw new Error(`${t}: the chunk appender stored other rows than the per-value appender`);
+  }
   for (const t of ['incidents', 'reports']) await conn.run(`CREATE TABLE ${t}_copy AS SELECT * FROM ${t} LIMIT 0`);
   results.push(["DuckDB's own floor (INSERT ... SELECT of the same rows)", await cpuOf(async () => {
     for (let off = 0; off < n; off += BATCH) {

@@ -13,6 +13,7 @@
 import { BaseeratError, CLASSIFICATION_LEVELS, type Alert, type Classification } from '@baseerat/engine';
 import { listValue, type DuckDBConnection, type DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { inTransaction, OperationQueue } from '../security/duckdb-security-schema.js';
+import { ChunkAppender } from '../store/duckdb/chunk-appender.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import { hash52, HashSet52 } from '../store/duckdb/hash-set-52.js';
 import type { Page } from '../store/port.js';
@@ -87,13 +88,11 @@ export class DuckDBAlertRepository implements AlertRepository {
       if (toDelete.length > 0) await this.conn.run('DELETE FROM mon_alerts WHERE id IN (SELECT unnest($ids::VARCHAR[]))', { ids: listValue([...toDelete]) });
       const a = await this.conn.createAppender('mon_alerts');
       try {
-        for (const s of last.values()) {
-          const r = rowOf(s);
-          a.appendVarchar(r[0] as string); a.appendVarchar(r[1] as string); a.appendVarchar(r[2] as string); a.appendInteger(r[3] as number);
-          a.appendVarchar(r[4] as string); a.appendVarchar(r[5] as string); a.appendInteger(r[6] as number); a.appendVarchar(r[7] as string);
-          a.appendVarchar(r[8] as string); a.appendVarchar(r[9] as string); a.appendVarchar(r[10] as string);
-          a.endRow();
-        }
+        // a data chunk at a time (the store's chunk-appender.ts): the table is VARCHAR and INTEGER columns
+        const c = ChunkAppender.for(a);
+        if (c === undefined) throw new BaseeratError('CONFLICT', 'mon_alerts has a column type the chunk appender does not handle');
+        for (const s of last.values()) c.append(rowOf(s));
+        c.finish();
         a.flushSync();
       } finally {
         a.closeSync();

@@ -1,0 +1,156 @@
+/**
+ * Rows into a DuckDB table through the appender, a data chunk (2,048 rows) at a time instead of
+ * one appender call per value.
+ *
+ * The per-value appender crosses into native code for every value (a number, a NULL, a string)
+ * and DuckDB then dispatches on the column's type for each. Here fixed-width values (DOUBLE,
+ * INTEGER, TINYINT, BIGINT, TIMESTAMP) are written into typed arrays and copied into the chunk's
+ * vectors with one call per column per chunk, NULLs are bits of a validity mask copied the same
+ * way, and only strings still cross one at a time (`vector_assign_string_element`). The values
+ * written are the same: the rows a table holds afterwards are the same as through the per-value
+ * appender (test/store/chunk-appender.test.ts compares both, NULLs, bounds and chunk edges
+ * included). Measured in bench/realtime/path.bench.ts (docs/benchmarks.md).
+ *
+ * The node-api's own `DuckDBDataChunk.setRows` is not used: it keeps a JS object per value and
+ * sets validity bits with BigInts (about 2.5 times the CPU of the per-value appender, measured in
+ * duckdb-store.ts). The chunk and the appender are node-api objects; the vectors' buffers are
+ * written through `@duckdb/node-bindings` (the same version), as column-reader.ts reads them.
+ */
+import bindings from '@duckdb/node-bindings';
+import { DuckDBDataChunk, DuckDBTimestampValue, DuckDBTypeId, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+
+/** Rows per chunk: DuckDB's vector size. */
+const CAPACITY = bindings.vector_size();
+
+type Column =
+  | { kind: 'varchar' }
+  | { kind: 'f64'; data: Float64Array<ArrayBuffer> }
+  | { kind: 'i32'; data: Int32Array<ArrayBuffer> }
+  | { kind: 'i8'; data: Int8Array<ArrayBuffer> }
+  | { kind: 'i64'; data: BigInt64Array<ArrayBuffer> }
+  | { kind: 'ts'; data: BigInt64Array<ArrayBuffer> };
+
+function columnFor(type: DuckDBType): Column | undefined {
+  switch (type.typeId) {
+    // JSON is VARCHAR with an alias: the same vector, the same strings
+    case DuckDBTypeId.VARCHAR: return { kind: 'varchar' };
+    case DuckDBTypeId.DOUBLE: return { kind: 'f64', data: new Float64Array(CAPACITY) };
+    case DuckDBTypeId.INTEGER: return { kind: 'i32', data: new Int32Array(CAPACITY) };
+    case DuckDBTypeId.TINYINT: return { kind: 'i8', data: new Int8Array(CAPACITY) };
+    case DuckDBTypeId.BIGINT: return { kind: 'i64', data: new BigInt64Array(CAPACITY) };
+    case DuckDBTypeId.TIMESTAMP: return { kind: 'ts', data: new BigInt64Array(CAPACITY) };
+    default: return undefined;
+  }
+}
+
+const wrongType = (what: string, v: DuckDBValue, column: number): TypeError =>
+  new TypeError(`appender column ${column}: ${what} expected, got ${typeof v === 'object' ? (v as object).constructor.name : typeof v}`);
+
+/**
+ * Appends rows to the table behind `appender` a chunk at a time; false (nothing appended) when
+ * the table has a column type it does not handle: the caller then appends per value. Values:
+ * string for VARCHAR/JSON, number for DOUBLE/INTEGER/TINYINT, bigint for BIGINT,
+ * DuckDBTimestampValue for TIMESTAMP, null or undefined for NULL (as the per-value path takes
+ * them). Does not flush or close the appender.
+ */
+export class ChunkAppender {
+  private readonly columns: Column[];
+  private readonly chunk: DuckDBDataChunk;
+  private vectors: bindings.Vector[] = [];
+  /** Per column, a validity mask (1 = valid) for the rows of the chunk being filled, and whether it has a NULL. */
+  private readonly validity: Uint8Array<ArrayBuffer>[];
+  private readonly hasNull: boolean[];
+  private rows = 0;
+
+  private constructor(private readonly appender: DuckDBAppender, columns: Column[], types: readonly DuckDBType[]) {
+    this.columns = columns;
+    this.chunk = DuckDBDataChunk.create(types);
+    this.validity = columns.map(() => new Uint8Array(CAPACITY / 8).fill(255));
+    this.hasNull = columns.map(() => false);
+    this.takeVectors();
+  }
+
+  /** A chunk appender for the appender's table, or undefined when a column type is not handled. */
+  static for(appender: DuckDBAppender): ChunkAppender | undefined {
+    const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+    const columns: Column[] = [];
+    for (const t of types) {
+      const c = columnFor(t);
+      if (c === undefined) return undefined;
+      columns.push(c);
+    }
+    return new ChunkAppender(appender, columns, types);
+  }
+
+  private takeVectors(): void {
+    this.vectors = this.columns.map((_, i) => bindings.data_chunk_get_vector(this.chunk.chunk, i));
+  }
+
+  /** One row, in table column order. */
+  append(row: readonly DuckDBValue[]): void {
+    const k = this.rows, cols = this.columns;
+    for (let c = 0; c < cols.length; c++) {
+      const v = row[c];
+      const col = cols[c]!;
+      if (v === null || v === undefined) {
+        this.validity[c]![k >> 3]! &= ~(1 << (k & 7));
+        this.hasNull[c] = true;
+        continue;
+      }
+      switch (col.kind) {
+        case 'varchar':
+          if (typeof v !== 'string') throw wrongType('a string', v, c);
+          bindings.vector_assign_string_element(this.vectors[c]!, k, v);
+          break;
+        case 'f64':
+          if (typeof v !== 'number') throw wrongType('a number', v, c);
+          col.data[k] = v;
+          break;
+        case 'i32':
+          if (typeof v !== 'number') throw wrongType('a number', v, c);
+          col.data[k] = v;
+          break;
+        case 'i8':
+          if (typeof v !== 'number') throw wrongType('a number', v, c);
+          col.data[k] = v;
+          break;
+        case 'i64':
+          if (typeof v !== 'bigint') throw wrongType('a bigint', v, c);
+          col.data[k] = v;
+          break;
+        case 'ts':
+          if (!(v instanceof DuckDBTimestampValue)) throw wrongType('a DuckDBTimestampValue', v, c);
+          col.data[k] = v.micros;
+          break;
+      }
+    }
+    if (++this.rows === CAPACITY) this.flushChunk();
+  }
+
+  /** Hands the rows taken so far to the appender (as one chunk). */
+  finish(): void {
+    if (this.rows > 0) this.flushChunk();
+  }
+
+  private flushChunk(): void {
+    const n = this.rows, cols = this.columns;
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c]!, vector = this.vectors[c]!;
+      if (col.kind !== 'varchar') bindings.copy_data_to_vector(vector, 0, col.data.buffer, col.data.byteOffset, n * col.data.BYTES_PER_ELEMENT);
+      // (a reset chunk's vectors are all valid again: the mask is written only where a NULL is)
+      if (this.hasNull[c]) {
+        bindings.vector_ensure_validity_writable(vector);
+        const mask = this.validity[c]!;
+        bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, mask.byteOffset, mask.byteLength);
+      }
+    }
+    this.chunk.rowCount = n;
+    this.appender.appendDataChunk(this.chunk);
+    this.chunk.reset();
+    this.takeVectors();
+    for (let c = 0; c < cols.length; c++) {
+      if (this.hasNull[c]) { this.validity[c]!.fill(255); this.hasNull[c] = false; }
+    }
+    this.rows = 0;
+  }
+}
