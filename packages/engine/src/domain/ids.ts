@@ -21,8 +21,13 @@ export function fnv1a64(s: string): string {
       h0 = t0 & 0xffff; h1 = c1 & 0xffff; h2 = c2 & 0xffff; h3 = c3 & 0xffff;
     }
   }
-  const hex = (n: number) => n.toString(16).padStart(4, '0');
-  return hex(h3) + hex(h2) + hex(h1) + hex(h0);
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+}
+
+// At module level, not a closure made at each call: the live path hashes several keys per event,
+// and under tsx (which keeps function names) each closure made also cost a defineProperty.
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, '0');
 }
 
 /** The id of the incident first created from the report with this source key (`agency:sourceId`). */

@@ -230,6 +230,11 @@ function valueOf(f: Field, row: Row): { v: string; unmapped: boolean } {
   return hit === undefined ? { v: t, unmapped: true } : { v: hit, unmapped: false };
 }
 
+/** The location with the record's place name when it has none (a module function: a closure per record cost a defineProperty under tsx). */
+function withPlaceName(l: Location, placeName: string | undefined): Location {
+  return placeName !== undefined && l.placeName === undefined ? { ...l, placeName } : l;
+}
+
 interface TimeField extends Field {
   parser: DateParser;
   timeColumn: string | undefined;
@@ -348,7 +353,6 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     }
     const la = lat === undefined ? undefined : readCoord(lat, row);
     const lo = lon === undefined ? undefined : readCoord(lon, row);
-    const withPlace = (l: Location): Location => (placeName !== undefined && l.placeName === undefined ? { ...l, placeName } : l);
     if (la !== undefined || lo !== undefined) {
       const latS = lat === undefined ? '' : rawOf(lat, row), lonS = lon === undefined ? '' : rawOf(lon, row);
       if (la === undefined || lo === undefined || la === null || lo === null) {
@@ -372,12 +376,12 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
       }
       const p = prec ?? 'exact';
       if (p === 'exact' || p === 'near') {
-        return withPlace({ lat: la, lon: lo, precision: p, district: area.district, province: area.province, h3: geo.cell(la, lo) });
+        return withPlaceName({ lat: la, lon: lo, precision: p, district: area.district, province: area.province, h3: geo.cell(la, lo) }, placeName);
       }
       // a coarse precision stated with coordinates: the coordinates are a centroid, not a point
-      if (p === 'district') return withPlace({ precision: 'district', district: area.district, province: area.province });
-      if (p === 'province') return withPlace({ precision: 'province', province: area.province });
-      return withPlace({ precision: 'unknown' });
+      if (p === 'district') return withPlaceName({ precision: 'district', district: area.district, province: area.province }, placeName);
+      if (p === 'province') return withPlaceName({ precision: 'province', province: area.province }, placeName);
+      return withPlaceName({ precision: 'unknown' }, placeName);
     }
     if (placeName !== undefined && prec !== 'district' && prec !== 'province' && prec !== 'unknown') {
       const pm = geo.findPlace(placeName, provinceHint);
@@ -392,14 +396,14 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
         issues.push({ field: 'district', value: dName, message: `district: ${show(dName)} is not a known district${provinceHint === undefined ? '' : ` of ${provinceHint}`}` });
         return undefined;
       }
-      return withPlace({ precision: 'district', district: a.district, province: a.province });
+      return withPlaceName({ precision: 'district', district: a.district, province: a.province }, placeName);
     }
     if (placeName !== undefined && prec === undefined) {
       issues.push({ field: 'place', value: placeName, message: `place: ${show(placeName)} is not in the gazetteer and no district is given` });
       return undefined;
     }
-    if (provinceHint !== undefined && prec !== 'unknown') return withPlace({ precision: 'province', province: provinceHint });
-    return withPlace({ precision: 'unknown' });
+    if (provinceHint !== undefined && prec !== 'unknown') return withPlaceName({ precision: 'province', province: provinceHint }, placeName);
+    return withPlaceName({ precision: 'unknown' }, placeName);
   };
 
   const enumValue = <T extends string>(f: Field | undefined, row: Row, allowed: readonly T[], what: string, issues: FieldIssue[]): T | undefined => {
