@@ -7,10 +7,18 @@
  * stream does). Prints CPU per event (process.cpuUsage: all threads, DuckDB's included) and the
  * wall time of each stage, for a warm-up run and a measured run.
  *
- *   npx tsx bench/realtime/path.bench.ts [--events 60000] [--batch 1000] [--rules all|example] [--checkpoint-threshold 16MB] [--debounce 1000]
+ *   npx tsx bench/realtime/path.bench.ts [--events 60000] [--batch 1000] [--rules all|example] [--checkpoint-threshold 16MB] [--debounce 1000] [--profile out.cpuprofile] [--alloc-profile out.heapprofile]
+ *
+ * --profile: a V8 CPU profile of the measured run alone (node:inspector; the warm-up, the feed's
+ * generation and the final checkpoint are not in it), written as a .cpuprofile (Chrome DevTools,
+ * or `node bench/realtime/profile-summary.mjs out.cpuprofile <events>`). Profiling adds CPU: the
+ * run's cpuUsPerEvent is then not a measurement. --alloc-profile: a sampling heap profile of the
+ * measured run (what allocates, the garbage collector's work), written as a .heapprofile.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,8 +78,18 @@ const ingestor = createLiveIngestor({
   receivedAt: new Date().toISOString(), origin: 'nats:bench', batchSize: batch + 1,
 });
 
+/** Garbage-collection pauses of the main thread (ms, count) by kind, for the run in progress. */
+const gc = { minorMs: 0, minor: 0, majorMs: 0, major: 0 };
+new PerformanceObserver((list) => {
+  for (const en of list.getEntries()) {
+    const kind = (en as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) { gc.minorMs += en.duration; gc.minor++; } else { gc.majorMs += en.duration; gc.major++; }
+  }
+}).observe({ entryTypes: ['gc'] });
+
 async function run(from: number, to: number) {
   t.writeBatchMs = 0; t.upsertMs = 0; t.observeMs = 0;
+  gc.minorMs = 0; gc.minor = 0; gc.majorMs = 0; gc.major = 0;
   const cpu0 = process.cpuUsage(), w0 = performance.now();
   let stored = 0;
   for (let i = from; i < to; i += batch) {
@@ -81,15 +99,34 @@ async function run(from: number, to: number) {
   // debounced re-triggers still waiting are written and published inside the measured span
   await mon.monitor.idle();
   const cpu = process.cpuUsage(cpu0), wall = performance.now() - w0, n = to - from;
+  // the observer hears of the last pauses on a later turn of the event loop
+  await new Promise((r) => setImmediate(r));
   return {
     events: n, storedSoFar: stored, wallMs: Math.round(wall), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     cpuUsPerEvent: Math.round((cpu.user + cpu.system) / n * 10) / 10,
+    gcUsPerEvent: { minor: Math.round(gc.minorMs / n * 10000) / 10, major: Math.round(gc.majorMs / n * 10000) / 10, pauses: gc.minor + gc.major },
     stagesUsPerEvent: { writeBatch: Math.round(t.writeBatchMs / n * 1000), observe: Math.round(t.observeMs / n * 1000), ofWhichUpsert: Math.round(t.upsertMs / n * 1000), rest: Math.round((wall - t.writeBatchMs - t.observeMs) / n * 1000) },
   };
 }
 const load0 = loadavg()[0];
 const warm = await run(0, events);
+const profileFile = arg('profile', '');
+const allocFile = arg('alloc-profile', '');
+const session = profileFile === '' && allocFile === '' ? undefined : new Session();
+session?.connect();
+if (session !== undefined && profileFile !== '') {
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+}
+if (session !== undefined && allocFile !== '') {
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
 const measured = await run(events, 2 * events);
+if (session !== undefined && profileFile !== '') writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
+if (session !== undefined && allocFile !== '') writeFileSync(allocFile, JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile));
+session?.disconnect();
 // What the measured run left in the write-ahead log is checkpointed some time later: its cost, so
 // that a larger checkpoint_threshold is not mistaken for work saved.
 const walBytes = existsSync(join(dir, 'store.duckdb.wal')) ? statSync(join(dir, 'store.duckdb.wal')).size : 0;
