@@ -56,6 +56,8 @@ const writeBehind = writeBehindArg !== 'off';
 const ackBehind = writeBehindArg === 'ack';
 /** Ack-behind: unacknowledged messages the server allows, and events waiting for DuckDB before the consumer waits. */
 const ackPending = Number(arg('max-ack-pending', '120000')), maxPendingEvents = Number(arg('max-pending', '100000'));
+/** With the write-behind: DuckDB threads during the applier's checkpoints (default unchanged). */
+const checkpointThreads = arg('checkpoint-threads', '');
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -107,7 +109,7 @@ const debounceArg = arg('debounce', '');
 const walFile = join(dir, 'store.duckdb.wal');
 const mon = await openEmbeddedMonitor({
   store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }),
-  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }) } } : {}),
+  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }), ...(checkpointThreads === '' ? {} : { checkpointThreads: Number(checkpointThreads) }) } } : {}),
 });
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -32,6 +32,12 @@ export interface EmbeddedMonitorOptions {
   writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes' | 'maxPendingEvents'> & {
     /** The store the journaled batches are written to (default `store`; serve gives its IndexedStore so that its index learns them). */
     writeTo?: Store;
+    /**
+     * DuckDB threads while the applier's checkpoint runs (then set back): 1 leaves the other core of a
+     * 2-core machine to the live path, which a checkpoint compressing on every core otherwise starves.
+     * Default: unchanged.
+     */
+    checkpointThreads?: number;
   };
 }
 
@@ -51,7 +57,7 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   const webhookFile = o.webhooks === undefined ? undefined : loadWebhookFile(o.webhooks);
   const repository = await DuckDBAlertRepository.open(duckdbInstanceOf(o.store), o.now);
   // before the warm-up: a journal left by a crash is applied first, so the history read includes it
-  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: o.writeBehind.writeTo ?? o.store, checkpoints: checkpointing(o.store), repository });
+  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: o.writeBehind.writeTo ?? o.store, checkpoints: await checkpointing(o.store, o.writeBehind.checkpointThreads), repository });
   const liveRepository = writeBehind?.repository ?? repository;
   const hub = new AlertHub();
   const monitor = new LiveMonitor({ ruleSet, repository: liveRepository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
@@ -114,8 +120,24 @@ function writeBehindFiles(file: string): { journalDir: string; walPath: string }
   return { journalDir: `${file}.live-journal`, walPath: `${file}.wal` };
 }
 
-function checkpointing(store: Store): CheckpointingStore {
+async function checkpointing(store: Store, threads: number | undefined): Promise<CheckpointingStore> {
   const s = store as Partial<CheckpointingStore>;
   if (typeof s.checkpoint !== 'function' || typeof s.setAutoCheckpointThreshold !== 'function') throw new Error('writeBehind needs the embedded DuckDB store');
-  return s as CheckpointingStore;
+  const inner = s as CheckpointingStore;
+  if (threads === undefined) return inner;
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`checkpointThreads must be a positive whole number, got ${threads}`);
+  const conn = await duckdbInstanceOf(store).connect();
+  const [row] = (await conn.runAndReadAll("SELECT current_setting('threads')::INTEGER AS n")).getRowObjectsJS();
+  const usual = Number(row?.['n'] ?? 1);
+  return {
+    setAutoCheckpointThreshold: (t) => inner.setAutoCheckpointThreshold(t),
+    async checkpoint() {
+      await conn.run(`SET GLOBAL threads = ${threads}`);
+      try {
+        return await inner.checkpoint();
+      } finally {
+        await conn.run(`SET GLOBAL threads = ${usual}`);
+      }
+    },
+  };
 }

@@ -97,6 +97,8 @@ export interface WriteBehindCounters {
 const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
 /** Ack-behind: how long the live path waits for a link-candidate read of the store (ms) before it answers without it. */
 const LINK_READ_WAIT_MS = 100;
+/** Ack-behind: an applier step waits this long (ms) after the first batch waiting for it, to take the batches that follow with it. */
+const APPLY_GATHER_MS = 200;
 /** Ack-behind: events per applier step at most when NATS batches are merged (see `drain`). */
 const MAX_STEP_EVENTS = 2000;
 
@@ -129,6 +131,13 @@ export class LiveWriteBehind {
   /** Ack-behind: staged entries handed to the applier, not yet taken by a step. */
   private waiting: { entries: Staged[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private drainScheduled = false;
+  private waitingSince = 0;
+
+  private waitingEvents(): number {
+    let n = 0;
+    for (const g of this.waiting) for (const x of g.entries) if (x.entry.k === 'batch') n += batchEvents(x.entry.b);
+    return n;
+  }
 
   private constructor(private readonly o: WriteBehindOptions, private readonly journal: LiveJournal | undefined) {
     this.store = this.wrapStore(o.store);
@@ -221,6 +230,7 @@ export class LiveWriteBehind {
   private enqueueStaged(entries: Staged[]): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
+      if (this.waiting.length === 0) this.waitingSince = performance.now();
       this.waiting.push({ entries, resolve, reject });
       if (this.drainScheduled) return;
       this.drainScheduled = true;
@@ -234,12 +244,19 @@ export class LiveWriteBehind {
     // the live path first: what has arrived (NATS messages, SSE writes) runs before this step's
     // synchronous work on the main thread, and more groups gather for it meanwhile
     await new Promise<void>((r) => setImmediate(r));
+    // gather: small NATS batches (a live path that keeps up takes ~100 records at a time) are written
+    // together, one DuckDB transaction per APPLY_GATHER_MS at most, not one per batch; only the
+    // acknowledgement waits for it, not the alerts
+    const gather = this.waitingSince + APPLY_GATHER_MS - performance.now();
+    if (gather > 0 && this.waitingEvents() < MAX_STEP_EVENTS) await new Promise<void>((r) => setTimeout(r, gather));
     this.drainScheduled = false;
     // take what waits, up to about MAX_STEP_EVENTS events (the store write runs on the main thread: a
     // much larger one would hold the live path that long); the rest is the next step
     let n = 0, events = 0;
     while (n < this.waiting.length && (n === 0 || events < MAX_STEP_EVENTS)) events += this.waiting[n++]!.entries.reduce((s, x) => s + (x.entry.k === 'batch' ? batchEvents(x.entry.b) : 0), 0);
     const groups = this.waiting.splice(0, n);
+    // what is left behind (a backlog) goes without gathering
+    this.waitingSince = Number.NEGATIVE_INFINITY;
     if (this.waiting.length > 0) { this.drainScheduled = true; this.tail = this.tail.then(() => this.drain()); }
     const all = groups.flatMap((g) => g.entries);
     if (this.failure !== undefined) { for (const g of groups) g.reject(this.failure); return; }

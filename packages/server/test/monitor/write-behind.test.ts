@@ -184,18 +184,19 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     // while the store write is held: two more groups wait
     const g2 = await wb.group(async () => wb.store.writeBatch(batchOf('b')));
     const g3 = await wb.group(async () => { await wb.store.writeBatch(batchOf('c')); await wb.repository.upsert([alertOf('3', 'inc_c')]); });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(committed1).toBe(false);
-    // the alerts are in DuckDB before the batch: a crash now redelivers the batch, whose incidents meet their stored alert
+    // the alerts reach DuckDB before the batch: a crash now redelivers the batch, whose incidents meet their stored alert
+    for (let i = 0; i < 200 && (await repository.get(a.alert.id)) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await repository.get(a.alert.id))?.alert.incidentId).toBe('inc_a');
+    expect(committed1).toBe(false);
     expect(await reportCount()).toBe(0);
     open();
     await Promise.all([g1.committed, g2.committed, g3.committed]);
     expect(committed1).toBe(true);
     expect(await reportCount()).toBe(3);
-    // the second step took both waiting groups: one alert upsert, then one store write of both batches
-    expect(order).toEqual(['alerts inc_a', 'batch inc_a', 'alerts inc_c', 'batch inc_b,inc_c']);
-    expect(wb.counters).toMatchObject({ entries: 5, applied: 5, applierSteps: 2, countMismatches: 0 });
+    // groups handed over while a step waits (gathering, or held) are one step: one alert upsert, then one
+    // store write of their batches; whether the first group had its step started alone depends on the clock
+    expect(['alerts inc_a,inc_c|batch inc_a,inc_b,inc_c', 'alerts inc_a|batch inc_a|alerts inc_c|batch inc_b,inc_c']).toContain(order.join('|'));
+    expect(wb.counters).toMatchObject({ entries: 5, applied: 5, applierSteps: order.length / 2, countMismatches: 0 });
     expect(readdirSync(dir).filter((f) => f.includes('journal'))).toEqual([]);
     await wb.close();
   });
