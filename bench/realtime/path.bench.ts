@@ -10,8 +10,8 @@
  *   npx tsx bench/realtime/path.bench.ts [--events 60000] [--batch 1000] [--rules all|example] [--checkpoint-threshold 16MB] [--debounce 1000] [--profile out.cpuprofile] [--alloc-profile out.heapprofile]
  *
  * --profile: a V8 CPU profile of the measured run alone (node:inspector; the warm-up, the feed's
- * generation and the final checkpoint are not in it), written as a .cpuprofile (Chrome DevTools,
- * or `node bench/realtime/profile-summary.mjs out.cpuprofile <events>`). Profiling adds CPU: the
+ * generation and the final checkpoint are not in it), written as a .cpuprofile (Chrome DevTools'
+ * Performance panel, or any reader of that JSON: nodes, samples, timeDeltas). Profiling adds CPU: the
  * run's cpuUsPerEvent is then not a measurement. --alloc-profile: a sampling heap profile of the
  * measured run (what allocates, the garbage collector's work), written as a .heapprofile.
  */
