@@ -293,8 +293,14 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
   // the current window's count, also when a comparison was not made (no feed covers its baseline)
   const current = cmp.current;
   const tw = trends.annotations.window;
-  const prevSpan = describeSpan({ from: Date.parse(tw.previousFrom), to: Date.parse(tw.from) });
-  const lySpan = describeSpan({ from: Date.parse(tw.lastYearFrom), to: Date.parse(tw.lastYearTo) });
+  // Latin-digit dates kept left to right in the Urdu edition (as periodName does), and without "to"
+  const ltr = (x: string) => (lang === 'ur' ? `\u2066${x}\u2069` : x);
+  const spanText = (from: string, to: string) => {
+    const en = describeSpan({ from: Date.parse(from), to: Date.parse(to) });
+    return lang === 'ur' ? ltr(en.replace(' to ', ' – ')) : en;
+  };
+  const prevSpan = spanText(tw.previousFrom, tw.from);
+  const lySpan = spanText(tw.lastYearFrom, tw.lastYearTo);
   const areas = trends.result.byDistrict.areas;
   const sigAreas = areas.filter((a) => a.significantAfterAdjustment);
 
@@ -494,7 +500,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
     if (noData.length > 0) {
       // the feeds' recorded coverage says which months have no data (they are gaps in the chart)
       const months = noData.length <= 4 ? noData.join(', ') : `${noData[0]!} … ${noData[noData.length - 1]!}`;
-      s.paragraphs.push(para(lang, 'trends.nodata', [fact('n', noData.length, 'int'), fact('total', sr.keys.length, 'int'), fact('months', months, 'text')]));
+      s.paragraphs.push(para(lang, 'trends.nodata', [fact('n', noData.length, 'int'), fact('total', sr.keys.length, 'int'), fact('months', ltr(months), 'text')]));
     } else if (Number.isFinite(earliest) && earliest > seriesFrom + 31 * DAY_MS) s.paragraphs.push(para(lang, 'trends.coverage', [fact('first', localIsoDate(earliest), 'text')]));
     s.charts.push(seriesChart);
     s.tables.push({ ...table(lang, 'series', 'Monthly incidents', [['m', 'Month', 'text'], ['n', 'Incidents', 'int']], trends.result.series.keys.map((k, i) => { const v = trends.result.series.counts[i]; return [k, v === null ? label(lang, 'No data') : num(v)]; })), annexOnly: true });
@@ -503,7 +509,7 @@ export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): 
       s.paragraphs.push(para(lang, 'trends.mk', [fact('months', num(tr.n), 'int'), fact('p', num(tr.pValue), 'p'), fact('slope', num(tr.slope), 'decimal')]));
       const tm = trends.annotations.trendMonths;
       if (tm !== null && num(tm.count) < sr.keys.length - (sr.keys[sr.keys.length - 1] === tm.to ? 0 : 1)) {
-        s.paragraphs.push(para(lang, 'trends.stretch', [fact('from', tm.from, 'text'), fact('to', tm.to, 'text')]));
+        s.paragraphs.push(para(lang, 'trends.stretch', [fact('from', ltr(tm.from), 'text'), fact('to', ltr(tm.to), 'text')]));
       }
       s.tables.push(kvTable(lang, 'mann-kendall', 'Mann-Kendall', [[label(lang, 'Months analysed'), num(tr.n), 'int'], [label(lang, 'p-value'), num(tr.pValue), 'p'], ['Sen slope', num(tr.slope), 'decimal'], ['direction', tr.direction, 'text']]));
     }

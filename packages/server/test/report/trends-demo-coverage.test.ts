@@ -72,4 +72,12 @@ describe('the demo data: UCDP to 2021, a generated feed for 2024, nothing in bet
     expect(text).toContain('No feed covers 24 of the 36 months shown (2022-01 … 2023-12): the chart leaves them as gaps, not zeros.');
     execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '3', join(dir, 'report.pdf'), join(dir, 'page')]);
   });
+
+  it('the Urdu edition says it in Urdu', async () => {
+    const ur = await buildReport({ store, geography }, { ...DEMO_REPORT, generatedBy: 'test', now: new Date(DEMO_FEED.end), lang: 'ur', sections: ['summary', 'trends'] });
+    const ly = ur.sections.find((x) => x.id === 'summary')!.paragraphs.find((p) => p.key === 'change.notcovered')!;
+    expect(ly.text).toContain('سے موازنہ ممکن نہیں: کوئی فیڈ');
+    expect(ly.text).toContain('\u20662023-12-01 – 2023-12-31\u2069');
+    expect(ur.sections.find((x) => x.id === 'trends')!.paragraphs.map((p) => p.key)).toContain('trends.nodata');
+  });
 });
