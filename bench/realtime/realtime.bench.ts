@@ -58,6 +58,8 @@ const ackBehind = writeBehindArg === 'ack';
 const ackPending = Number(arg('max-ack-pending', '120000')), maxPendingEvents = Number(arg('max-pending', '100000'));
 /** With the write-behind: DuckDB threads during the applier's checkpoints (default unchanged). */
 const checkpointThreads = arg('checkpoint-threads', '');
+/** Ack-behind: events per applier step at most, and its gathering time (ms); default the write-behind's. */
+const maxStep = arg('max-step', ''), gatherMs = arg('gather-ms', '');
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -109,7 +111,7 @@ const debounceArg = arg('debounce', '');
 const walFile = join(dir, 'store.duckdb.wal');
 const mon = await openEmbeddedMonitor({
   store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }),
-  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }), ...(checkpointThreads === '' ? {} : { checkpointThreads: Number(checkpointThreads) }) } } : {}),
+  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents, ...(maxStep === '' ? {} : { maxStepEvents: Number(maxStep) }), ...(gatherMs === '' ? {} : { gatherMs: Number(gatherMs) }) } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }), ...(checkpointThreads === '' ? {} : { checkpointThreads: Number(checkpointThreads) }) } } : {}),
 });
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -147,11 +149,11 @@ DuckDBConnection.prototype.createAppender = async function (this: DuckDBConnecti
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 // garbage collection pauses of the server's main thread: count, total and longest (ms), and when the longest ended
-const gc = { n: 0, totalMs: 0, maxMs: 0, maxEndedAtS: 0 };
+const gc = { n: 0, totalMs: 0, maxMs: 0, maxEndedAtS: 0, since: Date.now() };
 const gcObserver = new PerformanceObserver((list) => {
   for (const en of list.getEntries()) {
     gc.n++; gc.totalMs += en.duration;
-    if (en.duration > gc.maxMs) { gc.maxMs = en.duration; gc.maxEndedAtS = Math.round((Date.now() - t0) / 100) / 10; }
+    if (en.duration > gc.maxMs) { gc.maxMs = en.duration; gc.maxEndedAtS = Math.round((Date.now() - gc.since) / 100) / 10; }
   }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
@@ -172,6 +174,7 @@ const consumer = await startIngestConsumer({
   },
 });
 const cpu0 = process.cpuUsage();
+gc.since = Date.now();
 const threads0 = cpuByThread();
 const nats0 = natsServerCpuSeconds();
 t0 = Date.now();

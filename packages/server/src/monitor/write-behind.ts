@@ -66,6 +66,9 @@ export interface WriteBehindOptions {
   checkpointBytes?: number;
   /** Journaled (or, ack-behind, staged) events not yet applied above which `writeBatch` waits for the applier (default 200,000). */
   maxPendingEvents?: number;
+  /** Ack-behind: events per applier step at most (default MAX_STEP_EVENTS), and how long a step waits to gather batches (ms, default APPLY_GATHER_MS). */
+  maxStepEvents?: number;
+  gatherMs?: number;
   /** An error of the applier (the live path then fails: nothing more is acknowledged). */
   onError?: (e: unknown) => void;
 }
@@ -98,9 +101,9 @@ const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
 /** Ack-behind: how long the live path waits for a link-candidate read of the store (ms) before it answers without it. */
 const LINK_READ_WAIT_MS = 100;
 /** Ack-behind: an applier step waits this long (ms) after the first batch waiting for it, to take the batches that follow with it. */
-const APPLY_GATHER_MS = 200;
+const APPLY_GATHER_MS = 100;
 /** Ack-behind: events per applier step at most when NATS batches are merged (see `drain`). */
-const MAX_STEP_EVENTS = 2000;
+const MAX_STEP_EVENTS = 500;
 
 export class LiveWriteBehind {
   readonly store: Store;
@@ -247,13 +250,14 @@ export class LiveWriteBehind {
     // gather: small NATS batches (a live path that keeps up takes ~100 records at a time) are written
     // together, one DuckDB transaction per APPLY_GATHER_MS at most, not one per batch; only the
     // acknowledgement waits for it, not the alerts
-    const gather = this.waitingSince + APPLY_GATHER_MS - performance.now();
-    if (gather > 0 && this.waitingEvents() < MAX_STEP_EVENTS) await new Promise<void>((r) => setTimeout(r, gather));
+    const maxStep = this.o.maxStepEvents ?? MAX_STEP_EVENTS;
+    const gather = this.waitingSince + (this.o.gatherMs ?? APPLY_GATHER_MS) - performance.now();
+    if (gather > 0 && this.waitingEvents() < maxStep) await new Promise<void>((r) => setTimeout(r, gather));
     this.drainScheduled = false;
     // take what waits, up to about MAX_STEP_EVENTS events (the store write runs on the main thread: a
     // much larger one would hold the live path that long); the rest is the next step
     let n = 0, events = 0;
-    while (n < this.waiting.length && (n === 0 || events < MAX_STEP_EVENTS)) events += this.waiting[n++]!.entries.reduce((s, x) => s + (x.entry.k === 'batch' ? batchEvents(x.entry.b) : 0), 0);
+    while (n < this.waiting.length && (n === 0 || events < maxStep)) events += this.waiting[n++]!.entries.reduce((s, x) => s + (x.entry.k === 'batch' ? batchEvents(x.entry.b) : 0), 0);
     const groups = this.waiting.splice(0, n);
     // what is left behind (a backlog) goes without gathering
     this.waitingSince = Number.NEGATIVE_INFINITY;

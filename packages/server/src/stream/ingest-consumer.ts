@@ -17,6 +17,10 @@
  * is stored, counted a duplicate or quarantined. The server keeps at most `maxAckPending`
  * messages unacknowledged, which bounds what waits in memory when the store is slower than the feed.
  *
+ * Ack-behind (`commitGroup`, monitor/write-behind.ts): the batch goes through the pipeline and the
+ * monitor at once (its alerts reach SSE), DuckDB is written behind, and the messages are acknowledged
+ * once the batch and its alerts are committed; the loop takes the next batch meanwhile.
+ *
  * Reusable by worker processes (server mode): give it any Store and, optionally, a monitor.
  */
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
