@@ -11,7 +11,8 @@
  *   pruned to the rules' lookback; `evaluateSpikeRuleOnCounts` reads them (the same detector and
  *   explanation as the replay's `evaluateSpikeRule` over a history array);
  * - near-repeat rules: only serious events are kept (the rule reads nothing else), in a grid of
- *   cells at least as wide as the largest distance, pruned to the longest window + baseline;
+ *   cells at least as wide as the largest distance (near-repeat-grid.ts: times and coordinates in
+ *   typed arrays per cell), pruned to the longest window + baseline;
  * - the alert book: the latest alert per dedup key (the only one suppression looks at).
  * Each incident sees the incidents observed before it; a batch is taken in time order (then id),
  * as the replay does, so that observing a history in time order gives the replay's alerts
@@ -21,14 +22,15 @@
  * monitor learned of the event; 'occurrence' uses the event's own time, as the replay does.
  */
 import {
-  CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRuleTimed,
+  CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRuleOnColumns,
   evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeCandidate, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
   type Alert, type AlertAction, type AlertBook, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
-  type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule, type TimedIncident,
+  type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule,
 } from '@baseerat/engine';
 import type { IncidentColumns, Store } from '../store/port.js';
 import { higherClassification, type AlertRepository, type StoredAlert } from './alert-repository.js';
 import type { AlertEvent, AlertHub } from './alert-hub.js';
+import { NearRepeatGrid } from './near-repeat-grid.js';
 
 export interface LabelledIncident extends MonitorIncident {
   classification: Classification;
@@ -102,10 +104,9 @@ export class LiveMonitor {
   private readonly spikeStates = new Map<string, SpikeState>();
   private readonly nearRepeatRules: NearRepeatRule[];
   private readonly seriousKilled: number;
-  private readonly cellDeg: number;
   private readonly nearKeepMs: number;
-  /** Serious events by grid cell, each with its time in ms (parsed once, not at every look-up). */
-  private readonly grid = new Map<string, TimedIncident[]>();
+  /** Serious events by grid cell, each with its time in ms (parsed once, not at every look-up) and coordinates. */
+  private readonly grid: NearRepeatGrid;
   private maxTime = -Infinity;
   private observedSincePrune = 0;
   /** Re-triggered alerts waiting for their debounced write and publish (`retriggerDebounceMs`), by alert id, latest state. */
@@ -126,7 +127,7 @@ export class LiveMonitor {
     this.nearRepeatRules = options.ruleSet.rules.filter((r): r is NearRepeatRule => r.kind === 'near-repeat');
     this.seriousKilled = Math.min(...this.nearRepeatRules.map((r) => r.minimumKilled ?? 5), Infinity);
     const maxKm = Math.max(1, ...this.nearRepeatRules.map((r) => r.distanceKm));
-    this.cellDeg = maxKm / 111;
+    this.grid = new NearRepeatGrid(maxKm / 111);
     this.nearKeepMs = Math.max(0, ...this.nearRepeatRules.map((r) => (r.days + (r.baselineDays ?? 365)) * DAY_MS));
     for (const r of options.ruleSet.rules) {
       if (r.kind !== 'spike') continue;
@@ -266,13 +267,18 @@ export class LiveMonitor {
 
   private evaluate(inc: MonitorIncident): AlertCandidate[] {
     const out: AlertCandidate[] = [];
-    let near: TimedIncident[] | undefined;
+    // the grid cells around the incident (`grid.found[0 .. cells)`), looked up once for all near-repeat rules
+    let cells = -1;
     for (const rule of this.ruleSet.rules) {
       let c: AlertCandidate | null;
       if (rule.kind === 'category') c = evaluateCategoryRule(rule, inc, this.ruleSet.zones);
       else if (rule.kind === 'near-repeat') {
-        near ??= this.neighbours(inc);
-        c = evaluateNearRepeatRuleTimed(rule, inc, near);
+        const { lat, lon } = inc.location;
+        if (lat === undefined || lon === undefined) c = null;
+        else {
+          if (cells < 0) cells = this.grid.around(lat, lon);
+          c = evaluateNearRepeatRuleOnColumns(rule, inc, this.grid.found, cells, this.maxTime - this.nearKeepMs);
+        }
       } else {
         const s = this.spikeState(rule);
         const district = inc.location.district;
@@ -280,30 +286,6 @@ export class LiveMonitor {
         c = evaluateSpikeRuleOnCounts(rule, inc, (p) => series?.get(p) ?? 0);
       }
       if (c !== null) out.push(c);
-    }
-    return out;
-  }
-
-  private cellOf(lat: number, lon: number): [number, number] {
-    return [Math.floor(lat / this.cellDeg), Math.floor(lon / this.cellDeg)];
-  }
-
-  /** Serious events kept in the cells around the incident: a superset of those within every rule's distance. */
-  private neighbours(inc: MonitorIncident): TimedIncident[] {
-    const { lat, lon } = inc.location;
-    if (lat === undefined || lon === undefined) return [];
-    const [ci, cj] = this.cellOf(lat, lon);
-    // a degree of longitude shrinks with latitude: widen the search accordingly
-    const cos = Math.max(0.01, Math.cos((Math.min(89, Math.abs(lat) + this.cellDeg) * Math.PI) / 180));
-    const dj = Math.ceil(1 / cos);
-    const out: TimedIncident[] = [];
-    const oldest = this.maxTime - this.nearKeepMs;
-    for (let i = ci - 1; i <= ci + 1; i++) {
-      for (let j = cj - dj; j <= cj + dj; j++) {
-        const cell = this.grid.get(`${i}|${j}`);
-        if (cell === undefined) continue;
-        for (const h of cell) if (h.t >= oldest) out.push(h);
-      }
     }
     return out;
   }
@@ -324,10 +306,7 @@ export class LiveMonitor {
     }
     const { lat, lon } = inc.location;
     if (this.nearRepeatRules.length > 0 && lat !== undefined && lon !== undefined && (categoryInfo(inc.category).severe || inc.severity.killed >= this.seriousKilled)) {
-      const [i, j] = this.cellOf(lat, lon);
-      const k = `${i}|${j}`;
-      const cell = this.grid.get(k);
-      if (cell === undefined) this.grid.set(k, [{ t, inc }]); else cell.push({ t, inc });
+      this.grid.add(t, lat, lon, inc);
     }
   }
 
@@ -337,11 +316,7 @@ export class LiveMonitor {
       const newest = Math.floor((this.maxTime - s.origin) / (s.periodDays * DAY_MS));
       for (const m of s.counts.values()) for (const p of m.keys()) if (p < newest - s.lookback - 1) m.delete(p);
     }
-    const oldest = this.maxTime - this.nearKeepMs;
-    for (const [k, cell] of this.grid) {
-      const kept = cell.filter((h) => h.t >= oldest);
-      if (kept.length === 0) this.grid.delete(k); else this.grid.set(k, kept);
-    }
+    this.grid.prune(this.maxTime - this.nearKeepMs);
   }
 
   private alreadyCounted(c: AlertCandidate): boolean {

@@ -63,7 +63,6 @@ export function evaluateNearRepeatRuleTimed(rule: NearRepeatRule, incident: Moni
   const windowMs = rule.days * DAY_MS;
   const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
   const minimumKilled = rule.minimumKilled ?? 5;
-  const minimumPrior = rule.minimumPrior ?? 1;
   // A great-circle distance is at least the latitude difference times the radius: neighbours
   // further north or south than the distance (with a margin for rounding) are out without the
   // haversine. In the live path bench about 3 in 10 neighbours the grid gives are.
@@ -88,6 +87,70 @@ export function evaluateNearRepeatRuleTimed(rule: NearRepeatRule, incident: Moni
       if (nearestInc === undefined || km < nearestKm) { nearestInc = h; nearestKm = km; nearestDt = dt; }
     } else background++;
   }
+  return nearRepeatCandidate(rule, incident, count, background, nearestInc, nearestKm, nearestDt);
+}
+
+/**
+ * Serious events kept in columns, as the live monitor's grid cells hold them: entry i (0 <= i < n) has
+ * its time in epoch ms at d[3i], its latitude at d[3i + 1] and its longitude at d[3i + 2] (read from
+ * the incident when it was kept), and the incident at inc[i].
+ */
+export interface NearRepeatColumns {
+  n: number;
+  d: Float64Array;
+  inc: MonitorIncident[];
+}
+
+/**
+ * `evaluateNearRepeatRuleTimed` over the entries of `cells[0 .. cellCount)` (cell by cell, each in
+ * its order) whose time is at least `minTime`: the same candidate as that function given those
+ * entries in that order. Times and coordinates are read from the columns; an entry's incident
+ * (id, category, killed) only for those within reach in time and distance.
+ */
+export function evaluateNearRepeatRuleOnColumns(
+  rule: NearRepeatRule, incident: MonitorIncident, cells: readonly NearRepeatColumns[], cellCount: number, minTime: number,
+): AlertCandidate | null {
+  const { lat, lon } = incident.location;
+  if (lat === undefined || lon === undefined) return null;
+  const t = Date.parse(incident.occurredAt);
+  const windowMs = rule.days * DAY_MS;
+  const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
+  const minimumKilled = rule.minimumKilled ?? 5;
+  const latitudeReach = (rule.distanceKm / (EARTH_RADIUS_KM * RAD)) * (1 + 1e-9);
+  let count = 0, background = 0;
+  let nearestInc: MonitorIncident | undefined, nearestKm = Infinity, nearestDt = 0;
+  const reachMs = windowMs + baselineMs, distanceKm = rule.distanceKm, id = incident.id;
+  for (let c = 0; c < cellCount; c++) {
+    const cell = cells[c]!;
+    const d = cell.d, n = cell.n;
+    for (let i = 0, k = 0; i < n; i++, k += 3) {
+      const et = d[k]!;
+      if (!(et >= minTime)) continue;
+      const dt = t - et;
+      if (!(dt > 0) || dt > reachMs) continue;
+      const hLat = d[k + 1]!;
+      if (Math.abs(hLat - lat) > latitudeReach) continue;
+      const km = haversineDistanceKm(lat, lon, hLat, d[k + 2]!);
+      if (km > distanceKm) continue;
+      const h = cell.inc[i]!;
+      if (h.id === id || !isSerious(h, minimumKilled)) continue;
+      if (dt <= windowMs) {
+        count++;
+        if (nearestInc === undefined || km < nearestKm) { nearestInc = h; nearestKm = km; nearestDt = dt; }
+      } else background++;
+    }
+  }
+  return nearRepeatCandidate(rule, incident, count, background, nearestInc, nearestKm, nearestDt);
+}
+
+/** The candidate (or null) from what a pass over the history found. */
+function nearRepeatCandidate(
+  rule: NearRepeatRule, incident: MonitorIncident, count: number, background: number,
+  nearestInc: MonitorIncident | undefined, nearestKm: number, nearestDt: number,
+): AlertCandidate | null {
+  const minimumPrior = rule.minimumPrior ?? 1;
+  const windowMs = rule.days * DAY_MS;
+  const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
   const nearest = nearestInc === undefined ? undefined : { id: nearestInc.id, km: nearestKm, days: nearestDt / DAY_MS };
   if (count < minimumPrior || nearest === undefined) return null;
   const expected = background * (windowMs / baselineMs);
