@@ -7,13 +7,16 @@
  * stream does). Prints CPU per event (process.cpuUsage: all threads, DuckDB's included) and the
  * wall time of each stage, for a warm-up run and a measured run.
  *
- *   npx tsx bench/realtime/path.bench.ts [--events 60000] [--batch 1000] [--rules all|example] [--checkpoint-threshold 16MB] [--debounce 1000] [--profile out.cpuprofile] [--alloc-profile out.heapprofile]
+ *   npx tsx bench/realtime/path.bench.ts [--events 60000] [--batch 1000] [--rules all|example] [--checkpoint-threshold 16MB] [--debounce 1000] [--profile out.cpuprofile] [--alloc-profile out.heapprofile] [--progress-interval 0]
  *
  * --profile: a V8 CPU profile of the measured run alone (node:inspector; the warm-up, the feed's
  * generation and the final checkpoint are not in it), written as a .cpuprofile (Chrome DevTools'
  * Performance panel, or any reader of that JSON: nodes, samples, timeDeltas). Profiling adds CPU: the
  * run's cpuUsPerEvent is then not a measurement. --alloc-profile: a sampling heap profile of the
  * measured run (what allocates, the garbage collector's work), written as a .heapprofile.
+ * --progress-interval: the live ingestor's `progressIntervalMs` (default 0: the run is recorded again
+ * at every push that reaches a new Pakistan day, which in this replay is nearly every push);
+ * `recordRun` prints those records' count and wall time.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -34,6 +37,7 @@ import { loadGeography } from '../../packages/server/src/reference/geography.js'
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const events = Number(arg('events', '60000')), batch = Number(arg('batch', '1000')), rules = arg('rules', 'all');
+const progressIntervalMs = Number(arg('progress-interval', '0'));
 /** DuckDB's checkpoint_threshold (WAL size that triggers a checkpoint at commit); default DuckDB's own (16MB). */
 const checkpoint = arg('checkpoint-threshold', '');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -68,14 +72,16 @@ const debounceArg = arg('debounce', '');
 const mon = await openEmbeddedMonitor({ store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }) });
 let sseBytes = 0;
 mon.hub.subscribe({ accepts: () => true, deliver: (ev) => { sseBytes += alertEventJson(ev).length; } });
-const t = { writeBatchMs: 0, upsertMs: 0, observeMs: 0 };
+const t = { writeBatchMs: 0, upsertMs: 0, observeMs: 0, recordRunMs: 0, recordRuns: 0 };
 const timed = <A extends unknown[], R>(f: (...a: A) => Promise<R>, add: (ms: number) => void) => async (...a: A): Promise<R> => { const t0 = performance.now(); try { return await f(...a); } finally { add(performance.now() - t0); } };
 e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { t.writeBatchMs += ms; });
 mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { t.upsertMs += ms; });
 mon.monitor.observe = timed(mon.monitor.observe.bind(mon.monitor), (ms) => { t.observeMs += ms; });
+// the run's progress records (feed coverage: a new Pakistan day of the run's range), part of `rest`
+e.store.recordRun = timed(e.store.recordRun.bind(e.store), (ms) => { t.recordRunMs += ms; t.recordRuns++; });
 const ingestor = createLiveIngestor({
   adapter: await loadMappingFile(here('./bench-mapping.json')), agency: 'bench', store: monitoredStore(e.store, mon.monitor), geocoder: loadGeography(), link: linkBatch,
-  receivedAt: new Date().toISOString(), origin: 'nats:bench', batchSize: batch + 1,
+  receivedAt: new Date().toISOString(), origin: 'nats:bench', batchSize: batch + 1, progressIntervalMs,
 });
 
 /** Garbage-collection pauses of the main thread (ms, count) by kind, for the run in progress. */
@@ -88,7 +94,7 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 async function run(from: number, to: number) {
-  t.writeBatchMs = 0; t.upsertMs = 0; t.observeMs = 0;
+  t.writeBatchMs = 0; t.upsertMs = 0; t.observeMs = 0; t.recordRunMs = 0; t.recordRuns = 0;
   gc.minorMs = 0; gc.minor = 0; gc.majorMs = 0; gc.major = 0;
   const cpu0 = process.cpuUsage(), w0 = performance.now();
   let stored = 0;
@@ -106,6 +112,7 @@ async function run(from: number, to: number) {
     cpuUsPerEvent: Math.round((cpu.user + cpu.system) / n * 10) / 10,
     gcUsPerEvent: { minor: Math.round(gc.minorMs / n * 10000) / 10, major: Math.round(gc.majorMs / n * 10000) / 10, pauses: gc.minor + gc.major },
     stagesUsPerEvent: { writeBatch: Math.round(t.writeBatchMs / n * 1000), observe: Math.round(t.observeMs / n * 1000), ofWhichUpsert: Math.round(t.upsertMs / n * 1000), rest: Math.round((wall - t.writeBatchMs - t.observeMs) / n * 1000) },
+    recordRun: { calls: t.recordRuns, wallUsPerEvent: Math.round(t.recordRunMs / n * 10000) / 10 },
   };
 }
 const load0 = loadavg()[0];
@@ -135,7 +142,7 @@ const cc = await e.store.duckdbInstance.connect();
 await cc.run('CHECKPOINT');
 cc.closeSync();
 const finalCheckpoint = { walBytes, wallMs: Math.round(performance.now() - wC), cpuUsPerMeasuredEvent: Math.round(((c) => c.user + c.system)(process.cpuUsage(cpuC)) / events * 10) / 10 };
-console.log(JSON.stringify({ events, batch, rules, checkpoint, loadAverage1m: { before: load0, after: loadavg()[0] }, warm, measured, finalCheckpoint, monitor: mon.monitor.counters, sseBytes }, null, 2));
+console.log(JSON.stringify({ events, batch, rules, checkpoint, progressIntervalMs, loadAverage1m: { before: load0, after: loadavg()[0] }, warm, measured, finalCheckpoint, monitor: mon.monitor.counters, sseBytes }, null, 2));
 await ingestor.close();
 await mon.close();
 await e.close();

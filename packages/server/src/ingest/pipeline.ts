@@ -63,6 +63,14 @@ export interface IngestOptions {
   /** Clock for the run's start and finish times (default the system clock). */
   now?: () => Date;
   /**
+   * Live runs (`createLiveIngestor`): the run is recorded again for a new Pakistan day of its range
+   * at most once per this many milliseconds of `now` (a day reached in between is recorded by the
+   * first push after the interval; the record at close is always exact). Default 0: at every push
+   * that reaches a new day. A feed replayed faster than real time reaches a new day at nearly every
+   * push (bench/realtime), and each record is a store transaction on the live path.
+   */
+  progressIntervalMs?: number;
+  /**
    * Re-decide weak links of stored incidents when this run brings a better incident for them
    * (engine `reviseWeakLinks`; the move goes through the store's `unlink`, so it is in the link
    * history). Default true.
@@ -145,6 +153,8 @@ export class IngestSession {
   private coveredTo: string | undefined;
   /** The Pakistan days of the range last recorded by `recordProgress` (a live run records itself again when it widens). */
   private recordedDays = '';
+  /** When (`now`, epoch ms) `recordProgress` last recorded the run. */
+  private recordedAt = -Infinity;
   stats: ReaderStats = newReaderStats();
   totalBytes = 0;
 
@@ -413,8 +423,12 @@ export class IngestSession {
     if (this.coveredFrom === undefined || this.coveredTo === undefined) return;
     const days = `${localDay(Date.parse(this.coveredFrom))}/${localDay(Date.parse(this.coveredTo))}`;
     if (days === this.recordedDays) return;
+    const interval = this.opts.progressIntervalMs ?? 0;
+    const at = interval > 0 ? (this.opts.now ?? (() => new Date()))().getTime() : 0;
+    if (interval > 0 && at - this.recordedAt < interval) return;
     await this.opts.store.recordRun(this.runRecord());
     this.recordedDays = days;
+    this.recordedAt = at;
   }
 
   private progress() {
