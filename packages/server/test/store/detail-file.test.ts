@@ -166,7 +166,7 @@ describe('incident detail side file', () => {
     copyFileSync(`${file}.detail`, `${file}.detail.at-b`);
     copyFileSync(`${file}.detail.at-a`, `${file}.detail`);
     s = await open(file, codec);
-    expect(s.detailFileStats!.lastRebuildReason).toMatch(/generation 1 in the side file, 2 in DuckDB/);
+    expect(s.detailFileStats!.lastRebuildReason).toMatch(/1\/1 \(incidents\/reports\) in the side file, 2\/2 in DuckDB/);
     expect(s.detailFileStats!.state).toBe('ready');
     expect(await s.getIncident(idB)).toEqual(answerB);
     expect(await compareAll(s, [idA, idB])).toBe(2);
@@ -177,21 +177,49 @@ describe('incident detail side file', () => {
     rmSync(`${file}.wal`, { force: true });
     copyFileSync(`${file}.detail.at-b`, `${file}.detail`);
     s = await open(file, codec);
-    expect(s.detailFileStats!.lastRebuildReason).toMatch(/generation 2 in the side file, 1 in DuckDB/);
+    expect(s.detailFileStats!.lastRebuildReason).toMatch(/2\/2 \(incidents\/reports\) in the side file, 1\/1 in DuckDB/);
     expect(await s.getIncident(idB)).toBeUndefined();
     expect(await compareAll(s, [idA])).toBe(1);
     await s.close();
 
-    // another history at the same generation: another store's side file
+    // another store's side file at the same seqs: its token differs
     const other = fileOf();
     let t = await open(other, codec);
     await t.writeBatch(one(b));
     await t.close();
     copyFileSync(`${other}.detail`, `${file}.detail`);
     s = await open(file, codec);
-    expect(s.detailFileStats!.lastRebuildReason).toMatch(/another history/);
+    expect(s.detailFileStats!.lastRebuildReason).toMatch(/another store file/);
     expect(await s.getIncident(idB)).toBeUndefined();
     expect(await compareAll(s, [idA])).toBe(1);
+    await s.close();
+
+    // another history of this store at the same seqs (a restored backup, then other writes): the last version differs
+    copyFileSync(file, `${file}.fork`);
+    copyFileSync(`${file}.detail`, `${file}.detail.fork`);
+    s = await open(file, codec);
+    await s.writeBatch(one(b));
+    await s.close();
+    copyFileSync(`${file}.detail`, `${file}.detail.b`);
+    copyFileSync(`${file}.fork`, file);
+    rmSync(`${file}.wal`, { force: true });
+    copyFileSync(`${file}.detail.fork`, `${file}.detail`);
+    const c = report({ sourceId: 'c1', narrative: 'third' });
+    s = await open(file, codec);
+    expect(s.detailFileStats!.lastRebuildReason).toBeUndefined();
+    await s.writeBatch(one(c));
+    await s.close();
+    copyFileSync(`${file}.detail.b`, `${file}.detail`); // b's history, same seqs as c's
+    s = await open(file, codec);
+    expect(s.detailFileStats!.lastRebuildReason).toMatch(/another history/);
+    expect(await s.getIncident(idB)).toBeUndefined();
+    expect(await compareAll(s, [idA, incidentIdFor(key(c))])).toBe(2);
+    await s.close();
+    copyFileSync(`${file}.fork`, file); // back to a alone, its side file rebuilt below
+    rmSync(`${file}.wal`, { force: true });
+    rmSync(`${file}.detail`);
+    s = await open(file, codec);
+    expect(s.detailFileStats!.lastRebuildReason).toBe('no side file');
     await s.close();
 
     // torn tail (a batch that never committed, cut short): ignored and cut off, no rebuild
@@ -210,10 +238,10 @@ describe('incident detail side file', () => {
 
     // a flipped byte inside a frame: the CRC fails, so the file is behind and rebuilt
     const fd = await import('node:fs').then((m) => m.openSync(`${file}.detail`, 'r+'));
-    (await import('node:fs')).writeSync(fd, Buffer.from('X'), 0, 1, 16 + 28 + 5);
+    (await import('node:fs')).writeSync(fd, Buffer.from('X'), 0, 1, 24 + 28 + 5);
     (await import('node:fs')).closeSync(fd);
     s = await open(file, codec);
-    expect(s.detailFileStats!.lastRebuildReason).toMatch(/generation/);
+    expect(s.detailFileStats!.lastRebuildReason).toMatch(/in the side file, 2\/2 in DuckDB/);
     expect(await compareAll(s, [idA, idB])).toBe(2);
     await s.close();
 

@@ -5,20 +5,27 @@
  * the map's click is one positioned read instead of two DuckDB point queries (a columnar engine
  * decompresses whole vectors for one row: 4-9 ms of CPU at 1,000,000 incidents).
  *
- * Layout: a 16-byte file header, then frames. A frame is a 28-byte header (u32 kind, u32 payload
- * length, f64 a, f64 b, u32 CRC-32 of the payload; little endian) and its payload:
+ * Layout: a 24-byte file header (16 bytes of magic, then the store's token, f64: a random number
+ * kept in the DuckDB file's `detail_state`, renewed by every migration), then frames. A frame is a
+ * 28-byte header (u32 kind, u32 payload length, f64 a, f64 b, u32 CRC-32 of the payload; little
+ * endian) and its payload:
  * - INCIDENT: a = the row's `seq`, b = the seq of the version it supersedes (-1: none); payload the
  *   JSON `[row, sources]` (detail-record.ts).
- * - COMMIT: a = the store's generation, b = its token; no payload. The DuckDB store writes the same
- *   generation and a fresh random token in the transaction of every write that changes incidents
- *   or reports (table `detail_state`), and appends the batch's frames and then this marker after
- *   its commit. Frames after the last COMMIT are a batch that never committed (dropped at open).
+ * - COMMIT: a = the largest incident seq, b = the largest report seq once the batch is committed;
+ *   no payload. Every write that changes an incident appends at least one incident row with a
+ *   higher seq than any before (seqs are never reused), so this pair is the store's generation at
+ *   no cost to the write: the store appends the batch's frames and then this marker after DuckDB's
+ *   commit. Frames after the last COMMIT are a batch that never committed (dropped at open).
+ *   Re-encryption, the one write that changes stored values without new seqs, deletes the file
+ *   before its commit.
  *
  * At open the file is scanned in the background (every frame's CRC checked); it is used only when
- * its last COMMIT equals the generation and token DuckDB holds. Behind (a crash between DuckDB's
- * commit and the marker), ahead, from another history (a restored DuckDB file), torn or missing:
- * it is rebuilt from DuckDB in the background. Until it is `ready`, and for any seq it does not
- * hold, reads go to DuckDB: the side file never answers what DuckDB would not.
+ * its token is the store's, its last COMMIT equals DuckDB's largest seqs, and the version at the
+ * largest incident seq equals DuckDB's row and sources (`verify`: a file from another history of
+ * the same store, after a restored backup, differs there). Behind (a crash between DuckDB's
+ * commit and the marker), ahead, another store's or history's, torn or missing: it is rebuilt from
+ * DuckDB in the background. Until it is `ready`, and for any seq it does not hold, reads go to
+ * DuckDB: the side file never answers what DuckDB would not.
  *
  * In memory: per seq, the frame's offset (Float64Array) and length (Uint32Array): 12 bytes a seq
  * (1,000,000 incidents: 12 MB; 5,000,000: 60 MB, plus up to a quarter of slack).
@@ -26,7 +33,8 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, read, readSync, renameSync, rmSync, statSync, writev } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
-const FILE_HEADER = Buffer.from('BASEERAT DETAIL1', 'latin1'); // 16 bytes
+const MAGIC = Buffer.from('BASEERAT DETAIL2', 'latin1'); // 16 bytes, then the store's token (f64)
+const FILE_HEADER_BYTES = 24;
 const FRAME_HEADER = 28;
 const KIND_INCIDENT = 0x49_4e_43_31; // 'INC1'
 const KIND_COMMIT = 0x43_4d_54_31; // 'CMT1'
@@ -47,14 +55,15 @@ export interface DetailBatch {
   /** Bytes of the batch already written to the file (ready state only), from `start`. */
   written: number;
   start: number;
-  /** The re-encryption rewrote ciphertext: the file's copies are under an older key; it is dropped. */
-  invalidate: boolean;
 }
+
+/** DuckDB's largest incident and report seqs: the store's generation (see COMMIT above). */
+export interface Mark { incidents: number; reports: number }
 
 interface Handle { fd: number }
 
 /** A committed batch kept while the file is rebuilt, with its generation. */
-interface Held { gen: number; token: number; frames: Buffer[]; entries: number[] }
+interface Held { mark: Mark; frames: Buffer[]; entries: number[] }
 
 export function frame(kind: number, a: number, b: number, payload?: Buffer): Buffer {
   const h = Buffer.allocUnsafe(FRAME_HEADER);
@@ -128,9 +137,12 @@ export interface DetailFileOptions {
 
 /**
  * Writes the snapshot's incidents into a rebuild (`add` per incident version, in any order) and
- * returns the snapshot's generation and token, read in the same DuckDB transaction.
+ * returns the snapshot's largest seqs, read in the same DuckDB transaction.
  */
-export type DetailDump = (add: (seq: number, payload: Buffer) => Promise<void>) => Promise<{ gen: number; token: number }>;
+export type DetailDump = (add: (seq: number, payload: Buffer) => Promise<void>) => Promise<Mark>;
+
+/** Whether the payload at `seq` equals what DuckDB holds for that seq (its row and sources). */
+export type DetailVerify = (seq: number, payload: Buffer) => Promise<boolean>;
 
 export class DetailFile {
   state: DetailState = 'loading';
@@ -141,9 +153,8 @@ export class DetailFile {
   /** Milliseconds from the open (or the start of the last rebuild) until the file was served. */
   readyAfterMs: number | undefined;
   private since = performance.now();
-  /** The generation and token of the last COMMIT in the file (valid when ready). */
-  gen = -1;
-  token = -1;
+  /** The last COMMIT's seqs (valid when ready). */
+  mark: Mark = { incidents: -1, reports: -1 };
   private handle: Handle | undefined;
   private size = 0;
   private map = new SeqMap();
@@ -156,21 +167,30 @@ export class DetailFile {
   private loaded: Promise<void>;
 
   /**
-   * Opens `path` and scans it in the background against DuckDB's generation `gen` and `token`;
-   * `dump` rebuilds it from DuckDB when it is unusable; `exclusive` runs work between the store's
+   * Opens `path` and scans it in the background against the store's `token` and DuckDB's largest
+   * seqs `mark` (read before any write); `verify` checks the last version against DuckDB, `dump`
+   * rebuilds the file from DuckDB when it is unusable; `exclusive` runs work between the store's
    * writes (the store's write queue).
    */
   constructor(
     readonly path: string,
-    gen: number,
-    token: number,
+    private readonly token: number,
+    mark: Mark,
     private readonly dump: DetailDump,
+    private readonly verify: DetailVerify,
     private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>,
     options: DetailFileOptions = {},
   ) {
     this.compactShare = options.compactShare ?? 0.5;
     this.compactMinBytes = options.compactMinBytes ?? 64 << 20;
-    this.loaded = this.load(gen, token).catch((e: unknown) => this.scheduleRebuild(`scan failed: ${e instanceof Error ? e.message : String(e)}`));
+    this.loaded = this.load(mark).catch((e: unknown) => this.scheduleRebuild(`scan failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private header(): Buffer {
+    const h = Buffer.alloc(FILE_HEADER_BYTES);
+    MAGIC.copy(h, 0);
+    h.writeDoubleLE(this.token, MAGIC.length);
+    return h;
   }
 
   get ready(): boolean {
@@ -188,7 +208,7 @@ export class DetailFile {
     return { live: this.map.live, dead: this.map.dead, file: this.size };
   }
 
-  private async load(gen: number, token: number): Promise<void> {
+  private async load(want: Mark): Promise<void> {
     let fd: number;
     try {
       fd = openSync(this.path, 'r+');
@@ -200,12 +220,16 @@ export class DetailFile {
     // Batches committed while this scan runs are held in memory (commit) and written after it.
     const end = statSync(this.path).size;
     const map = new SeqMap();
-    const head = Buffer.alloc(FILE_HEADER.length);
-    if (end < FILE_HEADER.length || (await readAt(fd, head, 0)) !== head.length || !head.equals(FILE_HEADER)) {
+    const head = Buffer.alloc(FILE_HEADER_BYTES);
+    if (end < FILE_HEADER_BYTES || (await readAt(fd, head, 0)) !== head.length || !head.subarray(0, MAGIC.length).equals(MAGIC)) {
       this.scheduleRebuild('not a side file');
       return;
     }
-    let pos = FILE_HEADER.length, committedEnd = pos, lastGen = -1, lastToken = -1;
+    if (head.readDoubleLE(MAGIC.length) !== this.token) {
+      this.scheduleRebuild('the side file of another store file, or from before a migration (token)');
+      return;
+    }
+    let pos = FILE_HEADER_BYTES, committedEnd = pos, lastA = -1, lastB = -1;
     let pending: number[] = [];
     let buf = Buffer.allocUnsafe(SCAN_BYTES);
     scan: while (pos < end) {
@@ -226,8 +250,8 @@ export class DetailFile {
         else {
           map.apply(pending, 0);
           pending = [];
-          lastGen = a;
-          lastToken = b;
+          lastA = a;
+          lastB = b;
           committedEnd = pos + at + FRAME_HEADER;
         }
         at += FRAME_HEADER + len;
@@ -235,9 +259,20 @@ export class DetailFile {
       if (at === 0) break; // a last frame cut short
       pos += at;
     }
-    if (lastGen !== gen || lastToken !== token) {
-      this.scheduleRebuild(`generation ${lastGen} in the side file, ${gen} in DuckDB${lastGen === gen ? ' (another history)' : ''}`);
+    if (lastA !== want.incidents || lastB !== want.reports) {
+      this.scheduleRebuild(`largest seqs ${lastA}/${lastB} (incidents/reports) in the side file, ${want.incidents}/${want.reports} in DuckDB`);
       return;
+    }
+    // Same seqs: the same history unless a restored backup forked it; the last version tells.
+    const at = want.incidents < map.offsets.length ? map.offsets[want.incidents]! : 0;
+    if (want.incidents > 0) {
+      const f = Buffer.allocUnsafe(at === 0 ? 0 : map.lengths[want.incidents]!);
+      const ok = at !== 0 && (await readAt(fd, f, at)) === f.length && await this.verify(want.incidents, f.subarray(FRAME_HEADER));
+      if (this.state !== 'loading') return;
+      if (!ok) {
+        this.scheduleRebuild(`another history: the version at seq ${want.incidents} differs from DuckDB's`);
+        return;
+      }
     }
     await this.exclusive(async () => {
       if (this.state !== 'loading') return;
@@ -245,14 +280,12 @@ export class DetailFile {
       // append what committed during the scan.
       ftruncateSync(fd, committedEnd);
       let at = committedEnd;
-      this.gen = gen;
-      this.token = token;
+      this.mark = want;
       for (const h of this.held) {
         const base = at;
         at = await writeAll(fd, h.frames, at);
         map.apply(h.entries, base);
-        this.gen = h.gen;
-        this.token = h.token;
+        this.mark = h.mark;
       }
       this.held = [];
       this.size = at;
@@ -264,12 +297,11 @@ export class DetailFile {
 
   /** A new batch for the write transaction starting now. */
   begin(): DetailBatch {
-    return { frames: [], bytes: 0, entries: [], written: 0, start: this.size, invalidate: false };
+    return { frames: [], bytes: 0, entries: [], written: 0, start: this.size };
   }
 
   /** Adds the version of an incident at `seq` (superseding the version at `supersedes`, -1 for none). */
   async add(batch: DetailBatch, seq: number, supersedes: number, payload: Buffer): Promise<void> {
-    if (batch.invalidate) return;
     const f = frame(KIND_INCIDENT, seq, supersedes, payload);
     batch.entries.push(seq, batch.written + batch.bytes, f.length, supersedes);
     batch.frames.push(f);
@@ -288,21 +320,17 @@ export class DetailFile {
   }
 
   /**
-   * After DuckDB committed the batch's transaction with generation `gen` and `token`: appends what
-   * is left of it and its COMMIT, then publishes its frames to readers (ready), or keeps it for the
-   * end of the load or rebuild. A failure of the file makes it unusable (reads go to DuckDB) and
-   * schedules a rebuild; it never fails the write, which DuckDB has committed.
+   * After DuckDB committed the batch's transaction, leaving `mark` as its largest seqs: appends
+   * what is left of the batch and its COMMIT, then publishes its frames to readers (ready), or
+   * keeps it for the end of the load or rebuild. A failure of the file makes it unusable (reads go
+   * to DuckDB) and schedules a rebuild; it never fails the write, which DuckDB has committed.
    */
-  async commit(batch: DetailBatch, gen: number, token: number): Promise<void> {
-    if (batch.invalidate) {
-      this.invalidate('re-encryption rewrote ciphertext');
-      return;
-    }
+  async commit(batch: DetailBatch, mark: Mark): Promise<void> {
     if (this.state === 'invalid' || this.state === 'closed') return;
-    const marker = frame(KIND_COMMIT, gen, token);
+    const marker = frame(KIND_COMMIT, mark.incidents, mark.reports);
     if (this.state === 'loading' || this.state === 'rebuilding') {
       if (batch.written > 0) { this.restart('a batch was half written when the file stopped being served'); return; }
-      this.held.push({ gen, token, frames: [...batch.frames, marker], entries: batch.entries });
+      this.held.push({ mark, frames: [...batch.frames, marker], entries: batch.entries });
       return;
     }
     try {
@@ -314,8 +342,7 @@ export class DetailFile {
     }
     this.size = batch.start + batch.written + batch.bytes + marker.length;
     this.map.apply(batch.entries, batch.start);
-    this.gen = gen;
-    this.token = token;
+    this.mark = mark;
     const { live, dead } = this.map;
     if (dead > this.compactShare * (live + dead) && live + dead >= this.compactMinBytes) this.scheduleRebuild(`compaction: ${dead} of ${live + dead} bytes superseded`);
   }
@@ -385,8 +412,8 @@ export class DetailFile {
     try {
       const map = new SeqMap();
       let pos = 0;
-      let pieces: Buffer[] = [FILE_HEADER];
-      let pieceBytes = FILE_HEADER.length;
+      let pieces: Buffer[] = [this.header()];
+      let pieceBytes = FILE_HEADER_BYTES;
       const put = async (b: Buffer) => {
         pieces.push(b);
         pieceBytes += b.length;
@@ -398,18 +425,18 @@ export class DetailFile {
         map.set(seq, pos + pieceBytes, f.length, -1);
         await put(f);
       });
-      await put(frame(KIND_COMMIT, snapshot.gen, snapshot.token));
+      await put(frame(KIND_COMMIT, snapshot.incidents, snapshot.reports));
       pos = await writeAll(fd, pieces, pos);
       await this.exclusive(async () => {
         if (this.state !== 'rebuilding') throw new Error(`rebuild abandoned (${this.state})`);
-        let gen = snapshot.gen, token = snapshot.token;
+        let mark = snapshot;
         for (const h of this.held) {
-          if (h.gen <= snapshot.gen) continue; // already in the snapshot
+          // the largest incident seq grows with every batch: a batch at or below the snapshot's is in it
+          if (h.mark.incidents <= snapshot.incidents) continue;
           const base = pos;
           pos = await writeAll(fd, h.frames, pos);
           map.apply(h.entries, base);
-          gen = h.gen;
-          token = h.token;
+          mark = h.mark;
         }
         fsyncSync(fd);
         renameSync(tmp, this.path);
@@ -417,8 +444,7 @@ export class DetailFile {
         this.handle = { fd };
         this.size = pos;
         this.map = map;
-        this.gen = gen;
-        this.token = token;
+        this.mark = mark;
         this.state = 'ready';
         this.readyAfterMs = performance.now() - this.since;
         ok = true;

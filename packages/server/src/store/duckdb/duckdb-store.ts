@@ -33,7 +33,8 @@ import { filterSql, msToTimestamp } from './filter-sql.js';
 import { checkPage, listIncidentPage, RANGE_AT, REPORT_RANGE } from './incident-list.js';
 import { hash52, HashSet52, IncidentSeqIndex } from './hash-set-52.js';
 import { migrate } from './migrations.js';
-import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState } from './detail-file.js';
+import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState, type DetailVerify } from './detail-file.js';
+import { isDeepStrictEqual } from 'node:util';
 import {
   detailPayload, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
 } from './detail-record.js';
@@ -64,11 +65,12 @@ export interface DuckDBStoreOptions {
 }
 
 /**
- * The side file's generation (detail-file.ts), its own group of tables (schema-ledger.ts): every
- * write that changes incidents or reports sets a new generation and random token here in its own
- * transaction, and the side file ends each batch with the same pair, so that at open a side file
- * behind, ahead or from another history is told apart and rebuilt. The token starts random: a side
- * file from another store at generation 0 is not taken for this one's.
+ * The side file's token (detail-file.ts), its own group of tables (schema-ledger.ts): a random
+ * number per store file, renewed by every migration of the store's tables, which the side file
+ * keeps in its header, so that a side file of another store file, or from before a migration, is
+ * not taken for this one's. (`gen` is not used: the side file's generation is DuckDB's largest
+ * seqs, which the writes advance anyway; a per-write UPDATE of this row cost 0.4-1.3 ms a
+ * transaction.)
  */
 const DETAIL_MIGRATIONS: readonly SchemaMigration[] = [{
   version: 1,
@@ -147,9 +149,8 @@ export class DuckDBStore implements Store {
   private detail: DetailFile | undefined;
   /** The side file's frames of the write transaction running (transaction()). */
   private detailBatch: DetailBatch | undefined;
-  /** The running write transaction changes incidents or reports: it sets a new generation (detail_state). */
+  /** The running write transaction changes incidents (new seqs): the side file gets its batch and largest seqs after the commit. */
   private detailTouched = false;
-  private detailGen = 0;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -193,20 +194,15 @@ export class DuckDBStore implements Store {
     this.detailTouched = false;
     try {
       const out = await fn();
-      // A write that changed incidents or reports sets a new generation in its own transaction;
-      // the side file gets the batch's frames and the same generation after the commit.
-      let gen: number | undefined, token = 0;
-      if (this.detailTouched) {
-        gen = this.detailGen + 1;
-        token = randomBytes(6).readUIntLE(0, 6);
-        await this.conn.run('UPDATE detail_state SET gen = $gen, token = $token', { gen: BigInt(gen), token });
-      }
+      // A write that changed incidents: the side file gets the batch's frames and DuckDB's largest
+      // seqs (its generation; the counters are in memory, read here only if this write did not)
+      // after the commit.
+      const mark = this.detailTouched && batch !== undefined
+        ? { incidents: (await this.nextSeq('incidents', 0)) - 1, reports: (await this.nextSeq('reports', 0)) - 1 }
+        : undefined;
       await this.conn.run('COMMIT');
       this.detailBatch = undefined;
-      if (gen !== undefined) {
-        this.detailGen = gen;
-        if (batch !== undefined) await this.detail!.commit(batch, gen, token);
-      }
+      if (mark !== undefined) await this.detail!.commit(batch!, mark);
       return out;
     } catch (e) {
       this.detailBatch = undefined;
@@ -303,44 +299,57 @@ export class DuckDBStore implements Store {
   }
 
   /**
-   * Reads the generation (detail_state) and, for a store on a file, opens its side file
-   * `<file>.detail`, which checks itself against that generation in the background. After a
+   * For a store on a file, opens its side file `<file>.detail`, which checks itself in the
+   * background against the store's token (detail_state) and DuckDB's largest seqs. After a
    * migration the token is renewed: a migration may have rewritten incidents, so the side file is
    * rebuilt.
    */
   private async openDetailFile(migrated: boolean): Promise<void> {
     await applySchemaMigrations(this.conn, 'detail_migrations', DETAIL_MIGRATIONS, new Date());
     if (migrated) await this.conn.run(`UPDATE detail_state SET token = $token`, { token: randomBytes(6).readUIntLE(0, 6) });
-    const st = await this.rows(`SELECT gen::DOUBLE, token::DOUBLE FROM detail_state`);
-    this.detailGen = Number(st[0]?.[0] ?? 0);
     if (this.options.detailFile === false || this.detail !== undefined) return;
+    const token = Number((await this.rows(`SELECT token::DOUBLE FROM detail_state`))[0]?.[0] ?? 0);
+    const mark = { incidents: (await this.nextSeq('incidents', 0)) - 1, reports: (await this.nextSeq('reports', 0)) - 1 };
     const path = (await this.rows(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`))[0]?.[0];
     if (typeof path !== 'string' || path === '' || path === ':memory:') return;
     const options = this.options.detailFile === undefined ? {} : this.options.detailFile;
-    this.detail = new DetailFile(`${path}.detail`, this.detailGen, Number(st[0]?.[1] ?? 0), this.dumpDetail, (fn) => this.exclusive(fn), options);
+    this.detail = new DetailFile(`${path}.detail`, token, mark, this.dumpDetail, this.verifyDetail, (fn) => this.exclusive(fn), options);
   }
 
   /** A snapshot of every incident with its sources, for a rebuild of the side file (detail-file.ts DetailDump). */
   private readonly dumpDetail: DetailDump = (add) => this.readers.read(async (conn) => {
-    const st = await this.rows(`SELECT gen::DOUBLE, token::DOUBLE FROM detail_state`, undefined, conn);
-    const last = Number((await this.rows(`SELECT coalesce(max(seq), 0)::DOUBLE FROM incidents`, undefined, conn))[0]?.[0] ?? 0);
-    for (let lo = 0; lo <= last; lo += DETAIL_DUMP_CHUNK) {
-      const rows = await this.rows(
-        `SELECT i.seq::DOUBLE, ${INCIDENT_SELECT}, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative
-         FROM incidents i JOIN reports r ON r.incident_id = i.id WHERE i.seq BETWEEN $lo AND $hi ORDER BY i.seq, r.received_at, r.seq`,
-        { lo: BigInt(lo), hi: BigInt(lo + DETAIL_DUMP_CHUNK - 1) },
-        conn,
-      );
-      for (let k = 0; k < rows.length;) {
-        const seq = Number(rows[k]![0]);
-        const sources: StoredSource[] = [];
-        let j = k;
-        for (; j < rows.length && Number(rows[j]![0]) === seq; j++) sources.push(rows[j]!.slice(23, 30) as StoredSource);
-        await add(seq, detailPayload(rows[k]!.slice(1, 23), sources));
-        k = j;
-      }
+    const last = await this.rows(`SELECT (SELECT coalesce(max(seq), 0) FROM incidents)::DOUBLE, (SELECT coalesce(max(seq), 0) FROM reports)::DOUBLE`, undefined, conn);
+    const mark = { incidents: Number(last[0]?.[0] ?? 0), reports: Number(last[0]?.[1] ?? 0) };
+    for (let lo = 0; lo <= mark.incidents; lo += DETAIL_DUMP_CHUNK) {
+      for (const [seq, payload] of await this.detailPayloads(conn, lo, lo + DETAIL_DUMP_CHUNK - 1)) await add(seq, payload);
     }
-    return { gen: Number(st[0]?.[0] ?? 0), token: Number(st[0]?.[1] ?? 0) };
+    return mark;
+  });
+
+  /** The side file's payloads of the incidents with seq in lo..hi, as DuckDB holds them. */
+  private async detailPayloads(conn: DuckDBConnection, lo: number, hi: number): Promise<[number, Buffer][]> {
+    const rows = await this.rows(
+      `SELECT i.seq::DOUBLE, ${INCIDENT_SELECT}, r.agency, r.source_id, epoch_ms(r.received_at)::DOUBLE, r.format, r.raw, r.layout, r.narrative
+       FROM incidents i JOIN reports r ON r.incident_id = i.id WHERE i.seq BETWEEN $lo AND $hi ORDER BY i.seq, r.received_at, r.seq`,
+      { lo: BigInt(lo), hi: BigInt(hi) },
+      conn,
+    );
+    const out: [number, Buffer][] = [];
+    for (let k = 0; k < rows.length;) {
+      const seq = Number(rows[k]![0]);
+      const sources: StoredSource[] = [];
+      let j = k;
+      for (; j < rows.length && Number(rows[j]![0]) === seq; j++) sources.push(rows[j]!.slice(23, 30) as StoredSource);
+      out.push([seq, detailPayload(rows[k]!.slice(1, 23), sources)]);
+      k = j;
+    }
+    return out;
+  }
+
+  /** Whether a side-file payload at `seq` holds the same row and sources as DuckDB (compared as values: the JSON texts may differ). */
+  private readonly verifyDetail: DetailVerify = (seq, payload) => this.readers.read(async (conn) => {
+    const mine = await this.detailPayloads(conn, seq, seq);
+    return mine.length === 1 && isDeepStrictEqual(JSON.parse(mine[0]![1].toString('utf8')), JSON.parse(payload.toString('utf8')));
   });
 
   /** The side file's state, reads it answered, why it was last rebuilt and its bytes (undefined: the store has none), for tests and the benchmarks. */
@@ -732,10 +741,9 @@ export class DuckDBStore implements Store {
         await this.append('tmp_reencrypt', updates);
         const match = t.keys.map((k, i) => `${t.table}.${k}${k === 'line' ? '::VARCHAR' : ''} = tmp_reencrypt.k${i}`).join(' AND ');
         await this.conn.run(`UPDATE ${t.table} SET ${t.column} = tmp_reencrypt.v FROM tmp_reencrypt WHERE ${match}`);
-        // the side file's copies of these values are under the older key: it is dropped at the
-        // commit and rebuilt once nothing is left to re-encrypt
-        this.detailTouched = true;
-        if (this.detailBatch !== undefined) this.detailBatch.invalidate = true;
+        // the side file's copies of these values are under the older key, and this write makes no
+        // new seq: it is deleted before the commit and rebuilt once nothing is left to re-encrypt
+        if (this.detail !== undefined && this.detail.state !== 'invalid') this.detail.invalidate('re-encryption rewrites ciphertext');
         rewritten += rows.length;
         left -= rows.length;
       }
