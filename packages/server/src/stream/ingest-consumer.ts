@@ -112,6 +112,8 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
   const ingestor = createLiveIngestor({
     adapter: o.adapter, agency: o.agency, store, geocoder: o.geocoder, link: o.link, receivedAt: now().toISOString(),
     origin: `nats:${ingestSubject(o.agency, prefix)}`, now, batchSize: maxBatch + 1,
+    // the run's coverage re-recorded for a new Pakistan day at most every 10 s (a backlog or a replay reaches one at nearly every batch)
+    progressIntervalMs: 10_000,
   });
   const counters = { messages: 0, batches: 0, acked: 0, redeliveriesDropped: 0 };
   const buffer: JsMsg[] = [];
