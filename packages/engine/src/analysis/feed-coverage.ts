@@ -16,6 +16,7 @@
  * Units: epoch milliseconds UTC; spans are [from, to) at Pakistan midnights.
  */
 import { DAY_MS, KARACHI_OFFSET_MS, localDay, localDayStart } from './aggregate.js';
+import { caveat, UNCOVERED_PERIODS, type Caveat } from '../domain/caveats.js';
 
 /** A covered (or uncovered) stretch [from, to), epoch ms, from one Pakistan midnight to another. */
 export interface CoveredSpan {
@@ -123,4 +124,19 @@ export function pakistanDay(ms: number): string {
 export function describeSpan(s: CoveredSpan): string {
   const a = pakistanDay(s.from), b = pakistanDay(s.to - 1);
   return a === b ? a : `${a} to ${b}`;
+}
+
+/**
+ * The caveat an analysis over [from, to) carries when no feed covers part of it: the uncovered
+ * stretches by date (Pakistan days, both inclusive), `count` the uncovered days. Undefined when the
+ * spans cover the whole window, when the window is empty, or when coverage is unknown (`spans`
+ * undefined: no ingest run recorded a range, so nothing can be said).
+ */
+export function uncoveredPeriodsCaveat(spans: readonly CoveredSpan[] | undefined, from: number, to: number, what = 'the analysis'): Caveat | undefined {
+  if (spans === undefined || !(Number.isFinite(from) && Number.isFinite(to) && from < to)) return undefined;
+  const gaps = uncoveredSpans(spans, from, to);
+  if (gaps.length === 0) return undefined;
+  const days = Math.round(gaps.reduce((s, g) => s + (g.to - g.from), 0) / DAY_MS * 10) / 10;
+  const shown = gaps.length <= 6 ? gaps.map(describeSpan).join(', ') : `${gaps.slice(0, 5).map(describeSpan).join(', ')} and ${gaps.length - 5} more stretches`;
+  return caveat(UNCOVERED_PERIODS, `no feed covers ${shown} (${days} day${days === 1 ? '' : 's'}) of the window of ${what}, ${describeSpan({ from, to })}: incidents there are missing data, not zero incidents, and counts, rates and models over the window read them as none`, days);
 }

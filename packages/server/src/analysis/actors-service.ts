@@ -5,7 +5,7 @@
  */
 import { actorProfiles, type ActorProfile, type Caveat } from '@baseerat/engine';
 import {
-  classificationOf, comparisonWindow, envelope, ISO, noIncidentsCaveat, readColumns, resolveFilter, timeExtent,
+  classificationOf, comparisonWindow, coveredEnvelope, ISO, noIncidentsCaveat, readColumns, resolveFilter, timeExtent,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter, type CalendarUnit,
 } from './analysis-request.js';
 
@@ -30,7 +30,8 @@ export async function actorsService(ctx: AnalysisContext, options: ActorsService
   const w = comparisonWindow(f, given ? undefined : timeExtent(await readColumns(ctx, f))?.last, unit);
   const cols = await readColumns(ctx, f, { fromMs: w.previousFrom, toMs: w.to });
   const result = actorProfiles(cols, { from: w.from, to: w.to, previousFrom: w.previousFrom, alpha });
-  return envelope('actors', {
+  return coveredEnvelope(ctx, 'actors', {
+    window: { fromMs: w.previousFrom, toMs: w.to },
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

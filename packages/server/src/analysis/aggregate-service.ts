@@ -6,7 +6,7 @@
  */
 import { aggregate, type AggregateOptions, type AggregateResult, type Period } from '@baseerat/engine';
 import {
-  classificationOf, envelope, noIncidentsCaveat, readColumns, resolveFilter,
+  classificationOf, coveredEnvelope, noIncidentsCaveat, readColumns, readWindow, resolveFilter,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter,
 } from './analysis-request.js';
 import { joinDistricts } from './geojson.js';
@@ -72,7 +72,8 @@ export async function aggregateService(ctx: AnalysisContext, options: AggregateS
     for (const t of totals.values()) if (t.population !== null) { t.countPer100k = (t.count / t.population) * 1e5; t.harmPer100k = (t.harm / t.population) * 1e5; }
   }
   const { population: _p, ...parameters } = engineOptions;
-  return envelope('aggregate', {
+  return coveredEnvelope(ctx, 'aggregate', {
+    window: readWindow(f, cols),
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

@@ -5,11 +5,12 @@
  */
 import {
   BaseeratError, CATEGORY_GROUPS, CLASSIFICATION_LEVELS, ClassificationSchema, DAY_MS, highestClassification, isCategoryCode,
-  localDate, localDay, localDayStart, caveat,
+  localDate, localDay, localDayStart, caveat, uncoveredPeriodsCaveat,
   type Caveat, type CategoryCode, type CategoryGroup, type Classification, type Geography,
 } from '@baseerat/engine';
 import type { IncidentColumns, IncidentFilter, Store } from '../store/index.js';
 import { jsonSafe, type Jsonified } from './json-safe.js';
+import { coverageSpans } from './feed-coverage-service.js';
 
 /** The filter an analyst gives (CLI flags, API query): names as typed, dates as ISO strings. */
 export interface AnalysisFilter {
@@ -231,6 +232,50 @@ export function envelope<A extends string, P, R extends { caveats?: readonly Cav
     annotations: jsonSafe(parts.annotations),
     caveats: jsonSafe([...(parts.caveats ?? []), ...(parts.result.caveats ?? [])]) as Caveat[],
   };
+}
+
+/** The time window [fromMs, toMs) an analysis's counts, rates or model read (epoch ms). */
+export interface AnalysisWindow {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * The coverage caveat of an analysis window: `UNCOVERED_PERIODS` naming the days of [fromMs, toMs)
+ * that no feed covers (Store.listCoverage, the ranges the ingest runs recorded), or nothing when
+ * the feeds cover the window, when there is no window (nothing read), or when no run recorded a
+ * range (coverage unknown: nothing can be said; the trends service says COVERAGE_UNKNOWN).
+ */
+export async function coverageCaveats(ctx: Pick<AnalysisContext, 'store'>, window: AnalysisWindow | undefined, what?: string): Promise<Caveat[]> {
+  if (window === undefined) return [];
+  const c = uncoveredPeriodsCaveat(await coverageSpans(ctx), window.fromMs, window.toMs, what);
+  return c === undefined ? [] : [c];
+}
+
+/**
+ * The envelope of an analysis over a time window: `envelope` with the window's coverage caveat
+ * (coverageCaveats) first among the service's caveats. Every analysis service builds its envelope
+ * through this one, so that an analysis whose window spans months no feed covers says so.
+ */
+export async function coveredEnvelope<A extends string, P, R extends { caveats?: readonly Caveat[] }, X>(
+  ctx: Pick<AnalysisContext, 'store'>, analysis: A,
+  parts: { classification: Classification; filter: ResolvedFilter; incidentsRead: number; parameters: P; result: R; annotations: X; caveats?: Caveat[]; window: AnalysisWindow | undefined },
+): Promise<AnalysisEnvelope<A, P, R, X>> {
+  const { window, ...rest } = parts;
+  const uncovered = await coverageCaveats(ctx, window, `the ${analysis} analysis`);
+  return envelope(analysis, { ...rest, caveats: [...uncovered, ...(parts.caveats ?? [])] });
+}
+
+/**
+ * The window of an analysis that reads the filter's incidents: the filter's bounds where given,
+ * else the Pakistan days from the first to the last incident read; undefined without any incident
+ * and bounds.
+ */
+export function readWindow(f: ResolvedFilter, cols: Pick<IncidentColumns, 'length' | 'time'>): AnalysisWindow | undefined {
+  const ext = timeExtent(cols);
+  const fromMs = f.fromMs ?? (ext === undefined ? undefined : localDayStart(localDay(ext.first)));
+  const toMs = f.toMs ?? (ext === undefined ? undefined : endOfLocalDay(ext.last));
+  return fromMs === undefined || toMs === undefined || !(fromMs < toMs) ? undefined : { fromMs, toMs };
 }
 
 /** Store plus the shipped geography: what every service needs. */

@@ -10,7 +10,7 @@ import {
   type CellGrid, type EmergingHotspotResult, type SpaceTimeCubeOptions,
 } from '@baseerat/engine';
 import {
-  calendarUnitStart, classificationOf, envelope, ISO, noIncidentsCaveat, readColumns, resolveFilter, timeExtent,
+  calendarUnitStart, classificationOf, coveredEnvelope, ISO, noIncidentsCaveat, readColumns, resolveFilter, timeExtent,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter,
 } from './analysis-request.js';
 import { cellCentre, cellFeatureCollection, districtOfPoint } from './geojson.js';
@@ -81,7 +81,8 @@ export async function emergingHotspotsService(ctx: AnalysisContext, options: Eme
     districtOfCell[c.id] = districtOfPoint(ctx.geography, p.lat, p.lon);
     centreOfCell[c.id] = [p.lon, p.lat];
   }
-  return envelope('emerging', {
+  return coveredEnvelope(ctx, 'emerging', {
+    window: { fromMs: stepEdges[0]!, toMs: stepEdges[stepEdges.length - 1]! },
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

@@ -8,7 +8,7 @@ import { gridDisk } from 'h3-js';
 import { analyseHotspots, DEFAULT_HARM_WEIGHTS, type CellGrid, type HotspotOptions, type HotspotResult } from '@baseerat/engine';
 import type { IncidentColumns } from '../store/index.js';
 import {
-  classificationOf, envelope, noIncidentsCaveat, readColumns, resolveFilter,
+  classificationOf, coveredEnvelope, noIncidentsCaveat, readColumns, readWindow, resolveFilter,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter,
 } from './analysis-request.js';
 import { cellCentre, cellFeatureCollection, districtOfPoint } from './geojson.js';
@@ -110,7 +110,8 @@ export async function hotspotsService(ctx: AnalysisContext, options: HotspotsSer
     .slice(0, options.top ?? 15)
     .map((c) => ({ id: c.id, district: districtOfCell[c.id] ?? null, ...centres.get(c.id)!, count: c.count, value: c.value, neighbourhoodCount: neighbourhoodCount(c.id), giZ: c.giZ!, giPFdr: c.giPFdr!, giBinFdr: c.giBinFdr! }));
   const { weights: _weights, ...parameters } = engineOptions;
-  return envelope('hotspots', {
+  return coveredEnvelope(ctx, 'hotspots', {
+    window: readWindow(f, cols),
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

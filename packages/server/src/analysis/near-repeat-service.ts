@@ -9,7 +9,7 @@
  */
 import { nearRepeat, type NearRepeatOptions, type NearRepeatResult } from '@baseerat/engine';
 import {
-  classificationOf, envelope, noIncidentsCaveat, readColumns, resolveFilter,
+  classificationOf, coveredEnvelope, noIncidentsCaveat, readColumns, readWindow, resolveFilter,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter,
 } from './analysis-request.js';
 
@@ -48,7 +48,8 @@ export async function nearRepeatService(ctx: AnalysisContext, options: NearRepea
   const label = `Knox test, ${engineOptions.permutations} permutations`;
   const result = nearRepeat(cols, { ...engineOptions, onProgress: (done, total) => ctx.onProgress?.({ phase: 'progress', label, done, total }) });
   ctx.onProgress?.({ phase: 'done', label: 'Knox test' });
-  return envelope('near-repeat', {
+  return coveredEnvelope(ctx, 'near-repeat', {
+    window: readWindow(f, cols),
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

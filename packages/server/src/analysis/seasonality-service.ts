@@ -5,7 +5,7 @@
  */
 import { seasonality, type SeasonalityResult } from '@baseerat/engine';
 import {
-  classificationOf, endOfLocalDay, envelope, ISO, noIncidentsCaveat, readColumns, resolveFilter, timeExtent,
+  classificationOf, coveredEnvelope, endOfLocalDay, ISO, noIncidentsCaveat, readColumns, resolveFilter, timeExtent,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter,
 } from './analysis-request.js';
 import { BaseeratError, localDay, localDayStart } from '@baseerat/engine';
@@ -30,7 +30,8 @@ export async function seasonalityService(ctx: AnalysisContext, options: Seasonal
   const from = f.fromMs ?? localDayStart(localDay(extent!.first));
   const to = f.toMs ?? endOfLocalDay(extent!.last);
   const result = seasonality(cols, { from, to });
-  return envelope('seasonality', {
+  return coveredEnvelope(ctx, 'seasonality', {
+    window: { fromMs: from, toMs: to },
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

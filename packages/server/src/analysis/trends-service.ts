@@ -27,7 +27,7 @@ import {
 } from '@baseerat/engine';
 import { coverageSpans } from './feed-coverage-service.js';
 import {
-  calendarUnitStart, classificationOf, comparisonWindow, endOfLocalDay, envelope, ISO, noIncidentsCaveat, previousWindowStart, readColumns, resolveFilter, timeExtent,
+  calendarUnitStart, classificationOf, comparisonWindow, coveredEnvelope, endOfLocalDay, ISO, noIncidentsCaveat, previousWindowStart, readColumns, resolveFilter, timeExtent,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter, type CalendarUnit, type ComparisonWindow,
 } from './analysis-request.js';
 
@@ -148,7 +148,8 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
   // the series' coverage caveats are the analysis's own (its other caveats stay with the series, as before)
   const coverageCodes = new Set(['NO_DATA_PERIODS', 'OUTSIDE_COVERAGE', 'PARTLY_COVERED']);
   const result: TrendsResult = { comparison, byDistrict, series, trend, caveats: [...comparison.caveats, ...series.caveats.filter((c) => coverageCodes.has(c.code))] };
-  return envelope('trends', {
+  return coveredEnvelope(ctx, 'trends', {
+    window: { fromMs: readFrom, toMs: w.to },
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

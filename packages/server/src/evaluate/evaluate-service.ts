@@ -17,7 +17,7 @@ import {
   type AreaRole, type AreaSet, type EvaluationMethod, type Measure, type PanelEvaluation,
 } from '@baseerat/engine/evaluate/index';
 import {
-  classificationOf, envelope, parseAnalysisTime, readColumns, resolveFilter,
+  classificationOf, coveredEnvelope, parseAnalysisTime, readColumns, resolveFilter,
   type AnalysisContext, type AnalysisEnvelope, type ResolvedFilter,
 } from '../analysis/analysis-request.js';
 import type { IncidentColumns } from '../store/index.js';
@@ -181,7 +181,8 @@ export async function evaluateMeasureService(ctx: AnalysisContext, measureInput:
   const result = evaluatePanel(panel, { methods });
   const postMonths = monthsBetween(startMonth, lastMonth) + 1;
   const read = (i: number) => area[i]! >= 0 && keep.has(defs[area[i]!]!.name);
-  return envelope('evaluate', {
+  return coveredEnvelope(ctx, 'evaluate', {
+    window: { fromMs, toMs: parseAnalysisTime(monthShift(lastMonth, 1), 'window.to') },
     classification: classificationOf(cols, read),
     filter: { ...outcome, fromMs, toMs },
     incidentsRead: cols.length,

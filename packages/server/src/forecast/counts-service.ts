@@ -17,6 +17,7 @@ import {
 } from '@baseerat/engine/forecast/counts/index';
 import { loadGeography, referenceDir } from '../reference/geography.js';
 import { openStore, type Store } from '../store/index.js';
+import { coverageCaveats } from '../analysis/analysis-request.js';
 
 export interface CountForecastOptions {
   /** Store file path, or an open Store (left open). */
@@ -280,7 +281,11 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
     }
     const nBack = opts.backtestOrigins ?? 24;
     let backtest: CountModelCard['backtest'] = null;
-    const caveats = [...loaded.caveats];
+    // the history's months no feed covers are counted as zeros by the models and the backtest: say so
+    const caveats = [
+      ...await coverageCaveats({ store }, { fromMs: periodStartMs(panel.firstPeriod, opts.period), toMs: periodStartMs(panel.firstPeriod + T, opts.period) }, 'the count forecast\'s history'),
+      ...loaded.caveats,
+    ];
     const firstOrigin = Math.max(LAG_WINDOW + 3, T - nBack);
     if (nBack > 0 && firstOrigin < T) {
       const origins = Array.from({ length: T - firstOrigin }, (_, i) => firstOrigin + i);

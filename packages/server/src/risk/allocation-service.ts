@@ -13,7 +13,7 @@ import {
   SeededRng, standaloneWeights, summariseSchedule, uniformPlan,
   type AllocationProblem, type CandidateSite, type Caveat, type DataMix, type DemandPoint, type RiskBand,
 } from '@baseerat/engine';
-import { calendarUnitStart, classificationOf, envelope, ISO, type AnalysisContext, type AnalysisEnvelope } from '../analysis/analysis-request.js';
+import { calendarUnitStart, classificationOf, coveredEnvelope, ISO, type AnalysisContext, type AnalysisEnvelope } from '../analysis/analysis-request.js';
 import { buildRiskInputs, type RiskServiceOptions } from './risk-service.js';
 
 export interface AllocationServiceOptions extends RiskServiceOptions {
@@ -136,7 +136,8 @@ export async function allocationService(ctx: AnalysisContext, options: Allocatio
     feedbackLoopCorrection: inp.corrected,
     caveats: [...caveats, ...prop.caveats, ...unif.caveats],
   };
-  return envelope('allocation', {
+  return coveredEnvelope(ctx, 'allocation', {
+    window: { fromMs: inp.starts[0]!, toMs: inp.end },
     classification: classificationOf(inp.cols),
     filter: inp.f,
     incidentsRead: inp.cols.length,

@@ -14,7 +14,7 @@ import {
 } from '@baseerat/engine';
 import type { IncidentColumns } from '../store/index.js';
 import {
-  calendarUnitStart, classificationOf, envelope, readColumns, resolveFilter, timeExtent, ISO,
+  calendarUnitStart, classificationOf, coveredEnvelope, readColumns, resolveFilter, timeExtent, ISO,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter, type ResolvedFilter,
 } from '../analysis/analysis-request.js';
 import { terrainFactor, type TerrainLayer } from './terrain-layers.js';
@@ -257,7 +257,8 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
     feedbackLoopCorrection: inp.corrected,
     caveats: [...inp.caveats, ...modelCaveats],
   };
-  return envelope('risk', {
+  return coveredEnvelope(ctx, 'risk', {
+    window: { fromMs: starts[0]!, toMs: end },
     classification: classificationOf(inp.cols),
     filter: inp.f,
     incidentsRead: inp.cols.length,

@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trendsService } from '../../src/analysis/index.js';
+import { runCountForecast } from '../../src/forecast/counts-service.js';
+import { riskService } from '../../src/risk/risk-service.js';
 import { DEMO_FEED, DEMO_REPORT } from '../../src/cli/commands/demo.js';
 import { loadDistrictsGeoJSON } from '../../src/reference/geography.js';
 import { buildReport } from '../../src/report/build-report.js';
@@ -52,6 +54,22 @@ describe('the demo data: UCDP to 2021, a generated feed for 2024, nothing in bet
     expect(env.result.trend!.n).toBe(12);
     expect(env.annotations.sentences.trend).not.toMatch(/over 36 months/);
   });
+
+  it('the risk index and the count forecast say their history spans 2022-2023, which no feed covers (UNCOVERED_PERIODS)', async () => {
+    // the risk index as the dashboard's risk page and the report ask for it (monthly periods to the report month)
+    const risk = await riskService({ store, geography }, { filter: { province: 'Balochistan' }, period: 'month' });
+    const ru = risk.caveats.filter((c) => c.code === 'UNCOVERED_PERIODS');
+    expect(ru).toHaveLength(1);
+    expect(ru[0]!.message).toMatch(/^no feed covers 2022-01-0\d to 2023-12-31 \(\d+ days\) of the window of the risk analysis, 20/);
+    // and as the December 2024 report asks for it (reportRiskOptions: monthly, to the report month): listed with the risk index's caveats
+    const outlook = report.methods.filter((m) => m.section === 'outlook').flatMap((m) => m.caveats);
+    expect(outlook.some((c) => /^no feed covers 2022-01-0\d to 2023-12-31 .* the risk analysis/.test(c))).toBe(true);
+    // the count forecast of January 2025, as the dashboard's forecasts page asks for it
+    const f = await runCountForecast({ db: store, province: 'Balochistan', period: 'month', origin: '2025-01', horizon: 1 });
+    const fu = f.caveats.filter((c) => c.code === 'UNCOVERED_PERIODS');
+    expect(fu).toHaveLength(1);
+    expect(fu[0]!.message).toMatch(/no feed covers 2022-01-0\d to 2023-12-31 \(\d+ days\) of the window of the count forecast's history/);
+  }, 120_000);
 
   it('the monthly report for December 2024 says there is no data for December 2023, in the model and in the PDF', async () => {
     const summary = report.sections.find((x) => x.id === 'summary')!;

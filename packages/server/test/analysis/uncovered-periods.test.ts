@@ -1,0 +1,97 @@
+/**
+ * Every analysis says when its window spans days no feed covers (UNCOVERED_PERIODS, built where the
+ * envelope is built: analysis-request.ts coveredEnvelope; the count forecast adds the same caveat).
+ * The store holds a 2021 feed and a 2024 feed ingested through the pipeline (each run records its
+ * range), nothing for 2022-2023: an analysis over a window that spans the gap must name it; one
+ * inside 2024 must not. Before this change no analysis but trends said anything about the gap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LINK_RULES, linkBatch, uncoveredPeriodsCaveat, type Caveat } from '@baseerat/engine';
+import { ingestRecords } from '../../src/ingest/pipeline.js';
+import { loadMappingFile } from '../../src/ingest/mapping.js';
+import {
+  actorsService, aggregateService, emergingHotspotsService, hotspotsService, nearRepeatService, seasonalityService, trendsService, type AnalysisContext,
+} from '../../src/analysis/index.js';
+import { runCountForecast } from '../../src/forecast/counts-service.js';
+import { loadGeography } from '../../src/reference/geography.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+const geography = loadGeography();
+const examples = new URL('../../../../data/mappings/examples', import.meta.url).pathname;
+
+/** Rescue 1122 calls (NDJSON mapping) in Quetta: every `step` hours from `from` (Pakistan time) to `to`. */
+function calls(prefix: string, from: string, to: string, stepHours: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let t = Date.parse(`${from}T00:00:00+05:00`), i = 0; t < Date.parse(`${to}T00:00:00+05:00`); t += stepHours * 3600e3, i++) {
+    out.push({ call_id: `${prefix}${i}`, received: new Date(t + 3600e3).toISOString(), location: { lat: 30.18 + (i % 7) * 0.01, lon: 67.01 + (i % 5) * 0.01, district: 'Quetta' }, nature: 'blast' });
+  }
+  return out;
+}
+
+const GAP = '2021-12-31 to 2023-12-31';
+const uncovered = (caveats: readonly Caveat[]) => caveats.filter((c) => c.code === 'UNCOVERED_PERIODS');
+
+let store: Store;
+let ctx: AnalysisContext;
+beforeAll(async () => {
+  store = await openStore(':memory:', { duckdb: { threads: '1' } });
+  const adapter = await loadMappingFile(`${examples}/rescue-1122.json`);
+  const base = { adapter, store, geocoder: geography, link: linkBatch, linkRules: DEFAULT_LINK_RULES };
+  await ingestRecords(calls('old', '2021-01-01', '2022-01-01', 72), { ...base, agency: 'archive', receivedAt: '2022-02-01T00:00:00.000Z' });
+  await ingestRecords(calls('new', '2024-01-01', '2025-01-01', 12), { ...base, receivedAt: '2025-01-02T00:00:00.000Z' });
+  ctx = { store, geography };
+}, 60_000);
+afterAll(async () => { await store.close(); });
+
+describe('UNCOVERED_PERIODS on a store with a gap between feeds', () => {
+  it('the engine caveat names the uncovered stretches of a window and counts their days', () => {
+    const d = (s: string) => Date.parse(`${s}T00:00:00+05:00`);
+    const spans = [{ from: d('2021-01-01'), to: d('2021-12-31') }, { from: d('2024-01-01'), to: d('2025-01-01') }];
+    const c = uncoveredPeriodsCaveat(spans, d('2021-06-01'), d('2024-07-01'), 'x')!;
+    expect(c.code).toBe('UNCOVERED_PERIODS');
+    expect(c.count).toBe(731);
+    expect(c.message).toContain(`no feed covers ${GAP} (731 days) of the window of x, 2021-06-01 to 2024-06-30`);
+    expect(uncoveredPeriodsCaveat(spans, d('2024-02-01'), d('2024-03-01'))).toBeUndefined();
+    expect(uncoveredPeriodsCaveat(undefined, d('2021-06-01'), d('2024-07-01'))).toBeUndefined();
+    // edges: days before the first and after the last covered day are uncovered too
+    expect(uncoveredPeriodsCaveat(spans, d('2020-12-30'), d('2021-01-02'))!.message).toContain('no feed covers 2020-12-30 to 2020-12-31 (2 days)');
+  });
+
+  it('the analyses over the whole store name the gap', async () => {
+    const envs = [
+      await hotspotsService(ctx, { filter: { province: 'Balochistan' } }),
+      await aggregateService(ctx, { filter: { province: 'Balochistan' } }),
+      await seasonalityService(ctx, { filter: { province: 'Balochistan' } }),
+      await nearRepeatService(ctx, { filter: { province: 'Balochistan' }, permutations: 99, seed: 1 }),
+      await trendsService(ctx, { filter: { province: 'Balochistan' } }),
+      await emergingHotspotsService(ctx, { filter: { province: 'Balochistan' } }),
+      await actorsService(ctx, { filter: { province: 'Balochistan', from: '2021-01-01', to: '2025-01-01' } }),
+    ];
+    for (const env of envs) {
+      const u = uncovered(env.caveats);
+      expect(u, env.analysis).toHaveLength(1);
+      // the gap is 2021-12-31 to 2023-12-31; a window starting in 2022 (trends' 36 months) holds it from 2022-01-01
+      expect(u[0]!.message, env.analysis).toMatch(/no feed covers (.*, )?(2021-12-31|2022-01-01) to 2023-12-31 \(\d+ days\)/);
+      expect(u[0]!.message, env.analysis).toContain(`the ${env.analysis} analysis`);
+    }
+  }, 120_000);
+
+  it('an analysis whose window lies inside one feed says nothing; one whose comparison window reaches back into the gap names that part', async () => {
+    const f = { province: 'Balochistan', from: '2024-02-01', to: '2024-11-01' };
+    for (const env of [await aggregateService(ctx, { filter: f }), await seasonalityService(ctx, { filter: f })]) {
+      expect(uncovered(env.caveats), env.analysis).toEqual([]);
+    }
+    // actors compare with the same length just before: 2023-05-01 to 2024-01-31, mostly uncovered
+    const a = uncovered((await actorsService(ctx, { filter: f })).caveats);
+    expect(a.map((c) => c.count)).toEqual([245]);
+    expect(a[0]!.message).toContain('no feed covers 2023-05-01 to 2023-12-31 (245 days) of the window of the actors analysis, 2023-05-01 to 2024-10-31');
+  });
+
+  it('the count forecast names the gap in its history', async () => {
+    const r = await runCountForecast({ db: store, province: 'Balochistan', period: 'month', origin: '2025-01', horizon: 1, backtestOrigins: 0 });
+    const u = uncovered(r.caveats);
+    expect(u).toHaveLength(1);
+    expect(u[0]!.message).toContain(`no feed covers ${GAP}`);
+    expect(u[0]!.message).toContain("the count forecast's history");
+  }, 60_000);
+});
