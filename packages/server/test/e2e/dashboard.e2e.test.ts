@@ -350,6 +350,16 @@ describe('dashboard in Chromium', () => {
     await page.waitForTimeout(1500); // the line chart's drawing animation, for the screenshot only
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends-gaps.png'), fullPage: true });
 
+    // Risk: its panel runs from the seeded feeds to this month, across the months no feed covers: the page lists
+    // the API's UNCOVERED_PERIODS caveat (it showed the result's caveats only, so not the envelope's)
+    await page.goto(`${origin}/#/risk`);
+    await page.waitForSelector('#risk-table');
+    const risk = await page.evaluate(async () => (await (await fetch('/api/risk?level=district&province=Balochistan&top=50')).json()) as { caveats: { code: string; message: string }[] });
+    const riskGap = risk.caveats.find((c) => c.code === 'UNCOVERED_PERIODS')!;
+    expect(riskGap.message).toMatch(/^no feed covers (.*, )?2024-12-31 to \d{4}-\d{2}-\d{2}.* of the window of the risk analysis/);
+    expect(await page.$$eval('#page-risk ul.caveats li', (l) => l.map((x) => x.textContent ?? ''))).toContain(riskGap.message);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-risk-uncovered.png'), fullPage: true });
+
     expect(offOrigin).toEqual([]);
     expect(await violations()).toEqual([]);
     await context.close();

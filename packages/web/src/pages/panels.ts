@@ -91,6 +91,8 @@ export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void
   if (rows.length === 0) { body.append(autoView(r.ok ? r.data : null)); return; }
   const chartEl = h('div', { class: 'chart tall', id: 'forecast-chart' });
   body.append(chartEl, table([t('district'), t('expected'), '50%', '90%'], rows.map((x) => [x.area, x.mean.toFixed(1), x.band50, `${x.lower} – ${x.upper}`]), { class: 'compact' }));
+  const c = caveats(r.ok ? r.data : {});
+  if (c !== null) body.append(c);
   const { chart, dispose } = chartIn(chartEl);
   chart.setOption({
     grid: { left: 130, right: 16, top: 16, bottom: 36 }, tooltip: { trigger: 'axis', renderMode: 'richText' },
@@ -134,7 +136,8 @@ export async function renderRisk(root: HTMLElement): Promise<void> {
   body.append(h('p', { class: 'muted small', id: 'risk-help' }, t('riskFactorsHelp')));
   const mix = mixText(result['dataMix']);
   if (mix !== '—') body.append(h('p', { class: 'muted small', id: 'risk-mix' }, `${t('riskMixAll')}: ${mix}`));
-  const c = caveats(result);
+  // the envelope's caveats: the service's own (e.g. UNCOVERED_PERIODS, months no feed covers) and the result's
+  const c = caveats(d);
   if (c !== null) body.append(c);
 }
 
@@ -218,7 +221,7 @@ export async function renderAllocation(root: HTMLElement): Promise<void> {
         String(i + 1), cell(s['district']), typeof s['lat'] === 'number' && typeof s['lon'] === 'number' ? `${s['lat'].toFixed(3)}, ${s['lon'].toFixed(3)}` : '—',
         s['band'] === undefined ? '—' : bandBadge(s['band']), oneDecimal(s['marginalGain']),
       ]), { class: 'compact', id: 'alloc-sites' }),
-      caveats(res) ?? '');
+      caveats(r.ok ? r.data : {}) ?? '');
   });
 }
 
