@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseeratError, caveat, CLASSIFICATION_LEVELS, type Caveat, type Classification } from '@baseerat/engine';
+import { BaseeratError, caveat, CLASSIFICATION_LEVELS, coveredMs, type Caveat, type Classification } from '@baseerat/engine';
 import {
   BENCHMARK_MODELS, COUNT_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR,
   buildCountPanel, centralInterval, districtNeighboursFromTopology, distributionMean, distributionQuantile, forecastDistrictCounts,
@@ -18,6 +18,7 @@ import {
 import { loadGeography, referenceDir } from '../reference/geography.js';
 import { openStore, type Store } from '../store/index.js';
 import { coverageCaveats } from '../analysis/analysis-request.js';
+import { coverageSpans } from '../analysis/feed-coverage-service.js';
 
 export interface CountForecastOptions {
   /** Store file path, or an open Store (left open). */
@@ -287,18 +288,28 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
       ...loaded.caveats,
     ];
     const firstOrigin = Math.max(LAG_WINDOW + 3, T - nBack);
-    if (nBack > 0 && firstOrigin < T) {
-      const origins = Array.from({ length: T - firstOrigin }, (_, i) => firstOrigin + i);
+    // A backtest origin whose target period no feed covers (not a day of it) would score a forecast of
+    // missing data against zeros: it is left out, so the backtest is scored on covered periods only.
+    const spans = await coverageSpans({ store });
+    const targetCovered = (o: number): boolean => spans === undefined || Array.from({ length: opts.horizon }, (_, h) => o + h).every((t) => t >= T
+      || coveredMs(spans, periodStartMs(panel.firstPeriod + t, opts.period), periodStartMs(panel.firstPeriod + t + 1, opts.period)) > 0);
+    const candidates = nBack > 0 && firstOrigin < T ? Array.from({ length: T - firstOrigin }, (_, i) => firstOrigin + i) : [];
+    const origins = candidates.filter(targetCovered);
+    const leftOut = candidates.filter((o) => !targetCovered(o));
+    if (leftOut.length > 0) {
+      caveats.push(caveat('BACKTEST_UNCOVERED_ORIGINS', `${leftOut.length} of the ${candidates.length} backtest origins (${periodLabel(panel.firstPeriod + leftOut[0]!, opts.period)}..${periodLabel(panel.firstPeriod + leftOut[leftOut.length - 1]!, opts.period)}) are left out: no feed covers their target ${opts.period}, so a score there would measure missing data`, leftOut.length));
+    }
+    if (origins.length > 0) {
       const models = [...new Set<CountModelName>([model, ...BENCHMARK_MODELS])];
       const r = runCountBacktestOnPanel(panel, { origins, horizons: Array.from({ length: opts.horizon }, (_, i) => i + 1), models });
       backtest = {
         origins: `${periodLabel(panel.firstPeriod + origins[0]!, opts.period)}..${periodLabel(panel.firstPeriod + origins[origins.length - 1]!, opts.period)}`,
         horizons: r.horizons,
         lines: backtestLines(r),
-        note: 'Rolling origins before the forecast origin; each forecast fitted on data before its own origin; targets after the last observed period are not scored. Lower CRPS, log score and MAE are better; coverage should be near 0.5 and 0.9.',
+        note: `Rolling origins before the forecast origin; each forecast fitted on data before its own origin; targets after the last observed period are not scored${leftOut.length > 0 ? `; ${leftOut.length} origins whose target period no feed covers are left out` : ''}. Lower CRPS, log score and MAE are better; coverage should be near 0.5 and 0.9.`,
       };
     } else if (nBack > 0) {
-      caveats.push(caveat('NO_BACKTEST', 'too little history before the origin for a backtest in the model card'));
+      caveats.push(caveat('NO_BACKTEST', candidates.length > 0 ? 'no backtest in the model card: no feed covers the target period of any backtest origin' : 'too little history before the origin for a backtest in the model card'));
     }
     const modelCard: CountModelCard = {
       model,
