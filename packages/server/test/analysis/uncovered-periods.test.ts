@@ -13,6 +13,7 @@ import {
   actorsService, aggregateService, emergingHotspotsService, hotspotsService, nearRepeatService, seasonalityService, trendsService, type AnalysisContext,
 } from '../../src/analysis/index.js';
 import { runCountForecast } from '../../src/forecast/counts-service.js';
+import { evaluateMeasureService } from '../../src/evaluate/evaluate-service.js';
 import { loadGeography } from '../../src/reference/geography.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
@@ -86,6 +87,15 @@ describe('UNCOVERED_PERIODS on a store with a gap between feeds', () => {
     expect(a.map((c) => c.count)).toEqual([245]);
     expect(a[0]!.message).toContain('no feed covers 2023-05-01 to 2023-12-31 (245 days) of the window of the actors analysis, 2023-05-01 to 2024-10-31');
   });
+
+  it('an evaluation whose pre period spans the gap names it', async () => {
+    const measure = { id: 'gap-test', name: 'test measure', type: 'operation', treated: { districts: ['Quetta'] }, comparison: { districts: ['Pishin'] }, start: '2024-07-01', preMonths: 42, postMonths: 6, illustrative: true };
+    const e = await evaluateMeasureService(ctx, measure, { methods: ['its'] });
+    expect(e.annotations.window.firstMonth).toBe('2021-01');
+    const u = uncovered(e.caveats);
+    expect(u).toHaveLength(1);
+    expect(u[0]!.message).toContain(`no feed covers ${GAP} (731 days) of the window of the evaluate analysis, 2021-01-01 to 2024-12-31`);
+  }, 60_000);
 
   it('the count forecast names the gap in its history', async () => {
     const r = await runCountForecast({ db: store, province: 'Balochistan', period: 'month', origin: '2025-01', horizon: 1, backtestOrigins: 0 });
