@@ -130,7 +130,8 @@ export { hash52, HashSet52 };
 export class IngestSession {
   readonly runId: string;
   readonly agency: string;
-  readonly ctx: AdapterContext;
+  /** The adapters' context; a live run's `receivedAt` moves with each push (`setReceivedAt`). */
+  ctx: AdapterContext;
   private readonly rules: LinkRules;
   private readonly batchSize: number;
   private readonly windowMs: number;
@@ -159,9 +160,7 @@ export class IngestSession {
   totalBytes = 0;
 
   constructor(private readonly opts: IngestOptions, readonly origin: string) {
-    if (Number.isNaN(Date.parse(opts.receivedAt)) || !opts.receivedAt.endsWith('Z')) {
-      throw new BaseeratError('VALIDATION', `receivedAt: '${opts.receivedAt}' is not an ISO UTC time (e.g. 2024-03-01T10:00:00.000Z)`, { field: 'receivedAt' });
-    }
+    checkReceivedAt(opts.receivedAt);
     const batchSize = opts.batchSize ?? 10_000;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new BaseeratError('VALIDATION', `batchSize: ${batchSize} is not a positive whole number`, { field: 'batchSize' });
     this.batchSize = batchSize;
@@ -178,6 +177,12 @@ export class IngestSession {
       classification: opts.classification ?? 'RESTRICTED',
       reportingMode: opts.reportingMode ?? 'unknown',
     };
+  }
+
+  /** The time the records pushed from now on were received (a live feed's batch arrival); ISO UTC. */
+  setReceivedAt(receivedAt: string): void {
+    checkReceivedAt(receivedAt);
+    this.ctx = { ...this.ctx, receivedAt: new Date(receivedAt).toISOString() };
   }
 
   private quarantineItem(raw: string, line: number, reasons: FieldIssue[]) {
@@ -490,14 +495,24 @@ export async function ingestRecords(records: readonly unknown[], opts: IngestOpt
   return session.finish();
 }
 
+function checkReceivedAt(receivedAt: string): void {
+  if (Number.isNaN(Date.parse(receivedAt)) || !receivedAt.endsWith('Z')) {
+    throw new BaseeratError('VALIDATION', `receivedAt: '${receivedAt}' is not an ISO UTC time (e.g. 2024-03-01T10:00:00.000Z)`, { field: 'receivedAt' });
+  }
+}
+
 function safeJson(v: unknown): string {
   try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
 }
 
 export interface LiveIngestor {
   readonly runId: string;
-  /** Adds records and writes them at once; returns the counts so far. */
-  push(records: readonly unknown[]): Promise<IngestSession['counts']>;
+  /**
+   * Adds records and writes them at once; returns the counts so far. `receivedAt` (ISO UTC): when
+   * these records arrived (their reports' receivedAt, provenance); default the last push's, at
+   * first the run's `receivedAt`.
+   */
+  push(records: readonly unknown[], options?: { receivedAt?: string }): Promise<IngestSession['counts']>;
   /** Records the run; the ingestor cannot be used afterwards. */
   close(): Promise<IngestSummary>;
 }
@@ -517,8 +532,9 @@ export function createLiveIngestor(opts: IngestOptions): LiveIngestor {
   let closed = false;
   return {
     runId: session.runId,
-    async push(records) {
+    async push(records, options) {
       if (closed) throw new BaseeratError('CONFLICT', `live ingestor ${session.runId} is closed`, { field: 'runId' });
+      if (options?.receivedAt !== undefined) session.setReceivedAt(options.receivedAt);
       await session.push(records.map((r) => objectItem(r, safeJson(r), ++line)));
       await session.flush();
       await session.settle();

@@ -149,7 +149,7 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       counters.messages += batch.length;
       if (o.commitGroup !== undefined) {
         // ack-behind: taken through the pipeline and the monitor now, acknowledged once in the store
-        const { value: c, committed } = await o.commitGroup(() => ingestor.push(batch.map(decode)));
+        const { value: c, committed } = await o.commitGroup(() => ingestor.push(batch.map(decode), { receivedAt: now().toISOString() }));
         const counts = delta(c);
         // the applier applies in order, so the batches' acknowledgements come in order too
         lastAck = committed.then(() => acked(batch, counts), (e: unknown) => {
@@ -159,7 +159,8 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
         });
         continue;
       }
-      const c = await ingestor.push(batch.map(decode));
+      // the reports' receivedAt: when this batch was taken from the stream, not when the consumer started
+      const c = await ingestor.push(batch.map(decode), { receivedAt: now().toISOString() });
       // acknowledged only now: the batch is committed (stored, counted as duplicates, or quarantined)
       acked(batch, delta(c));
     }

@@ -225,6 +225,21 @@ describe('records and the live ingestor', () => {
     expect(store.runs).toHaveLength(1);
     await expect(live.push([rec('9')])).rejects.toThrow(/is closed/);
   });
+
+  it('the live ingestor stamps each push\'s reports with the time that push was received (provenance), not the run\'s start', async () => {
+    const store = new FakeStore();
+    const live = createLiveIngestor(await opts(store, { adapter: await loadMappingFile(`${examples}/rescue-1122.json`) }));
+    await live.push([rec('1')]);
+    await live.push([rec('2'), rec('3')], { receivedAt: '2024-03-01T06:00:00.000Z' });
+    await live.push([rec('4')]);
+    await live.push([rec('5')], { receivedAt: '2024-03-01T06:00:02.5Z' });
+    const at = (id: string) => store.reports.get(`rescue1122:${id}`)!.report.source.receivedAt;
+    expect(at('1')).toBe(new Date(receivedAt).toISOString());
+    expect([at('2'), at('3'), at('4')]).toEqual(Array(3).fill('2024-03-01T06:00:00.000Z'));
+    expect(at('5')).toBe('2024-03-01T06:00:02.500Z');
+    await expect(live.push([rec('6')], { receivedAt: '2024-03-01 06:00' })).rejects.toThrow(/receivedAt: '2024-03-01 06:00' is not an ISO UTC time/);
+    expect(store.reports.has('rescue1122:6')).toBe(false);
+  });
 });
 
 describe('resolveAdapter', () => {

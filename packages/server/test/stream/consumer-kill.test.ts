@@ -150,7 +150,10 @@ describe('a batch written but not acknowledged (the process dies between commit 
       },
     });
     try {
-      const c1 = await startIngestConsumer({ nats: nc, agency: 'fc', adapter, store: crashing, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1 });
+      // the first consumer's clock steps a second a reading, from 2030: each batch's reports carry the time it was taken
+      let tick = 0;
+      const clock1 = () => new Date(Date.UTC(2030, 0, 1) + 1000 * tick++);
+      const c1 = await startIngestConsumer({ nats: nc, agency: 'fc', adapter, store: crashing, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1, now: clock1 });
       await expect(c1.done).rejects.toThrow('crash after commit');
       await c1.stop().catch(() => undefined);
       const c2 = await startIngestConsumer({ nats: nc, agency: 'fc', adapter, store: e.store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1 });
@@ -166,6 +169,9 @@ describe('a batch written but not acknowledged (the process dies between commit 
       const conn = await duckdbInstanceOf(e.store).connect();
       const rows = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports WHERE agency = 'fc'")).getRowObjectsJS();
       expect(rows[0]).toEqual({ n: total, d: total });
+      // provenance: the first consumer's two batches (2 x 40, both committed) carry each its own receipt time, not the consumer's start
+      const received = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DISTINCT received_at)::INTEGER AS d FROM reports WHERE agency = 'fc' AND received_at >= TIMESTAMP '2030-01-01'")).getRowObjectsJS()[0]!;
+      expect(received).toEqual({ n: 80, d: 2 });
       conn.closeSync();
       console.log(`redelivery test: ${total} published; after the crash the new consumer read ${s.rowsRead}, stored ${s.stored}, counted ${s.duplicates} as already stored`);
     } finally {
