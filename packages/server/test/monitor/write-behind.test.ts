@@ -206,18 +206,23 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     const g = await wb.group(async () => wb.store.writeBatch(batchOf('m')));
     await g.committed;
     const read = e.store.linkCandidates.bind(e.store);
-    let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
-    e.store.linkCandidates = async (from, to) => { await held; return read(from, to); };
+    let releaseRead!: () => void, releaseWrite!: () => void;
+    const heldRead = new Promise<void>((r) => { releaseRead = r; });
+    const heldWrite = new Promise<void>((r) => { releaseWrite = r; });
+    let lateRead: Promise<unknown> | undefined;
+    e.store.linkCandidates = (from, to) => { lateRead = heldRead.then(() => read(from, to)); return lateRead as ReturnType<typeof read>; };
     const day = (h: number) => Date.parse(`2025-01-01T${String(h).padStart(2, '0')}:00:00Z`);
     // the applier's write of the next batch is held too
     const write = e.store.writeBatch.bind(e.store);
-    e.store.writeBatch = async (b) => { await held; return write(b); };
+    e.store.writeBatch = async (b) => { await heldWrite; return write(b); };
     const g2 = await wb.group(async () => wb.store.writeBatch(batchOf('n')));
     // inc_m is stored (the read is held), inc_n waits for the applier: answered from what is not applied
     expect((await wb.store.linkCandidates(day(9), day(12))).map((c) => c.incidentId)).toEqual(['inc_n']);
     expect(wb.counters.linkReadsLate).toBe(1);
-    release();
+    // the held read answers first (before inc_n is stored: its result is inc_m alone), then the write goes on
+    releaseRead();
+    await lateRead;
+    releaseWrite();
     await g2.committed;
     await new Promise((r) => setTimeout(r, 10));
     e.store.linkCandidates = read;
