@@ -47,6 +47,23 @@ export interface TimedIncident {
   inc: MonitorIncident;
 }
 
+/** What a neighbour must be within, in time and space, for the rule (both evaluations read it here). */
+function reachOf(rule: NearRepeatRule) {
+  const windowMs = rule.days * DAY_MS;
+  const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
+  return {
+    windowMs,
+    /** The window and the baseline before it: older neighbours count for neither. */
+    reachMs: windowMs + baselineMs,
+    minimumKilled: rule.minimumKilled ?? 5,
+    // A great-circle distance is at least the latitude difference times the radius: neighbours
+    // further north or south than the distance (with a margin for rounding) are out without the
+    // haversine. In the live path bench about 3 in 10 neighbours the grid gives are.
+    latitudeReach: (rule.distanceKm / (EARTH_RADIUS_KM * RAD)) * (1 + 1e-9),
+    distanceKm: rule.distanceKm,
+  };
+}
+
 /**
  * Evaluate against `history`: earlier incidents (any order). Events at the same instant or later are
  * ignored, so the incident never counts itself.
@@ -60,17 +77,11 @@ export function evaluateNearRepeatRuleTimed(rule: NearRepeatRule, incident: Moni
   const { lat, lon } = incident.location;
   if (lat === undefined || lon === undefined) return null;
   const t = Date.parse(incident.occurredAt);
-  const windowMs = rule.days * DAY_MS;
-  const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
-  const minimumKilled = rule.minimumKilled ?? 5;
-  // A great-circle distance is at least the latitude difference times the radius: neighbours
-  // further north or south than the distance (with a margin for rounding) are out without the
-  // haversine. In the live path bench about 3 in 10 neighbours the grid gives are.
-  const latitudeReach = (rule.distanceKm / (EARTH_RADIUS_KM * RAD)) * (1 + 1e-9);
+  const { windowMs, reachMs, minimumKilled, latitudeReach, distanceKm } = reachOf(rule);
   let count = 0, background = 0;
   // the nearest serious event inside the window (the first found at the smallest distance, as before)
   let nearestInc: MonitorIncident | undefined, nearestKm = Infinity, nearestDt = 0;
-  const reachMs = windowMs + baselineMs, distanceKm = rule.distanceKm, id = incident.id;
+  const id = incident.id;
   // Cheapest tests first (the live monitor hands about 40 neighbours per event in the path bench):
   // the time kept beside each neighbour, then its coordinates; its id and category only for those in reach.
   for (let i = 0; i < history.length; i++) {
@@ -113,13 +124,10 @@ export function evaluateNearRepeatRuleOnColumns(
   const { lat, lon } = incident.location;
   if (lat === undefined || lon === undefined) return null;
   const t = Date.parse(incident.occurredAt);
-  const windowMs = rule.days * DAY_MS;
-  const baselineMs = (rule.baselineDays ?? 365) * DAY_MS;
-  const minimumKilled = rule.minimumKilled ?? 5;
-  const latitudeReach = (rule.distanceKm / (EARTH_RADIUS_KM * RAD)) * (1 + 1e-9);
+  const { windowMs, reachMs, minimumKilled, latitudeReach, distanceKm } = reachOf(rule);
   let count = 0, background = 0;
   let nearestInc: MonitorIncident | undefined, nearestKm = Infinity, nearestDt = 0;
-  const reachMs = windowMs + baselineMs, distanceKm = rule.distanceKm, id = incident.id;
+  const id = incident.id;
   for (let c = 0; c < cellCount; c++) {
     const cell = cells[c]!;
     const d = cell.d, n = cell.n;
