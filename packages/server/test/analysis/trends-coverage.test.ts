@@ -6,36 +6,17 @@
  * and an increasing trend over 36 months measured the gap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LINK_RULES, incidentIdFor, linkBatch } from '@baseerat/engine';
-import { ingestRecords } from '../../src/ingest/pipeline.js';
-import { loadMappingFile } from '../../src/ingest/mapping.js';
+import { incidentIdFor } from '@baseerat/engine';
 import { feedCoverageService, trendsService, type AnalysisContext } from '../../src/analysis/index.js';
-import { loadGeography } from '../../src/reference/geography.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { report } from '../store/conformance.js';
+import { geography, openGapStore } from './gap-store.js';
 
-const geography = loadGeography();
-const examples = new URL('../../../../data/mappings/examples', import.meta.url).pathname;
-
-/** Rescue 1122 calls (NDJSON mapping) in Quetta: every `step` hours from `from` (Pakistan time) to `to`. */
-function calls(prefix: string, from: string, to: string, stepHours: number): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (let t = Date.parse(`${from}T00:00:00+05:00`), i = 0; t < Date.parse(`${to}T00:00:00+05:00`); t += stepHours * 3600e3, i++) {
-    out.push({ call_id: `${prefix}${i}`, received: new Date(t + 3600e3).toISOString(), location: { lat: 30.18 + (i % 7) * 0.01, lon: 67.01 + (i % 5) * 0.01, district: 'Quetta' }, nature: 'blast' });
-  }
-  return out;
-}
 
 let store: Store;
 let ctx: AnalysisContext;
 beforeAll(async () => {
-  store = await openStore(':memory:', { duckdb: { threads: '1' } });
-  const adapter = await loadMappingFile(`${examples}/rescue-1122.json`);
-  const base = { adapter, store, geocoder: geography, link: linkBatch, linkRules: DEFAULT_LINK_RULES };
-  // the old feed: 2021, one call every 3 days; the new one: 2024, one call every 12 hours (a different agency)
-  await ingestRecords(calls('old', '2021-01-01', '2022-01-01', 72), { ...base, agency: 'archive', receivedAt: '2022-02-01T00:00:00.000Z' });
-  await ingestRecords(calls('new', '2024-01-01', '2025-01-01', 12), { ...base, receivedAt: '2025-01-02T00:00:00.000Z' });
-  ctx = { store, geography };
+  ({ store, ctx } = await openGapStore());
 }, 60_000);
 afterAll(async () => { await store.close(); });
 

@@ -6,28 +6,15 @@
  * inside 2024 must not. Before this change no analysis but trends said anything about the gap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LINK_RULES, linkBatch, uncoveredPeriodsCaveat, type Caveat } from '@baseerat/engine';
-import { ingestRecords } from '../../src/ingest/pipeline.js';
-import { loadMappingFile } from '../../src/ingest/mapping.js';
+import { uncoveredPeriodsCaveat, type Caveat } from '@baseerat/engine';
 import {
   actorsService, aggregateService, emergingHotspotsService, hotspotsService, nearRepeatService, seasonalityService, trendsService, type AnalysisContext,
 } from '../../src/analysis/index.js';
 import { runCountForecast } from '../../src/forecast/counts-service.js';
 import { evaluateMeasureService } from '../../src/evaluate/evaluate-service.js';
-import { loadGeography } from '../../src/reference/geography.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openGapStore } from './gap-store.js';
 
-const geography = loadGeography();
-const examples = new URL('../../../../data/mappings/examples', import.meta.url).pathname;
-
-/** Rescue 1122 calls (NDJSON mapping) in Quetta: every `step` hours from `from` (Pakistan time) to `to`. */
-function calls(prefix: string, from: string, to: string, stepHours: number): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (let t = Date.parse(`${from}T00:00:00+05:00`), i = 0; t < Date.parse(`${to}T00:00:00+05:00`); t += stepHours * 3600e3, i++) {
-    out.push({ call_id: `${prefix}${i}`, received: new Date(t + 3600e3).toISOString(), location: { lat: 30.18 + (i % 7) * 0.01, lon: 67.01 + (i % 5) * 0.01, district: 'Quetta' }, nature: 'blast' });
-  }
-  return out;
-}
 
 const GAP = '2021-12-31 to 2023-12-31';
 const uncovered = (caveats: readonly Caveat[]) => caveats.filter((c) => c.code === 'UNCOVERED_PERIODS');
@@ -35,12 +22,7 @@ const uncovered = (caveats: readonly Caveat[]) => caveats.filter((c) => c.code =
 let store: Store;
 let ctx: AnalysisContext;
 beforeAll(async () => {
-  store = await openStore(':memory:', { duckdb: { threads: '1' } });
-  const adapter = await loadMappingFile(`${examples}/rescue-1122.json`);
-  const base = { adapter, store, geocoder: geography, link: linkBatch, linkRules: DEFAULT_LINK_RULES };
-  await ingestRecords(calls('old', '2021-01-01', '2022-01-01', 72), { ...base, agency: 'archive', receivedAt: '2022-02-01T00:00:00.000Z' });
-  await ingestRecords(calls('new', '2024-01-01', '2025-01-01', 12), { ...base, receivedAt: '2025-01-02T00:00:00.000Z' });
-  ctx = { store, geography };
+  ({ store, ctx } = await openGapStore());
 }, 60_000);
 afterAll(async () => { await store.close(); });
 
