@@ -3,7 +3,8 @@
  * JetStream on 127.0.0.1:4222 with a stream and subject prefix of its own): the serving process
  * consumes the agency subjects through the live write-behind (journal first, DuckDB behind it,
  * monitor/write-behind.ts). After the feed is acknowledged and the server is stopped, every
- * published record is in the store exactly once and the journal holds nothing left to apply.
+ * published record is in the store exactly once and the journal holds nothing left to apply. The same
+ * with `--ack-behind` (no journal; JetStream keeps each message until its batch is in DuckDB).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,89 +55,74 @@ async function outstanding(stream = STREAM): Promise<number> {
   return n;
 }
 
+/**
+ * Publishes a synthetic feed on `stream`, runs `serve --nats <mode>` on a new store until every
+ * message is acknowledged, stops it (SIGTERM) and checks that it exited 0. Returns the store, what
+ * was published per agency and the server's stdout.
+ */
+async function serveUntilConsumed(name: string, seed: number, mode: '--live-journal' | '--ack-behind', stream: string, prefix: string) {
+  writeSyntheticFeed(join(dir, name), { seed, start: '2024-01-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z', incidents: 500, malformedShare: 0, agencies: AGENCIES });
+  const feed = await readFeedDirectory(join(dir, name));
+  const pub = await publishRecords({ nats: nc, records: feed.records, rate: 0, stream, prefix });
+  expect(pub.published).toBe(feed.records.length);
+  const db = join(dir, `db-${name}`, 'store.duckdb');
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
+    '--nats', '127.0.0.1:4222', mode, '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
+    '--mappings', join(dir, name, 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  try {
+    const t0 = Date.now();
+    while (await outstanding(stream) > 0) {
+      // a liveness guard, not a timing check
+      if (Date.now() - t0 > 150_000 || child.exitCode !== null) throw new Error(`feed not consumed: ${out}\n${err}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  expect(await exited, err).toBe(0);
+  return { db, byAgency: pub.byAgency, out };
+}
+
+/** With the process stopped: every published record is in the store, once. */
+async function expectStoredOnce(db: string, byAgency: Record<string, number>): Promise<void> {
+  const e = await openEmbedded(db, MASTER, new Date());
+  try {
+    const conn = await duckdbInstanceOf(e.store).connect();
+    const rows = (await conn.runAndReadAll('SELECT agency, count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports GROUP BY agency ORDER BY agency')).getRowObjectsJS();
+    expect(Object.fromEntries(rows.map((r) => [String(r['agency']), Number(r['n'])]))).toEqual(byAgency);
+    for (const r of rows) expect(r['n']).toBe(r['d']);
+    conn.closeSync();
+  } finally {
+    await e.close();
+  }
+}
+
 describe('serve --nats --live-journal', () => {
   it('consumes the feed through the write-behind: every record stored once, the journal applied on stop', async () => {
-    writeSyntheticFeed(join(dir, 'feed'), { seed: 21, start: '2024-01-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z', incidents: 500, malformedShare: 0, agencies: AGENCIES });
-    const feed = await readFeedDirectory(join(dir, 'feed'));
-    const pub = await publishRecords({ nats: nc, records: feed.records, rate: 0, stream: STREAM, prefix: PREFIX });
-    expect(pub.published).toBe(feed.records.length);
-    const db = join(dir, 'db', 'store.duckdb');
-
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
-      '--nats', '127.0.0.1:4222', '--live-journal', '--nats-agencies', AGENCIES.join(','), '--nats-stream', STREAM, '--nats-prefix', PREFIX,
-      '--mappings', join(dir, 'feed', 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    try {
-      const t0 = Date.now();
-      while (await outstanding() > 0) {
-        // a liveness guard, not a timing check
-        if (Date.now() - t0 > 150_000 || child.exitCode !== null) throw new Error(`feed not consumed: ${out}\n${err}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(out).toContain('Live path: durable in the journal');
-      expect(existsSync(`${db}.live-journal`)).toBe(true);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGTERM');
-    }
-    expect(await exited, err).toBe(0);
+    const { db, byAgency, out } = await serveUntilConsumed('feed', 21, '--live-journal', STREAM, PREFIX);
+    expect(out).toContain('Live path: durable in the journal');
+    expect(existsSync(`${db}.live-journal`)).toBe(true);
     // nothing left to apply: the journal's files hold no entry not yet in the store
     const left = readdirSync(`${db}.live-journal`).map((f) => statSync(join(`${db}.live-journal`, f)).size).reduce((s, n) => s + n, 0);
     expect(left).toBe(0);
-
-    const e = await openEmbedded(db, MASTER, new Date());
-    try {
-      const conn = await duckdbInstanceOf(e.store).connect();
-      const rows = (await conn.runAndReadAll('SELECT agency, count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports GROUP BY agency ORDER BY agency')).getRowObjectsJS();
-      expect(Object.fromEntries(rows.map((r) => [String(r['agency']), Number(r['n'])]))).toEqual(pub.byAgency);
-      for (const r of rows) expect(r['n']).toBe(r['d']);
-      conn.closeSync();
-    } finally {
-      await e.close();
-    }
+    await expectStoredOnce(db, byAgency);
   }, 240_000);
 });
 
 describe('serve --nats --ack-behind', () => {
   it('two agencies\' consumers share the applier (their groups take turns): every record stored once, no journal, acknowledged only once stored', async () => {
     const stream = `${STREAM}_AB`, prefix = `${tag}ab.ingest`;
-    writeSyntheticFeed(join(dir, 'feed-ab'), { seed: 22, start: '2024-01-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z', incidents: 500, malformedShare: 0, agencies: AGENCIES });
-    const feed = await readFeedDirectory(join(dir, 'feed-ab'));
-    const pub = await publishRecords({ nats: nc, records: feed.records, rate: 0, stream, prefix });
-    expect(pub.published).toBe(feed.records.length);
-    const db = join(dir, 'db-ab', 'store.duckdb');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
-      '--nats', '127.0.0.1:4222', '--ack-behind', '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
-      '--mappings', join(dir, 'feed-ab', 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     try {
-      const t0 = Date.now();
-      while (await outstanding(stream) > 0) {
-        // a liveness guard, not a timing check
-        if (Date.now() - t0 > 150_000 || child.exitCode !== null) throw new Error(`feed not consumed: ${out}\n${err}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const { db, byAgency, out } = await serveUntilConsumed('feed-ab', 22, '--ack-behind', stream, prefix);
       expect(out).toContain('Live path: alerts at once, DuckDB written behind');
+      expect(existsSync(`${db}.live-journal`)).toBe(false);
+      // every message acknowledged means every record in the store: checked with the process stopped
+      await expectStoredOnce(db, byAgency);
     } finally {
-      if (child.exitCode === null) child.kill('SIGTERM');
-    }
-    expect(await exited, err).toBe(0);
-    expect(existsSync(`${db}.live-journal`)).toBe(false);
-    // every message acknowledged means every record in the store: checked with the process stopped
-    const e = await openEmbedded(db, MASTER, new Date());
-    try {
-      const conn = await duckdbInstanceOf(e.store).connect();
-      const rows = (await conn.runAndReadAll('SELECT agency, count(*)::INTEGER AS n, count(DISTINCT source_id)::INTEGER AS d FROM reports GROUP BY agency ORDER BY agency')).getRowObjectsJS();
-      expect(Object.fromEntries(rows.map((r) => [String(r['agency']), Number(r['n'])]))).toEqual(pub.byAgency);
-      for (const r of rows) expect(r['n']).toBe(r['d']);
-      conn.closeSync();
-    } finally {
-      await e.close();
       await jsm.streams.delete(stream).catch(() => undefined);
     }
   }, 240_000);
