@@ -5,13 +5,16 @@
  * plain and a decorated store, then random filters: stats, counts, map points and list pages must be
  * equal. A second property loads the index from a store already filled (the start-up path).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
-  CLASSIFICATION_LEVELS, incidentIdFor, sourceKey, type CategoryCode, type Link, type Report,
+  CLASSIFICATION_LEVELS, incidentIdFor, sourceKey, type CategoryCode, type Incident, type Link, type Report,
 } from '@baseerat/engine';
-import { openStore } from '../../src/store/index.js';
-import type { IncidentFilter, IngestBatch, Store } from '../../src/store/port.js';
+import { openStore, type DuckDBStore } from '../../src/store/index.js';
+import type { FieldCodec, IncidentFilter, IngestBatch, Page, Store } from '../../src/store/port.js';
 import { IndexedStore } from '../../src/store/incident-index/indexed-store.js';
 import { describeStoreConformance, report } from './conformance.js';
 
@@ -31,7 +34,7 @@ const AGENCIES = ['police', 'levies', 'fc'];
 const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'PO.PROTEST'];
 const key = (r: Report) => sourceKey(r.source);
 
-interface Gen { agency: string; hour: number; located: boolean; lat: number; lon: number; district: string | undefined; province: string | undefined; category: CategoryCode; classification: (typeof CLASSIFICATION_LEVELS)[number] }
+interface Gen { narrative?: string | undefined; received?: number; agency: string; hour: number; located: boolean; lat: number; lon: number; district: string | undefined; province: string | undefined; category: CategoryCode; classification: (typeof CLASSIFICATION_LEVELS)[number] }
 const genArb: fc.Arbitrary<Gen> = fc.record({
   agency: fc.constantFrom(...AGENCIES),
   // few distinct times (ties in the ordering), across month ends in Pakistan time (UTC+5)
@@ -43,7 +46,9 @@ const genArb: fc.Arbitrary<Gen> = fc.record({
   province: fc.option(fc.constantFrom(...PROVINCES), { nil: undefined }),
   category: fc.constantFrom(...CATS),
   classification: fc.constantFrom(...CLASSIFICATION_LEVELS),
-});
+  narrative: fc.option(fc.constantFrom('seen near the bazaar', 'دھماکہ', ''), { nil: undefined }),
+  received: fc.nat(3),
+}, { requiredKeys: ['agency', 'hour', 'located', 'lat', 'lon', 'district', 'province', 'category', 'classification'] });
 /** The time in UTC, or (odd hours) the same instant written in Pakistan time: the stores canonicalise it. */
 const isoOf = (ms: number, hour: number) => (hour % 2 === 0 ? new Date(ms).toISOString() : new Date(ms + 5 * 3_600_000).toISOString().replace('Z', '+05:00'));
 const toReport = (g: Gen, sourceId: string): Report => report({
@@ -53,6 +58,9 @@ const toReport = (g: Gen, sourceId: string): Report => report({
   ...(g.district === undefined ? {} : { district: g.district }),
   ...(g.province === undefined ? {} : { province: g.province }),
   category: g.category, classification: g.classification,
+  ...(g.narrative === undefined ? {} : { narrative: g.narrative }),
+  // a few receipt times (an incident's sources are in received order, then written order)
+  ...(g.received === undefined ? {} : { receivedAt: new Date(Date.UTC(2024, 2, 1, 11 - g.received)).toISOString() }),
 });
 
 type Op =
@@ -197,5 +205,110 @@ describe('the incident index gives the plain store answers', () => {
     await expect(decorated.stats({ categories: ['NOPE' as CategoryCode] })).rejects.toThrow(/unknown category/);
     expect(asked).toEqual(['stats']);
     await decorated.close();
+  });
+});
+
+/**
+ * The full list served from the index and the incident detail side file (issue #7): on a store on
+ * a file (so with its side file) under a keyed codec (sensitive fields are ciphertext there), every
+ * page the decorator serves from the side file must equal, field for field, the DuckDB store's own
+ * page (`inner.listIncidents`: incident-list.ts), after random writes and again after a reopen.
+ */
+describe('the full list from the index and the detail side file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baseerat-index-list-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+  /** A keyed codec like the field cipher's (the value is bound to its field and record). */
+  const codec: FieldCodec = {
+    encode: (p, field, id) => `v1:${field}|${id}|${p}`,
+    decode: (s, field, id) => {
+      const head = `v1:${field}|${id}|`;
+      if (!s.startsWith(head)) throw new Error(`not a value of ${field} ${id}: ${s}`);
+      return s.slice(head.length);
+    },
+  };
+  const open = async (file: string): Promise<{ inner: DuckDBStore; decorated: IndexedStore }> => {
+    const inner = await openStore(file, { ...config, codec });
+    await inner.existingSourceKeys(['warm:up']); // loads the id -> seq index the side file is read through
+    await inner.detailFileSettled();
+    return { inner, decorated: await indexed(inner, 3) };
+  };
+  const pageArb = fc.array(fc.tuple(fc.nat(30), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 6 });
+
+  /** Each page from the decorator equals the store's own, and each one not empty came from the side file; returns how many did. */
+  async function expectPagesSame(inner: DuckDBStore, decorated: IndexedStore, filters: IncidentFilter[], pages: [number, number][]): Promise<number> {
+    expect(decorated.state).toBe('ready');
+    expect(inner.detailFileStats?.state).toBe('ready');
+    const before = decorated.listFromDetail;
+    let filled = 0;
+    for (const f of [{}, ...filters]) {
+      for (const [offset, limit] of [[0, 50], [0, 1], ...pages] as const) {
+        const want = await inner.listIncidents(f, { offset, limit });
+        const got = await decorated.listIncidents(f, { offset, limit });
+        expect(got).toStrictEqual(want);
+        if (got.items.length > 0) filled++;
+        // the raw records too (decoded when read, in both)
+        expect(got.items.map((i) => i.sources.map((s) => s.raw))).toStrictEqual(want.items.map((i) => i.sources.map((s) => s.raw)));
+      }
+    }
+    expect(decorated.listMismatches).toBe(0);
+    expect(decorated.listFromDetail - before).toBe(filled);
+    return filled;
+  }
+
+  it('equals the DuckDB page after random writes (new incidents, attachments, unlinks, duplicates), and after a reopen', async () => {
+    let served = 0;
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.array(filterArb, { minLength: 1, maxLength: 4 }), pageArb, async (ops, filters, pages) => {
+      const file = join(dir, `s${files++}`, 'store.duckdb');
+      let { inner, decorated } = await open(file);
+      try {
+        await apply([decorated], ops);
+        served += await expectPagesSame(inner, decorated, filters, pages);
+        await decorated.close();
+        ({ inner, decorated } = await open(file));
+        served += await expectPagesSame(inner, decorated, filters, pages);
+        // more writes on top of the reopened store and its side file
+        await apply([decorated], ops.filter((o) => o.kind !== 'quarantine').slice(0, 8), 'R');
+        served += await expectPagesSame(inner, decorated, filters, pages);
+      } finally {
+        await decorated.close();
+      }
+    }), { numRuns: 20, seed: 20261129 });
+    // the pages were the side file's, not the store's own page behind the decorator
+    expect(served).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('does not serve the side file between a write\'s commit and the index catching up with it', async () => {
+    const file = join(dir, `w${files++}`, 'store.duckdb');
+    const { inner, decorated } = await open(file);
+    try {
+      const g = (hour: number, district: string): Gen => ({ agency: 'police', hour, located: false, lat: 0, lon: 0, district, province: 'Balochistan', category: 'TI.BOMB', classification: 'RESTRICTED', narrative: 'first' });
+      await apply([decorated], [{ kind: 'new', reports: [g(1, 'Quetta')] }, { kind: 'new', reports: [g(18, 'Quetta')] }]);
+      const first = (await decorated.listIncidents({}, { offset: 0, limit: 10 })).items;
+      expect(first).toHaveLength(2);
+      const fromDetail = decorated.listFromDetail;
+      expect(fromDetail).toBeGreaterThan(0);
+      // an attachment moves the first incident to Gwadar and later in time: the index reads it back
+      // with getIncident after the store's commit; a list asked at that moment must not mix the
+      // side file's new version into the index's old order
+      const during: Page<Incident>[] = [];
+      const get = inner.getIncident.bind(inner);
+      inner.getIncident = async (id) => {
+        during.push(await decorated.listIncidents({ districts: ['Quetta'] }, { offset: 0, limit: 10 }));
+        return get(id);
+      };
+      const target = first[0]!;
+      const r = toReport({ ...g(24 * 59 - 5, 'Gwadar'), narrative: 'second' }, 'att-1');
+      await decorated.writeBatch({ newIncidents: [], attachments: [{ incidentId: target.id, reports: [r], links: [{ a: sourceKey(target.sources[0]!), b: key(r), rule: 'test', distanceKm: 0.5, hoursApart: 1 }] }], quarantine: [] });
+      inner.getIncident = get;
+      expect(during.length).toBeGreaterThan(0);
+      expect(decorated.listFromDetail).toBe(fromDetail);
+      // once the index has it, the side file serves again, and the page is the store's
+      const after = await decorated.listIncidents({ districts: ['Quetta'] }, { offset: 0, limit: 10 });
+      expect(after).toStrictEqual(await inner.listIncidents({ districts: ['Quetta'] }, { offset: 0, limit: 10 }));
+      expect(decorated.listFromDetail).toBe(fromDetail + 1);
+    } finally {
+      await decorated.close();
+    }
   });
 });

@@ -7,7 +7,7 @@
  */
 import { sourceKey, type Incident } from '@baseerat/engine';
 import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
-import { decodeRecord, incidentFromRow, type FieldCodec } from './rows.js';
+import { decodeRecord, incidentFromRow, lazyRaw, type FieldCodec } from './rows.js';
 
 /** One source as stored: agency, source id, received_at (epoch ms), format, stored raw (record), layout, stored narrative. */
 export type StoredSource = [string, string, number, string, string, number | null, string | null];
@@ -41,6 +41,29 @@ export function detailPayload(row: readonly unknown[], sources: readonly StoredS
 export function incidentFromDetail(payload: Buffer, codec: FieldCodec): Incident {
   const [row, sources] = JSON.parse(payload.toString('utf8')) as [unknown[], StoredSource[]];
   return incidentFromStored(row, sources, 0, codec);
+}
+
+/**
+ * The incident of a side-file payload as the incident list gives it (incident-list.ts `incidentsOf`,
+ * the DuckDB list path): each source's raw record decoded only when a caller reads it (`lazyRaw`;
+ * the API's list never does), at most once. The one record decoded at once is the sole source
+ * record of an incident whose narrative is kept there (its row's narrative NULL, one source): the
+ * narrative is part of that record's ciphertext. Equal, field for field, to `incidentFromDetail`.
+ */
+export function listedIncidentFromDetail(payload: Buffer, codec: FieldCodec): Incident {
+  const [row, sources] = JSON.parse(payload.toString('utf8')) as [unknown[], StoredSource[]];
+  const out: Incident['sources'] = [];
+  const soleInRecord = row[17] == null && Number(row[21]) === 1;
+  let soleNarrative: string | undefined;
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k]!;
+    const agency = str(s[0]), sourceId = str(s[1]);
+    let once: { raw: string; narrative?: string } | undefined;
+    const decoded = () => (once ??= decodeRecord(str(s[4]), s[5], s[6], sourceKey({ agency, sourceId }), codec));
+    if (k === 0 && soleInRecord) soleNarrative = decoded().narrative;
+    out.push(lazyRaw({ agency, sourceId, receivedAt: new Date(Number(s[2])).toISOString(), format: str(s[3]) }, () => decoded().raw));
+  }
+  return incidentFromRow(row, out, codec, soleNarrative);
 }
 
 const ms = (v: DuckDBValue): number | null => (v === null ? null : Number((v as DuckDBTimestampValue).micros / 1000n));

@@ -30,10 +30,10 @@ import {
 import { ChunkAppender } from './chunk-appender.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
-import { checkPage, listIncidentPage, RANGE_AT, REPORT_RANGE } from './incident-list.js';
+import { checkPage, generationOf, incidentsFromDetail, listIncidentPage, RANGE_AT, REPORT_RANGE } from './incident-list.js';
 import { hash52, HashSet52, IncidentSeqIndex } from './hash-set-52.js';
 import { migrate } from './migrations.js';
-import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState, type DetailVerify } from './detail-file.js';
+import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState, type DetailVerify, type Mark } from './detail-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import {
   detailPayload, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
@@ -154,6 +154,8 @@ export class DuckDBStore implements Store {
   private detailBatch: DetailBatch | undefined;
   /** The running write transaction changes incidents (new seqs): the side file gets its batch and largest seqs after the commit. */
   private detailTouched = false;
+  /** The largest seqs of the last committed write that changed incidents (the side file's generation), once the side file is opened. */
+  private committedMark: Mark | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -205,6 +207,7 @@ export class DuckDBStore implements Store {
         : undefined;
       await this.conn.run('COMMIT');
       this.detailBatch = undefined;
+      if (mark !== undefined) this.committedMark = mark;
       if (mark !== undefined) await this.detail!.commit(batch!, mark);
       return out;
     } catch (e) {
@@ -316,6 +319,7 @@ export class DuckDBStore implements Store {
     const path = (await this.rows(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`))[0]?.[0];
     if (typeof path !== 'string' || path === '' || path === ':memory:') return;
     const options = this.options.detailFile === undefined ? {} : this.options.detailFile;
+    this.committedMark = mark;
     this.detail = new DetailFile(`${path}.detail`, token, mark, this.dumpDetail, this.verifyDetail, (fn) => this.exclusive(fn), options);
   }
 
@@ -969,6 +973,19 @@ export class DuckDBStore implements Store {
     const sources = new Map<string, Js[][]>(ids.map((id) => [id, []]));
     for (const s of src) sources.get(str(s[0]))?.push(s);
     return rows.map((r) => incidentFromStored(r, sources.get(str(r[0])) ?? [], 1, this.codec));
+  }
+
+  /**
+   * The generation of the incidents committed (largest seqs, as the side file's COMMIT holds them),
+   * for the incident index's list (store/incident-index/indexed-store.ts); undefined without a side file.
+   */
+  committedGeneration(): string | undefined {
+    return this.committedMark === undefined ? undefined : generationOf(this.committedMark);
+  }
+
+  /** A list page's incidents from the side file at that generation, synchronously, or undefined: store/duckdb/incident-list.ts incidentsFromDetail. */
+  listedIncidents(ids: readonly string[], generation: string): Incident[] | undefined {
+    return incidentsFromDetail(this.detail, this.incidentIndexForRead(), ids, generation, this.codec);
   }
 
   /** Late materialisation, page cached until the next write: store/duckdb/incident-list.ts. */

@@ -28,7 +28,10 @@
 import { BaseeratError, sourceKey, type Incident } from '@baseerat/engine';
 import { listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { IncidentFilter, Page } from '../port.js';
+import type { DetailFile, Mark } from './detail-file.js';
+import { listedIncidentFromDetail } from './detail-record.js';
 import { filterSql } from './filter-sql.js';
+import { hash52, IncidentSeqIndex } from './hash-set-52.js';
 import type { ReadCache } from './read-cache.js';
 import type { ReadPool } from './read-pool.js';
 import { decodeRecord, INCIDENT_SELECT, incidentFromRow, lazyRaw, type FieldCodec } from './rows.js';
@@ -199,4 +202,40 @@ export function listIncidentPage(src: IncidentListSource, filter: IncidentFilter
   // pages of the API's size are cached; the long pages of a report's pass over a period are not (memory)
   const got = limit <= CACHED_PAGE_MAX ? src.cache.get(`list ${offset} ${limit} ${JSON.stringify(filter)}`, read) : read();
   return got.then((raw) => ({ items: incidentsOf(raw, codec), total: raw.total, offset, limit }));
+}
+
+/** A generation of the store (its largest incident and report seqs, detail-file.ts COMMIT) as the list's fast path compares it. */
+export function generationOf(mark: Mark): string {
+  return `${mark.incidents}/${mark.reports}`;
+}
+
+/**
+ * The list's page read from the incident detail side file (issue #7): the incidents of `ids`, in
+ * that order, as `listIncidentPage` gives them (sources in received order, raw records decoded only
+ * when read), for a caller that has ordered and counted the page itself (the incident index,
+ * store/incident-index/indexed-store.ts) as of the store's generation `generation`.
+ *
+ * Synchronous (the side file's positioned reads are): nothing can commit between the check of the
+ * generation and the last read. Undefined, for the caller to read DuckDB instead, when the side file
+ * is not serving or serves another generation (a write committed since the caller's ordering), when
+ * the id -> seq index is not loaded, or when an id's seq is not in the file (a write under way has
+ * given it a seq not yet committed) or holds another incident (a hash collision). A seq in the file
+ * at the caller's generation holds the version committed then: a later version is a new seq, and
+ * the file publishes it only with its COMMIT, which changes the generation.
+ */
+export function incidentsFromDetail(
+  detail: DetailFile | undefined, seqs: IncidentSeqIndex | undefined, ids: readonly string[], generation: string, codec: FieldCodec,
+): Incident[] | undefined {
+  if (detail === undefined || !detail.ready || seqs === undefined || generationOf(detail.mark) !== generation) return undefined;
+  const out: Incident[] = [];
+  for (const id of ids) {
+    const seq = seqs.seq(hash52(id));
+    if (seq === undefined || seq === IncidentSeqIndex.UNKNOWN_SEQ) return undefined;
+    const payload = detail.read(seq);
+    if (payload === undefined) return undefined;
+    const inc = listedIncidentFromDetail(payload, codec);
+    if (inc.id !== id) return undefined;
+    out.push(inc);
+  }
+  return out;
 }

@@ -64,6 +64,13 @@ export class IndexedStore implements Store {
   readonly loaded: Promise<void>;
   /** List pages whose narrowed store read did not give the ids the index ordered (then the store answered the page whole); 0 unless something is wrong. */
   listMismatches = 0;
+  /** List pages whose incidents were read from the store's detail side file (`listIncidents`), for tests and the bench. */
+  listFromDetail = 0;
+  /**
+   * The store's generation (`DetailPageReader.committedGeneration`) the index was last brought in
+   * step with: read at the end of each load and of each write's refresh, with writes held back.
+   */
+  private syncedGeneration: string | undefined;
   reencryptBatch?: (limit: number, opts?: { encryptPlaintext?: boolean }) => Promise<ReencryptionProgress>;
 
   constructor(readonly inner: Store, private readonly options: IndexedStoreOptions = {}) {
@@ -149,6 +156,7 @@ export class IndexedStore implements Store {
       ix.quarantined = all.quarantined;
       ix.sortAll();
       this.index = ix;
+      this.syncedGeneration = detailReaderOf(this.inner)?.committedGeneration();
       this.options.onLoaded?.(performance.now() - t0, ix.length);
     } catch (e) {
       this.disable(`the incident index could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
@@ -179,6 +187,7 @@ export class IndexedStore implements Store {
         ix.quarantined = (await this.inner.stats({ districts: [] })).quarantined;
         ix.version++;
       }
+      this.syncedGeneration = detailReaderOf(this.inner)?.committedGeneration();
     } catch (e) {
       this.disable(`the incident index could not follow a write: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -251,10 +260,16 @@ export class IndexedStore implements Store {
 
   /**
    * The index orders the page (offset + limit first of the filter by occurredAt, then id) and counts
-   * the filter; the store then reads just those incidents, as the page of the same filter narrowed to
-   * the page's time span (from its first incident's time to its last's), at the offset of the first
-   * among the incidents of that very time. The page read is checked against the ids the index
-   * ordered; on any difference the store answers the whole request itself.
+   * the filter. The page's incidents are then read, in the same tick, from the store's detail side
+   * file (`DetailPageReader`: the DuckDB store on a file) when the store's committed generation is
+   * the one the index was last brought in step with: then the side file holds exactly the versions
+   * the index ordered, so the page is the store's page at that generation, without a store query.
+   * Otherwise (no side file or not yet served, a write committed and not yet read back into the
+   * index, an id whose seq a running write has changed) the store reads just those incidents, as
+   * the page of the same filter narrowed to the page's time span (from its first incident's time to
+   * its last's), at the offset of the first among the incidents of that very time; that read is
+   * checked against the ids the index ordered, and on any difference the store answers the whole
+   * request itself.
    */
   async listIncidents(filter: IncidentFilter, page: { offset: number; limit: number }): Promise<Page<Incident>> {
     const ix = this.index;
@@ -265,7 +280,7 @@ export class IndexedStore implements Store {
     }
     const plan = this.cached(ix, `list ${offset} ${limit} ${JSON.stringify(filter)}`, () => {
       const { total, first: hits } = ix.firstN(c, offset + limit);
-      if (offset >= total) return undefined;
+      if (offset >= total) return { total, ids: [], t0: NaN, t1: NaN, before: 0 };
       const wanted = hits.slice(offset, offset + limit);
       const t0 = ix.time[wanted[0]!]!, t1 = ix.time[wanted[wanted.length - 1]!]!;
       // incidents of the filter at the page's first time that come before its first incident
@@ -273,8 +288,16 @@ export class IndexedStore implements Store {
       for (let k = offset - 1; k >= 0 && ix.time[hits[k]!] === t0; k--) before++;
       return { total, ids: wanted.map((i) => ix.idOf(i)), t0, t1, before };
     });
-    if (plan === undefined) return this.inner.listIncidents(filter, page);
     const { total, ids, t0, t1, before } = plan;
+    // past the last match: no incident to read (the store's page is empty too, with the same total)
+    if (ids.length === 0) return { items: [], total, offset, limit };
+    const generation = this.syncedGeneration;
+    const reader = generation === undefined ? undefined : detailReaderOf(this.inner);
+    const fromDetail = reader?.listedIncidents(ids, generation!);
+    if (fromDetail !== undefined) {
+      this.listFromDetail++;
+      return { items: fromDetail, total, offset, limit };
+    }
     const narrowed: IncidentFilter = { ...filter, from: new Date(t0).toISOString(), to: new Date(t1 + 1).toISOString() };
     const got = await this.inner.listIncidents(narrowed, { offset: before, limit: ids.length });
     if (got.items.length !== ids.length || got.items.some((inc, k) => inc.id !== ids[k])) {
@@ -362,6 +385,26 @@ export class IndexedStore implements Store {
 }
 
 const NO_AGENCIES: ReadonlyMap<string, number> = new Map();
+
+/**
+ * What a store offers the list's fast path (the DuckDB store with its incident detail side file,
+ * store/duckdb/incident-list.ts `incidentsFromDetail`): the incidents of a page read synchronously
+ * at a known generation of its committed writes.
+ */
+export interface DetailPageReader {
+  /** The generation of the incidents committed (changes with every committed write that changes an incident); undefined when the store cannot tell. */
+  committedGeneration(): string | undefined;
+  /**
+   * The incidents of these ids in this order, as `listIncidents` gives them, when the store can read
+   * each of them synchronously as of `generation`; undefined otherwise (the caller reads the store).
+   */
+  listedIncidents(ids: readonly string[], generation: string): Incident[] | undefined;
+}
+
+function detailReaderOf(store: Store): DetailPageReader | undefined {
+  const r = store as Partial<DetailPageReader>;
+  return typeof r.committedGeneration === 'function' && typeof r.listedIncidents === 'function' ? (r as DetailPageReader) : undefined;
+}
 
 /** The rank memo's key: the filter without its classification ceiling. */
 const rankKey = (filter: IncidentFilter): string => JSON.stringify({ ...filter, maxClassification: undefined });
