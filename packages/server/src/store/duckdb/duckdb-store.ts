@@ -24,10 +24,11 @@ import {
 } from '@duckdb/node-api';
 import {
   quarantineRecordId,
-  type IncidentColumns, type IncidentFilter, type IncidentPoint, type FeedRange, type IngestBatch, type IngestRun, type LinkCandidate, type Page, type QuarantineRecord,
+  type IncidentColumns, type IncidentFilter, type IncidentPoint, type FeedRange, type IngestBatch, type IngestRun, type LinkCandidate, type NewIncident, type Page, type QuarantineRecord,
   type ReencryptionProgress, type SensitiveField, type Store, type StoreStats, type WriteResult,
 } from '../port.js';
 import { ChunkAppender } from './chunk-appender.js';
+import { keepLinks, RowEncoder, type RowEncoderData } from './row-encoder.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { checkPage, generationOf, incidentsFromDetail, listIncidentPage, RANGE_AT, REPORT_RANGE } from './incident-list.js';
@@ -154,6 +155,8 @@ export class DuckDBStore implements Store {
   private detailBatch: DetailBatch | undefined;
   /** The running write transaction changes incidents (new seqs): the side file gets its batch and largest seqs after the commit. */
   private detailTouched = false;
+  /** The worker thread that makes new incidents' rows (row-encoder.ts), when started (`startRowEncoder`). */
+  private rowEncoder: RowEncoder | undefined;
   /** The largest seqs of the last committed write that changed incidents (the side file's generation), once the side file is opened. */
   private committedMark: Mark | undefined;
 
@@ -493,7 +496,37 @@ export class DuckDBStore implements Store {
   }
 
   writeBatch(batch: IngestBatch): Promise<WriteResult> {
-    return this.exclusive(() => this.transaction(() => this.writeBatchInTransaction(batch)));
+    const encoder = this.rowEncoder;
+    if (encoder === undefined) return this.exclusive(() => this.transaction(() => this.writeBatchInTransaction(batch)));
+    encoder.prepare(batch);
+    // the rows are awaited in the write's turn, before its transaction begins
+    return this.exclusive(async () => {
+      const encoded = await encoder.take(batch.newIncidents);
+      return this.transaction(() => this.writeBatchInTransaction(batch, encoded));
+    });
+  }
+
+  /**
+   * Starts the row encoder (row-encoder.ts): a worker thread makes the rows of new incidents, with
+   * `codec` (row-encoder.ts rowEncoderCodec: the store's data key; undefined for a store without
+   * encryption). Refused when that is not what this store's codec writes with.
+   */
+  startRowEncoder(codec: RowEncoderData['codec']): RowEncoder {
+    const prefix = (this.codec as { currentPrefix?: () => string }).currentPrefix?.();
+    const matches = codec === undefined ? this.codec === IDENTITY_CODEC : prefix === `v1:${codec.keyId}:`;
+    if (!matches) throw new BaseeratError('CONFIG', `row encoder: its key (${codec?.keyId ?? 'none'}) is not the one the store writes with`, { field: 'rowEncoder' });
+    if (this.rowEncoder === undefined) this.rowEncoder = new RowEncoder({ codec });
+    return this.rowEncoder;
+  }
+
+  /** The row encoder's counters (undefined when not started). */
+  get rowEncoderStats(): RowEncoder['stats'] | undefined {
+    return this.rowEncoder?.stats;
+  }
+
+  /** Hands a batch to the row encoder ahead of its writeBatch (no-op without one). */
+  prepareRows(batch: IngestBatch): void {
+    this.rowEncoder?.prepare(batch);
   }
 
   /**
@@ -519,10 +552,12 @@ export class DuckDBStore implements Store {
     return this.exclusive(async () => { await this.conn.run(`SET GLOBAL checkpoint_threshold = '${threshold}'`); });
   }
 
-  private async writeBatchInTransaction(batch: IngestBatch): Promise<WriteResult> {
+  private async writeBatchInTransaction(batch: IngestBatch, encoded?: Map<NewIncident, Encoded>): Promise<WriteResult> {
     const news = batch.newIncidents.map((n) => {
       assertNonEmpty(n.id, n.reports);
-      return { id: n.id, reports: n.reports.map(canonicalReport), links: n.links };
+      // rows made by the row encoder: its reports are canonical there (used here for their keys only)
+      const enc = encoded?.get(n);
+      return { id: n.id, reports: enc === undefined ? n.reports.map(canonicalReport) : n.reports, links: n.links, enc };
     });
     const attachments = batch.attachments.map((a) => ({ incidentId: a.incidentId, reports: a.reports.map(canonicalReport), links: a.links }));
     const allReports = [...news.flatMap((n) => n.reports), ...attachments.flatMap((a) => a.reports)];
@@ -536,7 +571,7 @@ export class DuckDBStore implements Store {
     });
 
     // New incidents: duplicates dropped; an incident left with no report is skipped.
-    const created = new Map<string, { reports: Report[]; links: Link[] }>();
+    const created = new Map<string, { reports: Report[]; links: Link[]; enc: Encoded | undefined }>();
     const storedNewIds = await this.storedIncidentIds(news.map((n) => n.id));
     for (const n of news) {
       const reports = fresh(n.reports);
@@ -544,7 +579,9 @@ export class DuckDBStore implements Store {
       if (storedNewIds.has(n.id) || created.has(n.id)) {
         throw new BaseeratError('CONFLICT', `newIncidents: incident id ${n.id} already exists; send its new reports as an attachment`, { field: 'newIncidents.id', details: { id: n.id } });
       }
-      created.set(n.id, { reports, links: [...n.links] });
+      // the encoder's rows hold when every report is new; otherwise this thread makes them
+      const enc = n.enc !== undefined && reports.length === n.reports.length ? n.enc : undefined;
+      created.set(n.id, { reports: enc === undefined && n.enc !== undefined ? reports.map(canonicalReport) : reports, links: [...n.links], enc });
     }
 
     // Attachments: to an incident created in this batch, or to a stored one (re-consolidated from all its reports).
@@ -555,6 +592,7 @@ export class DuckDBStore implements Store {
       if (reports.length === 0) continue;
       const inBatch = created.get(a.incidentId);
       if (inBatch !== undefined) {
+        if (inBatch.enc !== undefined) { inBatch.enc = undefined; inBatch.reports = inBatch.reports.map(canonicalReport); }
         inBatch.reports.push(...reports);
         inBatch.links.push(...a.links);
         continue;
@@ -577,6 +615,7 @@ export class DuckDBStore implements Store {
     const firstSeq = await this.nextSeq('reports', reportCount);
     const firstIncidentSeq = await this.nextSeq('incidents', created.size + attachedTo.size);
     const codec = this.codec;
+    const encoderStats = this.rowEncoder?.stats;
     const seqOf = new Map<string, number>();
     // The side file's version of each incident written (detail-file.ts), in the order rows are made.
     const details: { seq: number; supersedes: number; row: unknown[]; sources: { seq: number; source: StoredSource }[] }[] | undefined = this.detailBatch === undefined ? undefined : [];
@@ -586,9 +625,10 @@ export class DuckDBStore implements Store {
     // the contiguous seqs [rep, rep + count).
     function* incidentRows(): Generator<DuckDBValue[]> {
       let seq = firstIncidentSeq, rep = firstSeq;
-      for (const [id, { reports, links }] of created) {
+      for (const [id, { reports, links, enc }] of created) {
         // most new incidents are one report and no link: their row is the report's fields
-        const row = reports.length === 1 && links.length === 0
+        if (enc !== undefined && encoderStats !== undefined) encoderStats.used++;
+        const row = enc !== undefined ? enc.incident : reports.length === 1 && links.length === 0
           ? singleReportIncidentRow(id, reports[0]!, codec, true)
           : incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec, true);
         row.push(BigInt(seq), BigInt(rep), BigInt(rep + reports.length - 1));
@@ -612,9 +652,19 @@ export class DuckDBStore implements Store {
       let seq = firstSeq, k = 0;
       const ts = lastTsValue();
       for (const group of [created, attachedTo]) {
-        for (const [id, { reports }] of group) {
+        for (const [id, c] of group) {
           const sources = details?.[k++]?.sources;
-          for (const r of reports) {
+          const enc = (c as { enc?: Encoded | undefined }).enc;
+          if (enc !== undefined) {
+            for (const row of enc.reports) {
+              row[0] = BigInt(seq);
+              sources?.push({ seq, source: storedSourceOfReportRow(row) });
+              seq++;
+              yield row;
+            }
+            continue;
+          }
+          for (const r of c.reports) {
             const row = reportRow(seq, id, r, codec, ts, RECORD_LAYOUT);
             sources?.push({ seq, source: storedSourceOfReportRow(row) });
             seq++;
@@ -1202,6 +1252,7 @@ export class DuckDBStore implements Store {
       this.closed = true;
       // first: a rebuild's dump holds a read connection until it sees the side file closed
       this.detail?.close();
+      await this.rowEncoder?.close();
       await this.readers.close();
       this.conn.closeSync();
       // before the instance: other connections on it (the security tables') must be closed first
@@ -1265,10 +1316,7 @@ function sortedKeys(o: Record<string, number>): Record<string, number> {
 const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
 const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
-/** Links whose two ends are both among the incident's reports: a link to a skipped or detached record is not kept. */
-function keepLinks(links: readonly Link[], reports: readonly Report[]): Link[] {
-  const keys = new Set(reports.map((r) => sourceKey(r.source)));
-  return links.filter((l) => keys.has(l.a) && keys.has(l.b));
-}
+/** A new incident's rows made by the row encoder (row-encoder.ts): seq columns still to set. */
+type Encoded = { incident: DuckDBValue[]; reports: DuckDBValue[][] };
 
 export { canonicalIso };
