@@ -14,12 +14,15 @@
  * Ties (many areas with the same past count, often zero) are broken at random in expectation:
  * a tied block straddling the cut contributes its outcome times the fraction of the block that
  * fits, so neither ranking gains from an arbitrary order.
+ * A test period no feed covers (panel.exposure 0) is missing data, not a period without incidents:
+ * it is left out (`leftOut`), as the count forecast's backtest does; the models of the other test
+ * periods are trained on covered periods only (area-risk-index.ts).
  * Units: shares in [0, 1]; pooled = sum captured / sum observed over test periods.
  * Complexity: one model fit per test origin plus the validation fits once.
  * Reference: NIJ Real-Time Crime Forecasting Challenge (2017) capture metrics (PAI, PEI);
  * Chainey, Tompson and Uhlig (2008); Mohler et al. (2015) compare with analysts' rankings.
  */
-import { BaseeratError } from '../domain/errors.js';
+import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { observedAt, pastCountsAt, type RiskPanel } from './area-risk-factors.js';
 import { fitAreaRiskModel, scoreAreaRisk, type AreaRiskModel, type AreaRiskOptions } from './area-risk-index.js';
 import { BandCalibrationTable, type BandCalibrationRow } from './risk-bands.js';
@@ -61,6 +64,8 @@ export interface AreaRiskBacktestOptions extends AreaRiskOptions {
 
 export interface AreaRiskBacktestPeriod {
   origin: number;
+  /** Sum of the index's expected values over the scored areas (incidents, or harm with target harm), for a fully covered period. */
+  expected: number;
   incidents: number;
   harm: number;
   index: { incidentShare: number; harmShare: number };
@@ -78,15 +83,20 @@ export interface AreaRiskBacktest {
   pooled: { index: { incidentShare: number; harmShare: number }; pastCounts: { incidentShare: number; harmShare: number }; oracle: { incidentShare: number; harmShare: number } };
   /** Test periods where the index captured more / the same / less harm than past counts. */
   harmWinsTiesLosses: [number, number, number];
+  /** Test origins left out because no feed covers their period. */
+  leftOut: number[];
   calibration: BandCalibrationRow[];
   /** The model chosen before the first test origin (lambda, thresholds, coefficients). */
   firstModel: AreaRiskModel;
 }
 
 export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOptions): AreaRiskBacktest {
-  const origins = [...options.testOrigins].sort((a, b) => a - b);
-  if (origins.length === 0) throw new BaseeratError('VALIDATION', 'give at least one test origin', { field: 'testOrigins' });
-  for (const t of origins) if (!(Number.isInteger(t) && t >= 1 && t < panel.nPeriods)) throw new BaseeratError('VALIDATION', `test origin ${t} is outside 1..${panel.nPeriods - 1}`, { field: 'testOrigins' });
+  const asked = [...options.testOrigins].sort((a, b) => a - b);
+  if (asked.length === 0) throw new BaseeratError('VALIDATION', 'give at least one test origin', { field: 'testOrigins' });
+  for (const t of asked) if (!(Number.isInteger(t) && t >= 1 && t < panel.nPeriods)) throw new BaseeratError('VALIDATION', `test origin ${t} is outside 1..${panel.nPeriods - 1}`, { field: 'testOrigins' });
+  const leftOut = asked.filter((t) => !(panel.exposure[t]! > 0));
+  const origins = asked.filter((t) => panel.exposure[t]! > 0);
+  if (origins.length === 0) throw new InsufficientDataError(`no feed covers any of the ${asked.length} test periods: nothing to score`);
   const fraction = options.topFraction ?? 0.1;
   const baselinePeriods = options.baselinePeriods ?? panel.windows.harmPeriods;
   const { testOrigins: _t, topFraction: _f, baselinePeriods: _b, ...modelOptions } = options;
@@ -109,7 +119,7 @@ export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOpti
     for (const s of scores) table.add(s.band, s.expected, obs.count[s.area]!, obs.harm[s.area]!);
     const incidents = oc.reduce((a, b) => a + b, 0), harm = oh.reduce((a, b) => a + b, 0);
     const row: AreaRiskBacktestPeriod = {
-      origin: t, incidents, harm,
+      origin: t, expected: model_.reduce((a, b) => a + b, 0), incidents, harm,
       index: { incidentShare: capturedShare(model_, oc, fraction), harmShare: capturedShare(model_, oh, fraction) },
       pastCounts: { incidentShare: capturedShare(naive, oc, fraction), harmShare: capturedShare(naive, oh, fraction) },
       oracle: { incidentShare: capturedShare(oc, oc, fraction), harmShare: capturedShare(oh, oh, fraction) },
@@ -139,6 +149,7 @@ export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOpti
       oracle: { incidentShare: div(sums.oc, sums.n), harmShare: div(sums.oh, sums.h) },
     },
     harmWinsTiesLosses: wtl,
+    leftOut,
     calibration: table.table(),
     firstModel,
   };

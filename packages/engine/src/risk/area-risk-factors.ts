@@ -19,6 +19,15 @@
  *   Kennedy 2011). Static over time.
  *
  * Incident counts are weighted by the feedback-loop weights (feedback-loop-weights.ts).
+ *
+ * Periods no feed covers (feed coverage, analysis/feed-coverage.ts) are missing data, not zero
+ * incidents. The panel carries each period's exposure e_s in [0, 1], the share of the period that
+ * some feed covers; the windowed sums above are rates per covered time scaled back to the window:
+ * a window sum S over periods with exposure E out of n periods becomes S x n / E (the
+ * exponentially weighted count likewise with the decay weights). With every period covered
+ * (e = 1) the factors are exactly the calendar-time ones. A factor whose window is covered less
+ * than `minCoveredShare` (default 0.5; the trend: either of its two windows) has no value: NaN,
+ * which the index reads as "not known" (the training average, contributing nothing) and reports.
  * Units: natural logs of counts and harm. Complexity: O(events + areas x periods x window).
  */
 import { BaseeratError } from '../domain/errors.js';
@@ -83,9 +92,27 @@ export interface RiskPanel {
   windows: Required<RiskFactorWindows>;
   /** Incidents ignored because their area or period was outside the panel. */
   outside: number;
+  /**
+   * Share of each period (0..1) that some feed covers: the exposure of the period's counts. All 1
+   * when every period is covered or coverage is unknown (then the factors are the calendar-time ones).
+   */
+  exposure: Float64Array;
+  /** Below this covered share of its window a factor is not known (NaN). */
+  minCoveredShare: number;
 }
 
-export function buildRiskPanel(areas: readonly RiskArea[], nPeriods: number, events: RiskEvents, terrain: readonly TerrainFactor[] = [], windows: RiskFactorWindows = {}): RiskPanel {
+/** Feed coverage of the panel's periods. */
+export interface RiskPanelCoverage {
+  /** Share of each period covered by some feed, 0..1, one per period. Default all 1. */
+  exposure?: ArrayLike<number>;
+  /** A factor whose window is covered less than this is not known. Default DEFAULT_MIN_COVERED_SHARE. */
+  minCoveredShare?: number;
+}
+
+/** Default least covered share of a factor's window for the factor to have a value. */
+export const DEFAULT_MIN_COVERED_SHARE = 0.5;
+
+export function buildRiskPanel(areas: readonly RiskArea[], nPeriods: number, events: RiskEvents, terrain: readonly TerrainFactor[] = [], windows: RiskFactorWindows = {}, coverage: RiskPanelCoverage = {}): RiskPanel {
   if (!Number.isInteger(nPeriods) || nPeriods < 1) throw new BaseeratError('VALIDATION', `nPeriods is ${nPeriods}, expected a positive integer`, { field: 'nPeriods' });
   if (areas.length === 0) throw new BaseeratError('VALIDATION', 'no areas: give at least one district or cell', { field: 'areas' });
   const n = events.area.length;
@@ -112,6 +139,17 @@ export function buildRiskPanel(areas: readonly RiskArea[], nPeriods: number, eve
   for (const k of ['harmPeriods', 'trendPeriods', 'nearRepeatPeriods'] as const) {
     if (!Number.isInteger(w[k]) || w[k] < 1) throw new BaseeratError('VALIDATION', `${k} is ${w[k]}, expected a positive integer`, { field: k });
   }
+  const exposure = new Float64Array(nPeriods).fill(1);
+  if (coverage.exposure !== undefined) {
+    if (coverage.exposure.length !== nPeriods) throw new BaseeratError('VALIDATION', `exposure has ${coverage.exposure.length} values for ${nPeriods} periods`, { field: 'exposure' });
+    for (let t = 0; t < nPeriods; t++) {
+      const e = coverage.exposure[t]!;
+      if (!(e >= 0 && e <= 1)) throw new BaseeratError('VALIDATION', `exposure of period ${t} is ${e}, expected a covered share in [0, 1]`, { field: 'exposure' });
+      exposure[t] = e;
+    }
+  }
+  const minCoveredShare = coverage.minCoveredShare ?? DEFAULT_MIN_COVERED_SHARE;
+  if (!(minCoveredShare > 0 && minCoveredShare <= 1)) throw new BaseeratError('VALIDATION', `minCoveredShare is ${minCoveredShare}, expected (0, 1]`, { field: 'minCoveredShare' });
   const count = new Float64Array(areas.length * nPeriods);
   const harm = new Float64Array(areas.length * nPeriods);
   let outside = 0;
@@ -123,7 +161,7 @@ export function buildRiskPanel(areas: readonly RiskArea[], nPeriods: number, eve
     count[a * nPeriods + t]! += wt;
     harm[a * nPeriods + t]! += wt * h;
   }
-  return { areas, nPeriods, count, harm, terrain, windows: w, outside };
+  return { areas, nPeriods, count, harm, terrain, windows: w, outside, exposure, minCoveredShare };
 }
 
 /** Names of the factors in design order: the dynamic ones, then the terrain layers. */
@@ -149,27 +187,72 @@ function sumWindow(m: Float64Array, nP: number, a: number, from: number, to: num
   return s;
 }
 
+/** Periods of [from, to) inside 0..nP and their summed exposure. */
+function windowExposure(exposure: Float64Array, from: number, to: number): { periods: number; covered: number } {
+  let periods = 0, covered = 0;
+  for (let t = Math.max(0, from); t < Math.min(to, exposure.length); t++) { periods++; covered += exposure[t]!; }
+  return { periods, covered };
+}
+
+/** Decay weights of the exponentially weighted count at origin t (most recent first), as the factor uses them. */
+function decayWeights(panel: RiskPanel, t: number): number[] {
+  const decay = Math.pow(0.5, 1 / panel.windows.halfLifePeriods);
+  const out: number[] = [];
+  for (let s = t - 1, f = 1; s >= 0; s--, f *= decay) { out.push(f); if (f < 1e-6) break; }
+  return out;
+}
+
+/**
+ * Covered share of each factor's window at origin t, in design order (factorNames): the share of
+ * the window's (decay-weighted, for intensity) time that some feed covers; for the trend the smaller
+ * of its two windows' shares; 1 for terrain factors and for a window with no period (origin 0).
+ * The same for every area: coverage is in time only.
+ */
+export function factorCoverageAt(panel: RiskPanel, t: number): Float64Array {
+  const { exposure, windows: w } = panel;
+  const out = new Float64Array(DYNAMIC_FACTORS.length + panel.terrain.length).fill(1);
+  const share = (x: { periods: number; covered: number }): number => (x.periods === 0 ? 1 : x.covered / x.periods);
+  const fw = decayWeights(panel, t);
+  let fs = 0, fe = 0;
+  fw.forEach((f, k) => { fs += f; fe += f * exposure[t - 1 - k]!; });
+  out[0] = fs > 0 ? fe / fs : 1;
+  out[1] = share(windowExposure(exposure, t - w.harmPeriods, t));
+  out[2] = Math.min(share(windowExposure(exposure, t - w.trendPeriods, t)), share(windowExposure(exposure, t - 2 * w.trendPeriods, t - w.trendPeriods)));
+  out[3] = share(windowExposure(exposure, t - w.nearRepeatPeriods, t));
+  return out;
+}
+
 /**
  * Factor values of every area at origin t (0 <= t <= nPeriods; t = nPeriods forecasts the period
- * after the data), from periods before t only. Row-major areas x factors.
+ * after the data), from periods before t only. Row-major areas x factors. Window sums are rates per
+ * covered time scaled to the window (identical to the calendar-time sums when every period is
+ * covered); a factor whose window is covered less than the panel's minCoveredShare is NaN (not known).
  */
 export function riskFactorsAt(panel: RiskPanel, t: number): Float64Array {
-  const { areas, nPeriods: nP, count, harm, windows: w } = panel;
+  const { areas, nPeriods: nP, count, harm, windows: w, exposure } = panel;
   if (!Number.isInteger(t) || t < 0 || t > nP) throw new BaseeratError('VALIDATION', `origin ${t} is outside 0..${nP}`, { field: 'origin' });
   const p = DYNAMIC_FACTORS.length + panel.terrain.length;
   const out = new Float64Array(areas.length * p);
-  const decay = Math.pow(0.5, 1 / w.halfLifePeriods);
+  const known = factorCoverageAt(panel, t).map((c) => (c >= panel.minCoveredShare ? 1 : 0));
+  // Window sum S over n periods with covered time E becomes S x n / E (1 when E = n).
+  const scale = (from: number, to: number): number => { const x = windowExposure(exposure, from, to); return x.periods === 0 || x.covered === x.periods ? 1 : x.periods / x.covered; };
+  const fw = decayWeights(panel, t);
+  let fs = 0, fe = 0;
+  fw.forEach((f, k) => { fs += f; fe += f * exposure[t - 1 - k]!; });
+  const ewScale = fe === fs || fe === 0 ? 1 : fs / fe;
+  const harmScale = scale(t - w.harmPeriods, t), recentScale = scale(t - w.trendPeriods, t), beforeScale = scale(t - 2 * w.trendPeriods, t - w.trendPeriods);
+  const nearScale = scale(t - w.nearRepeatPeriods, t);
   for (let a = 0; a < areas.length; a++) {
     let ew = 0;
-    for (let s = t - 1, f = 1; s >= 0; s--, f *= decay) { ew += f * count[a * nP + s]!; if (f < 1e-6) break; }
+    fw.forEach((f, k) => { ew += f * count[a * nP + t - 1 - k]!; });
     let near = 0;
     for (const b of areas[a]!.neighbours) near += sumWindow(count, nP, b, t - w.nearRepeatPeriods, t);
-    const recent = sumWindow(count, nP, a, t - w.trendPeriods, t), before = sumWindow(count, nP, a, t - 2 * w.trendPeriods, t - w.trendPeriods);
+    const recent = sumWindow(count, nP, a, t - w.trendPeriods, t) * recentScale, before = sumWindow(count, nP, a, t - 2 * w.trendPeriods, t - w.trendPeriods) * beforeScale;
     const row = a * p;
-    out[row] = Math.log1p(ew);
-    out[row + 1] = Math.log1p(sumWindow(harm, nP, a, t - w.harmPeriods, t));
-    out[row + 2] = Math.log((1 + recent) / (1 + before));
-    out[row + 3] = Math.log1p(near);
+    out[row] = known[0] ? Math.log1p(ew * ewScale) : NaN;
+    out[row + 1] = known[1] ? Math.log1p(sumWindow(harm, nP, a, t - w.harmPeriods, t) * harmScale) : NaN;
+    out[row + 2] = known[2] ? Math.log((1 + recent) / (1 + before)) : NaN;
+    out[row + 3] = known[3] ? Math.log1p(near * nearScale) : NaN;
     panel.terrain.forEach((tf, k) => { out[row + DYNAMIC_FACTORS.length + k] = tf.values[a]!; });
   }
   return out;

@@ -16,6 +16,14 @@
  *
  * Contribution of factor j to area a: c_j = b_j z_j (log scale; exp(c_j) is the factor's relative
  * risk against an area at the training average of that factor); expected = exp(offset + b0 + sum c_j).
+ * Periods no feed covers are missing data (panel.exposure, area-risk-factors.ts): an origin whose
+ * outcome period no feed covers is left out of training and validation; a partly covered outcome
+ * period enters with offset log(covered share), so the model fits rates per covered time (a
+ * Poisson rate with exposure); the scored period is expected at full coverage. A factor with too
+ * little covered time at an origin (NaN) is not known: it is standardised to 0 (the training
+ * average, contribution 0, relative risk 1), left out of the training mean and SD, and the score
+ * says so (`known`, `coveredShare`) with the range of ranks the area could take if the factor
+ * were anywhere between the 10th and 90th percentile of its training values (`rankRange`).
  * Units: expected incidents (or harm) per area per period; per capita per 100,000 people.
  * Complexity: O(lambdas x validationOrigins x fit), a fit O(iterations x areas x origins x p^2).
  * Reference: Poisson regression for area counts (Osgood 2000, J. Quant. Criminol. 16); penalised
@@ -25,7 +33,7 @@
 import { caveat, type Caveat } from '../domain/caveats.js';
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import {
-  factorDescriptions, factorNames, firstFullOrigin, observedAt, riskFactorsAt, type RiskPanel,
+  factorCoverageAt, factorDescriptions, factorNames, firstFullOrigin, observedAt, riskFactorsAt, type RiskPanel,
 } from './area-risk-factors.js';
 import { fitRidgePoisson, poissonDeviance } from './ridge-poisson-regression.js';
 import { assignRiskBands, calibrateRiskBandsOnScale, DEFAULT_BAND_SCALE, DEFAULT_BAND_SHARES, type RiskBand, type RiskBandScale, type RiskBandThresholds } from './risk-bands.js';
@@ -80,6 +88,10 @@ export interface AreaRiskModel {
   /** Areas in the model (all, or those with population in the per-capita variant). */
   areaMask: Uint8Array;
   converged: boolean;
+  /** Training origins (outcome periods) left out because no feed covers them, and those partly covered. */
+  coverage: { originsLeftOut: number; originsPartlyCovered: number };
+  /** 10th and 90th percentile of each factor's standardised training values (design order; [0, 0] when unused). */
+  standardisedRange: [number, number][];
   caveats: Caveat[];
 }
 
@@ -92,6 +104,10 @@ export interface FactorContribution {
   contribution: number;
   /** exp(contribution): relative risk from this factor against an average area. */
   relativeRisk: number;
+  /** Share of the factor's window (before the origin) that some feed covers; 1 for terrain factors. */
+  coveredShare: number;
+  /** False when the window was covered too little for a value: value NaN, contribution 0. */
+  known: boolean;
 }
 
 export interface AreaRiskScore {
@@ -107,6 +123,14 @@ export interface AreaRiskScore {
   /** exp(intercept + offset): the expectation of an area at the average of every factor. */
   baseline: number;
   factors: FactorContribution[];
+  /**
+   * Best and worst rank the area could take if every factor not known at this origin were anywhere
+   * between the 10th and 90th percentile of its training values (the other areas' likewise);
+   * [rank, rank] when every factor is known.
+   */
+  rankRange: [number, number];
+  /** True when rankRange is wider than one rank: the rank rests on factors the data do not cover. */
+  uncertain: boolean;
 }
 
 interface Design { x: Float64Array; y: Float64Array; offset: Float64Array; rows: number }
@@ -133,10 +157,11 @@ function design(cache: FactorCache, origins: readonly number[], mask: Uint8Array
   const p = factorNames(panel).length;
   let nA = 0;
   for (let a = 0; a < mask.length; a++) nA += mask[a]!;
-  const rows = nA * origins.length;
+  const covered = origins.filter((t) => panel.exposure[t]! > 0);
+  const rows = nA * covered.length;
   const x = new Float64Array(rows * p), y = new Float64Array(rows), offset = new Float64Array(rows);
   let r = 0;
-  for (const t of origins) {
+  for (const t of covered) {
     const f = cache.at(t);
     const obs = observedAt(panel, t);
     const out = target === 'harm' ? obs.harm : obs.count;
@@ -144,39 +169,55 @@ function design(cache: FactorCache, origins: readonly number[], mask: Uint8Array
       if (mask[a] === 0) continue;
       x.set(f.subarray(a * p, a * p + p), r * p);
       y[r] = out[a]!;
-      offset[r] = off[a]!;
+      // A partly covered outcome period: its counts are those of the covered share.
+      offset[r] = off[a]! + (panel.exposure[t]! < 1 ? Math.log(panel.exposure[t]!) : 0);
       r++;
     }
   }
   return { x, y, offset, rows };
 }
 
-interface CoreFit { intercept: number; coef: Float64Array; mean: Float64Array; sd: Float64Array; used: boolean[]; converged: boolean }
+interface CoreFit { intercept: number; coef: Float64Array; mean: Float64Array; sd: Float64Array; used: boolean[]; converged: boolean; zRange: [number, number][] }
+
+/** The q-quantile (type 7) of sorted values. */
+function quantileSorted(v: Float64Array, q: number): number {
+  if (v.length === 0) return 0;
+  const h = (v.length - 1) * q, lo = Math.floor(h);
+  return v[lo]! + (h - lo) * ((v[Math.min(lo + 1, v.length - 1)]! - v[lo]!));
+}
 
 function fitCore(d: Design, p: number, lambda: number): CoreFit {
   const mean = new Float64Array(p), sd = new Float64Array(p);
+  // Mean and SD (1/n) over the rows where the factor is known; unknown (NaN) values are set to the mean.
   for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let i = 0; i < d.rows; i++) s += d.x[i * p + j]!;
-    const m = s / d.rows;
+    let s = 0, n = 0;
+    for (let i = 0; i < d.rows; i++) { const x = d.x[i * p + j]!; if (!Number.isNaN(x)) { s += x; n++; } }
+    const m = n > 0 ? s / n : 0;
     let v = 0;
-    for (let i = 0; i < d.rows; i++) { const e = d.x[i * p + j]! - m; v += e * e; }
-    mean[j] = m; sd[j] = Math.sqrt(v / d.rows);
+    for (let i = 0; i < d.rows; i++) { const x = d.x[i * p + j]!; if (!Number.isNaN(x)) { const e = x - m; v += e * e; } }
+    mean[j] = m; sd[j] = n > 0 ? Math.sqrt(v / n) : 0;
   }
   const used = Array.from(sd, (s) => s > 1e-12);
   const cols = used.map((u, j) => (u ? j : -1)).filter((j) => j >= 0);
   const q = cols.length;
   const z = new Float64Array(d.rows * q);
-  for (let i = 0; i < d.rows; i++) for (let k = 0; k < q; k++) { const j = cols[k]!; z[i * q + k] = (d.x[i * p + j]! - mean[j]!) / sd[j]!; }
+  for (let i = 0; i < d.rows; i++) for (let k = 0; k < q; k++) { const j = cols[k]!; const x = d.x[i * p + j]!; z[i * q + k] = Number.isNaN(x) ? 0 : (x - mean[j]!) / sd[j]!; }
+  const zRange: [number, number][] = Array.from({ length: p }, () => [0, 0]);
+  cols.forEach((j, k) => {
+    const known: number[] = [];
+    for (let i = 0; i < d.rows; i++) if (!Number.isNaN(d.x[i * p + j]!)) known.push(z[i * q + k]!);
+    const sorted = Float64Array.from(known).sort();
+    zRange[j] = [quantileSorted(sorted, 0.1), quantileSorted(sorted, 0.9)];
+  });
   const fit = fitRidgePoisson({ y: d.y, x: z, p: q, lambda, offset: d.offset });
   const coef = new Float64Array(p);
   cols.forEach((j, k) => { coef[j] = fit.coefficients[k]!; });
-  return { intercept: fit.intercept, coef, mean, sd, used, converged: fit.converged };
+  return { intercept: fit.intercept, coef, mean, sd, used, converged: fit.converged, zRange };
 }
 
 function predict(core: CoreFit, f: Float64Array, p: number, a: number, off: number): number {
   let eta = off + core.intercept;
-  for (let j = 0; j < p; j++) if (core.used[j]) eta += core.coef[j]! * (f[a * p + j]! - core.mean[j]!) / core.sd[j]!;
+  for (let j = 0; j < p; j++) if (core.used[j] && !Number.isNaN(f[a * p + j]!)) eta += core.coef[j]! * (f[a * p + j]! - core.mean[j]!) / core.sd[j]!;
   return Math.exp(eta);
 }
 
@@ -201,7 +242,11 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
   const first = options.firstOrigin ?? firstFullOrigin(panel);
   const end = options.endOrigin ?? panel.nPeriods;
   if (end > panel.nPeriods) throw new BaseeratError('VALIDATION', `endOrigin ${end} is past the last period ${panel.nPeriods - 1}`, { field: 'endOrigin' });
-  const origins = range(first, end);
+  const allOrigins = range(first, end);
+  // Outcome periods no feed covers are missing data: not trained on, not validated on.
+  const origins = allOrigins.filter((t) => panel.exposure[t]! > 0);
+  const originsLeftOut = allOrigins.length - origins.length;
+  const originsPartlyCovered = origins.filter((t) => panel.exposure[t]! < 1).length;
   const cache = new FactorCache(panel);
   const shares = options.bandShares ?? DEFAULT_BAND_SHARES;
 
@@ -213,7 +258,7 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
     thresholds = options.thresholds;
   } else {
     const v = Math.min(options.validationOrigins ?? 4, origins.length - 2);
-    if (v < 1) throw new InsufficientDataError(`${origins.length} training periods after the history window: the risk index needs at least 3 to fit and validate (give more history or shorter windows)`);
+    if (v < 1) throw new InsufficientDataError(`${origins.length} training periods after the history window${originsLeftOut > 0 ? ` with feed coverage (${originsLeftOut} no feed covers are left out)` : ''}: the risk index needs at least 3 to fit and validate (give more history or shorter windows)`);
     const valOrigins = origins.slice(origins.length - v);
     const lambdas = options.lambda === undefined ? [...(options.lambdas ?? DEFAULT_LAMBDAS)] : [options.lambda];
     const preds = new Map<number, { pred: number[]; obs: number[]; group: number[] }>();
@@ -222,14 +267,14 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
       let dev = 0;
       const pred: number[] = [], obs: number[] = [], group: number[] = [];
       for (const vo of valOrigins) {
-        const core = fitCore(design(cache, range(first, vo), mask, off, target), p, lam);
+        const core = fitCore(design(cache, origins.filter((t) => t < vo), mask, off, target), p, lam);
         const f = cache.at(vo);
         const o = observedAt(panel, vo);
         const yv = target === 'harm' ? o.harm : o.count;
         const mu: number[] = [], ys: number[] = [];
         for (let a = 0; a < mask.length; a++) {
           if (mask[a] === 0) continue;
-          mu.push(predict(core, f, p, a, off[a]!)); ys.push(yv[a]!);
+          mu.push(predict(core, f, p, a, off[a]!) * panel.exposure[vo]!); ys.push(yv[a]!);
           pred.push(mu[mu.length - 1]!); obs.push(yv[a]!); group.push(vo);
         }
         dev += poissonDeviance(ys, mu);
@@ -252,13 +297,17 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
   if (unused.length > 0) caveats.push(caveat('CONSTANT_FACTOR', `factors constant over the training periods, left out: ${unused.join(', ')}`, unused.length));
   let events = 0;
   for (let i = 0; i < d.rows; i++) events += d.y[i]!;
+  if (originsLeftOut > 0 || originsPartlyCovered > 0) {
+    caveats.push(caveat('RISK_TRAINED_ON_COVERED_PERIODS', `the risk index is trained on covered time only: ${originsLeftOut} training period${originsLeftOut === 1 ? '' : 's'} that no feed covers ${originsLeftOut === 1 ? 'is' : 'are'} left out${originsPartlyCovered > 0 ? `, ${originsPartlyCovered} partly covered enter${originsPartlyCovered === 1 ? 's' : ''} as rates per covered day` : ''}, and the factors are rates per covered day`, originsLeftOut));
+  }
   if (events < 30) caveats.push(caveat('FEW_EVENTS', `only ${events.toFixed(0)} incidents in the training periods: coefficients are uncertain and the penalty shrinks them strongly`, Math.round(events)));
   const desc = factorDescriptions(panel);
   return {
     target, perCapita, intercept: core.intercept,
     factors: names.map((name, j) => ({ name, description: desc[name] ?? name, coefficient: core.coef[j]!, rateRatioPerSd: Math.exp(core.coef[j]!), mean: core.mean[j]!, sd: core.sd[j]!, used: core.used[j]! })),
     lambda, lambdaPath, thresholds,
-    trainingOrigins: { from: first, to: end }, trainingRows: d.rows, areaMask: mask, converged: core.converged, caveats,
+    trainingOrigins: { from: first, to: end }, trainingRows: d.rows, areaMask: mask, converged: core.converged,
+    coverage: { originsLeftOut, originsPartlyCovered }, standardisedRange: core.zRange, caveats,
   };
 }
 
@@ -270,25 +319,50 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
   }
   const p = names.length;
   const f = riskFactorsAt(panel, t);
+  const covered = factorCoverageAt(panel, t);
   const off = offsets(panel, model.perCapita);
   const out: AreaRiskScore[] = [];
+  // Spread of the log expected value from the factors not known at this origin (lowest, highest).
+  const unknownSpread = (a: number): [number, number] => {
+    let lo = 0, hi = 0;
+    model.factors.forEach((c, j) => {
+      if (!c.used || !Number.isNaN(f[a * p + j]!)) return;
+      const [z10, z90] = model.standardisedRange[j] ?? [0, 0];
+      lo += Math.min(c.coefficient * z10, c.coefficient * z90, 0);
+      hi += Math.max(c.coefficient * z10, c.coefficient * z90, 0);
+    });
+    return [lo, hi];
+  };
+  const spread: [number, number][] = [];
   panel.areas.forEach((area, a) => {
     if (model.areaMask[a] === 0) return;
     const factors: FactorContribution[] = model.factors.map((c, j) => {
       const value = f[a * p + j]!;
-      const standardised = c.used ? (value - c.mean) / c.sd : 0;
+      const known = !Number.isNaN(value);
+      const standardised = c.used && known ? (value - c.mean) / c.sd : 0;
       const contribution = c.coefficient * standardised;
-      return { name: c.name, value, standardised, contribution, relativeRisk: Math.exp(contribution) };
+      return { name: c.name, value, standardised, contribution, relativeRisk: Math.exp(contribution), coveredShare: covered[j]!, known };
     });
     const baseline = Math.exp(model.intercept + off[a]!);
     const expected = baseline * Math.exp(factors.reduce((s, c) => s + c.contribution, 0));
-    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: 'low', baseline, factors };
+    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: 'low', baseline, factors, rankRange: [0, 0], uncertain: false };
+    spread[a] = unknownSpread(a);
     if (area.district !== undefined) s.district = area.district;
     if (model.perCapita && area.population !== undefined) s.per100k = expected / (area.population / 100_000);
     out.push(s);
   });
   out.sort((x, y) => y.expected - x.expected || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   out.forEach((s, i) => { s.rank = i + 1; });
+  // Rank range: best when this area is at its highest and every other at its lowest, worst the reverse.
+  const lo = out.map((s) => s.expected * Math.exp(spread[s.area]![0])), hi = out.map((s) => s.expected * Math.exp(spread[s.area]![1]));
+  const anyUnknown = out.some((s) => spread[s.area]![0] !== 0 || spread[s.area]![1] !== 0);
+  out.forEach((s, i) => {
+    if (!anyUnknown) { s.rankRange = [s.rank, s.rank]; return; }
+    let surelyAbove = 0, mayBeAbove = 0;
+    out.forEach((_, k) => { if (k === i) return; if (lo[k]! > hi[i]!) surelyAbove++; if (hi[k]! > lo[i]!) mayBeAbove++; });
+    s.rankRange = [Math.min(s.rank, surelyAbove + 1), Math.max(s.rank, mayBeAbove + 1)];
+    s.uncertain = s.rankRange[0] !== s.rankRange[1];
+  });
   // Bands on the sorted list: with the share scale they depend on the whole origin (and on rank).
   assignRiskBands(out.map((s) => s.expected), model.thresholds).forEach((b, i) => { out[i]!.band = b; });
   return out;
