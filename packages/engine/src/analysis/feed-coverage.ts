@@ -16,7 +16,7 @@
  * Units: epoch milliseconds UTC; spans are [from, to) at Pakistan midnights.
  */
 import { DAY_MS, KARACHI_OFFSET_MS, localDay, localDayStart } from './aggregate.js';
-import { caveat, UNCOVERED_PERIODS, type Caveat } from '../domain/caveats.js';
+import { factCaveat, UNCOVERED_PERIODS, type Caveat } from '../domain/caveats.js';
 
 /** A covered (or uncovered) stretch [from, to), epoch ms, from one Pakistan midnight to another. */
 export interface CoveredSpan {
@@ -126,17 +126,45 @@ export function describeSpan(s: CoveredSpan): string {
   return a === b ? a : `${a} to ${b}`;
 }
 
+/** What an analysis that counts over its whole window makes of uncovered days (the UNCOVERED_PERIODS message's last clause). */
+export const UNCOVERED_READ_AS_NONE = 'counts, rates and models over the window read them as none';
+
+export interface UncoveredPeriodsOptions {
+  /** The instant the analysis is made at, epoch ms: later time is not uncovered. */
+  asOf?: number;
+  /** What the analysis makes of the uncovered days, as a clause (default UNCOVERED_READ_AS_NONE). */
+  reads?: string;
+}
+
 /**
  * The caveat an analysis over [from, to) carries when no feed covers part of it: the uncovered
- * stretches by date (Pakistan days, both inclusive), `count` the uncovered days. Undefined when the
- * spans cover the whole window, when the window is empty, or when coverage is unknown (`spans`
- * undefined: no ingest run recorded a range, so nothing can be said).
+ * stretches by date (Pakistan days, both inclusive), `count` the uncovered days, `about` the
+ * stretches (fact NOT_COVERED, for mergeCaveats). Undefined when the spans cover the whole window,
+ * when the window is empty, or when coverage is unknown (`spans` undefined: no ingest run recorded a
+ * range, so nothing can be said).
+ *
+ * `options.asOf` (epoch ms): the instant the analysis is made at (a report's `now`, the time of the
+ * request). Time after it has not happened yet, so it is not "uncovered": the window is read up to
+ * `asOf` (the message says so when that cut it). A window that starts at or after `asOf` has nothing
+ * uncovered. `options.reads`: what the analysis makes of the uncovered days (default: counts, rates
+ * and models over the window read them as none; an analysis that leaves them out says so instead).
  */
-export function uncoveredPeriodsCaveat(spans: readonly CoveredSpan[] | undefined, from: number, to: number, what = 'the analysis'): Caveat | undefined {
+export function uncoveredPeriodsCaveat(spans: readonly CoveredSpan[] | undefined, from: number, to: number, what = 'the analysis', options: UncoveredPeriodsOptions = {}): Caveat | undefined {
+  const { asOf, reads = UNCOVERED_READ_AS_NONE } = options;
   if (spans === undefined || !(Number.isFinite(from) && Number.isFinite(to) && from < to)) return undefined;
-  const gaps = uncoveredSpans(spans, from, to);
+  const cut = asOf !== undefined && Number.isFinite(asOf) && asOf < to;
+  const end = cut ? asOf : to;
+  if (!(from < end)) return undefined;
+  const gaps = uncoveredSpans(spans, from, end);
   if (gaps.length === 0) return undefined;
   const days = Math.round(gaps.reduce((s, g) => s + (g.to - g.from), 0) / DAY_MS * 10) / 10;
   const shown = gaps.length <= 6 ? gaps.map(describeSpan).join(', ') : `${gaps.slice(0, 5).map(describeSpan).join(', ')} and ${gaps.length - 5} more stretches`;
-  return caveat(UNCOVERED_PERIODS, `no feed covers ${shown} (${days} day${days === 1 ? '' : 's'}) of the window of ${what}, ${describeSpan({ from, to })}: incidents there are missing data, not zero incidents, and counts, rates and models over the window read them as none`, days);
+  const window = `${describeSpan({ from, to: end })}${cut ? ` (up to ${pakistanDateTime(end)} Pakistan time, when the analysis was made: later days have not happened yet)` : ''}`;
+  const message = `no feed covers ${shown} (${days} day${days === 1 ? '' : 's'}) of the window of ${what}, ${window}: incidents there are missing data, not zero incidents, and ${reads}`;
+  return factCaveat(UNCOVERED_PERIODS, message, { fact: 'NOT_COVERED', periods: gaps }, message, days);
+}
+
+/** 'YYYY-MM-DD HH:MM' in Pakistan time. */
+export function pakistanDateTime(ms: number): string {
+  return new Date(ms + KARACHI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -16,7 +16,7 @@
  * References: R poisson.test (stats/poisson-rate-test.ts); Mann (1945) and Kendall (1975)
  * (stats/mann-kendall.ts); Sen (1968) (stats/sens-slope.ts); Benjamini and Hochberg (1995).
  */
-import { caveat, type Caveat } from '../domain/caveats.js';
+import { caveat, factCaveat, type Caveat } from '../domain/caveats.js';
 import { BaseeratError, InsufficientDataError } from '../domain/errors.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { mannKendall } from '../stats/mann-kendall.js';
@@ -26,7 +26,7 @@ import {
   DAY_MS, KARACHI_OFFSET_MS, localDay, localDayStart, nextPeriodStartDay, periodKeyOfDay, periodStartDay, TIME_PRECISION_INDEX,
   timeFitsPeriod, type Period, type TemporalColumns,
 } from './aggregate.js';
-import { coveredDaysWithin, describeSpan, type CoveredSpan } from './feed-coverage.js';
+import { coveredDaysWithin, describeSpan, mergeSpans, uncoveredSpans, type CoveredSpan } from './feed-coverage.js';
 
 export interface WindowCount {
   /** [from, to), epoch ms. */
@@ -196,18 +196,21 @@ export function compareWindows(cols: TemporalColumns, options: CompareOptions): 
     const span = describeSpan({ from: w.from, to: w.to });
     if (w.exp.outside) caveats.push(caveat('OUTSIDE_COVERAGE', `incidents lie in the ${w.name} (${span}), which no ingest run's recorded range covers: the whole period is counted as covered`));
     else if (w.exp.days > 0 && w.exp.days < length - 1e-9) {
-      caveats.push(caveat('PARTLY_COVERED', `the feeds cover ${dayCount(w.exp.days)} of the ${dayCount(length)} of the ${w.name} (${span}): its rate is per covered day`, Math.round(w.exp.days * 10) / 10));
+      caveats.push(factCaveat('PARTLY_COVERED', `the feeds cover ${dayCount(w.exp.days)} of the ${dayCount(length)} of the ${w.name} (${span}): its rate is per covered day`,
+        { fact: 'NOT_COVERED', periods: uncoveredSpans(cov!, w.from, w.to) }, `the ${w.name} (${span}) is rated per covered day (${dayCount(w.exp.days)} of ${dayCount(length)})`, Math.round(w.exp.days * 10) / 10));
     }
   }
   const [wc, wp, wl] = windows as [typeof windows[0], typeof windows[0], typeof windows[0]];
   const current = windowCount(from, to, cur.days, wc.exp.days);
   let previous: RateChange | null = null, lastYear: RateChange | null = null;
   if (wc.exp.days === 0) {
-    caveats.push(caveat('NO_DATA_IN_WINDOW', `no feed covers the current period (${describeSpan({ from, to })}): nothing is compared; a period without data is not a period without incidents`));
+    caveats.push(factCaveat('NO_DATA_IN_WINDOW', `no feed covers the current period (${describeSpan({ from, to })}): nothing is compared; a period without data is not a period without incidents`,
+      { fact: 'NOT_COVERED', periods: [{ from, to }] }, `the current period (${describeSpan({ from, to })}) is not compared with anything`));
   } else {
     for (const [w, set] of [[wp, (r: RateChange) => { previous = r; }], [wl, (r: RateChange) => { lastYear = r; }]] as const) {
       if (w.exp.days === 0) {
-        caveats.push(caveat('NO_DATA_FOR_COMPARISON', `no feed covers the ${w.name} (${describeSpan({ from: w.from, to: w.to })}): it is not compared; a period without data is not a period without incidents`));
+        caveats.push(factCaveat('NO_DATA_FOR_COMPARISON', `no feed covers the ${w.name} (${describeSpan({ from: w.from, to: w.to })}): it is not compared; a period without data is not a period without incidents`,
+          { fact: 'NOT_COVERED', periods: [{ from: w.from, to: w.to }] }, `the ${w.name} (${describeSpan({ from: w.from, to: w.to })}) is not compared`));
         continue;
       }
       const r = describeChange(current, windowCount(w.from, w.to, w.daily, w.exp.days), alpha);
@@ -261,7 +264,11 @@ export function changeByDistrict(cols: TemporalColumns, options: CompareOptions)
     if (c.previous === null) { notCompared++; continue; }
     areas.push({ ...c.previous, area: cols.districtNames[d]!, pAdjusted: c.previous.pValue, significantAfterAdjustment: false });
   }
-  if (notCompared > 0) caveats.push(caveat('NO_DATA_FOR_COMPARISON', `${notCompared} district${notCompared === 1 ? ' is' : 's are'} not compared: no feed covers the previous period (${describeSpan({ from: options.previousFrom ?? from - (to - from), to: from })})`, notCompared));
+  if (notCompared > 0) {
+    const previous = { from: options.previousFrom ?? from - (to - from), to: from };
+    caveats.push(factCaveat('NO_DATA_FOR_COMPARISON', `${notCompared} district${notCompared === 1 ? ' is' : 's are'} not compared: no feed covers the previous period (${describeSpan(previous)})`,
+      { fact: 'NOT_COVERED', periods: [previous] }, `${notCompared} district${notCompared === 1 ? ' is' : 's are'} not compared with the previous period`, notCompared));
+  }
   const adj = benjaminiHochberg(areas.map((a) => a.pValue));
   areas.forEach((a, i) => { a.pAdjusted = adj[i]!; a.significantAfterAdjustment = adj[i]! < alpha; });
   if (areas.length > 1) caveats.push(caveat('MULTIPLE_TESTING', `${areas.length} districts compared: use pAdjusted (Benjamini-Hochberg, false discovery rate ${alpha}) before calling a district's change significant`, areas.length));
@@ -326,21 +333,29 @@ export function coveredCountSeries(cols: TemporalColumns, options: { from: numbe
   const counts: (number | null)[] = [], coveredDays: number[] = [];
   const caveats = [...base.caveats];
   const noData: string[] = [], outside: string[] = [], partly: string[] = [];
+  const noDataSpans: CoveredSpan[] = [], partlyGaps: CoveredSpan[] = [];
   let d = periodStartDay(localDay(from), period);
   for (let i = 0; i < base.keys.length; i++, d = nextPeriodStartDay(d, period)) {
     const a = Math.max(localDayStart(d), from), b = Math.min(localDayStart(nextPeriodStartDay(d, period)), to);
     const covered = coveredDaysWithin(coverage, a, b);
     const n = base.counts[i]!;
     coveredDays.push(covered);
-    if (covered === 0 && n === 0) { counts.push(null); noData.push(base.keys[i]!); continue; }
+    if (covered === 0 && n === 0) { counts.push(null); noData.push(base.keys[i]!); noDataSpans.push({ from: a, to: b }); continue; }
     counts.push(n);
     if (covered === 0) outside.push(base.keys[i]!);
-    else if (covered < base.days[i]! - 1e-9) partly.push(base.keys[i]!);
+    else if (covered < base.days[i]! - 1e-9) { partly.push(base.keys[i]!); partlyGaps.push(...uncoveredSpans(coverage, a, b)); }
   }
   const list = (keys: string[]) => (keys.length <= 6 ? keys.join(', ') : `${keys.slice(0, 3).join(', ')} ... ${keys.slice(-2).join(', ')}`);
-  if (noData.length > 0) caveats.push(caveat('NO_DATA_PERIODS', `no feed covers ${noData.length} ${period}${noData.length === 1 ? '' : 's'} of the series (${list(noData)}): they are shown as no data, not as 0`, noData.length));
+  const ofSeries = (keys: string[]) => `${keys.length} ${period}${keys.length === 1 ? '' : 's'} of the series (${list(keys)})`;
+  if (noData.length > 0) {
+    caveats.push(factCaveat('NO_DATA_PERIODS', `no feed covers ${ofSeries(noData)}: they are shown as no data, not as 0`,
+      { fact: 'NOT_COVERED', periods: mergeSpans(noDataSpans) }, `${ofSeries(noData)} ${noData.length === 1 ? 'is' : 'are'} shown as no data, not as 0`, noData.length));
+  }
   if (outside.length > 0) caveats.push(caveat('OUTSIDE_COVERAGE', `incidents lie in ${list(outside)}, which no ingest run's recorded range covers`, outside.length));
-  if (partly.length > 0) caveats.push(caveat('PARTLY_COVERED', `the feeds cover only part of ${list(partly)}: those counts are for the covered days`, partly.length));
+  if (partly.length > 0) {
+    caveats.push(factCaveat('PARTLY_COVERED', `the feeds cover only part of ${list(partly)}: those counts are for the covered days`,
+      { fact: 'NOT_COVERED', periods: mergeSpans(partlyGaps) }, `the counts of ${list(partly)} are for the days the feeds cover`, partly.length));
+  }
   return { ...base, counts, coveredDays, caveats };
 }
 

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { localDay, localDayStart } from '../../src/analysis/aggregate.js';
 import {
-  coveredDaysWithin, coveredMs, describeSpan, feedCoverage, mergeSpans, spanOfRange, uncoveredSpans, type CoveredSpan,
+  coveredDaysWithin, coveredMs, describeSpan, feedCoverage, mergeSpans, spanOfRange, uncoveredPeriodsCaveat, uncoveredSpans, type CoveredSpan,
 } from '../../src/analysis/feed-coverage.js';
+import { mergeCaveats } from '../../src/domain/caveats.js';
 import { compareWindows, countSeries, coveredCountSeries, lastCoveredStretchStart } from '../../src/analysis/trends.js';
 import { columns, type Ev } from './aggregate-test-columns.js';
 
@@ -141,5 +142,49 @@ describe('trends with coverage', () => {
       });
       expect(s.counts.reduce<number>((a, b) => a + (b ?? 0), 0)).toBe(times.length);
     }), { seed: 10, numRuns: 100 });
+  });
+});
+
+describe('UNCOVERED_PERIODS and the as-of instant', () => {
+  // feeds cover 2024 up to 10 November; the analysis window is the whole of November and December
+  const spans = [{ from: local(2024, 1, 1), to: local(2024, 11, 11) }];
+  const from = local(2024, 11, 1), to = local(2025, 1, 1);
+
+  it('time after the as-of instant has not happened: it is not called uncovered', () => {
+    // made on 20 November at 15:30 Pakistan time: 11-19 November are uncovered (9 days and 15.5 hours), not the rest of the year
+    const asOf = local(2024, 11, 20) + 15.5 * 3600e3;
+    const c = uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf })!;
+    expect(c.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (9.6 days) of the window of x, 2024-11-01 to 2024-11-20 (up to 2024-11-20 15:30 Pakistan time, when the analysis was made: later days have not happened yet)');
+    expect(c.count).toBe(9.6);
+    expect(c.about!.periods).toEqual([{ from: local(2024, 11, 11), to: asOf }]);
+    // without an as-of instant (or with one after the window) the whole rest of the window is uncovered
+    for (const c2 of [uncoveredPeriodsCaveat(spans, from, to, 'x')!, uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2025, 3, 1) })!]) {
+      expect(c2.message).toContain('no feed covers 2024-11-11 to 2024-12-31 (51 days) of the window of x, 2024-11-01 to 2024-12-31: ');
+    }
+    // nothing uncovered before the as-of instant, or a window that has not begun: no caveat
+    expect(uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2024, 11, 11) })).toBeUndefined();
+    expect(uncoveredPeriodsCaveat(spans, local(2025, 2, 1), local(2025, 3, 1), 'x', { asOf: local(2025, 1, 15) })).toBeUndefined();
+  });
+
+  it('an analysis that leaves uncovered days out says so instead of "read them as none"', () => {
+    const c = uncoveredPeriodsCaveat(spans, from, to, 'x', { reads: 'the model is fitted on the covered months only' })!;
+    expect(c.message).toMatch(/not zero incidents, and the model is fitted on the covered months only$/);
+  });
+
+  it('the trends caveats about uncovered periods of the window are one caveat with the UNCOVERED_PERIODS one', () => {
+    // a 2024 feed and a 2021 feed; December 2024 against December 2023 (uncovered), 36 months of series from January 2022
+    const cov = mergeSpans([{ from: local(2021, 1, 1), to: local(2021, 12, 31) }, { from: local(2024, 1, 1), to: local(2025, 1, 1) }]);
+    const evs: Ev[] = [];
+    for (let t = local(2024, 1, 1); t < local(2025, 1, 1); t += DAY) evs.push({ time: t + 3600e3, district: 0 });
+    const cols = columns(evs);
+    const cmp = compareWindows(cols, { from: local(2024, 12, 1), to: local(2025, 1, 1), previousFrom: local(2024, 11, 1), coverage: cov });
+    const series = coveredCountSeries(cols, { from: local(2022, 1, 1), to: local(2025, 1, 1), period: 'month', coverage: cov });
+    const window = uncoveredPeriodsCaveat(cov, local(2022, 1, 1), local(2025, 1, 1), 'the trends analysis')!;
+    const given = [window, ...cmp.caveats, ...series.caveats];
+    expect(given.map((c) => c.code)).toEqual(['UNCOVERED_PERIODS', 'NO_DATA_FOR_COMPARISON', 'NO_DATA_PERIODS']);
+    const merged = mergeCaveats(given);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.message).toBe(`${window.message}; for the same reason, the same period a year earlier (2023-12-01 to 2023-12-31) is not compared; 24 months of the series (2022-01, 2022-02, 2022-03 ... 2023-11, 2023-12) are shown as no data, not as 0`);
+    expect(merged[0]!.merged!.map((c) => c.code)).toEqual(['UNCOVERED_PERIODS', 'NO_DATA_FOR_COMPARISON', 'NO_DATA_PERIODS']);
   });
 });

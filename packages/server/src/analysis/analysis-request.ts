@@ -5,7 +5,7 @@
  */
 import {
   BaseeratError, CATEGORY_GROUPS, CLASSIFICATION_LEVELS, ClassificationSchema, DAY_MS, highestClassification, isCategoryCode,
-  localDate, localDay, localDayStart, caveat, uncoveredPeriodsCaveat,
+  localDate, localDay, localDayStart, caveat, mergeCaveats, uncoveredPeriodsCaveat,
   type Caveat, type CategoryCode, type CategoryGroup, type Classification, type Geography,
 } from '@baseerat/engine';
 import type { IncidentColumns, IncidentFilter, Store } from '../store/index.js';
@@ -215,7 +215,11 @@ export interface AnalysisEnvelope<A extends string, P, R, X = Record<string, nev
   result: Jsonified<R>;
   /** What the service adds for people: district names of cells, tables, summaries. */
   annotations: Jsonified<X>;
-  /** The service's own caveats followed by the engine result's top-level caveats. */
+  /**
+   * The service's own caveats followed by the engine result's top-level caveats, each fact once
+   * (engine mergeCaveats: caveats stating that no feed covers the same period are one caveat that
+   * lists the caveats it stands for under `merged`).
+   */
   caveats: Caveat[];
 }
 
@@ -230,7 +234,7 @@ export function envelope<A extends string, P, R extends { caveats?: readonly Cav
     parameters: jsonSafe(parts.parameters),
     result: jsonSafe(parts.result),
     annotations: jsonSafe(parts.annotations),
-    caveats: jsonSafe([...(parts.caveats ?? []), ...(parts.result.caveats ?? [])]) as Caveat[],
+    caveats: jsonSafe(mergeCaveats([...(parts.caveats ?? []), ...(parts.result.caveats ?? [])])) as Caveat[],
   };
 }
 
@@ -245,10 +249,15 @@ export interface AnalysisWindow {
  * that no feed covers (Store.listCoverage, the ranges the ingest runs recorded), or nothing when
  * the feeds cover the window, when there is no window (nothing read), or when no run recorded a
  * range (coverage unknown: nothing can be said; the trends service says COVERAGE_UNKNOWN).
+ *
+ * Time after the analysis's as-of instant has not happened and is not "uncovered": the window is
+ * read up to `asOf` (epoch ms) when given, else `ctx.now`, else the clock (a window that ends this
+ * month is not said to miss the rest of the month).
  */
-export async function coverageCaveats(ctx: Pick<AnalysisContext, 'store'>, window: AnalysisWindow | undefined, what?: string): Promise<Caveat[]> {
+export async function coverageCaveats(ctx: Pick<AnalysisContext, 'store' | 'now'>, window: AnalysisWindow | undefined, what?: string, options: { asOf?: number; reads?: string } = {}): Promise<Caveat[]> {
   if (window === undefined) return [];
-  const c = uncoveredPeriodsCaveat(await coverageSpans(ctx), window.fromMs, window.toMs, what);
+  const asOf = options.asOf ?? ctx.now?.getTime() ?? Date.now();
+  const c = uncoveredPeriodsCaveat(await coverageSpans(ctx), window.fromMs, window.toMs, what, { asOf, ...(options.reads === undefined ? {} : { reads: options.reads }) });
   return c === undefined ? [] : [c];
 }
 
@@ -258,11 +267,19 @@ export async function coverageCaveats(ctx: Pick<AnalysisContext, 'store'>, windo
  * through this one, so that an analysis whose window spans months no feed covers says so.
  */
 export async function coveredEnvelope<A extends string, P, R extends { caveats?: readonly Caveat[] }, X>(
-  ctx: Pick<AnalysisContext, 'store'>, analysis: A,
-  parts: { classification: Classification; filter: ResolvedFilter; incidentsRead: number; parameters: P; result: R; annotations: X; caveats?: Caveat[]; window: AnalysisWindow | undefined },
+  ctx: Pick<AnalysisContext, 'store' | 'now'>, analysis: A,
+  parts: {
+    classification: Classification; filter: ResolvedFilter; incidentsRead: number; parameters: P; result: R; annotations: X; caveats?: Caveat[]; window: AnalysisWindow | undefined;
+    /** The instant the analysis is made at (epoch ms; see coverageCaveats). */
+    asOf?: number;
+    /** What the analysis makes of days no feed covers, when it does not read them as none (e.g. 'the model is fitted on the covered months only'). */
+    uncoveredReads?: string;
+  },
 ): Promise<AnalysisEnvelope<A, P, R, X>> {
-  const { window, ...rest } = parts;
-  const uncovered = await coverageCaveats(ctx, window, `the ${analysis} analysis`);
+  const { window, asOf, uncoveredReads, ...rest } = parts;
+  const uncovered = await coverageCaveats(ctx, window, `the ${analysis} analysis`, {
+    ...(asOf === undefined ? {} : { asOf }), ...(uncoveredReads === undefined ? {} : { reads: uncoveredReads }),
+  });
   return envelope(analysis, { ...rest, caveats: [...uncovered, ...(parts.caveats ?? [])] });
 }
 
@@ -282,6 +299,11 @@ export function readWindow(f: ResolvedFilter, cols: Pick<IncidentColumns, 'lengt
 export interface AnalysisContext {
   store: Store;
   geography: Geography;
+  /**
+   * The instant the analysis is made at (the request's time, a report's `now`): time after it has not
+   * happened, so coverage caveats do not call it uncovered. Default: the clock when the caveat is made.
+   */
+  now?: Date;
   /** Progress on long work (permutations); the CLI passes its progress display. */
   onProgress?: (event: { phase: 'start' | 'progress' | 'done'; label: string; total?: number; done?: number }) => void;
 }

@@ -21,7 +21,7 @@
  * whose runs recorded no range reads as before, with the caveat COVERAGE_UNKNOWN.
  */
 import {
-  caveat, changeByDistrict, compareWindows, countSeries, coveredCountSeries, DAY_MS, InsufficientDataError, KARACHI_OFFSET_MS, lastCoveredStretchStart,
+  caveat, changeByDistrict, factCaveat, compareWindows, countSeries, coveredCountSeries, DAY_MS, InsufficientDataError, KARACHI_OFFSET_MS, lastCoveredStretchStart,
   notComparedSummary, oneYearEarlier, trendTest,
   type AreaChange, type Caveat, type CoveredCountSeries, type TrendResult, type WindowComparison,
 } from '@baseerat/engine';
@@ -126,16 +126,25 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
     const d = Math.round(series.days[i]! * 10) / 10;
     caveats.push(caveat('PARTIAL_MONTH_LEFT_OUT', `the trend test leaves out ${series.keys[i]!}, which the window covers only in part (${d} day${d === 1 ? '' : 's'})`));
   }
+  // a month of the series ('YYYY-MM') as the period [from, to) it spans inside the series
+  const monthOfSeries = (key: string) => {
+    const [y, m] = key.split('-').map(Number) as [number, number];
+    return { from: Math.max(seriesFrom, Date.UTC(y, m - 1, 1) - KARACHI_OFFSET_MS), to: Math.min(w.to, Date.UTC(y, m, 1) - KARACHI_OFFSET_MS) };
+  };
   // the test runs over the months the feeds cover without a gap, up to the window's last whole month
   const end = series.keys.length - 1 - (lastPartial ? 1 : 0);
   const start = lastCoveredStretchStart(series.counts, end);
   let trend: TrendResult | null = null;
   let trendMonths: TrendsAnnotations['trendMonths'] = null;
   if (start < 0) {
-    caveats.push(caveat('NO_TREND_TEST', end < 0 ? 'no trend test: no whole month in the series' : `no trend test: no feed covers ${series.keys[end]!}, the last month of the series`));
+    caveats.push(end < 0 ? caveat('NO_TREND_TEST', 'no trend test: no whole month in the series')
+      : factCaveat('NO_TREND_TEST', `no trend test: no feed covers ${series.keys[end]!}, the last month of the series`,
+        { fact: 'NOT_COVERED', periods: [monthOfSeries(series.keys[end]!)] }, `there is no trend test (no data for ${series.keys[end]!}, the last month of the series)`));
   } else {
     if (start > 0) {
-      caveats.push(caveat('TREND_COVERED_STRETCH', `the trend test runs over the ${end - start + 1} month${end === start ? '' : 's'} ${series.keys[start]!} to ${series.keys[end]!} that the feeds cover without a gap up to the window; no feed covers ${series.keys[start - 1]!}, so the months before it are not in the test`, end - start + 1));
+      const stretch = `the ${end - start + 1} month${end === start ? '' : 's'} ${series.keys[start]!} to ${series.keys[end]!}`;
+      caveats.push(factCaveat('TREND_COVERED_STRETCH', `the trend test runs over ${stretch} that the feeds cover without a gap up to the window; no feed covers ${series.keys[start - 1]!}, so the months before it are not in the test`,
+        { fact: 'NOT_COVERED', periods: [monthOfSeries(series.keys[start - 1]!)] }, `the trend test runs over ${stretch} only`, end - start + 1));
     }
     try {
       trend = trendTest(series.counts.slice(start, end + 1) as number[], { alpha, unit: 'month' });
@@ -150,6 +159,7 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
   const result: TrendsResult = { comparison, byDistrict, series, trend, caveats: [...comparison.caveats, ...series.caveats.filter((c) => coverageCodes.has(c.code))] };
   return coveredEnvelope(ctx, 'trends', {
     window: { fromMs: readFrom, toMs: w.to },
+    ...(asOf === undefined ? {} : { asOf }),
     classification: classificationOf(cols),
     filter: f,
     incidentsRead: cols.length,

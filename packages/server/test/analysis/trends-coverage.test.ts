@@ -6,7 +6,7 @@
  * and an increasing trend over 36 months measured the gap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentIdFor } from '@baseerat/engine';
+import { caveatCodes, findCaveat, incidentIdFor } from '@baseerat/engine';
 import { feedCoverageService, trendsService, type AnalysisContext } from '../../src/analysis/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { report } from '../store/conformance.js';
@@ -37,7 +37,7 @@ describe('trends on a store with a gap between feeds', () => {
     expect(cmp.previous!.current.count).toBe(62);
     expect(cmp.previous!.baseline.count).toBe(60); // November 2024
     expect(cmp.lastYear).toBeNull();
-    const noData = env.caveats.find((c) => c.code === 'NO_DATA_FOR_COMPARISON')!;
+    const noData = findCaveat(env.caveats, 'NO_DATA_FOR_COMPARISON')!;
     expect(noData.message).toContain('2023-12-01 to 2023-12-31');
     expect(env.annotations.sentences.lastYear).toBe('not compared: no data for 2023-12-01 to 2023-12-31 (no feed covers it)');
     expect(env.annotations.sentences.lastYear).not.toMatch(/up|from none/);
@@ -54,7 +54,24 @@ describe('trends on a store with a gap between feeds', () => {
     expect(env.result.trend!.n).toBe(12);
     // a steady feed: no trend once the gap is not read as zeros
     expect(env.result.trend!.direction).toBe('no trend');
-    expect(env.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(['TREND_COVERED_STRETCH', 'NO_DATA_PERIODS']));
+    expect(caveatCodes(env.caveats)).toEqual(expect.arrayContaining(['TREND_COVERED_STRETCH', 'NO_DATA_PERIODS']));
+  });
+
+  it('says once that no feed covers 2022-2023: one caveat, which names what follows at each step and lists the caveats it stands for', async () => {
+    const env = await trendsService(ctx, { filter: { province: 'Balochistan' } });
+    // before: UNCOVERED_PERIODS, NO_DATA_FOR_COMPARISON (December 2023), NO_DATA_PERIODS (2022-01..2023-12) and
+    // TREND_COVERED_STRETCH (2023-12) each said that no feed covers part of 2022-2023, as four caveats
+    const saying = env.caveats.filter((c) => /no feed covers|no data for/.test(c.message));
+    expect(saying.map((c) => c.code)).toEqual(['UNCOVERED_PERIODS']);
+    const one = saying[0]!;
+    expect(one.message).toMatch(/^no feed covers 2022-01-01 to 2023-12-31 \(730 days\) of the window of the trends analysis, 2022-01-01 to 2024-12-31: /);
+    expect(one.message).toContain('for the same reason, ');
+    expect(one.message).toContain('the same period a year earlier (2023-12-01 to 2023-12-31) is not compared');
+    expect(one.message).toContain('24 months of the series (2022-01, 2022-02, 2022-03 ... 2023-11, 2023-12) are shown as no data, not as 0');
+    expect(one.message).toContain('the trend test runs over the 12 months 2024-01 to 2024-12 only');
+    expect(one.merged!.map((c) => c.code)).toEqual(['UNCOVERED_PERIODS', 'TREND_COVERED_STRETCH', 'NO_DATA_FOR_COMPARISON', 'NO_DATA_PERIODS']);
+    // every caveat's text appears once
+    expect(new Set(env.caveats.map((c) => c.message)).size).toBe(env.caveats.length);
   });
 
   it('a window of 2021 against 2020 (before any feed) is not compared either; within 2021 it is', async () => {
