@@ -2,8 +2,16 @@
  * An in-memory columnar index of every stored incident: the fields the dashboard's filters and
  * aggregates read (time, district, province, category, classification, agencies, position, id),
  * one entry per incident in typed arrays. Stats, counts and map points over any IncidentFilter are
- * answered by one scan in JS (a few ms per 1,000,000 incidents) instead of a store query, so they
- * cost the same whether or not the same filter was asked before, and a write does not empty anything.
+ * answered in JS instead of a store query, so they cost the same whether or not the same filter was
+ * asked before, and a write does not empty anything:
+ * - the entries are kept in (time, id) order (plus a short tail of recent changes), so a brush
+ *   scans only its own time range;
+ * - stats and counts of a filter without a bbox or an agency filter take the brush's whole local
+ *   months from per-month counts by (district, province, category, rank) with the report counts
+ *   per agency (month-counts.ts, kept in step by every change), and scan only the partial months at
+ *   its edges (or take a partial month's outside part away from the whole month, whichever scans
+ *   less): a brush costs cells x months plus its edges, not its incidents;
+ * - map points walk the time order back from the brush's end until they have `limit` points.
  *
  * Pure data structure: loading and keeping it in step with the store is `indexed-store.ts`.
  *
@@ -11,8 +19,10 @@
  * must be the stored values exactly), id as two 32-bit halves 8 (ids of the form inc_<16 hex>; any
  * other id is kept as a string in a side map), agency bitmask 4, local month 4, district 2,
  * province 2, category 1, classification rank 1; plus the id hash table (2 slots of 4 bytes per
- * incident at most). Entries are never removed (no store call deletes an incident); a changed
- * incident (an attachment re-consolidates it, an unlink moves a report out) is overwritten in place.
+ * incident at most); plus the month counts (month-counts.ts: about 1 MB at 1,000,000 incidents over
+ * ten years). Entries are never removed (no store call deletes an incident); a changed incident (an
+ * attachment re-consolidates it, an unlink moves a report out) is overwritten in place, and taken
+ * out of its old month and cell and put into its new ones.
  */
 import {
   CATEGORY_CODES, CLASSIFICATION_LEVELS, categoryGroup, classificationRank,
@@ -20,6 +30,7 @@ import {
 } from '@baseerat/engine';
 import { checkIncidentFilter } from '../filter-checks.js';
 import type { IncidentFilter, IncidentPoint, StoreStats } from '../port.js';
+import { MonthCounts, TooLarge } from './month-counts.js';
 
 /** Key under which stats count incidents with no district or province (as the stores do). */
 const UNKNOWN_KEY = '(unknown)';
@@ -93,6 +104,29 @@ class LocalMonths {
     const local = new Date(ms + (Number.isNaN(off) ? this.offsetMinutes(ms) : off) * 60_000);
     return local.getUTCFullYear() * 12 + local.getUTCMonth();
   }
+
+  /**
+   * The first instant (ms) whose month is `code` or later, as `month` reads it: local midnight of
+   * the 1st from the zone's offset, checked (the instant before is in an earlier month) and else
+   * found by a binary search over the four days around it. NaN when neither finds it (a zone whose
+   * months do not follow each other there); the index then scans.
+   */
+  start(code: number): number {
+    const y = Math.floor(code / 12);
+    const wall = new Date(0);
+    wall.setUTCFullYear(y, code - y * 12, 1);
+    const w = wall.getTime();
+    let t = w;
+    for (let k = 0; k < 3; k++) t = w - Math.round(this.offsetMinutes(t) * 60_000);
+    if (this.month(t) >= code && this.month(t - 1) < code) return t;
+    let lo = w - 2 * 86_400_000, hi = w + 2 * 86_400_000;
+    if (!(this.month(lo) < code && this.month(hi) >= code)) return NaN;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.month(mid) >= code) hi = mid; else lo = mid;
+    }
+    return hi;
+  }
 }
 
 function monthKey(code: number): string {
@@ -134,6 +168,31 @@ interface Compiled {
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Months the month counts span at most (else the index scans): 100 years. */
+const MAX_MONTHS = 1200;
+/** Months kept before the first and after the last entry's, so that a write in a new month rarely rebuilds the counts. */
+const SLACK_MONTHS = 12;
+
+/** Sums of matching entries while a stats query is answered (sign -1 takes entries out). */
+interface Sums {
+  /** Everything (false: total and byRank only). */
+  full: boolean;
+  total: number;
+  byRank: number[];
+  byDistrict: Float64Array;
+  byProvince: Float64Array;
+  byCategory: Float64Array;
+  byAgency: Float64Array;
+  months: Map<number, number>;
+}
+
+/**
+ * How `stats` may answer: 'auto' uses the month counts where they apply and cost less than a scan,
+ * 'scan' never (the reference the tests compare with), 'months' wherever they apply (for tests,
+ * whose few entries would otherwise always be scanned).
+ */
+export type StatsMethod = 'auto' | 'scan' | 'months';
+
 export class IncidentIndex {
   length = 0;
   private cap: number;
@@ -170,6 +229,16 @@ export class IncidentIndex {
   private readonly months: LocalMonths;
   /** Rows of the store's quarantine table (StoreStats.quarantined), kept by the owner. */
   quarantined = 0;
+  /**
+   * Entries per local month and cell (month-counts.ts), kept in step by every change once built:
+   * the whole months of a brush are summed from them. Undefined until first needed (built by
+   * `sortAll`), or after a write in a month outside them (rebuilt on the next query).
+   */
+  private cube: MonthCounts | undefined;
+  /** Set when the month counts cannot serve this index (an entry outside its month's bucket, too many months or cells): stats scan. */
+  private cubeOff = false;
+  /** Sums answered with the month counts so far (the tests check that they are used). */
+  monthCountAnswers = 0;
 
   /** `tailMax`: entries added or changed since the last compaction before they are merged into the time order. */
   constructor(timeZone: string, capacity = 1024, private readonly tailMax = 4096) {
@@ -193,7 +262,77 @@ export class IncidentIndex {
 
   /** Bytes held by the typed arrays and the hash table (not the side maps of odd ids and multi-report entries). */
   bytes(): number {
-    return this.cap * (8 * 3 + 4 * 2 + 4 + 4 + 2 + 2 + 1 + 1 + 1 + 1) + this.slots.byteLength + this.order.byteLength + this.orderTime.byteLength;
+    return this.cap * (8 * 3 + 4 * 2 + 4 + 4 + 2 + 2 + 1 + 1 + 1 + 1) + this.slots.byteLength + this.order.byteLength + this.orderTime.byteLength
+      + (this.cube?.bytes() ?? 0);
+  }
+
+  /** Bytes of the month counts alone (0 when not built). */
+  monthCountBytes(): number {
+    return this.cube?.bytes() ?? 0;
+  }
+
+  /** Whether the month counts are built and in use (false: stats scan, e.g. after `cubeOff`). */
+  get monthCountsInUse(): boolean {
+    return this.cube !== undefined;
+  }
+
+  /** Adds (1) or takes out (-1) entry i in the month counts; false when its time is outside its month's bucket. */
+  private cubeApply(cube: MonthCounts, i: number, sign: 1 | -1): boolean {
+    const k = cube.bucketOf(this.month[i]!, this.time[i]!);
+    if (k < 0) return false;
+    cube.add(k, this.district[i]!, this.province[i]!, this.category[i]!, this.rank[i]!, this.agencyMask[i]!, this.multi.get(i), sign);
+    return true;
+  }
+
+  /** Puts entry i (its fields just written) into the month counts, or drops them when it does not fit (rebuilt on the next query). */
+  private cubeAdd(i: number): void {
+    const cube = this.cube;
+    if (cube === undefined) return;
+    try {
+      if (!this.cubeApply(cube, i, 1)) this.cube = undefined;
+    } catch (e) {
+      if (!(e instanceof TooLarge)) throw e;
+      this.cube = undefined;
+      this.cubeOff = true;
+    }
+  }
+
+  /** Takes entry i (its fields as they are now) out of the month counts before a change. */
+  private cubeRemove(i: number): void {
+    const cube = this.cube;
+    if (cube !== undefined && !this.cubeApply(cube, i, -1)) throw new Error(`entry ${i} was not in the month counts`);
+  }
+
+  /** The month counts, built over every entry's month (plus slack) when missing; undefined when they cannot be used. */
+  private ensureCube(): MonthCounts | undefined {
+    if (this.cube !== undefined || this.cubeOff || this.length === 0) return this.cube;
+    let lo = Infinity, hi = -Infinity;
+    const { month } = this;
+    for (let i = 0; i < this.length; i++) {
+      const m = month[i]!;
+      if (m < lo) lo = m;
+      if (m > hi) hi = m;
+    }
+    const m0 = lo - SLACK_MONTHS, months = hi + 1 + SLACK_MONTHS - m0;
+    if (months > MAX_MONTHS) { this.cubeOff = true; return undefined; }
+    const starts = new Float64Array(months + 1);
+    for (let k = 0; k <= months; k++) {
+      starts[k] = this.months.start(m0 + k);
+      if (!Number.isFinite(starts[k]!) || (k > 0 && !(starts[k]! > starts[k - 1]!))) { this.cubeOff = true; return undefined; }
+    }
+    const cube = new MonthCounts(m0, starts);
+    try {
+      for (let i = 0; i < this.length; i++) {
+        if (!this.cubeApply(cube, i, 1)) { this.cubeOff = true; return undefined; }
+      }
+    } catch (e) {
+      if (!(e instanceof TooLarge)) throw e;
+      this.cubeOff = true;
+      return undefined;
+    }
+    cube.finish();
+    this.cube = cube;
+    return cube;
   }
 
   private grow(): void {
@@ -249,6 +388,7 @@ export class IncidentIndex {
   /** Adds an incident, or overwrites the entry of its id. Returns the entry. */
   upsert(e: IndexEntry): number {
     let i = this.find(e.id);
+    if (i >= 0) this.cubeRemove(i);
     if (i < 0) {
       if (this.length === this.cap) this.grow();
       i = this.length++;
@@ -278,6 +418,7 @@ export class IncidentIndex {
     this.category[i] = cat;
     this.rank[i] = e.rank;
     this.setAgencies(i, e.agencies);
+    this.cubeAdd(i);
     return i;
   }
 
@@ -303,7 +444,10 @@ export class IncidentIndex {
   addAgencyMember(i: number, agency: string): void {
     const code = this.agencyNames.code(agency);
     if (code >= MAX_AGENCIES) throw new IndexUnsupported(`more than ${MAX_AGENCIES} agencies`);
+    this.cubeRemove(i);
     this.agencyMask[i] = (this.agencyMask[i]! | (1 << code)) >>> 0;
+    this.cubeAdd(i);
+    this.version++;
   }
 
   agencyCount(i: number): number {
@@ -313,7 +457,10 @@ export class IncidentIndex {
   }
 
   setReportCounts(i: number, agencies: ReadonlyMap<string, number>): void {
+    this.cubeRemove(i);
     this.setAgencies(i, agencies);
+    this.cubeAdd(i);
+    this.version++;
   }
 
   /**
@@ -391,6 +538,7 @@ export class IncidentIndex {
     }
     if (!sorted) order.sort((a, b) => this.compare(a, b));
     this.setOrder(order);
+    this.ensureCube();
   }
 
   private setOrder(order: Int32Array): void {
@@ -493,64 +641,164 @@ export class IncidentIndex {
   version = 0;
 
   /** Matches of the filter per classification rank (index = rank). */
-  countByRank(c: Compiled): number[] {
-    const hits = this.scan(c);
-    const byRank = new Array<number>(CLASSIFICATION_LEVELS.length).fill(0);
-    for (let k = 0; k < hits.length; k++) byRank[this.rank[hits[k]!]!]!++;
-    return byRank;
+  countByRank(c: Compiled, how: StatsMethod = 'auto'): number[] {
+    return this.sum(c, false, how).byRank;
+  }
+
+  /** The number of entries matching the filter. */
+  count(c: Compiled, how: StatsMethod = 'auto'): number {
+    return this.sum(c, false, how).total;
   }
 
   /** The stats of the filter, and its matches per classification rank. */
-  stats(c: Compiled): { stats: StoreStats; byRank: number[] } {
-    const hits = this.scan(c);
-    const byRank = new Array<number>(CLASSIFICATION_LEVELS.length).fill(0);
-    const { rank } = this;
+  stats(c: Compiled, how: StatsMethod = 'auto'): { stats: StoreStats; byRank: number[] } {
+    const s = this.sum(c, true, how);
     const nd = this.districts.names.length, np = this.provinces.names.length;
-    const byDistrict = new Float64Array(nd + 1), byProvince = new Float64Array(np + 1);
-    const byCategory = new Float64Array(CATEGORY_CODES.length);
-    const byAgency = new Float64Array(MAX_AGENCIES);
-    const months = new Map<number, number>();
-    let lastMonth = NaN, lastCount = 0;
-    const { district, province, category, month, agencyMask } = this;
-    for (let k = 0; k < hits.length; k++) {
-      const i = hits[k]!;
-      byRank[rank[i]!]!++;
-      const d = district[i]!, p = province[i]!;
-      byDistrict[d < 0 ? nd : d]!++;
-      byProvince[p < 0 ? np : p]!++;
-      byCategory[category[i]!]!++;
-      const m = month[i]!;
-      if (m !== lastMonth) {
-        if (lastCount > 0) months.set(lastMonth, (months.get(lastMonth) ?? 0) + lastCount);
-        lastMonth = m;
-        lastCount = 0;
-      }
-      lastCount++;
-      const counts = this.multi.size === 0 ? undefined : this.multi.get(i);
-      if (counts === undefined) {
-        let a = agencyMask[i]!;
-        while (a !== 0) { const bit = 31 - Math.clz32(a & -a); byAgency[bit]!++; a &= a - 1; }
-      } else {
-        for (const [code, n] of counts) byAgency[code] = byAgency[code]! + n;
-      }
-    }
-    if (lastCount > 0) months.set(lastMonth, (months.get(lastMonth) ?? 0) + lastCount);
     const named = (names: string[], counts: Float64Array, unknownAt: number) => {
       const o: [string, number][] = [];
       for (let j = 0; j < counts.length; j++) if (counts[j]! > 0) o.push([j === unknownAt ? UNKNOWN_KEY : names[j]!, counts[j]!]);
       return Object.fromEntries(o.sort(([a], [b]) => byKey(a, b)));
     };
-    const agencies = named(this.agencyNames.names, byAgency, -1);
-    return { byRank, stats: {
-      total: hits.length,
+    const agencies = named(this.agencyNames.names, s.byAgency, -1);
+    const months: [string, number][] = [];
+    for (const [m, n] of s.months) if (n > 0) months.push([monthKey(m), n]);
+    return { byRank: s.byRank, stats: {
+      total: s.total,
       reports: Object.values(agencies).reduce((a, b) => a + b, 0),
       quarantined: this.quarantined,
-      byProvince: named(this.provinces.names, byProvince, np),
-      byDistrict: named(this.districts.names, byDistrict, nd),
-      byCategory: named(CATEGORY_CODES as unknown as string[], byCategory, -1),
-      byMonth: Object.fromEntries([...months].map(([m, n]): [string, number] => [monthKey(m), n]).sort(([a], [b]) => byKey(a, b))),
+      byProvince: named(this.provinces.names, s.byProvince, np),
+      byDistrict: named(this.districts.names, s.byDistrict, nd),
+      byCategory: named(CATEGORY_CODES as unknown as string[], s.byCategory, -1),
+      byMonth: Object.fromEntries(months.sort(([a], [b]) => byKey(a, b))),
       byAgency: agencies,
     } };
+  }
+
+  /**
+   * The sums of the entries matching the filter. Without a bbox or an agency filter (which the
+   * month counts do not split by), the whole months of the range come from the month counts and
+   * only the partial months at its edges are scanned: either the part of the edge month inside the
+   * range is added, or the whole edge month is taken from the counts and the part outside the range
+   * taken out, whichever scans fewer entries; a range with little in it is scanned whole.
+   */
+  private sum(c: Compiled, full: boolean, how: StatsMethod): Sums {
+    const nd = this.districts.names.length, np = this.provinces.names.length;
+    const s: Sums = {
+      full, total: 0, byRank: new Array<number>(CLASSIFICATION_LEVELS.length).fill(0),
+      byDistrict: new Float64Array(full ? nd + 1 : 0), byProvince: new Float64Array(full ? np + 1 : 0),
+      byCategory: new Float64Array(full ? CATEGORY_CODES.length : 0), byAgency: new Float64Array(full ? MAX_AGENCIES : 0),
+      months: new Map(),
+    };
+    if (c.none) return s;
+    this.compact();
+    const cube = how !== 'scan' && c.bbox === undefined && !c.agencies ? this.ensureCube() : undefined;
+    if (cube === undefined) {
+      this.sumEntries(s, this.scan(c), 1);
+      return s;
+    }
+    const starts = cube.starts, K = cube.months;
+    // kA: the first bucket start at or after `from` (K + 1: none); kB: the last at or before `to` (-1: none)
+    let kA = 0, kB = K;
+    while (kA <= K && starts[kA]! < c.from) kA++;
+    while (kB >= 0 && starts[kB]! > c.to) kB--;
+    const pos = (t: number) => (t === -Infinity ? 0 : t === Infinity ? this.orderTime.length : this.lowerBound(t));
+    const pFrom = pos(c.from), pTo = pos(c.to);
+    // the plan: months [a, b) from the counts, edges added or taken out; cost ~ entries scanned + cells x months / 4
+    let best = { cost: how === 'months' ? Infinity : pTo - pFrom, a: -1, b: -1 };
+    for (const a of [kA, kA - 1]) {
+      if (a < 0 || a > K) continue;
+      for (const b of [kB, kB + 1]) {
+        if (b < 0 || b > K || b <= a) continue;
+        const pa = pos(starts[a]!), pb = pos(starts[b]!);
+        const left = a === kA ? Math.max(0, pa - pFrom) : pFrom - pa;
+        const right = b === kB ? Math.max(0, pTo - pb) : pb - pTo;
+        const cost = left + right + (cube.cells * (2 + (full ? b - a : 0))) / 4;
+        if (cost < best.cost) best = { cost, a, b };
+      }
+    }
+    if (best.a < 0) {
+      this.sumEntries(s, this.scan(c), 1);
+      return s;
+    }
+    const { a, b } = best;
+    this.monthCountAnswers++;
+    this.sumCube(s, c, cube, a, b);
+    const part = (from: number, to: number, sign: 1 | -1) => {
+      if (from < to) this.sumEntries(s, this.scan({ ...c, from, to }), sign);
+    };
+    if (a === kA) part(c.from, starts[a]!, 1); else part(starts[a]!, c.from, -1);
+    if (b === kB) part(starts[b]!, c.to, 1); else part(c.to, starts[b]!, -1);
+    return s;
+  }
+
+  /** Adds the month counts of months [a, b) of the cells matching the filter (its time range aside). */
+  private sumCube(s: Sums, c: Compiled, cube: MonthCounts, a: number, b: number): void {
+    const { cellDistrict, cellProvince, cellCategory, cellRank, cellAgencies, counts, reports, stride } = cube;
+    const dm = c.district, pm = c.province, cm = c.category, maxRank = c.maxRank;
+    const nd = s.byDistrict.length - 1, np = s.byProvince.length - 1;
+    const perMonth = new Float64Array(s.full ? b - a : 0);
+    for (let cell = 0, n = cube.cells; cell < n; cell++) {
+      const r = cellRank[cell]!;
+      if (r > maxRank) continue;
+      if (cm !== undefined && cm[cellCategory[cell]!] === 0) continue;
+      const d = cellDistrict[cell]!, p = cellProvince[cell]!;
+      if (dm !== undefined && (d < 0 || dm[d] === 0)) continue;
+      if (pm !== undefined && (p < 0 || pm[p] === 0)) continue;
+      const base = cell * stride;
+      const n = counts[base + b]! - counts[base + a]!;
+      if (n === 0) continue;
+      s.total += n;
+      s.byRank[r]! += n;
+      if (!s.full) continue;
+      s.byDistrict[d < 0 ? nd : d]! += n;
+      s.byProvince[p < 0 ? np : p]! += n;
+      s.byCategory[cellCategory[cell]!]! += n;
+      for (let k = a; k < b; k++) perMonth[k - a]! += counts[base + k + 1]! - counts[base + k]!;
+      let m = cellAgencies[cell]!;
+      while (m !== 0) {
+        const bit = 31 - Math.clz32(m & -m);
+        const col = cube.columnOf(cell, bit) * stride;
+        s.byAgency[bit]! += reports[col + b]! - reports[col + a]!;
+        m &= m - 1;
+      }
+    }
+    for (let k = 0; k < perMonth.length; k++) {
+      if (perMonth[k] !== 0) s.months.set(cube.m0 + a + k, (s.months.get(cube.m0 + a + k) ?? 0) + perMonth[k]!);
+    }
+  }
+
+  /** Adds (sign 1) or takes out (-1) the given entries. */
+  private sumEntries(s: Sums, hits: Int32Array, sign: 1 | -1): void {
+    const { rank } = this;
+    s.total += sign * hits.length;
+    for (let k = 0; k < hits.length; k++) s.byRank[rank[hits[k]!]!]! += sign;
+    if (!s.full) return;
+    const { byDistrict, byProvince, byCategory, byAgency, months } = s;
+    const nd = byDistrict.length - 1, np = byProvince.length - 1;
+    let lastMonth = NaN, lastCount = 0;
+    const { district, province, category, month, agencyMask } = this;
+    for (let k = 0; k < hits.length; k++) {
+      const i = hits[k]!;
+      const d = district[i]!, p = province[i]!;
+      byDistrict[d < 0 ? nd : d]! += sign;
+      byProvince[p < 0 ? np : p]! += sign;
+      byCategory[category[i]!]! += sign;
+      const m = month[i]!;
+      if (m !== lastMonth) {
+        if (lastCount !== 0) months.set(lastMonth, (months.get(lastMonth) ?? 0) + lastCount);
+        lastMonth = m;
+        lastCount = 0;
+      }
+      lastCount += sign;
+      const counts = this.multi.size === 0 ? undefined : this.multi.get(i);
+      if (counts === undefined) {
+        let a = agencyMask[i]!;
+        while (a !== 0) { const bit = 31 - Math.clz32(a & -a); byAgency[bit]! += sign; a &= a - 1; }
+      } else {
+        for (const [code, n] of counts) byAgency[code] = byAgency[code]! + sign * n;
+      }
+    }
+    if (lastCount !== 0) months.set(lastMonth, (months.get(lastMonth) ?? 0) + lastCount);
   }
 
   /** (time, id) order: negative when entry a comes before entry b. */
@@ -566,18 +814,57 @@ export class IncidentIndex {
     return byKey(this.idOf(a), this.idOf(b));
   }
 
+  /**
+   * The newest `limit` entries matching the filter that have a position (newest first, in reverse
+   * (time, id) order), and the number of matches: the time order is walked back from the end of the
+   * range until `limit` are found (merged with the matches among the entries changed since the last
+   * compaction); the count comes from `count`.
+   */
   points(c: Compiled, limit: number): { items: IncidentPoint[]; total: number } {
-    const hits = this.scan(c);
+    if (c.none) return { items: [], total: 0 };
+    this.compact();
+    const total = this.count(c);
+    const lo = c.from === -Infinity ? 0 : this.lowerBound(c.from);
+    const hi = c.to === Infinity ? this.orderTime.length : this.lowerBound(c.to);
+    const extra = this.tail.length === 0 ? new Int32Array(0) : this.matchAll(c, Int32Array.from(this.tail), false).sort((a, b) => this.compare(a, b));
+    const { order, inOrder, lat, lon } = this;
+    let p = hi - 1, t = extra.length - 1;
+    const prevOrdered = (): number => {
+      for (; p >= lo; p--) {
+        const i = order[p]!;
+        if (inOrder[i] === 1 && this.matches(c, i)) { p--; return i; }
+      }
+      return -1;
+    };
     const newest: number[] = [];
-    for (let j = hits.length - 1; j >= 0 && newest.length < limit; j--) {
-      const i = hits[j]!;
-      if (!Number.isNaN(this.lat[i]!) && !Number.isNaN(this.lon[i]!)) newest.push(i);
+    let o = prevOrdered();
+    while (newest.length < limit && (o >= 0 || t >= 0)) {
+      let i: number;
+      if (t < 0 || (o >= 0 && this.compare(o, extra[t]!) > 0)) { i = o; o = prevOrdered(); } else i = extra[t--]!;
+      if (!Number.isNaN(lat[i]!) && !Number.isNaN(lon[i]!)) newest.push(i);
     }
     const items = newest.map((i): IncidentPoint => ({
       id: this.idOf(i), lon: this.lon[i]!, lat: this.lat[i]!, category: CATEGORY_CODES[this.category[i]!] as IncidentPoint['category'],
       occurredAt: new Date(this.time[i]!).toISOString(),
     }));
-    return { items, total: hits.length };
+    return { items, total };
+  }
+
+  /** Whether entry i matches the compiled filter (the test of `matchAll`, for one entry). */
+  private matches(c: Compiled, i: number): boolean {
+    const t = this.time[i]!;
+    if (t < c.from || t >= c.to) return false;
+    if (this.rank[i]! > c.maxRank) return false;
+    if (c.category !== undefined && c.category[this.category[i]!] === 0) return false;
+    if (c.district !== undefined) { const d = this.district[i]!; if (d < 0 || c.district[d] === 0) return false; }
+    if (c.province !== undefined) { const p = this.province[i]!; if (p < 0 || c.province[p] === 0) return false; }
+    if (c.agencies && (this.agencyMask[i]! & c.agencyMask) === 0) return false;
+    if (c.bbox !== undefined) {
+      const x = this.lon[i]!, y = this.lat[i]!;
+      const [minLon, minLat, maxLon, maxLat] = c.bbox;
+      if (!(x >= minLon && x <= maxLon && y >= minLat && y <= maxLat)) return false;
+    }
+    return true;
   }
 }
 
