@@ -25,9 +25,12 @@
  * some feed covers; the windowed sums above are rates per covered time scaled back to the window:
  * a window sum S over periods with exposure E out of n periods becomes S x n / E (the
  * exponentially weighted count likewise with the decay weights). With every period covered
- * (e = 1) the factors are exactly the calendar-time ones. A factor whose window is covered less
- * than `minCoveredShare` (default 0.5; the trend: either of its two windows) has no value: NaN,
- * which the index reads as "not known" (the training average, contributing nothing) and reports.
+ * (e = 1) the factors are exactly the calendar-time ones. A windowed factor (harm, trend, near
+ * repeat) whose window is covered less than `minCoveredShare` (default 0.5; the trend: either of its
+ * two windows) has no value: NaN, which the index reads as "not known" (the training average,
+ * contributing nothing) and reports. The intensity, a long memory by design, keeps its value while
+ * any period it reaches back to is covered (a rate per covered time, older the longer the gap); below
+ * `minCoveredShare` of its decay weight it is reported as resting on little covered time.
  * Units: natural logs of counts and harm. Complexity: O(events + areas x periods x window).
  */
 import { BaseeratError } from '../domain/errors.js';
@@ -249,7 +252,7 @@ export function riskFactorsAt(panel: RiskPanel, t: number): Float64Array {
     for (const b of areas[a]!.neighbours) near += sumWindow(count, nP, b, t - w.nearRepeatPeriods, t);
     const recent = sumWindow(count, nP, a, t - w.trendPeriods, t) * recentScale, before = sumWindow(count, nP, a, t - 2 * w.trendPeriods, t - w.trendPeriods) * beforeScale;
     const row = a * p;
-    out[row] = known[0] ? Math.log1p(ew * ewScale) : NaN;
+    out[row] = fe > 0 || fs === 0 ? Math.log1p(ew * ewScale) : NaN;
     out[row + 1] = known[1] ? Math.log1p(sumWindow(harm, nP, a, t - w.harmPeriods, t) * harmScale) : NaN;
     out[row + 2] = known[2] ? Math.log((1 + recent) / (1 + before)) : NaN;
     out[row + 3] = known[3] ? Math.log1p(near * nearScale) : NaN;

@@ -108,6 +108,8 @@ export interface FactorContribution {
   coveredShare: number;
   /** False when the window was covered too little for a value: value NaN, contribution 0. */
   known: boolean;
+  /** coveredShare below the panel's minCoveredShare: the factor (if known at all) rests on little covered time. */
+  lowCoverage: boolean;
 }
 
 export interface AreaRiskScore {
@@ -129,7 +131,10 @@ export interface AreaRiskScore {
    * [rank, rank] when every factor is known.
    */
   rankRange: [number, number];
-  /** True when rankRange is wider than one rank: the rank rests on factors the data do not cover. */
+  /**
+   * True when rankRange is wider than one rank, or a factor of the model rests on little covered
+   * time (lowCoverage): the rank rests on periods the feeds do not cover.
+   */
   uncertain: boolean;
 }
 
@@ -341,7 +346,7 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
       const known = !Number.isNaN(value);
       const standardised = c.used && known ? (value - c.mean) / c.sd : 0;
       const contribution = c.coefficient * standardised;
-      return { name: c.name, value, standardised, contribution, relativeRisk: Math.exp(contribution), coveredShare: covered[j]!, known };
+      return { name: c.name, value, standardised, contribution, relativeRisk: Math.exp(contribution), coveredShare: covered[j]!, known, lowCoverage: covered[j]! < panel.minCoveredShare };
     });
     const baseline = Math.exp(model.intercept + off[a]!);
     const expected = baseline * Math.exp(factors.reduce((s, c) => s + c.contribution, 0));
@@ -357,12 +362,13 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
   const lo = out.map((s) => s.expected * Math.exp(spread[s.area]![0])), hi = out.map((s) => s.expected * Math.exp(spread[s.area]![1]));
   const anyUnknown = out.some((s) => spread[s.area]![0] !== 0 || spread[s.area]![1] !== 0);
   out.forEach((s, i) => {
-    if (!anyUnknown) { s.rankRange = [s.rank, s.rank]; return; }
+    if (!anyUnknown) { s.rankRange = [s.rank, s.rank]; s.uncertain = false; return; }
     let surelyAbove = 0, mayBeAbove = 0;
     out.forEach((_, k) => { if (k === i) return; if (lo[k]! > hi[i]!) surelyAbove++; if (hi[k]! > lo[i]!) mayBeAbove++; });
     s.rankRange = [Math.min(s.rank, surelyAbove + 1), Math.max(s.rank, mayBeAbove + 1)];
     s.uncertain = s.rankRange[0] !== s.rankRange[1];
   });
+  for (const s of out) if (s.factors.some((f, j) => f.lowCoverage && model.factors[j]!.used && model.factors[j]!.coefficient !== 0)) s.uncertain = true;
   // Bands on the sorted list: with the share scale they depend on the whole origin (and on rank).
   assignRiskBands(out.map((s) => s.expected), model.thresholds).forEach((b, i) => { out[i]!.band = b; });
   return out;

@@ -8,7 +8,7 @@
  */
 import { gridDisk, latLngToCell, cellToLatLng, polygonToCells } from 'h3-js';
 import {
-  BaseeratError, caveat, dataMixCaveats, dataMixOf, DEFAULT_HARM_WEIGHTS, feedbackLoopWeights, fitAreaRiskModel, buildRiskPanel,
+  BaseeratError, caveat, coveredMs, dataMixCaveats, describeSpan, dataMixOf, DEFAULT_HARM_WEIGHTS, feedbackLoopWeights, fitAreaRiskModel, buildRiskPanel,
   pastCountsAt, scoreAreaRisk, LOCATION_PRECISIONS, RISK_BANDS,
   type AreaRiskModel, type AreaRiskScore, type Caveat, type DataMix, type RiskArea, type RiskBand, type RiskFactorWindows, type RiskPanel,
 } from '@baseerat/engine';
@@ -17,6 +17,7 @@ import {
   calendarUnitStart, classificationOf, coveredEnvelope, readColumns, resolveFilter, timeExtent, ISO,
   type AnalysisContext, type AnalysisEnvelope, type AnalysisFilter, type ResolvedFilter,
 } from '../analysis/analysis-request.js';
+import { coverageSpans } from '../analysis/feed-coverage-service.js';
 import { terrainFactor, type TerrainLayer } from './terrain-layers.js';
 
 export const RISK_PERIODS = { month: 1, quarter: 3, 'half-year': 6, year: 12 } as const;
@@ -64,6 +65,10 @@ export interface RiskAreaRow {
   factorsVsAverage: { name: string; relativeRisk: number }[];
   /** How the area's incidents in the history came to notice. */
   dataMix: DataMix;
+  /** Best and worst rank if the factors not known for lack of feed coverage took any usual value (engine AreaRiskScore.rankRange). */
+  rankRange: [number, number];
+  /** The rank rests on factors the feeds do not cover (rankRange wider than one rank). */
+  uncertain: boolean;
 }
 
 export interface RiskResult {
@@ -215,8 +220,19 @@ export async function buildRiskInputs(ctx: AnalysisContext, options: RiskService
   }
   caveats.push(...dataMixCaveats(dataMix, patrol !== undefined));
 
+  // Feed coverage of each period: periods no feed covers are missing data (exposure 0), not zeros.
+  const spans = await coverageSpans(ctx);
+  const exposure = starts.map((s, t) => {
+    const e = t + 1 < starts.length ? starts[t + 1]! : end;
+    return spans === undefined ? 1 : coveredMs(spans, s, e) / (e - s);
+  });
+  const uncovered = exposure.flatMap((e, t) => (e === 0 ? [t] : [])), partly = exposure.filter((e) => e > 0 && e < 1).length;
+  if (uncovered.length > 0 || partly > 0) {
+    const label = (t: number) => describeSpan({ from: starts[t]!, to: t + 1 < starts.length ? starts[t + 1]! : end });
+    caveats.push(caveat('RISK_PERIODS_UNCOVERED', `${uncovered.length} of the ${starts.length} ${period} periods have no feed coverage${uncovered.length > 0 ? ` (${uncovered.length <= 4 ? uncovered.map(label).join(', ') : `${label(uncovered[0]!)} ... ${label(uncovered[uncovered.length - 1]!)}`})` : ''}${partly > 0 ? ` and ${partly} are partly covered` : ''}: the risk factors are rates per covered day, the model is not trained on uncovered periods, and a factor with too little covered time is reported as not known`, uncovered.length));
+  }
   const terrain = (options.layers ?? []).map((l) => terrainFactor(l, areas));
-  const panel = buildRiskPanel(areas, starts.length, { area: eventArea, period: eventPeriod, harm, weight }, terrain, options.windows ?? {});
+  const panel = buildRiskPanel(areas, starts.length, { area: eventArea, period: eventPeriod, harm, weight }, terrain, options.windows ?? {}, { exposure });
   return { f, cols, panel, level, resolution, period, starts, end, eventArea, eventPeriod, areaMix, dataMix, corrected: patrol !== undefined, caveats };
 }
 
@@ -236,6 +252,7 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
       rank: s.rank, id: s.id, district: a.district ?? null, lat: a.lat, lon: a.lon, expected: s.expected, band: s.band,
       pastIncidents: past[s.area]!, baseline: s.baseline, factors: s.factors,
       factorsVsAverage: s.factors.map((f, j) => ({ name: f.name, relativeRisk: Math.exp(f.contribution - meanContribution[j]!) })), dataMix: inp.areaMix[s.area]!,
+      rankRange: s.rankRange, uncertain: s.uncertain,
     };
     if (s.per100k !== undefined) row.per100k = s.per100k;
     return row;
