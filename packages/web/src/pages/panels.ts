@@ -9,6 +9,7 @@ import { h, pakistanTime, table } from '../dom.js';
 import type { Messages } from '../i18n/en.js';
 import { t } from '../i18n/index.js';
 import { nextMonth } from '../months.js';
+import { mergeCaveats, type Caveat } from '@baseerat/engine/domain/caveats';
 
 const PROVINCE = 'Balochistan';
 type Cleanup = () => void;
@@ -66,9 +67,18 @@ function caveats(env: unknown): HTMLElement | null {
   return caveatList((env as { caveats?: unknown[] }).caveats ?? []);
 }
 
-/** Caveats (strings or `{ message }`) as a list, each distinct text once; null when there are none. */
+/**
+ * Caveats (strings or `{ message }`) as a list, each distinct text once and each fact once: caveats
+ * from different parts of a result that state the same fact about the same period (no feed covers
+ * it) are one item (engine mergeCaveats, as the API's envelope does); null when there are none.
+ */
 export function caveatList(list: readonly unknown[]): HTMLElement | null {
-  const said = [...new Set(list.map((x) => typeof x === 'string' ? x : String((x as { message?: string; text?: string }).message ?? (x as { text?: string }).text ?? JSON.stringify(x))))];
+  const asCaveat = (x: unknown): Caveat => {
+    if (typeof x === 'string') return { code: '', message: x };
+    const c = x as Partial<Caveat> & { text?: string };
+    return typeof c.message === 'string' ? { ...c, code: String(c.code ?? ''), message: c.message } : { code: '', message: String(c.text ?? JSON.stringify(x)) };
+  };
+  const said = [...new Set(mergeCaveats(list.map(asCaveat)).map((c) => c.message))];
   if (said.length === 0) return null;
   return h('ul', { class: 'caveats' }, ...said.map((x) => h('li', {}, x)));
 }
@@ -131,9 +141,13 @@ export async function renderRisk(root: HTMLElement): Promise<void> {
   if (scored.from !== undefined && scored.to !== undefined) body.append(h('p', { class: 'muted', id: 'risk-period' }, t('riskPeriod', { from: pakistanTime(scored.from).slice(0, 10), to: pakistanTime(new Date(Date.parse(scored.to) - 86_400_000).toISOString()).slice(0, 10) })));
   body.append(bandNote(result));
   body.append(table([t('rank'), t('area'), t('riskExpectedIncidents'), t('band'), t('riskWhy'), t('riskHistory')], list.map((o, i) => [
-    cell(o['rank'] ?? i + 1), cell(o['district'] ?? o['id']), expectedText(o['expected']), bandBadge(o['band']), factorWords(o['factors'], o['factorsVsAverage']), mixText(o['dataMix']),
+    rankCell(o['rank'] ?? i + 1, o['rankRange'], o['uncertain']), cell(o['district'] ?? o['id']), expectedText(o['expected']), bandBadge(o['band']), factorWords(o['factors'], o['factorsVsAverage']), mixText(o['dataMix']),
   ]), { class: 'compact', id: 'risk-table' }));
   body.append(h('p', { class: 'muted small', id: 'risk-help' }, t('riskFactorsHelp')));
+  // Periods no feed covers: say how the ranking treats them when any row rests on them.
+  if (list.some((o) => o['uncertain'] === true || (Array.isArray(o['factors']) && o['factors'].some((x) => (x as { coveredShare?: unknown }).coveredShare !== undefined && (x as { coveredShare: unknown }).coveredShare !== 1)))) {
+    body.append(h('p', { class: 'muted small', id: 'risk-coverage-help' }, t('riskCoverageHelp')));
+  }
   const mix = mixText(result['dataMix']);
   if (mix !== '—') body.append(h('p', { class: 'muted small', id: 'risk-mix' }, `${t('riskMixAll')}: ${mix}`));
   // the envelope's caveats: the service's own (e.g. UNCOVERED_PERIODS, months no feed covers) and the result's
@@ -157,6 +171,32 @@ function bandNote(result: Record<string, unknown>): HTMLElement {
   return h('p', { class: 'muted small', id: 'risk-bands-note' }, `${t('riskBandsMeaning', { severe: pc(sh[0]), high: pc(sh[1]), elevated: pc(sh[2]) })} ${how} ${t('riskBandCounts', { counts: said })}`);
 }
 
+/** The rank, and when it rests on periods no feed covers, the ranks it could take ("3 · could be 1–7"). */
+function rankCell(rank: unknown, range: unknown, uncertain: unknown): HTMLElement | string {
+  if (uncertain !== true) return cell(rank);
+  const r = Array.isArray(range) && range.length === 2 && range[0] !== range[1] ? ` · ${t('riskRankRange', { from: String(range[0]), to: String(range[1]) })}` : '';
+  return h('span', { class: 'risk-rank uncertain', title: t('riskRankUncertain'), 'data-uncertain': 'true' }, `${cell(rank)}?${r}`);
+}
+
+const FACTOR_NAME_KEYS: Record<string, keyof Messages> = { intensity: 'factorNameIntensity', harm: 'factorNameHarm', trend: 'factorNameTrend', nearRepeat: 'factorNameNearRepeat' };
+
+/**
+ * The factors that rest on little covered data, in words: "the trend: not known, the feeds cover
+ * only 0% of the time it reads" / "recent incidents rests on little covered data (40% ...)".
+ */
+function coverageWords(all: readonly { name?: unknown; known?: unknown; lowCoverage?: unknown; coveredShare?: unknown }[]): string[] {
+  const out: string[] = [];
+  for (const x of all) {
+    const name = String(x.name);
+    const key = FACTOR_NAME_KEYS[name];
+    const said = key !== undefined ? t(key) : name.replace(/_/g, ' ');
+    const pct = String(Math.round(100 * (typeof x.coveredShare === 'number' ? x.coveredShare : 0)));
+    if (x.known === false) out.push(t('riskFactorUnknown', { name: said, pct }));
+    else if (x.lowCoverage === true) out.push(t('riskFactorLowCoverage', { name: said, pct }));
+  }
+  return out;
+}
+
 const FACTOR_KEYS: Record<string, readonly [keyof Messages, keyof Messages]> = {
   intensity: ['factorIntensityUp', 'factorIntensityDown'], harm: ['factorHarmUp', 'factorHarmDown'], trend: ['factorTrendUp', 'factorTrendDown'], nearRepeat: ['factorNearRepeatUp', 'factorNearRepeatDown'],
 };
@@ -168,7 +208,7 @@ const FACTOR_KEYS: Record<string, readonly [keyof Messages, keyof Messages]> = {
  */
 function factorWords(f: unknown, vsAverage: unknown): HTMLElement | string {
   if (!Array.isArray(f)) return cell(f);
-  const all = f.map((x) => x as { name?: unknown; value?: unknown; standardised?: unknown; contribution?: unknown; relativeRisk?: unknown });
+  const all = f.map((x) => x as { name?: unknown; value?: unknown; standardised?: unknown; contribution?: unknown; relativeRisk?: unknown; known?: unknown; lowCoverage?: unknown; coveredShare?: unknown });
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   // Relative risk against the average area of this period when the server gives it (older servers:
   // against the training average, the factor's own relativeRisk).
@@ -181,8 +221,10 @@ function factorWords(f: unknown, vsAverage: unknown): HTMLElement | string {
   // Factors that change the expected count by at least 10 % either way, the largest first, at most 3.
   const top = all.filter((x) => rr(x) > 0 && Math.abs(Math.log(rr(x))) >= Math.log(1.1)).sort((x, y) => Math.abs(Math.log(rr(y))) - Math.abs(Math.log(rr(x)))).slice(0, 3);
   const said = top.length === 0 ? t('factorNone') : top.map((x) => `${words(String(x.name), rr(x) > 1)} ×${rr(x) >= 10 ? rr(x).toFixed(0) : rr(x).toFixed(1)}`).join(' · ');
-  const raw = all.map((x) => `${String(x.name)}: ${t('riskRawValue')} ${num(x.value).toFixed(2)}, ${t('riskRawSd')} ${num(x.standardised).toFixed(2)}, ${t('riskRawLog')} ${num(x.contribution) >= 0 ? '+' : ''}${num(x.contribution).toFixed(2)} (×${num(x.relativeRisk).toFixed(2)} ${t('riskRawVsTraining')})`).join('\n');
-  return h('span', { class: 'risk-factors', title: raw, 'data-raw': raw }, said);
+  const raw = all.map((x) => `${String(x.name)}: ${t('riskRawValue')} ${x.known === false ? '—' : num(x.value).toFixed(2)}, ${t('riskRawSd')} ${num(x.standardised).toFixed(2)}, ${t('riskRawLog')} ${num(x.contribution) >= 0 ? '+' : ''}${num(x.contribution).toFixed(2)} (×${num(x.relativeRisk).toFixed(2)} ${t('riskRawVsTraining')})`).join('\n');
+  const gaps = coverageWords(all);
+  if (gaps.length === 0) return h('span', { class: 'risk-factors', title: raw, 'data-raw': raw }, said);
+  return h('span', { class: 'risk-factors', title: raw, 'data-raw': raw }, said, h('br'), h('span', { class: 'risk-coverage muted small' }, gaps.join(' · ')));
 }
 
 /** How the area's past incidents came to notice: public report / found on patrol / unknown. */
