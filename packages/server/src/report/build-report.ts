@@ -250,7 +250,9 @@ function riskDrivers(lang: ReportLanguage, factors: readonly Contribution[]): st
 
 const within = (f: AnalysisFilter, from: number, to: number): AnalysisFilter => ({ ...f, from: ISO(from), to: ISO(to) });
 
-export async function buildReport(ctx: AnalysisContext, o: BuildReportOptions): Promise<ReportModel> {
+export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOptions): Promise<ReportModel> {
+  // every section's analysis is made as of the report's now: later days are not "uncovered" in its caveats
+  const ctx: AnalysisContext = { ...reportCtx, now: o.now };
   const lang = o.lang ?? 'en';
   const scope = reportScope(ctx.geography, o);
   const { period, province, district } = scope;

@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeededRng, type Report } from '@baseerat/engine';
+import { caveatCodes, SeededRng, type Caveat, type Report } from '@baseerat/engine';
 import { createApp } from '../../src/api/index.js';
 import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
 import { IndexedStore } from '../../src/store/incident-index/indexed-store.js';
@@ -243,7 +243,7 @@ describe('dashboard in Chromium', () => {
     await page.waitForSelector('#seasonality .profile canvas');
     const env = await page.evaluate(async () => (await (await fetch('/api/analyses/trends?province=Balochistan')).json()) as {
       result: { trend: { summary: string } | null; comparison: { current: { count: number }; previous: unknown; lastYear: unknown } };
-      annotations: { window: { from: string; previousFrom: string; lastYearFrom: string; lastYearTo: string } }; caveats: { code: string }[];
+      annotations: { window: { from: string; previousFrom: string; lastYearFrom: string; lastYearTo: string } }; caveats: Caveat[];
     });
     const trends = env.result;
     // The seeded feeds end with 2024; after them the store holds only the live events posted in these
@@ -252,7 +252,8 @@ describe('dashboard in Chromium', () => {
     expect(trends.comparison.previous).toBeNull();
     expect(trends.comparison.lastYear).toBeNull();
     expect(trends.trend).toBeNull();
-    expect(env.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(['NO_DATA_FOR_COMPARISON', 'NO_TREND_TEST']));
+    // (one fact, one caveat: NO_DATA_FOR_COMPARISON is inside the UNCOVERED_PERIODS caveat that also says it)
+    expect(caveatCodes(env.caveats)).toEqual(expect.arrayContaining(['NO_DATA_FOR_COMPARISON', 'NO_TREND_TEST']));
     expect(await page.$('#trend-summary')).toBeNull();
     const pk = (iso: string, end = false) => new Date(Date.parse(iso) - (end ? 1 : 0) + 5 * 3600e3).toISOString().slice(0, 10);
     const w = env.annotations.window;
@@ -347,6 +348,15 @@ describe('dashboard in Chromium', () => {
     const before = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
     const n = (y - 2025) * 12 + (m - 1);
     expect(await page.$eval('#trend-nodata', (e) => e.textContent)).toBe(`Gaps in the line: ${n} months no feed covers (${n <= 4 ? '' : `2025-01 – ${before}`}), not months without incidents.`.replace('()', `(${Array.from({ length: n }, (_, i) => `${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`).join(', ')})`));
+    // the trends caveats say once that no feed covers the months before this one: the window's UNCOVERED_PERIODS
+    // caveat names what follows (previous month and a year before not compared, no data in the series, no trend
+    // test, the districts not compared). Before, six bullets said that no feed covers part of the same stretch.
+    await page.waitForSelector('#trends ul.caveats');
+    const trendCaveats = await page.$$eval('#trends ul.caveats li', (l) => l.map((x) => x.textContent ?? ''));
+    const saying = trendCaveats.filter((x) => /no feed covers|the feeds cover/.test(x));
+    expect(saying).toHaveLength(1);
+    expect(saying[0]).toMatch(/^no feed covers 2024-12-31 to \d{4}-\d{2}-\d{2} \(\d+(\.\d)? days\) of the window of the trends analysis, .*; for the same reason, .*the previous period \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\) is not compared; .*districts? (is|are) not compared with the previous period/);
+    expect(new Set(trendCaveats).size).toBe(trendCaveats.length);
     await page.waitForTimeout(1500); // the line chart's drawing animation, for the screenshot only
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-trends-gaps.png'), fullPage: true });
 

@@ -123,7 +123,7 @@ export async function renderTrends(root: HTMLElement): Promise<() => void> {
   } else body.append(unavailable('/api/stats', stats)!);
 
   const [trends, seasonality] = await Promise.all([
-    api<{ result?: TrendsResult; annotations?: TrendsAnnotations; caveats?: { code?: string; message?: string }[] }>(`/api/analyses/trends${qs({ province: PROVINCE })}`),
+    api<{ result?: TrendsResult; annotations?: TrendsAnnotations; caveats?: { code?: string; message?: string; merged?: { code?: string }[] }[] }>(`/api/analyses/trends${qs({ province: PROVINCE })}`),
     api<{ result?: Record<string, unknown>; caveats?: unknown[] }>(`/api/analyses/seasonality${qs({ province: PROVINCE })}`),
   ]);
   body.append(h('h2', {}, t('trendsTitle')));
@@ -149,9 +149,10 @@ export async function renderTrends(root: HTMLElement): Promise<() => void> {
   return () => { for (const d of disposers) d(); };
 }
 
-function trendsView(r: TrendsResult, a: TrendsAnnotations, envelopeCaveats: { code?: string; message?: string }[]): HTMLElement {
+function trendsView(r: TrendsResult, a: TrendsAnnotations, envelopeCaveats: { code?: string; message?: string; merged?: { code?: string }[] }[]): HTMLElement {
   const box = h('div', { id: 'trends' });
-  const codes = new Set(envelopeCaveats.map((c) => c.code));
+  // the codes the analysis says, those inside a merged caveat too (one fact is one caveat: see caveatList)
+  const codes = new Set(envelopeCaveats.flatMap((c) => [c.code, ...(c.merged ?? []).map((m) => m.code)]));
   const w = a.window ?? {};
   // the periods no feed covers, named in the page's language (the caveat's English text is listed below too)
   const baseline = { previous: w.previousFrom !== undefined && w.from !== undefined ? pakistanSpan(w.previousFrom, w.from) : '', lastYear: w.lastYearFrom !== undefined && w.lastYearTo !== undefined ? pakistanSpan(w.lastYearFrom, w.lastYearTo) : '' };
@@ -185,7 +186,7 @@ function trendsView(r: TrendsResult, a: TrendsAnnotations, envelopeCaveats: { co
       { class: 'compact', id: 'trend-districts' }));
     if (areas.length > 15) box.append(h('p', { class: 'muted small' }, t('moreDistricts', { n: String(areas.length - 15) })));
   }
-  // each distinct caveat once (every window repeats the over-dispersion note)
+  // each distinct caveat once (every window repeats the over-dispersion note), each fact once (caveatList merges)
   const all = [...envelopeCaveats, ...(r.caveats ?? []), ...(r.trend?.caveats ?? []), ...(r.comparison?.previous?.caveats ?? r.comparison?.lastYear?.caveats ?? []), ...(r.byDistrict?.caveats ?? [])];
   box.append(caveatList(all) ?? '');
   return box;
