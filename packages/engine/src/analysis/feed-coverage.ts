@@ -159,7 +159,9 @@ export function uncoveredPeriodsCaveat(spans: readonly CoveredSpan[] | undefined
   if (gaps.length === 0) return undefined;
   const days = Math.round(gaps.reduce((s, g) => s + (g.to - g.from), 0) / DAY_MS * 10) / 10;
   const shown = gaps.length <= 6 ? gaps.map(describeSpan).join(', ') : `${gaps.slice(0, 5).map(describeSpan).join(', ')} and ${gaps.length - 5} more stretches`;
-  const window = `${describeSpan({ from, to: end })}${cut ? ` (up to ${pakistanDateTime(end)} Pakistan time, when the analysis was made: later days have not happened yet)` : ''}`;
+  // the window as far as it has happened; the instant is named when the cut drops whole days from it
+  const dropsDays = cut && localDay(end - 1) < localDay(to - 1);
+  const window = `${describeSpan({ from, to: end })}${dropsDays ? ` (to ${pakistanDateTime(end)} Pakistan time, when the analysis was made: later days have not happened yet)` : ''}`;
   const message = `no feed covers ${shown} (${days} day${days === 1 ? '' : 's'}) of the window of ${what}, ${window}: incidents there are missing data, not zero incidents, and ${reads}`;
   return factCaveat(UNCOVERED_PERIODS, message, { fact: 'NOT_COVERED', periods: gaps }, message, days);
 }

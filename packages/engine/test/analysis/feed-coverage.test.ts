@@ -154,13 +154,16 @@ describe('UNCOVERED_PERIODS and the as-of instant', () => {
     // made on 20 November at 15:30 Pakistan time: 11-19 November are uncovered (9 days and 15.5 hours), not the rest of the year
     const asOf = local(2024, 11, 20) + 15.5 * 3600e3;
     const c = uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf })!;
-    expect(c.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (9.6 days) of the window of x, 2024-11-01 to 2024-11-20 (up to 2024-11-20 15:30 Pakistan time, when the analysis was made: later days have not happened yet)');
+    expect(c.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (9.6 days) of the window of x, 2024-11-01 to 2024-11-20 (to 2024-11-20 15:30 Pakistan time, when the analysis was made: later days have not happened yet)');
     expect(c.count).toBe(9.6);
     expect(c.about!.periods).toEqual([{ from: local(2024, 11, 11), to: asOf }]);
     // without an as-of instant (or with one after the window) the whole rest of the window is uncovered
     for (const c2 of [uncoveredPeriodsCaveat(spans, from, to, 'x')!, uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2025, 3, 1) })!]) {
       expect(c2.message).toContain('no feed covers 2024-11-11 to 2024-12-31 (51 days) of the window of x, 2024-11-01 to 2024-12-31: ');
     }
+    // a cut inside the window's last day drops no day: the window reads as before, its uncovered part up to the instant
+    const lastDay = uncoveredPeriodsCaveat(spans, from, local(2024, 11, 21), 'x', { asOf: local(2024, 11, 20) + 6 * 3600e3 })!;
+    expect(lastDay.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (9.3 days) of the window of x, 2024-11-01 to 2024-11-20: ');
     // nothing uncovered before the as-of instant, or a window that has not begun: no caveat
     expect(uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2024, 11, 11) })).toBeUndefined();
     expect(uncoveredPeriodsCaveat(spans, local(2025, 2, 1), local(2025, 3, 1), 'x', { asOf: local(2025, 1, 15) })).toBeUndefined();

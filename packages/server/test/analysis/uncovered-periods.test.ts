@@ -76,7 +76,7 @@ describe('UNCOVERED_PERIODS on a store with a gap between feeds', () => {
     const now = new Date('2025-01-20T10:00:00Z');
     const early = uncovered((await aggregateService({ ...ctx, now }, { filter: f })).caveats);
     expect(early.map((c) => c.count)).toEqual([19.6]);
-    expect(early[0]!.message).toContain('no feed covers 2025-01-01 to 2025-01-20 (19.6 days) of the window of the aggregate analysis, 2024-06-01 to 2025-01-20 (up to 2025-01-20 15:00 Pakistan time, when the analysis was made: later days have not happened yet)');
+    expect(early[0]!.message).toContain('no feed covers 2025-01-01 to 2025-01-20 (19.6 days) of the window of the aggregate analysis, 2024-06-01 to 2025-01-20 (to 2025-01-20 15:00 Pakistan time, when the analysis was made: later days have not happened yet)');
     // made after the window (the clock today): the whole of January to March 2025 is uncovered
     const late = uncovered((await aggregateService(ctx, { filter: f })).caveats);
     expect(late[0]!.message).toContain('no feed covers 2025-01-01 to 2025-03-31 (90 days) of the window of the aggregate analysis, 2024-06-01 to 2025-03-31: ');
