@@ -132,8 +132,8 @@ export interface AreaRiskScore {
    */
   rankRange: [number, number];
   /**
-   * True when rankRange is wider than one rank, or a factor of the model rests on little covered
-   * time (lowCoverage): the rank rests on periods the feeds do not cover.
+   * True when rankRange is wider than one rank, or a known factor of the model rests on little
+   * covered time (lowCoverage): the rank rests on periods the feeds do not cover.
    */
   uncertain: boolean;
 }
@@ -368,7 +368,8 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
     s.rankRange = [Math.min(s.rank, surelyAbove + 1), Math.max(s.rank, mayBeAbove + 1)];
     s.uncertain = s.rankRange[0] !== s.rankRange[1];
   });
-  for (const s of out) if (s.factors.some((f, j) => f.lowCoverage && model.factors[j]!.used && model.factors[j]!.coefficient !== 0)) s.uncertain = true;
+  // A known factor resting on little covered time (intensity across a long gap) leaves every rank uncertain; unknown ones are in rankRange.
+  for (const s of out) if (s.factors.some((f, j) => f.known && f.lowCoverage && model.factors[j]!.used && model.factors[j]!.coefficient !== 0)) s.uncertain = true;
   // Bands on the sorted list: with the share scale they depend on the whole origin (and on rank).
   assignRiskBands(out.map((s) => s.expected), model.thresholds).forEach((b, i) => { out[i]!.band = b; });
   return out;

@@ -276,6 +276,7 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
   };
   return coveredEnvelope(ctx, 'risk', {
     window: { fromMs: starts[0]!, toMs: end },
+    uncoveredReads: 'the risk model is not trained on them: its factors are rates per covered day',
     classification: classificationOf(inp.cols),
     filter: inp.f,
     incidentsRead: inp.cols.length,
