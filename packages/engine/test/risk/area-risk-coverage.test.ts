@@ -2,6 +2,7 @@
  * The area risk index across feed-coverage gaps: periods no feed covers are missing data, not
  * zero incidents (area-risk-factors.ts, area-risk-index.ts, area-risk-backtest.ts).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   backtestAreaRisk, buildRiskPanel, factorCoverageAt, fitAreaRiskModel, riskFactorsAt, scoreAreaRisk, type RiskArea,
@@ -140,5 +141,43 @@ describe('risk index across a feed-coverage gap', () => {
   it('validates the exposure', () => {
     expect(() => buildRiskPanel(s.areas, s.nP, s.events, [], WINDOWS, { exposure: [1, 2] })).toThrow(/exposure has 2 values/);
     expect(() => buildRiskPanel(s.areas, s.nP, s.events, [], WINDOWS, { exposure: new Array<number>(s.nP).fill(1.5) })).toThrow(/covered share in \[0, 1\]/);
+  });
+});
+
+interface ExposureRef {
+  nAreas: number; nPeriods: number; windows: { halfLifePeriods: number; harmPeriods: number; trendPeriods: number; nearRepeatPeriods: number };
+  exposure: number[]; neighbours: number[][]; count: number[][]; harm: number[][]; origins: number[]; rows: number; unknown: number[];
+  x: (number | null)[]; means: number[]; sds: number[];
+  glm: { intercept: number; coefficients: number[] }; ridge: { lambda: number; intercept: number; coefficients: number[] }[];
+}
+
+describe('risk index with exposure against R (scripts/reference/risk-exposure.R: factors from their definitions, glm with offset(log(exposure)), glmnet)', () => {
+  const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/risk-exposure.json', import.meta.url), 'utf8')) as ExposureRef;
+  const areas: RiskArea[] = ref.neighbours.map((nb, i) => ({ id: `r${i}`, lat: 0, lon: i, neighbours: nb }));
+  const area: number[] = [], period: number[] = [], harm: number[] = [];
+  ref.count.forEach((row, a) => row.forEach((c, t) => { for (let k = 0; k < c; k++) { area.push(a); period.push(t); harm.push(k === 0 ? ref.harm[a]![t]! : 0); } }));
+  const panel = buildRiskPanel(areas, ref.nPeriods, { area, period, harm }, [], ref.windows, { exposure: ref.exposure });
+  const thresholds = { severe: 0.5, high: 0.75, elevated: 0.9, scale: 'share' as const, shares: [0.5, 0.75, 0.9] as [number, number, number] };
+
+  it('the factors of every covered training origin, unknown ones included', () => {
+    const x: (number | null)[] = [];
+    for (const t of ref.origins) for (const v of riskFactorsAt(panel, t)) x.push(Number.isNaN(v) ? null : v);
+    expect(x.length).toBe(ref.x.length);
+    expect(x.map((v) => v === null)).toEqual(ref.x.map((v) => v === null));
+    x.forEach((v, i) => { if (v !== null) expect(Math.abs(v - ref.x[i]!)).toBeLessThan(1e-12); });
+    expect(ref.unknown).toEqual([0, 30, 60, 30]); // the fixture exercises unknown harm, trend and near repeat
+  });
+
+  it('lambda 0 is R glm(y ~ z, offset = log(exposure), family = poisson); ridge is glmnet', () => {
+    const m = fitAreaRiskModel(panel, { lambda: 0, thresholds });
+    expect(m.trainingRows).toBe(ref.rows);
+    m.factors.forEach((f, j) => { expect(Math.abs(f.mean - ref.means[j]!)).toBeLessThan(1e-12); expect(Math.abs(f.sd - ref.sds[j]!)).toBeLessThan(1e-12); });
+    expect(Math.abs(m.intercept - ref.glm.intercept)).toBeLessThan(5e-8);
+    m.factors.forEach((f, j) => expect(Math.abs(f.coefficient - ref.glm.coefficients[j]!)).toBeLessThan(5e-8));
+    for (const r of ref.ridge) {
+      const mr = fitAreaRiskModel(panel, { lambda: r.lambda, thresholds });
+      expect(Math.abs(mr.intercept - r.intercept)).toBeLessThan(5e-7);
+      mr.factors.forEach((f, j) => expect(Math.abs(f.coefficient - r.coefficients[j]!)).toBeLessThan(5e-7));
+    }
   });
 });
