@@ -38,7 +38,7 @@ export interface TrendsOptions {
   /** Months in the Mann-Kendall series, ending with the current window. Default 36. */
   seriesMonths?: number;
   alpha?: number;
-  /** The time the data are known up to (a report's `now`): a window reaching past it is cut there. */
+  /** The time the data are known up to (a report's `now`; default `ctx.now`): a window reaching past it is cut there. */
   asOf?: Date;
 }
 
@@ -95,7 +95,8 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
   const given = f.fromMs !== undefined && f.toMs !== undefined;
   let cols = await readColumns(ctx, f, given ? { toMs: f.toMs! } : {});
   const latest = timeExtent(cols)?.last;
-  const asOf = options.asOf?.getTime();
+  // the data end at the analysis's as-of instant: the option (a report's now), else the request's time (ctx.now)
+  const asOf = (options.asOf ?? ctx.now)?.getTime();
   const requested = comparisonWindow(f, latest, unit);
   // where the data end: asOf, and for the default window the day of the latest incident
   const latestEnd = requested.chosen === 'default' && latest !== undefined ? endOfLocalDay(latest) : Infinity;

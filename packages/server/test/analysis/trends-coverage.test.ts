@@ -74,6 +74,18 @@ describe('trends on a store with a gap between feeds', () => {
     expect(new Set(env.caveats.map((c) => c.message)).size).toBe(env.caveats.length);
   });
 
+  it('a given window that reaches past the request\'s time (ctx.now) is cut there: the days to come are neither uncovered nor compared', async () => {
+    const f = { province: 'Balochistan', from: '2024-12-01', to: '2025-01-01' };
+    const env = await trendsService({ ...ctx, now: new Date('2024-12-16T07:00:00Z') }, { filter: f });
+    expect(env.annotations.window.to).toBe('2024-12-16T07:00:00.000Z');
+    expect(env.annotations.window.requestedTo).toBe('2024-12-31T19:00:00.000Z');
+    expect(env.result.comparison.current.days).toBe(15.5);
+    expect(caveatCodes(env.caveats)).toContain('INCOMPLETE_LATEST_PERIOD');
+    // without the request's time the window is compared whole (the old behaviour, the API before it passed now)
+    const whole = await trendsService(ctx, { filter: f });
+    expect(whole.annotations.window.to).toBe('2024-12-31T19:00:00.000Z');
+  });
+
   it('a window of 2021 against 2020 (before any feed) is not compared either; within 2021 it is', async () => {
     const y = await trendsService(ctx, { filter: { province: 'Balochistan', from: '2021-01-01', to: '2022-01-01' } });
     expect(y.result.comparison.previous).toBeNull();
