@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { periodIndexOf, type CountPanel } from '../../src/forecast/counts/count-panel.js';
-import { forecastDistrictCounts, DEFAULT_COUNT_MODEL } from '../../src/forecast/counts/district-count-model.js';
+import { forecastDistrictCounts, SELECTION_CANDIDATES } from '../../src/forecast/counts/district-count-model.js';
 import { forecastRecentRate, HALF_LIVES, recentRatePredictive, SELECTION_ORIGINS } from '../../src/forecast/counts/recent-rate-gamma-poisson.js';
 import { crpsInteger } from '../../src/stats/crps.js';
 import { distributionMean } from '../../src/stats/count-distributions.js';
@@ -40,10 +40,10 @@ describe('recent-rate gamma-Poisson count model', () => {
     }
   });
 
-  it('is the default model and reports its chosen half-life and the past CRPS of every candidate', () => {
-    expect(DEFAULT_COUNT_MODEL).toBe('recent-rate-gamma-poisson');
+  it('is a candidate of the default model choice and reports its chosen half-life and the past CRPS of every candidate', () => {
+    expect(SELECTION_CANDIDATES).toContain('recent-rate-gamma-poisson');
     const panel = syntheticPanel({ units: 8, periods: 72, seed: 3, theta: 0.8 });
-    const f = forecastDistrictCounts(panel, { origin: 60, horizon: 2 });
+    const f = forecastDistrictCounts(panel, { model: 'recent-rate-gamma-poisson', origin: 60, horizon: 2 });
     expect(f.recentRate?.selection.map((s) => s.halfLife)).toEqual([...HALF_LIVES]);
     expect(f.recentRate?.pastOrigins).toBe(SELECTION_ORIGINS);
     const best = Math.min(...f.recentRate!.selection.map((s) => s.meanCrps));

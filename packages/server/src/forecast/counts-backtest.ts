@@ -7,12 +7,12 @@
 import { BaseeratError } from '@baseerat/engine';
 import type { Caveat } from '@baseerat/engine';
 import {
-  BENCHMARK_MODELS, DEFAULT_COUNT_MODEL, GLM_MODELS, parseOrigin, periodLabel, runCountBacktestOnPanel,
+  BENCHMARK_MODELS, GLM_MODELS, SELECTED_MODEL, parseOrigin, periodLabel, periodOfColumn, runCountBacktestOnPanel,
   type CountBacktestResult, type CountModelName, type CountPanel, type CountPeriod,
 } from '@baseerat/engine/forecast/counts/index';
 import type { Store } from '../store/index.js';
 import { openStore } from '../store/index.js';
-import { loadProvinceCountPanel } from './counts-service.js';
+import { leaveOutUncovered, loadProvinceCountPanel, type UncoveredPeriods } from './counts-service.js';
 
 export interface CountBacktestOptions {
   db: string | Store;
@@ -22,22 +22,24 @@ export interface CountBacktestOptions {
   from: string;
   to: string;
   horizons?: number[];
-  /** Default: the recent-rate model (default), auto, the four GLMs and the three benchmarks. */
+  /** Default: backtest-selected (the default), the recent-rate model, auto, the four GLMs and the three benchmarks. */
   models?: CountModelName[];
   historyFrom?: string;
+  /** Periods no feed covers: cut out of the series (default) or read as zeros (as before 2026-11-27). */
+  uncovered?: UncoveredPeriods;
 }
 
 export interface CountBacktestReport extends CountBacktestResult {
   province: string;
   period: CountPeriod;
   originLabels: [string, string];
-  history: { from: string; to: string; incidentsUsed: number };
+  history: { from: string; to: string; incidentsUsed: number; uncovered: UncoveredPeriods; leftOutPeriods: string[] };
   caveats: Caveat[];
   /** Markdown table of the overall scores, best CRPS first. */
   table: string;
 }
 
-export const ALL_COUNT_MODELS: CountModelName[] = [DEFAULT_COUNT_MODEL, 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS];
+export const ALL_COUNT_MODELS: CountModelName[] = [SELECTED_MODEL, 'recent-rate-gamma-poisson', 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS];
 
 function truncatePanel(panel: CountPanel, nPeriods: number): CountPanel {
   if (nPeriods >= panel.nPeriods) return panel;
@@ -46,6 +48,8 @@ function truncatePanel(panel: CountPanel, nPeriods: number): CountPanel {
   for (let u = 0; u < U; u++) counts.set(panel.counts.subarray(u * panel.nPeriods, u * panel.nPeriods + nPeriods), u * nPeriods);
   return { ...panel, nPeriods, counts };
 }
+
+const sum = (a: Float64Array): number => a.reduce((s, v) => s + v, 0);
 
 export async function runCountBacktest(opts: CountBacktestOptions): Promise<CountBacktestReport> {
   const first = parseOrigin(opts.from, opts.period);
@@ -60,9 +64,19 @@ export async function runCountBacktest(opts: CountBacktestOptions): Promise<Coun
       province: opts.province, period: opts.period,
       ...(opts.historyFrom === undefined ? {} : { historyFrom: opts.historyFrom }),
     });
-    const panel = truncatePanel(loaded.panel, last + Math.max(...horizons) - loaded.panel.firstPeriod);
+    const truncated = truncatePanel(loaded.panel, last + Math.max(...horizons) - loaded.panel.firstPeriod);
+    const uncovered = opts.uncovered ?? 'leave-out';
+    // periods no feed covers are cut out of the series: origins are then the covered periods in [from, to]
+    const cut = uncovered === 'leave-out'
+      ? await leaveOutUncovered(store, truncated, truncated.firstPeriod + truncated.nPeriods)
+      : { panel: truncated, leftOut: [] as string[], leftOutPeriods: 0 };
+    const panel = cut.panel;
     const origins: number[] = [];
-    for (let p = first; p <= last; p++) origins.push(p - panel.firstPeriod);
+    for (let t = 0; t < panel.nPeriods; t++) {
+      const p = periodOfColumn(panel, t);
+      if (p >= first && p <= last) origins.push(t);
+    }
+    if (origins.length === 0) throw new BaseeratError('INSUFFICIENT_DATA', `no period from ${opts.from} to ${opts.to} is covered by a feed`, { field: 'from' });
     if (origins[0]! < 13) throw new BaseeratError('INSUFFICIENT_DATA', `the first origin ${opts.from} leaves fewer than 13 ${opts.period}s of history after ${periodLabel(panel.firstPeriod, opts.period)}`, { field: 'from' });
     const models = opts.models ?? ALL_COUNT_MODELS;
     const r = runCountBacktestOnPanel(panel, { origins, horizons, models });
@@ -76,7 +90,10 @@ export async function runCountBacktest(opts: CountBacktestOptions): Promise<Coun
       province: loaded.province,
       period: opts.period,
       originLabels: [periodLabel(first, opts.period), periodLabel(last, opts.period)],
-      history: { from: periodLabel(panel.firstPeriod, opts.period), to: periodLabel(panel.firstPeriod + panel.nPeriods - 1, opts.period), incidentsUsed: loaded.incidentsUsed },
+      history: {
+        from: periodLabel(periodOfColumn(panel, 0), opts.period), to: periodLabel(periodOfColumn(panel, panel.nPeriods - 1), opts.period),
+        incidentsUsed: loaded.incidentsUsed - (sum(truncated.counts) - sum(panel.counts)), uncovered, leftOutPeriods: cut.leftOut,
+      },
       caveats: loaded.caveats,
       table,
     };

@@ -8,12 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BaseeratError, caveat, CLASSIFICATION_LEVELS, coveredMs, type Caveat, type Classification } from '@baseerat/engine';
+import { BaseeratError, caveat, CLASSIFICATION_LEVELS, coveredMs, UNCOVERED_PERIODS, type Caveat, type Classification } from '@baseerat/engine';
 import {
-  BENCHMARK_MODELS, COUNT_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR,
+  BENCHMARK_MODELS, COUNT_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR, SELECTED_MODEL, SELECTION_CANDIDATES,
   buildCountPanel, centralInterval, districtNeighboursFromTopology, distributionMean, distributionQuantile, forecastDistrictCounts,
-  isCountModelName, parseOrigin, periodIndexOf, periodLabel, periodStartMs, runCountBacktestOnPanel,
-  type CountBacktestResult, type CountModelName, type CountPanel, type CountPeriod, type FittedCountGlm,
+  isCountModelName, keepCoveredPeriods, parseOrigin, periodIndexOf, periodLabel, periodOfColumn, periodStartMs, runCountBacktestOnPanel,
+  type CandidateScore, type CountBacktestResult, type CountModelName, type CountModelSelection, type CountPanel, type CountPeriod, type FittedCountGlm,
 } from '@baseerat/engine/forecast/counts/index';
 import { loadGeography, referenceDir } from '../reference/geography.js';
 import { openStore, type Store } from '../store/index.js';
@@ -44,7 +44,15 @@ export interface CountForecastOptions {
   districts?: readonly string[];
   /** Only incidents at or below this classification are read. */
   maxClassification?: Classification;
+  /**
+   * Periods no feed covers: 'leave-out' (default) cuts them out of the history the models train and
+   * are scored on; 'as-zero' reads them as periods without incidents (the behaviour before 2026-11-27,
+   * kept to measure the difference).
+   */
+  uncovered?: UncoveredPeriods;
 }
+
+export type UncoveredPeriods = 'leave-out' | 'as-zero';
 
 export interface DistrictCountPrediction {
   district: string;
@@ -56,8 +64,24 @@ export interface DistrictCountPrediction {
   probabilities: number[];
   /** P(count > K), below tailTolerance. */
   tailProbability: number;
-  /** Count in the last period before the origin, for reference. */
+  /** Count in the last period before the origin that a feed covers, for reference. */
   lastObserved: number;
+}
+
+/** How the model shown was chosen ('backtest-selected'): every candidate's score on earlier origins. */
+export interface CountModelChoice {
+  chosen: CountModelName;
+  /** The chosen model is one of the benchmarks (last value, historical mean, bootstrap). */
+  baseline: boolean;
+  /** No earlier origin could be scored: the chosen model is the fallback. */
+  fallback: boolean;
+  pastOrigins: number;
+  /** 'YYYY-MM..YYYY-MM' of the scored origins, absent when none. */
+  origins?: string;
+  /** Lowest mean CRPS first. */
+  candidates: CandidateScore[];
+  /** One sentence: which model won, against which, by how much, and its interval coverage. */
+  statement: string;
 }
 
 export interface CountForecastHorizon {
@@ -65,6 +89,10 @@ export interface CountForecastHorizon {
   period: string;
   periodStart: string;
   periodEnd: string;
+  /** The model whose forecast this is: the requested one, or for 'backtest-selected' the chosen candidate. */
+  model: CountModelName;
+  /** For 'backtest-selected': how the model was chosen. */
+  selection?: CountModelChoice;
   /** The model used (for 'auto': the one chosen by AIC), with coefficients; absent for benchmarks. */
   fitted?: FittedCountGlm;
   /** The recent-rate model's half-life (null = all history weighted equally), gamma prior and the CRPS of each candidate half-life on earlier origins. */
@@ -91,7 +119,7 @@ export interface CountBacktestLine {
 export interface CountModelCard {
   model: CountModelName;
   description: string;
-  data: { source: string; province: string; incidentsUsed: number; from: string; to: string; periods: number; districts: number; neighbours: string };
+  data: { source: string; province: string; incidentsUsed: number; from: string; to: string; periods: number; districts: number; neighbours: string; uncovered: UncoveredPeriods; leftOutPeriods: string[] };
   backtest: { origins: string; horizons: number[]; lines: CountBacktestLine[]; note: string } | null;
   scoring: string;
   knownLimits: string[];
@@ -120,6 +148,7 @@ export const COUNT_FORECAST_KNOWN_LIMITS: readonly string[] = [
 ];
 
 const DESCRIPTIONS: Record<CountModelName, string> = {
+  'backtest-selected': `For each horizon, the one of ${SELECTION_CANDIDATES.join(', ')} with the lowest mean CRPS on the 24 origins before this one (every target before the forecast origin; periods no feed covers left out); the benchmarks count as candidates, so a model is shown only when it beat them.`,
   'recent-rate-gamma-poisson': "Empirical-Bayes gamma-Poisson on each district's recent record: past counts weighted by 0.5^(age / half-life), a gamma prior across the province's districts fitted by moments, and the negative binomial posterior predictive; the half-life (3, 6, 12, 24, 48 periods or all history) is the one with the lowest mean CRPS on the 24 origins before this one (never on the forecast period).",
   auto: 'Panel GLM per horizon: Poisson or negative binomial (NB2), with or without the neighbour lag, chosen by AIC on the training data; covariates log(1+last count), log(1+mean of the last 12 periods), log(1+neighbour mean), seasonal harmonics, log(days) offset.',
   'poisson-glm': 'Panel Poisson GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
@@ -208,6 +237,59 @@ export async function loadProvinceCountPanel(
   return { panel: built.panel, province, incidentsUsed, classification, caveats };
 }
 
+/**
+ * The panel without the periods no feed covers (`keepCoveredPeriods`); unchanged when the store
+ * records no coverage or every period is covered. Returns the left-out periods' labels as ranges.
+ */
+export async function leaveOutUncovered(store: Store, panel: CountPanel, nextPeriod: number): Promise<{ panel: CountPanel; leftOut: string[]; leftOutPeriods: number }> {
+  const spans = await coverageSpans({ store });
+  if (spans === undefined) return { panel, leftOut: [], leftOutPeriods: 0 };
+  const covered = Array.from({ length: panel.nPeriods }, (_, t) => {
+    const p = periodOfColumn(panel, t);
+    return coveredMs(spans, periodStartMs(p, panel.period), periodStartMs(p + 1, panel.period)) > 0;
+  });
+  const n = covered.filter((c) => !c).length;
+  if (n === 0) return { panel, leftOut: [], leftOutPeriods: 0 };
+  const leftOut: string[] = [];
+  for (let t = 0; t < covered.length; t++) {
+    if (covered[t]) continue;
+    let e = t;
+    while (e + 1 < covered.length && !covered[e + 1]) e++;
+    const a = periodLabel(periodOfColumn(panel, t), panel.period), b = periodLabel(periodOfColumn(panel, e), panel.period);
+    leftOut.push(a === b ? a : `${a}..${b}`);
+    t = e;
+  }
+  return { panel: keepCoveredPeriods(panel, covered, nextPeriod), leftOut, leftOutPeriods: n };
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(v < 1 ? 3 : 2) : 'n/a');
+const BASELINE_WORDS: Record<string, string> = {
+  'last-value-poisson': 'same as the last period, with Poisson noise',
+  'historical-mean-poisson': "the district's average over all history",
+  'bootstrap-past-values': "the district's past counts drawn at random",
+};
+
+/** The model-choice sentence: who won, against whom, by how much, and whether its intervals held. */
+export function choiceOf(sel: CountModelSelection, panel: CountPanel, targetLabel: string): CountModelChoice {
+  const period = panel.period;
+  const origins = sel.originColumns === undefined ? undefined : `${periodLabel(periodOfColumn(panel, sel.originColumns[0]), period)}..${periodLabel(periodOfColumn(panel, sel.originColumns[1]), period)}`;
+  const won = sel.candidates.find((c) => c.model === sel.chosen)!;
+  const baseline = won.baseline;
+  let statement: string;
+  if (sel.fallback) {
+    statement = `Model for ${targetLabel}: ${sel.chosen}, by default: no earlier ${period} could be scored to choose between it and the baselines.`;
+  } else {
+    // a baseline that won is compared with the best model; a model that won, with the best baseline
+    const rival = sel.candidates.filter((c) => c.model !== sel.chosen && c.baseline !== baseline).sort((a, b) => a.meanCrps - b.meanCrps)[0]
+      ?? sel.candidates.filter((c) => c.model !== sel.chosen)[0];
+    const who = baseline ? `${sel.chosen}, a baseline (${BASELINE_WORDS[sel.chosen] ?? 'benchmark'}): no model beat it` : `${sel.chosen}: it beat every baseline`;
+    const pct = rival === undefined || !(rival.meanCrps > 0) ? 0 : (1 - won.meanCrps / rival.meanCrps) * 100;
+    const by = rival === undefined ? '' : `; ${rival.model}${rival.baseline ? ' (the best baseline)' : ' (the best model)'} scored ${fmt(rival.meanCrps)}: ${pct >= 0.5 ? `${Math.round(pct)}% lower for the chosen one` : 'practically a tie'}`;
+    statement = `Model for ${targetLabel}: ${who}. Mean CRPS ${fmt(won.meanCrps)} on ${won.cases} district-${period}s (${sel.pastOrigins} origins ${origins ?? ''} before the forecast, lower is better)${by}. Its 50% / 90% intervals held ${fmt(won.coverage50)} / ${fmt(won.coverage90)} of the outcomes (calibrated: 0.5 / 0.9).`;
+  }
+  return { chosen: sel.chosen, baseline, fallback: sel.fallback, pastOrigins: sel.pastOrigins, ...(origins === undefined ? {} : { origins }), candidates: sel.candidates, statement };
+}
+
 function backtestLines(r: CountBacktestResult): CountBacktestLine[] {
   return r.models.map((m) => {
     const s = r.overall[m]!;
@@ -244,17 +326,25 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
       ...(opts.districts === undefined ? {} : { districts: opts.districts }),
       ...(opts.maxClassification === undefined ? {} : { maxClassification: opts.maxClassification }),
     });
-    const { panel } = loaded;
+    const uncovered = opts.uncovered ?? 'leave-out';
+    const full = loaded.panel;
+    // The history's periods no feed covers: cut out of the series (default), or read as zeros ('as-zero').
+    const cut = uncovered === 'leave-out' ? await leaveOutUncovered(store, full, originPeriod) : { panel: full, leftOut: [], leftOutPeriods: 0 };
+    const panel = cut.panel;
     const T = panel.nPeriods;
+    if (T < LAG_WINDOW) throw new BaseeratError('INSUFFICIENT_DATA', `${loaded.province} has ${T} ${opts.period}s covered by a feed before the origin: fewer than ${LAG_WINDOW}`, { field: 'origin' });
     const horizons: CountForecastHorizon[] = [];
+    // one cache for the forecasts and the model card's backtest: the earlier origins' scores are shared
+    const cache = new Map<string, unknown>();
     for (let h = 1; h <= opts.horizon; h++) {
-      const f = forecastDistrictCounts(panel, { model, origin: T, horizon: h, tailTolerance: tol });
-      const p = panel.firstPeriod + f.target;
+      const f = forecastDistrictCounts(panel, { model, origin: T, horizon: h, tailTolerance: tol, fitCache: cache });
+      const p = periodOfColumn(panel, f.target);
       const out: CountForecastHorizon = {
         horizon: h,
         period: periodLabel(p, opts.period),
         periodStart: new Date(periodStartMs(p, opts.period)).toISOString(),
         periodEnd: new Date(periodStartMs(p + 1, opts.period)).toISOString(),
+        model: f.selection?.chosen ?? model,
         districts: f.distributions.map((d, u) => {
           const i50 = centralInterval(d, 0.5), i90 = centralInterval(d, 0.9);
           return {
@@ -269,6 +359,7 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
           };
         }),
       };
+      if (f.selection !== undefined) out.selection = choiceOf(f.selection, panel, out.period);
       if (f.fitted !== undefined) out.fitted = f.fitted;
       if (f.recentRate !== undefined) {
         const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -282,31 +373,49 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
     }
     const nBack = opts.backtestOrigins ?? 24;
     let backtest: CountModelCard['backtest'] = null;
-    // the history's months no feed covers are counted as zeros by the models and the backtest: say so
-    const caveats = [
-      ...await coverageCaveats({ store }, { fromMs: periodStartMs(panel.firstPeriod, opts.period), toMs: periodStartMs(panel.firstPeriod + T, opts.period) }, 'the count forecast\'s history'),
-      ...loaded.caveats,
-    ];
+    // the history's periods no feed covers: say so, and (by default) that the models leave them out
+    const history = { fromMs: periodStartMs(full.firstPeriod, opts.period), toMs: periodStartMs(full.firstPeriod + full.nPeriods, opts.period) };
+    const coverage = (await coverageCaveats({ store }, history, 'the count forecast\'s history')).map((c) => {
+      if (c.code !== UNCOVERED_PERIODS || cut.leftOutPeriods === 0) return c;
+      const said = `the count models leave these ${cut.leftOutPeriods} ${opts.period}s (${cut.leftOut.join(', ')}) out of the history they are trained and scored on, rather than read them as zero incidents`;
+      const m = /, and counts, rates and models over the window read them as none$/.test(c.message) ? c.message.replace(/, and counts, rates and models over the window read them as none$/, `: ${said}`) : `${c.message}; ${said}`;
+      return { ...c, message: m, ...('then' in c ? { then: m } : {}) };
+    });
+    const caveats = [...coverage, ...loaded.caveats];
+    const lostIncidents = loaded.incidentsUsed - Array.from(panel.counts).reduce((a, b) => a + b, 0);
+    if (lostIncidents > 0) caveats.push(caveat('UNCOVERED_INCIDENTS_LEFT_OUT', `${lostIncidents} incidents fall in ${opts.period}s no feed covers and are left out with them`, lostIncidents));
+    for (const hz of horizons) {
+      if (hz.selection === undefined) continue;
+      caveats.push(caveat('MODEL_CHOICE', hz.selection.statement));
+      if (hz.selection.baseline && !hz.selection.fallback) {
+        caveats.push(caveat('BASELINE_CHOSEN', `the forecast for ${hz.period} is a baseline (${hz.selection.chosen}): on the ${hz.selection.pastOrigins} ${opts.period}s before the origin no forecasting model did better than it`));
+      }
+      const won = hz.selection.candidates.find((c) => c.model === hz.selection!.chosen);
+      if (won !== undefined && won.cases > 0 && won.coverage90 < 0.8) {
+        caveats.push(caveat('INTERVALS_TOO_NARROW', `the 90% intervals for ${hz.period} are too narrow: on the earlier ${opts.period}s they held only ${Math.round(won.coverage90 * 100)}% of the outcomes (50% intervals: ${Math.round(won.coverage50 * 100)}%)`));
+      }
+    }
     const firstOrigin = Math.max(LAG_WINDOW + 3, T - nBack);
     // A backtest origin whose target period no feed covers (not a day of it) would score a forecast of
-    // missing data against zeros: it is left out, so the backtest is scored on covered periods only.
+    // missing data against zeros: it is left out, so the backtest is scored on covered periods only
+    // (with 'leave-out' every column is covered; origins whose target lies across the gap are skipped by the engine).
     const spans = await coverageSpans({ store });
     const targetCovered = (o: number): boolean => spans === undefined || Array.from({ length: opts.horizon }, (_, h) => o + h).every((t) => t >= T
-      || coveredMs(spans, periodStartMs(panel.firstPeriod + t, opts.period), periodStartMs(panel.firstPeriod + t + 1, opts.period)) > 0);
+      || coveredMs(spans, periodStartMs(periodOfColumn(panel, t), opts.period), periodStartMs(periodOfColumn(panel, t) + 1, opts.period)) > 0);
     const candidates = nBack > 0 && firstOrigin < T ? Array.from({ length: T - firstOrigin }, (_, i) => firstOrigin + i) : [];
     const origins = candidates.filter(targetCovered);
     const leftOut = candidates.filter((o) => !targetCovered(o));
     if (leftOut.length > 0) {
-      caveats.push(caveat('BACKTEST_UNCOVERED_ORIGINS', `${leftOut.length} of the ${candidates.length} backtest origins (${periodLabel(panel.firstPeriod + leftOut[0]!, opts.period)}..${periodLabel(panel.firstPeriod + leftOut[leftOut.length - 1]!, opts.period)}) are left out: no feed covers their target ${opts.period}, so a score there would measure missing data`, leftOut.length));
+      caveats.push(caveat('BACKTEST_UNCOVERED_ORIGINS', `${leftOut.length} of the ${candidates.length} backtest origins (${periodLabel(periodOfColumn(panel, leftOut[0]!), opts.period)}..${periodLabel(periodOfColumn(panel, leftOut[leftOut.length - 1]!), opts.period)}) are left out: no feed covers their target ${opts.period}, so a score there would measure missing data`, leftOut.length));
     }
     if (origins.length > 0) {
-      const models = [...new Set<CountModelName>([model, ...BENCHMARK_MODELS])];
-      const r = runCountBacktestOnPanel(panel, { origins, horizons: Array.from({ length: opts.horizon }, (_, i) => i + 1), models });
+      const models = [...new Set<CountModelName>([model, ...(model === SELECTED_MODEL ? SELECTION_CANDIDATES : BENCHMARK_MODELS)])];
+      const r = runCountBacktestOnPanel(panel, { origins, horizons: Array.from({ length: opts.horizon }, (_, i) => i + 1), models, cache });
       backtest = {
-        origins: `${periodLabel(panel.firstPeriod + origins[0]!, opts.period)}..${periodLabel(panel.firstPeriod + origins[origins.length - 1]!, opts.period)}`,
+        origins: `${periodLabel(periodOfColumn(panel, origins[0]!), opts.period)}..${periodLabel(periodOfColumn(panel, origins[origins.length - 1]!), opts.period)}`,
         horizons: r.horizons,
         lines: backtestLines(r),
-        note: `Rolling origins before the forecast origin; each forecast fitted on data before its own origin; targets after the last observed period are not scored${leftOut.length > 0 ? `; ${leftOut.length} origins whose target period no feed covers are left out` : ''}. Lower CRPS, log score and MAE are better; coverage should be near 0.5 and 0.9.`,
+        note: `Rolling origins before the forecast origin; each forecast fitted on data before its own origin; targets after the last observed period are not scored${leftOut.length > 0 ? `; ${leftOut.length} origins whose target period no feed covers are left out` : ''}${cut.leftOutPeriods > 0 ? `; the ${cut.leftOutPeriods} ${opts.period}s no feed covers are cut out of the series, and ${r.acrossGap} origin-horizon cases whose target lies across them are not scored` : ''}. ${model === SELECTED_MODEL ? "The line 'backtest-selected' scores the choice itself: at each origin, the candidate chosen on the origins before it. " : ''}Lower CRPS, log score and MAE are better; coverage should be near 0.5 and 0.9.`,
       };
     } else if (nBack > 0) {
       caveats.push(caveat('NO_BACKTEST', candidates.length > 0 ? 'no backtest in the model card: no feed covers the target period of any backtest origin' : 'too little history before the origin for a backtest in the model card'));
@@ -317,10 +426,12 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
       data: {
         source: 'incidents in the store (for the shipped demo: UCDP GED Pakistan 1989-2021, CC BY 4.0)',
         province: loaded.province,
-        incidentsUsed: loaded.incidentsUsed,
-        from: periodLabel(panel.firstPeriod, opts.period),
-        to: periodLabel(panel.firstPeriod + T - 1, opts.period),
+        incidentsUsed: loaded.incidentsUsed - lostIncidents,
+        from: periodLabel(periodOfColumn(panel, 0), opts.period),
+        to: periodLabel(periodOfColumn(panel, T - 1), opts.period),
         periods: T,
+        uncovered,
+        leftOutPeriods: cut.leftOut,
         districts: panel.units.length,
         neighbours: 'districts sharing a boundary in the 2023 district boundaries (TopoJSON arcs), within the province',
       },

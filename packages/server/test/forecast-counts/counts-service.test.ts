@@ -10,6 +10,7 @@ import { loadGeography } from '../../src/reference/geography.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { runCountForecast, type CountForecastResult } from '../../src/forecast/counts-service.js';
 import { runCountBacktest } from '../../src/forecast/counts-backtest.js';
+import { openGapStore } from '../analysis/gap-store.js';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 const HEADER = 'ref_no,date,time,lat,lon,place,district,type,killed,injured,abducted,target,claimed_by,details,class,reported';
@@ -71,7 +72,8 @@ describe('runCountForecast / runCountBacktest', () => {
     expect(first.horizons.map((h) => h.period)).toEqual(['2021-01', '2021-02']);
     expect(first.horizons[0]!.periodStart).toBe('2020-12-31T19:00:00.000Z');
     expect(first.modelCard.data).toMatchObject({ province: 'Balochistan', from: '2017-01', to: '2020-12', periods: 48, districts: 34 });
-    expect(first.modelCard.backtest?.lines.map((l) => l.model)).toEqual(['recent-rate-gamma-poisson', 'last-value-poisson', 'historical-mean-poisson', 'bootstrap-past-values']);
+    expect(first.model).toBe('backtest-selected');
+    expect(first.modelCard.backtest?.lines.map((l) => l.model)).toEqual(['backtest-selected', 'last-value-poisson', 'historical-mean-poisson', 'bootstrap-past-values', 'recent-rate-gamma-poisson']);
     expect(first.modelCard.knownLimits.some((l) => l.includes('UCDP'))).toBe(true);
     const quetta = first.horizons[0]!.districts.find((d) => d.district === 'Quetta')!;
     const zhob = first.horizons[0]!.districts.find((d) => d.district === 'Zhob')!;
@@ -103,6 +105,54 @@ describe('runCountForecast / runCountBacktest', () => {
     expect(bt.originLabels).toEqual(['2020-08', '2020-10']);
     for (const m of bt.models) expect(Number.isFinite(bt.overall[m]!.meanCrps)).toBe(true);
   });
+
+  it('shows the model with the best backtest on earlier months, baselines included, and says which won and by how much', async () => {
+    store = await openStore(':memory:');
+    await ingest(store, rows(1, 2017, 2020, 'A'));
+    const r = await runCountForecast({ db: store, province: 'Balochistan', period: 'month', origin: '2021-01', horizon: 2, backtestOrigins: 0 });
+    for (const h of r.horizons) {
+      const sel = h.selection!;
+      expect(sel.pastOrigins).toBe(24);
+      expect(sel.candidates.map((c) => c.model).sort()).toEqual(['bootstrap-past-values', 'historical-mean-poisson', 'last-value-poisson', 'recent-rate-gamma-poisson']);
+      const best = sel.candidates.reduce((a, c) => (c.meanCrps < a.meanCrps ? c : a));
+      expect(h.model).toBe(best.model);
+      expect(sel.chosen).toBe(best.model);
+      expect(sel.baseline).toBe(best.model !== 'recent-rate-gamma-poisson');
+      expect(sel.statement).toContain(`Model for ${h.period}: ${best.model}`);
+      expect(sel.statement).toMatch(/Mean CRPS [\d.]+ on 816 district-months \(24 origins 20\d\d-\d\d\.\.20\d\d-\d\d before the forecast/);
+      expect(sel.statement).toContain('50% / 90% intervals held');
+      expect(r.caveats.filter((c) => c.code === 'MODEL_CHOICE').map((c) => c.message)).toContain(sel.statement);
+      expect(r.caveats.some((c) => c.code === 'BASELINE_CHOSEN' && c.message.includes(h.period))).toBe(sel.baseline);
+    }
+  }, 120_000);
+
+  it('leaves the months no feed covers out of the history instead of reading them as zeros', async () => {
+    // Quetta: a call every 3 days in 2021, every 12 hours in 2024, nothing (no feed) in 2022-2023
+    const gap = await openGapStore();
+    store = gap.store;
+    const opts = { db: store, province: 'Balochistan', period: 'month' as const, origin: '2024-01', horizon: 1, backtestOrigins: 0, model: 'last-value-poisson' as const };
+    const left = await runCountForecast(opts);
+    const zeros = await runCountForecast({ ...opts, uncovered: 'as-zero' });
+    const quetta = (r: CountForecastResult) => r.horizons[0]!.districts.find((d) => d.district === 'Quetta')!;
+    // December 2021: 10 or 11 calls every 3 days; read as zeros, the last month before 2024 is December 2023 with none
+    expect(quetta(left).lastObserved).toBeGreaterThanOrEqual(10);
+    expect(quetta(left).mean).toBeCloseTo(quetta(left).lastObserved, 3); // the vector stops where P(X > K) < 1e-6
+    expect(quetta(zeros).mean).toBe(0);
+    expect(left.modelCard.data).toMatchObject({ from: '2021-01', to: '2021-12', periods: 12, uncovered: 'leave-out', leftOutPeriods: ['2022-01..2023-12'] });
+    expect(zeros.modelCard.data).toMatchObject({ periods: 36, uncovered: 'as-zero', leftOutPeriods: [] });
+    const u = left.caveats.find((c) => c.code === 'UNCOVERED_PERIODS')!;
+    expect(u.message).toContain('the count models leave these 24 months (2022-01..2023-12) out of the history');
+    expect(zeros.caveats.find((c) => c.code === 'UNCOVERED_PERIODS')!.message).toContain('read them as none');
+    // the backtest command likewise: its origins are the covered months of [from, to]
+    const bt = await runCountBacktest({ db: store, province: 'Balochistan', period: 'month', from: '2024-02', to: '2024-04', horizons: [1], models: ['historical-mean-poisson'] });
+    expect(bt.history).toMatchObject({ from: '2021-01', to: '2024-04', leftOutPeriods: ['2022-01..2023-12'] });
+    expect(bt.origins).toEqual([13, 14, 15]); // 2024-02..04 are columns 13..15 of 2021-01..12, 2024-01..04
+    const btZeros = await runCountBacktest({ db: store, province: 'Balochistan', period: 'month', from: '2024-02', to: '2024-04', horizons: [1], models: ['historical-mean-poisson'], uncovered: 'as-zero' });
+    expect(btZeros.origins).toEqual([37, 38, 39]);
+    expect(btZeros.history.leftOutPeriods).toEqual([]);
+    // the historical mean over 13 covered months against one diluted by 24 months of zeros
+    expect(bt.overall['historical-mean-poisson']!.meanCrps).toBeLessThan(btZeros.overall['historical-mean-poisson']!.meanCrps);
+  }, 120_000);
 
   it('rejects bad options with messages naming the field', async () => {
     store = await openStore(':memory:');

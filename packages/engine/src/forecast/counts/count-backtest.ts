@@ -15,8 +15,8 @@ import { InsufficientDataError } from '../../domain/errors.js';
 import { crpsInteger } from '../../stats/crps.js';
 import { distributionQuantile } from '../../stats/count-distributions.js';
 import { binnedLogScore, centralInterval, PitHistogram } from './count-forecast-scores.js';
-import type { CountPanel } from './count-panel.js';
-import { forecastDistrictCounts, type CountModelName, type GlmModelName } from './district-count-model.js';
+import { targetIsContiguous, type CountPanel } from './count-panel.js';
+import { forecastDistrictCounts, SELECTED_MODEL, type CountModelName, type GlmModelName } from './district-count-model.js';
 
 export interface CountScoreSummary {
   cases: number;
@@ -42,8 +42,12 @@ export interface CountBacktestResult {
   autoChoices: Record<number, Partial<Record<GlmModelName, number>>>;
   /** How often the recent-rate model chose each half-life ('Infinity' = all history), per horizon. */
   halfLifeChoices: Record<number, Record<string, number>>;
+  /** How often 'backtest-selected' chose each candidate, per horizon (only when it is among the models). */
+  selectionChoices: Record<number, Record<string, number>>;
   /** Origins at which a model could not be fitted (it is then not scored there), per model. */
   skipped: Record<string, number>;
+  /** Origin x horizon cases not scored because a left-out (uncovered) period lies between origin and target. */
+  acrossGap: number;
 }
 
 class Accumulator {
@@ -60,7 +64,11 @@ class Accumulator {
 
 export function runCountBacktestOnPanel(
   panel: CountPanel,
-  opts: { origins: readonly number[]; horizons?: readonly number[]; models: readonly CountModelName[] },
+  opts: {
+    origins: readonly number[]; horizons?: readonly number[]; models: readonly CountModelName[];
+    /** Cache shared across origins (recent-rate half-life scores, model-selection scores); a caller may pass the one its forecast used. */
+    cache?: Map<string, unknown>;
+  },
 ): CountBacktestResult {
   const horizons = [...(opts.horizons ?? [1, 2, 3])];
   if (opts.origins.length === 0) throw new BaseeratError('VALIDATION', 'origins is empty', { field: 'origins' });
@@ -71,19 +79,22 @@ export function runCountBacktestOnPanel(
   const autoChoices: Record<number, Partial<Record<GlmModelName, number>>> = {};
   const skipped: Record<string, number> = {};
   const halfLifeChoices: Record<number, Record<string, number>> = {};
+  const selectionChoices: Record<number, Record<string, number>> = {};
+  let acrossGap = 0;
   // The recent-rate model scores earlier origins to choose its half-life: those forecasts are the
   // same at every later origin, so they are cached across origins.
-  const rateCache = new Map<string, unknown>();
+  const rateCache = opts.cache ?? new Map<string, unknown>();
   for (const o of opts.origins) {
     // One cache per origin: 'auto' reuses the named GLMs' fits instead of refitting them.
     const fitCache = new Map<string, unknown>();
     for (const h of horizons) {
       const target = o + h - 1;
       if (target >= T) continue;
+      if (!targetIsContiguous(panel, o, h)) { acrossGap++; continue; }
       for (const m of opts.models) {
         let f;
         try {
-          f = forecastDistrictCounts(panel, { model: m, origin: o, horizon: h, fitCache: m === 'recent-rate-gamma-poisson' ? rateCache : fitCache });
+          f = forecastDistrictCounts(panel, { model: m, origin: o, horizon: h, fitCache: m === 'recent-rate-gamma-poisson' || m === SELECTED_MODEL ? rateCache : fitCache });
         } catch (e) {
           if (!(e instanceof InsufficientDataError)) throw e;
           skipped[m] = (skipped[m] ?? 0) + 1;
@@ -93,7 +104,11 @@ export function runCountBacktestOnPanel(
           const c = (autoChoices[h] ??= {});
           c[f.fitted.model] = (c[f.fitted.model] ?? 0) + 1;
         }
-        if (f.recentRate !== undefined) {
+        if (f.selection !== undefined) {
+          const c = (selectionChoices[h] ??= {});
+          c[f.selection.chosen] = (c[f.selection.chosen] ?? 0) + 1;
+        }
+        if (f.recentRate !== undefined && m !== SELECTED_MODEL) {
           const c = (halfLifeChoices[h] ??= {});
           const k = String(f.recentRate.halfLife);
           c[k] = (c[k] ?? 0) + 1;
@@ -121,5 +136,5 @@ export function runCountBacktestOnPanel(
     byHorizon[m] = {};
     for (const h of horizons) byHorizon[m]![h] = get(`${m}\u0000${h}`).summary();
   }
-  return { origins: [...opts.origins], horizons, models: [...opts.models], overall, byHorizon, autoChoices, halfLifeChoices, skipped };
+  return { origins: [...opts.origins], horizons, models: [...opts.models], overall, byHorizon, autoChoices, halfLifeChoices, selectionChoices, skipped, acrossGap };
 }

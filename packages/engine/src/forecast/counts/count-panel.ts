@@ -77,6 +77,56 @@ export interface CountPanel {
   counts: Float64Array;
   /** Neighbour unit indices of each unit (the spatial lag averages over them). */
   neighbours: readonly (readonly number[])[];
+  /**
+   * Period index of each column when the panel has left out periods no feed covers (see
+   * `keepCoveredPeriods`); absent when column t is period firstPeriod + t.
+   */
+  periods?: Int32Array;
+  /** Period index of the column after the last one (the forecast origin); with `periods` only. */
+  nextPeriod?: number;
+}
+
+/**
+ * Period index of column t; columns at or after nPeriods are the periods that follow the panel
+ * (the origin and the forecast targets), which are consecutive.
+ */
+export function periodOfColumn(panel: CountPanel, t: number): number {
+  const p = panel.periods;
+  if (p === undefined) return panel.firstPeriod + t;
+  if (t < panel.nPeriods) return p[t]!;
+  return (panel.nextPeriod ?? (panel.nPeriods === 0 ? panel.firstPeriod : p[panel.nPeriods - 1]! + 1)) + (t - panel.nPeriods);
+}
+
+/**
+ * Whether the forecast from origin column o for horizon h is for the h-th period after the
+ * origin's period: false when left-out periods lie between the origin and the target (the case
+ * would be a longer-range forecast than its horizon says, so backtests and selections skip it).
+ */
+export function targetIsContiguous(panel: CountPanel, origin: number, horizon: number): boolean {
+  return periodOfColumn(panel, origin + horizon - 1) - periodOfColumn(panel, origin) === horizon - 1;
+}
+
+/**
+ * The panel without the periods no feed covers: those columns are cut out of the series rather
+ * than read as zero incidents. Later columns move up, so models see the covered periods as one
+ * series (a lag or a recency weight counts covered periods; season and days-in-month use each
+ * column's own period). `covered[t]` says whether column t is kept; `nextPeriod` is the period
+ * after the panel (default firstPeriod + nPeriods).
+ */
+export function keepCoveredPeriods(panel: CountPanel, covered: ArrayLike<boolean>, nextPeriod?: number): CountPanel {
+  const T = panel.nPeriods;
+  if (covered.length !== T) throw new BaseeratError('VALIDATION', `covered has ${covered.length} entries for ${T} periods`, { field: 'covered' });
+  const keep: number[] = [];
+  for (let t = 0; t < T; t++) if (covered[t]) keep.push(t);
+  const U = panel.units.length, K = keep.length;
+  const counts = new Float64Array(U * K);
+  for (let u = 0; u < U; u++) for (let k = 0; k < K; k++) counts[u * K + k] = panel.counts[u * T + keep[k]!]!;
+  const periods = Int32Array.from(keep, (t) => periodOfColumn(panel, t));
+  return {
+    ...panel, nPeriods: K, counts, periods,
+    nextPeriod: nextPeriod ?? periodOfColumn(panel, T),
+    firstPeriod: K > 0 ? periods[0]! : panel.firstPeriod,
+  };
 }
 
 export interface BuildCountPanelInput {

@@ -31,21 +31,39 @@ import {
 } from '../../stats/count-distributions.js';
 import { fitNegativeBinomialGlm, type NegativeBinomialGlmFit } from '../../stats/negative-binomial-glm.js';
 import { fitPoissonGlm, type PoissonGlmFit } from '../../stats/poisson-glm.js';
-import { periodStartMs, seasonAngle, type CountPanel } from './count-panel.js';
+import { periodOfColumn, periodStartMs, seasonAngle, targetIsContiguous, type CountPanel } from './count-panel.js';
+import { crpsInteger } from '../../stats/crps.js';
+import { distributionQuantile } from '../../stats/count-distributions.js';
+import { centralInterval } from './count-forecast-scores.js';
 import { forecastRecentRate, type RecentRateFit } from './recent-rate-gamma-poisson.js';
 
 export const GLM_MODELS = ['poisson-glm', 'negbin-glm', 'poisson-glm-no-spatial', 'negbin-glm-no-spatial'] as const;
 export const BENCHMARK_MODELS = ['last-value-poisson', 'historical-mean-poisson', 'bootstrap-past-values'] as const;
 export const RATE_MODELS = ['recent-rate-gamma-poisson'] as const;
-export const COUNT_MODELS = [...RATE_MODELS, 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS] as const;
+/** The model chosen per origin and horizon by backtest CRPS on earlier origins among SELECTION_CANDIDATES (see selectCountModel). */
+export const SELECTED_MODEL = 'backtest-selected' as const;
+export const COUNT_MODELS = [SELECTED_MODEL, ...RATE_MODELS, 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS] as const;
 export type GlmModelName = (typeof GLM_MODELS)[number];
 export type CountModelName = (typeof COUNT_MODELS)[number];
 /**
- * The default: the recent-rate gamma-Poisson with its half-life chosen by CRPS on earlier origins
- * (recent-rate-gamma-poisson.ts). Until 2026-11 the default was 'auto' (GLM by AIC), which lost to
- * the historical-mean benchmark in mean CRPS on UCDP Balochistan (docs/methods/count-forecast.md).
+ * The default: whichever of the recent-rate gamma-Poisson and the three benchmarks scored the lowest
+ * mean CRPS on the earlier origins (selectCountModel), so that a model that loses to "same as last
+ * month" is never the one shown. Until 2026-11-27 the default was the recent-rate model itself, and
+ * before that 'auto' (GLM by AIC), which lost to the historical-mean benchmark in mean CRPS on UCDP
+ * Balochistan (docs/methods/count-forecast.md).
  */
-export const DEFAULT_COUNT_MODEL: CountModelName = 'recent-rate-gamma-poisson';
+export const DEFAULT_COUNT_MODEL: CountModelName = SELECTED_MODEL;
+/**
+ * The candidates of 'backtest-selected', benchmarks first: on equal scores the simpler model wins.
+ * The GLMs are left out: they lost to the benchmarks on UCDP Balochistan and cost a fit per earlier origin.
+ */
+export const SELECTION_CANDIDATES: readonly CountModelName[] = [...BENCHMARK_MODELS, 'recent-rate-gamma-poisson'];
+/** Earlier origins whose forecasts are scored to choose the model (as the recent-rate half-life). */
+export const MODEL_SELECTION_ORIGINS = 24;
+
+export function isBenchmarkModel(m: string): boolean {
+  return (BENCHMARK_MODELS as readonly string[]).includes(m);
+}
 
 /** Periods in the own-count moving mean. */
 export const LAG_WINDOW = 12;
@@ -78,7 +96,7 @@ function prefixSums(panel: CountPanel): Float64Array {
 
 function offsetOf(panel: CountPanel, t: number): number {
   if (panel.period === 'week') return 0;
-  const p = panel.firstPeriod + t;
+  const p = periodOfColumn(panel, t);
   return Math.log((periodStartMs(p + 1, 'month') - periodStartMs(p, 'month')) / 86400000);
 }
 
@@ -96,7 +114,7 @@ function writeRow(panel: CountPanel, cs: Float64Array, u: number, t: number, h: 
     for (const v of nb) s += panel.counts[v * T + last]!;
     out[j++] = Math.log1p(nb.length === 0 ? 0 : s / nb.length);
   }
-  const a = seasonAngle(panel.firstPeriod + t, panel.period);
+  const a = seasonAngle(periodOfColumn(panel, t), panel.period);
   out[j++] = Math.sin(a);
   out[j++] = Math.cos(a);
 }
@@ -202,6 +220,112 @@ function fitModel(panel: CountPanel, cs: Float64Array, model: GlmModelName | 'au
   return { ...best, info: { ...best.info, candidates } };
 }
 
+/** Scores of one candidate on the earlier origins of a model selection. */
+export interface CandidateScore {
+  model: CountModelName;
+  /** One of the VIEWS benchmarks (last value, historical mean, bootstrap). */
+  baseline: boolean;
+  /** District x origin cases scored. */
+  cases: number;
+  meanCrps: number;
+  /** Absolute error of the predictive median. */
+  meanAbsoluteError: number;
+  /** Share of outcomes inside the central 50% and 90% intervals. */
+  coverage50: number;
+  coverage90: number;
+}
+
+export interface CountModelSelection {
+  /** The candidate with the lowest mean CRPS (the first in SELECTION_CANDIDATES order on a tie). */
+  chosen: CountModelName;
+  horizon: number;
+  /** Earlier origins scored: every target is before the origin and follows its own origin without a left-out period. */
+  pastOrigins: number;
+  /** First and last of those origins (panel columns); absent when there were none. */
+  originColumns?: [number, number];
+  /** Lowest mean CRPS first. */
+  candidates: CandidateScore[];
+  /** True when no earlier origin could be scored and the chosen model is the fallback (the recent-rate model). */
+  fallback: boolean;
+}
+
+interface CaseSums { n: number; crps: number; ae: number; c50: number; c90: number }
+
+function candidateSums(panel: CountPanel, model: CountModelName, q: number, h: number, cache: CountFitCache | undefined): CaseSums {
+  const key = `sel|${model}|${q}|${h}`;
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit as CaseSums;
+  const T = panel.nPeriods;
+  const f = forecastDistrictCounts(panel, { model, origin: q, horizon: h, ...(cache === undefined ? {} : { fitCache: cache }) });
+  const out: CaseSums = { n: 0, crps: 0, ae: 0, c50: 0, c90: 0 };
+  f.distributions.forEach((d, u) => {
+    const y = panel.counts[u * T + q + h - 1]!;
+    out.n++;
+    out.crps += crpsInteger(d, y);
+    out.ae += Math.abs(distributionQuantile(d, 0.5) - y);
+    const i50 = centralInterval(d, 0.5), i90 = centralInterval(d, 0.9);
+    if (y >= i50.lower && y <= i50.upper) out.c50++;
+    if (y >= i90.lower && y <= i90.upper) out.c90++;
+  });
+  cache?.set(key, out);
+  return out;
+}
+
+/**
+ * Chooses the model for origin `origin` and horizon h: every candidate forecasts from each earlier
+ * origin q in [origin - h - windowOrigins + 1, origin - h] (so that every target q + h - 1 is
+ * before the origin: the choice never sees the period forecast) and the candidate with the lowest
+ * mean CRPS over those district x origin cases is chosen. Origins whose target lies across a
+ * left-out (uncovered) period are skipped. Without any earlier origin the recent-rate model is
+ * used (fallback). Coverage of the 50% and 90% intervals is reported beside the CRPS.
+ */
+export function selectCountModel(
+  panel: CountPanel, origin: number, horizon: number,
+  opts: { candidates?: readonly CountModelName[]; windowOrigins?: number; cache?: CountFitCache } = {},
+): CountModelSelection {
+  const candidates = opts.candidates ?? SELECTION_CANDIDATES;
+  if (candidates.length === 0 || candidates.includes(SELECTED_MODEL)) throw new BaseeratError('VALIDATION', `candidates must be non-empty and not include ${SELECTED_MODEL}`, { field: 'candidates' });
+  const W = opts.windowOrigins ?? MODEL_SELECTION_ORIGINS;
+  const cache = opts.cache ?? new Map<string, unknown>();
+  const last = origin - horizon;
+  const first = Math.max(LAG_WINDOW, last - W + 1);
+  const qs: number[] = [];
+  for (let q = first; q <= last; q++) if (targetIsContiguous(panel, q, horizon)) qs.push(q);
+  const sums = new Map<CountModelName, CaseSums>(candidates.map((m) => [m, { n: 0, crps: 0, ae: 0, c50: 0, c90: 0 }]));
+  const used: number[] = [];
+  for (const q of qs) {
+    // every candidate is scored on the same cases: an origin where one cannot be fitted is skipped for all
+    let row: [CountModelName, CaseSums][];
+    try {
+      row = candidates.map((m) => [m, candidateSums(panel, m, q, horizon, cache)]);
+    } catch (e) {
+      if (e instanceof InsufficientDataError) continue;
+      throw e;
+    }
+    used.push(q);
+    for (const [m, c] of row) {
+      const a = sums.get(m)!;
+      a.n += c.n; a.crps += c.crps; a.ae += c.ae; a.c50 += c.c50; a.c90 += c.c90;
+    }
+  }
+  const scores: CandidateScore[] = candidates.map((m) => {
+    const a = sums.get(m)!;
+    const n = Math.max(1, a.n);
+    return { model: m, baseline: isBenchmarkModel(m), cases: a.n, meanCrps: a.n === 0 ? NaN : a.crps / n, meanAbsoluteError: a.n === 0 ? NaN : a.ae / n, coverage50: a.n === 0 ? NaN : a.c50 / n, coverage90: a.n === 0 ? NaN : a.c90 / n };
+  });
+  let chosen: CountModelName = 'recent-rate-gamma-poisson';
+  const fallback = used.length === 0;
+  if (!fallback) {
+    let best = Infinity;
+    for (const c of scores) if (c.meanCrps < best) { best = c.meanCrps; chosen = c.model; }
+  }
+  const sorted = fallback ? scores : [...scores].sort((a, b) => a.meanCrps - b.meanCrps);
+  return {
+    chosen, horizon, pastOrigins: used.length, candidates: sorted, fallback,
+    ...(used.length === 0 ? {} : { originColumns: [used[0]!, used[used.length - 1]!] as [number, number] }),
+  };
+}
+
 export interface DistrictCountForecast {
   model: CountModelName;
   horizon: number;
@@ -211,8 +335,10 @@ export interface DistrictCountForecast {
   distributions: IntegerDistribution[];
   /** The fitted regression (GLM models only). */
   fitted?: FittedCountGlm;
-  /** Half-life, prior and selection scores (recent-rate-gamma-poisson only). */
+  /** Half-life, prior and selection scores (recent-rate-gamma-poisson only, or when it was selected). */
   recentRate?: RecentRateFit;
+  /** How 'backtest-selected' chose (backtest-selected only); `model` is then the chosen candidate's name in `selection.chosen`. */
+  selection?: CountModelSelection;
 }
 
 /**
@@ -232,6 +358,13 @@ export function forecastDistrictCounts(
   const U = panel.units.length;
   const target = origin + horizon - 1;
   const distributions: IntegerDistribution[] = [];
+  if (model === SELECTED_MODEL) {
+    // a cache even when the caller gives none: the candidates' own choices (half-lives) reuse the earlier origins' scores
+    const cache = opts.fitCache ?? new Map<string, unknown>();
+    const selection = selectCountModel(panel, origin, horizon, { cache });
+    const f = forecastDistrictCounts(panel, { ...opts, model: selection.chosen, fitCache: cache });
+    return { ...f, model, selection };
+  }
   if (model === 'recent-rate-gamma-poisson') {
     const r = forecastRecentRate(panel, origin, horizon, tol, opts.fitCache);
     return { model, horizon, target, distributions: r.distributions, recentRate: r.fit };

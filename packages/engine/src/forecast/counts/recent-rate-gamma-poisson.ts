@@ -26,7 +26,7 @@
 import { InsufficientDataError } from '../../domain/errors.js';
 import { negativeBinomialDistribution, poissonDistribution, type IntegerDistribution } from '../../stats/count-distributions.js';
 import { crpsInteger } from '../../stats/crps.js';
-import type { CountPanel } from './count-panel.js';
+import { targetIsContiguous, type CountPanel } from './count-panel.js';
 
 /** Candidate half-lives in periods; Infinity = all history weighted equally. */
 export const HALF_LIVES: readonly number[] = [3, 6, 12, 24, 48, Infinity];
@@ -109,19 +109,22 @@ export function forecastRecentRate(
   const first = Math.max(1, last - SELECTION_ORIGINS + 1);
   const selection: RecentRateFit['selection'] = [];
   let halfLife = DEFAULT_HALF_LIFE;
-  if (last >= first) {
+  // earlier origins whose target lies across a left-out (uncovered) period are not scored
+  const qs: number[] = [];
+  for (let q = first; q <= last; q++) if (targetIsContiguous(panel, q, horizon)) qs.push(q);
+  if (qs.length > 0) {
     let best = Infinity;
     for (const H of HALF_LIVES) {
       let sum = 0;
-      for (let q = first; q <= last; q++) sum += pastMeanCrps(panel, q, horizon, H, cache);
-      const mean = sum / (last - first + 1);
-      selection.push({ halfLife: H, pastCases: (last - first + 1) * panel.units.length, meanCrps: mean });
+      for (const q of qs) sum += pastMeanCrps(panel, q, horizon, H, cache);
+      const mean = sum / qs.length;
+      selection.push({ halfLife: H, pastCases: qs.length * panel.units.length, meanCrps: mean });
       if (mean < best) { best = mean; halfLife = H; }
     }
   }
   const p = recentRatePredictive(panel, origin, halfLife, tol, cache);
   return {
     distributions: p.distributions,
-    fit: { halfLife, prior: { alpha: p.alpha, beta: p.beta }, weightSum: p.weightSum, selection, pastOrigins: Math.max(0, last - first + 1) },
+    fit: { halfLife, prior: { alpha: p.alpha, beta: p.beta }, weightSum: p.weightSum, selection, pastOrigins: qs.length },
   };
 }
