@@ -43,6 +43,7 @@ import { loadGeography } from '../../packages/server/src/reference/geography.js'
 import { STORE_DATASET } from '../../packages/server/src/security/store-keys.js';
 import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
 import { startIngestConsumer } from '../../packages/server/src/stream/ingest-consumer.js';
+import { rowEncoderCodec } from '../../packages/server/src/store/duckdb/row-encoder.js';
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')), batch = Number(arg('batch', '5000')), rules = arg('rules', 'all');
@@ -60,6 +61,9 @@ const ackPending = Number(arg('max-ack-pending', '120000')), maxPendingEvents = 
 const checkpointThreads = arg('checkpoint-threads', '');
 /** Ack-behind: events per applier step at most, and its gathering time (ms); default the write-behind's. */
 const maxStep = arg('max-step', ''), gatherMs = arg('gather-ms', '');
+/** With the write-behind: new incidents' rows made in a worker thread (store/duckdb/row-encoder.ts): on or off (default off). */
+const rowWorker = arg('row-worker', 'off');
+if (!['on', 'off'].includes(rowWorker)) throw new Error(`--row-worker ${rowWorker}: on or off`);
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -111,7 +115,7 @@ const debounceArg = arg('debounce', '');
 const walFile = join(dir, 'store.duckdb.wal');
 const mon = await openEmbeddedMonitor({
   store: e.store, rules: rulesFile, zones: zonesFile, skipWarmUp: true, ...(debounceArg === '' ? {} : { retriggerDebounceMs: Number(debounceArg) }),
-  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents, ...(maxStep === '' ? {} : { maxStepEvents: Number(maxStep) }), ...(gatherMs === '' ? {} : { gatherMs: Number(gatherMs) }) } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }), ...(checkpointThreads === '' ? {} : { checkpointThreads: Number(checkpointThreads) }) } } : {}),
+  ...(writeBehind ? { writeBehind: { ...(ackBehind ? { maxPendingEvents, ...(maxStep === '' ? {} : { maxStepEvents: Number(maxStep) }), ...(gatherMs === '' ? {} : { gatherMs: Number(gatherMs) }) } : { journalDir: join(dir, 'store.duckdb.live-journal'), codec: await e.security.cipherFor(STORE_DATASET, new Date()) }), walPath: walFile, ...(checkpoint === '' ? {} : { checkpointBytes: sizeBytes(checkpoint) }), ...(checkpointThreads === '' ? {} : { checkpointThreads: Number(checkpointThreads) }), ...(rowWorker === 'on' ? { rowEncoder: { codec: rowEncoderCodec(e.security.keys, STORE_DATASET) } } : {}) } } : {}),
 });
 const app = await createApp({ store: e.store, security: e.security, geography: loadGeography(), monitor: mon.monitor, secureCookie: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
@@ -214,7 +218,7 @@ const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DI
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, publishMode, writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained

@@ -4,7 +4,9 @@
  * history so that a restart neither forgets the near-repeat and spike history nor re-opens alerts
  * still inside their suppression window. Used by `serve`, `consume` and bench/realtime.
  */
-import type { FieldCodec, Store } from '../store/port.js';
+import type { FieldCodec, IngestBatch, Store } from '../store/port.js';
+import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
+import type { RowEncoderData } from '../store/duckdb/row-encoder.js';
 import { AlertHub } from './alert-hub.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from './duckdb-alert-repository.js';
 import { DEFAULT_RETRIGGER_DEBOUNCE_MS, LiveMonitor, type LiveMonitorOptions } from './live-monitor.js';
@@ -38,6 +40,12 @@ export interface EmbeddedMonitorOptions {
      * Default: unchanged.
      */
     checkpointThreads?: number;
+    /**
+     * Start the store's row encoder (store/duckdb/row-encoder.ts) with this codec (rowEncoderCodec: the
+     * store's data key; undefined for a store without encryption): the rows of the live batches' new
+     * incidents are made in a worker thread. Absent: made on the main thread, as before.
+     */
+    rowEncoder?: { codec: RowEncoderData['codec'] };
   };
 }
 
@@ -57,7 +65,14 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   const webhookFile = o.webhooks === undefined ? undefined : loadWebhookFile(o.webhooks);
   const repository = await DuckDBAlertRepository.open(duckdbInstanceOf(o.store), o.now);
   // before the warm-up: a journal left by a crash is applied first, so the history read includes it
-  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: o.writeBehind.writeTo ?? o.store, checkpoints: await checkpointing(o.store, o.writeBehind.checkpointThreads), repository });
+  let prepareRows: ((b: IngestBatch) => void) | undefined;
+  if (o.writeBehind?.rowEncoder !== undefined) {
+    if (!(o.store instanceof DuckDBStore)) throw new Error('writeBehind.rowEncoder needs the embedded DuckDB store');
+    const store = o.store;
+    store.startRowEncoder(o.writeBehind.rowEncoder.codec);
+    prepareRows = (b) => store.prepareRows(b);
+  }
+  const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: o.writeBehind.writeTo ?? o.store, checkpoints: await checkpointing(o.store, o.writeBehind.checkpointThreads), repository, ...(prepareRows === undefined ? {} : { prepareRows }) });
   const liveRepository = writeBehind?.repository ?? repository;
   const hub = new AlertHub();
   const monitor = new LiveMonitor({ ruleSet, repository: liveRepository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });

@@ -71,6 +71,12 @@ export interface WriteBehindOptions {
   gatherMs?: number;
   /** An error of the applier (the live path then fails: nothing more is acknowledged). */
   onError?: (e: unknown) => void;
+  /**
+   * Hands a batch to the store's row encoder as soon as the live path writes it (DuckDBStore.prepareRows,
+   * store/duckdb/row-encoder.ts): a worker thread makes its rows while the main thread goes on with the
+   * live path, and the applier's write takes them.
+   */
+  prepareRows?: (batch: IngestBatch) => void;
 }
 
 export interface WriteBehindCounters {
@@ -400,6 +406,7 @@ export class LiveWriteBehind {
   private wrapStore(inner: Store): Store {
     const writeBatch = async (batch: IngestBatch): Promise<WriteResult> => {
       await this.waitForRoom();
+      this.o.prepareRows?.(batch);
       const events = batchEvents(batch);
       const keys = [...batch.newIncidents, ...batch.attachments].flatMap((x) => x.reports.map((r) => sourceKey(r.source)));
       await this.journaled({ k: 'batch', b: batch }, (seq) => {

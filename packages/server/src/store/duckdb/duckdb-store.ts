@@ -28,7 +28,7 @@ import {
   type ReencryptionProgress, type SensitiveField, type Store, type StoreStats, type WriteResult,
 } from '../port.js';
 import { ChunkAppender } from './chunk-appender.js';
-import { keepLinks, RowEncoder, type RowEncoderData } from './row-encoder.js';
+import { keepLinks, RowEncoder, type EncodedRows, type RowEncoderData } from './row-encoder.js';
 import { chunksOf, copyNumericColumn, visitStrings } from './column-reader.js';
 import { filterSql, msToTimestamp } from './filter-sql.js';
 import { checkPage, generationOf, incidentsFromDetail, listIncidentPage, RANGE_AT, REPORT_RANGE } from './incident-list.js';
@@ -515,7 +515,7 @@ export class DuckDBStore implements Store {
     const prefix = (this.codec as { currentPrefix?: () => string }).currentPrefix?.();
     const matches = codec === undefined ? this.codec === IDENTITY_CODEC : prefix === `v1:${codec.keyId}:`;
     if (!matches) throw new BaseeratError('CONFIG', `row encoder: its key (${codec?.keyId ?? 'none'}) is not the one the store writes with`, { field: 'rowEncoder' });
-    if (this.rowEncoder === undefined) this.rowEncoder = new RowEncoder({ codec });
+    if (this.rowEncoder === undefined) this.rowEncoder = new RowEncoder({ codec, detail: this.detail !== undefined });
     return this.rowEncoder;
   }
 
@@ -618,7 +618,7 @@ export class DuckDBStore implements Store {
     const encoderStats = this.rowEncoder?.stats;
     const seqOf = new Map<string, number>();
     // The side file's version of each incident written (detail-file.ts), in the order rows are made.
-    const details: { seq: number; supersedes: number; row: unknown[]; sources: { seq: number; source: StoredSource }[] }[] | undefined = this.detailBatch === undefined ? undefined : [];
+    const details: { seq: number; supersedes: number; row: unknown[]; sources: { seq: number; source: StoredSource }[]; payload?: Buffer | undefined }[] | undefined = this.detailBatch === undefined ? undefined : [];
     // Rows are produced chunk by chunk as the appender takes them: a million-incident batch never
     // holds a million row arrays at once. Each ends with seq, rep_lo, rep_hi (schema version 4):
     // the reports are numbered in the order reportRows() goes, so an incident's new reports are
@@ -632,7 +632,8 @@ export class DuckDBStore implements Store {
           ? singleReportIncidentRow(id, reports[0]!, codec, true)
           : incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec, true);
         row.push(BigInt(seq), BigInt(rep), BigInt(rep + reports.length - 1));
-        details?.push({ seq, supersedes: -1, row: selectedIncidentRow(row), sources: [] });
+        // the row encoder's payload when it made one (the same bytes: detail-record.ts detailPayload of the same row and sources)
+        details?.push(enc?.payload !== undefined ? { seq, supersedes: -1, row: [], sources: [], payload: enc.payload } : { seq, supersedes: -1, row: selectedIncidentRow(row), sources: [] });
         seqOf.set(id, seq++);
         rep += reports.length;
         yield row;
@@ -653,12 +654,13 @@ export class DuckDBStore implements Store {
       const ts = lastTsValue();
       for (const group of [created, attachedTo]) {
         for (const [id, c] of group) {
-          const sources = details?.[k++]?.sources;
+          const detail = details?.[k++];
+          const sources = detail?.sources;
           const enc = (c as { enc?: Encoded | undefined }).enc;
           if (enc !== undefined) {
             for (const row of enc.reports) {
               row[0] = BigInt(seq);
-              sources?.push({ seq, source: storedSourceOfReportRow(row) });
+              if (detail?.payload === undefined) sources?.push({ seq, source: storedSourceOfReportRow(row) });
               seq++;
               yield row;
             }
@@ -677,7 +679,10 @@ export class DuckDBStore implements Store {
     await this.append('incidents', incidentRows());
     await this.append('reports', reportRows());
     if (seqOf.size > 0) this.detailTouched = true;
-    for (const d of details ?? []) await this.detailAdd(d.seq, d.supersedes, d.row, d.sources);
+    for (const d of details ?? []) {
+      if (d.payload !== undefined) await this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload);
+      else await this.detailAdd(d.seq, d.supersedes, d.row, d.sources);
+    }
     const sources = await this.sources(), incidents = await this.incidents();
     for (const [id, seq] of seqOf) incidents.set(hash52(id), seq);
     for (const [id, { reports }] of created) for (const r of reports) DuckDBStore.rememberSource(sourceKey(r.source), id, sources);
@@ -1317,6 +1322,6 @@ const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, 
 const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
 /** A new incident's rows made by the row encoder (row-encoder.ts): seq columns still to set. */
-type Encoded = { incident: DuckDBValue[]; reports: DuckDBValue[][] };
+type Encoded = EncodedRows;
 
 export { canonicalIso };

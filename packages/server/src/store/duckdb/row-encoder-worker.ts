@@ -11,6 +11,7 @@ import { BaseeratError, consolidate, type NewIncident } from '@baseerat/engine';
 import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { FieldCipher, type KeyRing } from '../../security/field-cipher.js';
 import { IDENTITY_CODEC, type FieldCodec } from '../port.js';
+import { detailPayload, selectedIncidentRow, sortSources, storedSourceOfReportRow } from './detail-record.js';
 import { canonicalReport, incidentRow, lastTsValue, RECORD_LAYOUT, reportRow, singleReportIncidentRow } from './rows.js';
 import { keepLinks, type EncodedIncident, type RowEncoderData, type RowEncoderReply, type RowEncoderRequest } from './row-encoder.js';
 
@@ -33,7 +34,8 @@ function micros(row: DuckDBValue[], i: number): void {
   if (v instanceof DuckDBTimestampValue) row[i] = v.micros;
 }
 
-export function encodeIncident(n: NewIncident, c: FieldCodec): EncodedIncident {
+/** The incident's rows, and with `detail` its side-file payload (detail-record.ts; a new incident's sources are its reports, in their order). */
+export function encodeIncident(n: NewIncident, c: FieldCodec, detail: boolean): EncodedIncident & { payload?: Buffer } {
   try {
     const reports = n.reports.map(canonicalReport);
     if (reports.length === 0) return { ok: false };
@@ -41,10 +43,12 @@ export function encodeIncident(n: NewIncident, c: FieldCodec): EncodedIncident {
     const incident = reports.length === 1 && links.length === 0
       ? singleReportIncidentRow(n.id, reports[0]!, c, true)
       : incidentRow(consolidate(n.id, reports, keepLinks(links, reports)), c, true);
-    micros(incident, 1); micros(incident, 3);
     const ts = lastTsValue();
-    const rows = reports.map((r) => { const row = reportRow(0, n.id, r, c, ts, RECORD_LAYOUT); micros(row, 4); return row; });
-    return { ok: true, incident, reports: rows };
+    const rows = reports.map((r) => reportRow(0, n.id, r, c, ts, RECORD_LAYOUT));
+    const payload = detail ? detailPayload(selectedIncidentRow(incident), sortSources(rows.map((row, seq) => ({ seq, source: storedSourceOfReportRow(row) })))) : undefined;
+    micros(incident, 1); micros(incident, 3);
+    for (const row of rows) micros(row, 4);
+    return { ok: true, incident, reports: rows, ...(payload === undefined ? {} : { payload }) };
   } catch {
     // the main thread makes this incident itself (and throws the same error there)
     return { ok: false };
@@ -52,6 +56,21 @@ export function encodeIncident(n: NewIncident, c: FieldCodec): EncodedIncident {
 }
 
 parentPort!.on('message', (m: RowEncoderRequest) => {
-  const out: RowEncoderReply = { id: m.id, incidents: m.incidents.map((n) => encodeIncident(n, codec)) };
-  parentPort!.postMessage(out);
+  const encoded = m.incidents.map((n) => encodeIncident(n, codec, data.detail));
+  // the side-file payloads in one buffer, moved (not copied) to the main thread
+  let bytes = 0;
+  for (const e of encoded) if (e.payload !== undefined) bytes += e.payload.length;
+  const payloads = new Uint8Array(bytes);
+  let at = 0;
+  const incidents = encoded.map((e): EncodedIncident => {
+    if (!e.ok) return e;
+    const { payload, ...rest } = e;
+    if (payload === undefined) return rest;
+    payloads.set(payload, at);
+    const out = { ...rest, payloadAt: [at, payload.length] as [number, number] };
+    at += payload.length;
+    return out;
+  });
+  const out: RowEncoderReply = { id: m.id, incidents, payloads: payloads.buffer };
+  parentPort!.postMessage(out, [payloads.buffer]);
 });

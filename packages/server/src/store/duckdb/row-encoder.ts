@@ -24,11 +24,17 @@ import type { IngestBatch } from '../port.js';
 /** The data key the worker encrypts with (the store's codec's active key), or undefined: identity (no encryption). */
 export interface RowEncoderData {
   codec: { keyId: string; key: Uint8Array; dataset: string } | undefined;
+  /** Make each incident's side-file payload too (the store has a side file). */
+  detail: boolean;
 }
 
 export interface RowEncoderRequest { id: number; incidents: NewIncident[] }
-export type EncodedIncident = { ok: true; incident: DuckDBValue[]; reports: DuckDBValue[][] } | { ok: false };
-export interface RowEncoderReply { id: number; incidents: EncodedIncident[] }
+export type EncodedIncident = { ok: true; incident: DuckDBValue[]; reports: DuckDBValue[][]; payloadAt?: [number, number] } | { ok: false };
+/** `payloads`: the side-file payloads of the request's incidents, each at its `payloadAt` (offset, length). */
+export interface RowEncoderReply { id: number; incidents: EncodedIncident[]; payloads?: ArrayBuffer }
+
+/** A new incident's rows made by the worker: the seq columns still to set; its side-file payload when the store has a side file. */
+export interface EncodedRows { incident: DuckDBValue[]; reports: DuckDBValue[][]; payload: Buffer | undefined }
 
 /** Links whose two ends are both among the incident's reports: a link to a skipped or detached record is not kept. */
 export function keepLinks(links: readonly Link[], reports: readonly Report[]): Link[] {
@@ -101,18 +107,20 @@ export class RowEncoder {
    * without its seq columns, and its reports' rows with seq 0, TIMESTAMP values restored; undefined
    * for one it did not.
    */
-  async take(incidents: readonly NewIncident[]): Promise<Map<NewIncident, { incident: DuckDBValue[]; reports: DuckDBValue[][] }>> {
-    const out = new Map<NewIncident, { incident: DuckDBValue[]; reports: DuckDBValue[][] }>();
+  async take(incidents: readonly NewIncident[]): Promise<Map<NewIncident, EncodedRows>> {
+    const out = new Map<NewIncident, EncodedRows>();
     const t = performance.now();
     for (const n of incidents) {
       const p = this.byIncident.get(n);
       if (p === undefined) continue;
       this.byIncident.delete(n);
-      const e = (await p.reply)?.incidents[p.index];
+      const reply = await p.reply;
+      const e = reply?.incidents[p.index];
       if (e === undefined || !e.ok) continue;
       ts(e.incident, 1); ts(e.incident, 3);
       for (const r of e.reports) ts(r, 4);
-      out.set(n, { incident: e.incident, reports: e.reports });
+      const payload = e.payloadAt === undefined || reply?.payloads === undefined ? undefined : Buffer.from(reply.payloads, e.payloadAt[0], e.payloadAt[1]);
+      out.set(n, { incident: e.incident, reports: e.reports, payload });
     }
     this.stats.waitMs += performance.now() - t;
     return out;
