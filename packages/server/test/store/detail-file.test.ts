@@ -44,15 +44,32 @@ async function open(file: string, codec: FieldCodec, detail: { compactShare?: nu
   return s;
 }
 
-/** Every id read through the side file equals the DuckDB read; returns how many the side file answered. */
+/**
+ * Every id read through the side file equals the DuckDB read; returns how many the side file
+ * answered. Then the incident list's read of the same ids from the file (`listedIncidents`, whose
+ * parsed payloads the file keeps between reads: DetailFile.readParsed) equals them too, raw records
+ * included, whenever the file serves.
+ */
 async function compareAll(s: DuckDBStore, ids: readonly string[]): Promise<number> {
   const before = s.detailFileStats!.hits;
+  const all = [];
   for (const id of ids) {
     const tables = await s.getIncidentFromTables(id);
     expect(tables, id).toBeDefined();
     expect(await s.getIncident(id), id).toEqual(tables);
+    all.push(tables);
   }
-  return s.detailFileStats!.hits - before;
+  const answered = s.detailFileStats!.hits - before;
+  const generation = s.committedGeneration();
+  if (s.detailFileStats!.state === 'ready' && generation !== undefined) {
+    for (let pass = 0; pass < 2; pass++) {
+      const listed = s.listedIncidents(ids, generation);
+      expect(listed).toBeDefined();
+      expect(listed).toEqual(all);
+      expect(listed!.map((i) => i.sources.map((x) => x.raw))).toEqual(all.map((i) => i!.sources.map((x) => x.raw)));
+    }
+  }
+  return answered;
 }
 
 type Op =

@@ -42,6 +42,8 @@ const KIND_COMMIT = 0x43_4d_54_31; // 'CMT1'
 const FLUSH_BYTES = 4 << 20;
 /** The scan at open reads the file in pieces of this size. */
 const SCAN_BYTES = 16 << 20;
+/** Parsed payloads kept by `readParsed` (the list's pages: about 1 KB each as parsed, sensitive values still ciphertext). */
+const PARSED_MAX = 16_384;
 
 export type DetailState = 'loading' | 'rebuilding' | 'ready' | 'invalid' | 'closed';
 
@@ -158,6 +160,14 @@ export class DetailFile {
   private handle: Handle | undefined;
   private size = 0;
   private map = new SeqMap();
+  /**
+   * Payloads parsed by `readParsed`, by seq, most recently used last (at most PARSED_MAX). A seq's
+   * frame never changes while the map holds it (a new version is a new seq; a superseded seq leaves
+   * the map), but a rebuild after re-encryption holds other ciphertexts under the same seqs: emptied
+   * whenever the map is replaced.
+   */
+  private parsed = new Map<number, unknown>();
+  private parsedWith: ((payload: Buffer) => unknown) | undefined;
   /** Batches committed while loading or rebuilding, kept in memory until the file is served. */
   private held: Held[] = [];
   private readonly compactShare: number;
@@ -290,6 +300,7 @@ export class DetailFile {
       this.held = [];
       this.size = at;
       this.map = map;
+      this.parsed.clear();
       this.state = 'ready';
       this.readyAfterMs = performance.now() - this.since;
     });
@@ -368,6 +379,7 @@ export class DetailFile {
     this.lastRebuildReason = reason;
     this.state = 'invalid';
     this.map = new SeqMap();
+    this.parsed.clear();
     this.held = [];
     this.release();
     rmSync(this.path, { force: true });
@@ -389,6 +401,7 @@ export class DetailFile {
     this.state = 'rebuilding';
     this.since = performance.now();
     this.map = new SeqMap();
+    this.parsed.clear();
     this.held = [];
     this.release();
     const run = this.rebuild().catch((e: unknown) => {
@@ -444,6 +457,7 @@ export class DetailFile {
         this.handle = { fd };
         this.size = pos;
         this.map = map;
+        this.parsed.clear();
         this.mark = mark;
         this.state = 'ready';
         this.readyAfterMs = performance.now() - this.since;
@@ -484,6 +498,31 @@ export class DetailFile {
     return payload;
   }
 
+  /**
+   * `parse` of the payload at `seq` (as `read`), kept for the next read of the same seq while the
+   * file serves it: the incident list reads the same pages again (a district's first page, for every
+   * user), and reading and parsing each frame again cost about as much as the rest of the page.
+   * `parse` must be one function for the file's life (another one empties what the first parsed) and
+   * its result must not be modified by callers; it keeps what the file holds (ciphertexts), no plaintext.
+   */
+  readParsed<T>(seq: number, parse: (payload: Buffer) => T): T | undefined {
+    if (this.state !== 'ready' || seq >= this.map.offsets.length || this.map.offsets[seq] === 0) return undefined;
+    if (this.parsedWith !== parse) { this.parsed.clear(); this.parsedWith = parse; }
+    const hit = this.parsed.get(seq);
+    if (hit !== undefined) {
+      this.parsed.delete(seq);
+      this.parsed.set(seq, hit);
+      this.hits++;
+      return hit as T;
+    }
+    const payload = this.read(seq);
+    if (payload === undefined) return undefined;
+    const value = parse(payload);
+    this.parsed.set(seq, value);
+    if (this.parsed.size > PARSED_MAX) this.parsed.delete(this.parsed.keys().next().value!);
+    return value;
+  }
+
   /** Closes the file (reads are synchronous: none is running). */
   private release(): void {
     const h = this.handle;
@@ -495,6 +534,7 @@ export class DetailFile {
   close(): void {
     this.state = 'closed';
     this.held = [];
+    this.parsed.clear();
     this.release();
   }
 }

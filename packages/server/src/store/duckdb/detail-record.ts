@@ -43,15 +43,24 @@ export function incidentFromDetail(payload: Buffer, codec: FieldCodec): Incident
   return incidentFromStored(row, sources, 0, codec);
 }
 
+/** A side-file payload parsed: the INCIDENT_SELECT row and the stored sources (sensitive values ciphertext). */
+export type DetailRecord = readonly [readonly unknown[], readonly StoredSource[]];
+
+/** Parses a side-file payload (DetailFile.readParsed keeps the result: callers must not modify it). */
+export function parseDetail(payload: Buffer): DetailRecord {
+  return JSON.parse(payload.toString('utf8')) as DetailRecord;
+}
+
 /**
- * The incident of a side-file payload as the incident list gives it (incident-list.ts `incidentsOf`,
- * the DuckDB list path): each source's raw record decoded only when a caller reads it (`lazyRaw`;
- * the API's list never does), at most once. The one record decoded at once is the sole source
- * record of an incident whose narrative is kept there (its row's narrative NULL, one source): the
- * narrative is part of that record's ciphertext. Equal, field for field, to `incidentFromDetail`.
+ * The incident of a parsed side-file payload as the incident list gives it (incident-list.ts
+ * `incidentsOf`, the DuckDB list path): each source's raw record decoded only when a caller reads
+ * it (`lazyRaw`; the API's list never does), at most once. The one record decoded at once is the
+ * sole source record of an incident whose narrative is kept there (its row's narrative NULL, one
+ * source): the narrative is part of that record's ciphertext. Equal, field for field, to
+ * `incidentFromDetail`. Reads `record` without modifying it (it may be shared: DetailFile.readParsed).
  */
-export function listedIncidentFromDetail(payload: Buffer, codec: FieldCodec): Incident {
-  const [row, sources] = JSON.parse(payload.toString('utf8')) as [unknown[], StoredSource[]];
+export function listedIncident(record: DetailRecord, codec: FieldCodec): Incident {
+  const [row, sources] = record;
   const out: Incident['sources'] = [];
   const soleInRecord = row[17] == null && Number(row[21]) === 1;
   let soleNarrative: string | undefined;

@@ -29,7 +29,7 @@ import { BaseeratError, sourceKey, type Incident } from '@baseerat/engine';
 import { listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { IncidentFilter, Page } from '../port.js';
 import type { DetailFile, Mark } from './detail-file.js';
-import { listedIncidentFromDetail } from './detail-record.js';
+import { listedIncident, parseDetail } from './detail-record.js';
 import { filterSql } from './filter-sql.js';
 import { hash52, IncidentSeqIndex } from './hash-set-52.js';
 import type { ReadCache } from './read-cache.js';
@@ -231,9 +231,10 @@ export function incidentsFromDetail(
   for (const id of ids) {
     const seq = seqs.seq(hash52(id));
     if (seq === undefined || seq === IncidentSeqIndex.UNKNOWN_SEQ) return undefined;
-    const payload = detail.read(seq);
-    if (payload === undefined) return undefined;
-    const inc = listedIncidentFromDetail(payload, codec);
+    // parsed once and kept (ciphertexts only) while the file serves that seq: pages are read again
+    const record = detail.readParsed(seq, parseDetail);
+    if (record === undefined) return undefined;
+    const inc = listedIncident(record, codec);
     if (inc.id !== id) return undefined;
     out.push(inc);
   }
