@@ -96,12 +96,15 @@ export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void
   const bad = unavailable(path, r);
   if (bad !== undefined) { body.append(bad); return; }
   const rows = forecastRows(r.ok ? r.data : undefined);
-  const d = (r.ok ? r.data : {}) as { model?: string; horizons?: { period?: string }[] };
-  body.append(h('p', { class: 'muted', id: 'forecast-meta' }, `${d.horizons?.[0]?.period ?? origin} · ${d.model ?? ''} · ${t('forecastLegend')}`));
+  const d = (r.ok ? r.data : {}) as { model?: string; horizons?: { period?: string; model?: string; selection?: { statement?: string } }[]; caveats?: { code?: string }[] };
+  // the model shown is the one chosen on the backtest before the origin (horizons[0].model); the sentence says which won and by how much
+  body.append(h('p', { class: 'muted', id: 'forecast-meta' }, `${d.horizons?.[0]?.period ?? origin} · ${d.horizons?.[0]?.model ?? d.model ?? ''} · ${t('forecastLegend')}`));
+  const choice = d.horizons?.[0]?.selection?.statement;
+  if (choice !== undefined) body.append(h('p', { class: 'small', id: 'forecast-choice' }, choice));
   if (rows.length === 0) { body.append(autoView(r.ok ? r.data : null)); return; }
   const chartEl = h('div', { class: 'chart tall', id: 'forecast-chart' });
   body.append(chartEl, table([t('district'), t('expected'), '50%', '90%'], rows.map((x) => [x.area, x.mean.toFixed(1), x.band50, `${x.lower} – ${x.upper}`]), { class: 'compact' }));
-  const c = caveats(r.ok ? r.data : {});
+  const c = caveats({ caveats: (d.caveats ?? []).filter((x) => x.code !== 'MODEL_CHOICE') }); // MODEL_CHOICE is #forecast-choice
   if (c !== null) body.append(c);
   const { chart, dispose } = chartIn(chartEl);
   chart.setOption({
@@ -181,8 +184,8 @@ function rankCell(rank: unknown, range: unknown, uncertain: unknown): HTMLElemen
 const FACTOR_NAME_KEYS: Record<string, keyof Messages> = { intensity: 'factorNameIntensity', harm: 'factorNameHarm', trend: 'factorNameTrend', nearRepeat: 'factorNameNearRepeat' };
 
 /**
- * The factors that rest on little covered data, in words: "the trend: not known, the feeds cover
- * only 0% of the time it reads" / "recent incidents rests on little covered data (40% ...)".
+ * The factors that rest on little covered data, in words: "the trend: not known (feeds cover 0% of
+ * its time)" / "recent incidents: little covered data (feeds cover 40% of its time)".
  */
 function coverageWords(all: readonly { name?: unknown; known?: unknown; lowCoverage?: unknown; coveredShare?: unknown }[]): string[] {
   const out: string[] = [];
