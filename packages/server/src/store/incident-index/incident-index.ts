@@ -19,8 +19,8 @@
  * must be the stored values exactly), id as two 32-bit halves 8 (ids of the form inc_<16 hex>; any
  * other id is kept as a string in a side map), agency bitmask 4, local month 4, district 2,
  * province 2, category 1, classification rank 1; plus the id hash table (2 slots of 4 bytes per
- * incident at most); plus the month counts (month-counts.ts: about 1 MB at 1,000,000 incidents over
- * ten years). Entries are never removed (no store call deletes an incident); a changed incident (an
+ * incident at most); plus the month counts (month-counts.ts: about 11 MB for the API bench's
+ * 1,000,000 incidents over ten years). Entries are never removed (no store call deletes an incident); a changed incident (an
  * attachment re-consolidates it, an unlink moves a report out) is overwritten in place, and taken
  * out of its old month and cell and put into its new ones.
  */
@@ -171,7 +171,7 @@ const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Months the month counts span at most (else the index scans): 100 years. */
 const MAX_MONTHS = 1200;
 /** Months kept before the first and after the last entry's, so that a write in a new month rarely rebuilds the counts. */
-const SLACK_MONTHS = 12;
+const SLACK_MONTHS = 6;
 
 /** Sums of matching entries while a stats query is answered (sign -1 takes entries out). */
 interface Sums {
@@ -712,7 +712,7 @@ export class IncidentIndex {
         const pa = pos(starts[a]!), pb = pos(starts[b]!);
         const left = a === kA ? Math.max(0, pa - pFrom) : pFrom - pa;
         const right = b === kB ? Math.max(0, pTo - pb) : pb - pTo;
-        const cost = left + right + (cube.cells * (2 + (full ? b - a : 0))) / 4;
+        const cost = left + right + (full ? cube.cells * (b - a + 2) + cube.reportCols : cube.cells) / 4;
         if (cost < best.cost) best = { cost, a, b };
       }
     }
@@ -733,37 +733,48 @@ export class IncidentIndex {
 
   /** Adds the month counts of months [a, b) of the cells matching the filter (its time range aside). */
   private sumCube(s: Sums, c: Compiled, cube: MonthCounts, a: number, b: number): void {
-    const { cellDistrict, cellProvince, cellCategory, cellRank, cellAgencies, counts, reports, stride } = cube;
+    const { cellDistrict, cellProvince, cellCategory, cellRank, counts, reports, width, reportWidth, colCell, colAgency } = cube;
     const dm = c.district, pm = c.province, cm = c.category, maxRank = c.maxRank;
     const nd = s.byDistrict.length - 1, np = s.byProvince.length - 1;
-    const perMonth = new Float64Array(s.full ? b - a : 0);
-    for (let cell = 0, n = cube.cells; cell < n; cell++) {
-      const r = cellRank[cell]!;
-      if (r > maxRank) continue;
+    const matched = new Int32Array(cube.cells);
+    const isMatched = new Uint8Array(cube.cells);
+    let nm = 0;
+    for (let cell = 0, cells = cube.cells; cell < cells; cell++) {
+      if (cellRank[cell]! > maxRank) continue;
       if (cm !== undefined && cm[cellCategory[cell]!] === 0) continue;
       const d = cellDistrict[cell]!, p = cellProvince[cell]!;
       if (dm !== undefined && (d < 0 || dm[d] === 0)) continue;
       if (pm !== undefined && (p < 0 || pm[p] === 0)) continue;
-      const base = cell * stride;
-      const n = counts[base + b]! - counts[base + a]!;
+      matched[nm++] = cell;
+      isMatched[cell] = 1;
+    }
+    const rowA = a * width, rowB = b * width, repA = a * reportWidth, repB = b * reportWidth;
+    for (let j = 0; j < nm; j++) {
+      const cell = matched[j]!;
+      const n = counts[rowB + cell]! - counts[rowA + cell]!;
       if (n === 0) continue;
       s.total += n;
-      s.byRank[r]! += n;
+      s.byRank[cellRank[cell]!]! += n;
       if (!s.full) continue;
+      const d = cellDistrict[cell]!, p = cellProvince[cell]!;
       s.byDistrict[d < 0 ? nd : d]! += n;
       s.byProvince[p < 0 ? np : p]! += n;
       s.byCategory[cellCategory[cell]!]! += n;
-      for (let k = a; k < b; k++) perMonth[k - a]! += counts[base + k + 1]! - counts[base + k]!;
-      let m = cellAgencies[cell]!;
-      while (m !== 0) {
-        const bit = 31 - Math.clz32(m & -m);
-        const col = cube.columnOf(cell, bit) * stride;
-        s.byAgency[bit]! += reports[col + b]! - reports[col + a]!;
-        m &= m - 1;
-      }
     }
-    for (let k = 0; k < perMonth.length; k++) {
-      if (perMonth[k] !== 0) s.months.set(cube.m0 + a + k, (s.months.get(cube.m0 + a + k) ?? 0) + perMonth[k]!);
+    if (!s.full) return;
+    // reports per agency: the columns of the matching cells, rows a and b front to back
+    for (let col = 0, n = cube.reportCols; col < n; col++) {
+      if (isMatched[colCell[col]!] === 1) s.byAgency[colAgency[col]!]! += reports[repB + col]! - reports[repA + col]!;
+    }
+    // the timeline: the matching cells' entries before each month boundary, one row per month
+    let before = 0;
+    for (let j = 0; j < nm; j++) before += counts[rowA + matched[j]!]!;
+    for (let k = a + 1; k <= b; k++) {
+      const row = k * width;
+      let upTo = 0;
+      for (let j = 0; j < nm; j++) upTo += counts[row + matched[j]!]!;
+      if (upTo !== before) s.months.set(cube.m0 + k - 1, (s.months.get(cube.m0 + k - 1) ?? 0) + upTo - before);
+      before = upTo;
     }
   }
 

@@ -3,13 +3,15 @@
  * their months and not their incidents (issue #7).
  *
  * A "cell" is one combination of (district, province, category, classification rank) that some
- * entry has had. For every cell the index keeps, per month bucket, the number of entries as prefix
- * sums over the months (`counts[cell * stride + k]` = entries of the cell in months before k), and
- * for every (cell, agency) the report count of the agency in the same form (`reports`). A stats
- * query over the months [kA, kB) then reads two numbers per cell and per (cell, agency), and one
- * difference per cell and month for the timeline: its cost is cells x months, whatever the number
- * of incidents; the partial months at the edges of a brush (`from` and `to` are instants) are
- * scanned from the time-ordered entries by the index (incident-index.ts `stats`).
+ * entry has had. For every cell the index keeps the number of its entries in the months before
+ * bucket k (prefix sums over the months), month by month: `counts[k * width + cell]`; and for every
+ * (cell, agency) the report count of the agency in the same form (`reports[k * reportWidth + col]`).
+ * A stats query over the months [a, b) reads rows a and b for the cells it matches (and for their
+ * agencies), and one row per month of the brush for the timeline: it costs the matching cells x
+ * the brush's months, whatever the number of incidents, and reads each row front to back (the rows
+ * are month-major so that a query walks memory in order; a cell-major layout was 3x slower than
+ * scanning). The partial months at the edges of a brush (`from` and `to` are instants) are scanned
+ * from the time-ordered entries by the index (incident-index.ts `sum`).
  *
  * Month bucket k is the instants [starts[k], starts[k + 1]): starts[k] is the first instant of the
  * local month m0 + k in the index's time zone (found from the zone's offset, then checked by a
@@ -17,9 +19,10 @@
  * month (`bucketOf`) and stops using these counts when one does not: then the buckets are exact
  * whatever the zone does (a change of offset at midnight, a local-mean-time offset with seconds).
  *
- * Memory: (cells + cell-agency pairs) x (months + 1) x 4 bytes, e.g. 34 districts x 8 categories x
- * 3 ranks x (1 + 1 agency) x 133 months: about 0.9 MB at 1,000,000 incidents over ten years; at most
- * MAX_INTS x 4 bytes (else `build` returns undefined and the index scans).
+ * Memory: (cells + cell-agency pairs) x (months + 1) x 4 bytes (plus 128 bytes per cell), e.g. the
+ * API bench's 1,000,000 incidents: 34 districts x 35 categories x 3 ranks = 3,570 cells and 17,850
+ * (cell, agency) pairs over 10 years + 12 months of slack = 133 months: about 11 MB; at most
+ * MAX_INTS x 4 bytes (else the index scans).
  */
 
 /** Agencies a cell can count (as the index's bitmask). */
@@ -45,13 +48,20 @@ export class MonthCounts {
   cellAgencies: Uint32Array;
   /** Column in `reports` of (cell, agency) at cell * 32 + agency, or -1. */
   private agencyCol: Int32Array;
-  /** Prefix sums per cell over the months: stride (months + 1) values per cell. */
+  /** Entries of each cell in the months before k: row k (months + 1 rows) of `width` values. */
   counts: Int32Array;
+  width: number;
+  /** Reports of each (cell, agency) column in the months before k: row k of `reportWidth` values. */
   reports: Int32Array;
-  private reportCols = 0;
+  reportWidth: number;
+  /** Report columns in use; column j is of cell colCell[j] and agency colAgency[j]. */
+  reportCols = 0;
+  colCell: Int32Array;
+  colAgency: Uint8Array;
   private readonly cellOf = new Map<number, number>();
-  readonly stride: number;
-  /** While building, values are per month (at k + 1) and `finish` turns them into prefix sums. */
+  /** Rows: months + 1. */
+  readonly rows: number;
+  /** While building, values are per month (in row k + 1) and `finish` turns them into prefix sums. */
   private building = true;
 
   /**
@@ -59,32 +69,48 @@ export class MonthCounts {
    * @param starts months + 1 instants: starts[k] is the first instant of month m0 + k, strictly increasing
    */
   constructor(readonly m0: number, readonly starts: Float64Array) {
-    this.stride = starts.length;
-    const cap = 64;
+    this.rows = starts.length;
+    // small at first (the arrays double as cells and columns appear): growth is exercised by small tests too
+    const cap = 4;
     this.cellDistrict = new Int16Array(cap);
     this.cellProvince = new Int16Array(cap);
     this.cellCategory = new Uint8Array(cap);
     this.cellRank = new Uint8Array(cap);
     this.cellAgencies = new Uint32Array(cap);
     this.agencyCol = new Int32Array(cap * AGENCY_SLOTS).fill(-1);
-    this.counts = new Int32Array(cap * this.stride);
-    this.reports = new Int32Array(cap * this.stride);
+    this.width = cap;
+    this.reportWidth = cap;
+    this.counts = new Int32Array(this.rows * cap);
+    this.reports = new Int32Array(this.rows * cap);
+    this.colCell = new Int32Array(cap);
+    this.colAgency = new Uint8Array(cap);
   }
 
   get months(): number {
-    return this.stride - 1;
+    return this.rows - 1;
   }
 
   /** Bucket of an entry of local month `month` at instant `t`, or -1 when the month is outside the buckets or `t` outside its month's bucket. */
   bucketOf(month: number, t: number): number {
     const k = month - this.m0;
-    if (k < 0 || k >= this.stride - 1) return -1;
+    if (k < 0 || k >= this.rows - 1) return -1;
     return t >= this.starts[k]! && t < this.starts[k + 1]! ? k : -1;
   }
 
   bytes(): number {
-    return this.counts.byteLength + this.reports.byteLength + this.agencyCol.byteLength
+    return this.counts.byteLength + this.reports.byteLength + this.agencyCol.byteLength + this.colCell.byteLength + this.colAgency.byteLength
       + this.cellDistrict.byteLength * 2 + this.cellCategory.byteLength * 2 + this.cellAgencies.byteLength;
+  }
+
+  /** The rows of `a` laid out `width` wide instead of `old` wide (the first `old` columns kept). */
+  private widen(a: Int32Array, old: number, width: number): Int32Array {
+    if (this.rows * width + (a === this.counts ? this.reports.length : this.counts.length) > MAX_INTS) {
+      throw new TooLarge(`${width} columns x ${this.rows} months`);
+    }
+    const b = new Int32Array(this.rows * width);
+    const keep = Math.min(old, width);
+    for (let k = 0; k < this.rows; k++) b.set(a.subarray(k * old, k * old + keep), k * width);
+    return b;
   }
 
   private cell(district: number, province: number, category: number, rank: number): number {
@@ -93,6 +119,10 @@ export class MonthCounts {
     if (c !== undefined) return c;
     c = this.cells;
     if (c === this.cellDistrict.length) this.growCells();
+    if (c === this.width) {
+      this.counts = this.widen(this.counts, this.width, this.width * 2);
+      this.width *= 2;
+    }
     this.cells++;
     this.cellOf.set(key, c);
     this.cellDistrict[c] = district;
@@ -104,7 +134,6 @@ export class MonthCounts {
 
   private growCells(): void {
     const cap = this.cellDistrict.length * 2;
-    if (cap * this.stride > MAX_INTS) throw new TooLarge(`${cap} cells x ${this.stride} months`);
     const g = <T extends Int16Array | Uint8Array | Uint32Array | Int32Array>(a: T, n: number, make: (n: number) => T): T => { const b = make(n); b.set(a); return b; };
     this.cellDistrict = g(this.cellDistrict, cap, (n) => new Int16Array(n));
     this.cellProvince = g(this.cellProvince, cap, (n) => new Int16Array(n));
@@ -114,7 +143,6 @@ export class MonthCounts {
     const cols = new Int32Array(cap * AGENCY_SLOTS).fill(-1);
     cols.set(this.agencyCol);
     this.agencyCol = cols;
-    this.counts = g(this.counts, cap * this.stride, (n) => new Int32Array(n));
   }
 
   private reportCol(cell: number, agency: number): number {
@@ -122,13 +150,19 @@ export class MonthCounts {
     let col = this.agencyCol[at]!;
     if (col >= 0) return col;
     col = this.reportCols++;
-    if (col * this.stride >= this.reports.length) {
-      const n = this.reports.length * 2;
-      if (n + this.counts.length > MAX_INTS) throw new TooLarge(`${this.reportCols} report columns x ${this.stride} months`);
-      const b = new Int32Array(n);
-      b.set(this.reports);
-      this.reports = b;
+    if (col === this.reportWidth) {
+      this.reports = this.widen(this.reports, this.reportWidth, this.reportWidth * 2);
+      this.reportWidth *= 2;
     }
+    if (col === this.colCell.length) {
+      const cc = new Int32Array(col * 2), ca = new Uint8Array(col * 2);
+      cc.set(this.colCell);
+      ca.set(this.colAgency);
+      this.colCell = cc;
+      this.colAgency = ca;
+    }
+    this.colCell[col] = cell;
+    this.colAgency[col] = agency;
     this.agencyCol[at] = col;
     this.cellAgencies[cell] = (this.cellAgencies[cell]! | (1 << agency)) >>> 0;
     return col;
@@ -139,9 +173,9 @@ export class MonthCounts {
     return this.agencyCol[cell * AGENCY_SLOTS + agency]!;
   }
 
-  private bump(a: Int32Array, base: number, k: number, delta: number): void {
-    if (this.building) { a[base + k + 1]! += delta; return; }
-    for (let j = base + k + 1, end = base + this.stride; j < end; j++) a[j]! += delta;
+  private bump(a: Int32Array, width: number, col: number, k: number, delta: number): void {
+    if (this.building) { a[(k + 1) * width + col]! += delta; return; }
+    for (let j = (k + 1) * width + col; j < a.length; j += width) a[j]! += delta;
   }
 
   /**
@@ -151,28 +185,35 @@ export class MonthCounts {
   add(k: number, district: number, province: number, category: number, rank: number,
     agencyMask: number, counts: ReadonlyMap<number, number> | undefined, sign: 1 | -1): void {
     const c = this.cell(district, province, category, rank);
-    this.bump(this.counts, c * this.stride, k, sign);
+    this.bump(this.counts, this.width, c, k, sign);
+    // the column first: reportCol may widen this.reports
     if (counts === undefined) {
       let m = agencyMask;
       while (m !== 0) {
         const bit = 31 - Math.clz32(m & -m);
-        this.bump(this.reports, this.reportCol(c, bit) * this.stride, k, sign);
+        const col = this.reportCol(c, bit);
+        this.bump(this.reports, this.reportWidth, col, k, sign);
         m &= m - 1;
       }
     } else {
-      for (const [code, n] of counts) this.bump(this.reports, this.reportCol(c, code) * this.stride, k, sign * n);
+      for (const [code, n] of counts) {
+        const col = this.reportCol(c, code);
+        this.bump(this.reports, this.reportWidth, col, k, sign * n);
+      }
     }
   }
 
-  /** Ends the bulk build: per-month values become prefix sums (later `add`s keep them so). */
+  /** Ends the bulk build: per-month values become prefix sums (later `add`s keep them so), rows as wide as used. */
   finish(): void {
     if (!this.building) return;
     this.building = false;
-    const s = this.stride;
-    for (const a of [this.counts, this.reports]) {
-      for (let base = 0; base < a.length; base += s) {
-        for (let j = base + 1; j < base + s; j++) a[j]! += a[j - 1]!;
-      }
+    for (const [a, w] of [[this.counts, this.width], [this.reports, this.reportWidth]] as const) {
+      for (let j = w; j < a.length; j++) a[j]! += a[j - w]!;
     }
+    const cw = Math.max(1, this.cells), rw = Math.max(1, this.reportCols);
+    this.counts = this.widen(this.counts, this.width, cw);
+    this.width = cw;
+    this.reports = this.widen(this.reports, this.reportWidth, rw);
+    this.reportWidth = rw;
   }
 }
