@@ -12,8 +12,8 @@
 import { cellToLatLng } from 'h3-js';
 import {
   BaseeratError, CATEGORY_CODES, CATEGORY_GROUPS, CLASSIFICATION_LEVELS, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES,
-  describeSpan, emptyAlertBook, evaluateIncident, historyDaysNeeded, InsufficientDataError, intakeCandidate, parseRuleSet, parseWatchZones, DAY_MS, RISK_BANDS,
-  type Alert, type Classification, type FactorContribution, type Geography, type MonitorIncident, type RiskBand, type RuleSet,
+  describeSpan, emptyAlertBook, evaluateIncident, historyDaysNeeded, InsufficientDataError, intakeCandidate, mergeCaveats, parseRuleSet, parseWatchZones, DAY_MS, RISK_BANDS,
+  type Alert, type Caveat, type Classification, type FactorContribution, type Geography, type MonitorIncident, type RiskBand, type RuleSet,
 } from '@baseerat/engine';
 import {
   aggregateService, calendarUnitStart, classificationOf, emergingHotspotsService, hotspotsService, nearRepeatService, trendsService,
@@ -250,6 +250,9 @@ function riskDrivers(lang: ReportLanguage, factors: readonly Contribution[]): st
 
 const within = (f: AnalysisFilter, from: number, to: number): AnalysisFilter => ({ ...f, from: ISO(from), to: ISO(to) });
 
+/** A service's caveats for the methods notes, each fact once (engine mergeCaveats; the envelopes already are, the count forecast's list is not). */
+const said = (caveats: readonly Caveat[]): string[] => mergeCaveats(caveats).map((c) => c.message);
+
 export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOptions): Promise<ReportModel> {
   // every section's analysis is made as of the report's now: later days are not "uncovered" in its caveats
   const ctx: AnalysisContext = { ...reportCtx, now: o.now };
@@ -279,7 +282,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
   // --- trends (the summary's comparison, by group, by district, monthly series) ---
   const trends = await trendsService(ctx, { filter: within(scope.filter, period.from, period.to), seriesMonths: 36, asOf: o.now });
   b.classifications.push(trends.classification);
-  b.methods.push({ section: 'trends', source: 'trendsService: exact conditional Poisson rate test (previous period, same period last year), per district with Benjamini-Hochberg; Mann-Kendall with Sen slope on 36 monthly counts', caveats: trends.caveats.map((c) => c.message) });
+  b.methods.push({ section: 'trends', source: 'trendsService: exact conditional Poisson rate test (previous period, same period last year), per district with Benjamini-Hochberg; Mann-Kendall with Sen slope on 36 monthly counts', caveats: said(trends.caveats) });
   const byGroup: { group: string; env: TrendsEnvelope }[] = [];
   for (const g of CATEGORY_GROUPS) byGroup.push({ group: g, env: await trendsService(ctx, { filter: { ...within(scope.filter, period.from, period.to), groups: [g] }, seriesMonths: 12, asOf: o.now }) });
 
@@ -381,7 +384,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
         `${period.nextLabel}: model ${f.model}; ${f.modelCard.description}${only !== undefined ? ' District edition: the model is fitted on this district\'s own record alone (no other district is read).' : ' Province total: the district distributions convolved as if independent (plug-in).'}`));
       const top = rows.slice(0, 12);
       outlook.charts.push({ id: 'forecast-chart', title: label(lang, 'Expected count'), kind: 'bar', categories: top.map((r) => r.district), series: [{ name: label(lang, 'Expected count'), values: top.map((r) => r.mean) }], intervals: { lower: top.map((r) => r.interval90[0]), upper: top.map((r) => r.interval90[1]) } });
-      b.methods.push({ section: 'outlook', source: `runCountForecast (server/forecast/counts-service.ts), model ${f.model}, origin ${f.origin}, horizon 1, ${district === null ? 'every district of the province' : `district ${district} only`}, incidents up to ${o.maxClassification ?? 'SECRET'}`, caveats: [...f.caveats.map((c) => c.message), ...f.modelCard.knownLimits] });
+      b.methods.push({ section: 'outlook', source: `runCountForecast (server/forecast/counts-service.ts), model ${f.model}, origin ${f.origin}, horizon 1, ${district === null ? 'every district of the province' : `district ${district} only`}, incidents up to ${o.maxClassification ?? 'SECRET'}`, caveats: [...said(f.caveats), ...f.modelCard.knownLimits] });
     } catch (e) {
       const why = insufficient(e);
       if (why === undefined) throw e;
@@ -426,7 +429,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
       const values: Record<string, number> = {};
       for (const a of r.top) values[a.id] = num(a.expected);
       outlook.maps.push({ id: 'risk-map', title: fill(t(lang, 'risk.map'), [fact('next', next, 'text')]), kind: 'choropleth', districts: district !== null ? [district] : ctx.geography.districtsIn(province).map((d) => d.name), values, legend: label(lang, 'Expected incidents') });
-      b.methods.push({ section: 'outlook', source: `riskService (server/risk/risk-service.ts, as GET /api/risk): districts, monthly periods ${localIsoDate(Date.parse(r.periods.from))} to ${localIsoDate(Date.parse(r.periods.to))} (Pakistan time, end exclusive), target count, penalty ${r.model.lambda}, scored ${localIsoDate(Date.parse(r.scoredPeriod.from))} to ${localIsoDate(Date.parse(r.scoredPeriod.to))}`, caveats: risk.caveats.map((c) => c.message) });
+      b.methods.push({ section: 'outlook', source: `riskService (server/risk/risk-service.ts, as GET /api/risk): districts, monthly periods ${localIsoDate(Date.parse(r.periods.from))} to ${localIsoDate(Date.parse(r.periods.to))} (Pakistan time, end exclusive), target count, penalty ${r.model.lambda}, scored ${localIsoDate(Date.parse(r.scoredPeriod.from))} to ${localIsoDate(Date.parse(r.scoredPeriod.to))}`, caveats: said(risk.caveats) });
     } catch (e) {
       const why = insufficient(e);
       if (why === undefined) throw e;
@@ -548,7 +551,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
       for (const c of hot.annotations.topCold.filter((x) => inScope(x.district))) points.push({ id: c.id, lat: num(c.lat), lon: num(c.lon), cls: 'cold', label: c.district ?? '' });
       const first = topHot[0];
       if (first !== undefined) devParas.push(para(lang, 'dev.hot', [fact('district', first.district ?? '–', 'text'), fact('count', num(first.count), 'int'), fact('z', num(first.giZ), 'decimal')], true));
-      b.methods.push({ section: 'maps', source: `hotspotsService: Getis-Ord Gi* with FDR on H3 resolution 5, window ${localIsoDate(hotFrom)} to ${localIsoDate(period.to - 1)}`, caveats: hot.caveats.map((c) => c.message) });
+      b.methods.push({ section: 'maps', source: `hotspotsService: Getis-Ord Gi* with FDR on H3 resolution 5, window ${localIsoDate(hotFrom)} to ${localIsoDate(period.to - 1)}`, caveats: said(hot.caveats) });
     } catch (e) {
       const why = insufficient(e); if (why === undefined) throw e;
       b.methods.push({ section: 'maps', source: 'hotspotsService', caveats: [`no hot spot analysis: ${why}`] });
@@ -575,7 +578,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
           points.push({ id: `em:${c.id}`, lat, lon, cls: c.category.split(' ')[0]!, label: em.annotations.districtOfCell[c.id] ?? '' });
         }
       }
-      b.methods.push({ section: 'maps', source: `emergingHotspotsService: monthly space-time cube, ${em.annotations.window.from.slice(0, 10)} to ${em.annotations.window.to.slice(0, 10)}`, caveats: em.caveats.map((c) => c.message) });
+      b.methods.push({ section: 'maps', source: `emergingHotspotsService: monthly space-time cube, ${em.annotations.window.from.slice(0, 10)} to ${em.annotations.window.to.slice(0, 10)}`, caveats: said(em.caveats) });
     } catch (e) {
       const why = insufficient(e); if (why === undefined) throw e;
       b.methods.push({ section: 'maps', source: 'emergingHotspotsService', caveats: [`no emerging hot spot analysis: ${why}`] });
@@ -607,7 +610,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
       s.tables.push({ ...table(lang, 'knox', 'Near repeat', [['s', 'Distance', 'text'], ['t', 'Time', 'text'], ['o', 'Observed', 'int'], ['e', 'Expected', 'decimal'], ['r', 'Ratio', 'ratio'], ['p', 'Adjusted p', 'p']], rows,
         'Pairs of incidents by distance and time apart: observed, expected under no space-time interaction (mean over permutations), their ratio and the Benjamini-Hochberg adjusted p.'), annexOnly: true });
       if (nSig > 0) devParas.push(para(lang, 'dev.nearrepeat', [fact('bands', nSig, 'int')], true));
-      b.methods.push({ section: 'near-repeat', source: `nearRepeatService: Knox test, ${perms} seeded permutations, BH across bands, exactly located incidents, ${localIsoDate(nrFrom)} to ${localIsoDate(period.to - 1)}`, caveats: nr.caveats.map((c) => c.message) });
+      b.methods.push({ section: 'near-repeat', source: `nearRepeatService: Knox test, ${perms} seeded permutations, BH across bands, exactly located incidents, ${localIsoDate(nrFrom)} to ${localIsoDate(period.to - 1)}`, caveats: said(nr.caveats) });
     } catch (e) {
       const why = insufficient(e); if (why === undefined) throw e;
       s.unavailable = why;
@@ -665,7 +668,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
       const units = (u: Record<string, number | null>) => Object.entries(u).map(([d, n]): [string, number] => [d, num(n)]).filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([d, n]) => `${d} ${n}`).join(', ');
       s.tables.push({ ...table(lang, 'deployment-naive', 'Naive plans', [['plan', 'Plan', 'text'], ['share', 'Share covered', 'share'], ['units', 'Units by district', 'text']],
         [[label(lang, 'proportional'), pct(prop.coveredShare), units(prop.unitsByDistrict)], [label(lang, 'uniform'), pct(unif.coveredShare), units(unif.unitsByDistrict)]]), annexOnly: true });
-      b.methods.push({ section: 'deployment', source: `allocationService (server/risk/allocation-service.ts, as POST /api/allocation): demand = expected harm of the area risk index at H3 cell centres, greedy maximal coverage${r.plans.exact === undefined ? '' : ', exact optimum'}, proportional and uniform plans, randomised schedule (seed ${opts.seed ?? 'allocation'})`, caveats: al.caveats.map((c) => c.message) });
+      b.methods.push({ section: 'deployment', source: `allocationService (server/risk/allocation-service.ts, as POST /api/allocation): demand = expected harm of the area risk index at H3 cell centres, greedy maximal coverage${r.plans.exact === undefined ? '' : ', exact optimum'}, proportional and uniform plans, randomised schedule (seed ${opts.seed ?? 'allocation'})`, caveats: said(al.caveats) });
     } catch (e) {
       const why = insufficient(e);
       if (why === undefined) throw e;
