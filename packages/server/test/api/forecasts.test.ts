@@ -13,7 +13,7 @@ afterAll(async () => { await h.close(); });
 const Q = 'origin=2025-06&horizon=2';
 interface Forecast {
   classification: string; model: string; origin: string;
-  horizons: { horizon: number; period: string; districts: { district: string; mean: number; probabilities: number[]; tailProbability: number; interval90: number[] }[] }[];
+  horizons: { horizon: number; period: string; model: string; selection?: { chosen: string; statement: string; candidates: { model: string }[] }; districts: { district: string; mean: number; probabilities: number[]; tailProbability: number; interval90: number[] }[] }[];
   modelCard: { model: string; data: { incidentsUsed: number; districts: number } };
   caveats: { code: string }[];
 }
@@ -36,7 +36,13 @@ describe('GET /api/forecasts/counts', () => {
     const r = await h.req('GET', `/api/forecasts/counts?${Q}`, tok.analyst);
     expect(r.statusCode).toBe(200);
     const f = r.json() as Forecast;
-    expect(f.model).toBe('recent-rate-gamma-poisson');
+    expect(f.model).toBe('backtest-selected');
+    // the model shown and why: the response keeps each horizon's chosen model and the choice's scores
+    for (const x of f.horizons) {
+      expect(x.model).toBe(x.selection!.chosen);
+      expect(x.selection!.candidates.map((c) => c.model)).toContain('last-value-poisson');
+      expect(x.selection!.statement).toContain(`Model for ${x.period}: ${x.model}`);
+    }
     expect(f.classification).toBe('SECRET');
     expect(f.horizons.map((x) => x.period)).toEqual(['2025-06', '2025-07']);
     expect(f.horizons[0]!.districts).toHaveLength(34);
@@ -44,8 +50,13 @@ describe('GET /api/forecasts/counts', () => {
     for (const d of f.horizons[0]!.districts) {
       expect(Math.abs(d.probabilities.reduce((a, b) => a + b, 0) + d.tailProbability - 1)).toBeLessThan(1e-9);
     }
-    const quetta = f.horizons[0]!.districts.find((d) => d.district === 'Quetta')!;
-    const zhob = f.horizons[0]!.districts.find((d) => d.district === 'Zhob')!;
+    // every incident is in March 2024: on the months before 2025-06 "none, as last month" was never wrong, so it is shown
+    expect(f.horizons[0]!.model).toBe('last-value-poisson');
+    // the recent-rate model, asked for by name, still ranks Quetta (with incidents) above Zhob (none)
+    const rr = (await h.req('GET', `/api/forecasts/counts?${Q}&model=recent-rate-gamma-poisson`, tok.analyst)).json() as Forecast;
+    expect(rr.horizons[0]!.model).toBe('recent-rate-gamma-poisson');
+    const quetta = rr.horizons[0]!.districts.find((d) => d.district === 'Quetta')!;
+    const zhob = rr.horizons[0]!.districts.find((d) => d.district === 'Zhob')!;
     expect(quetta.mean).toBeGreaterThan(zhob.mean);
   });
 

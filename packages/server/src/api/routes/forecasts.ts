@@ -59,6 +59,8 @@ const CountForecastSchema = z.object({
     period: z.string(),
     periodStart: z.string(),
     periodEnd: z.string(),
+    model: z.string().describe("the model whose forecast this is: for 'backtest-selected', the candidate chosen on the backtest before the origin"),
+    selection: z.unknown().optional().describe("'backtest-selected': every candidate's CRPS, MAE and 50/90% coverage on earlier origins, and a sentence saying which won and by how much"),
     fitted: z.unknown().optional(),
     recentRate: z.unknown().optional(),
     districts: z.array(DistrictPredictionSchema),

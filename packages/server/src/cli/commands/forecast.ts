@@ -81,7 +81,9 @@ export function registerForecast(program: Command): void {
       });
       if (o.json === true) return printJson(r);
       for (const h of r.horizons) {
-        console.log(`\n${o.province}, ${h.period} (horizon ${h.horizon}): predicted incidents per district`);
+        console.log(`\n${o.province}, ${h.period} (horizon ${h.horizon}): predicted incidents per district, model ${h.model}`);
+        // which model won the backtest before the origin, by how much, and whether its intervals held
+        if (h.selection !== undefined) console.log(h.selection.statement);
         console.log(formatTable(['district', 'mean', 'median', '50% interval', '90% interval'], h.districts.map((d) => [
           d.district, Number(d.mean.toFixed(2)), d.median, `${d.interval50[0]}-${d.interval50[1]}`, `${d.interval90[0]}-${d.interval90[1]}`,
         ])));
