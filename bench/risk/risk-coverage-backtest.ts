@@ -33,7 +33,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { backtestAreaRisk, type AreaRiskBacktest, type RiskPanel } from '../../packages/engine/src/index.js';
+import { backtestAreaRisk, fitAreaRiskModel, scoreAreaRisk, type AreaRiskBacktest, type RiskPanel } from '../../packages/engine/src/index.js';
 import { ingestOne } from '../../packages/server/src/cli/services.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
 import { buildRiskInputs, type RiskServiceOptions } from '../../packages/server/src/risk/risk-service.js';
@@ -92,6 +92,20 @@ function side(panel: RiskPanel, coverage: Float64Array, starts: number[], testOr
   };
 }
 
+/** The period after the data (what the page shows), ranked before and after: top 10, Spearman correlation of the two rankings, uncertain ranks. */
+interface Scored { top: { before: string[]; after: string[] }; spearman: number; uncertain: number; areas: number; unknownFactors: string[]; lowCoverageFactors: string[] }
+let demoScored: Scored | undefined;
+function scoredComparison(before: RiskPanel, after: RiskPanel): Scored {
+  const b = scoreAreaRisk(fitAreaRiskModel(before), before, before.nPeriods), a = scoreAreaRisk(fitAreaRiskModel(after), after, after.nPeriods);
+  const rankB = new Map(b.map((x) => [x.id, x.rank])), n = a.length;
+  const d2 = a.reduce((sum, x) => sum + (x.rank - rankB.get(x.id)!) ** 2, 0);
+  return {
+    top: { before: b.slice(0, 10).map((x) => x.id), after: a.slice(0, 10).map((x) => x.id) },
+    spearman: 1 - (6 * d2) / (n * (n * n - 1)), uncertain: a.filter((x) => x.uncertain).length, areas: n,
+    unknownFactors: a[0]!.factors.filter((f) => !f.known).map((f) => f.name), lowCoverageFactors: a[0]!.factors.filter((f) => f.known && f.lowCoverage).map((f) => f.name),
+  };
+}
+
 async function run(data: string, gap: string, store: Store, options: RiskServiceOptions, nTest: number): Promise<void> {
   const inp = await buildRiskInputs({ store, geography }, options);
   const nP = inp.panel.nPeriods;
@@ -103,6 +117,7 @@ async function run(data: string, gap: string, store: Store, options: RiskService
     testPeriods: nTest, before: side(before, inp.panel.exposure, inp.starts, testOrigins), after: side(inp.panel, inp.panel.exposure, inp.starts, testOrigins),
   };
   cases.push(c);
+  if (data === 'demo store') demoScored = scoredComparison(before, inp.panel);
   const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
   const say = (s: Side | Failed) => (failed(s) ? `fails: ${s.failed}` : `index ${pc(s.pooled.index.incidentShare)}/${pc(s.pooled.index.harmShare)} exp/obs ${s.expectedOverObserved.toFixed(2)}, ${s.leftOut} left out`);
   log(`${data} ${c.level} (${gap}): before ${say(c.before)}; after ${say(c.after)}`);
@@ -133,8 +148,11 @@ for (const c of cases) {
   const past = !failed(a) ? a : !failed(b) ? b : undefined;
   md += `| ${c.data}, ${c.gap} | ${c.level}, ${c.period} | ${c.uncoveredPeriods} (${c.partlyCovered}) | ${f(b, (s) => s.scored)} / ${f(a, (s) => `${s.scored} (${s.leftOut})`)} | ${f(b, (s) => `${pct(s.pooled.index.incidentShare)} / ${pct(s.pooled.index.harmShare)}`)} → ${f(a, (s) => `${pct(s.pooled.index.incidentShare)} / ${pct(s.pooled.index.harmShare)}`)} | ${past === undefined ? '-' : `${pct(past.pooled.pastCounts.incidentShare)} / ${pct(past.pooled.pastCounts.harmShare)}`} | ${f(b, (s) => `${s.expectedOverObserved.toFixed(2)} (${s.medianExpectedOverObserved.toFixed(2)})`)} → ${f(a, (s) => `${s.expectedOverObserved.toFixed(2)} (${s.medianExpectedOverObserved.toFixed(2)})`)} | ${f(b, (s) => s.wtl.join('/'))} → ${f(a, (s) => s.wtl.join('/'))} |\n`;
 }
+if (demoScored !== undefined) {
+  md += `\nDemo store, the period after the data (2025 Q1, what the risk page shows), ${demoScored.areas} districts: Spearman correlation of the rankings before and after ${demoScored.spearman.toFixed(3)}; top 10 before: ${demoScored.top.before.join(', ')}; after: ${demoScored.top.after.join(', ')}; uncertain ranks after: ${demoScored.uncertain}; factors not known: ${demoScored.unknownFactors.join(', ') || 'none'}; known on little covered time: ${demoScored.lowCoverageFactors.join(', ') || 'none'}.\n`;
+}
 console.log(md);
 writeFileSync(new URL('risk-coverage-backtest.json', import.meta.url), JSON.stringify({
-  command: 'TZ=UTC npx tsx bench/risk/risk-coverage-backtest.ts', seconds: (Date.now() - t0) / 1000, cases, markdown: md,
+  command: 'TZ=UTC npx tsx bench/risk/risk-coverage-backtest.ts', seconds: (Date.now() - t0) / 1000, cases, demoScored, markdown: md,
 }, null, 1) + '\n');
 log('wrote bench/risk/risk-coverage-backtest.json');
