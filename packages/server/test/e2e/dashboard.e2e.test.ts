@@ -352,9 +352,12 @@ describe('dashboard in Chromium', () => {
     // caveat names what follows (previous month and a year before not compared, no data in the series, no trend
     // test, the districts not compared). Before, six bullets said that no feed covers part of the same stretch.
     await page.waitForSelector('#trends ul.caveats');
-    const trendCaveats = await page.$$eval('#trends ul.caveats li', (l) => l.map((x) => x.textContent ?? ''));
+    // each item's data-message is the caveat's whole message; a merged one lists its consequences under it
+    const trendCaveats = await page.$$eval('#trends ul.caveats > li', (l) => l.map((x) => (x as HTMLElement).dataset['message'] ?? ''));
     const saying = trendCaveats.filter((x) => /no feed covers|the feeds cover/.test(x));
     expect(saying).toHaveLength(1);
+    const under = await page.$$eval('#trends ul.caveats > li.merged > ul > li', (l) => l.map((x) => x.textContent ?? ''));
+    expect(under).toEqual(expect.arrayContaining([expect.stringMatching(/^the previous period \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\) is not compared$/), expect.stringMatching(/^\d+ districts? (is|are) not compared with the previous period$/)]));
     expect(saying[0]).toMatch(/^no feed covers 2024-12-31 to \d{4}-\d{2}-\d{2} \(\d+(\.\d)? days\) of the window of the trends analysis, .*; for the same reason, .*the previous period \(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}\) is not compared; .*districts? (is|are) not compared with the previous period/);
     expect(new Set(trendCaveats).size).toBe(trendCaveats.length);
     await page.waitForTimeout(1500); // the line chart's drawing animation, for the screenshot only
@@ -367,7 +370,7 @@ describe('dashboard in Chromium', () => {
     const risk = await page.evaluate(async () => (await (await fetch('/api/risk?level=district&province=Balochistan&top=50')).json()) as { caveats: { code: string; message: string }[] });
     const riskGap = risk.caveats.find((c) => c.code === 'UNCOVERED_PERIODS')!;
     expect(riskGap.message).toMatch(/^no feed covers (.*, )?2024-12-31 to \d{4}-\d{2}-\d{2}.* of the window of the risk analysis/);
-    expect(await page.$$eval('#page-risk ul.caveats li', (l) => l.map((x) => x.textContent ?? ''))).toContain(riskGap.message);
+    expect(await page.$$eval('#page-risk ul.caveats > li', (l) => l.map((x) => (x as HTMLElement).dataset['message'] ?? ''))).toContain(riskGap.message);
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-risk-uncovered.png'), fullPage: true });
 
     expect(offOrigin).toEqual([]);

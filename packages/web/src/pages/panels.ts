@@ -70,7 +70,9 @@ function caveats(env: unknown): HTMLElement | null {
 /**
  * Caveats (strings or `{ message }`) as a list, each distinct text once and each fact once: caveats
  * from different parts of a result that state the same fact about the same period (no feed covers
- * it) are one item (engine mergeCaveats, as the API's envelope does); null when there are none.
+ * it) are one item (engine mergeCaveats, as the API's envelope does): the fact, then what follows
+ * from it at each step as a list under it (the item's `data-message` is the caveat's whole message,
+ * as the API and the report give it); null when there are none.
  */
 export function caveatList(list: readonly unknown[]): HTMLElement | null {
   const asCaveat = (x: unknown): Caveat => {
@@ -78,9 +80,15 @@ export function caveatList(list: readonly unknown[]): HTMLElement | null {
     const c = x as Partial<Caveat> & { text?: string };
     return typeof c.message === 'string' ? { ...c, code: String(c.code ?? ''), message: c.message } : { code: '', message: String(c.text ?? JSON.stringify(x)) };
   };
-  const said = [...new Set(mergeCaveats(list.map(asCaveat)).map((c) => c.message))];
+  const said: Caveat[] = [];
+  for (const c of mergeCaveats(list.map(asCaveat))) if (!said.some((x) => x.message === c.message)) said.push(c);
   if (said.length === 0) return null;
-  return h('ul', { class: 'caveats' }, ...said.map((x) => h('li', {}, x)));
+  return h('ul', { class: 'caveats' }, ...said.map((c) => {
+    const parts = c.merged ?? [];
+    if (parts.length < 2) return h('li', { 'data-message': c.message }, c.message);
+    return h('li', { 'data-message': c.message, class: 'merged' }, `${parts[0]!.message}; for the same reason:`,
+      h('ul', {}, ...parts.slice(1).map((m) => h('li', {}, m.then ?? m.message))));
+  }));
 }
 
 export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void> {
