@@ -191,9 +191,10 @@ describe('a batch written but not acknowledged (the process dies between commit 
   }, 60_000);
 });
 
-describe('ack-behind: the consumer killed while its store writes are behind, and restarted', () => {
+// also with --row-worker: the rows of new incidents made in a worker thread (store/duckdb/row-encoder.ts)
+for (const rowWorker of [false, true]) describe(`ack-behind${rowWorker ? ' --row-worker' : ''}: the consumer killed while its store writes are behind, and restarted`, () => {
   it('stores every published record exactly once and every stored incident has its alert, once', async () => {
-    const stream = `${STREAM}_AB`, prefix = `${tag}ab.ingest`;
+    const stream = `${STREAM}_AB${rowWorker ? 'RW' : ''}`, prefix = `${tag}ab${rowWorker ? 'rw' : ''}.ingest`;
     // the feed of the first test (same seed), on a stream of its own
     writeSyntheticFeed(join(dir, 'feed'), { seed: 11, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1500, malformedShare: 0 });
     const feed = await readFeedDirectory(join(dir, 'feed'));
@@ -204,8 +205,8 @@ describe('ack-behind: the consumer killed while its store writes are behind, and
     const rules = join(dir, 'all-rules.json'), zones = join(dir, 'no-zones.json');
     writeFileSync(rules, JSON.stringify([{ kind: 'category', id: 'any-event', severity: 'low', categories: [...CATEGORY_CODES] }]));
     writeFileSync(zones, JSON.stringify({ type: 'FeatureCollection', features: [] }));
-    const db = join(dir, 'db-ab', 'store.duckdb');
-    const flags = ['--ack-behind', '--rules', rules, '--zones', zones];
+    const db = join(dir, rowWorker ? 'db-ab-rw' : 'db-ab', 'store.duckdb');
+    const flags = ['--ack-behind', ...(rowWorker ? ['--row-worker'] : []), '--rules', rules, '--zones', zones];
 
     const first = consume(db, flags, stream, prefix);
     let err1 = '';
@@ -252,7 +253,7 @@ describe('ack-behind: the consumer killed while its store writes are behind, and
       conn.closeSync();
       const read2 = summary.out.reduce((s, x) => s + x.rowsRead, 0), dup2 = summary.out.reduce((s, x) => s + x.duplicates, 0);
       expect(read2).toBeGreaterThanOrEqual(atKill.outstanding);
-      console.log(`ack-behind kill test: ${total} published, ${atKill.outstanding} not acknowledged at the kill, restarted run read ${read2} (${dup2} already stored); ${String(a['incidents'])} incidents, ${String(a['alerts'])} alerts, ${String(a['orphans'])} alerts of an incident not stored under that id (a batch relinked after the restart)`);
+      console.log(`ack-behind${rowWorker ? ' --row-worker' : ''} kill test: ${total} published, ${atKill.outstanding} not acknowledged at the kill, restarted run read ${read2} (${dup2} already stored); ${String(a['incidents'])} incidents, ${String(a['alerts'])} alerts, ${String(a['orphans'])} alerts of an incident not stored under that id (a batch relinked after the restart)`);
     } finally {
       await e.close();
       await jsm.streams.delete(stream).catch(() => undefined);

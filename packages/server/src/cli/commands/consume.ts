@@ -14,6 +14,7 @@ import { loadMappingFile } from '../../ingest/mapping.js';
 import { resolveAdapter } from '../../ingest/registry.js';
 import type { IngestSummary } from '../../ingest/pipeline.js';
 import { ackBehindConsumerOptions, liveWriteBehindOption, openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { rowEncoderCodec } from '../../store/duckdb/row-encoder.js';
 import { STORE_DATASET } from '../../security/store-keys.js';
 import { loadGeography } from '../../reference/geography.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
@@ -24,7 +25,7 @@ import { withEmbedded } from './serve.js';
 
 export interface ConsumeOptions {
   agencies: string; mappings?: string; format?: string; nats: string; stream?: string; prefix?: string; db?: string;
-  rules?: string; zones?: string; webhooks?: string; monitor: boolean; liveJournal?: boolean; ackBehind?: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
+  rules?: string; zones?: string; webhooks?: string; monitor: boolean; liveJournal?: boolean; ackBehind?: boolean; rowWorker?: boolean; batch: string; ackWait: string; idleExit?: string; json?: boolean;
 }
 
 /** The adapter of an agency: `<mappings>/<agency>.json` when present, else the built-in `--format`. */
@@ -52,6 +53,7 @@ export function registerConsume(program: Command): void {
     .option('--no-monitor', 'store only, no alerting')
     .option('--live-journal', 'with the monitor: acknowledge once a batch is in the live journal, DuckDB written behind (experimental, docs/monitoring.md)')
     .option('--ack-behind', 'with the monitor: alerts at once, DuckDB written behind, each message acknowledged once its batch is stored (JetStream is the journal; docs/monitoring.md)')
+    .option('--row-worker', 'with --ack-behind or --live-journal: the rows of new incidents (field encryption included) made in a worker thread (experimental, docs/monitoring.md)')
     .option('--batch <n>', 'records per store write at most', '5000')
     .option('--ack-wait <seconds>', 'seconds before NATS redelivers a message this consumer took but did not acknowledge (set when the durable consumer is created)', '60')
     .option('--idle-exit <seconds>', 'stop after this many seconds without a message (default: run until SIGINT/SIGTERM)')
@@ -69,9 +71,11 @@ export function registerConsume(program: Command): void {
         // --ack-behind: DuckDB written behind, JetStream keeps each message until then (docs/monitoring.md)
         if (o.liveJournal === true && o.ackBehind === true) throw new BaseeratError('VALIDATION', '--live-journal and --ack-behind: choose one', { field: 'ackBehind' });
         const journal = o.monitor ? await liveWriteBehindOption(dbPath(o.db), o.liveJournal === true ? 'journal' : o.ackBehind === true ? 'ack' : 'off', () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`)) : undefined;
+        // --row-worker: the rows of the live batches' new incidents made in a worker thread (store/duckdb/row-encoder.ts)
+        if (o.rowWorker === true && journal === undefined) throw new BaseeratError('VALIDATION', '--row-worker needs the monitor with --ack-behind or --live-journal', { field: 'rowWorker' });
         const mon = o.monitor ? await openEmbeddedMonitor({
           store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
-          ...(journal === undefined ? {} : { writeBehind: journal }),
+          ...(journal === undefined ? {} : { writeBehind: { ...journal, ...(o.rowWorker === true ? { rowEncoder: { codec: rowEncoderCodec(e.security.keys, STORE_DATASET) } } : {}) } }),
         }) : undefined;
         const geocoder = loadGeography();
         const consumers: IngestConsumer[] = [];

@@ -33,6 +33,7 @@ import { loadTerrainLayerDir } from '../../risk/terrain-layers.js';
 import type { Actor } from '../../security/account-service.js';
 import { createMasterKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../security/master-key.js';
 import { IndexedStore } from '../../store/incident-index/indexed-store.js';
+import { rowEncoderCodec } from '../../store/duckdb/row-encoder.js';
 import { STORE_DATASET } from '../../security/store-keys.js';
 import type { Store } from '../../store/port.js';
 import { redact } from '../../store/postgres/postgres-store.js';
@@ -87,7 +88,7 @@ export async function ingestFormats(dir: string | undefined): Promise<Record<str
 
 export interface ServeOptions {
   /** Live monitoring (default on): rules, zones, webhooks files; NATS consumers run in this process. */
-  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; liveJournal?: boolean; ackBehind?: boolean; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
+  monitor?: boolean; rules?: string; zones?: string; webhooks?: string; nats?: string; liveJournal?: boolean; ackBehind?: boolean; rowWorker?: boolean; natsAgencies?: string; natsStream?: string; natsPrefix?: string;
   db?: string; port: string; host: string; mappings?: string; checkpoints?: string; partners?: string; releasesDir?: string;
   /** The dashboard's built files: a directory, false for none, true/undefined for packages/web/dist when it is built. */
   web?: string | boolean;
@@ -156,9 +157,12 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     if (o.liveJournal === true && o.ackBehind === true) throw new BaseeratError('VALIDATION', '--live-journal and --ack-behind: choose one', { field: 'ackBehind' });
     const liveMode = o.nats === undefined ? 'off' : o.liveJournal === true ? 'journal' : o.ackBehind === true ? 'ack' : 'off';
     const journal = await liveWriteBehindOption(file, liveMode, () => e.security.cipherFor(STORE_DATASET, new Date()), (s) => console.error(`warning: ${s}`));
+    // --row-worker: the rows of the live batches' new incidents made in a worker thread (store/duckdb/row-encoder.ts)
+    if (o.rowWorker === true && (journal === undefined || o.monitor === false)) throw new BaseeratError('VALIDATION', '--row-worker needs --nats with --ack-behind or --live-journal', { field: 'rowWorker' });
+    const rowEncoder = o.rowWorker === true ? { rowEncoder: { codec: rowEncoderCodec(e.security.keys, STORE_DATASET) } } : {};
     const live = o.monitor === false ? undefined : await openEmbeddedMonitor({
       store: e.store, rules: o.rules, zones: o.zones, webhooks: o.webhooks,
-      ...(journal === undefined ? {} : { writeBehind: { ...journal, writeTo: store } }),
+      ...(journal === undefined ? {} : { writeBehind: { ...journal, writeTo: store, ...rowEncoder } }),
     });
     if (live !== undefined) opened.push(() => live.close());
     if (live !== undefined) console.log(`Live monitoring: ${live.warm.incidents} incidents of history loaded, ${live.warm.alerts} recent alerts`);
@@ -243,6 +247,7 @@ export function registerServe(program: Command): void {
     .option('--nats <url>', 'also consume agency feeds from NATS JetStream in this process (e.g. 127.0.0.1:4222)')
     .option('--live-journal', 'with --nats: acknowledge once a batch is in the live journal, DuckDB written behind (experimental, docs/monitoring.md)')
     .option('--ack-behind', 'with --nats: alerts at once, DuckDB written behind, each message acknowledged once its batch is stored (JetStream is the journal; docs/monitoring.md)')
+    .option('--row-worker', 'with --ack-behind or --live-journal: the rows of new incidents (field encryption included) made in a worker thread (experimental, docs/monitoring.md)')
     .option('--nats-agencies <list>', 'agencies to consume (comma-separated; subjects baseerat.ingest.<agency>; formats from --mappings <agency>.json)')
     .option('--nats-stream <name>', 'JetStream stream (default BASEERAT_INGEST)')
     .option('--nats-prefix <subject>', 'subject prefix (default baseerat.ingest)')

@@ -76,6 +76,8 @@ export class RowEncoder {
       r?.(m);
     });
     const fail = (e: Error) => {
+      // a worker that fails (not closed) is said once; the rows are made on the main thread from then on
+      if (this.failure === undefined) console.error(`warning: the row encoder's worker thread stopped (${e.message}); new incidents' rows are made on the main thread`);
       this.failure ??= e;
       // whatever waits is made on the main thread
       for (const r of this.replies.values()) r({ id: 0, incidents: [] });
