@@ -235,6 +235,8 @@ export class IncidentIndex {
    * `sortAll`), or after a write in a month outside them (rebuilt on the next query).
    */
   private cube: MonthCounts | undefined;
+  /** The same counts without the category (cells by district, province and rank): far fewer cells for a filter without categories. */
+  private coarse: MonthCounts | undefined;
   /** Set when the month counts cannot serve this index (an entry outside its month's bucket, too many months or cells): stats scan. */
   private cubeOff = false;
   /** Sums answered with the month counts so far (the tests check that they are used). */
@@ -263,12 +265,12 @@ export class IncidentIndex {
   /** Bytes held by the typed arrays and the hash table (not the side maps of odd ids and multi-report entries). */
   bytes(): number {
     return this.cap * (8 * 3 + 4 * 2 + 4 + 4 + 2 + 2 + 1 + 1 + 1 + 1) + this.slots.byteLength + this.order.byteLength + this.orderTime.byteLength
-      + (this.cube?.bytes() ?? 0);
+      + this.monthCountBytes();
   }
 
   /** Bytes of the month counts alone (0 when not built). */
   monthCountBytes(): number {
-    return this.cube?.bytes() ?? 0;
+    return (this.cube?.bytes() ?? 0) + (this.coarse?.bytes() ?? 0);
   }
 
   /** Whether the month counts are built and in use (false: stats scan, e.g. after `cubeOff`). */
@@ -277,30 +279,32 @@ export class IncidentIndex {
   }
 
   /** Adds (1) or takes out (-1) entry i in the month counts; false when its time is outside its month's bucket. */
-  private cubeApply(cube: MonthCounts, i: number, sign: 1 | -1): boolean {
+  private cubeApply(cube: MonthCounts, coarse: MonthCounts, i: number, sign: 1 | -1): boolean {
     const k = cube.bucketOf(this.month[i]!, this.time[i]!);
     if (k < 0) return false;
-    cube.add(k, this.district[i]!, this.province[i]!, this.category[i]!, this.rank[i]!, this.agencyMask[i]!, this.multi.get(i), sign);
+    const d = this.district[i]!, p = this.province[i]!, r = this.rank[i]!, mask = this.agencyMask[i]!, counts = this.multi.get(i);
+    cube.add(k, d, p, this.category[i]!, r, mask, counts, sign);
+    coarse.add(k, d, p, 0, r, mask, counts, sign);
     return true;
   }
 
   /** Puts entry i (its fields just written) into the month counts, or drops them when it does not fit (rebuilt on the next query). */
   private cubeAdd(i: number): void {
-    const cube = this.cube;
-    if (cube === undefined) return;
+    const cube = this.cube, coarse = this.coarse;
+    if (cube === undefined || coarse === undefined) return;
     try {
-      if (!this.cubeApply(cube, i, 1)) this.cube = undefined;
+      if (!this.cubeApply(cube, coarse, i, 1)) this.cube = this.coarse = undefined;
     } catch (e) {
       if (!(e instanceof TooLarge)) throw e;
-      this.cube = undefined;
+      this.cube = this.coarse = undefined;
       this.cubeOff = true;
     }
   }
 
   /** Takes entry i (its fields as they are now) out of the month counts before a change. */
   private cubeRemove(i: number): void {
-    const cube = this.cube;
-    if (cube !== undefined && !this.cubeApply(cube, i, -1)) throw new Error(`entry ${i} was not in the month counts`);
+    const cube = this.cube, coarse = this.coarse;
+    if (cube !== undefined && coarse !== undefined && !this.cubeApply(cube, coarse, i, -1)) throw new Error(`entry ${i} was not in the month counts`);
   }
 
   /** The month counts, built over every entry's month (plus slack) when missing; undefined when they cannot be used. */
@@ -320,10 +324,10 @@ export class IncidentIndex {
       starts[k] = this.months.start(m0 + k);
       if (!Number.isFinite(starts[k]!) || (k > 0 && !(starts[k]! > starts[k - 1]!))) { this.cubeOff = true; return undefined; }
     }
-    const cube = new MonthCounts(m0, starts);
+    const cube = new MonthCounts(m0, starts), coarse = new MonthCounts(m0, starts, false);
     try {
       for (let i = 0; i < this.length; i++) {
-        if (!this.cubeApply(cube, i, 1)) { this.cubeOff = true; return undefined; }
+        if (!this.cubeApply(cube, coarse, i, 1)) { this.cubeOff = true; return undefined; }
       }
     } catch (e) {
       if (!(e instanceof TooLarge)) throw e;
@@ -331,7 +335,9 @@ export class IncidentIndex {
       return undefined;
     }
     cube.finish();
+    coarse.finish();
     this.cube = cube;
+    this.coarse = coarse;
     return cube;
   }
 
@@ -712,7 +718,8 @@ export class IncidentIndex {
         const pa = pos(starts[a]!), pb = pos(starts[b]!);
         const left = a === kA ? Math.max(0, pa - pFrom) : pFrom - pa;
         const right = b === kB ? Math.max(0, pTo - pb) : pb - pTo;
-        const cost = left + right + (full ? cube.cells * (b - a + 2) + cube.reportCols : cube.cells) / 4;
+        const cells = c.category === undefined ? this.coarse!.cells : cube.cells;
+        const cost = left + right + (full ? cube.cells + cells * (b - a + 2) + cube.reportCols * (cells / cube.cells) : cells) / 4;
         if (cost < best.cost) best = { cost, a, b };
       }
     }
@@ -722,7 +729,11 @@ export class IncidentIndex {
     }
     const { a, b } = best;
     this.monthCountAnswers++;
-    this.sumCube(s, c, cube, a, b);
+    if (c.category === undefined) {
+      // no category filter: everything but byCategory from the cells without category, byCategory from the full cells
+      this.sumCube(s, c, this.coarse!, a, b, false);
+      if (s.full) this.sumCategories(s, c, cube, a, b);
+    } else this.sumCube(s, c, cube, a, b, true);
     const part = (from: number, to: number, sign: 1 | -1) => {
       if (from < to) this.sumEntries(s, this.scan({ ...c, from, to }), sign);
     };
@@ -732,7 +743,7 @@ export class IncidentIndex {
   }
 
   /** Adds the month counts of months [a, b) of the cells matching the filter (its time range aside). */
-  private sumCube(s: Sums, c: Compiled, cube: MonthCounts, a: number, b: number): void {
+  private sumCube(s: Sums, c: Compiled, cube: MonthCounts, a: number, b: number, categories: boolean): void {
     const { cellDistrict, cellProvince, cellCategory, cellRank, counts, reports, width, reportWidth, colCell, colAgency } = cube;
     const dm = c.district, pm = c.province, cm = c.category, maxRank = c.maxRank;
     const nd = s.byDistrict.length - 1, np = s.byProvince.length - 1;
@@ -759,7 +770,7 @@ export class IncidentIndex {
       const d = cellDistrict[cell]!, p = cellProvince[cell]!;
       s.byDistrict[d < 0 ? nd : d]! += n;
       s.byProvince[p < 0 ? np : p]! += n;
-      s.byCategory[cellCategory[cell]!]! += n;
+      if (categories) s.byCategory[cellCategory[cell]!]! += n;
     }
     if (!s.full) return;
     // reports per agency: the columns of the matching cells, rows a and b front to back
@@ -775,6 +786,20 @@ export class IncidentIndex {
       for (let j = 0; j < nm; j++) upTo += counts[row + matched[j]!]!;
       if (upTo !== before) s.months.set(cube.m0 + k - 1, (s.months.get(cube.m0 + k - 1) ?? 0) + upTo - before);
       before = upTo;
+    }
+  }
+
+  /** Adds byCategory alone of months [a, b) from the full cells matching the filter (a filter without categories). */
+  private sumCategories(s: Sums, c: Compiled, cube: MonthCounts, a: number, b: number): void {
+    const { cellDistrict, cellProvince, cellCategory, cellRank, counts, width } = cube;
+    const dm = c.district, pm = c.province, maxRank = c.maxRank;
+    const rowA = a * width, rowB = b * width;
+    for (let cell = 0, cells = cube.cells; cell < cells; cell++) {
+      if (cellRank[cell]! > maxRank) continue;
+      const d = cellDistrict[cell]!, p = cellProvince[cell]!;
+      if (dm !== undefined && (d < 0 || dm[d] === 0)) continue;
+      if (pm !== undefined && (p < 0 || pm[p] === 0)) continue;
+      s.byCategory[cellCategory[cell]!]! += counts[rowB + cell]! - counts[rowA + cell]!;
     }
   }
 

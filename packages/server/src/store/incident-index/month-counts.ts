@@ -67,8 +67,9 @@ export class MonthCounts {
   /**
    * @param m0 the first month code (year * 12 + month - 1)
    * @param starts months + 1 instants: starts[k] is the first instant of month m0 + k, strictly increasing
+   * @param byCategory false: cells by (district, province, rank) only (every category counted as 0)
    */
-  constructor(readonly m0: number, readonly starts: Float64Array) {
+  constructor(readonly m0: number, readonly starts: Float64Array, readonly byCategory = true) {
     this.rows = starts.length;
     // small at first (the arrays double as cells and columns appear): growth is exercised by small tests too
     const cap = 4;
@@ -184,7 +185,7 @@ export class MonthCounts {
    */
   add(k: number, district: number, province: number, category: number, rank: number,
     agencyMask: number, counts: ReadonlyMap<number, number> | undefined, sign: 1 | -1): void {
-    const c = this.cell(district, province, category, rank);
+    const c = this.cell(district, province, this.byCategory ? category : 0, rank);
     this.bump(this.counts, this.width, c, k, sign);
     // the column first: reportCol may widen this.reports
     if (counts === undefined) {
