@@ -3,13 +3,13 @@
  * events of Balochistan (the shipped file's Balochistan rows, ingested by `baseerat ingest`), JSON on
  * stdout that parses and matches the service, readable tables, and the CSV and GeoJSON files.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { hotspotsService, toCsv, unsafeJsonPaths, type HotspotsEnvelope } from '../../src/analysis/index.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../cli-capture.js';
 import { loadGeography } from '../../src/reference/geography.js';
 import { openStore } from '../../src/store/index.js';
 
@@ -18,18 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'baseerat-analyze-'));
 const db = join(dir, 'ucdp.duckdb');
 
 /** Runs the CLI and returns its exit code and what it printed on stdout. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { err += String(s); return true; });
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out += `${a.map(String).join(' ')}\n`; });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err += `${a.map(String).join(' ')}\n`; });
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    w.mockRestore(); e.mockRestore(); log.mockRestore(); error.mockRestore();
-  }
-}
+const cli = runCli;
 
 beforeAll(async () => {
   // The Balochistan rows of the real file, rewritten as CSV (fields hold line breaks: no grep).

@@ -110,13 +110,26 @@ export function registerRisk(program: Command): void {
       console.log(`${bandsText(r.model.thresholds, r.model.target === 'harm' ? 'harm' : 'incidents', r.period)}; areas: ${Object.entries(r.bandCounts).map(([b, n]) => `${b} ${n}`).join(', ')}.\n`);
       const names = r.model.factors.map((f) => f.name);
       console.log(formatTable(['rank', 'area', 'district', 'expected', ...(r.model.perCapita ? ['per 100k'] : []), 'band', `past ${r.pastPeriods}`, ...names.map((n) => `RR ${n}`), 'public/disc/unk'], r.top.map((a) => [
-        a.rank, a.id, a.district ?? '-', r2(a.expected), ...(r.model.perCapita ? [a.per100k === undefined ? '-' : r2(a.per100k)] : []), a.band, r2(a.pastIncidents, 1),
-        ...a.factors.map((f) => r2(f.relativeRisk)), `${a.dataMix.public}/${a.dataMix.discovered}/${a.dataMix.unknown}`,
+        rankText(a), a.id, a.district ?? '-', r2(a.expected), ...(r.model.perCapita ? [a.per100k === undefined ? '-' : r2(a.per100k)] : []), a.band, r2(a.pastIncidents, 1),
+        ...a.factors.map(factorText), `${a.dataMix.public}/${a.dataMix.discovered}/${a.dataMix.unknown}`,
       ])));
       console.log('\nRR = relative risk from the factor against an area at the training average (exp of coefficient x standardised value); expected = baseline x product of RR.');
+      if (r.top.some((a) => a.uncertain || a.factors.some((f) => !f.known || f.lowCoverage))) {
+        console.log('n/k = the factor is not known (too little of its time is covered by a feed); * = it rests on little covered time; a rank "4 (2-9)" could be anywhere in that range for what is not known.');
+      }
       if (env.caveats.length > 0) { console.log('\nCaveats:'); for (const c of env.caveats) console.log(`- ${c.message}`); }
       console.log(`\n[${env.classification}]`);
     });
+}
+
+/** The rank, with the ranks it could take when it rests on periods no feed covers. */
+function rankText(a: { rank: number; rankRange: [number, number]; uncertain: boolean }): string {
+  return a.uncertain && a.rankRange[0] !== a.rankRange[1] ? `${a.rank} (${a.rankRange[0]}-${a.rankRange[1]})` : a.uncertain ? `${a.rank} *` : String(a.rank);
+}
+
+/** A factor's relative risk, 'n/k' when it is not known and '*' when it rests on little covered time. */
+function factorText(f: { relativeRisk: number; known: boolean; lowCoverage: boolean }): string {
+  return !f.known ? 'n/k' : f.lowCoverage ? `${r2(f.relativeRisk)}*` : String(r2(f.relativeRisk));
 }
 
 /** The band thresholds in words, on the scale they were calibrated on (see engine risk-bands.ts). */
