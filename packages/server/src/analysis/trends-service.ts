@@ -95,13 +95,15 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
   const given = f.fromMs !== undefined && f.toMs !== undefined;
   let cols = await readColumns(ctx, f, given ? { toMs: f.toMs! } : {});
   const latest = timeExtent(cols)?.last;
-  // the data end at the analysis's as-of instant: the option (a report's now), else the request's time (ctx.now)
-  const asOf = (options.asOf ?? ctx.now)?.getTime();
+  // the data end at the analysis's as-of instant: the option (a report's now), else the end of the
+  // Pakistan day of the request (ctx.now: windows stay whole days, as coverage is)
+  const asOf = options.asOf?.getTime();
+  const requestDayEnd = ctx.now === undefined ? undefined : endOfLocalDay(ctx.now.getTime());
   const requested = comparisonWindow(f, latest, unit);
   // where the data end: asOf, and for the default window the day of the latest incident
   const latestEnd = requested.chosen === 'default' && latest !== undefined ? endOfLocalDay(latest) : Infinity;
-  const dataEnd = Math.min(asOf ?? Infinity, latestEnd);
-  const why = dataEnd === asOf ? `as of ${ISO(asOf)}` : 'the day of the latest incident';
+  const dataEnd = Math.min(asOf ?? Infinity, requestDayEnd ?? Infinity, latestEnd);
+  const why = dataEnd === asOf ? `as of ${ISO(asOf)}` : dataEnd === latestEnd ? 'the day of the latest incident' : 'the day the analysis was made';
   const { window: w, caveats: cutCaveats } = cutAtDataEnd(requested, dataEnd, why);
   const lastYearFrom = oneYearEarlier(w.from), lastYearTo = oneYearEarlier(w.to);
   const seriesFrom = Math.min(calendarUnitStart(w.to - 1, 'month', 1 - seriesMonths), w.from);

@@ -74,13 +74,17 @@ describe('trends on a store with a gap between feeds', () => {
     expect(new Set(env.caveats.map((c) => c.message)).size).toBe(env.caveats.length);
   });
 
-  it('a given window that reaches past the request\'s time (ctx.now) is cut there: the days to come are neither uncovered nor compared', async () => {
+  it('a given window that reaches past the day of the request (ctx.now) is cut at its end: the days to come are neither uncovered nor compared', async () => {
     const f = { province: 'Balochistan', from: '2024-12-01', to: '2025-01-01' };
+    // asked at noon on 16 December, Pakistan time: the window ends with that day
     const env = await trendsService({ ...ctx, now: new Date('2024-12-16T07:00:00Z') }, { filter: f });
-    expect(env.annotations.window.to).toBe('2024-12-16T07:00:00.000Z');
+    expect(env.annotations.window.to).toBe('2024-12-16T19:00:00.000Z');
     expect(env.annotations.window.requestedTo).toBe('2024-12-31T19:00:00.000Z');
-    expect(env.result.comparison.current.days).toBe(15.5);
-    expect(caveatCodes(env.caveats)).toContain('INCOMPLETE_LATEST_PERIOD');
+    expect(env.result.comparison.current.days).toBe(16);
+    expect(findCaveat(env.caveats, 'INCOMPLETE_LATEST_PERIOD')!.message).toMatch(/^the data end on 2024-12-16 \(the day the analysis was made\), inside the period 2024-12-01 to 2024-12-31: it is compared over the 16 days/);
+    // an explicit asOf (a report's now) is the instant itself, as before
+    const report = await trendsService({ ...ctx, now: new Date('2024-12-16T07:00:00Z') }, { filter: f, asOf: new Date('2024-12-10T19:00:00Z') });
+    expect(report.annotations.window.to).toBe('2024-12-10T19:00:00.000Z');
     // without the request's time the window is compared whole (the old behaviour, the API before it passed now)
     const whole = await trendsService(ctx, { filter: f });
     expect(whole.annotations.window.to).toBe('2024-12-31T19:00:00.000Z');

@@ -68,7 +68,8 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
       const q = req.query;
       const scoped = await scopedFilter(gate, authz, { districts: canonicalDistricts(q.districts, deps.geography), maxClassification: q.maxClassification }, {}, t);
       const filter = scopedAnalysisFilter(q, scoped);
-      const env = await svc.run({ store: deps.store, geography: deps.geography }, filter);
+      // made as of the request: days after it are not "uncovered" (coverage caveats), trends cuts its window there
+      const env = await svc.run({ store: deps.store, geography: deps.geography, now: t }, filter);
       const label: SecurityLabel = { classification: env.classification, compartments: [], districts: [...(scoped.districts ?? [])].sort() };
       const released = await releaseAnalysis({
         gate, authz, audit: deps.security.audit, actor: principal.id, from: req.ip, now: t,
