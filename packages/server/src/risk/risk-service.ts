@@ -133,7 +133,13 @@ export async function buildRiskInputs(ctx: AnalysisContext, options: RiskService
   const ext = timeExtent(all);
   if (ext === undefined) throw new BaseeratError('INSUFFICIENT_DATA', 'no incident with a valid time matches the filter: nothing to build a risk index from', { field: 'filter' });
   const end = calendarUnitStart(f.toMs ?? ext.last, 'month', f.toMs !== undefined && calendarUnitStart(f.toMs, 'month') === f.toMs ? 0 : 1);
-  if (f.toMs === undefined) caveats.push(caveat('LAST_PERIOD_OPEN', `no end given: the history ends at ${ISO(end)}, the month after the latest incident (${ISO(ext.last)}); if the feed is not complete up to then, the last period is undercounted and the trend factor reads low`));
+  // Feed coverage: periods no feed covers are missing data (exposure 0), not zeros.
+  const spans = await coverageSpans(ctx);
+  if (f.toMs === undefined) {
+    caveats.push(caveat('LAST_PERIOD_OPEN', `no end given: the history ends at ${ISO(end)}, the month after the latest incident (${ISO(ext.last)}); ${spans === undefined
+      ? 'if the feed is not complete up to then, the last period is undercounted and the trend factor reads low'
+      : 'the days after the last day the feeds cover count as not covered (rates per covered day), but a feed that is late with its last days undercounts them'}`));
+  }
   if (f.toMs !== undefined && end !== f.toMs) caveats.push(caveat('PERIODS_ALIGNED', `periods end at ${ISO(end)}, the start of the month after ${ISO(f.toMs)}`));
   const firstStart = f.fromMs ?? ext.first;
   const starts: number[] = [];
@@ -220,8 +226,7 @@ export async function buildRiskInputs(ctx: AnalysisContext, options: RiskService
   }
   caveats.push(...dataMixCaveats(dataMix, patrol !== undefined));
 
-  // Feed coverage of each period: periods no feed covers are missing data (exposure 0), not zeros.
-  const spans = await coverageSpans(ctx);
+  // Each period's covered share.
   const exposure = starts.map((s, t) => {
     const e = t + 1 < starts.length ? starts[t + 1]! : end;
     return spans === undefined ? 1 : coveredMs(spans, s, e) / (e - s);

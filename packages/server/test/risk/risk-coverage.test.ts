@@ -37,6 +37,10 @@ describe('risk index on a store with a feed gap', () => {
     expect(e[3]).toBeCloseTo(91 / 92, 12);
     expect(e.slice(4, 12)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(e.slice(12)).toEqual([1, 1, 1, 1]);
+    // Without an end the history runs to the month after the latest incident; with coverage known,
+    // days after the feeds' last covered day are not covered rather than quiet.
+    const open = await buildRiskInputs(ctx, { ...OPTS, filter: { province: 'Balochistan' } });
+    expect(open.caveats.find((c) => c.code === 'LAST_PERIOD_OPEN')?.message).toMatch(/the days after the last day the feeds cover count as not covered/);
     expect(inp.caveats.find((c) => c.code === 'RISK_PERIODS_UNCOVERED')?.message).toMatch(/^8 of the 16 quarter periods have no feed coverage \(2022-01-01 to 2022-03-31 \.\.\. 2023-10-01 to 2023-12-31\) and 1 are partly covered/);
   });
 
