@@ -144,29 +144,25 @@ export interface UncoveredPeriodsOptions {
  * range, so nothing can be said).
  *
  * `options.asOf` (epoch ms): the instant the analysis is made at (a report's `now`, the time of the
- * request). Time after it has not happened yet, so it is not "uncovered": the window is read up to
- * `asOf` (the message says so when that cut it). A window that starts at or after `asOf` has nothing
- * uncovered. `options.reads`: what the analysis makes of the uncovered days (default: counts, rates
+ * request). Days after it have not happened yet, so they are not "uncovered": the window is read up
+ * to the end of the Pakistan day holding `asOf` (whole days, as coverage is: a run covers the whole
+ * days of its records; the message says so when that cut days off). A window that starts after that
+ * day has nothing uncovered. `options.reads`: what the analysis makes of the uncovered days (default: counts, rates
  * and models over the window read them as none; an analysis that leaves them out says so instead).
  */
 export function uncoveredPeriodsCaveat(spans: readonly CoveredSpan[] | undefined, from: number, to: number, what = 'the analysis', options: UncoveredPeriodsOptions = {}): Caveat | undefined {
   const { asOf, reads = UNCOVERED_READ_AS_NONE } = options;
   if (spans === undefined || !(Number.isFinite(from) && Number.isFinite(to) && from < to)) return undefined;
-  const cut = asOf !== undefined && Number.isFinite(asOf) && asOf < to;
-  const end = cut ? asOf : to;
+  const dayEnd = asOf !== undefined && Number.isFinite(asOf) ? localDayStart(localDay(asOf) + 1) : Infinity;
+  const cut = dayEnd < to;
+  const end = cut ? dayEnd : to;
   if (!(from < end)) return undefined;
   const gaps = uncoveredSpans(spans, from, end);
   if (gaps.length === 0) return undefined;
   const days = Math.round(gaps.reduce((s, g) => s + (g.to - g.from), 0) / DAY_MS * 10) / 10;
   const shown = gaps.length <= 6 ? gaps.map(describeSpan).join(', ') : `${gaps.slice(0, 5).map(describeSpan).join(', ')} and ${gaps.length - 5} more stretches`;
-  // the window as far as it has happened; the instant is named when the cut drops whole days from it
-  const dropsDays = cut && localDay(end - 1) < localDay(to - 1);
-  const window = `${describeSpan({ from, to: end })}${dropsDays ? ` (to ${pakistanDateTime(end)} Pakistan time, when the analysis was made: later days have not happened yet)` : ''}`;
+  // the window as far as it has happened (to the end of the day the analysis is made on)
+  const window = `${describeSpan({ from, to: end })}${cut ? ` (to ${pakistanDay(end - 1)}, the day the analysis was made: later days have not happened yet)` : ''}`;
   const message = `no feed covers ${shown} (${days} day${days === 1 ? '' : 's'}) of the window of ${what}, ${window}: incidents there are missing data, not zero incidents, and ${reads}`;
   return factCaveat(UNCOVERED_PERIODS, message, { fact: 'NOT_COVERED', periods: gaps }, message, days);
-}
-
-/** 'YYYY-MM-DD HH:MM' in Pakistan time. */
-export function pakistanDateTime(ms: number): string {
-  return new Date(ms + KARACHI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -150,23 +150,32 @@ describe('UNCOVERED_PERIODS and the as-of instant', () => {
   const spans = [{ from: local(2024, 1, 1), to: local(2024, 11, 11) }];
   const from = local(2024, 11, 1), to = local(2025, 1, 1);
 
-  it('time after the as-of instant has not happened: it is not called uncovered', () => {
-    // made on 20 November at 15:30 Pakistan time: 11-19 November are uncovered (9 days and 15.5 hours), not the rest of the year
+  it('days after the day of the as-of instant have not happened: they are not called uncovered', () => {
+    // made on 20 November at 15:30 Pakistan time: 11-20 November are uncovered (10 whole days, as coverage counts days), not the rest of the year
     const asOf = local(2024, 11, 20) + 15.5 * 3600e3;
     const c = uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf })!;
-    expect(c.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (9.6 days) of the window of x, 2024-11-01 to 2024-11-20 (to 2024-11-20 15:30 Pakistan time, when the analysis was made: later days have not happened yet)');
-    expect(c.count).toBe(9.6);
-    expect(c.about!.periods).toEqual([{ from: local(2024, 11, 11), to: asOf }]);
+    expect(c.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (10 days) of the window of x, 2024-11-01 to 2024-11-20 (to 2024-11-20, the day the analysis was made: later days have not happened yet): ');
+    expect(c.count).toBe(10);
+    expect(c.about!.periods).toEqual([{ from: local(2024, 11, 11), to: local(2024, 11, 21) }]);
     // without an as-of instant (or with one after the window) the whole rest of the window is uncovered
     for (const c2 of [uncoveredPeriodsCaveat(spans, from, to, 'x')!, uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2025, 3, 1) })!]) {
       expect(c2.message).toContain('no feed covers 2024-11-11 to 2024-12-31 (51 days) of the window of x, 2024-11-01 to 2024-12-31: ');
     }
-    // a cut inside the window's last day drops no day: the window reads as before, its uncovered part up to the instant
+    // an instant on the window's last day cuts nothing: the window reads as before
     const lastDay = uncoveredPeriodsCaveat(spans, from, local(2024, 11, 21), 'x', { asOf: local(2024, 11, 20) + 6 * 3600e3 })!;
-    expect(lastDay.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (9.3 days) of the window of x, 2024-11-01 to 2024-11-20: ');
-    // nothing uncovered before the as-of instant, or a window that has not begun: no caveat
-    expect(uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2024, 11, 11) })).toBeUndefined();
+    expect(lastDay.message).toContain('no feed covers 2024-11-11 to 2024-11-20 (10 days) of the window of x, 2024-11-01 to 2024-11-20: ');
+    // nothing uncovered up to the day of the instant (the last covered day), or a window after it: no caveat
+    expect(uncoveredPeriodsCaveat(spans, from, to, 'x', { asOf: local(2024, 11, 11) - 1 })).toBeUndefined();
     expect(uncoveredPeriodsCaveat(spans, local(2025, 2, 1), local(2025, 3, 1), 'x', { asOf: local(2025, 1, 15) })).toBeUndefined();
+  });
+
+  it('a caveat about the day the analysis is made on folds into UNCOVERED_PERIODS cut at that day (the trends window ends with it)', () => {
+    // no feed covers November; a trends window of November asked on 20 November at 15:30 is cut at the end of that day
+    const asOf = local(2024, 11, 20) + 15.5 * 3600e3;
+    const window = uncoveredPeriodsCaveat(spans.map((x) => ({ ...x, to: local(2024, 11, 1) })), local(2024, 10, 1), to, 'the trends analysis', { asOf })!;
+    const cmp = compareWindows(columns([]), { from: local(2024, 11, 1), to: local(2024, 11, 21), previousFrom: local(2024, 10, 1), coverage: spans.map((x) => ({ ...x, to: local(2024, 11, 1) })) });
+    expect(cmp.caveats.map((x) => x.code)).toEqual(['NO_DATA_IN_WINDOW']);
+    expect(mergeCaveats([window, ...cmp.caveats]).map((x) => x.code)).toEqual(['UNCOVERED_PERIODS']);
   });
 
   it('an analysis that leaves uncovered days out says so instead of "read them as none"', () => {

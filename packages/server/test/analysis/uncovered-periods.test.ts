@@ -70,13 +70,13 @@ describe('UNCOVERED_PERIODS on a store with a gap between feeds', () => {
     expect(a[0]!.message).toContain('no feed covers 2023-05-01 to 2023-12-31 (245 days) of the window of the actors analysis, 2023-05-01 to 2024-10-31');
   });
 
-  it('days after the analysis is made have not happened: they are not uncovered (ctx.now, else the clock)', async () => {
+  it('days after the day the analysis is made on have not happened: they are not uncovered (ctx.now, else the clock)', async () => {
     // feeds end 2024-12-31; a window to the end of March 2025, analysed on 20 January 2025 at 15:00 Pakistan time
     const f = { province: 'Balochistan', from: '2024-06-01', to: '2025-04-01' };
     const now = new Date('2025-01-20T10:00:00Z');
     const early = uncovered((await aggregateService({ ...ctx, now }, { filter: f })).caveats);
-    expect(early.map((c) => c.count)).toEqual([19.6]);
-    expect(early[0]!.message).toContain('no feed covers 2025-01-01 to 2025-01-20 (19.6 days) of the window of the aggregate analysis, 2024-06-01 to 2025-01-20 (to 2025-01-20 15:00 Pakistan time, when the analysis was made: later days have not happened yet)');
+    expect(early.map((c) => c.count)).toEqual([20]);
+    expect(early[0]!.message).toContain('no feed covers 2025-01-01 to 2025-01-20 (20 days) of the window of the aggregate analysis, 2024-06-01 to 2025-01-20 (to 2025-01-20, the day the analysis was made: later days have not happened yet)');
     // made after the window (the clock today): the whole of January to March 2025 is uncovered
     const late = uncovered((await aggregateService(ctx, { filter: f })).caveats);
     expect(late[0]!.message).toContain('no feed covers 2025-01-01 to 2025-03-31 (90 days) of the window of the aggregate analysis, 2024-06-01 to 2025-03-31: ');
