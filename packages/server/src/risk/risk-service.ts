@@ -8,7 +8,7 @@
  */
 import { gridDisk, latLngToCell, cellToLatLng, polygonToCells } from 'h3-js';
 import {
-  BaseeratError, caveat, coveredMs, dataMixCaveats, describeSpan, dataMixOf, DEFAULT_HARM_WEIGHTS, feedbackLoopWeights, fitAreaRiskModel, buildRiskPanel,
+  BaseeratError, caveat, coveredMs, dataMixCaveats, describeSpan, factCaveat, localDay, localDayStart, mergeSpans, dataMixOf, DEFAULT_HARM_WEIGHTS, feedbackLoopWeights, fitAreaRiskModel, buildRiskPanel,
   pastCountsAt, scoreAreaRisk, LOCATION_PRECISIONS, RISK_BANDS,
   type AreaRiskModel, type AreaRiskScore, type Caveat, type DataMix, type RiskArea, type RiskBand, type RiskFactorWindows, type RiskPanel,
 } from '@baseerat/engine';
@@ -226,19 +226,51 @@ export async function buildRiskInputs(ctx: AnalysisContext, options: RiskService
   }
   caveats.push(...dataMixCaveats(dataMix, patrol !== undefined));
 
-  // Each period's covered share.
-  const exposure = starts.map((s, t) => {
-    const e = t + 1 < starts.length ? starts[t + 1]! : end;
-    return spans === undefined ? 1 : coveredMs(spans, s, e) / (e - s);
-  });
+  // Each period's covered share. A period holding incidents on days no ingest run recorded (a store
+  // filled outside the ingest path, e.g. written directly) has an incomplete coverage record: it is
+  // read as covered, as before coverage was recorded, rather than scaled by a share that does not
+  // describe its data.
+  const periodEnd = (t: number) => (t + 1 < starts.length ? starts[t + 1]! : end);
+  const unrecorded = new Uint8Array(starts.length);
+  let unrecordedIncidents = 0;
+  if (spans !== undefined) {
+    for (let i = 0; i < cols.length; i++) {
+      const t = eventPeriod[i]!;
+      if (t < 0) continue;
+      const d = localDayStart(localDay(cols.time[i]!));
+      if (coveredMs(spans, d, d + 86_400_000) === 0) { unrecorded[t] = 1; unrecordedIncidents++; }
+    }
+  }
+  const exposure = starts.map((s, t) => (spans === undefined || unrecorded[t] === 1 ? 1 : coveredMs(spans, s, periodEnd(t)) / (periodEnd(t) - s)));
+  if (unrecordedIncidents > 0) {
+    const n = unrecorded.reduce((a, b) => a + b, 0);
+    caveats.push(caveat('COVERAGE_INCOMPLETE', `${unrecordedIncidents} incidents in the history lie on days no ingest run recorded as covered (written outside the ingest path?): their ${n} ${period} period${n === 1 ? ' is' : 's are'} read as fully covered`, unrecordedIncidents));
+  }
   const uncovered = exposure.flatMap((e, t) => (e === 0 ? [t] : [])), partly = exposure.filter((e) => e > 0 && e < 1).length;
   if (uncovered.length > 0 || partly > 0) {
-    const label = (t: number) => describeSpan({ from: starts[t]!, to: t + 1 < starts.length ? starts[t + 1]! : end });
-    caveats.push(caveat('RISK_PERIODS_UNCOVERED', `${uncovered.length} of the ${starts.length} ${period} periods have no feed coverage${uncovered.length > 0 ? ` (${uncovered.length <= 4 ? uncovered.map(label).join(', ') : `${label(uncovered[0]!)} ... ${label(uncovered[uncovered.length - 1]!)}`})` : ''}${partly > 0 ? ` and ${partly} are partly covered` : ''}: the risk factors are rates per covered day, the model is not trained on uncovered periods, and a factor with too little covered time is reported as not known`, uncovered.length));
+    const label = (t: number) => describeSpan({ from: starts[t]!, to: periodEnd(t) });
+    const then = 'the risk factors are rates per covered day and a factor with too little covered time is reported as not known';
+    const periods = mergeSpans(uncovered.map((t) => ({ from: starts[t]!, to: periodEnd(t) })));
+    caveats.push(factCaveat('RISK_PERIODS_UNCOVERED', `${uncovered.length} of the ${starts.length} ${period} periods have no feed coverage${uncovered.length > 0 ? ` (${uncovered.length <= 4 ? uncovered.map(label).join(', ') : `${label(uncovered[0]!)} ... ${label(uncovered[uncovered.length - 1]!)}`})` : ''}${partly > 0 ? ` and ${partly} are partly covered` : ''}: the model is not trained on uncovered periods, ${then}`,
+      { fact: 'NOT_COVERED', periods }, then, uncovered.length));
   }
   const terrain = (options.layers ?? []).map((l) => terrainFactor(l, areas));
   const panel = buildRiskPanel(areas, starts.length, { area: eventArea, period: eventPeriod, harm, weight }, terrain, options.windows ?? {}, { exposure });
   return { f, cols, panel, level, resolution, period, starts, end, eventArea, eventPeriod, areaMix, dataMix, corrected: patrol !== undefined, caveats };
+}
+
+/**
+ * The engine's "trained on covered time only" caveat, with the training periods it left out as its
+ * fact (NOT_COVERED), so that the envelope folds it into the window's coverage caveat.
+ */
+function withUncoveredOrigins(c: Caveat, inp: RiskInputs, origins: { from: number; to: number }): Caveat {
+  if (c.code !== 'RISK_TRAINED_ON_COVERED_PERIODS') return c;
+  const end = (t: number) => (t + 1 < inp.starts.length ? inp.starts[t + 1]! : inp.end);
+  const left: { from: number; to: number }[] = [];
+  for (let t = origins.from; t < origins.to; t++) if (inp.panel.exposure[t] === 0) left.push({ from: inp.starts[t]!, to: end(t) });
+  const partly = inp.panel.exposure.slice(origins.from, origins.to).filter((e) => e > 0 && e < 1).length;
+  const then = `${left.length} training period${left.length === 1 ? ' is' : 's are'} left out${partly > 0 ? ` and ${partly} partly covered enter${partly === 1 ? 's' : ''} as rates per covered day` : ''}`;
+  return left.length === 0 ? c : factCaveat(c.code, c.message, { fact: 'NOT_COVERED', periods: mergeSpans(left) }, then, c.count);
 }
 
 export async function riskService(ctx: AnalysisContext, options: RiskServiceOptions = {}): Promise<RiskEnvelope> {
@@ -277,11 +309,11 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
     top,
     dataMix: inp.dataMix,
     feedbackLoopCorrection: inp.corrected,
-    caveats: [...inp.caveats, ...modelCaveats],
+    caveats: [...inp.caveats, ...modelCaveats.map((c) => withUncoveredOrigins(c, inp, trainingOrigins))],
   };
   return coveredEnvelope(ctx, 'risk', {
     window: { fromMs: starts[0]!, toMs: end },
-    uncoveredReads: 'the risk model is not trained on them: its factors are rates per covered day',
+    uncoveredReads: 'the risk model is not trained on them',
     classification: classificationOf(inp.cols),
     filter: inp.f,
     incidentsRead: inp.cols.length,

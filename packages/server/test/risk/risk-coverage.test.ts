@@ -6,6 +6,7 @@
  * and per area.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caveatCodes, type Report } from '@baseerat/engine';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,28 @@ describe('risk index on a store with a feed gap', () => {
     expect(inp.caveats.find((c) => c.code === 'RISK_PERIODS_UNCOVERED')?.message).toMatch(/^8 of the 16 quarter periods have no feed coverage \(2022-01-01 to 2022-03-31 \.\.\. 2023-10-01 to 2023-12-31\) and 1 are partly covered/);
   });
 
+  it('incidents written outside the ingest path make their periods read as covered, not scaled by a coverage that does not describe them', async () => {
+    // A second store: the gap store's two feeds, plus one incident written directly (no ingest run
+    // records it) in each quarter of 2022 and none in 2023.
+    const { store: s2, ctx: c2 } = await openGapStore();
+    try {
+      const direct = (i: number, at: string): Report => ({
+        occurredAt: at, timePrecision: 'exact', location: { lat: 30.19, lon: 67.01, precision: 'exact', district: 'Quetta', province: 'Balochistan' },
+        category: 'TI.BOMB', severity: { killed: 0, injured: 0, abducted: 0 }, narrative: `direct ${i}`, classification: 'UNCLASSIFIED', reportingMode: 'public',
+        source: { agency: 'seed', sourceId: `direct-${i}`, receivedAt: '2025-01-02T00:00:00.000Z', format: 'test', raw: `{"i":${i}}` },
+      }) as Report;
+      const at = ['2022-02-10T05:00:00.000Z', '2022-05-10T05:00:00.000Z', '2022-08-10T05:00:00.000Z', '2022-11-10T05:00:00.000Z'];
+      await s2.writeBatch({ newIncidents: at.map((t, i) => ({ id: `inc_direct_${i}`, reports: [direct(i, t)], links: [] })), attachments: [], quarantine: [] });
+      const inp = await buildRiskInputs(c2, OPTS);
+      expect([...inp.panel.exposure].slice(4, 12)).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+      const c = inp.caveats.find((x) => x.code === 'COVERAGE_INCOMPLETE')!;
+      expect(c.count).toBe(4);
+      expect(c.message).toMatch(/^4 incidents in the history lie on days no ingest run recorded as covered .*: their 4 quarter periods are read as fully covered$/);
+    } finally {
+      await s2.close();
+    }
+  });
+
 });
 
 /** UCDP GED as two ingest runs with 2014-2015 left out: what a store whose feed went down for two years holds. */
@@ -79,7 +102,11 @@ describe('risk index on UCDP Balochistan with 2014-2015 not covered', () => {
     const r = env.result as unknown as RiskResult & { model: { coverage: { originsLeftOut: number; originsPartlyCovered: number }; trainingRows: number } };
     expect(r.model.coverage.originsLeftOut).toBe(4);
     expect(r.model.trainingRows).toBe(34 * (40 - 4 - 4));
-    expect(env.caveats.map((c) => c.code)).toEqual(expect.arrayContaining(['UNCOVERED_PERIODS', 'RISK_PERIODS_UNCOVERED', 'RISK_TRAINED_ON_COVERED_PERIODS']));
+    expect(caveatCodes(env.caveats)).toEqual(expect.arrayContaining(['UNCOVERED_PERIODS', 'RISK_PERIODS_UNCOVERED', 'RISK_TRAINED_ON_COVERED_PERIODS']));
+    // One fact, one caveat: the three fold into the window's coverage caveat, each consequence said once.
+    const gapCaveat = env.caveats.find((c) => c.code === 'UNCOVERED_PERIODS')!;
+    expect(gapCaveat.message).toMatch(/^no feed covers 2013-12-\d\d to 2016-01-\d\d .*the risk model is not trained on them; for the same reason, the risk factors are rates per covered day and a factor with too little covered time is reported as not known; 4 training periods are left out/);
+    expect(env.caveats.filter((c) => /no feed cover/.test(c.message))).toHaveLength(1);
     for (const row of r.top) {
       expect(row.rankRange[0]).toBeLessThanOrEqual(row.rank);
       expect(row.rankRange[1]).toBeGreaterThanOrEqual(row.rank);
