@@ -3,6 +3,7 @@
  * zero incidents (area-risk-factors.ts, area-risk-index.ts, area-risk-backtest.ts).
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   backtestAreaRisk, buildRiskPanel, factorCoverageAt, fitAreaRiskModel, riskFactorsAt, scoreAreaRisk, type RiskArea,
@@ -136,6 +137,18 @@ describe('risk index across a feed-coverage gap', () => {
     expect(bt.leftOut).toEqual([18, 19]);
     expect(bt.periods.map((p) => p.origin)).toEqual([16, 17, 20, 21]);
     expect(() => backtestAreaRisk(panel, { testOrigins: [18, 19] })).toThrow(/no feed covers any of the 2 test periods/);
+  });
+
+  it('factors at origin t read neither the counts nor the coverage of periods from t on', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 24 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 24, maxLength: 24 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 24, maxLength: 24 }), (t, e1, e2) => {
+      const mixed = e1.map((e, k) => (k < t ? e : e2[k]!));
+      const a = buildRiskPanel(s.areas, s.nP, s.events, [], WINDOWS, { exposure: e1 });
+      const b = buildRiskPanel(s.areas, s.nP, s.events, [], WINDOWS, { exposure: mixed });
+      const changed = { ...b, count: b.count.slice(), harm: b.harm.slice() };
+      for (let a2 = 0; a2 < s.areas.length; a2++) for (let k = t; k < s.nP; k++) { changed.count[a2 * s.nP + k] = (a2 + k) % 5; changed.harm[a2 * s.nP + k] = (a2 * k) % 7; }
+      expect([...riskFactorsAt(changed, t)]).toEqual([...riskFactorsAt(a, t)]);
+      expect([...factorCoverageAt(changed, t)]).toEqual([...factorCoverageAt(a, t)]);
+    }), { seed: 20261127, numRuns: 60 });
   });
 
   it('validates the exposure', () => {
