@@ -21,8 +21,9 @@
  *
  * Memory: (cells + cell-agency pairs) x (months + 1) x 4 bytes (plus 128 bytes per cell), e.g. the
  * API bench's 1,000,000 incidents: 34 districts x 35 categories x 3 ranks = 3,570 cells and 17,850
- * (cell, agency) pairs over 10 years + 12 months of slack = 133 months: about 11 MB; at most
- * MAX_INTS x 4 bytes (else the index scans).
+ * (cell, agency) pairs over 121 months + 12 months of slack: 12.6 MB with the counts without the
+ * category the index also keeps (measured by bench/api/index-brush-cost.ts); at most MAX_INTS x 4
+ * bytes (else the index scans).
  */
 
 /** Agencies a cell can count (as the index's bitmask). */
