@@ -145,7 +145,7 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
         { fact: 'NOT_COVERED', periods: [monthOfSeries(series.keys[end]!)] }, `there is no trend test (no data for ${series.keys[end]!}, the last month of the series)`));
   } else {
     if (start > 0) {
-      const stretch = `the ${end - start + 1} month${end === start ? '' : 's'} ${series.keys[start]!} to ${series.keys[end]!}`;
+      const stretch = end === start ? `the month ${series.keys[start]!}` : `the ${end - start + 1} months ${series.keys[start]!} to ${series.keys[end]!}`;
       caveats.push(factCaveat('TREND_COVERED_STRETCH', `the trend test runs over ${stretch} that the feeds cover without a gap up to the window; no feed covers ${series.keys[start - 1]!}, so the months before it are not in the test`,
         { fact: 'NOT_COVERED', periods: [monthOfSeries(series.keys[start - 1]!)] }, `the trend test runs over ${stretch} only`, end - start + 1));
     }
@@ -154,7 +154,7 @@ export async function trendsService(ctx: AnalysisContext, options: TrendsOptions
       trendMonths = { from: series.keys[start]!, to: series.keys[end]!, count: end - start + 1 };
     } catch (e) {
       if (!(e instanceof InsufficientDataError)) throw e;
-      caveats.push(caveat('NO_TREND_TEST', `no trend test: ${e.message}${start > 0 ? ` (the months the feeds cover without a gap up to the window, ${series.keys[start]!} to ${series.keys[end]!})` : ''}`));
+      caveats.push(caveat('NO_TREND_TEST', `no trend test: ${e.message}${start > 0 ? ` (the months the feeds cover without a gap up to the window, ${start === end ? series.keys[start]! : `${series.keys[start]!} to ${series.keys[end]!}`})` : ''}`));
     }
   }
   // the series' coverage caveats are the analysis's own (its other caveats stay with the series, as before)

@@ -23,9 +23,9 @@ export function calls(prefix: string, from: string, to: string, stepHours: numbe
   return out;
 }
 
-/** An in-memory DuckDB store holding the two feeds and the gap between them. */
-export async function openGapStore(): Promise<{ store: Store; ctx: AnalysisContext }> {
-  const store = await openStore(':memory:', { duckdb: { threads: '1' } });
+/** A DuckDB store (in memory, or the file `path`) holding the two feeds and the gap between them. */
+export async function openGapStore(path = ':memory:'): Promise<{ store: Store; ctx: AnalysisContext }> {
+  const store = await openStore(path, { duckdb: { threads: '1' } });
   const adapter = await loadMappingFile(`${examples}/rescue-1122.json`);
   const base = { adapter, store, geocoder: geography, link: linkBatch, linkRules: DEFAULT_LINK_RULES };
   await ingestRecords(calls('old', '2021-01-01', '2022-01-01', 72), { ...base, agency: 'archive', receivedAt: '2022-02-01T00:00:00.000Z' });
