@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORY_CODES, CLASSIFICATION_LEVELS, categoryGroup, type CategoryCode, type CategoryGroup } from '@baseerat/engine';
-import { IncidentIndex, type IndexEntry } from '../../src/store/incident-index/incident-index.js';
+import { IncidentIndex, isoOf, type IndexEntry } from '../../src/store/incident-index/incident-index.js';
 import type { IncidentFilter, StoreStats } from '../../src/store/port.js';
 
 const ZONES = ['Asia/Karachi', 'America/Sao_Paulo', 'Asia/Kolkata', 'UTC'];
@@ -189,5 +189,14 @@ describe('the incident index: month counts and the backward walk of the points g
     // an entry moved to another month and district: taken out of its old cell and month
     ix.upsert(e(3, '2020-09-15T00:00:00Z', 'Kech'));
     expect(ix.stats(brush).stats).toMatchObject({ total: 3, byDistrict: { Quetta: 3 }, byMonth: { '2020-03': 1, '2020-05': 1, '2020-06': 1 } });
+  });
+});
+
+describe('isoOf (the points\' occurredAt)', () => {
+  it('is toISOString for any instant a Date can hold, whole milliseconds', () => {
+    fc.assert(fc.property(fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.integer({ min: Date.UTC(2014, 0, 1), max: Date.UTC(2026, 0, 1) })), (ms) => {
+      expect(isoOf(ms)).toBe(new Date(ms).toISOString());
+    }), { numRuns: 20_000, seed: 20261127 });
+    for (const ms of [0, -1, 86_399_999, -86_400_000, Date.UTC(1969, 11, 31, 23, 59, 59, 999), 8.64e15, -8.64e15]) expect(isoOf(ms)).toBe(new Date(ms).toISOString());
   });
 });

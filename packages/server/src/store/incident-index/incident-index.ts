@@ -129,6 +129,32 @@ class LocalMonths {
   }
 }
 
+const DAY_MS = 86_400_000;
+const PAD2 = Array.from({ length: 60 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+/** 'YYYY-MM-DDT' of recent UTC days (cleared when it grows past 4,096 days). */
+const dayPrefix = new Map<number, string>();
+
+/**
+ * `new Date(ms).toISOString()`, with the date part of each UTC day formatted once: the map's 500
+ * points per request spent most of their time in toISOString.
+ */
+export function isoOf(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = dayPrefix.get(day);
+  if (prefix === undefined) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    prefix = iso.slice(0, iso.indexOf('T') + 1);
+    if (dayPrefix.size >= 4096) dayPrefix.clear();
+    dayPrefix.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000); rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000); rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  return `${prefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[rest - sec * 1000]}Z`;
+}
+
 function monthKey(code: number): string {
   const y = Math.floor(code / 12);
   const m = code - y * 12 + 1;
@@ -881,7 +907,7 @@ export class IncidentIndex {
     }
     const items = newest.map((i): IncidentPoint => ({
       id: this.idOf(i), lon: this.lon[i]!, lat: this.lat[i]!, category: CATEGORY_CODES[this.category[i]!] as IncidentPoint['category'],
-      occurredAt: new Date(this.time[i]!).toISOString(),
+      occurredAt: isoOf(this.time[i]!),
     }));
     return { items, total };
   }
