@@ -17,6 +17,9 @@
  * A test period no feed covers (panel.exposure 0) is missing data, not a period without incidents:
  * it is left out (`leftOut`), as the count forecast's backtest does; the models of the other test
  * periods are trained on covered periods only (area-risk-index.ts).
+ * The level is scored too (calibration in the large): observed / expected incidents (or harm) over the
+ * test periods, the expected total of a partly covered period times its covered share, and the mean
+ * absolute error of the areas' expected against observed counts.
  * Units: shares in [0, 1]; pooled = sum captured / sum observed over test periods.
  * Complexity: one model fit per test origin plus the validation fits once.
  * Reference: NIJ Real-Time Crime Forecasting Challenge (2017) capture metrics (PAI, PEI);
@@ -60,6 +63,8 @@ export interface AreaRiskBacktestOptions extends AreaRiskOptions {
   topFraction?: number;
   /** Past periods of the naive count ranking. Default the model's harm window. */
   baselinePeriods?: number;
+  /** The level of the scores outside the training range (scoreAreaRisk): 'recalibrated' (default), 'winsorised' or 'extrapolated'. */
+  level?: 'recalibrated' | 'winsorised' | 'extrapolated';
 }
 
 export interface AreaRiskBacktestPeriod {
@@ -68,6 +73,11 @@ export interface AreaRiskBacktestPeriod {
   expected: number;
   incidents: number;
   harm: number;
+  /** The period's levelAdjustment (1: no factor outside its training range) and where its level came from. */
+  levelAdjustment: number;
+  levelSource: 'model' | 'recent-period' | 'winsorised';
+  /** Mean over the scored areas of |expected x covered share - observed| (incidents, or harm with target harm). */
+  meanAbsoluteError: number;
   index: { incidentShare: number; harmShare: number };
   pastCounts: { incidentShare: number; harmShare: number };
   oracle: { incidentShare: number; harmShare: number };
@@ -81,6 +91,13 @@ export interface AreaRiskBacktest {
   periods: AreaRiskBacktestPeriod[];
   /** Sum captured over sum observed, all test periods. */
   pooled: { index: { incidentShare: number; harmShare: number }; pastCounts: { incidentShare: number; harmShare: number }; oracle: { incidentShare: number; harmShare: number } };
+  /**
+   * Calibration in the large: sum observed / sum expected (times each period's covered share) over
+   * the test periods, in the model's target (incidents or harm); 1 is a level right on average.
+   */
+  observedOverExpected: number;
+  /** Mean of the periods' meanAbsoluteError. */
+  meanAbsoluteError: number;
   /** Test periods where the index captured more / the same / less harm than past counts. */
   harmWinsTiesLosses: [number, number, number];
   /** Test origins left out because no feed covers their period. */
@@ -99,7 +116,7 @@ export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOpti
   if (origins.length === 0) throw new InsufficientDataError(`no feed covers any of the ${asked.length} test periods: nothing to score`);
   const fraction = options.topFraction ?? 0.1;
   const baselinePeriods = options.baselinePeriods ?? panel.windows.harmPeriods;
-  const { testOrigins: _t, topFraction: _f, baselinePeriods: _b, ...modelOptions } = options;
+  const { testOrigins: _t, topFraction: _f, baselinePeriods: _b, level, ...modelOptions } = options;
   const firstModel = fitAreaRiskModel(panel, { ...modelOptions, endOrigin: origins[0]! });
   const table = new BandCalibrationTable();
   const periods: AreaRiskBacktestPeriod[] = [];
@@ -107,7 +124,7 @@ export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOpti
   let nAreas = 0;
   for (const t of origins) {
     const model = t === origins[0] ? firstModel : fitAreaRiskModel(panel, { ...modelOptions, endOrigin: t, lambda: firstModel.lambda, thresholds: firstModel.thresholds });
-    const scores = scoreAreaRisk(model, panel, t);
+    const scores = scoreAreaRisk(model, panel, t, level === undefined ? {} : { level });
     const obs = observedAt(panel, t);
     const past = pastCountsAt(panel, t, baselinePeriods);
     const idx = scores.map((s) => s.area);
@@ -118,8 +135,11 @@ export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOpti
     const naive = pick(past);
     for (const s of scores) table.add(s.band, s.expected, obs.count[s.area]!, obs.harm[s.area]!);
     const incidents = oc.reduce((a, b) => a + b, 0), harm = oh.reduce((a, b) => a + b, 0);
+    const target = model.target === 'harm' ? oh : oc, e = panel.exposure[t]!;
     const row: AreaRiskBacktestPeriod = {
       origin: t, expected: model_.reduce((a, b) => a + b, 0), incidents, harm,
+      levelAdjustment: scores[0]?.levelAdjustment ?? 1, levelSource: scores[0]?.levelSource ?? 'model',
+      meanAbsoluteError: idx.length === 0 ? 0 : model_.reduce((s, x, i) => s + Math.abs(x * e - target[i]!), 0) / idx.length,
       index: { incidentShare: capturedShare(model_, oc, fraction), harmShare: capturedShare(model_, oh, fraction) },
       pastCounts: { incidentShare: capturedShare(naive, oc, fraction), harmShare: capturedShare(naive, oh, fraction) },
       oracle: { incidentShare: capturedShare(oc, oc, fraction), harmShare: capturedShare(oh, oh, fraction) },
@@ -148,6 +168,8 @@ export function backtestAreaRisk(panel: RiskPanel, options: AreaRiskBacktestOpti
       pastCounts: { incidentShare: div(sums.pc, sums.n), harmShare: div(sums.ph, sums.h) },
       oracle: { incidentShare: div(sums.oc, sums.n), harmShare: div(sums.oh, sums.h) },
     },
+    observedOverExpected: div(periods.reduce((s, r) => s + (firstModel.target === 'harm' ? r.harm : r.incidents), 0), periods.reduce((s, r) => s + r.expected * panel.exposure[r.origin]!, 0)),
+    meanAbsoluteError: periods.reduce((s, r) => s + r.meanAbsoluteError, 0) / periods.length,
     harmWinsTiesLosses: wtl,
     leftOut,
     calibration: table.table(),

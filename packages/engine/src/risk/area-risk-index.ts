@@ -24,6 +24,22 @@
  * average, contribution 0, relative risk 1), left out of the training mean and SD, and the score
  * says so (`known`, `coveredShare`) with the range of ranks the area could take if the factor
  * were anywhere between the 10th and 90th percentile of its training values (`rankRange`).
+ * Level outside the training range (since 2026-11-27): a log-linear model scored at factor values far
+ * outside those it was fitted on extrapolates its level exponentially (the demo store: a synthetic
+ * feed 500 times the rate of the UCDP years it follows puts the intensity at 6-12 training SDs and the
+ * expected quarter at 1.15 million incidents against 2,596 recorded). The ranking is kept as it is
+ * (the order of exp(eta) is what the factors say: shares, ranks, share and ratio bands unchanged);
+ * only the level, the period's expected total, is recalibrated, by one factor for every area
+ * (levelAdjustment). When every known factor of every scored area lies inside its training range
+ * [min, max] of standardised values, the model's level stands (levelAdjustment exactly 1). When any
+ * lies outside, the model's level is an extrapolation no data supports, and the expected total is
+ * set to the total recorded in the most recent covered period before the origin (per full period:
+ * divided by its covered share): a recalibration in the large on the latest covered period, the
+ * persistence forecast of the total, which is robust to a shift in level (Clements and Hendry 1998,
+ * intercept correction). `level: 'winsorised'` instead takes the model's total with every known
+ * standardised factor clamped to its training range (the guard of scoring models; measured, not the
+ * default: it bounds the extrapolation but leaves the level off by factors of 4 to 10 after a shift);
+ * `level: 'extrapolated'` the unclamped model (the behaviour before 2026-11-27).
  * Units: expected incidents (or harm) per area per period; per capita per 100,000 people.
  * Complexity: O(lambdas x validationOrigins x fit), a fit O(iterations x areas x origins x p^2).
  * Reference: Poisson regression for area counts (Osgood 2000, J. Quant. Criminol. 16); penalised
@@ -92,6 +108,8 @@ export interface AreaRiskModel {
   coverage: { originsLeftOut: number; originsPartlyCovered: number };
   /** 10th and 90th percentile of each factor's standardised training values (design order; [0, 0] when unused). */
   standardisedRange: [number, number][];
+  /** Smallest and largest standardised training value of each factor (design order; [0, 0] when unused): the range the level is winsorised to. */
+  trainingRange: [number, number][];
   caveats: Caveat[];
 }
 
@@ -124,6 +142,14 @@ export interface AreaRiskScore {
   band: RiskBand;
   /** exp(intercept + offset): the expectation of an area at the average of every factor. */
   baseline: number;
+  /**
+   * Level calibration of the period, the same for every area: the recalibrated expected total over
+   * the model's (1 when no factor lies outside its training range, or with level 'extrapolated').
+   * expected = baseline x product of relative risks x levelAdjustment.
+   */
+  levelAdjustment: number;
+  /** Where the period's expected total comes from: the model, the most recent covered period's recorded total, or the winsorised model. */
+  levelSource: 'model' | 'recent-period' | 'winsorised';
   factors: FactorContribution[];
   /**
    * Best and worst rank the area could take if every factor not known at this origin were anywhere
@@ -182,7 +208,7 @@ function design(cache: FactorCache, origins: readonly number[], mask: Uint8Array
   return { x, y, offset, rows };
 }
 
-interface CoreFit { intercept: number; coef: Float64Array; mean: Float64Array; sd: Float64Array; used: boolean[]; converged: boolean; zRange: [number, number][] }
+interface CoreFit { intercept: number; coef: Float64Array; mean: Float64Array; sd: Float64Array; used: boolean[]; converged: boolean; zRange: [number, number][]; zMinMax: [number, number][] }
 
 /** The q-quantile (type 7) of sorted values. */
 function quantileSorted(v: Float64Array, q: number): number {
@@ -208,16 +234,18 @@ function fitCore(d: Design, p: number, lambda: number): CoreFit {
   const z = new Float64Array(d.rows * q);
   for (let i = 0; i < d.rows; i++) for (let k = 0; k < q; k++) { const j = cols[k]!; const x = d.x[i * p + j]!; z[i * q + k] = Number.isNaN(x) ? 0 : (x - mean[j]!) / sd[j]!; }
   const zRange: [number, number][] = Array.from({ length: p }, () => [0, 0]);
+  const zMinMax: [number, number][] = Array.from({ length: p }, () => [0, 0]);
   cols.forEach((j, k) => {
     const known: number[] = [];
     for (let i = 0; i < d.rows; i++) if (!Number.isNaN(d.x[i * p + j]!)) known.push(z[i * q + k]!);
     const sorted = Float64Array.from(known).sort();
     zRange[j] = [quantileSorted(sorted, 0.1), quantileSorted(sorted, 0.9)];
+    if (sorted.length > 0) zMinMax[j] = [sorted[0]!, sorted[sorted.length - 1]!];
   });
   const fit = fitRidgePoisson({ y: d.y, x: z, p: q, lambda, offset: d.offset });
   const coef = new Float64Array(p);
   cols.forEach((j, k) => { coef[j] = fit.coefficients[k]!; });
-  return { intercept: fit.intercept, coef, mean, sd, used, converged: fit.converged, zRange };
+  return { intercept: fit.intercept, coef, mean, sd, used, converged: fit.converged, zRange, zMinMax };
 }
 
 function predict(core: CoreFit, f: Float64Array, p: number, a: number, off: number): number {
@@ -312,12 +340,40 @@ export function fitAreaRiskModel(panel: RiskPanel, options: AreaRiskOptions = {}
     factors: names.map((name, j) => ({ name, description: desc[name] ?? name, coefficient: core.coef[j]!, rateRatioPerSd: Math.exp(core.coef[j]!), mean: core.mean[j]!, sd: core.sd[j]!, used: core.used[j]! })),
     lambda, lambdaPath, thresholds,
     trainingOrigins: { from: first, to: end }, trainingRows: d.rows, areaMask: mask, converged: core.converged,
-    coverage: { originsLeftOut, originsPartlyCovered }, standardisedRange: core.zRange, caveats,
+    coverage: { originsLeftOut, originsPartlyCovered }, standardisedRange: core.zRange, trainingRange: core.zMinMax, caveats,
   };
 }
 
+export interface ScoreAreaRiskOptions {
+  /**
+   * The period's expected total when a factor lies outside its training range: 'recalibrated'
+   * (default) the most recent covered period's recorded total; 'winsorised' the model's with each
+   * known standardised factor clamped to its training range; 'extrapolated' the unclamped model's
+   * (the behaviour before 2026-11-27). Inside the range all three are the model's. Ranks and shares
+   * are the same either way.
+   */
+  level?: 'recalibrated' | 'winsorised' | 'extrapolated';
+}
+
+/**
+ * The model target's recorded total (incidents or harm, weighted) over the model's areas in the most
+ * recent period before origin t that some feed covers, per full period (divided by its covered
+ * share); undefined when no covered period before t holds any.
+ */
+export function recentCoveredTotal(model: AreaRiskModel, panel: RiskPanel, t: number): { period: number; total: number } | undefined {
+  for (let s = Math.min(t, panel.nPeriods) - 1; s >= 0; s--) {
+    const e = panel.exposure[s]!;
+    if (!(e > 0)) continue;
+    const o = observedAt(panel, s), v = model.target === 'harm' ? o.harm : o.count;
+    let total = 0;
+    for (let a = 0; a < v.length; a++) if (model.areaMask[a] === 1) total += v[a]!;
+    return total > 0 ? { period: s, total: total / e } : undefined;
+  }
+  return undefined;
+}
+
 /** Scores every area in the model at origin t (t = nPeriods: the period after the data), highest first. */
-export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number): AreaRiskScore[] {
+export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number, options: ScoreAreaRiskOptions = {}): AreaRiskScore[] {
   const names = factorNames(panel);
   if (names.length !== model.factors.length || names.some((n, j) => n !== model.factors[j]!.name)) {
     throw new BaseeratError('VALIDATION', 'the panel has other factors than the model was fitted on', { field: 'factors' });
@@ -339,6 +395,8 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
     return [lo, hi];
   };
   const spread: [number, number][] = [];
+  // Totals of the period with the factors as they are and winsorised to their training range (the level).
+  let totalRaw = 0, totalWinsorised = 0, outside = false;
   panel.areas.forEach((area, a) => {
     if (model.areaMask[a] === 0) return;
     const factors: FactorContribution[] = model.factors.map((c, j) => {
@@ -350,12 +408,32 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
     });
     const baseline = Math.exp(model.intercept + off[a]!);
     const expected = baseline * Math.exp(factors.reduce((s, c) => s + c.contribution, 0));
-    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: 'low', baseline, factors, rankRange: [0, 0], uncertain: false };
+    totalRaw += expected;
+    totalWinsorised += baseline * Math.exp(factors.reduce((s, c, j) => {
+      const [zlo, zhi] = model.trainingRange[j] ?? [0, 0];
+      if (model.factors[j]!.used && c.known && model.factors[j]!.coefficient !== 0 && (c.standardised > zhi || c.standardised < zlo)) outside = true;
+      return s + (model.factors[j]!.used && c.known ? model.factors[j]!.coefficient * Math.min(zhi, Math.max(zlo, c.standardised)) : 0);
+    }, 0));
+    const s: AreaRiskScore = { area: a, id: area.id, rank: 0, expected, band: 'low', baseline, levelAdjustment: 1, levelSource: 'model', factors, rankRange: [0, 0], uncertain: false };
     spread[a] = unknownSpread(a);
     if (area.district !== undefined) s.district = area.district;
-    if (model.perCapita && area.population !== undefined) s.per100k = expected / (area.population / 100_000);
     out.push(s);
   });
+  // The level: one factor for every area, exactly 1 when no factor lies outside its training range.
+  const mode = options.level ?? 'recalibrated';
+  let levelAdjustment = 1, levelSource: AreaRiskScore['levelSource'] = 'model';
+  if (outside && mode !== 'extrapolated' && totalRaw > 0) {
+    const recent = mode === 'recalibrated' ? recentCoveredTotal(model, panel, t) : undefined;
+    if (recent !== undefined) { levelAdjustment = recent.total / totalRaw; levelSource = 'recent-period'; }
+    else { levelAdjustment = totalWinsorised / totalRaw; levelSource = 'winsorised'; }
+  }
+  for (const s of out) {
+    s.levelAdjustment = levelAdjustment;
+    s.levelSource = levelSource;
+    s.expected *= levelAdjustment;
+    const pop = panel.areas[s.area]!.population;
+    if (model.perCapita && pop !== undefined) s.per100k = s.expected / (pop / 100_000);
+  }
   out.sort((x, y) => y.expected - x.expected || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   out.forEach((s, i) => { s.rank = i + 1; });
   // Rank range: best when this area is at its highest and every other at its lowest, worst the reverse.
@@ -373,4 +451,34 @@ export function scoreAreaRisk(model: AreaRiskModel, panel: RiskPanel, t: number)
   // Bands on the sorted list: with the share scale they depend on the whole origin (and on rank).
   assignRiskBands(out.map((s) => s.expected), model.thresholds).forEach((b, i) => { out[i]!.band = b; });
   return out;
+}
+
+/**
+ * The caveat of a scored period whose factors lie outside their training range (levelSource not
+ * 'model'): which factors, how far (standardised, against the training maximum or minimum), where
+ * the expected total comes from, and what the model alone would have said. Undefined otherwise.
+ */
+export function levelExtrapolationCaveat(model: AreaRiskModel, scores: readonly AreaRiskScore[], periodLabel?: string): Caveat | undefined {
+  if (scores.length === 0 || scores[0]!.levelSource === 'model') return undefined;
+  const adj = scores[0]!.levelAdjustment;
+  const parts: string[] = [];
+  let areasOutside = 0;
+  for (const s of scores) {
+    if (s.factors.some((f, j) => { const [lo, hi] = model.trainingRange[j] ?? [0, 0]; return model.factors[j]!.used && model.factors[j]!.coefficient !== 0 && f.known && (f.standardised > hi || f.standardised < lo); })) areasOutside++;
+  }
+  model.factors.forEach((c, j) => {
+    if (!c.used || c.coefficient === 0) return;
+    const [lo, hi] = model.trainingRange[j] ?? [0, 0];
+    let mx = -Infinity, mn = Infinity;
+    for (const s of scores) { const f = s.factors[j]!; if (f.known) { mx = Math.max(mx, f.standardised); mn = Math.min(mn, f.standardised); } }
+    if (mx > hi) parts.push(`${c.name} up to ${mx.toFixed(1)} SD above its training mean (training at most ${hi.toFixed(1)})`);
+    if (mn < lo) parts.push(`${c.name} down to ${mn.toFixed(1)} SD (training at least ${lo.toFixed(1)})`);
+  });
+  const total = scores.reduce((s, x) => s + x.expected, 0);
+  const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3));
+  const what = model.target === 'harm' ? 'harm' : 'incidents';
+  const source = scores[0]!.levelSource === 'recent-period'
+    ? `the expected total is set to the ${fmt(total)} ${what} recorded in the most recent covered period${periodLabel === undefined ? '' : ` (${periodLabel})`}`
+    : `the expected total is taken with those factors held at the edge of that range, ${fmt(total)}`;
+  return caveat('RISK_LEVEL_OUTSIDE_TRAINING', `in ${areasOutside} of ${scores.length} areas the factors of the scored period lie outside the range the model was trained on (${parts.join('; ')}): ${source}, instead of the model's extrapolated ${fmt(total / adj)}; the ranking and the bands are the model's. The level is uncertain: the data changed more than the history shows`, areasOutside);
 }

@@ -9,7 +9,7 @@
 import { gridDisk, latLngToCell, cellToLatLng, polygonToCells } from 'h3-js';
 import {
   BaseeratError, caveat, coveredMs, dataMixCaveats, describeSpan, factCaveat, localDay, localDayStart, mergeSpans, dataMixOf, DEFAULT_HARM_WEIGHTS, feedbackLoopWeights, fitAreaRiskModel, buildRiskPanel,
-  pastCountsAt, scoreAreaRisk, LOCATION_PRECISIONS, RISK_BANDS,
+  levelExtrapolationCaveat, pastCountsAt, recentCoveredTotal, scoreAreaRisk, LOCATION_PRECISIONS, RISK_BANDS,
   type AreaRiskModel, type AreaRiskScore, type Caveat, type DataMix, type RiskArea, type RiskBand, type RiskFactorWindows, type RiskPanel,
 } from '@baseerat/engine';
 import type { IncidentColumns } from '../store/index.js';
@@ -78,6 +78,12 @@ export interface RiskResult {
   periods: { from: string; to: string; count: number };
   /** The period scored. */
   scoredPeriod: { from: string; to: string };
+  /**
+   * Level calibration of the scored period (engine AreaRiskScore.levelAdjustment): the expected
+   * total with the factors winsorised to their training range over the extrapolated one; 1 when no
+   * factor is outside that range (caveat RISK_LEVEL_OUTSIDE_TRAINING otherwise).
+   */
+  levelAdjustment: number;
   model: Omit<AreaRiskModel, 'areaMask' | 'caveats' | 'trainingOrigins'> & { trainingPeriods: { from: string; to: string } };
   areas: number;
   bandCounts: Record<RiskBand, number>;
@@ -278,6 +284,8 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
   const { panel, starts, end } = inp;
   const model = fitAreaRiskModel(panel, { ...(options.target === undefined ? {} : { target: options.target }), ...(options.perCapita === undefined ? {} : { perCapita: options.perCapita }) });
   const scores = scoreAreaRisk(model, panel, panel.nPeriods);
+  const recent = recentCoveredTotal(model, panel, panel.nPeriods);
+  const levelCaveat = levelExtrapolationCaveat(model, scores, recent === undefined ? undefined : describeSpan({ from: starts[recent.period]!, to: recent.period + 1 < starts.length ? starts[recent.period + 1]! : end }));
   const pastPeriods = panel.windows.harmPeriods;
   const past = pastCountsAt(panel, panel.nPeriods, pastPeriods);
   const bandCounts = Object.fromEntries(RISK_BANDS.map((b) => [b, 0])) as Record<RiskBand, number>;
@@ -302,6 +310,7 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
     period: inp.period,
     periods: { from: ISO(starts[0]!), to: ISO(end), count: starts.length },
     scoredPeriod: { from: ISO(end), to: ISO(calendarUnitStart(end, 'month', months)) },
+    levelAdjustment: scores[0]?.levelAdjustment ?? 1,
     model: { ...modelOut, trainingPeriods: { from: ISO(starts[trainingOrigins.from]!), to: ISO(trainingOrigins.to < starts.length ? starts[trainingOrigins.to]! : end) } },
     areas: scores.length,
     bandCounts,
@@ -309,7 +318,7 @@ export async function riskService(ctx: AnalysisContext, options: RiskServiceOpti
     top,
     dataMix: inp.dataMix,
     feedbackLoopCorrection: inp.corrected,
-    caveats: [...inp.caveats, ...modelCaveats.map((c) => withUncoveredOrigins(c, inp, trainingOrigins))],
+    caveats: [...inp.caveats, ...modelCaveats.map((c) => withUncoveredOrigins(c, inp, trainingOrigins)), ...(levelCaveat === undefined ? [] : [levelCaveat])],
   };
   return coveredEnvelope(ctx, 'risk', {
     window: { fromMs: starts[0]!, toMs: end },
