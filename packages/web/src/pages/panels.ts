@@ -151,8 +151,14 @@ export async function renderRisk(root: HTMLElement): Promise<void> {
   // The scored period in Pakistan time, its last day inclusive (the API gives the exclusive end).
   if (scored.from !== undefined && scored.to !== undefined) body.append(h('p', { class: 'muted', id: 'risk-period' }, t('riskPeriod', { from: pakistanTime(scored.from).slice(0, 10), to: pakistanTime(new Date(Date.parse(scored.to) - 86_400_000).toISOString()).slice(0, 10) })));
   body.append(bandNote(result));
+  // Coverage is in time only, so the factors' coverage notes are usually the same for every row:
+  // the notes every row shares are said once above the table; a row keeps only the notes that differ.
+  const rowGaps = list.map((o) => (Array.isArray(o['factors']) ? coverageWords(o['factors'] as Parameters<typeof coverageWords>[0]) : []));
+  const common = new Set(rowGaps[0] ?? []);
+  for (const g of rowGaps.slice(1)) for (const w of [...common]) if (!g.includes(w)) common.delete(w);
+  if (common.size > 0) body.append(h('p', { class: 'muted small risk-coverage', id: 'risk-coverage-common' }, t('riskCoverageAllAreas', { list: [...common].join(' · ') })));
   body.append(table([t('rank'), t('area'), t('riskExpectedIncidents'), t('band'), t('riskWhy'), t('riskHistory')], list.map((o, i) => [
-    rankCell(o['rank'] ?? i + 1, o['rankRange'], o['uncertain']), cell(o['district'] ?? o['id']), expectedText(o['expected']), bandBadge(o['band']), factorWords(o['factors'], o['factorsVsAverage']), mixText(o['dataMix']),
+    rankCell(o['rank'] ?? i + 1, o['rankRange'], o['uncertain']), cell(o['district'] ?? o['id']), expectedText(o['expected']), bandBadge(o['band']), factorWords(o['factors'], o['factorsVsAverage'], common), mixText(o['dataMix']),
   ]), { class: 'compact', id: 'risk-table' }));
   body.append(h('p', { class: 'muted small', id: 'risk-help' }, t('riskFactorsHelp')));
   // Periods no feed covers: say how the ranking treats them when any row rests on them.
@@ -217,7 +223,7 @@ const FACTOR_KEYS: Record<string, readonly [keyof Messages, keyof Messages]> = {
  * ("many recent incidents ×2.10 · rising trend ×1.25"), as the report says them
  * (packages/server/src/report/build-report.ts); the raw values are in the tooltip for analysts.
  */
-function factorWords(f: unknown, vsAverage: unknown): HTMLElement | string {
+function factorWords(f: unknown, vsAverage: unknown, saidAbove: ReadonlySet<string> = new Set()): HTMLElement | string {
   if (!Array.isArray(f)) return cell(f);
   const all = f.map((x) => x as { name?: unknown; value?: unknown; standardised?: unknown; contribution?: unknown; relativeRisk?: unknown; known?: unknown; lowCoverage?: unknown; coveredShare?: unknown });
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -233,7 +239,7 @@ function factorWords(f: unknown, vsAverage: unknown): HTMLElement | string {
   const top = all.filter((x) => rr(x) > 0 && Math.abs(Math.log(rr(x))) >= Math.log(1.1)).sort((x, y) => Math.abs(Math.log(rr(y))) - Math.abs(Math.log(rr(x)))).slice(0, 3);
   const said = top.length === 0 ? t('factorNone') : top.map((x) => `${words(String(x.name), rr(x) > 1)} ×${rr(x) >= 10 ? rr(x).toFixed(0) : rr(x).toFixed(1)}`).join(' · ');
   const raw = all.map((x) => `${String(x.name)}: ${t('riskRawValue')} ${x.known === false ? '—' : num(x.value).toFixed(2)}, ${t('riskRawSd')} ${num(x.standardised).toFixed(2)}, ${t('riskRawLog')} ${num(x.contribution) >= 0 ? '+' : ''}${num(x.contribution).toFixed(2)} (×${num(x.relativeRisk).toFixed(2)} ${t('riskRawVsTraining')})`).join('\n');
-  const gaps = coverageWords(all);
+  const gaps = coverageWords(all).filter((g) => !saidAbove.has(g));
   if (gaps.length === 0) return h('span', { class: 'risk-factors', title: raw, 'data-raw': raw }, said);
   return h('span', { class: 'risk-factors', title: raw, 'data-raw': raw }, said, h('br'), h('span', { class: 'risk-coverage muted small' }, gaps.join(' · ')));
 }
