@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { BaseeratError, KARACHI_OFFSET_MS } from '@baseerat/engine';
+import { BaseeratError, KARACHI_OFFSET_MS, mergeCaveats, type Caveat } from '@baseerat/engine';
 import {
   actorsCsv, actorsService, aggregateCsv, aggregateGeoJSON, aggregateService, emergingCsv, emergingGeoJSON, emergingHotspotsService,
   hotspotsCsv, hotspotsGeoJSON, hotspotsService, nearRepeatCsv, nearRepeatService, seasonalityCsv, seasonalityService, trendsCsv, trendsService,
@@ -95,10 +95,19 @@ function printHeader(classification: string, title: string): void {
   console.log(`[${classification}] ${title}`);
 }
 
-function printCaveats(caveats: readonly { message: string }[], classification: string): void {
-  if (caveats.length > 0) {
+/** The caveats, each fact once (engine mergeCaveats): a merged one as its fact, then what follows from it, indented. */
+function printCaveats(caveats: readonly { code?: string; message: string }[], classification: string): void {
+  const said: Caveat[] = [];
+  // the envelope's caveats are its JSON-safe copies: the same fields (periods' numbers are finite)
+  for (const c of mergeCaveats(caveats.map((x) => ({ ...x, code: x.code ?? '' }) as Caveat))) if (!said.some((x) => x.message === c.message)) said.push(c);
+  if (said.length > 0) {
     console.log('\nCaveats:');
-    for (const c of caveats) console.log(`- ${c.message}`);
+    for (const c of said) {
+      const parts = c.merged ?? [];
+      if (parts.length < 2) { console.log(`- ${c.message}`); continue; }
+      console.log(`- ${parts[0]!.message}; for the same reason:`);
+      for (const m of parts.slice(1)) console.log(`    - ${m.then ?? m.message}`);
+    }
   }
   console.log(`\n[${classification}]`);
 }
