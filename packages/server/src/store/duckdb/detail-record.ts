@@ -52,12 +52,21 @@ export function parseDetail(payload: Buffer): DetailRecord {
 }
 
 /**
+ * Per parsed record (as DetailFile.readParsed keeps them): whether its sole source record holds a
+ * narrative, learnt when the record is first decoded, so that a record without one is not
+ * decrypted again for each list (the DuckDB list's cached page keeps the same bit: incident-list.ts
+ * `withNarrativeFlags`). One bit per record, no plaintext.
+ */
+const soleNarrated = new WeakMap<DetailRecord, boolean>();
+
+/**
  * The incident of a parsed side-file payload as the incident list gives it (incident-list.ts
  * `incidentsOf`, the DuckDB list path): each source's raw record decoded only when a caller reads
  * it (`lazyRaw`; the API's list never does), at most once. The one record decoded at once is the
  * sole source record of an incident whose narrative is kept there (its row's narrative NULL, one
- * source): the narrative is part of that record's ciphertext. Equal, field for field, to
- * `incidentFromDetail`. Reads `record` without modifying it (it may be shared: DetailFile.readParsed).
+ * source, unless it is known to hold none): the narrative is part of that record's ciphertext.
+ * Equal, field for field, to `incidentFromDetail`. Reads `record` without modifying it (it may be
+ * shared: DetailFile.readParsed).
  */
 export function listedIncident(record: DetailRecord, codec: FieldCodec): Incident {
   const [row, sources] = record;
@@ -69,7 +78,10 @@ export function listedIncident(record: DetailRecord, codec: FieldCodec): Inciden
     const agency = str(s[0]), sourceId = str(s[1]);
     let once: { raw: string; narrative?: string } | undefined;
     const decoded = () => (once ??= decodeRecord(str(s[4]), s[5], s[6], sourceKey({ agency, sourceId }), codec));
-    if (k === 0 && soleInRecord) soleNarrative = decoded().narrative;
+    if (k === 0 && soleInRecord && soleNarrated.get(record) !== false) {
+      soleNarrative = decoded().narrative;
+      soleNarrated.set(record, soleNarrative !== undefined);
+    }
     out.push(lazyRaw({ agency, sourceId, receivedAt: new Date(Number(s[2])).toISOString(), format: str(s[3]) }, () => decoded().raw));
   }
   return incidentFromRow(row, out, codec, soleNarrative);
