@@ -177,10 +177,10 @@ for (const cat of ['burglary', 'theft_of_auto'] as const) {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-let md = '| data | areas (flagged) | variant | test periods: incidents / harm | index: incidents / harm | past counts: incidents / harm | oracle: harm | periods index > = < past (harm) |\n|---|---|---|---|---|---|---|---|\n';
+let md = '| data | areas (flagged) | variant | test periods: incidents / harm | index: incidents / harm | past counts: incidents / harm | oracle: harm | periods index > = < past (harm) | observed / expected (target), MAE per area, periods recalibrated |\n|---|---|---|---|---|---|---|---|---|\n';
 for (const r of rows) {
   const b = r.bt.pooled;
-  md += `| ${r.data}, ${r.level} | ${r.areas} (${r.flagged}) | ${r.variant} | ${r.testPeriods}: ${r.incidents.toFixed(0)} / ${r.harm.toFixed(0)} | ${pct(b.index.incidentShare)} / ${pct(b.index.harmShare)} | ${pct(b.pastCounts.incidentShare)} / ${pct(b.pastCounts.harmShare)} | ${pct(b.oracle.harmShare)} | ${r.bt.harmWinsTiesLosses.join(' / ')} |\n`;
+  md += `| ${r.data}, ${r.level} | ${r.areas} (${r.flagged}) | ${r.variant} | ${r.testPeriods}: ${r.incidents.toFixed(0)} / ${r.harm.toFixed(0)} | ${pct(b.index.incidentShare)} / ${pct(b.index.harmShare)} | ${pct(b.pastCounts.incidentShare)} / ${pct(b.pastCounts.harmShare)} | ${pct(b.oracle.harmShare)} | ${r.bt.harmWinsTiesLosses.join(' / ')} | ${r.bt.observedOverExpected.toFixed(2)}, ${r.bt.meanAbsoluteError.toFixed(3)}, ${r.bt.periods.filter((q) => q.levelSource !== 'model').length} |\n`;
 }
 // Intended share of each band: severe 50 %, high 25 %, elevated 15 %, low 10 % (default shares).
 const intended = (i: number, sh: readonly [number, number, number]): number => [sh[0], sh[1] - sh[0], sh[2] - sh[1], 1 - sh[2]][i]!;

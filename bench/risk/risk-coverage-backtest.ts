@@ -25,6 +25,13 @@
  * covered test periods (the level the index predicts, times the period's covered share, against
  * what was recorded, over the scored areas).
  *
+ * The level (since 2026-11-27, area-risk-index.ts "Level outside the training range"): "before" is
+ * also scored with the model's extrapolated level, as it was; "after" with the default recalibrated
+ * level, and the coverage panel is scored twice more to isolate the level fix: with the model's
+ * extrapolated level and with the winsorised one. Per side: calibration in the large (observed /
+ * expected incidents over the covered test periods, expected times the covered share), the mean
+ * absolute error of the areas' counts, and how many test periods had their level recalibrated.
+ *
  * Run: TZ=UTC npx tsx bench/risk/risk-coverage-backtest.ts [--demo /tmp/demo/baseerat.duckdb]
  * (writes bench/risk/risk-coverage-backtest.json). Build the demo store first with
  * `npm run baseerat -- demo --db /tmp/demo/baseerat.duckdb --feed-dir /tmp/demo/feed --no-serve -q`.
@@ -70,20 +77,21 @@ async function ucdpStore(keep: readonly [string, string][]): Promise<Store> {
 }
 
 interface Failed { failed: string }
-interface Side { pooled: AreaRiskBacktest['pooled']; wtl: [number, number, number]; leftOut: number; scored: number; expectedOverObserved: number; medianExpectedOverObserved: number; lambda: number; coefficients: Record<string, number>; periods: { period: string; exposure: number; incidents: number; expected: number; index: number; past: number }[] }
-interface Case { data: string; level: string; period: string; gap: string; uncoveredPeriods: number; partlyCovered: number; testPeriods: number; before: Side | Failed; after: Side | Failed }
+interface Side { observedOverExpected: number; meanAbsoluteError: number; recalibrated: number; pooled: AreaRiskBacktest['pooled']; wtl: [number, number, number]; leftOut: number; scored: number; expectedOverObserved: number; medianExpectedOverObserved: number; lambda: number; coefficients: Record<string, number>; periods: { period: string; exposure: number; incidents: number; expected: number; index: number; past: number }[] }
+interface Case { data: string; level: string; period: string; gap: string; uncoveredPeriods: number; partlyCovered: number; testPeriods: number; before: Side | Failed; after: Side | Failed; afterModelLevel: Side | Failed; afterWinsorised: Side | Failed }
 const failed = (s: Side | Failed): s is Failed => 'failed' in s;
 const cases: Case[] = [];
 
 const median = (v: number[]): number => { const s = [...v].sort((a, b) => a - b); return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
 
 /** `coverage`: the recorded exposure of each period (the "before" panel has 1 everywhere); expected / observed is taken over covered test periods, expected times the covered share. */
-function side(panel: RiskPanel, coverage: Float64Array, starts: number[], testOrigins: number[]): Side | Failed {
+function side(panel: RiskPanel, coverage: Float64Array, starts: number[], testOrigins: number[], level: 'recalibrated' | 'winsorised' | 'extrapolated'): Side | Failed {
   let bt: AreaRiskBacktest;
-  try { bt = backtestAreaRisk(panel, { testOrigins, topFraction: 0.1 }); } catch (e) { return { failed: (e as Error).message }; }
+  try { bt = backtestAreaRisk(panel, { testOrigins, topFraction: 0.1, level }); } catch (e) { return { failed: (e as Error).message }; }
   const scored = bt.periods.filter((p) => coverage[p.origin]! > 0);
   const exp = scored.reduce((s, p) => s + p.expected * coverage[p.origin]!, 0), obs = scored.reduce((s, p) => s + p.incidents, 0);
   return {
+    observedOverExpected: bt.observedOverExpected, meanAbsoluteError: bt.meanAbsoluteError, recalibrated: bt.periods.filter((p) => p.levelSource !== 'model').length,
     pooled: bt.pooled, wtl: bt.harmWinsTiesLosses, leftOut: bt.leftOut.length, scored: bt.periods.length,
     expectedOverObserved: obs > 0 ? exp / obs : NaN,
     medianExpectedOverObserved: median(scored.filter((p) => p.incidents > 0).map((p) => p.expected * coverage[p.origin]! / p.incidents)), lambda: bt.firstModel.lambda,
@@ -114,13 +122,14 @@ async function run(data: string, gap: string, store: Store, options: RiskService
   const c: Case = {
     data, level: options.level === 'h3' ? 'H3 res 5' : 'district', period: options.period ?? 'quarter', gap,
     uncoveredPeriods: inp.panel.exposure.filter((e) => e === 0).length, partlyCovered: inp.panel.exposure.filter((e) => e > 0 && e < 1).length,
-    testPeriods: nTest, before: side(before, inp.panel.exposure, inp.starts, testOrigins), after: side(inp.panel, inp.panel.exposure, inp.starts, testOrigins),
+    testPeriods: nTest, before: side(before, inp.panel.exposure, inp.starts, testOrigins, 'extrapolated'), after: side(inp.panel, inp.panel.exposure, inp.starts, testOrigins, 'recalibrated'),
+    afterModelLevel: side(inp.panel, inp.panel.exposure, inp.starts, testOrigins, 'extrapolated'), afterWinsorised: side(inp.panel, inp.panel.exposure, inp.starts, testOrigins, 'winsorised'),
   };
   cases.push(c);
   if (data === 'demo store') demoScored = scoredComparison(before, inp.panel);
   const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
   const say = (s: Side | Failed) => (failed(s) ? `fails: ${s.failed}` : `index ${pc(s.pooled.index.incidentShare)}/${pc(s.pooled.index.harmShare)} exp/obs ${s.expectedOverObserved.toFixed(2)}, ${s.leftOut} left out`);
-  log(`${data} ${c.level} (${gap}): before ${say(c.before)}; after ${say(c.after)}`);
+  log(`${data} ${c.level} (${gap}): before ${say(c.before)}; after ${say(c.after)}; after, model level ${say(c.afterModelLevel)}`);
 }
 
 const UCDP_OPTS = { filter: { province: 'Balochistan', to: '2022-01-01' }, period: 'half-year', historyPeriods: 40 } as const;
@@ -147,6 +156,12 @@ for (const c of cases) {
   const f = <T>(s: Side | Failed, g: (s: Side) => T): string => (failed(s) ? 'fails' : String(g(s)));
   const past = !failed(a) ? a : !failed(b) ? b : undefined;
   md += `| ${c.data}, ${c.gap} | ${c.level}, ${c.period} | ${c.uncoveredPeriods} (${c.partlyCovered}) | ${f(b, (s) => s.scored)} / ${f(a, (s) => `${s.scored} (${s.leftOut})`)} | ${f(b, (s) => `${pct(s.pooled.index.incidentShare)} / ${pct(s.pooled.index.harmShare)}`)} → ${f(a, (s) => `${pct(s.pooled.index.incidentShare)} / ${pct(s.pooled.index.harmShare)}`)} | ${past === undefined ? '-' : `${pct(past.pooled.pastCounts.incidentShare)} / ${pct(past.pooled.pastCounts.harmShare)}`} | ${f(b, (s) => `${s.expectedOverObserved.toFixed(2)} (${s.medianExpectedOverObserved.toFixed(2)})`)} → ${f(a, (s) => `${s.expectedOverObserved.toFixed(2)} (${s.medianExpectedOverObserved.toFixed(2)})`)} | ${f(b, (s) => s.wtl.join('/'))} → ${f(a, (s) => s.wtl.join('/'))} |\n`;
+}
+md += '\nThe level on the coverage panel ("after"): calibration in the large, observed / expected incidents over the covered test periods (1 = right on average), and the mean absolute error of the areas\' counts per period, with the model\'s extrapolated level (as before 2026-11-27), the winsorised level and the recalibrated level (the default); periods recalibrated = test periods where a factor lay outside its training range.\n\n| data | level, period | periods recalibrated | observed / expected: model → winsorised → recalibrated | MAE per area: model → winsorised → recalibrated | before (calendar time, model level): observed / expected, MAE |\n|---|---|---|---|---|---|\n';
+for (const c of cases) {
+  const f = <T>(s: Side | Failed, g: (s: Side) => T): string => (failed(s) ? 'fails' : String(g(s)));
+  const num = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
+  md += `| ${c.data}, ${c.gap} | ${c.level}, ${c.period} | ${f(c.after, (s) => s.recalibrated)} | ${f(c.afterModelLevel, (s) => num(s.observedOverExpected))} → ${f(c.afterWinsorised, (s) => num(s.observedOverExpected))} → ${f(c.after, (s) => num(s.observedOverExpected))} | ${f(c.afterModelLevel, (s) => num(s.meanAbsoluteError))} → ${f(c.afterWinsorised, (s) => num(s.meanAbsoluteError))} → ${f(c.after, (s) => num(s.meanAbsoluteError))} | ${f(c.before, (s) => `${num(s.observedOverExpected)}, ${num(s.meanAbsoluteError)}`)} |\n`;
 }
 if (demoScored !== undefined) {
   md += `\nDemo store, the period after the data (2025 Q1, what the risk page shows), ${demoScored.areas} districts: Spearman correlation of the rankings before and after ${demoScored.spearman.toFixed(3)}; top 10 before: ${demoScored.top.before.join(', ')}; after: ${demoScored.top.after.join(', ')}; uncertain ranks after: ${demoScored.uncertain}; factors not known: ${demoScored.unknownFactors.join(', ') || 'none'}; known on little covered time: ${demoScored.lowCoverageFactors.join(', ') || 'none'}.\n`;
