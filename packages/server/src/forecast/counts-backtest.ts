@@ -39,7 +39,7 @@ export interface CountBacktestReport extends CountBacktestResult {
   table: string;
 }
 
-export const ALL_COUNT_MODELS: CountModelName[] = [SELECTED_MODEL, 'recent-rate-gamma-poisson', 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS];
+export const ALL_COUNT_MODELS: CountModelName[] = [SELECTED_MODEL, 'recent-rate-gamma-poisson', 'damped-trend-negbin', 'auto', ...GLM_MODELS, ...BENCHMARK_MODELS];
 
 function truncatePanel(panel: CountPanel, nPeriods: number): CountPanel {
   if (nPeriods >= panel.nPeriods) return panel;

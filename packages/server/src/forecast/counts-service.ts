@@ -13,7 +13,7 @@ import {
   BENCHMARK_MODELS, COUNT_MODELS, DEFAULT_COUNT_MODEL, LAG_WINDOW, LOG_SCORE_BIN_EDGES, LOG_SCORE_PROBABILITY_FLOOR, SELECTED_MODEL, SELECTION_CANDIDATES,
   buildCountPanel, centralInterval, districtNeighboursFromTopology, distributionMean, distributionQuantile, forecastDistrictCounts,
   isCountModelName, keepCoveredPeriods, parseOrigin, periodIndexOf, periodLabel, periodOfColumn, periodStartMs, runCountBacktestOnPanel,
-  type CandidateScore, type CountBacktestResult, type CountModelName, type CountModelSelection, type CountPanel, type CountPeriod, type FittedCountGlm,
+  type CandidateScore, type CountBacktestResult, type CountModelName, type CountModelSelection, type CountPanel, type CountPeriod, type FittedCountGlm, type DampedTrendFit,
 } from '@baseerat/engine/forecast/counts/index';
 import { loadGeography, referenceDir } from '../reference/geography.js';
 import { openStore, type Store } from '../store/index.js';
@@ -103,6 +103,8 @@ export interface CountForecastHorizon {
     pastOrigins: number;
     selection: { halfLife: number | null; pastCases: number; meanCrps: number }[];
   };
+  /** The damped-trend model's smoothing parameters, NB2 dispersion k (Var = mu + k mu^2; 0 = Poisson) and the CRPS of each parameter set on earlier origins. */
+  dampedTrend?: DampedTrendFit;
   districts: DistrictCountPrediction[];
 }
 
@@ -150,6 +152,7 @@ export const COUNT_FORECAST_KNOWN_LIMITS: readonly string[] = [
 const DESCRIPTIONS: Record<CountModelName, string> = {
   'backtest-selected': `For each horizon, the one of ${SELECTION_CANDIDATES.join(', ')} with the lowest mean CRPS on the 24 origins before this one (every target before the forecast origin; periods no feed covers left out); the benchmarks count as candidates, so a model is shown only when it beat them.`,
   'recent-rate-gamma-poisson': "Empirical-Bayes gamma-Poisson on each district's recent record: past counts weighted by 0.5^(age / half-life), a gamma prior across the province's districts fitted by moments, and the negative binomial posterior predictive; the half-life (3, 6, 12, 24, 48 periods or all history) is the one with the lowest mean CRPS on the 24 origins before this one (never on the forecast period).",
+  'damped-trend-negbin': "Holt's linear method with a damped trend (Gardner and McKenzie 1985; ETS(A,Ad,N) as R forecast::ets) on each district's counts, the mean floored at 0, and a negative binomial around it whose dispersion is estimated from the method's own h-step errors over the 24 periods before the origin; alpha, beta and phi (a grid of 18) are the ones with the lowest mean CRPS on the 24 origins before this one (never on the forecast period).",
   auto: 'Panel GLM per horizon: Poisson or negative binomial (NB2), with or without the neighbour lag, chosen by AIC on the training data; covariates log(1+last count), log(1+mean of the last 12 periods), log(1+neighbour mean), seasonal harmonics, log(days) offset.',
   'poisson-glm': 'Panel Poisson GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
   'negbin-glm': 'Panel negative binomial (NB2) GLM per horizon with own lag, 12-period own mean, neighbour lag and season.',
@@ -361,6 +364,7 @@ export async function runCountForecast(opts: CountForecastOptions): Promise<Coun
       };
       if (f.selection !== undefined) out.selection = choiceOf(f.selection, panel, out.period);
       if (f.fitted !== undefined) out.fitted = f.fitted;
+      if (f.dampedTrend !== undefined) out.dampedTrend = f.dampedTrend;
       if (f.recentRate !== undefined) {
         const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
         const r = f.recentRate;

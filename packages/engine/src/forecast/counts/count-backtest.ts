@@ -94,7 +94,7 @@ export function runCountBacktestOnPanel(
       for (const m of opts.models) {
         let f;
         try {
-          f = forecastDistrictCounts(panel, { model: m, origin: o, horizon: h, fitCache: m === 'recent-rate-gamma-poisson' || m === SELECTED_MODEL ? rateCache : fitCache });
+          f = forecastDistrictCounts(panel, { model: m, origin: o, horizon: h, fitCache: m === 'recent-rate-gamma-poisson' || m === 'damped-trend-negbin' || m === SELECTED_MODEL ? rateCache : fitCache });
         } catch (e) {
           if (!(e instanceof InsufficientDataError)) throw e;
           skipped[m] = (skipped[m] ?? 0) + 1;

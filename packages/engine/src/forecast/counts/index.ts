@@ -3,6 +3,7 @@ export * from './count-panel.js';
 export * from './count-forecast-scores.js';
 export * from './district-count-model.js';
 export * from './recent-rate-gamma-poisson.js';
+export * from './damped-trend-negbin.js';
 export * from './count-backtest.js';
 export * from '../../stats/poisson-glm.js';
 export * from '../../stats/negative-binomial-glm.js';
