@@ -113,7 +113,8 @@ export function registerRisk(program: Command): void {
         rankText(a), a.id, a.district ?? '-', r2(a.expected), ...(r.model.perCapita ? [a.per100k === undefined ? '-' : r2(a.per100k)] : []), a.band, r2(a.pastIncidents, 1),
         ...a.factors.map(factorText), `${a.dataMix.public}/${a.dataMix.discovered}/${a.dataMix.unknown}`,
       ])));
-      console.log('\nRR = relative risk from the factor against an area at the training average (exp of coefficient x standardised value); expected = baseline x product of RR.');
+      const level = r.levelAdjustment !== undefined && r.levelAdjustment !== 1 ? ` x level adjustment ${r2(r.levelAdjustment, 4)} (a factor lies outside the range the model was trained on: the period total is set to the most recent covered period's, see the caveats)` : '';
+      console.log(`\nRR = relative risk from the factor against an area at the training average (exp of coefficient x standardised value); expected = baseline x product of RR${level}.`);
       if (r.top.some((a) => a.uncertain || a.factors.some((f) => !f.known || f.lowCoverage))) {
         console.log('n/k = the factor is not known (too little of its time is covered by a feed); * = it rests on little covered time; a rank "4 (2-9)" could be anywhere in that range for what is not known.');
       }
