@@ -384,7 +384,7 @@ export async function buildReport(reportCtx: AnalysisContext, o: BuildReportOpti
         `${period.nextLabel}: model ${f.model}; ${f.modelCard.description}${only !== undefined ? ' District edition: the model is fitted on this district\'s own record alone (no other district is read).' : ' Province total: the district distributions convolved as if independent (plug-in).'}`));
       const top = rows.slice(0, 12);
       outlook.charts.push({ id: 'forecast-chart', title: label(lang, 'Expected count'), kind: 'bar', categories: top.map((r) => r.district), series: [{ name: label(lang, 'Expected count'), values: top.map((r) => r.mean) }], intervals: { lower: top.map((r) => r.interval90[0]), upper: top.map((r) => r.interval90[1]) } });
-      b.methods.push({ section: 'outlook', source: `runCountForecast (server/forecast/counts-service.ts), model ${f.model}, origin ${f.origin}, horizon 1, ${district === null ? 'every district of the province' : `district ${district} only`}, incidents up to ${o.maxClassification ?? 'SECRET'}`, caveats: [...said(f.caveats), ...f.modelCard.knownLimits] });
+      b.methods.push({ section: 'outlook', source: `runCountForecast (server/forecast/counts-service.ts), model ${f.model}${f.model === h.model ? '' : ` (chosen on the backtest before the origin: ${h.model})`}, origin ${f.origin}, horizon 1, ${district === null ? 'every district of the province' : `district ${district} only`}, incidents up to ${o.maxClassification ?? 'SECRET'}`, caveats: [...said(f.caveats), ...f.modelCard.knownLimits] });
     } catch (e) {
       const why = insufficient(e);
       if (why === undefined) throw e;
