@@ -77,7 +77,7 @@ describe('forecasts page: the model shown and why', () => {
 
     // the page's own request (origin: the month after the last month with data)
     const api = await page.evaluate(async () => (await (await fetch('/api/forecasts/counts?province=Balochistan&period=month&origin=2022-01&horizon=1&backtestOrigins=0')).json()) as {
-      model: string; horizons: { period: string; model: string; selection: { chosen: string; statement: string; candidates: { model: string; baseline: boolean }[] } }[]; caveats: { code: string; message: string }[];
+      model: string; horizons: { period: string; model: string; selection: { chosen: string; statement: string; pastOrigins: number; candidates: { model: string; baseline: boolean; cases: number; meanCrps: number }[] } }[]; caveats: { code: string; message: string }[];
     });
     const h = api.horizons[0]!;
     expect(api.model).toBe('backtest-selected');
@@ -97,6 +97,19 @@ describe('forecasts page: the model shown and why', () => {
     expect(listed.some((m) => m.includes('Model for 2022-01'))).toBe(false); // shown once, above
     expect(listed.some((m) => m.includes('the count models leave these 9 months (2021-01..2021-09) out'))).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-forecast-choice-en.png'), fullPage: true });
+
+    // Urdu: the same facts in Urdu, not the English sentence
+    await page.evaluate(() => localStorage.setItem('baseerat.lang', 'ur'));
+    await page.reload();
+    await page.waitForSelector('#forecast-choice', { timeout: 60_000 });
+    const ur = await page.$eval('#forecast-choice', (e) => e.textContent ?? '');
+    const won = h.selection.candidates.find((c) => c.model === h.model)!;
+    expect(ur.startsWith(`2022-01 کے لیے ماڈل: ${h.model}`)).toBe(true);
+    expect(ur).toContain(`اوسط CRPS ${won.meanCrps.toFixed(won.meanCrps < 1 ? 3 : 2)}`);
+    expect(ur).toContain(`${won.cases} ضلع-مدتوں`);
+    expect(ur).toContain(`${h.selection.pastOrigins} آغاز`);
+    expect(ur).not.toMatch(/Model for|lower is better|intervals held/);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyst-forecast-choice-ur.png'), fullPage: true });
     await context.close();
   });
 });

@@ -197,6 +197,15 @@ export const en = {
   reportTitle: 'Title',
   reportPeriod: 'Period',
   reportGenerated: 'Generated (Pakistan time)',
+  forecastChoiceFallback: 'Model for {period}: {model}, by default: no earlier period could be scored to choose between it and the baselines.',
+  forecastChoiceBaseline: 'Model for {period}: {model}, a baseline: no model beat it.',
+  forecastChoiceModel: 'Model for {period}: {model}: it beat every baseline.',
+  forecastChoiceScore: 'Mean CRPS {crps} on {cases} district-periods ({origins} origins {range} before the forecast, lower is better).',
+  forecastChoiceRival: '{rival} ({role}) scored {crps}: {pct}% lower for the chosen one.',
+  forecastChoiceTie: '{rival} ({role}) scored {crps}: practically a tie.',
+  forecastChoiceBestBaseline: 'the best baseline',
+  forecastChoiceBestModel: 'the best model',
+  forecastChoiceCoverage: 'Its 50% / 90% intervals held {c50} / {c90} of the outcomes (calibrated: 0.5 / 0.9).',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };

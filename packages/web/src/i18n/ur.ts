@@ -199,4 +199,13 @@ export const ur: Messages = {
   reportTitle: 'عنوان',
   reportPeriod: 'مدت',
   reportGenerated: 'تیاری (پاکستانی وقت)',
+  forecastChoiceFallback: '{period} کے لیے ماڈل: {model}، طے شدہ طور پر: اس سے پہلے کی کوئی مدت جانچی نہ جا سکی جس پر اس کا اور بنیادی پیمانوں کا موازنہ ہوتا۔',
+  forecastChoiceBaseline: '{period} کے لیے ماڈل: {model}، ایک بنیادی پیمانہ: کوئی ماڈل اس سے بہتر نہ رہا۔',
+  forecastChoiceModel: '{period} کے لیے ماڈل: {model}: یہ ہر بنیادی پیمانے سے بہتر رہا۔',
+  forecastChoiceScore: 'پیش گوئی سے پہلے کے {origins} آغاز ({range}) پر {cases} ضلع-مدتوں میں اوسط CRPS {crps} (کم بہتر ہے)۔',
+  forecastChoiceRival: '{rival} ({role}) کا اسکور {crps} رہا: منتخب ماڈل کا {pct}% کم۔',
+  forecastChoiceTie: '{rival} ({role}) کا اسکور {crps} رہا: عملاً برابر۔',
+  forecastChoiceBestBaseline: 'بہترین بنیادی پیمانہ',
+  forecastChoiceBestModel: 'بہترین ماڈل',
+  forecastChoiceCoverage: 'اس کے 50% / 90% وقفوں میں {c50} / {c90} نتائج آئے (درست ہوں تو: 0.5 / 0.9)۔',
 };

@@ -7,7 +7,7 @@ import { api, qs, type ApiResult, type Stats } from '../api.js';
 import { chartIn } from '../charts.js';
 import { h, pakistanTime, table } from '../dom.js';
 import type { Messages } from '../i18n/en.js';
-import { t } from '../i18n/index.js';
+import { currentLang, t } from '../i18n/index.js';
 import { nextMonth } from '../months.js';
 import { mergeCaveats, type Caveat } from '@baseerat/engine/domain/caveats';
 
@@ -91,6 +91,39 @@ export function caveatList(list: readonly unknown[]): HTMLElement | null {
   }));
 }
 
+/** The model choice of GET /api/forecasts/counts (horizons[].selection). */
+interface ModelChoice {
+  chosen?: string; baseline?: boolean; fallback?: boolean; pastOrigins?: number; origins?: string; statement?: string;
+  candidates?: { model?: string; baseline?: boolean; cases?: number; meanCrps?: number; coverage50?: number; coverage90?: number }[];
+}
+
+const fmtScore = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(v < 1 ? 3 : 2) : 'n/a');
+
+/**
+ * The model-choice sentence in the page's language from the choice's facts (the same facts and
+ * rounding as the server's English sentence, counts-service choiceOf); undefined when a fact is missing.
+ */
+export function choiceSentence(sel: ModelChoice, period: string): string | undefined {
+  const won = sel.candidates?.find((c) => c.model === sel.chosen);
+  if (sel.chosen === undefined) return undefined;
+  if (sel.fallback === true) return t('forecastChoiceFallback', { period, model: sel.chosen });
+  if (won === undefined || sel.candidates === undefined) return undefined;
+  const baseline = won.baseline === true;
+  const rival = sel.candidates.filter((c) => c.model !== sel.chosen && (c.baseline === true) !== baseline).sort((a, b) => (a.meanCrps ?? Infinity) - (b.meanCrps ?? Infinity))[0]
+    ?? sel.candidates.find((c) => c.model !== sel.chosen);
+  const parts = [
+    t(baseline ? 'forecastChoiceBaseline' : 'forecastChoiceModel', { period, model: sel.chosen }),
+    t('forecastChoiceScore', { crps: fmtScore(won.meanCrps), cases: won.cases ?? 0, origins: sel.pastOrigins ?? 0, range: sel.origins ?? '' }),
+  ];
+  if (rival !== undefined) {
+    const pct = !((rival.meanCrps ?? 0) > 0) || won.meanCrps === undefined ? 0 : (1 - won.meanCrps / rival.meanCrps!) * 100;
+    const vars = { rival: rival.model ?? '', role: t(rival.baseline === true ? 'forecastChoiceBestBaseline' : 'forecastChoiceBestModel'), crps: fmtScore(rival.meanCrps), pct: Math.round(pct) };
+    parts.push(t(pct >= 0.5 ? 'forecastChoiceRival' : 'forecastChoiceTie', vars));
+  }
+  parts.push(t('forecastChoiceCoverage', { c50: fmtScore(won.coverage50), c90: fmtScore(won.coverage90) }));
+  return parts.join(' ');
+}
+
 export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void> {
   const body = page(root, t('forecastsTitle'), 'page-forecasts');
   const path = '/api/forecasts/counts';
@@ -104,10 +137,12 @@ export async function renderForecasts(root: HTMLElement): Promise<Cleanup | void
   const bad = unavailable(path, r);
   if (bad !== undefined) { body.append(bad); return; }
   const rows = forecastRows(r.ok ? r.data : undefined);
-  const d = (r.ok ? r.data : {}) as { model?: string; horizons?: { period?: string; model?: string; selection?: { statement?: string } }[]; caveats?: { code?: string }[] };
+  const d = (r.ok ? r.data : {}) as { model?: string; horizons?: { period?: string; model?: string; selection?: ModelChoice }[]; caveats?: { code?: string }[] };
   // the model shown is the one chosen on the backtest before the origin (horizons[0].model); the sentence says which won and by how much
   body.append(h('p', { class: 'muted', id: 'forecast-meta' }, `${d.horizons?.[0]?.period ?? origin} · ${d.horizons?.[0]?.model ?? d.model ?? ''} · ${t('forecastLegend')}`));
-  const choice = d.horizons?.[0]?.selection?.statement;
+  const sel = d.horizons?.[0]?.selection;
+  // English: the server's sentence as GET /api/forecasts/counts gives it; Urdu: the same facts in Urdu
+  const choice = sel === undefined ? undefined : currentLang() === 'ur' ? choiceSentence(sel, d.horizons?.[0]?.period ?? origin) ?? sel.statement : sel.statement;
   if (choice !== undefined) body.append(h('p', { class: 'small', id: 'forecast-choice' }, choice));
   if (rows.length === 0) { body.append(autoView(r.ok ? r.data : null)); return; }
   const chartEl = h('div', { class: 'chart tall', id: 'forecast-chart' });
