@@ -58,6 +58,10 @@ describe('GET /api/forecasts/counts', () => {
     const quetta = rr.horizons[0]!.districts.find((d) => d.district === 'Quetta')!;
     const zhob = rr.horizons[0]!.districts.find((d) => d.district === 'Zhob')!;
     expect(quetta.mean).toBeGreaterThan(zhob.mean);
+    // the damped-trend model, asked for by name, keeps its fitted parameters in the answer
+    const dt = (await h.req('GET', `/api/forecasts/counts?${Q}&model=damped-trend-negbin`, tok.analyst)).json() as Forecast & { horizons: { dampedTrend?: Record<string, unknown> }[] };
+    expect(dt.horizons[0]!.model).toBe('damped-trend-negbin');
+    expect(Object.keys(dt.horizons[0]!.dampedTrend ?? {}).length).toBeGreaterThan(0);
   });
 
   it("a district officer's forecast reads and shows only their district, at most their clearance; audited", async () => {
