@@ -115,6 +115,24 @@ describe('risk page across a feed gap', () => {
     expect(await page.$eval('#risk-table', (x) => (x.textContent ?? '').includes('معلوم نہیں'))).toBe(false);
     expect(await page.$$eval('#risk-table .risk-rank[data-uncertain]', (l) => l.map((x) => x.textContent ?? ''))).toContain(`${first.rank}? · ${first.rankRange[0]} تا ${first.rankRange[1]} ہو سکتا ہے`);
     await page.screenshot({ path: join(ARTIFACTS, 'analyst-risk-coverage-ur.png'), fullPage: true });
+    // No factor outside its training range here: the model's level, no level note.
+    expect(await page.$$eval('#risk-level-note', (l) => l.length)).toBe(0);
+
+    // The page when the server recalibrated the level (result.levelAdjustment != 1; the engine test
+    // area-risk-level.test.ts builds such a store): the server's answer with only that field changed.
+    await page.route('**/api/risk?*', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { result: { levelAdjustment: number } };
+      body.result.levelAdjustment = 0.002;
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.reload();
+    await page.waitForSelector('#risk-table');
+    expect(await page.$eval('#risk-level-note', (x) => x.textContent ?? '')).toMatch(/^متوقع تعداد: اس مدت کا ڈیٹا اس حد سے باہر ہے/);
+    await page.evaluate(() => localStorage.setItem('baseerat.lang', 'en'));
+    await page.reload();
+    await page.waitForSelector('#risk-table');
+    expect(await page.$eval('#risk-level-note', (x) => x.textContent ?? '')).toMatch(/^Expected counts: the data of this period lie outside the range the model was trained on .* the expected total is the total recorded in the latest covered period/);
     await context.close();
   });
 });

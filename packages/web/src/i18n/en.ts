@@ -137,6 +137,7 @@ export const en = {
   riskRankUncertain: 'Uncertain rank: it rests on periods no feed covers.',
   riskCoverageHelp: 'Periods no feed covers are missing data, not quiet periods: the factors are rates per covered day and the model is not trained on uncovered periods. A factor with too little covered time is not known and counts as average (×1); "its time" is the stretch before the period that the factor reads; "could be 2–6" is the range of ranks the area could take if it were anywhere in its usual range.',
   riskCoverageAllAreas: 'For every district: {list}.',
+  riskLevelRecalibrated: 'Expected counts: the data of this period lie outside the range the model was trained on (a sudden jump in what the feeds report), so the expected total is the total recorded in the latest covered period, shared out by the model; the ranking and the bands are the model\'s. Read the level as uncertain.',
   trendOverall: 'Overall',
   thisMonthAgainst: 'The latest month ({month}, Pakistan time) against',
   comparePrevious: 'the month before',

@@ -186,6 +186,10 @@ export async function renderRisk(root: HTMLElement): Promise<void> {
   // The scored period in Pakistan time, its last day inclusive (the API gives the exclusive end).
   if (scored.from !== undefined && scored.to !== undefined) body.append(h('p', { class: 'muted', id: 'risk-period' }, t('riskPeriod', { from: pakistanTime(scored.from).slice(0, 10), to: pakistanTime(new Date(Date.parse(scored.to) - 86_400_000).toISOString()).slice(0, 10) })));
   body.append(bandNote(result));
+  // The level: when the scored period's factors lie outside the range the model was trained on, the
+  // expected total is the latest covered period's recorded total (caveat RISK_LEVEL_OUTSIDE_TRAINING).
+  const level = result['levelAdjustment'];
+  if (typeof level === 'number' && level !== 1) body.append(h('p', { class: 'muted small', id: 'risk-level-note' }, t('riskLevelRecalibrated')));
   // Coverage is in time only, so the factors' coverage notes are usually the same for every row:
   // the notes every row shares are said once above the table; a row keeps only the notes that differ.
   const rowGaps = list.map((o) => (Array.isArray(o['factors']) ? coverageWords(o['factors'] as Parameters<typeof coverageWords>[0]) : []));
