@@ -109,12 +109,16 @@ export function registerRisk(program: Command): void {
       console.log(`Model: ridge Poisson, lambda ${r.model.lambda} chosen on held-out periods; rate ratio per standard deviation: ${r.model.factors.map((f) => `${f.name} ${f.used ? r2(f.rateRatioPerSd) : '(constant)'}`).join(', ')}.`);
       console.log(`${bandsText(r.model.thresholds, r.model.target === 'harm' ? 'harm' : 'incidents', r.period)}; areas: ${Object.entries(r.bandCounts).map(([b, n]) => `${b} ${n}`).join(', ')}.\n`);
       const names = r.model.factors.map((f) => f.name);
+      // Outside the training range the RR against the training average is an extrapolation (x78,846 on the demo at 2024-04): show it against this period's average area instead.
+      const outside = r.levelAdjustment !== undefined && r.levelAdjustment !== 1;
       console.log(formatTable(['rank', 'area', 'district', 'expected', ...(r.model.perCapita ? ['per 100k'] : []), 'band', `past ${r.pastPeriods}`, ...names.map((n) => `RR ${n}`), 'public/disc/unk'], r.top.map((a) => [
         rankText(a), a.id, a.district ?? '-', r2(a.expected), ...(r.model.perCapita ? [a.per100k === undefined ? '-' : r2(a.per100k)] : []), a.band, r2(a.pastIncidents, 1),
-        ...a.factors.map(factorText), `${a.dataMix.public}/${a.dataMix.discovered}/${a.dataMix.unknown}`,
+        ...a.factors.map((f, j) => factorText(outside ? { ...f, relativeRisk: a.factorsVsAverage[j]?.relativeRisk ?? f.relativeRisk } : f)), `${a.dataMix.public}/${a.dataMix.discovered}/${a.dataMix.unknown}`,
       ])));
-      const level = r.levelAdjustment !== undefined && r.levelAdjustment !== 1 ? ` x level adjustment ${r2(r.levelAdjustment, 4)} (a factor lies outside the range the model was trained on: the period total is set to the most recent covered period's, see the caveats)` : '';
-      console.log(`\nRR = relative risk from the factor against an area at the training average (exp of coefficient x standardised value); expected = baseline x product of RR${level}.`);
+      const level = outside ? ` x level adjustment ${r2(r.levelAdjustment, 4)} (a factor lies outside the range the model was trained on: the period total is set to the most recent covered period's, see the caveats)` : '';
+      console.log(outside
+        ? `\nRR = relative risk from the factor against this period's average area (the scored factors lie outside the range the model was trained on, so against the training average they would be extrapolations); expected = baseline x product of the RR against the training average${level}.`
+        : '\nRR = relative risk from the factor against an area at the training average (exp of coefficient x standardised value); expected = baseline x product of RR.');
       if (r.top.some((a) => a.uncertain || a.factors.some((f) => !f.known || f.lowCoverage))) {
         console.log('n/k = the factor is not known (too little of its time is covered by a feed); * = it rests on little covered time; a rank "4 (2-9)" could be anywhere in that range for what is not known.');
       }
