@@ -11,6 +11,7 @@ import { serializerCompiler, type FastifyPluginAsyncZod } from 'fastify-type-pro
 import { z } from 'zod';
 import type { AccessGate } from '../../security/access-gate.js';
 import { fieldLabel, type SecurityLabel } from '../../security/security-label.js';
+import type { RequestAuthorizer } from '../../security/policy-engine.js';
 import type { ApiDeps } from '../context.js';
 import { incidentLabel, incidentQueryFilter, requireSystem } from '../need-to-know.js';
 import { authOf } from '../plugins/auth.js';
@@ -34,6 +35,34 @@ interface FieldRead {
 
 const stored = (text: string) => () => text;
 
+/** What `incidentLabel` reads of a record, as a key: its classification and district (compartments: none). */
+const labelInputs = (inc: Incident) => `${inc.classification}\u0000${inc.location.district ?? ''}`;
+
+/**
+ * The records the user may view, in order: `authz.filterRecords(incidents, id, incidentLabel)`'s
+ * decision (viewIncident on the record's label), asked once per distinct classification and district
+ * of the page rather than once per record. The same decisions: the label is a function of those two
+ * alone, and `can` is memoised on the label, never on the id.
+ */
+export function visibleIncidents(authz: RequestAuthorizer, incidents: readonly Incident[]): Incident[] {
+  const decided = new Map<string, boolean>();
+  const out: Incident[] = [];
+  for (let i = 0; i < incidents.length; i++) {
+    const inc = incidents[i]!;
+    const key = labelInputs(inc);
+    let ok = decided.get(key);
+    if (ok === undefined) {
+      ok = authz.can('viewIncident', { kind: 'Record', id: inc.id, label: incidentLabel(inc) });
+      decided.set(key, ok);
+    }
+    if (ok) out.push(inc);
+  }
+  return out;
+}
+
+/** The list's answer (200). */
+export const IncidentListSchema = z.object({ items: z.array(IncidentViewSchema), total: z.number().int(), offset: z.number().int(), limit: z.number().int() });
+
 /**
  * The list's serializer. Its 200 answer is built by `incidentViews` alone, every object in the
  * schema's shape and key order (nested objects copied field by field, nothing else carried), from
@@ -42,9 +71,6 @@ const stored = (text: string) => () => text;
  * the 200 answer is stringified as built: the same bytes as the zod serializer's (test:
  * incident-list-serializer.test.ts). Every other status goes through the zod serializer as before.
  */
-/** The list's answer (200). */
-export const IncidentListSchema = z.object({ items: z.array(IncidentViewSchema), total: z.number().int(), offset: z.number().int(), limit: z.number().int() });
-
 export const listSerializerCompiler: FastifySerializerCompiler<unknown> = (route) =>
   String(route.httpStatus) === '200' ? (data: unknown) => JSON.stringify(data) : serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
 
@@ -56,6 +82,8 @@ export const listSerializerCompiler: FastifySerializerCompiler<unknown> = (route
 export async function incidentViews(gate: AccessGate, incidents: readonly Incident[], withRaw: boolean, now: Date): Promise<IncidentView[]> {
   const reads: FieldRead[] = [];
   const views: IncidentView[] = [];
+  // the sensitive fields' label, built once per distinct classification and district of the page
+  const labels = new Map<string, SecurityLabel>();
   for (let i = 0; i < incidents.length; i++) {
     const inc = incidents[i]!;
     const sources: IncidentView['sources'] = [];
@@ -80,7 +108,12 @@ export async function incidentViews(gate: AccessGate, incidents: readonly Incide
       classification: inc.classification, reportingMode: inc.reportingMode, sources, links, withheld: [],
     };
     views.push(view);
-    const label = fieldLabel(incidentLabel(inc), { classification: inc.classification });
+    const key = labelInputs(inc);
+    let label = labels.get(key);
+    if (label === undefined) {
+      label = fieldLabel(incidentLabel(inc), { classification: inc.classification });
+      labels.set(key, label);
+    }
     if (inc.narrative !== undefined) reads.push({ recordId: inc.id, field: 'narrative', label, decrypt: stored(inc.narrative), view, source: -1 });
     if (withRaw) {
       for (let k = 0; k < inc.sources.length; k++) reads.push({ recordId: inc.id, field: 'raw', label, decrypt: stored(inc.sources[k]!.raw), view, source: k });
@@ -116,7 +149,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; now: () => D
     const q = req.query;
     const filter = await incidentQueryFilter(gate, authz, deps.geography, q, t);
     const page = await deps.store.listIncidents(filter, { offset: q.offset, limit: q.limit });
-    const visible = authz.filterRecords(page.items, (i) => i.id, incidentLabel);
+    const visible = visibleIncidents(authz, page.items);
     return { items: await incidentViews(gate, visible, false, t), total: page.total - (page.items.length - visible.length), offset: page.offset, limit: page.limit };
   });
 
