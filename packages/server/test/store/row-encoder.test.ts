@@ -91,6 +91,29 @@ describe('row encoder: new incidents\' rows made in a worker thread', () => {
     }
   });
 
+  it('after a key rotation, new rows are written with the active key, not the worker\'s retired one', async () => {
+    const e = await openEmbedded(join(dir, 'rotate.duckdb'), randomBytes(32), new Date());
+    try {
+      const encoder = e.store.startRowEncoder(rowEncoderCodec(e.security.keys, STORE_DATASET));
+      const old = e.security.keys.activeKeyId(STORE_DATASET)!;
+      await e.store.writeBatch({ newIncidents: [single(rep({ sourceId: 'before' }))], attachments: [], quarantine: [] });
+      const active = await e.security.keys.rotate(STORE_DATASET, new Date());
+      expect(active).not.toBe(old);
+      await e.store.writeBatch({ newIncidents: [single(rep({ sourceId: 'after' }))], attachments: [], quarantine: [] });
+      const conn = await duckdbInstanceOf(e.store).connect();
+      try {
+        const rows = (await conn.runAndReadAll(`SELECT source_id, raw FROM reports ORDER BY seq`)).getRowObjectsJS();
+        expect(rows.map((r) => [r['source_id'], String(r['raw']).split(':')[1]])).toEqual([['before', old], ['after', active]]);
+      } finally {
+        conn.closeSync();
+      }
+      expect(encoder.stats.used).toBe(1);
+      expect((await dump(e)).reports).toHaveLength(2);
+    } finally {
+      await e.close();
+    }
+  });
+
   it('refuses a key that is not the store\'s', async () => {
     const e = await openEmbedded(join(dir, 'key.duckdb'), randomBytes(32), new Date());
     try {

@@ -502,8 +502,16 @@ export class DuckDBStore implements Store {
     // the rows are awaited in the write's turn, before its transaction begins
     return this.exclusive(async () => {
       const encoded = await encoder.take(batch.newIncidents);
-      return this.transaction(() => this.writeBatchInTransaction(batch, encoded));
+      // After a key rotation the worker still holds the retired key: its rows are not used, this
+      // thread makes them with the active key (as without the worker).
+      return this.transaction(() => this.writeBatchInTransaction(batch, this.encoderKeyIsActive(encoder) ? encoded : undefined));
     });
+  }
+
+  /** True when the row encoder writes with the key this store's codec writes with now. */
+  private encoderKeyIsActive(encoder: RowEncoder): boolean {
+    const id = encoder.keyId;
+    return id === undefined ? this.codec === IDENTITY_CODEC : this.codec.currentPrefix?.() === `v1:${id}:`;
   }
 
   /**
@@ -512,8 +520,7 @@ export class DuckDBStore implements Store {
    * encryption). Refused when that is not what this store's codec writes with.
    */
   startRowEncoder(codec: RowEncoderData['codec']): RowEncoder {
-    const prefix = (this.codec as { currentPrefix?: () => string }).currentPrefix?.();
-    const matches = codec === undefined ? this.codec === IDENTITY_CODEC : prefix === `v1:${codec.keyId}:`;
+    const matches = codec === undefined ? this.codec === IDENTITY_CODEC : this.codec.currentPrefix?.() === `v1:${codec.keyId}:`;
     if (!matches) throw new BaseeratError('CONFIG', `row encoder: its key (${codec?.keyId ?? 'none'}) is not the one the store writes with`, { field: 'rowEncoder' });
     if (this.rowEncoder === undefined) this.rowEncoder = new RowEncoder({ codec, detail: this.detail !== undefined });
     return this.rowEncoder;
