@@ -6,75 +6,18 @@
  * note is the same for all; a row keeps only notes that differ), in English and in Urdu, and ranks
  * that could move show the ranks they could take.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { parse } from 'csv-parse/sync';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/index.js';
-import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
-import { ingestOne } from '../../src/cli/services.js';
-import { loadGeography } from '../../src/reference/geography.js';
-import { base32Decode, totp } from '../../src/security/totp.js';
-import { ensureWebBuilt } from './build-web.js';
+import { ARTIFACTS, startGapDashboard, type GapDashboard } from './ucdp-gap-dashboard.js';
 
-const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/e2e/', import.meta.url));
-const UCDP = new URL('../../../../data/reference/ucdp-ged-pakistan/ucdp_ged_pakistan_1989-2021.csv', import.meta.url).pathname;
-const PASSWORD = 'correct horse battery staple 42';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-
-let env: Embedded;
-let app: FastifyInstance;
-let origin: string;
-let browser: Browser;
-let tmp: string;
-let secret: string;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  tmp = mkdtempSync(join(tmpdir(), 'baseerat-risk-e2e-'));
-  const webDir = await ensureWebBuilt();
-  env = await openEmbedded(':memory:', randomBytes(32), new Date());
-  const rows = parse(readFileSync(UCDP), { relax_column_count: true }) as string[][];
-  const date = rows[0]!.indexOf('date_start');
-  const q = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  for (const [k, [from, to]] of [['1989', '2021-01-01'], ['2021-10-01', '2022']].entries()) {
-    const file = join(tmp, `part${k}.csv`);
-    writeFileSync(file, [rows[0]!, rows[1]!, ...rows.slice(2).filter((r) => r[date]! >= from! && r[date]! < to!)].map((r) => r.map(q).join(',')).join('\n') + '\n');
-    await ingestOne(env.store, file, { format: 'ucdp', quiet: true, receivedAt: '2026-01-01T00:00:00.000Z' });
-  }
-  secret = (await env.security.accounts.createUser({ username: 'analyst', role: 'analyst', clearance: 'SECRET', password: PASSWORD }, { id: 'system', from: 'e2e' }, new Date())).totpSecret;
-  app = await createApp({ store: env.store, security: env.security, geography: loadGeography(), webDir });
-  // localhost, not 127.0.0.1: Chromium sends the Secure session cookie to http://localhost only.
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  origin = `http://localhost:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await env?.close();
-  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
-});
+let dash: GapDashboard;
+beforeAll(async () => { dash = await startGapDashboard(); }, 180_000);
+afterAll(async () => { await dash?.close(); });
 
 describe('risk page across a feed gap', () => {
   it('says per district which factors the feeds do not cover, and the ranks an uncertain rank could take (EN, UR)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${origin}/`);
-    await page.waitForSelector('form#login');
-    await page.fill('#username', 'analyst');
-    await page.fill('#password', PASSWORD);
-    await page.fill('#totp', totp(base32Decode(secret), Date.now()));
-    await page.click('form#login button[type=submit]');
-    await page.waitForSelector('form#login', { state: 'detached', timeout: 60_000 });
+    const page = await dash.loginAsAnalyst();
+    const context = page.context();
 
     // What the server says: the trend (its earlier window, 2021 Q1-Q2) and recent casualties
     // (a quarter of 2021 covered) are not known for every district.
@@ -91,7 +34,7 @@ describe('risk page across a feed gap', () => {
     expect(uncertain.length).toBeGreaterThan(0);
 
     await page.evaluate(() => localStorage.setItem('baseerat.lang', 'en'));
-    await page.goto(`${origin}/#/risk`);
+    await page.goto(`${dash.origin}/#/risk`);
     await page.reload();
     await page.waitForSelector('#risk-table');
     // Said once, above the table, not on each of the 34 rows.
