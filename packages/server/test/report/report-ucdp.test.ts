@@ -136,6 +136,9 @@ describe('monthly report of UCDP Balochistan, August 2012', () => {
     const lo = factOf(en, 'summary', 'lo'), hi = factOf(en, 'summary', 'hi');
     expect(lo).toBeLessThanOrEqual(total);
     expect(hi).toBeGreaterThanOrEqual(total);
+    // the forecast table's note says which model is shown and why, as the service does
+    const note = en.sections.find((s) => s.id === 'outlook')!.tables.find((tb) => tb.id === 'forecast')!.note ?? '';
+    expect(note.startsWith(f.horizons[0]!.selection!.statement)).toBe(true);
   });
 
   it('the Urdu edition has the same numbers, right to left', () => {
