@@ -95,13 +95,13 @@ export class RowEncoder {
   /** Posts the batch's new incidents not posted before to the worker. */
   prepare(batch: IngestBatch): void {
     if (this.failure !== undefined) return;
-    const todo = batch.newIncidents.filter((n) => !this.byIncident.has(n));
-    if (todo.length === 0) return;
+    const unposted = batch.newIncidents.filter((n) => !this.byIncident.has(n));
+    if (unposted.length === 0) return;
     const id = this.nextId++;
     const reply = new Promise<RowEncoderReply | undefined>((resolve) => this.replies.set(id, resolve));
-    todo.forEach((n, index) => this.byIncident.set(n, { reply, index }));
+    unposted.forEach((n, index) => this.byIncident.set(n, { reply, index }));
     this.stats.posted++;
-    this.worker.postMessage({ id, incidents: todo } satisfies RowEncoderRequest);
+    this.worker.postMessage({ id, incidents: unposted } satisfies RowEncoderRequest);
   }
 
   /**
