@@ -35,7 +35,8 @@ import { InsufficientDataError } from '../../domain/errors.js';
 import { negativeBinomialPmf, poissonDistribution, type IntegerDistribution } from '../../stats/count-distributions.js';
 import { regularizedBeta } from '../../stats/beta-distribution.js';
 import { crpsInteger } from '../../stats/crps.js';
-import { targetIsContiguous, type CountPanel } from './count-panel.js';
+import type { CountPanel } from './count-panel.js';
+import { chooseOnEarlierOrigins } from './earlier-origin-choice.js';
 import { SELECTION_ORIGINS } from './recent-rate-gamma-poisson.js';
 
 export interface DampedTrendParameters { alpha: number; beta: number; phi: number }
@@ -187,25 +188,12 @@ function pastMeanCrps(panel: CountPanel, q: number, h: number, p: DampedTrendPar
 export function forecastDampedTrend(
   panel: CountPanel, origin: number, horizon: number, tol: number, cache?: Map<string, unknown>,
 ): { distributions: IntegerDistribution[]; fit: DampedTrendFit } {
-  const last = origin - horizon;
-  const first = Math.max(1, last - SELECTION_ORIGINS + 1);
-  const qs: number[] = [];
-  for (let q = first; q <= last; q++) if (targetIsContiguous(panel, q, horizon)) qs.push(q);
-  const selection: DampedTrendFit['selection'] = [];
-  let chosen = DEFAULT_DAMPED_TREND;
-  if (qs.length > 0) {
-    let best = Infinity;
-    for (const p of DAMPED_TREND_GRID) {
-      let sum = 0;
-      for (const q of qs) sum += pastMeanCrps(panel, q, horizon, p, cache);
-      const mean = sum / qs.length;
-      selection.push({ parameters: p, pastCases: qs.length * panel.units.length, meanCrps: mean });
-      if (mean < best) { best = mean; chosen = p; }
-    }
-  }
+  const choice = chooseOnEarlierOrigins(panel, origin, horizon, SELECTION_ORIGINS, DAMPED_TREND_GRID, DEFAULT_DAMPED_TREND, (q, p) => pastMeanCrps(panel, q, horizon, p, cache));
+  const chosen = choice.chosen;
+  const selection: DampedTrendFit['selection'] = choice.scored.map((c) => ({ parameters: c.candidate, pastCases: c.pastCases, meanCrps: c.meanCrps }));
   const pr = dampedTrendPredictive(panel, origin, horizon, chosen, tol, cache);
   return {
     distributions: pr.distributions,
-    fit: { parameters: chosen, dispersion: pr.dispersion, dispersionPeriods: pr.dispersionPeriods, selection, pastOrigins: qs.length },
+    fit: { parameters: chosen, dispersion: pr.dispersion, dispersionPeriods: pr.dispersionPeriods, selection, pastOrigins: choice.pastOrigins },
   };
 }

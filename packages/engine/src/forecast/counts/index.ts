@@ -10,3 +10,4 @@ export * from '../../stats/negative-binomial-glm.js';
 export * from '../../stats/count-distributions.js';
 export * from '../../stats/crps.js';
 export * from './district-neighbours.js';
+export * from './earlier-origin-choice.js';

@@ -26,7 +26,8 @@
 import { InsufficientDataError } from '../../domain/errors.js';
 import { negativeBinomialDistribution, poissonDistribution, type IntegerDistribution } from '../../stats/count-distributions.js';
 import { crpsInteger } from '../../stats/crps.js';
-import { targetIsContiguous, type CountPanel } from './count-panel.js';
+import type { CountPanel } from './count-panel.js';
+import { chooseOnEarlierOrigins } from './earlier-origin-choice.js';
 
 /** Candidate half-lives in periods; Infinity = all history weighted equally. */
 export const HALF_LIVES: readonly number[] = [3, 6, 12, 24, 48, Infinity];
@@ -105,26 +106,12 @@ function pastMeanCrps(panel: CountPanel, q: number, h: number, halfLife: number,
 export function forecastRecentRate(
   panel: CountPanel, origin: number, horizon: number, tol: number, cache?: RecentRateCache,
 ): { distributions: IntegerDistribution[]; fit: RecentRateFit } {
-  const last = origin - horizon; // latest earlier origin whose target (last + horizon - 1) is before the origin
-  const first = Math.max(1, last - SELECTION_ORIGINS + 1);
-  const selection: RecentRateFit['selection'] = [];
-  let halfLife = DEFAULT_HALF_LIFE;
-  // earlier origins whose target lies across a left-out (uncovered) period are not scored
-  const qs: number[] = [];
-  for (let q = first; q <= last; q++) if (targetIsContiguous(panel, q, horizon)) qs.push(q);
-  if (qs.length > 0) {
-    let best = Infinity;
-    for (const H of HALF_LIVES) {
-      let sum = 0;
-      for (const q of qs) sum += pastMeanCrps(panel, q, horizon, H, cache);
-      const mean = sum / qs.length;
-      selection.push({ halfLife: H, pastCases: qs.length * panel.units.length, meanCrps: mean });
-      if (mean < best) { best = mean; halfLife = H; }
-    }
-  }
+  const choice = chooseOnEarlierOrigins(panel, origin, horizon, SELECTION_ORIGINS, HALF_LIVES, DEFAULT_HALF_LIFE, (q, H) => pastMeanCrps(panel, q, horizon, H, cache));
+  const halfLife = choice.chosen;
+  const selection: RecentRateFit['selection'] = choice.scored.map((c) => ({ halfLife: c.candidate, pastCases: c.pastCases, meanCrps: c.meanCrps }));
   const p = recentRatePredictive(panel, origin, halfLife, tol, cache);
   return {
     distributions: p.distributions,
-    fit: { halfLife, prior: { alpha: p.alpha, beta: p.beta }, weightSum: p.weightSum, selection, pastOrigins: qs.length },
+    fit: { halfLife, prior: { alpha: p.alpha, beta: p.beta }, weightSum: p.weightSum, selection, pastOrigins: choice.pastOrigins },
   };
 }
