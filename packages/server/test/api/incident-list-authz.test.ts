@@ -6,17 +6,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Classification, Incident } from '@baseerat/engine';
+import type { Incident } from '@baseerat/engine';
 import { incidentViews } from '../../src/api/routes/incidents.js';
 import { incidentLabel } from '../../src/api/need-to-know.js';
 import { AccessGate } from '../../src/security/access-gate.js';
 import { AuditLog, InMemoryAuditStore } from '../../src/security/audit-log.js';
-import { PolicyEngine, ROLES, type Principal } from '../../src/security/policy-engine.js';
+import { PolicyEngine, type Principal } from '../../src/security/policy-engine.js';
+import { DISTRICTS, LEVELS, userArb } from './principal-arbitrary.js';
 import { fieldLabel, labelKey } from '../../src/security/security-label.js';
 
 const engine = PolicyEngine.load();
-const LEVELS: Classification[] = ['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET'];
-const DISTRICTS = ['Quetta', 'Gwadar', 'Kech', 'Zhob'];
 const now = new Date('2026-11-27T05:00:00Z');
 
 const incidentArb = fc.record({
@@ -34,14 +33,6 @@ const incidentsArb = fc.array(incidentArb, { minLength: 1, maxLength: 40 }).map(
   links: [],
   ...(x.narrative === undefined ? {} : { narrative: x.narrative }),
 })));
-// A few ids only, so that one id comes back with other attributes (an account changed between requests).
-const userArb = fc.record({
-  id: fc.constantFrom('u1', 'u2', 'u3'),
-  role: fc.constantFrom(...ROLES),
-  clearance: fc.constantFrom(...LEVELS),
-  compartments: fc.constantFrom([], ['CT']),
-  districts: fc.option(fc.subarray(DISTRICTS, { minLength: 1 }), { nil: null, freq: 2 }),
-}).map((u): Principal => ({ ...u, active: true }));
 
 /** The per-record path: every record and every field decided by its own Cedar call, nothing memoised. */
 function perRecord(u: Principal, incidents: readonly Incident[], withRaw: boolean) {

@@ -9,17 +9,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import type { Classification, Incident } from '@baseerat/engine';
+import type { Incident } from '@baseerat/engine';
 import { IncidentListSchema, incidentViews, listSerializerCompiler, visibleIncidents } from '../../src/api/routes/incidents.js';
 import { incidentLabel } from '../../src/api/need-to-know.js';
 import { PROBLEMS } from '../../src/api/plugins/problem-json.js';
 import { AccessGate } from '../../src/security/access-gate.js';
 import { AuditLog, InMemoryAuditStore } from '../../src/security/audit-log.js';
-import { PolicyEngine, ROLES, type Principal } from '../../src/security/policy-engine.js';
+import { PolicyEngine, type Principal } from '../../src/security/policy-engine.js';
+import { DISTRICTS, LEVELS, userArb } from './principal-arbitrary.js';
 
 const engine = PolicyEngine.load();
-const LEVELS: Classification[] = ['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET'];
-const DISTRICTS = ['Quetta', 'Gwadar', 'Kech', 'Zhob'];
 const now = new Date('2026-11-27T05:00:00Z');
 const route = { method: 'GET', url: '/api/incidents' };
 const zodList = serializerCompiler({ ...route, schema: IncidentListSchema, httpStatus: '200' });
@@ -63,13 +62,6 @@ const incidentsArb = fc.array(fc.record({
   links: x.links,
   ...(x.narrative === undefined ? {} : { narrative: x.narrative }),
 })));
-const userArb = fc.record({
-  id: fc.constantFrom('u1', 'u2', 'u3'),
-  role: fc.constantFrom(...ROLES),
-  clearance: fc.constantFrom(...LEVELS),
-  compartments: fc.constantFrom([], ['CT']),
-  districts: fc.option(fc.subarray(DISTRICTS, { minLength: 1 }), { nil: null, freq: 2 }),
-}).map((u): Principal => ({ ...u, active: true }));
 
 describe('incident list serializer', () => {
   it('the same bytes as the zod serializer on the same page, for 300 generated (user, page) pairs', async () => {
