@@ -102,12 +102,29 @@ function checkTime(now: string, field: string): number {
  * Returns a new book; the old one is unchanged.
  */
 export function intakeCandidate(book: AlertBook, candidate: AlertCandidate, now: string, options: { suppressionMinutes?: number } = {}): IntakeResult {
-  const t = checkTime(now, 'now');
+  const k = book.latestByKey.get(candidate.dedupKey);
+  const r = intakeOnKey(k === undefined ? undefined : book.alerts[k], candidate, now, options);
+  if (r.outcome === 'suppressed') {
+    const alerts = book.alerts.slice();
+    alerts[k!] = r.alert;
+    return { book: { alerts, latestByKey: book.latestByKey }, alert: r.alert, outcome: 'suppressed' };
+  }
+  const latestByKey = new Map(book.latestByKey);
+  latestByKey.set(candidate.dedupKey, book.alerts.length);
+  return { book: { alerts: [...book.alerts, r.alert], latestByKey }, alert: r.alert, outcome: 'opened' };
+}
+
+/**
+ * `intakeCandidate` for a caller that keeps the latest alert of each key itself (the live monitor):
+ * `previous` is the latest alert of the candidate's key (undefined: none). Returns the new or
+ * updated alert, the same as `intakeCandidate` does, without building books. `nowMs`:
+ * `Date.parse(now)` when the caller has it (checked: a finite number).
+ */
+export function intakeOnKey(previous: Alert | undefined, candidate: AlertCandidate, now: string, options: { suppressionMinutes?: number } = {}, nowMs?: number): { alert: Alert; outcome: 'opened' | 'suppressed' } {
+  const t = nowMs !== undefined && Number.isFinite(nowMs) ? nowMs : checkTime(now, 'now');
   const windowMs = (candidate.suppressionMinutes ?? options.suppressionMinutes ?? 360) * 60_000;
   if (!(windowMs >= 0)) throw new AlertTransitionError('VALIDATION', `suppressionMinutes is ${options.suppressionMinutes}, expected >= 0`, 'suppressionMinutes', {});
-  const k = book.latestByKey.get(candidate.dedupKey);
-  const previous = k === undefined ? undefined : book.alerts[k];
-  if (previous !== undefined && k !== undefined) {
+  if (previous !== undefined) {
     const opened = Date.parse(previous.openedAt);
     if (t >= opened && t - opened < windowMs) {
       const ids = [...previous.suppressedIncidentIds, candidate.incidentId];
@@ -119,9 +136,7 @@ export function intakeCandidate(book: AlertBook, candidate: AlertCandidate, now:
         suppressedIncidentIds: over > 0 ? ids.slice(over) : ids,
         ...(over > 0 ? { suppressedNotListed: (previous.suppressedNotListed ?? 0) + over } : {}),
       };
-      const alerts = book.alerts.slice();
-      alerts[k] = updated;
-      return { book: { alerts, latestByKey: book.latestByKey }, alert: updated, outcome: 'suppressed' };
+      return { alert: updated, outcome: 'suppressed' };
     }
   }
   const alert: Alert = {
@@ -141,9 +156,7 @@ export function intakeCandidate(book: AlertBook, candidate: AlertCandidate, now:
     triggers: 1,
     history: [{ from: null, to: 'open', by: SYSTEM, at: now }],
   };
-  const latestByKey = new Map(book.latestByKey);
-  latestByKey.set(candidate.dedupKey, book.alerts.length);
-  return { book: { alerts: [...book.alerts, alert], latestByKey }, alert, outcome: 'opened' };
+  return { alert, outcome: 'opened' };
 }
 
 /** Apply an action by a user at time `at`; throws AlertTransitionError on a transition that is not allowed. */

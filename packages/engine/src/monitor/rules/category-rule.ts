@@ -30,12 +30,20 @@ export interface CategoryRule {
 }
 
 const squash = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
+const DEFAULT_TARGET_GROUPS: readonly CategoryGroup[] = ['terrorism'];
+
+/** Whether the incident's target type is one of the rule's (only asked when the rule lists target types). */
+function byTargetType(targetTypes: readonly string[], rule: CategoryRule, incident: MonitorIncident): boolean {
+  if (incident.targetType === undefined || !(rule.targetGroups ?? DEFAULT_TARGET_GROUPS).includes(categoryGroup(incident.category))) return false;
+  const target = squash(incident.targetType);
+  for (const t of targetTypes) if (squash(t) === target) return true;
+  return false;
+}
 
 export function evaluateCategoryRule(rule: CategoryRule, incident: MonitorIncident, zones: readonly WatchZone[]): AlertCandidate | null {
   const byCategory = rule.categories?.includes(incident.category) ?? false;
-  const groups = rule.targetGroups ?? ['terrorism'];
-  const target = incident.targetType === undefined ? undefined : squash(incident.targetType);
-  const byTarget = target !== undefined && groups.includes(categoryGroup(incident.category)) && (rule.targetTypes?.some((t) => squash(t) === target) ?? false);
+  // a rule that fires on the category does not need the target (byTarget only chooses the explanation's words then)
+  const byTarget = !byCategory && rule.targetTypes !== undefined && byTargetType(rule.targetTypes, rule, incident);
   if (!byCategory && !byTarget) return null;
   let zoneIds: string[] = [];
   if (rule.zoneIds !== undefined) {
