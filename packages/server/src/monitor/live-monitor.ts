@@ -13,7 +13,9 @@
  * - near-repeat rules: only serious events are kept (the rule reads nothing else), in a grid of
  *   cells at least as wide as the largest distance (near-repeat-grid.ts: times and coordinates in
  *   typed arrays per cell), pruned to the longest window + baseline;
- * - the alert book: the latest alert per dedup key (the only one suppression looks at).
+ * - the alert book: the latest alert per dedup key (the only one suppression looks at), pruned to
+ *   the alerts opened within the longest suppression window and a day before the latest alert time
+ *   seen (what `warmUp` loads after a restart: an older alert can no longer suppress anything).
  * Each incident sees the incidents observed before it; a batch is taken in time order (then id),
  * as the replay does, so that observing a history in time order gives the replay's alerts
  * (tested) when `clock` is 'occurrence'.
@@ -23,8 +25,8 @@
  */
 import {
   CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRuleOnColumns,
-  evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeCandidate, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
-  type Alert, type AlertAction, type AlertBook, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
+  evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeOnKey, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
+  type Alert, type AlertAction, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
   type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule,
 } from '@baseerat/engine';
 import type { IncidentColumns, Store } from '../store/port.js';
@@ -54,6 +56,8 @@ export interface LiveMonitorOptions {
    * re-trigger counts (not the events: they are stored). `idle()` flushes.
    */
   retriggerDebounceMs?: number;
+  /** The state the rules read and the alert book are pruned after this many incidents observed; default 20,000. */
+  pruneEvery?: number;
 }
 
 export interface ObserveResult {
@@ -89,13 +93,17 @@ export function labelledNewIncident(n: NewIncident): LabelledIncident {
   return labelledIncident(consolidate(n.id, n.reports, n.links));
 }
 
-/** intakeCandidate's book for a key without an alert (it returns new books: never changed). */
-const EMPTY_BOOK: AlertBook = { alerts: [], latestByKey: new Map() };
+/** Whether the candidate's incident is already counted on `prev`, the latest alert of its key. */
+function alreadyCounted(prev: Alert, c: AlertCandidate): boolean {
+  return prev.incidentId === c.incidentId || prev.suppressedIncidentIds.includes(c.incidentId);
+}
 
 interface SpikeState { periodDays: number; origin: number; lookback: number; counts: Map<string, Map<number, number>> }
 
 export class LiveMonitor {
   private readonly ruleSet: RuleSet;
+  /** intakeOnKey's options (the default suppression window). */
+  private readonly intakeOptions: { suppressionMinutes?: number };
   private readonly now: () => Date;
   private readonly clock: 'arrival' | 'occurrence';
   private queue: Promise<unknown> = Promise.resolve();
@@ -109,6 +117,8 @@ export class LiveMonitor {
   private readonly grid: NearRepeatGrid;
   private maxTime = -Infinity;
   private observedSincePrune = 0;
+  /** The latest alert time (`at`) taken so far, in ms: `latest` is pruned relative to it. */
+  private maxAtMs = -Infinity;
   /** Re-triggered alerts waiting for their debounced write and publish (`retriggerDebounceMs`), by alert id, latest state. */
   private readonly deferred = new Map<string, StoredAlert>();
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
@@ -124,6 +134,7 @@ export class LiveMonitor {
     this.ruleSet = options.ruleSet;
     this.now = options.now ?? (() => new Date());
     this.clock = options.clock ?? 'arrival';
+    this.intakeOptions = options.suppressionMinutes === undefined ? {} : { suppressionMinutes: options.suppressionMinutes };
     this.nearRepeatRules = options.ruleSet.rules.filter((r): r is NearRepeatRule => r.kind === 'near-repeat');
     this.seriousKilled = Math.min(...this.nearRepeatRules.map((r) => r.minimumKilled ?? 5), Infinity);
     const maxKm = Math.max(1, ...this.nearRepeatRules.map((r) => r.distanceKm));
@@ -137,6 +148,8 @@ export class LiveMonitor {
   }
 
   get hub(): AlertHub | undefined { return this.options.hub; }
+  /** Dedup keys whose latest alert the monitor keeps in memory (pruned: see the file's comment). */
+  get alertKeysKept(): number { return this.latest.size; }
   get repository(): AlertRepository { return this.options.repository; }
 
   private spikeState(r: SpikeRule): SpikeState {
@@ -191,27 +204,37 @@ export class LiveMonitor {
   }
 
   private async observeNow(incidents: readonly LabelledIncident[]): Promise<ObserveResult> {
-    const times = new Map<string, number>();
-    for (const inc of incidents) {
+    const times = new Float64Array(incidents.length);
+    for (let i = 0; i < incidents.length; i++) {
+      const inc = incidents[i]!;
       const t = Date.parse(inc.occurredAt);
       if (!Number.isFinite(t)) throw new BaseeratError('VALIDATION', `occurredAt of incident ${inc.id} is '${inc.occurredAt}', expected an ISO-8601 time`, { field: 'occurredAt' });
-      times.set(inc.id, t);
+      times[i] = t;
     }
-    const sorted = incidents.slice().sort((a, b) => times.get(a.id)! - times.get(b.id)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // time order, then id (the replay's order)
+    const sorted = Array.from({ length: incidents.length }, (_, i) => i).sort((a, b) => {
+      const x = incidents[a]!.id, y = incidents[b]!.id;
+      return times[a]! - times[b]! || (x < y ? -1 : x > y ? 1 : 0);
+    });
     const changed = new Map<string, { change: AlertEvent['change']; stored: StoredAlert }>();
     const order: string[] = [];
     let candidates = 0, opened = 0, retriggered = 0;
-    const arrival = this.now().toISOString();
-    for (const inc of sorted) {
+    const arrivalDate = this.now();
+    const arrival = arrivalDate.toISOString(), arrivalMs = arrivalDate.getTime();
+    for (const i of sorted) {
+      const inc = incidents[i]!;
       const cands = this.evaluate(inc);
-      this.remember(inc);
+      this.remember(inc, times[i]!);
       const at = this.clock === 'arrival' ? arrival : inc.occurredAt;
+      const atMs = this.clock === 'arrival' ? arrivalMs : times[i]!;
+      if (atMs > this.maxAtMs) this.maxAtMs = atMs;
       for (const c of cands) {
+        const prev = this.latest.get(c.dedupKey);
         // an incident already counted on its key's latest alert (a batch redelivered after a crash
         // whose alerts were stored before its incidents: write-behind.ts, ack-behind) is not counted again
-        if (this.alreadyCounted(c)) continue;
+        if (prev !== undefined && alreadyCounted(prev.alert, c)) continue;
         candidates++;
-        const r = this.intake(c, inc.classification, at);
+        const r = this.intake(prev, c, inc.classification, at, atMs);
         if (r.change === 'opened') opened++; else retriggered++;
         const prior = changed.get(r.stored.alert.id);
         changed.set(r.stored.alert.id, { change: prior?.change === 'opened' ? 'opened' : r.change, stored: r.stored });
@@ -223,7 +246,7 @@ export class LiveMonitor {
     this.counters.opened += opened;
     this.counters.retriggered += retriggered;
     this.observedSincePrune += incidents.length;
-    if (this.observedSincePrune > 20_000) { this.prune(); this.observedSincePrune = 0; }
+    if (this.observedSincePrune > (this.options.pruneEvery ?? 20_000)) { this.prune(); this.observedSincePrune = 0; }
     const debounce = this.options.retriggerDebounceMs ?? 0;
     const list: { change: AlertEvent['change']; stored: StoredAlert }[] = [];
     const newIds = new Set<string>();
@@ -290,9 +313,8 @@ export class LiveMonitor {
     return out;
   }
 
-  /** Adds an incident to the state the rules read. */
-  private remember(inc: MonitorIncident): void {
-    const t = Date.parse(inc.occurredAt);
+  /** Adds an incident to the state the rules read; `t`: Date.parse(inc.occurredAt). */
+  private remember(inc: MonitorIncident, t: number = Date.parse(inc.occurredAt)): void {
     if (t > this.maxTime) this.maxTime = t;
     const district = inc.location.district;
     if (district !== undefined && this.spikeStates.size > 0) {
@@ -317,20 +339,25 @@ export class LiveMonitor {
       for (const m of s.counts.values()) for (const p of m.keys()) if (p < newest - s.lookback - 1) m.delete(p);
     }
     this.grid.prune(this.maxTime - this.nearKeepMs);
+    // Alerts opened before the longest suppression window and a day (what warmUp loads) suppress
+    // nothing more; without this, a rule keyed per incident (category rules) kept every alert ever
+    // opened. `latest` is kept roughly in opening order (a key's new alert goes to the end), so the
+    // walk stops at the first alert still in reach; one out of order waits for a later prune.
+    const cutoff = this.maxAtMs - this.longestSuppressionMinutes() * 60_000 - DAY_MS;
+    for (const [key, s] of this.latest) {
+      if (!(Date.parse(s.alert.openedAt) < cutoff)) break;
+      this.latest.delete(key);
+    }
   }
 
-  private alreadyCounted(c: AlertCandidate): boolean {
-    const prev = this.latest.get(c.dedupKey)?.alert;
-    return prev !== undefined && (prev.incidentId === c.incidentId || prev.suppressedIncidentIds.includes(c.incidentId));
-  }
-
-  private intake(c: AlertCandidate, classification: Classification, at: string): { change: 'opened' | 'retriggered'; stored: StoredAlert } {
-    const prev = this.latest.get(c.dedupKey);
-    const book: AlertBook = prev === undefined ? EMPTY_BOOK : { alerts: [prev.alert], latestByKey: new Map([[c.dedupKey, 0]]) };
-    const r = intakeCandidate(book, c, at, this.options.suppressionMinutes === undefined ? {} : { suppressionMinutes: this.options.suppressionMinutes });
+  /** `prev`: the latest alert of the candidate's key (`latest`); `atMs`: Date.parse(at). */
+  private intake(prev: StoredAlert | undefined, c: AlertCandidate, classification: Classification, at: string, atMs: number): { change: 'opened' | 'retriggered'; stored: StoredAlert } {
+    const r = intakeOnKey(prev?.alert, c, at, this.intakeOptions, atMs);
     const stored: StoredAlert = r.outcome === 'opened' || prev === undefined
       ? { alert: r.alert, classification, updatedAt: at }
       : { alert: r.alert, classification: higherClassification(prev.classification, classification), updatedAt: at };
+    // a key's new alert goes to the end of `latest` (its opening order: prune)
+    if (r.outcome === 'opened' && prev !== undefined) this.latest.delete(c.dedupKey);
     this.latest.set(c.dedupKey, stored);
     return { change: r.outcome === 'opened' ? 'opened' : 'retriggered', stored };
   }

@@ -51,6 +51,23 @@ describe('LiveMonitor over UCDP Balochistan in time order = replay (example rule
       db.closeSync();
     }), { seed: 6, numRuns: 3 });
   }, 60_000);
+
+  it('pruning the alert book to the longest window and a day changes no alert, and keeps fewer keys', async () => {
+    const keys = new Set(replay.alerts.map((a) => a.dedupKey));
+    const repo = await DuckDBAlertRepository.open(instance);
+    const monitor = new LiveMonitor({ ruleSet, repository: repo, hub: new AlertHub(), clock: 'occurrence', pruneEvery: 25 });
+    const alerts = new Map<string, Alert>();
+    for (let k = 0; k < sorted.length; k += 40) {
+      const r = await monitor.observe(sorted.slice(k, k + 40).map(labelled));
+      for (const e of r.events) alerts.set(e.stored.alert.id, e.stored.alert);
+    }
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    expect([...alerts.values()].map(essence).sort(byId)).toEqual(replay.alerts.map(essence).sort(byId));
+    expect(monitor.counters.retriggered).toBe(replay.suppressed);
+    expect(keys.size).toBeGreaterThan(100);
+    expect(monitor.alertKeysKept).toBeLessThan(keys.size / 2);
+    repo.close();
+  }, 60_000);
 });
 
 const at = (iso: string) => () => new Date(iso);
@@ -92,6 +109,23 @@ describe('LiveMonitor: suppression across a restart, lifecycle, classification',
     expect(nr.total).toBe(1);
     expect(nr.items[0]!.alert.triggers).toBe(2);
     expect(nr.items[0]!.alert.suppressedIncidentIds).toEqual(['b3']);
+    repo.close();
+  });
+
+  it('an alert opened more than the longest window and a day before the latest is no longer kept (as warmUp would not load it)', async () => {
+    const repo = await DuckDBAlertRepository.open(instance);
+    let now = '2025-03-01T10:00:00.000Z';
+    const m = new LiveMonitor({ ruleSet: suicideOnly, repository: repo, now: () => new Date(now), pruneEvery: 5 });
+    await m.observe(Array.from({ length: 10 }, (_, i) => bomb(`p${i}`, '2025-03-01T09:00:00.000Z')));
+    expect(m.alertKeysKept).toBe(10);
+    // 360 minutes (the default window) and a day later: still kept
+    now = '2025-03-02T16:00:00.000Z';
+    await m.observe(Array.from({ length: 10 }, (_, i) => bomb(`q${i}`, '2025-03-02T15:00:00.000Z')));
+    expect(m.alertKeysKept).toBe(20);
+    // a millisecond more: the first ten go
+    now = '2025-03-02T16:00:00.001Z';
+    await m.observe(Array.from({ length: 10 }, (_, i) => bomb(`r${i}`, '2025-03-02T15:00:00.000Z')));
+    expect(m.alertKeysKept).toBe(20);
     repo.close();
   });
 
