@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { DuckDBTimestampValue } from '@duckdb/node-api';
 import { CLASSIFICATION_LEVELS, consolidate, type CategoryCode, type Report } from '@baseerat/engine';
-import { IDENTITY_CODEC, RECORD_LAYOUT, canonicalReport, decodeRecord, incidentRow, lastTsValue, reportRow, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
+import { IDENTITY_CODEC, RECORD_LAYOUT, canonicalIso, canonicalMs, canonicalReport, decodeRecord, incidentRow, lastTsValue, reportRow, singleReportIncidentRow, tsValue, type FieldCodec } from '../../src/store/duckdb/rows.js';
 import { report, type ReportSpec } from './conformance.js';
 
 const CATS: CategoryCode[] = ['TI.BOMB', 'TI.TARGETED', 'CR.ROBBERY', 'CR.KFR', 'PO.PROTEST', 'SO.ARREST'];
@@ -59,6 +60,37 @@ describe('store rows: the fast path for single-report incidents', () => {
       expect(ts(s, 'x')).toEqual(tsValue(s, 'x'));
     }
     expect(() => ts('not a time', 'source.receivedAt')).toThrow(/source.receivedAt/);
+  });
+});
+
+describe('store rows: canonical times without Date.parse', () => {
+  /** What canonicalIso did before the fast path: V8's parser, then toISOString. */
+  const slowIso = (s: string): string | undefined => { const ms = Date.parse(s); return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined; };
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  // canonical-shaped strings whose fields run past their ranges (month 13, February 30, 24:00, 60 s, year 0-99)
+  const shaped = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }),
+    fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }))
+    .map(([y, mo, d, h, mi, s, ms]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`);
+  const anyTime = fc.integer({ min: -62_000_000_000_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString());
+  const nearMiss = fc.tuple(anyTime, fc.nat(23), fc.constantFrom('x', ' ', '+', '0', 'Z', '/', ':')).map(([s, i, c]) => s.slice(0, i) + c + s.slice(i + 1));
+
+  it('canonicalIso equals Date.parse then toISOString, and canonicalMs is that time exactly when the string is canonical (years 100-9999), NaN when not (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.oneof(shaped, anyTime, nearMiss, fc.string({ maxLength: 30 })), (s) => {
+        const slow = slowIso(s);
+        if (slow === undefined) expect(() => canonicalIso(s, 'occurredAt')).toThrow(/occurredAt/);
+        else expect(canonicalIso(s, 'occurredAt')).toBe(slow);
+        const ms = canonicalMs(s);
+        // years 0-99 are left to the slow path (Date.UTC would read them as 1900-1999)
+        if (slow === s && !s.startsWith('00')) expect(ms).toBe(Date.parse(s));
+        else if (slow !== s) expect(ms).toBeNaN();
+        if (slow !== undefined) expect(tsValue(s, 'x')).toEqual(new DuckDBTimestampValue(BigInt(Date.parse(s)) * 1000n));
+      }),
+      { seed: 20261127, numRuns: 3000 },
+    );
+    expect(canonicalMs('2024-02-29T23:59:59.999Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+    expect(canonicalMs('2000-02-29T00:00:00.000Z')).toBe(Date.UTC(2000, 1, 29));
+    for (const s of ['1900-02-29T00:00:00.000Z', '2100-02-29T12:00:00.000Z', '2023-02-29T00:00:00.000Z', '2024-02-30T00:00:00.000Z', '2024-01-01T24:00:00.000Z', '0099-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000+', '2024-01-01T00:00:00Z']) expect(canonicalMs(s)).toBeNaN();
   });
 });
 
