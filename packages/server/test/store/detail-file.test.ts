@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { incidentIdFor, sourceKey, type Link, type Report } from '@baseerat/engine';
 import { openStore, type DuckDBStore, type FieldCodec, type IngestBatch } from '../../src/store/index.js';
+import { frame } from '../../src/store/duckdb/detail-file.js';
 import { report } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-detail-'));
@@ -86,6 +87,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('incident detail side file', () => {
+  it('a frame of a text payload is byte for byte the frame of its UTF-8 bytes (fast-check, fixed seed)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.nat(), fc.integer({ min: -1, max: 2 ** 40 }), (text, seq, supersedes) => {
+      expect(frame(1, seq, supersedes, text).equals(frame(1, seq, supersedes, Buffer.from(text, 'utf8')))).toBe(true);
+    }), { seed: SEED, numRuns: 300 });
+    // a lone surrogate becomes U+FFFD in both
+    expect(frame(1, 2, -1, 'a\ud800b').equals(frame(1, 2, -1, Buffer.from('a\ud800b', 'utf8')))).toBe(true);
+  });
+
   it('answers getIncident exactly as the DuckDB tables do after random writes, and again after a reopen', async () => {
     let run = 0;
     await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 12 }), async (ops) => {

@@ -67,7 +67,8 @@ interface Handle { fd: number }
 /** A committed batch kept while the file is rebuilt, with its generation. */
 interface Held { mark: Mark; frames: Buffer[]; entries: number[] }
 
-export function frame(kind: number, a: number, b: number, payload?: Buffer): Buffer {
+export function frame(kind: number, a: number, b: number, payload?: Buffer | string): Buffer {
+  if (typeof payload === 'string') return textFrame(kind, a, b, payload);
   const h = Buffer.allocUnsafe(FRAME_HEADER);
   h.writeUInt32LE(kind, 0);
   h.writeUInt32LE(payload?.length ?? 0, 4);
@@ -75,6 +76,22 @@ export function frame(kind: number, a: number, b: number, payload?: Buffer): Buf
   h.writeDoubleLE(b, 16);
   h.writeUInt32LE(payload === undefined ? 0 : crc32(payload), 24);
   return payload === undefined ? h : Buffer.concat([h, payload]);
+}
+
+/**
+ * The frame of a payload given as text (its UTF-8 bytes are the payload): the text is written once,
+ * into the frame, instead of into a payload buffer that is then copied behind the header. The same
+ * bytes as `frame(kind, a, b, Buffer.from(text, 'utf8'))`.
+ */
+function textFrame(kind: number, a: number, b: number, text: string): Buffer {
+  const f = Buffer.allocUnsafe(FRAME_HEADER + Buffer.byteLength(text, 'utf8'));
+  const n = f.write(text, FRAME_HEADER, 'utf8');
+  f.writeUInt32LE(kind, 0);
+  f.writeUInt32LE(n, 4);
+  f.writeDoubleLE(a, 8);
+  f.writeDoubleLE(b, 16);
+  f.writeUInt32LE(crc32(f.subarray(FRAME_HEADER)), 24);
+  return f;
 }
 
 const writevAt = (fd: number, bufs: Buffer[], pos: number) => new Promise<void>((ok, fail) => {
@@ -311,15 +328,21 @@ export class DetailFile {
     return { frames: [], bytes: 0, entries: [], written: 0, start: this.size };
   }
 
-  /** Adds the version of an incident at `seq` (superseding the version at `supersedes`, -1 for none). */
-  async add(batch: DetailBatch, seq: number, supersedes: number, payload: Buffer): Promise<void> {
+  /**
+   * Adds the version of an incident at `seq` (superseding the version at `supersedes`, -1 for none);
+   * `payload` as bytes, or as text (its UTF-8 bytes, written straight into the frame). A promise
+   * only when the batch is written out (await it then); undefined otherwise, so that the usual add
+   * costs no promise.
+   */
+  add(batch: DetailBatch, seq: number, supersedes: number, payload: Buffer | string): Promise<void> | undefined {
     const f = frame(KIND_INCIDENT, seq, supersedes, payload);
     batch.entries.push(seq, batch.written + batch.bytes, f.length, supersedes);
     batch.frames.push(f);
     batch.bytes += f.length;
     // Large batches go to the file as they are made (ready only: beyond the last COMMIT they count
     // for nothing until the batch's own COMMIT follows them); otherwise kept until the commit.
-    if (batch.bytes >= FLUSH_BYTES && this.state === 'ready' && batch.start === this.size) await this.flush(batch);
+    if (batch.bytes >= FLUSH_BYTES && this.state === 'ready' && batch.start === this.size) return this.flush(batch);
+    return undefined;
   }
 
   private async flush(batch: DetailBatch): Promise<void> {

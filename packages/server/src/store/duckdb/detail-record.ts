@@ -34,7 +34,12 @@ export function incidentFromStored(row: readonly unknown[], sources: readonly (r
 
 /** The side file's payload of an incident version. */
 export function detailPayload(row: readonly unknown[], sources: readonly StoredSource[]): Buffer {
-  return Buffer.from(JSON.stringify([row, sources]), 'utf8');
+  return Buffer.from(detailPayloadText(row, sources), 'utf8');
+}
+
+/** The side file's payload of an incident version as text (`detailPayload` is its UTF-8 bytes; DetailFile.add takes either). */
+export function detailPayloadText(row: readonly unknown[], sources: readonly StoredSource[]): string {
+  return JSON.stringify([row, sources]);
 }
 
 /** The incident of a side-file payload. */

@@ -37,7 +37,7 @@ import { migrate } from './migrations.js';
 import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState, type DetailVerify, type Mark } from './detail-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  detailPayload, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
+  detailPayload, detailPayloadText, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
 } from './detail-record.js';
 import { applySchemaMigrations, type SchemaMigration } from './schema-ledger.js';
 import { randomBytes } from 'node:crypto';
@@ -375,7 +375,7 @@ export class DuckDBStore implements Store {
 
   /** Adds an incident version to the running write transaction's side-file batch. */
   private async detailAdd(seq: number, supersedes: number, row: unknown[], sources: { seq: number; source: StoredSource }[]): Promise<void> {
-    if (this.detailBatch !== undefined) await this.detail!.add(this.detailBatch, seq, supersedes, detailPayload(row, sortSources(sources)));
+    if (this.detailBatch !== undefined) await this.detail!.add(this.detailBatch, seq, supersedes, detailPayloadText(row, sortSources(sources)));
   }
 
   /**
@@ -687,8 +687,9 @@ export class DuckDBStore implements Store {
     await this.append('reports', reportRows());
     if (seqOf.size > 0) this.detailTouched = true;
     for (const d of details ?? []) {
-      if (d.payload !== undefined) await this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload);
-      else await this.detailAdd(d.seq, d.supersedes, d.row, d.sources);
+      // (awaited only when the side file writes the batch out: one promise per incident cost more than the add)
+      const written = this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload ?? detailPayloadText(d.row, sortSources(d.sources)));
+      if (written !== undefined) await written;
     }
     const sources = await this.sources(), incidents = await this.incidents();
     for (const [id, seq] of seqOf) incidents.set(hash52(id), seq);
