@@ -4,7 +4,10 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000] [--write-behind off|on|journal|ack]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000] [--write-behind off|on|journal|ack] [--ack all|explicit]
+ *
+ * --ack all (default, as `serve --nats` and `consume`): one acknowledgement per batch (JetStream
+ * AckPolicy.All); explicit: every message acknowledged (as the server-mode worker).
  *
  * --rules all: one category rule that fires on every category, so every new incident yields an
  * alert and a latency sample (the heaviest alert load: each event is its own alert);
@@ -64,6 +67,9 @@ const maxStep = arg('max-step', ''), gatherMs = arg('gather-ms', '');
 /** With the write-behind: new incidents' rows made in a worker thread (store/duckdb/row-encoder.ts): on or off (default off). */
 const rowWorker = arg('row-worker', 'off');
 if (!['on', 'off'].includes(rowWorker)) throw new Error(`--row-worker ${rowWorker}: on or off`);
+/** all: one acknowledgement per batch (AckPolicy.All, as `serve --nats` and `consume`); explicit: one per message. */
+const ackArg = arg('ack', 'all');
+if (ackArg !== 'all' && ackArg !== 'explicit') throw new Error(`--ack ${ackArg}: all or explicit`);
 
 /** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
 function natsServerCpuSeconds(): number | undefined {
@@ -169,7 +175,7 @@ let t0 = Date.now();
 const storedPerSecond: number[] = [];
 const consumer = await startIngestConsumer({
   nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: mon.writeBehind?.store ?? e.store, geocoder: loadGeography(), link: linkBatch,
-  monitor: mon.monitor, stream, prefix, maxBatch: batch,
+  monitor: mon.monitor, stream, prefix, maxBatch: batch, ack: ackArg,
   ...(ackBehind && mon.writeBehind !== undefined ? { commitGroup: mon.writeBehind.group.bind(mon.writeBehind), maxAckPending: ackPending } : {}),
   onBatch: (b) => {
     stored += b.counts.stored; batches++;
@@ -218,7 +224,7 @@ const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DI
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, publishMode, rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, ack: { mode: consumer.ack, acksSent: consumer.counters.acks, messages: consumer.counters.acked, redeliveriesDropped: consumer.counters.redeliveriesDropped, resyncs: consumer.counters.resyncs }, gcFlags: process.execArgv.filter((a) => !a.includes('tsx') && a !== '--import' && a !== '--require').join(' ') + (process.env['NODE_OPTIONS'] === undefined ? '' : ` NODE_OPTIONS=${process.env['NODE_OPTIONS']}`), rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained

@@ -84,6 +84,8 @@ export function registerConsume(program: Command): void {
           for (const [i, agency] of agencies.entries()) {
             consumers.push(await startIngestConsumer({
               nats: nc, agency, adapter: adapters[i]!, store: mon?.writeBehind?.store ?? e.store, geocoder, link: linkBatch, maxBatch: batch, ackWaitSeconds: ackWait,
+              // this process owns the store file, so it alone consumes the durable: one acknowledgement per batch
+              ack: 'all',
               ...(mon === undefined ? {} : { monitor: mon.monitor, ...ackBehindConsumerOptions(mon.writeBehind) }),
               ...(o.stream === undefined ? {} : { stream: o.stream }), ...(o.prefix === undefined ? {} : { prefix: o.prefix }),
               onBatch: () => { lastMessageAt = Date.now(); },

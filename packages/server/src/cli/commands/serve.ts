@@ -267,6 +267,8 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, l
   for (const agency of agencies) {
     consumers.push(await startIngestConsumer({
       nats: nc, agency, adapter: await agencyAdapter(agency, o.mappings, undefined), store: live?.writeBehind?.store ?? store, geocoder: loadGeography(), link: linkBatch,
+      // the serving process owns the store file, so it alone consumes the durable: one acknowledgement per batch
+      ack: 'all',
       ...(live === undefined ? {} : { monitor: live.monitor, ...ackBehindConsumerOptions(live.writeBehind) }),
       ...(o.natsStream === undefined ? {} : { stream: o.natsStream }), ...(o.natsPrefix === undefined ? {} : { prefix: o.natsPrefix }),
     }));
