@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { linkBatch } from '@baseerat/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,15 @@ describe("ack: 'all' (one acknowledgement per batch)", () => {
       const i = await jsm.consumers.info(stream, durableName('fc'));
       expect(i.config.ack_policy).toBe(AckPolicy.All);
       expect(i.ack_floor.stream_seq).toBe(total);
+      // readSequences on this server's reply subjects agrees with the client library's parse
+      const ordered = await jetstream(nc).consumers.get(stream, { opt_start_seq: 10 });
+      for (let k = 0; k < 3; k++) {
+        const m = await ordered.next();
+        expect(m).not.toBeNull();
+        expect(readSequences((m as unknown as { reply: string }).reply)).toBe(true);
+        expect({ ...lastSequences }).toEqual({ stream: m!.info.streamSequence, delivery: m!.info.deliverySequence });
+        expect(lastSequences.stream).toBe(10 + k);
+      }
     } finally {
       await e.close();
     }
