@@ -101,6 +101,10 @@ export interface WriteBehindCounters {
   linkReadMs: number;
   /** Ack-behind: link-candidate reads not answered within LINK_READ_WAIT_MS (answered without them; their result added later). */
   linkReadsLate: number;
+  /** Wall time (ms) the live path spent in linkCandidates (waiting for the store's read, or its timeout). */
+  linkWaitMs: number;
+  /** Ack-behind: steps larger than maxStepEvents whose store write was made in pieces (see `drain`). */
+  splitSteps: number;
 }
 
 const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
@@ -114,14 +118,14 @@ const MAX_STEP_EVENTS = 500;
 export class LiveWriteBehind {
   readonly store: Store;
   readonly repository: AlertRepository;
-  readonly counters: WriteBehindCounters = { entries: 0, applied: 0, recovered: 0, checkpoints: 0, checkpointMs: 0, checkpointMaxMs: 0, checkpointsRefused: 0, countMismatches: 0, linkReadsSkipped: 0, maxPendingEvents: 0, applierSteps: 0, linkReads: 0, linkReadCandidates: 0, linkReadMs: 0, linkReadsLate: 0 };
+  readonly counters: WriteBehindCounters = { entries: 0, applied: 0, recovered: 0, checkpoints: 0, checkpointMs: 0, checkpointMaxMs: 0, checkpointsRefused: 0, countMismatches: 0, linkReadsSkipped: 0, maxPendingEvents: 0, applierSteps: 0, linkReads: 0, linkReadCandidates: 0, linkReadMs: 0, linkReadsLate: 0, linkWaitMs: 0, splitSteps: 0 };
   /** Timings of the applier's writes and checkpoints (ms), for benchmarks. */
   onApplied?: (what: 'batch' | 'alerts' | 'delivery' | 'checkpoint', ms: number) => void;
   private tail: Promise<void> = Promise.resolve();
   private failure: unknown;
   /** Batches journaled, not yet in the store: their source keys, and their new incidents for link candidates. */
   private readonly pendingKeys = new Map<string, number>();
-  private readonly pendingBatches = new Map<number, { batch: IngestBatch; candidates?: LinkCandidate[] }>();
+  private readonly pendingBatches = new Map<number, PendingBatch>();
   private pendingEvents = 0;
   private readonly pendingAlerts = new Map<string, { seq: number; stored: StoredAlert }>();
   private drained: (() => void)[] = [];
@@ -138,15 +142,11 @@ export class LiveWriteBehind {
   private groupLock: Promise<void> = Promise.resolve();
   private nextSeq = 1;
   /** Ack-behind: staged entries handed to the applier, not yet taken by a step. */
-  private waiting: { entries: Staged[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private waiting: { entries: Staged[]; events: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  /** Ack-behind: the events of the batches in `waiting` (kept as they come and go, not counted again at every step). */
+  private waitingEvents = 0;
   private drainScheduled = false;
   private waitingSince = 0;
-
-  private waitingEvents(): number {
-    let n = 0;
-    for (const g of this.waiting) for (const x of g.entries) if (x.entry.k === 'batch') n += batchEvents(x.entry.b);
-    return n;
-  }
 
   private constructor(private readonly o: WriteBehindOptions, private readonly journal: LiveJournal | undefined) {
     this.store = this.wrapStore(o.store);
@@ -240,7 +240,9 @@ export class LiveWriteBehind {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
       if (this.waiting.length === 0) this.waitingSince = performance.now();
-      this.waiting.push({ entries, resolve, reject });
+      const events = entries.reduce((n, x) => n + (x.entry.k === 'batch' ? batchEvents(x.entry.b) : 0), 0);
+      this.waiting.push({ entries, events, resolve, reject });
+      this.waitingEvents += events;
       if (this.drainScheduled) return;
       this.drainScheduled = true;
       const run = this.tail.then(() => this.drain());
@@ -258,13 +260,14 @@ export class LiveWriteBehind {
     // acknowledgement waits for it, not the alerts
     const maxStep = this.o.maxStepEvents ?? MAX_STEP_EVENTS;
     const gather = this.waitingSince + (this.o.gatherMs ?? APPLY_GATHER_MS) - performance.now();
-    if (gather > 0 && this.waitingEvents() < maxStep) await new Promise<void>((r) => setTimeout(r, gather));
+    if (gather > 0 && this.waitingEvents < maxStep) await new Promise<void>((r) => setTimeout(r, gather));
     this.drainScheduled = false;
     // take what waits, up to about MAX_STEP_EVENTS events (the store write runs on the main thread: a
     // much larger one would hold the live path that long); the rest is the next step
     let n = 0, events = 0;
-    while (n < this.waiting.length && (n === 0 || events < maxStep)) events += this.waiting[n++]!.entries.reduce((s, x) => s + (x.entry.k === 'batch' ? batchEvents(x.entry.b) : 0), 0);
+    while (n < this.waiting.length && (n === 0 || events < maxStep)) events += this.waiting[n++]!.events;
     const groups = this.waiting.splice(0, n);
+    this.waitingEvents -= events;
     // what is left behind (a backlog) goes without gathering
     this.waitingSince = Number.NEGATIVE_INFINITY;
     if (this.waiting.length > 0) { this.drainScheduled = true; this.tail = this.tail.then(() => this.drain()); }
@@ -284,7 +287,20 @@ export class LiveWriteBehind {
           } else batches.push(entry.b);
         }
         if (alerts.size > 0) await this.apply({ k: 'alerts', a: [...alerts.values()], ...(newIds === undefined ? {} : { n: [...newIds] }) });
-        if (batches.length > 0) await this.apply({ k: 'batch', b: batches.length === 1 ? batches[0]! : mergeBatches(batches) });
+        // A step holds at least one NATS batch, up to 5,000 records when the live path is behind; its
+        // store write runs on the main thread (rows, encryption, appender) and would hold the live path
+        // that long (0.5-1 s under load), so a larger step is written in pieces of about maxStep events,
+        // each its own transaction, with the live path let in between. The group is acknowledged once
+        // all pieces are in; a crash between two pieces redelivers it, and what the first pieces
+        // stored counts as duplicates (the store's key), as after a crash between the alerts and the batch.
+        if (batches.length > 0) {
+          const pieces = splitBatch(batches.length === 1 ? batches[0]! : mergeBatches(batches), maxStep);
+          for (let i = 0; i < pieces.length; i++) {
+            if (i > 0) await new Promise<void>((r) => setImmediate(r));
+            await this.apply({ k: 'batch', b: pieces[i]! });
+          }
+          if (pieces.length > 1) this.counters.splitSteps++;
+        }
       } finally {
         for (const x of all) x.done(x.seq);
       }
@@ -411,7 +427,7 @@ export class LiveWriteBehind {
       const keys = [...batch.newIncidents, ...batch.attachments].flatMap((x) => x.reports.map((r) => sourceKey(r.source)));
       await this.journaled({ k: 'batch', b: batch }, (seq) => {
         for (const k of keys) this.pendingKeys.set(k, seq);
-        this.pendingBatches.set(seq, { batch });
+        this.pendingBatches.set(seq, { batch, minTime: Number.POSITIVE_INFINITY, maxTime: Number.NEGATIVE_INFINITY });
         this.pendingEvents += events;
         this.counters.maxPendingEvents = Math.max(this.counters.maxPendingEvents, this.pendingEvents);
       }, (seq) => {
@@ -453,6 +469,7 @@ export class LiveWriteBehind {
         });
         const late = Symbol('late');
         const first = this.journal !== undefined ? await read : await Promise.race([read, new Promise<typeof late>((r) => setTimeout(() => r(late), LINK_READ_WAIT_MS).unref())]);
+        this.counters.linkWaitMs += performance.now() - t;
         if (first === late) {
           this.counters.linkReadsLate++;
           read.then((c) => { this.recovered.push({ candidates: c, until: performance.now() + 30_000 }); }, (e: unknown) => { this.o.onError?.(e); });
@@ -469,13 +486,19 @@ export class LiveWriteBehind {
         }
       }
       if (this.pendingBatches.size === 0) return stored;
-      const byId = new Map(stored.map((c) => [c.incidentId, c]));
+      let byId: Map<string, LinkCandidate> | undefined;
       for (const p of this.pendingBatches.values()) {
-        // made once per batch: a batch may wait through several calls
-        p.candidates ??= p.batch.newIncidents.map((n) => linkCandidateOf(n.id, n.reports));
-        for (const c of p.candidates) if (c.time >= fromMs && c.time <= toMs) byId.set(c.incidentId, c);
+        // made once per batch (a batch may wait through many calls), with their time span, so that a
+        // call skips the batches outside its range instead of testing each of their candidates: the
+        // live feed asks for a narrow range at its front, and a backlog holds many batches behind it
+        if (p.candidates === undefined) {
+          p.candidates = p.batch.newIncidents.map((n) => linkCandidateOf(n.id, n.reports));
+          for (const c of p.candidates) { if (c.time < p.minTime) p.minTime = c.time; if (c.time > p.maxTime) p.maxTime = c.time; }
+        }
+        if (p.maxTime < fromMs || p.minTime > toMs) continue;
+        for (const c of p.candidates) if (c.time >= fromMs && c.time <= toMs) (byId ??= new Map(stored.map((x) => [x.incidentId, x]))).set(c.incidentId, c);
       }
-      return [...byId.values()];
+      return byId === undefined ? stored : [...byId.values()];
     };
     const own: Record<string, unknown> = { writeBatch, existingSourceKeys, linkCandidates };
     return new Proxy(inner, {
@@ -509,6 +532,9 @@ export class LiveWriteBehind {
 
 interface Staged { seq: number; entry: JournalEntry; done: (seq: number) => void }
 
+/** A batch not yet applied; its link candidates (made at the first linkCandidates call that needs them) and their time span (epoch ms). */
+interface PendingBatch { batch: IngestBatch; candidates?: LinkCandidate[]; minTime: number; maxTime: number }
+
 function batchEvents(b: IngestBatch): number {
   return b.newIncidents.reduce((s, n) => s + n.reports.length, 0) + b.attachments.reduce((s, a) => s + a.reports.length, 0);
 }
@@ -520,6 +546,33 @@ function mergeBatches(batches: readonly IngestBatch[]): IngestBatch {
     attachments: batches.flatMap((b) => b.attachments),
     quarantine: batches.flatMap((b) => b.quarantine),
   };
+}
+
+/**
+ * A batch as pieces of about `maxEvents` events each (an incident is never cut), to be written one
+ * after the other in order. An attachment goes with the piece that creates its incident (the store
+ * then folds it into the new incident, as in the whole batch); one to a stored incident, and the
+ * quarantined records, with the last piece.
+ */
+export function splitBatch(b: IngestBatch, maxEvents: number): IngestBatch[] {
+  if (batchEvents(b) <= maxEvents) return [b];
+  const pieces: IngestBatch[] = [];
+  const pieceOf = new Map<string, IngestBatch>();
+  let piece: IngestBatch | undefined, events = 0;
+  for (const n of b.newIncidents) {
+    if (piece === undefined || (piece.newIncidents.length > 0 && events + n.reports.length > maxEvents)) {
+      piece = { newIncidents: [], attachments: [], quarantine: [] };
+      pieces.push(piece);
+      events = 0;
+    }
+    piece.newIncidents.push(n);
+    pieceOf.set(n.id, piece);
+    events += n.reports.length;
+  }
+  const last = pieces[pieces.length - 1] ?? (pieces[0] = { newIncidents: [], attachments: [], quarantine: [] });
+  for (const a of b.attachments) (pieceOf.get(a.incidentId) ?? last).attachments.push(a);
+  last.quarantine.push(...b.quarantine);
+  return pieces;
 }
 
 /** True when the alert's latest change is a person's transition made at this update (not the rule engine's). */

@@ -231,6 +231,105 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     await wb.close();
   });
 
+  it('link candidates of the batches not applied: for any batches and ranges, exactly those a filter of every waiting candidate gives, in the same order (the time-span index skips nothing it should not)', async () => {
+    // many batches wait (the store write held); each holds incidents at random times, some batches
+    // spread, some narrow; ranges are random, often ending exactly on a candidate's time (inclusive)
+    let seed = 7;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+    const t0 = Date.parse('2025-01-01T00:00:00.000Z'), H = 3_600_000;
+    const at = (ms: number, id: string): Report => ({ ...report(id), occurredAt: new Date(ms).toISOString() });
+    const wb = await LiveWriteBehind.open(ackOptions());
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async (b) => { await gate; return write(b); };
+    e.store.linkCandidates = async () => [];
+    const waiting: { id: string; time: number }[] = [];
+    for (let b = 0; b < 40; b++) {
+      const base = t0 + Math.floor(rnd() * 48) * H, spread = rnd() < 0.3 ? 24 * H : H;
+      const incidents = Array.from({ length: 1 + Math.floor(rnd() * 6) }, (_, i) => {
+        const time = base + Math.floor(rnd() * spread / 60_000) * 60_000, id = `inc_${b}_${i}`;
+        waiting.push({ id, time });
+        return incident(id, at(time, `${b}-${i}`));
+      });
+      await wb.group(async () => wb.store.writeBatch({ newIncidents: incidents, attachments: [], quarantine: [] }));
+    }
+    for (let q = 0; q < 300; q++) {
+      const pick = () => (rnd() < 0.5 ? waiting[Math.floor(rnd() * waiting.length)]!.time : t0 + Math.floor(rnd() * 80) * H - 8 * H);
+      const a = pick(), b = pick(), from = Math.min(a, b), to = Math.max(a, b);
+      const want = waiting.filter((w) => w.time >= from && w.time <= to).map((w) => w.id);
+      expect((await wb.store.linkCandidates(from, to)).map((c) => c.incidentId)).toEqual(want);
+    }
+    open();
+    await wb.idle();
+    await wb.close();
+  });
+
+  it('an applier step takes whole groups until it holds maxStepEvents, the rest is the next step', async () => {
+    const wb = await LiveWriteBehind.open({ ...ackOptions(), maxStepEvents: 6, gatherMs: 0 });
+    const steps: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async (b) => { steps.push(b.newIncidents.map((n) => n.id.slice(4)).join(',')); await gate; return write(b); };
+    // the first group's step starts alone and is held; three groups of 3, 3 and 2 events wait behind it
+    const groups = [['a'], ['b', 'c', 'd'], ['e', 'f', 'g'], ['h', 'i']];
+    const committed: Promise<void>[] = [];
+    for (const ids of groups) {
+      committed.push((await wb.group(async () => wb.store.writeBatch(batchOf(...ids)))).committed);
+      if (ids[0] === 'a') for (let i = 0; i < 100 && steps.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    }
+    open();
+    await Promise.all(committed);
+    // 3 + 3 reach 6 (a step ends once it holds maxStepEvents); the last group of 2 is a step of its own
+    expect(steps).toEqual(['a', 'b,c,d,e,f,g', 'h,i']);
+    expect(wb.counters).toMatchObject({ applierSteps: 3, splitSteps: 0 });
+    expect(await reportCount()).toBe(9);
+    await wb.close();
+  });
+
+  it('a step waits gatherMs for the groups that follow, also after a full step went (the events waiting are counted as they leave)', async () => {
+    const wb = await LiveWriteBehind.open({ ...ackOptions(), maxStepEvents: 6, gatherMs: 300 });
+    const steps: string[] = [];
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async (b) => { steps.push(b.newIncidents.map((n) => n.id.slice(4)).join(',')); return write(b); };
+    // a full step (6 events) goes without gathering
+    await (await wb.group(async () => wb.store.writeBatch(batchOf('a', 'b', 'c', 'd', 'e', 'f')))).committed;
+    // then two small groups 50 ms apart: gathered into one step
+    const x = await wb.group(async () => wb.store.writeBatch(batchOf('x')));
+    await new Promise((r) => setTimeout(r, 50));
+    const y = await wb.group(async () => wb.store.writeBatch(batchOf('y')));
+    await Promise.all([x.committed, y.committed]);
+    expect(steps).toEqual(['a,b,c,d,e,f', 'x,y']);
+    await wb.close();
+  });
+
+  it('a step larger than maxStepEvents is written in pieces, in order, an attachment with the piece that creates its incident, one to a stored incident with the last; acknowledged once all are in', async () => {
+    const wb = await LiveWriteBehind.open({ ...ackOptions(), maxStepEvents: 5, gatherMs: 0 });
+    // inc_s is stored before
+    await (await wb.group(async () => wb.store.writeBatch(batchOf('s')))).committed;
+    const writes: string[] = [];
+    const write = e.store.writeBatch.bind(e.store);
+    e.store.writeBatch = async (b) => {
+      writes.push([...b.newIncidents.map((n) => n.id.slice(4)), ...b.attachments.map((a) => `+${a.incidentId.slice(4)}`)].join(','));
+      return write(b);
+    };
+    // one NATS batch of 12 new incidents and two attachments (to inc_b of this batch, and to the stored inc_s)
+    const ids = 'abcdefghijkl'.split('');
+    const batch: IngestBatch = { ...batchOf(...ids), attachments: [{ incidentId: 'inc_s', reports: [report('s2')], links: [] }, { incidentId: 'inc_b', reports: [report('b2')], links: [] }] };
+    const g = await wb.group(async () => wb.store.writeBatch(batch));
+    let committed = false;
+    void g.committed.then(() => { committed = true; });
+    await g.committed;
+    expect(committed).toBe(true);
+    expect(writes).toEqual(['a,b,c,d,e,+b', 'f,g,h,i,j', 'k,l,+s']);
+    expect(await reportCount()).toBe(15);
+    expect((await e.store.getIncident('inc_b'))?.sources.map((x) => x.sourceId)).toEqual(['b', 'b2']);
+    expect((await e.store.getIncident('inc_s'))?.sources.map((x) => x.sourceId)).toEqual(['s', 's2']);
+    expect(wb.counters).toMatchObject({ splitSteps: 1, countMismatches: 0 });
+    await wb.close();
+  });
+
   it('a store failure after the alerts were applied: the group is not committed (no ack), later writes are refused; re-evaluating the redelivered incidents does not count them again', async () => {
     const { LiveMonitor } = await import('../../src/monitor/live-monitor.js');
     const ruleSet = { rules: [{ kind: 'category' as const, id: 'blast', severity: 'high' as const, categories: ['TI.BOMB' as const] }], zones: [] };
