@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { incidentIdFor, sourceKey, type Link, type Report } from '@baseerat/engine';
 import { openStore, type DuckDBStore, type FieldCodec, type IngestBatch } from '../../src/store/index.js';
 import { frame } from '../../src/store/duckdb/detail-file.js';
+import { detailPayloadOf, detailPayloadText, type StoredSource } from '../../src/store/duckdb/detail-record.js';
 import { report } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-detail-'));
@@ -87,6 +88,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('incident detail side file', () => {
+  it('a payload from the row\'s JSON text (detailPayloadOf) is the payload of the row (detailPayloadText) (fast-check, fixed seed)', () => {
+    const value = fc.oneof(fc.string({ unit: 'grapheme' }), fc.double(), fc.integer(), fc.constant(null), fc.boolean());
+    const source = fc.tuple(fc.string(), fc.string(), fc.double(), fc.string(), fc.string({ unit: 'grapheme' }), fc.option(fc.nat()), fc.option(fc.string())) as fc.Arbitrary<StoredSource>;
+    fc.assert(fc.property(fc.array(value, { maxLength: 25 }), fc.array(source, { maxLength: 4 }), (row, sources) => {
+      expect(detailPayloadOf(JSON.stringify(row), sources)).toBe(detailPayloadText(row, sources));
+    }), { seed: SEED, numRuns: 300 });
+  });
+
   it('a frame of a text payload is byte for byte the frame of its UTF-8 bytes (fast-check, fixed seed)', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.nat(), fc.integer({ min: -1, max: 2 ** 40 }), (text, seq, supersedes) => {
       expect(frame(1, seq, supersedes, text).equals(frame(1, seq, supersedes, Buffer.from(text, 'utf8')))).toBe(true);

@@ -42,6 +42,14 @@ export function detailPayloadText(row: readonly unknown[], sources: readonly Sto
   return JSON.stringify([row, sources]);
 }
 
+/**
+ * `detailPayloadText(row, sources)` from the row's JSON text (`JSON.stringify(row)`), made earlier:
+ * the JSON of a two-element array is its elements' JSON between brackets, joined by a comma.
+ */
+export function detailPayloadOf(rowJson: string, sources: readonly StoredSource[]): string {
+  return `[${rowJson},${JSON.stringify(sources)}]`;
+}
+
 /** The incident of a side-file payload. */
 export function incidentFromDetail(payload: Buffer, codec: FieldCodec): Incident {
   const [row, sources] = JSON.parse(payload.toString('utf8')) as [unknown[], StoredSource[]];

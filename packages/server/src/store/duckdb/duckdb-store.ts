@@ -37,7 +37,7 @@ import { migrate } from './migrations.js';
 import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState, type DetailVerify, type Mark } from './detail-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  detailPayload, detailPayloadText, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
+  detailPayload, detailPayloadOf, detailPayloadText, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
 } from './detail-record.js';
 import { applySchemaMigrations, type SchemaMigration } from './schema-ledger.js';
 import { randomBytes } from 'node:crypto';
@@ -625,7 +625,10 @@ export class DuckDBStore implements Store {
     const encoderStats = this.rowEncoder?.stats;
     const seqOf = new Map<string, number>();
     // The side file's version of each incident written (detail-file.ts), in the order rows are made.
-    const details: { seq: number; supersedes: number; row: unknown[]; sources: { seq: number; source: StoredSource }[]; payload?: Buffer | undefined }[] | undefined = this.detailBatch === undefined ? undefined : [];
+    // Each version's payload is made as soon as its reports' rows are (reportRows): what a batch keeps
+    // until its adds is the payload text, not the rows' values (fewer objects for the scavenger to copy);
+    // meanwhile the incident's row is kept as its JSON text (detail-record.ts detailPayloadOf).
+    const details: { seq: number; supersedes: number; row: string; sources: { seq: number; source: StoredSource }[]; payload?: Buffer | string | undefined }[] | undefined = this.detailBatch === undefined ? undefined : [];
     // Rows are produced chunk by chunk as the appender takes them: a million-incident batch never
     // holds a million row arrays at once. Each ends with seq, rep_lo, rep_hi (schema version 4):
     // the reports are numbered in the order reportRows() goes, so an incident's new reports are
@@ -640,7 +643,7 @@ export class DuckDBStore implements Store {
           : incidentRow(consolidate(id, reports, keepLinks(links, reports)), codec, true);
         row.push(BigInt(seq), BigInt(rep), BigInt(rep + reports.length - 1));
         // the row encoder's payload when it made one (the same bytes: detail-record.ts detailPayload of the same row and sources)
-        details?.push(enc?.payload !== undefined ? { seq, supersedes: -1, row: [], sources: [], payload: enc.payload } : { seq, supersedes: -1, row: selectedIncidentRow(row), sources: [] });
+        details?.push(enc?.payload !== undefined ? { seq, supersedes: -1, row: '', sources: [], payload: enc.payload } : { seq, supersedes: -1, row: JSON.stringify(selectedIncidentRow(row)), sources: [] });
         seqOf.set(id, seq++);
         rep += reports.length;
         yield row;
@@ -650,7 +653,7 @@ export class DuckDBStore implements Store {
         const all = [...before.reports, ...reports];
         const row = incidentRow(consolidate(id, all, keepLinks([...before.links, ...links], all)), codec, true);
         row.push(BigInt(seq), BigInt(Math.min(before.repLo, rep)), BigInt(Math.max(before.repHi, rep + reports.length - 1)));
-        details?.push({ seq, supersedes: before.seq, row: selectedIncidentRow(row), sources: [...before.stored] });
+        details?.push({ seq, supersedes: before.seq, row: JSON.stringify(selectedIncidentRow(row)), sources: [...before.stored] });
         seqOf.set(id, seq++);
         rep += reports.length;
         yield row;
@@ -671,13 +674,18 @@ export class DuckDBStore implements Store {
               seq++;
               yield row;
             }
-            continue;
+          } else {
+            for (const r of c.reports) {
+              const row = reportRow(seq, id, r, codec, ts, RECORD_LAYOUT);
+              sources?.push({ seq, source: storedSourceOfReportRow(row) });
+              seq++;
+              yield row;
+            }
           }
-          for (const r of c.reports) {
-            const row = reportRow(seq, id, r, codec, ts, RECORD_LAYOUT);
-            sources?.push({ seq, source: storedSourceOfReportRow(row) });
-            seq++;
-            yield row;
+          // the incident's sources are all made: its payload now, its values no longer kept
+          if (detail !== undefined && detail.payload === undefined) {
+            detail.payload = detailPayloadOf(detail.row, sortSources(detail.sources));
+            detail.sources = [];
           }
         }
       }
@@ -688,7 +696,7 @@ export class DuckDBStore implements Store {
     if (seqOf.size > 0) this.detailTouched = true;
     for (const d of details ?? []) {
       // (awaited only when the side file writes the batch out: one promise per incident cost more than the add)
-      const written = this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload ?? detailPayloadText(d.row, sortSources(d.sources)));
+      const written = this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload ?? detailPayloadOf(d.row, sortSources(d.sources)));
       if (written !== undefined) await written;
     }
     const sources = await this.sources(), incidents = await this.incidents();
