@@ -3,3 +3,4 @@ export * from './haversine-distance.js';
 export * from './link-batch.js';
 export * from './score-linking.js';
 export * from './revise-weak-links.js';
+export * from './iso-time.js';

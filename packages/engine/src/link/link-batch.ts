@@ -59,6 +59,7 @@ import { DEFAULT_LINK_RULES } from '../domain/linking.js';
 import type { CategoryCode, CategoryGroup } from '../domain/taxonomy.js';
 import { categoryGroup } from '../domain/taxonomy.js';
 import { haversineDistanceKm } from './haversine-distance.js';
+import { isoUtcMs } from './iso-time.js';
 
 /** Extra tolerance for a `near` location (UCDP where_prec 2: within 25 km). */
 export const NEAR_RADIUS_KM = 25;
@@ -148,7 +149,7 @@ function features(code: CategoryCode, time: number, timePrecision: TimePrecision
   };
 }
 
-function reportFeatures(r: Report, time: number = Date.parse(r.occurredAt)): Features {
+function reportFeatures(r: Report, time: number = isoUtcMs(r.occurredAt)): Features {
   const s = r.severity;
   return features(r.category, time, r.timePrecision, r.location.lat, r.location.lon, r.location.precision, r.location.district,
     s.killed + s.injured + s.abducted);
@@ -179,7 +180,7 @@ export function attachToLinkCandidate(candidate: LinkCandidate, reports: readonl
 
 function withReports(prior: LinkCandidate | undefined, incidentId: string, reports: readonly Report[]): LinkCandidate {
   // the commonest case, an incident of one report: its anchor is that report (no ranking, no set)
-  if (prior === undefined && reports.length === 1) return candidateOfReport(incidentId, reports[0]!, Date.parse(reports[0]!.occurredAt), [reports[0]!.source.agency]);
+  if (prior === undefined && reports.length === 1) return candidateOfReport(incidentId, reports[0]!, isoUtcMs(reports[0]!.occurredAt), [reports[0]!.source.agency]);
   if (reports.length === 0 && prior === undefined) throw new BaseeratError('VALIDATION', `incident ${incidentId}: reports is empty`, { field: 'reports' });
   let best: Report | undefined, bestRank = Infinity, bestT = Infinity, bestKey = '';
   if (prior !== undefined) {
@@ -190,7 +191,7 @@ function withReports(prior: LinkCandidate | undefined, incidentId: string, repor
   const agencies = new Set<string>(prior?.agencies ?? []);
   for (const r of reports) {
     agencies.add(r.source.agency);
-    const t = Date.parse(r.occurredAt), rank = reportFeatures(r, t).precisionRank, key = sourceKey(r.source);
+    const t = isoUtcMs(r.occurredAt), rank = reportFeatures(r, t).precisionRank, key = sourceKey(r.source);
     // NaN times (never valid in a Report) sort last
     if (best === undefined && prior === undefined) { best = r; bestRank = rank; bestT = t; bestKey = key; continue; }
     if (rank < bestRank || (rank === bestRank && (t < bestT || (t === bestT && key < bestKey)))) {
@@ -314,14 +315,11 @@ class AnchorIndex {
   private readonly districts = new Map<string, Map<number, Cluster[]>>();
   constructor(private readonly bucketMs: number, private readonly reachMs: number) {}
 
-  private timeBuckets(f: Features, reach: number): [number, number] {
-    return [Math.floor((f.tStart - reach) / this.bucketMs), Math.floor((f.tEnd + reach) / this.bucketMs)];
-  }
-
   add(c: Cluster): void {
     const f = c.anchor;
     if (!Number.isFinite(f.tStart) || f.kind === 'none') return;
-    const [b0, b1] = this.timeBuckets(f, 0);
+    // the time buckets the anchor's interval touches (two numbers, not a tuple per call)
+    const b0 = Math.floor(f.tStart / this.bucketMs), b1 = Math.floor(f.tEnd / this.bucketMs);
     const g = GROUP_INDEX[f.group];
     for (let b = b0; b <= b1; b++) {
       const tg = b * 4 + g;
@@ -337,7 +335,7 @@ class AnchorIndex {
   /** Every cluster that could match `f` (a superset: the rules decide), each once, appended to `out`. */
   query(f: Features, rules: LinkOptions, stamp: number, out: Cluster[]): void {
     if (!Number.isFinite(f.tStart) || f.kind === 'none') return;
-    const [b0, b1] = this.timeBuckets(f, this.reachMs);
+    const b0 = Math.floor((f.tStart - this.reachMs) / this.bucketMs), b1 = Math.floor((f.tEnd + this.reachMs) / this.bucketMs);
     const g = GROUP_INDEX[f.group];
     const dm = f.district === undefined ? undefined : this.districts.get(f.district);
     const own = f.near ? NEAR_RADIUS_KM : 0;
@@ -378,7 +376,7 @@ export function linkBatch(reports: Report[], candidates: LinkCandidate[], rules:
   const index = new AnchorIndex(bucketMs, rules.maxHours * HOUR_MS);
 
   const items = reports.map((r) => {
-    const t = Date.parse(r.occurredAt);
+    const t = isoUtcMs(r.occurredAt);
     return { r, key: sourceKey(r.source), f: reportFeatures(r, t), t };
   });
   const seen = new Set<string>();

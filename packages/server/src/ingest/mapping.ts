@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
-  BaseeratError, CLASSIFICATION_LEVELS, LOCATION_PRECISIONS, REPORTING_MODES, err, isCategoryCode, ok,
+  BaseeratError, CLASSIFICATION_LEVELS, LOCATION_PRECISIONS, REPORTING_MODES, err, isCategoryCode, isoUtcString, ok,
   type Classification, type FieldIssue, type Geocoder, type Location, type LocationPrecision, type Report,
   type ReportingMode, type Result,
 } from '@baseerat/engine';
@@ -221,13 +221,22 @@ function rawOf(f: Field, row: Row): string {
   return text(v);
 }
 
-/** '' when empty without default; `undefined` when a map exists and has no entry for the value. */
-function valueOf(f: Field, row: Row): { v: string; unmapped: boolean } {
+/**
+ * The field's value: the default ('' without one) when empty, else the mapped value, else the text
+ * itself (see `unmapped`). A string, not an object: this runs about ten times per record.
+ */
+function valueOf(f: Field, row: Row): string {
   const t = rawOf(f, row);
-  if (t === '') return { v: f.def ?? '', unmapped: false };
-  if (f.map === undefined) return { v: t, unmapped: false };
-  const hit = f.map.get(t) ?? f.lmap!.get(t.toLowerCase());
-  return hit === undefined ? { v: t, unmapped: true } : { v: hit, unmapped: false };
+  if (t === '') return f.def ?? '';
+  if (f.map === undefined) return t;
+  return f.map.get(t) ?? f.lmap!.get(t.toLowerCase()) ?? t;
+}
+
+/** Whether the field has a value map that has no entry for the row's (non-empty) value; for messages. */
+function unmapped(f: Field, row: Row): boolean {
+  if (f.map === undefined) return false;
+  const t = rawOf(f, row);
+  return t !== '' && f.map.get(t) === undefined && f.lmap!.get(t.toLowerCase()) === undefined;
 }
 
 /** The location with the record's place name when it has none (a module function: a closure per record cost a defineProperty under tsx). */
@@ -255,7 +264,7 @@ const show = (v: string) => `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
 
 /** Reads a time field: UTC ms and whether a time of day was known, or an issue. */
 function readTime(f: TimeField, row: Row, zone: ZoneOffsets, issues: FieldIssue[], required: boolean): { ms: number; hasTime: boolean } | undefined {
-  const { v } = valueOf(f, row);
+  const v = valueOf(f, row);
   if (v === '') {
     if (required) issues.push({ field: f.key, value: '', message: `${f.key}: empty (${f.from})` });
     return undefined;
@@ -281,7 +290,7 @@ function readTime(f: TimeField, row: Row, zone: ZoneOffsets, issues: FieldIssue[
 
 function readCount(f: Field | undefined, row: Row, issues: FieldIssue[]): number {
   if (f === undefined) return 0;
-  const { v } = valueOf(f, row);
+  const v = valueOf(f, row);
   if (v === '') return 0;
   if (!isCount(v)) {
     issues.push({ field: f.key, value: v, message: `${f.key}: ${show(v)} is not a whole number >= 0 (${f.from})` });
@@ -295,7 +304,7 @@ function readCoord(f: Field, row: Row): number | undefined | null {
     const v = row[f.column!];
     if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   }
-  const { v } = valueOf(f, row);
+  const v = valueOf(f, row);
   if (v === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
@@ -333,7 +342,7 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
 
   const optText = (f: Field | undefined, row: Row): string | undefined => {
     if (f === undefined) return undefined;
-    const { v } = valueOf(f, row);
+    const v = valueOf(f, row);
     return v === '' ? undefined : v;
   };
 
@@ -343,12 +352,12 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     let prec: LocationPrecision | undefined;
     if (precision !== undefined) {
       const p = valueOf(precision, row);
-      if (p.v !== '') {
-        if (!(LOCATION_PRECISIONS as readonly string[]).includes(p.v)) {
-          issues.push({ field: 'precision', value: p.v, message: `precision: ${show(p.v)} is not ${p.unmapped ? `in the mapping for ${precision.from}` : `a location precision (${LOCATION_PRECISIONS.join(', ')})`}` });
+      if (p !== '') {
+        if (!(LOCATION_PRECISIONS as readonly string[]).includes(p)) {
+          issues.push({ field: 'precision', value: p, message: `precision: ${show(p)} is not ${unmapped(precision, row) ? `in the mapping for ${precision.from}` : `a location precision (${LOCATION_PRECISIONS.join(', ')})`}` });
           return undefined;
         }
-        prec = p.v as LocationPrecision;
+        prec = p as LocationPrecision;
       }
     }
     const la = lat === undefined ? undefined : readCoord(lat, row);
@@ -408,25 +417,25 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
 
   const enumValue = <T extends string>(f: Field | undefined, row: Row, allowed: readonly T[], what: string, issues: FieldIssue[]): T | undefined => {
     if (f === undefined) return undefined;
-    const { v, unmapped } = valueOf(f, row);
+    const v = valueOf(f, row);
     if (v === '') return undefined;
     if ((allowed as readonly string[]).includes(v)) return v as T;
-    issues.push({ field: f.key, value: v, message: unmapped ? `${f.key}: ${show(v)} is not in the mapping for ${f.from}` : `${f.key}: ${show(v)} is not ${what}` });
+    issues.push({ field: f.key, value: v, message: unmapped(f, row) ? `${f.key}: ${show(v)} is not in the mapping for ${f.from}` : `${f.key}: ${show(v)} is not ${what}` });
     return undefined;
   };
 
   const toReport = (row: Row, raw: string, _line: number, ctx: AdapterContext): Result<Report, FieldIssue[]> => {
     const issues: FieldIssue[] = [];
-    const sid = valueOf(sourceId, row).v;
+    const sid = valueOf(sourceId, row);
     if (sid === '') issues.push({ field: 'sourceId', value: '', message: `sourceId: empty (${sourceId.from})` });
     const occ = readTime(occurredAt, row, zone, issues, true);
     const rep = reportedAt === undefined ? undefined : readTime(reportedAt, row, zone, issues, false);
     let cat: string | undefined;
     {
-      const { v, unmapped } = valueOf(category, row);
+      const v = valueOf(category, row);
       if (v === '') issues.push({ field: 'category', value: '', message: `category: empty (${category.from})` });
       else if (isCategoryCode(v)) cat = v;
-      else issues.push({ field: 'category', value: v, message: unmapped ? `category: ${show(v)} is not in the mapping for ${category.from}` : `category: ${show(v)} is not a taxonomy category code` });
+      else issues.push({ field: 'category', value: v, message: unmapped(category, row) ? `category: ${show(v)} is not in the mapping for ${category.from}` : `category: ${show(v)} is not a taxonomy category code` });
     }
     const severity = { killed: readCount(killed, row, issues), injured: readCount(injured, row, issues), abducted: readCount(abducted, row, issues) };
     const cls = enumValue<Classification>(classification, row, CLASSIFICATION_LEVELS, `a classification (${CLASSIFICATION_LEVELS.join(', ')})`, issues);
@@ -437,8 +446,8 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     }
     // Keys in ReportSchema's order, which is the order zod's output has: checkReport then takes
     // this object as it is instead of a copy.
-    const report = { occurredAt: new Date(occ.ms).toISOString(), timePrecision: occ.hasTime ? 'exact' : 'day' } as Report;
-    if (rep !== undefined) report.reportedAt = new Date(rep.ms).toISOString();
+    const report = { occurredAt: isoUtcString(occ.ms), timePrecision: occ.hasTime ? 'exact' : 'day' } as Report;
+    if (rep !== undefined) report.reportedAt = isoUtcString(rep.ms);
     report.location = location;
     report.category = cat as Report['category'];
     report.severity = severity;

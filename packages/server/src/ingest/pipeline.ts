@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
-  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, categoryGroup, fnv1a64, linkCandidateOf, localDay, reviseWeakLinks, sourceKey,
+  BaseeratError, DEFAULT_LINK_RULES, attachToLinkCandidate, categoryGroup, fnv1a64, isoUtcMs, linkCandidateOf, localDay, reviseWeakLinks, sourceKey,
   type Classification, type FieldIssue, type Geocoder, type LinkCandidate, type LinkPlan, type LinkRules, type Report, type ReportingMode,
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext } from './adapter.js';
@@ -266,7 +266,7 @@ export class IngestSession {
     if (fresh.length > 0) {
       let lo = Infinity, hi = -Infinity;
       for (const r of fresh) {
-        const t = Date.parse(r.occurredAt);
+        const t = isoUtcMs(r.occurredAt);
         if (t < lo) lo = t;
         if (t > hi) hi = t;
       }

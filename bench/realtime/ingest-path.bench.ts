@@ -1,0 +1,89 @@
+/**
+ * bench/realtime/ingest-path: the live path's share before the store and the monitor, alone: the
+ * same records as path.bench.ts (the synthetic FC feed through bench-mapping.json, copies one after
+ * another in time), each batch run through the mapping adapter (`toReport`: mapping, date parsing,
+ * geocoding, H3, the report check) and then `linkBatch` against the incidents of the batches before
+ * it within the link window (the candidates the pipeline would hold), as `IngestSession` does. No
+ * store, no DuckDB, no NATS: CPU per event of this part, and what it allocates.
+ *
+ *   npx tsx bench/realtime/ingest-path.bench.ts [--events 60000] [--batch 1000] [--rounds 3] [--alloc-profile out.heapprofile]
+ *
+ * Prints, per round, CPU us per event (process.cpuUsage: all threads, GC helpers included) of the
+ * adapter and of linking, and the main thread's GC pauses; the first round is a warm-up.
+ */
+import { writeFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_LINK_RULES, linkBatch, linkCandidateOf, type LinkCandidate, type Report } from '@baseerat/engine';
+import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import type { Row } from '../../packages/server/src/ingest/adapter.js';
+import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
+import { loadGeography } from '../../packages/server/src/reference/geography.js';
+
+const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
+const events = Number(arg('events', '60000')), batch = Number(arg('batch', '1000')), rounds = Number(arg('rounds', '3'));
+const allocFile = arg('alloc-profile', '');
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), 'baseerat-ingestpath-'));
+writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
+const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+rmSync(dir, { recursive: true, force: true });
+const COPY_SHIFT_MS = 92 * 86_400_000;
+const rows: Array<{ row: Record<string, unknown>; raw: string }> = [];
+for (let i = 0; i < events; i++) {
+  const b = base[i % base.length]!;
+  const copy = Math.floor(i / base.length);
+  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * COPY_SHIFT_MS).toISOString();
+  const row = { ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) };
+  rows.push({ row, raw: JSON.stringify(row) });
+}
+const adapter = await loadMappingFile(here('./bench-mapping.json'));
+const ctx = { geocoder: loadGeography(), agency: 'bench', receivedAt: '2026-11-27T00:00:00.000Z', classification: 'RESTRICTED' as const, reportingMode: 'unknown' as const };
+const rules = DEFAULT_LINK_RULES;
+const windowMs = (rules.maxHours + 24) * 3_600_000;
+
+const gc = { ms: 0, n: 0 };
+new PerformanceObserver((l) => { for (const en of l.getEntries()) { gc.ms += en.duration; gc.n++; } }).observe({ entryTypes: ['gc'] });
+const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
+
+async function round(k: number) {
+  gc.ms = 0; gc.n = 0;
+  let adapterUs = 0, linkUs = 0, incidents = 0, attached = 0, failed = 0;
+  let cands: LinkCandidate[] = [];
+  for (let i = 0; i < rows.length; i += batch) {
+    const c0 = cpu();
+    const reports: Report[] = [];
+    for (let j = i; j < Math.min(rows.length, i + batch); j++) {
+      const r = adapter.toReport(rows[j]!.row as Row, rows[j]!.raw, j + 1, ctx);
+      if (r.ok) reports.push(r.value); else failed++;
+    }
+    const c1 = cpu();
+    let lo = Infinity;
+    for (const r of reports) lo = Math.min(lo, Date.parse(r.occurredAt));
+    cands = cands.filter((c) => c.time >= lo - windowMs);
+    const plan = linkBatch(reports, cands, rules);
+    for (const n of plan.newIncidents) cands.push(linkCandidateOf(n.id, n.reports));
+    const c2 = cpu();
+    adapterUs += c1 - c0; linkUs += c2 - c1;
+    incidents += plan.newIncidents.length; attached += plan.attachments.length;
+  }
+  await new Promise((r) => setImmediate(r));
+  return { round: k, adapterUsPerEvent: +(adapterUs / rows.length).toFixed(2), linkUsPerEvent: +(linkUs / rows.length).toFixed(2), gcPauseUsPerEvent: +(gc.ms * 1000 / rows.length).toFixed(2), gcPauses: gc.n, incidents, attached, failed };
+}
+const load0 = loadavg()[0];
+const out = [];
+for (let k = 0; k < rounds; k++) {
+  const session = allocFile !== '' && k === rounds - 1 ? new Session() : undefined;
+  if (session !== undefined) {
+    session.connect();
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
+  out.push(await round(k));
+  if (session !== undefined) { writeFileSync(allocFile, JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile)); session.disconnect(); }
+}
+console.log(JSON.stringify({ events, batch, loadAverage1m: { before: load0, after: loadavg()[0] }, rounds: out }));
