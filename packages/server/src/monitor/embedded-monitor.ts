@@ -31,7 +31,7 @@ export interface EmbeddedMonitorOptions {
    * then write through `writeBehind.store`. Needs the DuckDB store itself as `store`. Without
    * `journalDir`: ack-behind (no journal; the consumers acknowledge through `writeBehind.group`).
    */
-  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes' | 'maxPendingEvents' | 'maxStepEvents' | 'gatherMs'> & {
+  writeBehind?: Pick<WriteBehindOptions, 'journalDir' | 'codec' | 'walPath' | 'checkpointBytes' | 'maxPendingEvents' | 'maxStepEvents' | 'gatherMs' | 'linkReadWaitMs'> & {
     /** The store the journaled batches are written to (default `store`; serve gives its IndexedStore so that its index learns them). */
     writeTo?: Store;
     /**

@@ -69,6 +69,8 @@ export interface WriteBehindOptions {
   /** Ack-behind: events per applier step at most (default MAX_STEP_EVENTS), and how long a step waits to gather batches (ms, default APPLY_GATHER_MS). */
   maxStepEvents?: number;
   gatherMs?: number;
+  /** Ack-behind: how long (ms) the live path waits for a link-candidate read of the store before it answers without it (default LINK_READ_WAIT_MS); the late read's result is added to the answers of the next 30 s. */
+  linkReadWaitMs?: number;
   /** An error of the applier (the live path then fails: nothing more is acknowledged). */
   onError?: (e: unknown) => void;
   /**
@@ -468,7 +470,7 @@ export class LiveWriteBehind {
           return c;
         });
         const late = Symbol('late');
-        const first = this.journal !== undefined ? await read : await Promise.race([read, new Promise<typeof late>((r) => setTimeout(() => r(late), LINK_READ_WAIT_MS).unref())]);
+        const first = this.journal !== undefined ? await read : await Promise.race([read, new Promise<typeof late>((r) => setTimeout(() => r(late), this.o.linkReadWaitMs ?? LINK_READ_WAIT_MS).unref())]);
         this.counters.linkWaitMs += performance.now() - t;
         if (first === late) {
           this.counters.linkReadsLate++;

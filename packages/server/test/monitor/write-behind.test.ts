@@ -231,6 +231,22 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     await wb.close();
   });
 
+  it('linkReadWaitMs: how long the live path waits for the store\'s link-candidate read before it answers without it', async () => {
+    const day = (h: number) => Date.parse(`2025-01-01T${String(h).padStart(2, '0')}:00:00Z`);
+    for (const [wait, late] of [[10, true], [500, false]] as const) {
+      const wb = await LiveWriteBehind.open({ ...ackOptions(), linkReadWaitMs: wait });
+      const read = e.store.linkCandidates.bind(e.store);
+      // the store's read answers after 50 ms (timers fire in the order they are due)
+      e.store.linkCandidates = async (from, to) => { await new Promise((r) => setTimeout(r, 50)); return [{ ...(await read(from, to))[0]!, incidentId: 'inc_stored' }].concat((await read(from, to)).slice(1)); };
+      await (await wb.group(async () => wb.store.writeBatch(batchOf('w')))).committed;
+      const ids = (await wb.store.linkCandidates(day(9), day(12))).map((c) => c.incidentId);
+      expect(wb.counters.linkReadsLate).toBe(late ? 1 : 0);
+      expect(ids).toEqual(late ? [] : ['inc_stored']);
+      e.store.linkCandidates = read;
+      await wb.close();
+    }
+  });
+
   it('link candidates of the batches not applied: for any batches and ranges, exactly those a filter of every waiting candidate gives, in the same order (the time-span index skips nothing it should not)', async () => {
     // many batches wait (the store write held); each holds incidents at random times, some batches
     // spread, some narrow; ranges are random, often ending exactly on a candidate's time (inclusive)
