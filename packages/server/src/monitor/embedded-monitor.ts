@@ -4,6 +4,7 @@
  * history so that a restart neither forgets the near-repeat and spike history nor re-opens alerts
  * still inside their suppression window. Used by `serve`, `consume` and bench/realtime.
  */
+import { availableParallelism } from 'node:os';
 import type { FieldCodec, IngestBatch, Store } from '../store/port.js';
 import { DuckDBStore } from '../store/duckdb/duckdb-store.js';
 import type { RowEncoderData } from '../store/duckdb/row-encoder.js';
@@ -115,8 +116,18 @@ export async function liveWriteBehindOption(file: string, mode: LiveWriteMode, c
     return { ...files, codec: await codec() };
   }
   if (mode === 'off') return undefined;
-  if (mode === 'ack') return { walPath: files.walPath, maxPendingEvents: ACK_BEHIND_MAX_PENDING_EVENTS };
+  if (mode === 'ack') return { walPath: files.walPath, maxPendingEvents: ACK_BEHIND_MAX_PENDING_EVENTS, checkpointThreads: ackBehindCheckpointThreads() };
   return { ...files, codec: await codec() };
+}
+
+/**
+ * Ack-behind: DuckDB threads while the applier's checkpoint runs: all cores but one, so that the
+ * checkpoint (which compresses on every DuckDB thread) leaves a core to the live path; 1 on a 2-core
+ * machine, where it made the checkpoints shorter and the alerts' p99 lower (docs/benchmarks.md,
+ * "Tail latency of ack-behind").
+ */
+export function ackBehindCheckpointThreads(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
 }
 
 /** Ack-behind: events waiting for DuckDB above which the consumers wait (a checkpoint of several seconds at 10,000 events/s fits). */

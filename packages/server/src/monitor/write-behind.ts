@@ -105,7 +105,7 @@ export interface WriteBehindCounters {
   linkReadsLate: number;
   /** Wall time (ms) the live path spent in linkCandidates (waiting for the store's read, or its timeout). */
   linkWaitMs: number;
-  /** Ack-behind: steps larger than maxStepEvents whose store write was made in pieces (see `drain`). */
+  /** Ack-behind: steps of twice maxStepEvents or more, whose store write was made in pieces (see `drain`, `splitBatch`). */
   splitSteps: number;
 }
 
@@ -291,7 +291,7 @@ export class LiveWriteBehind {
         if (alerts.size > 0) await this.apply({ k: 'alerts', a: [...alerts.values()], ...(newIds === undefined ? {} : { n: [...newIds] }) });
         // A step holds at least one NATS batch, up to 5,000 records when the live path is behind; its
         // store write runs on the main thread (rows, encryption, appender) and would hold the live path
-        // that long (0.5-1 s under load), so a larger step is written in pieces of about maxStep events,
+        // that long (0.5-1 s under load), so a step of twice maxStep or more is written in pieces,
         // each its own transaction, with the live path let in between. The group is acknowledged once
         // all pieces are in; a crash between two pieces redelivers it, and what the first pieces
         // stored counts as duplicates (the store's key), as after a crash between the alerts and the batch.
@@ -552,17 +552,21 @@ function mergeBatches(batches: readonly IngestBatch[]): IngestBatch {
 
 /**
  * A batch as pieces of about `maxEvents` events each (an incident is never cut), to be written one
- * after the other in order. An attachment goes with the piece that creates its incident (the store
+ * after the other in order: floor(events / maxEvents) pieces of equal size, so a step that the
+ * gathering took a little over `maxEvents` stays whole (one transaction), and no piece is larger
+ * than twice `maxEvents`. An attachment goes with the piece that creates its incident (the store
  * then folds it into the new incident, as in the whole batch); one to a stored incident, and the
  * quarantined records, with the last piece.
  */
 export function splitBatch(b: IngestBatch, maxEvents: number): IngestBatch[] {
-  if (batchEvents(b) <= maxEvents) return [b];
+  const total = batchEvents(b), count = Math.floor(total / maxEvents);
+  if (count <= 1) return [b];
+  const size = Math.ceil(total / count);
   const pieces: IngestBatch[] = [];
   const pieceOf = new Map<string, IngestBatch>();
   let piece: IngestBatch | undefined, events = 0;
   for (const n of b.newIncidents) {
-    if (piece === undefined || (piece.newIncidents.length > 0 && events + n.reports.length > maxEvents)) {
+    if (piece === undefined || (piece.newIncidents.length > 0 && events + n.reports.length > size)) {
       piece = { newIncidents: [], attachments: [], quarantine: [] };
       pieces.push(piece);
       events = 0;

@@ -7,9 +7,9 @@ import type { Alert, NewIncident, Report } from '@baseerat/engine';
 import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
 import type { StoredAlert } from '../../src/monitor/alert-repository.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from '../../src/monitor/duckdb-alert-repository.js';
-import { liveJournalOption } from '../../src/monitor/embedded-monitor.js';
+import { ackBehindCheckpointThreads, liveJournalOption, liveWriteBehindOption, openEmbeddedMonitor } from '../../src/monitor/embedded-monitor.js';
 import { LiveJournal } from '../../src/monitor/live-journal.js';
-import { LiveWriteBehind, type JournalEntry } from '../../src/monitor/write-behind.js';
+import { LiveWriteBehind, splitBatch, type JournalEntry } from '../../src/monitor/write-behind.js';
 import { STORE_DATASET } from '../../src/security/store-keys.js';
 import type { FieldCodec, IngestBatch } from '../../src/store/port.js';
 
@@ -320,7 +320,15 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     await wb.close();
   });
 
-  it('a step larger than maxStepEvents is written in pieces, in order, an attachment with the piece that creates its incident, one to a stored incident with the last; acknowledged once all are in', async () => {
+  it('a step of twice maxStepEvents or more is written in pieces, in order, an attachment with the piece that creates its incident, one to a stored incident with the last; acknowledged once all are in', async () => {
+    // floor(events / max) pieces of equal size: a step a little over the maximum stays whole
+    const sizes = (n: number, max: number) => splitBatch(batchOf(...Array.from({ length: n }, (_, i) => `z${i}`)), max).map((p) => p.newIncidents.length);
+    expect(sizes(6, 5)).toEqual([6]);
+    expect(sizes(9, 5)).toEqual([9]);
+    expect(sizes(10, 5)).toEqual([5, 5]);
+    expect(sizes(12, 5)).toEqual([6, 6]);
+    expect(sizes(5000, 500)).toEqual(Array(10).fill(500));
+    expect(sizes(1499, 500)).toEqual([750, 749]);
     const wb = await LiveWriteBehind.open({ ...ackOptions(), maxStepEvents: 5, gatherMs: 0 });
     // inc_s is stored before
     await (await wb.group(async () => wb.store.writeBatch(batchOf('s')))).committed;
@@ -338,7 +346,8 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     void g.committed.then(() => { committed = true; });
     await g.committed;
     expect(committed).toBe(true);
-    expect(writes).toEqual(['a,b,c,d,e,+b', 'f,g,h,i,j', 'k,l,+s']);
+    // 14 events (12 new, 2 attached) in two pieces of 7 at most
+    expect(writes).toEqual(['a,b,c,d,e,f,g,+b', 'h,i,j,k,l,+s']);
     expect(await reportCount()).toBe(15);
     expect((await e.store.getIncident('inc_b'))?.sources.map((x) => x.sourceId)).toEqual(['b', 'b2']);
     expect((await e.store.getIncident('inc_s'))?.sources.map((x) => x.sourceId)).toEqual(['s', 's2']);
@@ -434,5 +443,27 @@ describe('liveJournalOption', () => {
     expect(await liveJournalOption(file, false, async () => codec, warn)).toMatchObject({ journalDir: `${file}.live-journal` });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not yet in the store/);
+  });
+});
+
+describe('ack-behind checkpoints leave a core to the live path', () => {
+  it('all cores but one (at least one) while the applier checkpoints, the usual number after; the default of --ack-behind', async () => {
+    expect([1, 2, 4, 8].map((n) => ackBehindCheckpointThreads(n))).toEqual([1, 1, 3, 7]);
+    expect(await liveWriteBehindOption(join(dir, 'x.duckdb'), 'ack', async () => codec, () => undefined)).toMatchObject({ checkpointThreads: ackBehindCheckpointThreads() });
+    const conn = await duckdbInstanceOf(e.store).connect();
+    const threads = async () => Number((await conn.runAndReadAll("SELECT current_setting('threads')::INTEGER AS n")).getRowObjectsJS()[0]!['n']);
+    await conn.run('SET GLOBAL threads = 3');
+    const seen: number[] = [];
+    const checkpoint = e.store.checkpoint.bind(e.store);
+    e.store.checkpoint = async () => { seen.push(await threads()); return checkpoint(); };
+    const mon = await openEmbeddedMonitor({ store: e.store, skipWarmUp: true, writeBehind: { walPath: join(dir, 'store.duckdb.wal'), checkpointBytes: 1, checkpointThreads: 1 } });
+    await (await mon.writeBehind!.group(async () => mon.writeBehind!.store.writeBatch(batchOf('t')))).committed;
+    await mon.writeBehind!.idle();
+    expect(mon.writeBehind!.counters.checkpoints).toBeGreaterThanOrEqual(1);
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(seen)).toEqual(new Set([1]));
+    expect(await threads()).toBe(3);
+    await mon.close();
+    conn.closeSync();
   });
 });
