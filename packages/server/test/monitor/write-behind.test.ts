@@ -231,6 +231,27 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     await wb.close();
   });
 
+  it('one link-candidate read of the store at a time: while a late one runs, calls are answered without a read, and the next read covers their ranges', async () => {
+    const wb = await LiveWriteBehind.open({ ...ackOptions(), linkReadWaitMs: 5 });
+    const day = (h: number) => Date.parse(`2025-01-01T${String(h).padStart(2, '0')}:00:00Z`);
+    const reads: [number, number][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    e.store.linkCandidates = async (from, to) => { reads.push([from, to]); if (reads.length === 1) await held; return []; };
+    await wb.store.linkCandidates(day(1), day(2));
+    await wb.store.linkCandidates(day(3), day(4));
+    await wb.store.linkCandidates(day(5), day(6));
+    // the first read is late and still running: the other two did not start one
+    expect(reads).toEqual([[day(1), day(2)]]);
+    expect(wb.counters).toMatchObject({ linkReadsLate: 1, linkReadsSkipped: 2 });
+    release();
+    await new Promise((r) => setTimeout(r, 10));
+    await wb.store.linkCandidates(day(7), day(8));
+    // the next read covers the skipped ranges and its own
+    expect(reads).toEqual([[day(1), day(2)], [day(3), day(8)]]);
+    await wb.close();
+  });
+
   it('linkReadWaitMs: how long the live path waits for the store\'s link-candidate read before it answers without it', async () => {
     const day = (h: number) => Date.parse(`2025-01-01T${String(h).padStart(2, '0')}:00:00Z`);
     for (const [wait, late] of [[10, true], [500, false]] as const) {
