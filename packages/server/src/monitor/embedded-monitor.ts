@@ -123,8 +123,8 @@ export async function liveWriteBehindOption(file: string, mode: LiveWriteMode, c
 /**
  * Ack-behind: DuckDB threads while the applier's checkpoint runs: all cores but one, so that the
  * checkpoint (which compresses on every DuckDB thread) leaves a core to the live path; 1 on a 2-core
- * machine, where it made the checkpoints shorter and the alerts' p99 lower (docs/benchmarks.md,
- * "Tail latency of ack-behind").
+ * machine (one pair there: checkpoints 5.5 against 12.2 s in all, p99 0.58 against 3.4 s, at different
+ * loads; not settled: docs/benchmarks.md, "Tail latency of ack-behind").
  */
 export function ackBehindCheckpointThreads(cores = availableParallelism()): number {
   return Math.max(1, cores - 1);
