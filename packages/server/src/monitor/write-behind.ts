@@ -110,8 +110,14 @@ export interface WriteBehindCounters {
 }
 
 const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
-/** Ack-behind: how long the live path waits for a link-candidate read of the store (ms) before it answers without it. */
-const LINK_READ_WAIT_MS = 100;
+/**
+ * Ack-behind: how long the live path waits for a link-candidate read of the store (ms) before it answers
+ * without it (the read's result is added to the answers of the next 30 s). 100 until 2026-11-27 20:25 UTC:
+ * at 3,000 events/s with checkpoints the live path then spent 37-42 s of a 60 s run waiting for these
+ * reads, and p99 was 404-657 ms in four runs against 185-231 ms in two with 10 (docs/benchmarks.md,
+ * "Tail latency of ack-behind"). One read runs at a time (`readInFlight`).
+ */
+const LINK_READ_WAIT_MS = 10;
 /** Ack-behind: an applier step waits this long (ms) after the first batch waiting for it, to take the batches that follow with it. */
 const APPLY_GATHER_MS = 100;
 /** Ack-behind: events per applier step at most when NATS batches are merged (see `drain`). */
