@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { incidentIdFor, sourceKey, type Link, type Report } from '@baseerat/engine';
 import { openStore, type DuckDBStore, type FieldCodec, type IngestBatch } from '../../src/store/index.js';
 import { frame } from '../../src/store/duckdb/detail-file.js';
-import { detailPayloadOf, detailPayloadText, type StoredSource } from '../../src/store/duckdb/detail-record.js';
+import { detailPayloadOf, detailPayloadParts, detailPayloadText, type StoredSource } from '../../src/store/duckdb/detail-record.js';
 import { report } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-detail-'));
@@ -93,12 +93,17 @@ describe('incident detail side file', () => {
     const source = fc.tuple(fc.string(), fc.string(), fc.double(), fc.string(), fc.string({ unit: 'grapheme' }), fc.option(fc.nat()), fc.option(fc.string())) as fc.Arbitrary<StoredSource>;
     fc.assert(fc.property(fc.array(value, { maxLength: 25 }), fc.array(source, { maxLength: 4 }), (row, sources) => {
       expect(detailPayloadOf(JSON.stringify(row), sources)).toBe(detailPayloadText(row, sources));
+      expect(frame(1, 1, -1, detailPayloadParts(JSON.stringify(row), sources)).equals(frame(1, 1, -1, Buffer.from(detailPayloadText(row, sources), 'utf8')))).toBe(true);
     }), { seed: SEED, numRuns: 300 });
   });
 
   it('a frame of a text payload is byte for byte the frame of its UTF-8 bytes (fast-check, fixed seed)', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), fc.nat(), fc.integer({ min: -1, max: 2 ** 40 }), (text, seq, supersedes) => {
       expect(frame(1, seq, supersedes, text).equals(frame(1, seq, supersedes, Buffer.from(text, 'utf8')))).toBe(true);
+    }), { seed: SEED, numRuns: 300 });
+    // in parts (as writeBatch hands them): the frame of the joined text
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 400 }), { maxLength: 6 }), fc.nat(), (parts, seq) => {
+      expect(frame(1, seq, -1, parts).equals(frame(1, seq, -1, Buffer.from(parts.join(''), 'utf8')))).toBe(true);
     }), { seed: SEED, numRuns: 300 });
     // a lone surrogate becomes U+FFFD in both
     expect(frame(1, 2, -1, 'a\ud800b').equals(frame(1, 2, -1, Buffer.from('a\ud800b', 'utf8')))).toBe(true);

@@ -67,8 +67,9 @@ interface Handle { fd: number }
 /** A committed batch kept while the file is rebuilt, with its generation. */
 interface Held { mark: Mark; frames: Buffer[]; entries: number[] }
 
-export function frame(kind: number, a: number, b: number, payload?: Buffer | string): Buffer {
-  if (typeof payload === 'string') return textFrame(kind, a, b, payload);
+export function frame(kind: number, a: number, b: number, payload?: Buffer | string | readonly string[]): Buffer {
+  if (typeof payload === 'string') return textFrame(kind, a, b, [payload]);
+  if (payload !== undefined && !(payload instanceof Uint8Array)) return textFrame(kind, a, b, payload);
   const h = Buffer.allocUnsafe(FRAME_HEADER);
   h.writeUInt32LE(kind, 0);
   h.writeUInt32LE(payload?.length ?? 0, 4);
@@ -79,13 +80,17 @@ export function frame(kind: number, a: number, b: number, payload?: Buffer | str
 }
 
 /**
- * The frame of a payload given as text (its UTF-8 bytes are the payload): the text is written once,
- * into the frame, instead of into a payload buffer that is then copied behind the header. The same
- * bytes as `frame(kind, a, b, Buffer.from(text, 'utf8'))`.
+ * The frame of a payload given as text, whole or in consecutive parts (its UTF-8 bytes are the
+ * payload): the text is written once, into the frame, instead of into a payload buffer that is then
+ * copied behind the header, and parts are not joined first. The same bytes as
+ * `frame(kind, a, b, Buffer.from(parts.join(''), 'utf8'))` (a part must not end in half a surrogate pair).
  */
-function textFrame(kind: number, a: number, b: number, text: string): Buffer {
-  const f = Buffer.allocUnsafe(FRAME_HEADER + Buffer.byteLength(text, 'utf8'));
-  const n = f.write(text, FRAME_HEADER, 'utf8');
+function textFrame(kind: number, a: number, b: number, parts: readonly string[]): Buffer {
+  let bytes = 0;
+  for (const p of parts) bytes += Buffer.byteLength(p, 'utf8');
+  const f = Buffer.allocUnsafe(FRAME_HEADER + bytes);
+  let n = 0;
+  for (const p of parts) n += f.write(p, FRAME_HEADER + n, 'utf8');
   f.writeUInt32LE(kind, 0);
   f.writeUInt32LE(n, 4);
   f.writeDoubleLE(a, 8);
@@ -330,11 +335,11 @@ export class DetailFile {
 
   /**
    * Adds the version of an incident at `seq` (superseding the version at `supersedes`, -1 for none);
-   * `payload` as bytes, or as text (its UTF-8 bytes, written straight into the frame). A promise
+   * `payload` as bytes, or as text, whole or in parts (its UTF-8 bytes, written straight into the frame). A promise
    * only when the batch is written out (await it then); undefined otherwise, so that the usual add
    * costs no promise.
    */
-  add(batch: DetailBatch, seq: number, supersedes: number, payload: Buffer | string): Promise<void> | undefined {
+  add(batch: DetailBatch, seq: number, supersedes: number, payload: Buffer | string | readonly string[]): Promise<void> | undefined {
     const f = frame(KIND_INCIDENT, seq, supersedes, payload);
     batch.entries.push(seq, batch.written + batch.bytes, f.length, supersedes);
     batch.frames.push(f);

@@ -47,7 +47,12 @@ export function detailPayloadText(row: readonly unknown[], sources: readonly Sto
  * the JSON of a two-element array is its elements' JSON between brackets, joined by a comma.
  */
 export function detailPayloadOf(rowJson: string, sources: readonly StoredSource[]): string {
-  return `[${rowJson},${JSON.stringify(sources)}]`;
+  return detailPayloadParts(rowJson, sources).join('');
+}
+
+/** `detailPayloadOf` in its consecutive parts, for DetailFile.add to write into the frame without joining them first. */
+export function detailPayloadParts(rowJson: string, sources: readonly StoredSource[]): string[] {
+  return ['[', rowJson, ',', JSON.stringify(sources), ']'];
 }
 
 /** The incident of a side-file payload. */

@@ -37,7 +37,7 @@ import { migrate } from './migrations.js';
 import { DetailFile, type DetailBatch, type DetailDump, type DetailFileOptions, type DetailState, type DetailVerify, type Mark } from './detail-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  detailPayload, detailPayloadOf, detailPayloadText, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
+  detailPayload, detailPayloadParts, detailPayloadText, incidentFromDetail, incidentFromStored, selectedIncidentRow, sortSources, storedSourceOfReportRow, type StoredSource,
 } from './detail-record.js';
 import { applySchemaMigrations, type SchemaMigration } from './schema-ledger.js';
 import { randomBytes } from 'node:crypto';
@@ -628,7 +628,7 @@ export class DuckDBStore implements Store {
     // Each version's payload is made as soon as its reports' rows are (reportRows): what a batch keeps
     // until its adds is the payload text, not the rows' values (fewer objects for the scavenger to copy);
     // meanwhile the incident's row is kept as its JSON text (detail-record.ts detailPayloadOf).
-    const details: { seq: number; supersedes: number; row: string; sources: { seq: number; source: StoredSource }[]; payload?: Buffer | string | undefined }[] | undefined = this.detailBatch === undefined ? undefined : [];
+    const details: { seq: number; supersedes: number; row: string; sources: { seq: number; source: StoredSource }[]; payload?: Buffer | string | readonly string[] | undefined }[] | undefined = this.detailBatch === undefined ? undefined : [];
     // Rows are produced chunk by chunk as the appender takes them: a million-incident batch never
     // holds a million row arrays at once. Each ends with seq, rep_lo, rep_hi (schema version 4):
     // the reports are numbered in the order reportRows() goes, so an incident's new reports are
@@ -684,7 +684,7 @@ export class DuckDBStore implements Store {
           }
           // the incident's sources are all made: its payload now, its values no longer kept
           if (detail !== undefined && detail.payload === undefined) {
-            detail.payload = detailPayloadOf(detail.row, sortSources(detail.sources));
+            detail.payload = detailPayloadParts(detail.row, sortSources(detail.sources));
             detail.sources = [];
           }
         }
@@ -696,7 +696,7 @@ export class DuckDBStore implements Store {
     if (seqOf.size > 0) this.detailTouched = true;
     for (const d of details ?? []) {
       // (awaited only when the side file writes the batch out: one promise per incident cost more than the add)
-      const written = this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload ?? detailPayloadOf(d.row, sortSources(d.sources)));
+      const written = this.detail!.add(this.detailBatch!, d.seq, d.supersedes, d.payload ?? detailPayloadParts(d.row, sortSources(d.sources)));
       if (written !== undefined) await written;
     }
     const sources = await this.sources(), incidents = await this.incidents();
