@@ -11,13 +11,13 @@
  *   npx tsx bench/detection/live-rules.bench.ts [--events 60000] [--rounds 5]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { linkBatch } from '@baseerat/engine';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from '../realtime/bench-feed.js';
 import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import type { AlertRepository } from '../../packages/server/src/monitor/alert-repository.js';
@@ -33,16 +33,9 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 // Set-up: the path bench's records (same seed, same 92-day copies), ingested and linked once; the
 // monitor's input (the labelled new incidents of each written batch) is kept.
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-liverules-'));
-writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
-const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-const DAY = 86_400_000;
+const record = benchFeed(join(dir, 'feed'));
 const records: unknown[] = [];
-for (let i = 0; i < events; i++) {
-  const b = base[i % base.length]!;
-  const copy = Math.floor(i / base.length);
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 92 * DAY).toISOString();
-  records.push({ ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) });
-}
+for (let i = 0; i < events; i++) records.push(record(i));
 const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date());
 const batches: LabelledIncident[][] = [];
 const capture = { observe: async (incs: LabelledIncident[]) => { batches.push(incs); return { incidents: incs.length, candidates: 0, opened: 0, retriggered: 0, events: [] }; }, counters: { errors: 0 }, reportError: (x: unknown) => { throw x; } };

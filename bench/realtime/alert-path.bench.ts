@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { CATEGORY_CODES, linkBatch, type NewIncident, type RuleSet } from '@baseerat/engine';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from './bench-feed.js';
 import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { AlertHub, alertEventJson } from '../../packages/server/src/monitor/alert-hub.js';
@@ -52,16 +52,9 @@ if (input !== '' && !existsSync(input)) writeFileSync(input, JSON.stringify(batc
 
 /** The new incidents of each batch written by the live ingestor (the path bench's records). */
 async function ingested(): Promise<NewIncident[][]> {
-  writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
-  const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-  const DAY = 86_400_000;
+  const record = benchFeed(join(dir, 'feed'));
   const records: unknown[] = [];
-  for (let i = 0; i < events; i++) {
-    const b = base[i % base.length]!;
-    const copy = Math.floor(i / base.length);
-    const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 92 * DAY).toISOString();
-    records.push({ ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) });
-  }
+  for (let i = 0; i < events; i++) records.push(record(i));
   const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date());
   const batches: NewIncident[][] = [];
   const capture = new Proxy(e.store, {

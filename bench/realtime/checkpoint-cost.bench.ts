@@ -15,13 +15,13 @@
  * before the first checkpoint (the default is the number of cores).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from './bench-feed.js';
 import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { openEmbeddedMonitor } from '../../packages/server/src/monitor/embedded-monitor.js';
@@ -33,15 +33,7 @@ const events = Number(arg('events', '120000')), batch = Number(arg('batch', '200
 const compression = arg('compression', 'default'), threadsArg = arg('threads', ''), disable = arg('disable', '');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-ckpt-'));
-writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
-const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-const DAY = 86_400_000;
-const record = (i: number) => {
-  const b = base[i % base.length]!;
-  const copy = Math.floor(i / base.length);
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 92 * DAY).toISOString();
-  return { ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) };
-};
+const record = benchFeed(join(dir, 'feed'));
 const file = join(dir, 'store.duckdb');
 const e = await openEmbedded(file, randomBytes(32), new Date(), {
   duckdb: { checkpoint_threshold: '100GB', ...(compression === 'default' ? {} : { force_compression: compression }), },

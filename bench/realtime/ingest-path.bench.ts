@@ -11,14 +11,14 @@
  * Prints, per round, CPU us per event (process.cpuUsage: all threads, GC helpers included) of the
  * adapter and of linking, and the main thread's GC pauses; the first round is a warm-up.
  */
-import { writeFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LINK_RULES, linkBatch, linkCandidateOf, type LinkCandidate, type Report } from '@baseerat/engine';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from './bench-feed.js';
 import type { Row } from '../../packages/server/src/ingest/adapter.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
@@ -29,16 +29,11 @@ const allocFile = arg('alloc-profile', '');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-ingestpath-'));
-writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
-const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const record = benchFeed(join(dir, 'feed'));
 rmSync(dir, { recursive: true, force: true });
-const COPY_SHIFT_MS = 92 * 86_400_000;
 const rows: Array<{ row: Record<string, unknown>; raw: string }> = [];
 for (let i = 0; i < events; i++) {
-  const b = base[i % base.length]!;
-  const copy = Math.floor(i / base.length);
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * COPY_SHIFT_MS).toISOString();
-  const row = { ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) };
+  const row = record(i);
   rows.push({ row, raw: JSON.stringify(row) });
 }
 const adapter = await loadMappingFile(here('./bench-mapping.json'));

@@ -19,7 +19,7 @@
  * `recordRun` prints those records' count and wall time.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from './bench-feed.js';
 import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { alertEventJson } from '../../packages/server/src/monitor/alert-hub.js';
@@ -43,22 +43,10 @@ const checkpoint = arg('checkpoint-threshold', '');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-rtpath-'));
-writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
-const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-const DAY = 86_400_000;
-// Copies follow one another in time (the feed spans 91 days; each copy starts 92 days after the
-// one before), so the stream runs forward in time as a live feed does. (Until 2026-11-27 copies
-// were shifted by 3 days: the stream jumped back 90 days every 3,406 records, 30 copies overlapped
-// in time, and the linker's candidate window was reloaded from the store at every jump.)
-const COPY_SHIFT_MS = 92 * DAY;
+const record = benchFeed(join(dir, 'feed'));
 /** Message texts, as they arrive from NATS (the consumer parses each). */
 const texts: string[] = [];
-for (let i = 0; i < 2 * events; i++) {
-  const b = base[i % base.length]!;
-  const copy = Math.floor(i / base.length);
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * COPY_SHIFT_MS).toISOString();
-  texts.push(JSON.stringify({ ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }));
-}
+for (let i = 0; i < 2 * events; i++) texts.push(JSON.stringify(record(i)));
 
 const e = await openEmbedded(join(dir, 'store.duckdb'), randomBytes(32), new Date(), checkpoint === '' ? {} : { duckdb: { checkpoint_threshold: checkpoint } });
 let rulesFile: string | undefined, zonesFile: string | undefined;

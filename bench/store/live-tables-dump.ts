@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkBatch } from '@baseerat/engine';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from '../realtime/bench-feed.js';
 import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
@@ -24,14 +24,9 @@ import { parseDetail } from '../../packages/server/src/store/duckdb/detail-recor
 
 const events = Number(process.argv[2] ?? 8000);
 const dir = mkdtempSync(join(tmpdir(), 'A-tables-'));
-writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 3_000, malformedShare: 0, agencies: ['fc'] });
-const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const record = benchFeed(join(dir, 'feed'), 3_000);
 const texts: string[] = [];
-for (let i = 0; i < events; i++) {
-  const b = base[i % base.length]!; const copy = Math.floor(i / base.length);
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 92 * 86400000).toISOString();
-  texts.push(JSON.stringify({ ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }));
-}
+for (let i = 0; i < events; i++) texts.push(JSON.stringify(record(i)));
 const now = new Date('2026-11-27T12:00:00.000Z');
 const e = await openEmbedded(join(dir, 'store.duckdb'), Buffer.alloc(32, 7), now);
 const ingestor = createLiveIngestor({ adapter: await loadMappingFile(new URL('../realtime/bench-mapping.json', import.meta.url).pathname), agency: 'bench', store: e.store, geocoder: loadGeography(), link: linkBatch, receivedAt: now.toISOString(), origin: 'nats:bench', batchSize: 1001, progressIntervalMs: 0 });

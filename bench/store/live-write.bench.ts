@@ -11,12 +11,12 @@
  *   npx tsx bench/store/live-write.bench.ts [--events 30000] [--rounds 3]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkBatch, type NewIncident } from '@baseerat/engine';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
-import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
+import { benchFeed } from '../realtime/bench-feed.js';
 import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
@@ -28,14 +28,9 @@ import { RECORD_LAYOUT, canonicalReport, lastTsValue, reportRow, singleReportInc
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const events = Number(arg('events', '30000')), rounds = Number(arg('rounds', '3'));
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-live-write-'));
-writeSyntheticFeed(join(dir, 'feed'), { seed: 2026, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 12_000, malformedShare: 0, agencies: ['fc'] });
-const base = readFileSync(join(dir, 'feed', 'fc.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const record = benchFeed(join(dir, 'feed'));
 const texts: string[] = [];
-for (let i = 0; i < events; i++) {
-  const b = base[i % base.length]!, copy = Math.floor(i / base.length);
-  const shift = (t: unknown) => new Date(Date.parse(String(t)) + copy * 92 * 86_400_000).toISOString();
-  texts.push(JSON.stringify({ ...b, report_id: `B-${copy}-${String(b['report_id'])}`, time_utc: shift(b['time_utc']), reported_utc: shift(b['reported_utc']) }));
-}
+for (let i = 0; i < events; i++) texts.push(JSON.stringify(record(i)));
 
 // the live path's batches, recorded as the ingestor hands them to the store
 const batches: IngestBatch[] = [];
