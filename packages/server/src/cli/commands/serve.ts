@@ -217,6 +217,14 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
+      // a NATS consumer that fails (a store write, a durable it cannot make again) would otherwise stop
+      // silently while the API goes on serving: stop, exit 1, and let the supervisor restart the process
+      // (what the consumer did not acknowledge, JetStream delivers again)
+      void consumers?.failed.then(({ agency, error }) => {
+        console.error(`NATS consumer of ${agency} failed: ${error instanceof Error ? error.message : String(error)}; stopping the server (exit 1) so that it is restarted`);
+        process.exitCode = 1;
+        done();
+      });
     });
   } finally {
     for (const close of opened.reverse()) await close().catch((err: unknown) => console.error(`warning: while closing: ${err instanceof Error ? err.message : String(err)}`));
@@ -259,7 +267,7 @@ export function registerServe(program: Command): void {
 }
 
 /** `serve --nats`: one durable JetStream consumer per agency in the serving process (it owns the store file). */
-async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, live: EmbeddedMonitor | undefined): Promise<{ stop(): Promise<void> }> {
+async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, live: EmbeddedMonitor | undefined): Promise<{ stop(): Promise<void>; failed: Promise<{ agency: string; error: unknown }> }> {
   const agencies = (o.natsAgencies ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
   if (agencies.length === 0) throw new BaseeratError('VALIDATION', '--nats needs --nats-agencies', { field: 'natsAgencies' });
   const nc = await connect({ servers: o.nats!, name: 'baseerat-serve' });
@@ -274,7 +282,18 @@ async function startServeConsumers(o: ServeOptions, e: Embedded, store: Store, l
     }));
   }
   console.log(`Consuming ${agencies.map((a) => ingestSubject(a, o.natsPrefix)).join(', ')} from ${o.nats}`);
-  return { async stop() { for (const c of consumers) await c.stop(); await nc.close(); } };
+  // the first consumer to fail (never settles while they run)
+  const failed = new Promise<{ agency: string; error: unknown }>((resolve) => { for (const c of consumers) c.done.catch((error: unknown) => resolve({ agency: c.agency, error })); });
+  return {
+    failed,
+    async stop() {
+      // every consumer stopped and the connection closed even when one of them failed
+      let first: unknown;
+      for (const c of consumers) await c.stop().catch((err: unknown) => { first ??= err; });
+      await nc.close();
+      if (first !== undefined) throw first;
+    },
+  };
 }
 
 /** `app.listen`, failing with a CONFIG error that names the flag when the address cannot be had (taken, not local). */
