@@ -9,25 +9,16 @@
  *
  *   flock /tmp/bench.lock npx tsx bench/realtime/ack.bench.ts [--messages 200000] [--batch 5000] [--rounds 2] [--bytes 400]
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { natsServerCpuSeconds as natsServerCpu } from './proc-cpu.js';
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const messages = Number(arg('messages', '200000')), batch = Number(arg('batch', '5000')), rounds = Number(arg('rounds', '2')), bytes = Number(arg('bytes', '400'));
 
-function natsServerCpuSeconds(): number {
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let comm: string;
-    try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
-    if (comm !== 'nats-server') continue;
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  }
-  return NaN;
-}
+/** nats-server's CPU seconds so far (NaN when it does not run on this machine). */
+const natsServerCpuSeconds = (): number => natsServerCpu() ?? NaN;
 
 const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-ack' });
 const jsm = await jetstreamManager(nc);

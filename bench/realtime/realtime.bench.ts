@@ -47,6 +47,7 @@ import { STORE_DATASET } from '../../packages/server/src/security/store-keys.js'
 import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
 import { startIngestConsumer } from '../../packages/server/src/stream/ingest-consumer.js';
 import { rowEncoderCodec } from '../../packages/server/src/store/duckdb/row-encoder.js';
+import { natsServerCpuSeconds } from './proc-cpu.js';
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const rate = Number(arg('rate', '10000')), seconds = Number(arg('seconds', '60')), batch = Number(arg('batch', '5000')), rules = arg('rules', 'all');
@@ -71,20 +72,6 @@ if (!['on', 'off'].includes(rowWorker)) throw new Error(`--row-worker ${rowWorke
 const ackArg = arg('ack', 'all');
 if (ackArg !== 'all' && ackArg !== 'explicit') throw new Error(`--ack ${ackArg}: all or explicit`);
 
-/** CPU seconds (user + system) of the local nats-server so far, when it runs on this machine (all its clients: other engineers' too). */
-function natsServerCpuSeconds(): number | undefined {
-  try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      let comm: string;
-      try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
-      if (comm !== 'nats-server') continue;
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100;
-    }
-  } catch { /* not Linux */ }
-  return undefined;
-}
 /** CPU seconds of this process by thread name (Linux /proc/self/task): main thread, V8's GC helpers, libuv's pool (DuckDB's calls), DuckDB's own threads. */
 function cpuByThread(): Record<string, number> {
   const out: Record<string, number> = {};
