@@ -31,10 +31,10 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /**
- * `Date.parse(iso)`. `yyyy-MM-ddTHH:mm:ss.sssZ` and `yyyy-MM-ddTHH:mm:ssZ` naming a real date and
- * time of a year 0100-9999 are computed here; any other string goes to `Date.parse`.
+ * The epoch milliseconds of `yyyy-MM-ddTHH:mm:ss.sssZ` or `yyyy-MM-ddTHH:mm:ssZ` naming a real date
+ * and time of a year 0100-9999 (fields in range: no 30 February, no 24:00); NaN for any other string.
  */
-export function isoUtcMs(iso: string): number {
+function strictIsoMs(iso: string): number {
   const n = iso.length;
   if ((n === 24 || n === 20) && iso.charCodeAt(n - 1) === 90 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45
     && iso.charCodeAt(10) === 84 && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58) {
@@ -51,7 +51,26 @@ export function isoUtcMs(iso: string): number {
       return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
     }
   }
-  return Date.parse(iso);
+  return NaN;
+}
+
+/**
+ * `Date.parse(iso)`. `yyyy-MM-ddTHH:mm:ss.sssZ` and `yyyy-MM-ddTHH:mm:ssZ` naming a real date and
+ * time of a year 0100-9999 are computed here; any other string goes to `Date.parse`.
+ */
+export function isoUtcMs(iso: string): number {
+  const ms = strictIsoMs(iso);
+  return Number.isNaN(ms) ? Date.parse(iso) : ms;
+}
+
+/**
+ * The epoch milliseconds of `iso` when it is already canonical, `YYYY-MM-DDTHH:MM:SS.sssZ` with
+ * fields in range, exactly what `toISOString` writes (years 0100-9999); NaN for any other string.
+ * V8's parser accepts out-of-range fields (`2024-02-30` is 1 March, `24:00` the next day): those are
+ * not canonical. A caller that keeps a canonical string as it is uses this.
+ */
+export function canonicalIsoMs(iso: string): number {
+  return iso.length === 24 ? strictIsoMs(iso) : NaN;
 }
 
 /** Digits for two-digit fields, as character codes. */

@@ -5,7 +5,7 @@
  * the store canonicalises every time it is given to that form on the way in (see `canonicalReport`),
  * so that an incident read back equals, string for string, the one consolidation produced.
  */
-import { BaseeratError, CLASSIFICATION_LEVELS, categoryGroup, classificationRank, isCategoryCode, sourceKey, type Incident, type Link, type Location, type Report } from '@baseerat/engine';
+import { BaseeratError, CLASSIFICATION_LEVELS, canonicalIsoMs, categoryGroup, classificationRank, isCategoryCode, sourceKey, type Incident, type Link, type Location, type Report } from '@baseerat/engine';
 import { DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
 import { isoToMs } from './filter-sql.js';
 
@@ -13,39 +13,13 @@ import { IDENTITY_CODEC, type FieldCodec } from '../port.js';
 
 export { IDENTITY_CODEC, type FieldCodec };
 
-/** Days of each month of a common year (February of a leap year is checked apart). */
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** The value of the `n` decimal digits of `s` from `at`, or -1 if one is not a digit. */
-function digits(s: string, at: number, n: number): number {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
 /**
- * The epoch milliseconds of `iso` when it is already a canonical time, `YYYY-MM-DDTHH:MM:SS.sssZ`
- * with fields in range (what `Date.toISOString` makes of it, years 100 to 9999); NaN for any other
- * string (then `Date.parse` and `toISOString` decide, as before). The live path stamps every report
- * with canonical times; `Date.parse` plus `toISOString` per time cost ~4 us a report (profiled,
- * 2026-11-27). V8's parser also accepts out-of-range fields (`2024-02-30` is March 1st, `24:00`
- * the next day): those are not canonical and are left to it.
+ * The epoch milliseconds of `iso` when it is already a canonical time (`YYYY-MM-DDTHH:MM:SS.sssZ`,
+ * fields in range, years 100 to 9999: the engine's `canonicalIsoMs`); NaN for any other string (then
+ * `Date.parse` and `toISOString` decide, as before). The live path stamps every report with
+ * canonical times; `Date.parse` plus `toISOString` per time cost ~4 us a report (profiled, 2026-11-27).
  */
-export function canonicalMs(iso: string): number {
-  if (iso.length !== 24 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45 || iso.charCodeAt(10) !== 84 || iso.charCodeAt(13) !== 58
-    || iso.charCodeAt(16) !== 58 || iso.charCodeAt(19) !== 46 || iso.charCodeAt(23) !== 90) return NaN;
-  const y = digits(iso, 0, 4), mo = digits(iso, 5, 2), d = digits(iso, 8, 2);
-  const h = digits(iso, 11, 2), mi = digits(iso, 14, 2), sec = digits(iso, 17, 2), ms = digits(iso, 20, 3);
-  // (a -1 from `digits` fails these too) Date.UTC takes years 0-99 as 1900-1999: those go the slow way
-  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return NaN;
-  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > MONTH_DAYS[mo - 1]! + (leap ? 1 : 0)) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-}
+export const canonicalMs: (iso: string) => number = canonicalIsoMs;
 
 export function canonicalIso(iso: string, field: string): string {
   if (!Number.isNaN(canonicalMs(iso))) return iso;
