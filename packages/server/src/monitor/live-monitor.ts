@@ -25,7 +25,7 @@
  */
 import {
   CATEGORY_CODES, categoryGroup, category as categoryInfo, consolidate, evaluateCategoryRule, evaluateNearRepeatRuleOnColumns,
-  evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeOnKey, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
+  evaluateSpikeRuleOnCounts, historyDaysNeeded, intakeOnKey, isoUtcMs, periodIndex, spikeRuleOrigin, transitionAlert, BaseeratError,
   type Alert, type AlertAction, type AlertCandidate, type Classification, type Incident, type MonitorIncident,
   type NearRepeatRule, type NewIncident, type RuleSet, type SpikeRule,
 } from '@baseerat/engine';
@@ -207,7 +207,7 @@ export class LiveMonitor {
     const times = new Float64Array(incidents.length);
     for (let i = 0; i < incidents.length; i++) {
       const inc = incidents[i]!;
-      const t = Date.parse(inc.occurredAt);
+      const t = isoUtcMs(inc.occurredAt);
       if (!Number.isFinite(t)) throw new BaseeratError('VALIDATION', `occurredAt of incident ${inc.id} is '${inc.occurredAt}', expected an ISO-8601 time`, { field: 'occurredAt' });
       times[i] = t;
     }
@@ -313,8 +313,8 @@ export class LiveMonitor {
     return out;
   }
 
-  /** Adds an incident to the state the rules read; `t`: Date.parse(inc.occurredAt). */
-  private remember(inc: MonitorIncident, t: number = Date.parse(inc.occurredAt)): void {
+  /** Adds an incident to the state the rules read; `t`: isoUtcMs(inc.occurredAt), equal to Date.parse. */
+  private remember(inc: MonitorIncident, t: number = isoUtcMs(inc.occurredAt)): void {
     if (t > this.maxTime) this.maxTime = t;
     const district = inc.location.district;
     if (district !== undefined && this.spikeStates.size > 0) {
@@ -345,7 +345,7 @@ export class LiveMonitor {
     // walk stops at the first alert still in reach; one out of order waits for a later prune.
     const cutoff = this.maxAtMs - this.longestSuppressionMinutes() * 60_000 - DAY_MS;
     for (const [key, s] of this.latest) {
-      if (!(Date.parse(s.alert.openedAt) < cutoff)) break;
+      if (!(isoUtcMs(s.alert.openedAt) < cutoff)) break;
       this.latest.delete(key);
     }
   }
