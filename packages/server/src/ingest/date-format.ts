@@ -9,6 +9,7 @@
  * A value without an offset is local time in the mapping's time zone. A pattern without hours
  * gives `timePrecision: 'day'` (stored at local midnight); with hours, `'exact'`.
  */
+import { canonicalIsoMs } from '@baseerat/engine';
 import { ZoneOffsets } from './time-zone.js';
 
 type Tok =
@@ -163,6 +164,16 @@ function scanOffset(v: string, i: number): { ms: number; end: number } | undefin
 }
 
 const isoDate = compileDateFormat('yyyy-MM-dd') as DateParser;
+
+/**
+ * For the `iso` format: the UTC epoch ms of a value already in the canonical form `toISOString`
+ * writes (`2024-03-01T10:15:00.000Z`, years 1000-9999), which `isoUtcString` of those ms writes
+ * back unchanged; NaN for any other value. Where it answers, `toUtcMs(parse(value))` is the same
+ * (test/ingest/date-format-iso.test.ts); the parser's year starts at 1000, the engine's at 0100.
+ */
+export function canonicalUtcMs(value: string): number {
+  return value.charCodeAt(0) === 48 ? Number.NaN : canonicalIsoMs(value);
+}
 
 /** The digit at `i` of `v` (0-9), or -1 (any other character, or past the end). */
 function digitAt(v: string, i: number): number {

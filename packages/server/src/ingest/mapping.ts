@@ -15,9 +15,9 @@ import {
   type ReportingMode, type Result,
 } from '@baseerat/engine';
 import type { Adapter, AdapterContext, Row, RowValue } from './adapter.js';
-import { compileDateFormat, compileTimeFormat, toUtcMs, type DateParser } from './date-format.js';
+import { canonicalUtcMs, compileDateFormat, compileTimeFormat, toUtcMs, type DateParser } from './date-format.js';
 import { isValidTimeZone, ZoneOffsets } from './time-zone.js';
-import { checkReport } from './report-check.js';
+import { checkReport, isCanonicalValidReport } from './report-check.js';
 
 /** Points this close to a district (km) are placed in it rather than quarantined as outside Pakistan. */
 const COAST_SNAP_KM = 2;
@@ -244,10 +244,19 @@ function withPlaceName(l: Location, placeName: string | undefined): Location {
   return placeName !== undefined && l.placeName === undefined ? { ...l, placeName } : l;
 }
 
+/** What `readTime` read: one object per time field, filled again for each row and read at once by `toReport`. */
+interface TimeRead {
+  ms: number;
+  hasTime: boolean;
+  /** The value itself when it is already the canonical UTC form that `isoUtcString(ms)` would write. */
+  canonical: string | undefined;
+}
+
 interface TimeField extends Field {
   parser: DateParser;
   timeColumn: string | undefined;
   timeParser: DateParser | undefined;
+  read: TimeRead;
 }
 
 function compileTime(key: string, s: TimeFieldSpec | undefined): TimeField | undefined {
@@ -257,18 +266,31 @@ function compileTime(key: string, s: TimeFieldSpec | undefined): TimeField | und
   // the schema's superRefine has already rejected bad patterns
   if (typeof parser === 'string') throw new BaseeratError('CONFIG', `fields.${key}.format: ${parser}`, { field: `fields.${key}.format` });
   if (typeof timeParser === 'string') throw new BaseeratError('CONFIG', `fields.${key}.timeFormat: ${timeParser}`, { field: `fields.${key}.timeFormat` });
-  return { ...compileField(key, s)!, parser, timeColumn: s.timeColumn, timeParser };
+  return { ...compileField(key, s)!, parser, timeColumn: s.timeColumn, timeParser, read: { ms: 0, hasTime: false, canonical: undefined } };
 }
 
 const show = (v: string) => `'${v.length > 80 ? `${v.slice(0, 80)}…` : v}'`;
 
-/** Reads a time field: UTC ms and whether a time of day was known, or an issue. */
-function readTime(f: TimeField, row: Row, zone: ZoneOffsets, issues: FieldIssue[], required: boolean): { ms: number; hasTime: boolean } | undefined {
+/**
+ * Reads a time field: UTC ms and whether a time of day was known (in the field's `read`, valid until
+ * the next row), or an issue.
+ */
+function readTime(f: TimeField, row: Row, zone: ZoneOffsets, issues: FieldIssue[], required: boolean): TimeRead | undefined {
   const v = valueOf(f, row);
   if (v === '') {
     if (required) issues.push({ field: f.key, value: '', message: `${f.key}: empty (${f.from})` });
     return undefined;
   }
+  const out = f.read;
+  // The live feed writes its times as toISOString does: such a value is its own UTC time and its own
+  // stored text, with no parse into parts and no formatting back (canonicalUtcMs answers what the
+  // general path below would, test/ingest/date-format-iso.test.ts)
+  const c = f.parser.pattern === 'iso' ? canonicalUtcMs(v) : Number.NaN;
+  if (!Number.isNaN(c)) {
+    out.ms = c; out.hasTime = true; out.canonical = v;
+    return out;
+  }
+  out.canonical = undefined;
   const p = f.parser.parse(v);
   if (p === undefined) {
     issues.push({ field: f.key, value: v, message: `${f.key}: ${show(v)} is not a valid date (format ${f.parser.pattern})` });
@@ -282,14 +304,22 @@ function readTime(f: TimeField, row: Row, zone: ZoneOffsets, issues: FieldIssue[
         issues.push({ field: f.key, value: tv, message: `${f.key}: time ${show(tv)} is not a valid time of day (format ${f.timeParser!.pattern.replace(`yyyy-MM-dd'T'`, '')}, column ${f.timeColumn})` });
         return undefined;
       }
-      return { ms: toUtcMs({ local: p.local + tod, offset: p.offset, hasTime: true }, zone), hasTime: true };
+      out.ms = toUtcMs({ local: p.local + tod, offset: p.offset, hasTime: true }, zone); out.hasTime = true;
+      return out;
     }
   }
-  return { ms: toUtcMs(p, zone), hasTime: p.hasTime };
+  out.ms = toUtcMs(p, zone); out.hasTime = p.hasTime;
+  return out;
 }
 
 function readCount(f: Field | undefined, row: Row, issues: FieldIssue[]): number {
   if (f === undefined) return 0;
+  if (f.constant === undefined && f.map === undefined) {
+    // A JSON number that is a whole number >= 0 (NDJSON feeds): what the text path below reads from
+    // it (String, the pattern, Number), without writing it out and reading it back; + 0 makes -0 the 0 it reads
+    const n = row[f.column!];
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) return n + 0;
+  }
   const v = valueOf(f, row);
   if (v === '') return 0;
   if (!isCount(v)) {
@@ -363,8 +393,9 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     const la = lat === undefined ? undefined : readCoord(lat, row);
     const lo = lon === undefined ? undefined : readCoord(lon, row);
     if (la !== undefined || lo !== undefined) {
-      const latS = lat === undefined ? '' : rawOf(lat, row), lonS = lon === undefined ? '' : rawOf(lon, row);
       if (la === undefined || lo === undefined || la === null || lo === null) {
+        // the texts only for the message (writing a number out per record showed in profiles)
+        const latS = lat === undefined ? '' : rawOf(lat, row), lonS = lon === undefined ? '' : rawOf(lon, row);
         issues.push({ field: la === undefined || la === null ? 'lat' : 'lon', value: `${latS} ${lonS}`, message: `lat: ${show(latS)} lon: ${show(lonS)} are not a pair of numbers` });
         return undefined;
       }
@@ -415,6 +446,8 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     return withPlaceName({ precision: 'unknown' }, placeName);
   };
 
+  const notClassification = `a classification (${CLASSIFICATION_LEVELS.join(', ')})`;
+  const notReportingMode = `a reporting mode (${REPORTING_MODES.join(', ')})`;
   const enumValue = <T extends string>(f: Field | undefined, row: Row, allowed: readonly T[], what: string, issues: FieldIssue[]): T | undefined => {
     if (f === undefined) return undefined;
     const v = valueOf(f, row);
@@ -438,16 +471,16 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
       else issues.push({ field: 'category', value: v, message: unmapped(category, row) ? `category: ${show(v)} is not in the mapping for ${category.from}` : `category: ${show(v)} is not a taxonomy category code` });
     }
     const severity = { killed: readCount(killed, row, issues), injured: readCount(injured, row, issues), abducted: readCount(abducted, row, issues) };
-    const cls = enumValue<Classification>(classification, row, CLASSIFICATION_LEVELS, `a classification (${CLASSIFICATION_LEVELS.join(', ')})`, issues);
-    const mode = enumValue<ReportingMode>(reportingMode, row, REPORTING_MODES, `a reporting mode (${REPORTING_MODES.join(', ')})`, issues);
+    const cls = enumValue<Classification>(classification, row, CLASSIFICATION_LEVELS, notClassification, issues);
+    const mode = enumValue<ReportingMode>(reportingMode, row, REPORTING_MODES, notReportingMode, issues);
     const location = locate(row, ctx.geocoder, issues);
     if (issues.length > 0 || occ === undefined || location === undefined || cat === undefined) {
       return err(issues.length > 0 ? issues : [{ field: 'row', message: 'row could not be read' }]);
     }
     // Keys in ReportSchema's order, which is the order zod's output has: checkReport then takes
     // this object as it is instead of a copy.
-    const report = { occurredAt: isoUtcString(occ.ms), timePrecision: occ.hasTime ? 'exact' : 'day' } as Report;
-    if (rep !== undefined) report.reportedAt = isoUtcString(rep.ms);
+    const report = { occurredAt: occ.canonical ?? isoUtcString(occ.ms), timePrecision: occ.hasTime ? 'exact' : 'day' } as Report;
+    if (rep !== undefined) report.reportedAt = rep.canonical ?? isoUtcString(rep.ms);
     report.location = location;
     report.category = cat as Report['category'];
     report.severity = severity;
@@ -460,6 +493,8 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     report.classification = cls ?? m.classification ?? ctx.classification;
     report.reportingMode = mode ?? m.reportingMode ?? ctx.reportingMode;
     report.source = { agency: ctx.agency, sourceId: sid, receivedAt: ctx.receivedAt, format: name, raw };
+    // what checkReport answers for such a report, without its result object
+    if (isCanonicalValidReport(report)) return ok(report);
     const checked = checkReport(report);
     if (!checked.success) {
       return err(checked.error.issues.map((i) => ({ field: pathOf(i.path), message: `${pathOf(i.path)}: ${i.message}` })));

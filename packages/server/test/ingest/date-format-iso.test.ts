@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileDateFormat, type DateParser, type ParsedTime } from '../../src/ingest/date-format.js';
+import { isoUtcString } from '@baseerat/engine';
+import { canonicalUtcMs, compileDateFormat, toUtcMs, type DateParser, type ParsedTime } from '../../src/ingest/date-format.js';
+import { ZoneOffsets } from '../../src/ingest/time-zone.js';
 
 /**
  * The `iso` parser as it was before 2026-11-27 (regular expressions), kept here as the reference
@@ -92,5 +94,49 @@ describe("date format 'iso': the scanner reads what the regular expressions read
     expect(iso.parse('2024-01-01T03:57:00.000Z')).toEqual({ local: Date.UTC(2024, 0, 1, 3, 57), offset: 0, hasTime: true });
     expect(iso.parse('2024-03-01 10:15')).toEqual({ local: Date.UTC(2024, 2, 1, 10, 15), offset: undefined, hasTime: true });
     expect(iso.parse('2023-02-29T10:00Z')).toBeUndefined();
+  });
+});
+
+describe("date format 'iso': the canonical fast path (canonicalUtcMs) answers what the parser answers", () => {
+  // a zone with an offset, so that a value read as local time would show
+  const zone = new ZoneOffsets('Asia/Karachi');
+  /** toISOString of any time of the years 0100-9999 (0100-0999: not the parser's, so never the fast path's). */
+  const canonical = fc.integer({ min: Date.UTC(100, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }).map((ms) => new Date(ms).toISOString());
+  /** Near misses of those: one character changed, dropped or doubled (30 February, 24:00, a lower-case z, ...). */
+  const nearCanonical = fc.tuple(canonical, fc.nat(), fc.constantFrom(...'0123456789-:.TtZz+ x'), fc.constantFrom('set', 'drop', 'double')).map(([s, i, c, how]) => {
+    const k = i % s.length;
+    return how === 'set' ? s.slice(0, k) + c + s.slice(k + 1) : how === 'drop' ? s.slice(0, k) + s.slice(k + 1) : s.slice(0, k) + s[k]! + s.slice(k);
+  });
+
+  it('where it answers: the same UTC ms, a time of day, and isoUtcString writes the value back unchanged; else NaN', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.oneof(canonical, nearCanonical, wellFormed, noise), (s) => {
+        const ms = canonicalUtcMs(s);
+        if (Number.isNaN(ms)) return;
+        answered++;
+        const p = iso.parse(s);
+        expect(p).toBeDefined();
+        expect(p!.hasTime).toBe(true);
+        expect(ms).toBe(toUtcMs(p!, zone));
+        expect(isoUtcString(ms)).toBe(s);
+      }),
+      { seed: 20261127, numRuns: 20_000 },
+    );
+    // not vacuous: most canonical strings take the fast path
+    expect(answered).toBeGreaterThan(4_000);
+  });
+
+  it('answers for every toISOString of the years 1000-9999, and for none of 0100-0999 (the parser starts at 1000)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (t) => {
+        expect(canonicalUtcMs(new Date(t).toISOString())).toBe(t);
+      }),
+      { seed: 20261127, numRuns: 5_000 },
+    );
+    expect(canonicalUtcMs('0999-12-31T23:59:59.999Z')).toBeNaN();
+    expect(iso.parse('0999-12-31T23:59:59.999Z')).toBeUndefined();
+    expect(canonicalUtcMs('2024-02-30T10:00:00.000Z')).toBeNaN();
+    expect(canonicalUtcMs('2024-03-01T10:00:00.000z')).toBeNaN();
   });
 });
