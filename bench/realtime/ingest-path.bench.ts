@@ -6,10 +6,12 @@
  * it within the link window (the candidates the pipeline would hold), as `IngestSession` does. No
  * store, no DuckDB, no NATS: CPU per event of this part, and what it allocates.
  *
- *   npx tsx bench/realtime/ingest-path.bench.ts [--events 60000] [--batch 1000] [--rounds 3] [--alloc-profile out.heapprofile]
+ *   npx tsx bench/realtime/ingest-path.bench.ts [--events 60000] [--batch 1000] [--rounds 3] [--alloc-profile out.heapprofile] [--profile out.cpuprofile]
  *
  * Prints, per round, CPU us per event (process.cpuUsage: all threads, GC helpers included) of the
  * adapter and of linking, and the main thread's GC pauses; the first round is a warm-up.
+ * --alloc-profile / --profile: a sampling heap profile / a V8 CPU profile of the last round alone
+ * (not the feed's generation nor the geography's loading); that round's figures are then not a measurement.
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -25,7 +27,7 @@ import { loadGeography } from '../../packages/server/src/reference/geography.js'
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const events = Number(arg('events', '60000')), batch = Number(arg('batch', '1000')), rounds = Number(arg('rounds', '3'));
-const allocFile = arg('alloc-profile', '');
+const allocFile = arg('alloc-profile', ''), profileFile = arg('profile', '');
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-ingestpath-'));
@@ -78,7 +80,15 @@ for (let k = 0; k < rounds; k++) {
     await session.post('HeapProfiler.enable');
     await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
+  const cpuSession = profileFile !== '' && k === rounds - 1 ? new Session() : undefined;
+  if (cpuSession !== undefined) {
+    cpuSession.connect();
+    await cpuSession.post('Profiler.enable');
+    await cpuSession.post('Profiler.setSamplingInterval', { interval: 200 });
+    await cpuSession.post('Profiler.start');
+  }
   out.push(await round(k));
   if (session !== undefined) { writeFileSync(allocFile, JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile)); session.disconnect(); }
+  if (cpuSession !== undefined) { writeFileSync(profileFile, JSON.stringify((await cpuSession.post('Profiler.stop')).profile)); cpuSession.disconnect(); }
 }
 console.log(JSON.stringify({ events, batch, loadAverage1m: { before: load0, after: loadavg()[0] }, rounds: out }));
