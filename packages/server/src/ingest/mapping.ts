@@ -493,8 +493,9 @@ export function mappingAdapter(m: Mapping): MappingAdapter {
     report.classification = cls ?? m.classification ?? ctx.classification;
     report.reportingMode = mode ?? m.reportingMode ?? ctx.reportingMode;
     report.source = { agency: ctx.agency, sourceId: sid, receivedAt: ctx.receivedAt, format: name, raw };
-    // what checkReport answers for such a report, without its result object
-    if (isCanonicalValidReport(report)) return ok(report);
+    // what checkReport answers for such a report, without its result object; `built`: report,
+    // location, severity and source are all object literals of this file (no symbol keys)
+    if (isCanonicalValidReport(report, true)) return ok(report);
     const checked = checkReport(report);
     if (!checked.success) {
       return err(checked.error.issues.map((i) => ({ field: pathOf(i.path), message: `${pathOf(i.path)}: ${i.message}` })));

@@ -4,6 +4,7 @@ import type { FieldIssue, Report } from '@baseerat/engine';
 import { loadMappingFile, mappingAdapter, parseMapping, type Mapping } from '../../src/ingest/mapping.js';
 import type { AdapterContext, Row } from '../../src/ingest/adapter.js';
 import { FakeGeocoder } from './fakes.js';
+import { isCanonicalValidReport } from '../../src/ingest/report-check.js';
 
 const root = new URL('../../../../', import.meta.url).pathname;
 const levies = JSON.parse(await import('node:fs/promises').then((f) => f.readFile(`${root}data/mappings/examples/levies.json`, 'utf8'))) as Mapping;
@@ -293,6 +294,8 @@ describe('the mapping adapter never throws', () => {
     fc.assert(fc.property(fc.dictionary(fc.constantFrom(...keys, 'other'), value), fc.boolean(), (row, keep) => {
       const r = adapter.toReport(keep ? { ...base, ...(row as Row) } : (row as Row), 'raw', 1, ctx);
       if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
+      // a report is what zod returns unchanged, its own objects checked for symbol keys too (toReport does not look for them)
+      else expect(isCanonicalValidReport(r.value)).toBe(true);
       for (const i of r.ok ? [] : r.error) expect(typeof i.message).toBe('string');
     }), { seed: 20260101, numRuns: 2000 });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CLASSIFICATION_LEVELS, ReportSchema } from '@baseerat/engine';
-import { checkReport, isCanonicalValidReport } from '../../src/ingest/report-check.js';
+import { checkReport, isCanonicalValidReport, isIsoUtc } from '../../src/ingest/report-check.js';
 
 const iso = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }).map((ms) => new Date(ms).toISOString());
 // optional keys are omitted, never set to undefined: that is what the adapters build
@@ -100,5 +100,48 @@ describe('checkReport: ReportSchema without zod for canonical reports', () => {
       agree({ ...rr, source: reversed(rr.source as Record<string, unknown>) });
     }), { seed: 20261128, numRuns: 200 });
     for (const x of [null, undefined, 1, 'report', [], new Date(0)]) agree(x);
+  });
+});
+
+describe('checkReport: its ISO test and the objects a caller built', () => {
+  /** zod's own pattern, as report-check takes it. */
+  const pattern = (ReportSchema.shape.occurredAt as unknown as { _zod: { pattern: RegExp } })._zod.pattern;
+  const anyYear = fc.integer({ min: -62_167_219_200_000, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }).map((ms) => new Date(ms).toISOString());
+  const nearMiss = fc.tuple(anyYear, fc.nat(), fc.constantFrom(...'0123456789-:.TtZz+ '), fc.constantFrom('set', 'drop', 'double')).map(([s, i, c, how]) => {
+    const k = i % s.length;
+    return how === 'set' ? s.slice(0, k) + c + s.slice(k + 1) : how === 'drop' ? s.slice(0, k) + s.slice(k + 1) : s.slice(0, k) + s[k]! + s.slice(k);
+  });
+
+  it('isIsoUtc answers what zod\'s pattern answers (toISOString of years 0000-9999 and near misses: 30 February, 24:00, ...)', () => {
+    let canonical = 0;
+    fc.assert(fc.property(fc.oneof(anyYear, nearMiss, fc.string({ unit: fc.constantFrom(...'0123456789-:.TZ'), maxLength: 26 })), (s) => {
+      expect(isIsoUtc(s)).toBe(pattern.test(s));
+      if (s.length === 24 && pattern.test(s)) canonical++;
+    }), { seed: 20261127, numRuns: 20_000 });
+    expect(canonical).toBeGreaterThan(5_000);
+    for (const v of [undefined, null, 1, {}]) expect(isIsoUtc(v)).toBe(false);
+  });
+
+  it('a symbol key on any of the four objects: not canonical (zod drops it), unless the caller built them (built: true, its promise)', () => {
+    const key = Symbol('extra');
+    fc.assert(fc.property(validArb, fc.constantFrom<readonly string[]>([], ['location'], ['severity'], ['source']), (r, path) => {
+      const x = structuredClone(r) as Record<string | symbol, unknown>;
+      const o = (path.length === 0 ? x : x[path[0]!]) as Record<string | symbol, unknown>;
+      o[key] = 1;
+      expect(isCanonicalValidReport(x)).toBe(false);
+      const checked = checkReport(x);
+      expect(checked.success).toBe(true);
+      const data = checked.data as unknown as Record<string, unknown>;
+      expect(Object.getOwnPropertySymbols(path.length === 0 ? data : data[path[0]!] as object)).toEqual([]);
+      expect(isCanonicalValidReport(x, true)).toBe(true);
+    }), { seed: 20261127, numRuns: 200 });
+  });
+
+  it('built: true answers as the full check on objects without symbol keys (valid, one field broken, keys out of order)', () => {
+    fc.assert(fc.property(validArb, fc.constantFrom(...paths), badValues, (r, path, v) => {
+      for (const x of [r, setPath(r as Record<string, unknown>, path, v), reversed(r as Record<string, unknown>)]) {
+        expect(isCanonicalValidReport(x, true)).toBe(isCanonicalValidReport(x));
+      }
+    }), { seed: 20261129, numRuns: 1500 });
   });
 });
