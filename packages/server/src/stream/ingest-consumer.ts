@@ -116,6 +116,17 @@ function decode(m: JsMsg): unknown {
   try { return JSON.parse(text); } catch { return text; }
 }
 
+/** A batch taken, as its acknowledgement needs it (see `pendingAck` in startIngestConsumer). */
+interface PendingAck {
+  messages: number;
+  last: JsMsg;
+  lastSeq: number;
+  /** 'explicit' only: every message and its stream sequence. */
+  all?: JsMsg[];
+  seqs?: number[];
+  firstPublishedMs: number | undefined;
+}
+
 /** The settings of the ingest durable other than its ack and deliver policies. */
 interface DurableBase { durable_name: string; filter_subject: string; max_ack_pending: number; ack_wait: number }
 
@@ -285,48 +296,64 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       if (o.commitGroup !== undefined) {
         // ack-behind: taken through the pipeline and the monitor now, acknowledged once in the store
         const { value: c, committed } = await o.commitGroup(() => ingestor.push(batch.map(decode), { receivedAt: now().toISOString() }));
-        const counts = delta(c);
-        // acknowledged in order, and none after one that failed (with AckPolicy.All an ack of a later
-        // batch would acknowledge the failed one's messages too)
-        const before = lastAck;
-        lastAck = committed.then(async () => {
-          await before;
-          if (ackFailure === undefined) acked(batch, seqsOf, counts);
-        }, async (e: unknown) => {
-          await before;
-          // not acknowledged: the server redelivers; this consumer stops
-          if (ackFailure === undefined) ackFailure = e;
-          const w = wake; wake = undefined; w?.();
-        }).catch((e: unknown) => { if (ackFailure === undefined) ackFailure = e; });
+        ackWhenCommitted(committed, pendingAck(batch, seqsOf), delta(c));
         continue;
       }
       // the reports' receivedAt: when this batch was taken from the stream, not when the consumer started
       const c = await ingestor.push(batch.map(decode), { receivedAt: now().toISOString() });
       // acknowledged only now: the batch is committed (stored, counted as duplicates, or quarantined)
-      acked(batch, seqsOf, delta(c));
+      acked(pendingAck(batch, seqsOf), delta(c));
     }
     if (ackFailure !== undefined) throw ackFailure;
   };
   let lastAck: Promise<void> = Promise.resolve();
   let ackFailure: unknown;
+  /**
+   * Ack-behind: the batch acknowledged once committed, in order, and none after one that failed (with
+   * AckPolicy.All an ack of a later batch would acknowledge the failed one's messages too). A function
+   * of its own so that what waits for the store is what the ack needs (`pendingAck`), not the batch:
+   * its messages (their data, the socket buffers under it) would wait with it, tens of thousands of
+   * them during a checkpoint.
+   */
+  const ackWhenCommitted = (committed: Promise<void>, toAck: PendingAck, counts: BatchCounts) => {
+    const before = lastAck;
+    lastAck = committed.then(async () => {
+      await before;
+      if (ackFailure === undefined) acked(toAck, counts);
+    }, async (e: unknown) => {
+      await before;
+      // not acknowledged: the server redelivers; this consumer stops
+      if (ackFailure === undefined) ackFailure = e;
+      const w = wake; wake = undefined; w?.();
+    }).catch((e: unknown) => { if (ackFailure === undefined) ackFailure = e; });
+  };
   const delta = (c: { rowsRead: number; stored: number; duplicates: number; quarantined: number }): BatchCounts => {
     const counts = { rowsRead: c.rowsRead - last.rowsRead, stored: c.stored - last.stored, duplicates: c.duplicates - last.duplicates, quarantined: c.quarantined - last.quarantined };
     last = { rowsRead: c.rowsRead, stored: c.stored, duplicates: c.duplicates, quarantined: c.quarantined };
     return counts;
   };
-  const acked = (batch: JsMsg[], seqsOf: number[], counts: BatchCounts) => {
+  /** A batch as its acknowledgement needs it: 'all' keeps only its last message, 'explicit' every message. */
+  const pendingAck = (batch: JsMsg[], seqsOf: number[]): PendingAck => ({
+    messages: batch.length,
+    last: batch[batch.length - 1]!,
+    lastSeq: seqsOf[seqsOf.length - 1]!,
+    ...(mode === 'all' ? {} : { all: batch, seqs: seqsOf }),
+    firstPublishedMs: o.onBatch === undefined || batch[0]?.info.timestampNanos === undefined ? undefined : batch[0].info.timestampNanos / 1e6,
+  });
+  const acked = (b: PendingAck, counts: BatchCounts) => {
     if (mode === 'all') {
       // one ack, of the batch's last (highest) stream sequence: every earlier message is written
-      batch[batch.length - 1]!.ack();
+      b.last.ack();
       counters.acks++;
-      ackedThrough = seqsOf[seqsOf.length - 1]!;
+      ackedThrough = b.lastSeq;
     } else {
-      for (let i = 0; i < batch.length; i++) { batch[i]!.ack(); written.add(seqsOf[i]!); inHand.delete(seqsOf[i]!); }
-      counters.acks += batch.length;
+      const all = b.all!, seqsOf = b.seqs!;
+      for (let i = 0; i < all.length; i++) { all[i]!.ack(); written.add(seqsOf[i]!); inHand.delete(seqsOf[i]!); }
+      counters.acks += all.length;
     }
-    counters.acked += batch.length;
+    counters.acked += b.messages;
     counters.batches++;
-    o.onBatch?.({ messages: batch.length, counts, firstPublishedMs: batch[0]?.info.timestampNanos === undefined ? undefined : batch[0].info.timestampNanos / 1e6 });
+    o.onBatch?.({ messages: b.messages, counts, firstPublishedMs: b.firstPublishedMs });
   };
   /**
    * After a gap in the delivery sequence: every batch taken before it is acknowledged (in order),
