@@ -7,8 +7,13 @@
  * the API's streams apply the session's need-to-know there.
  *
  * Cost per event: the buffer is a ring (constant time per publish, whatever its size), and the
- * event's JSON (`alertEventJson`) is made once, on first use, whatever the number of streams, from
- * the alert's JSON that the repository stored (`alertJson`).
+ * event's JSON (`alertEventJson`) is made once per publish, whatever the number of streams, from
+ * the alert's JSON that the repository stored (`alertJson`). Neither JSON is kept longer than it is
+ * in use: the ring holds 10,000 events and the live monitor the latest alert of every key for the
+ * suppression window and a day, and a JSON kept with them (650-700 bytes an alert) left the young
+ * generation with them (copied by the scavenger, then held in the old space). A JSON asked for
+ * again (a client resuming from the ring) is made again, the same bytes (`JSON.stringify` of the
+ * same immutable alert).
  *
  * A listener that throws is dropped (and counted): one broken stream must not stop the others.
  */
@@ -28,11 +33,13 @@ export interface AlertListener {
 }
 
 const jsonOfAlert = new WeakMap<Alert, string>();
-const jsonOfEvent = new WeakMap<AlertEvent, string>();
+/** The last event whose JSON was made, and that JSON: the streams of one publish share it (they are called one after another). */
+let lastEvent: AlertEvent | undefined;
+let lastEventJson = '';
 
 /**
- * `JSON.stringify(alert)`, made once per Alert object (alerts are immutable: a change is a new
- * object): the alert repository stores it and the SSE event is made from it.
+ * `JSON.stringify(alert)`, made once per Alert object until `releaseAlertJson` (alerts are
+ * immutable: a change is a new object): the alert repository stores it and the SSE event is made from it.
  */
 export function alertJson(alert: Alert): string {
   let s = jsonOfAlert.get(alert);
@@ -43,14 +50,45 @@ export function alertJson(alert: Alert): string {
   return s;
 }
 
-/** The event as sent to clients: the engine's Alert JSON plus `classification` and `change`; made once per event. */
-export function alertEventJson(e: AlertEvent): string {
-  let s = jsonOfEvent.get(e);
+/**
+ * Drops the alert's JSON made by `alertJson` (the live monitor, once the alert is written and
+ * published): the WeakMap would keep it as long as the alert, and the monitor keeps alerts for
+ * their key's suppression window and a day. Asked for again, it is made again (the same bytes).
+ */
+export function releaseAlertJson(alert: Alert): void {
+  jsonOfAlert.delete(alert);
+}
+
+/** Whether `alertJson` holds the alert's JSON (tests). */
+export function alertJsonKept(alert: Alert): boolean {
+  return jsonOfAlert.has(alert);
+}
+
+/** `,"classification":…,"change":…}` by classification, then change: a few values, so made once each. */
+const eventSuffixes = new Map<string, Map<string, string>>();
+
+function eventSuffix(classification: string, change: string): string {
+  let byChange = eventSuffixes.get(classification);
+  if (byChange === undefined) { byChange = new Map(); eventSuffixes.set(classification, byChange); }
+  let s = byChange.get(change);
   if (s === undefined) {
-    // = JSON.stringify({ ...alert, classification, change }), from the alert's JSON (an object: ends with '}')
-    s = `${alertJson(e.stored.alert).slice(0, -1)},"classification":${JSON.stringify(e.stored.classification)},"change":${JSON.stringify(e.change)}}`;
-    jsonOfEvent.set(e, s);
+    s = `,"classification":${JSON.stringify(classification)},"change":${JSON.stringify(change)}}`;
+    byChange.set(change, s);
   }
+  return s;
+}
+
+/**
+ * The event as sent to clients: the engine's Alert JSON plus `classification` and `change`; made
+ * once per publish (the last event's JSON is kept for the next stream; not per event: the ring
+ * would keep it, see the file's comment).
+ */
+export function alertEventJson(e: AlertEvent): string {
+  if (e === lastEvent) return lastEventJson;
+  // = JSON.stringify({ ...alert, classification, change }), from the alert's JSON (an object: ends with '}')
+  const s = alertJson(e.stored.alert).slice(0, -1) + eventSuffix(e.stored.classification, e.change);
+  lastEvent = e;
+  lastEventJson = s;
   return s;
 }
 

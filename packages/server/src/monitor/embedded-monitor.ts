@@ -76,7 +76,8 @@ export async function openEmbeddedMonitor(o: EmbeddedMonitorOptions): Promise<Em
   const writeBehind = o.writeBehind === undefined ? undefined : await LiveWriteBehind.open({ ...o.writeBehind, store: o.writeBehind.writeTo ?? o.store, checkpoints: await checkpointing(o.store, o.writeBehind.checkpointThreads), repository, ...(prepareRows === undefined ? {} : { prepareRows }) });
   const liveRepository = writeBehind?.repository ?? repository;
   const hub = new AlertHub();
-  const monitor = new LiveMonitor({ ruleSet, repository: liveRepository, hub, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
+  // the write-behind's applier writes an alert after it is published, with the JSON made for the journal and the hub
+  const monitor = new LiveMonitor({ ruleSet, repository: liveRepository, hub, releaseAlertJson: writeBehind === undefined, retriggerDebounceMs: o.retriggerDebounceMs ?? DEFAULT_RETRIGGER_DEBOUNCE_MS, ...(o.now === undefined ? {} : { now: o.now }), ...(o.clock === undefined ? {} : { clock: o.clock }) });
   const warm = o.skipWarmUp === true ? { incidents: 0, alerts: 0 } : await monitor.warmUp(o.store);
   const webhooks = webhookFile === undefined ? undefined : new WebhookDispatcher({ config: webhookFile, repository: liveRepository, ...(o.now === undefined ? {} : { now: o.now }) }).attach(hub);
   return {

@@ -31,7 +31,7 @@ import {
 } from '@baseerat/engine';
 import type { IncidentColumns, Store } from '../store/port.js';
 import { higherClassification, type AlertRepository, type StoredAlert } from './alert-repository.js';
-import type { AlertEvent, AlertHub } from './alert-hub.js';
+import { releaseAlertJson, type AlertEvent, type AlertHub } from './alert-hub.js';
 import { NearRepeatGrid } from './near-repeat-grid.js';
 
 export interface LabelledIncident extends MonitorIncident {
@@ -58,6 +58,13 @@ export interface LiveMonitorOptions {
   retriggerDebounceMs?: number;
   /** The state the rules read and the alert book are pruned after this many incidents observed; default 20,000. */
   pruneEvery?: number;
+  /**
+   * Default true: once an alert is written and published, its JSON (`alertJson`, made for the
+   * repository and the SSE events) is dropped, not kept with the alert in the alert book for the
+   * suppression window and a day (`releaseAlertJson`). False when the repository writes later than
+   * it returns (write-behind.ts: its applier writes the alert after the publish).
+   */
+  releaseAlertJson?: boolean;
 }
 
 export interface ObserveResult {
@@ -263,11 +270,13 @@ export class LiveMonitor {
         void this.exclusive(() => this.flushDeferred());
       }, debounce);
     }
-    await this.options.repository.upsert(list.map((x) => x.stored), { newIds });
+    const written = list.map((x) => x.stored);
+    await this.options.repository.upsert(written, { newIds });
     this.counters.retriggerWrites += list.length - newIds.size;
     const events: AlertEvent[] = [];
     const hub = this.options.hub;
     if (hub !== undefined) for (const x of list) events.push(hub.publish(x.change, x.stored));
+    this.released(written);
     return { incidents: incidents.length, candidates, opened, retriggered, events };
   }
 
@@ -282,10 +291,17 @@ export class LiveMonitor {
       this.counters.retriggerWrites += items.length;
       const hub = this.options.hub;
       if (hub !== undefined) for (const s of items) hub.publish('retriggered', s);
+      this.released(items);
     } catch (e) {
       this.counters.errors++;
       this.reportError(e);
     }
+  }
+
+  /** Alerts written and published: their JSON is dropped (`releaseAlertJson` option). */
+  private released(stored: readonly StoredAlert[]): void {
+    if (this.options.releaseAlertJson === false) return;
+    for (const s of stored) releaseAlertJson(s.alert);
   }
 
   private evaluate(inc: MonitorIncident): AlertCandidate[] {
@@ -377,6 +393,7 @@ export class LiveMonitor {
       if (latest !== undefined && latest.alert.id === alert.id) this.latest.set(alert.dedupKey, next);
       this.counters.transitions++;
       this.options.hub?.publish(action === 'acknowledge' ? 'acknowledged' : 'resolved', next);
+      this.released([next]);
       return next;
     });
   }

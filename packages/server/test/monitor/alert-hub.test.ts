@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '@baseerat/engine';
-import { AlertHub, alertEventJson, alertJson } from '../../src/monitor/alert-hub.js';
+import { CLASSIFICATION_LEVELS, type Alert } from '@baseerat/engine';
+import { AlertHub, alertEventJson, alertJson, alertJsonKept, releaseAlertJson, type AlertEvent } from '../../src/monitor/alert-hub.js';
 import type { StoredAlert } from '../../src/monitor/alert-repository.js';
 
 const stored = (id: string, district: string): StoredAlert => ({ alert: { id, district } as Alert, classification: 'UNCLASSIFIED', updatedAt: '2025-01-01T00:00:00.000Z' });
@@ -54,5 +55,33 @@ describe('AlertHub', () => {
     expect(s).toBe(JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: e.change }));
     expect(alertEventJson(e)).toBe(s);
     expect(alertJson(e.stored.alert)).toBe(JSON.stringify(e.stored.alert));
+  });
+
+  it('alertEventJson = JSON.stringify({ ...alert, classification, change }) for any alert, classification and change, live, for every stream of a publish, and replayed after the alert\'s JSON was released (fixed seed)', () => {
+    const changes = ['opened', 'retriggered', 'acknowledged', 'resolved'] as const;
+    fc.assert(fc.property(
+      fc.array(fc.record({
+        id: fc.string({ unit: 'binary', maxLength: 30 }), district: fc.string(), triggers: fc.nat(), text: fc.string({ unit: 'grapheme', maxLength: 40 }),
+        classification: fc.constantFrom(...CLASSIFICATION_LEVELS), change: fc.constantFrom(...changes), again: fc.constantFrom(...changes, undefined),
+      }), { minLength: 1, maxLength: 12 }),
+      (xs) => {
+        const hub = new AlertHub(2 * xs.length);
+        const live: string[][] = [[], []];
+        for (const k of [0, 1]) hub.subscribe({ accepts: () => true, deliver: (e) => live[k]!.push(alertEventJson(e)) });
+        const events: AlertEvent[] = xs.flatMap((x) => {
+          const stored = { alert: { id: x.id, district: x.district, triggers: x.triggers, explanation: { text: x.text } } as unknown as Alert, classification: x.classification, updatedAt: '2025-01-01T00:00:00.000Z' };
+          // `again`: the same stored alert published once more with another change (as an acknowledgement of an unchanged alert would be)
+          return x.again === undefined ? [hub.publish(x.change, stored)] : [hub.publish(x.change, stored), hub.publish(x.again, stored)];
+        });
+        const want = events.map((e) => JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: e.change }));
+        expect(live[0]).toEqual(want);
+        expect(live[1]).toEqual(want);
+        for (const e of events) {
+          releaseAlertJson(e.stored.alert);
+          expect(alertJsonKept(e.stored.alert)).toBe(false);
+        }
+        expect(hub.since(0, () => true).events.map(alertEventJson)).toEqual(want);
+      },
+    ), { seed: 6, numRuns: 200 });
   });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CATEGORY_CODES, EXAMPLE_RULES, EXAMPLE_WATCH_ZONES, replayAlerts, type Alert, type MonitorIncident } from '@baseerat/engine';
 import { loadUcdpBalochistan } from '../../../engine/test/monitor-rules/ucdp.js';
-import { AlertHub, type AlertEvent } from '../../src/monitor/alert-hub.js';
+import { AlertHub, alertEventJson, alertJsonKept, type AlertEvent } from '../../src/monitor/alert-hub.js';
 import { DuckDBAlertRepository } from '../../src/monitor/duckdb-alert-repository.js';
 import { LiveMonitor, type LabelledIncident } from '../../src/monitor/live-monitor.js';
 import { ruleSetFrom } from '../../src/monitor/rule-config.js';
@@ -249,5 +249,31 @@ describe('LiveMonitor: debounced re-triggers (retriggerDebounceMs)', () => {
     expect(m.counters.retriggerWrites).toBe(1);
     repo.close();
     db.closeSync();
+  });
+});
+
+describe('LiveMonitor: an alert\'s JSON is not kept with the alert once written and published', () => {
+  it('dropped after the write and the publish (the stored doc and the SSE JSON unchanged); kept when releaseAlertJson is false (write-behind)', async () => {
+    for (const release of [true, false]) {
+      const db = await DuckDBInstance.create(':memory:');
+      const repo = await DuckDBAlertRepository.open(db);
+      const hub = new AlertHub();
+      const sse: string[] = [];
+      hub.subscribe({ accepts: () => true, deliver: (e) => sse.push(alertEventJson(e)) });
+      const m = new LiveMonitor({ ruleSet: suicideOnly, repository: repo, hub, now: at('2025-05-01T10:00:00.000Z'), ...(release ? {} : { releaseAlertJson: false }) });
+      const r = await m.observe([bomb('j1', '2025-05-01T09:00:00.000Z'), bomb('j2', '2025-05-01T09:10:00.000Z', 'Kech', 'SECRET')]);
+      expect(r.events).toHaveLength(2);
+      for (const [i, e] of r.events.entries()) {
+        expect(alertJsonKept(e.stored.alert)).toBe(!release);
+        expect(sse[i]).toBe(JSON.stringify({ ...e.stored.alert, classification: e.stored.classification, change: 'opened' }));
+        expect((await repo.get(e.stored.alert.id))?.alert).toEqual(e.stored.alert);
+        // a stream resuming from the ring gets the same bytes, made again
+        expect(alertEventJson(hub.since(e.seq - 1, () => true).events[0]!)).toBe(sse[i]);
+      }
+      const a = await m.transition(r.events[0]!.stored.alert.id, 'acknowledge', 'user_1');
+      expect(alertJsonKept(a.alert)).toBe(!release);
+      repo.close();
+      db.closeSync();
+    }
   });
 });
