@@ -24,8 +24,17 @@ function appendPerValue(a: DuckDBAppender, rows: readonly Row[]): void {
 }
 
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 4 });
+/**
+ * Strings around the inline limit (12 bytes, kept in the chunk's slots by ChunkAppender): ASCII of
+ * 0-14 characters (code 0 included), non-ASCII among them, and the live path's short values.
+ */
+const shortString = fc.oneof(
+  fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)), maxLength: 14 }),
+  fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '\u0000', 'é', '€', '😀'), maxLength: 14 }),
+  fc.constantFrom('', 'exact', '[]', 'CONFIDENTIAL', 'abcdefghijklm', 'Balochistan', 'a\u0000b'),
+);
 const rowArb: fc.Arbitrary<Row> = fc.tuple(
-  nullable(fc.string({ unit: 'grapheme', maxLength: 40 })),
+  nullable(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), shortString)),
   nullable(fc.jsonValue().map((v) => JSON.stringify(v))),
   nullable(fc.double({ noNaN: true })),
   nullable(fc.integer({ min: -2147483648, max: 2147483647 })),
@@ -33,7 +42,7 @@ const rowArb: fc.Arbitrary<Row> = fc.tuple(
   nullable(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
   // TIMESTAMP's range (microseconds), DuckDB refuses its infinities' neighbours
   nullable(fc.bigInt({ min: -9223372022400000000n, max: 9223372036854775806n }).map((us) => new DuckDBTimestampValue(us))),
-  fc.string({ maxLength: 300 }),
+  fc.oneof(fc.string({ maxLength: 300 }), shortString),
 );
 
 async function tableRows(conn: DuckDBConnection, table: string): Promise<unknown[][]> {
