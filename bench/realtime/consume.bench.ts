@@ -13,6 +13,9 @@
  * --rate R: the messages are published during each run at R a second (from this process, as a live feed
  * would), not before it; the consumer takes them as they come, so the server holds them pending for
  * as long as a live run would (its time-proportional costs show).
+ * --pull-ms T: instead of `consume` (a pull always open, so the server delivers each message as it
+ * is stored), a request for what is there (no_wait) every T ms. Variant publish-only (with --rate): no
+ * consumer, the nats-server CPU of taking the publishes alone.
  * Prints per setting and round: CPU microseconds per message of this process and of the local
  * nats-server (all its clients: run it under the bench lock), GC pauses, and the wall time.
  *
@@ -22,21 +25,25 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, createInbox } from '@nats-io/transport-node';
 import { writeSyntheticFeed } from '../../packages/server/src/generate/write-feed.js';
 import { lastSequences, readSequences } from '../../packages/server/src/stream/ingest-consumer.js';
 import { natsServerCpuSeconds as natsServerCpu } from './proc-cpu.js';
 
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const messages = Number(arg('messages', '200000')), batch = Number(arg('batch', '5000')), rounds = Number(arg('rounds', '3'));
-const variants = arg('variants', 'none,each').split(',') as ('none' | 'each')[];
 const rate = Number(arg('rate', '0'));
+const variants = arg('variants', 'none,each').split(',') as ('none' | 'each' | 'publish-only')[];
+if (variants.includes('publish-only') && rate === 0) throw new Error('publish-only needs --rate');
+/** Timed pulls instead of `consume` (see below). */
+const pullMs = arg('pull-ms', '') === '' ? undefined : Number(arg('pull-ms', ''));
+const ACK = new TextEncoder().encode('+ACK');
 const lags = arg('lags', '0').split(',').map(Number);
 const settings = variants.flatMap((variant) => lags.map((lag) => ({ variant, lag })));
 const utf8 = new TextDecoder();
 /** As the ingest consumer decodes a message. */
-const decode = (m: JsMsg): unknown => { const text = utf8.decode(m.data); try { return JSON.parse(text); } catch { return text; } };
+const decode = (m: { readonly data: Uint8Array }): unknown => { const text = utf8.decode(m.data); try { return JSON.parse(text); } catch { return text; } };
 const natsServerCpuSeconds = (): number => natsServerCpu() ?? NaN;
 
 // the realtime bench's records (client.ts): the FC feed, copies with fresh ids
@@ -81,9 +88,9 @@ for (let round = 1; round <= rounds; round++) {
     await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.All, deliver_policy: rate > 0 ? DeliverPolicy.New : DeliverPolicy.All, max_ack_pending: lag + 4 * batch });
     const consumer = await jetstream(nc).consumers.get(stream, durable);
     const nats0 = natsServerCpuSeconds(), cpu0 = process.cpuUsage(), t0 = performance.now(), gc0 = gcMs, gcN0 = gcN;
-    let buffer: JsMsg[] = [], taken = 0, acks = 0, maxSeq = 0;
+    let buffer: { readonly data: Uint8Array; ack(): void }[] = [], taken = 0, acks = 0, maxSeq = 0;
     /** Batches not yet acknowledged: the last message of each and how many had been taken with it. */
-    const unacked: { last: JsMsg; takenThen: number }[] = [];
+    const unacked: { last: { ack(): void }; takenThen: number }[] = [];
     const takeBatch = () => {
       if (buffer.length === 0) return;
       const b = buffer; buffer = [];
@@ -98,22 +105,51 @@ for (let round = 1; round <= rounds; round++) {
     let scheduled = false;
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => { finish = resolve; });
-    const it = await consumer.consume({
-      max_messages: batch,
-      callback: (m) => {
-        // as the consumer's callback (AckPolicy.All): the sequence numbers from the reply subject
-        if (!readSequences((m as unknown as { reply: string }).reply)) throw new Error('not a JetStream message');
-        if (lastSequences.stream > maxSeq) maxSeq = lastSequences.stream;
-        buffer.push(m); taken++;
-        if (buffer.length >= batch) takeBatch();
-        if (!scheduled) { scheduled = true; setImmediate(() => { scheduled = false; takeBatch(); if (taken >= messages) finish(); }); }
-      },
-    });
-    if (rate > 0) await publishAll();
-    await done;
-    await it.close();
+    const took = (m: { readonly data: Uint8Array; ack(): void }) => {
+      if (lastSequences.stream > maxSeq) maxSeq = lastSequences.stream;
+      buffer.push(m); taken++;
+      if (buffer.length >= batch) takeBatch();
+      if (!scheduled) { scheduled = true; setImmediate(() => { scheduled = false; takeBatch(); if (taken >= messages) finish(); }); }
+    };
+    let close = async (): Promise<void> => undefined;
+    if (variant === 'publish-only') {
+      // no consumer: what taking the publishes costs nats-server alone
+    } else if (pullMs === undefined) {
+      const it = await consumer.consume({
+        max_messages: batch,
+        callback: (m) => {
+          // as the consumer's callback (AckPolicy.All): the sequence numbers from the reply subject
+          if (!readSequences((m as unknown as { reply: string }).reply)) throw new Error('not a JetStream message');
+          took(m);
+        },
+      });
+      close = () => it.close().then(() => undefined);
+    } else {
+      // timed pulls: every pullMs a request for what is there now (no_wait), so that the server delivers
+      // what arrived meanwhile at once instead of each message as it is stored
+      const inbox = createInbox();
+      const sub = nc.subscribe(inbox, {
+        callback: (_e, m) => {
+          // a status (no messages, timeout) has no reply subject
+          if (m.reply === undefined || !readSequences(m.reply)) return;
+          const reply = m.reply;
+          took({ data: m.data, ack: () => nc.publish(reply, ACK) });
+        },
+      });
+      const pull = `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`, request = encoder.encode(JSON.stringify({ batch, no_wait: true }));
+      const timer = setInterval(() => nc.publish(pull, request, { reply: inbox }), pullMs);
+      close = async () => { clearInterval(timer); sub.unsubscribe(); };
+    }
+    if (variant === 'publish-only') {
+      await publishAll();
+      taken = messages;
+    } else {
+      if (rate > 0) await publishAll();
+      await done;
+    }
+    await close();
     await nc.flush();
-    for (;;) { const i = await jsm.consumers.info(stream, durable); if (i.num_ack_pending === 0 && i.num_pending === 0) break; await new Promise((r) => setTimeout(r, 20)); }
+    for (; variant !== 'publish-only';) { const i = await jsm.consumers.info(stream, durable); if (i.num_ack_pending === 0 && i.num_pending === 0) break; await new Promise((r) => setTimeout(r, 20)); }
     const wall = (performance.now() - t0) / 1000, cpu = process.cpuUsage(cpu0), nats = natsServerCpuSeconds() - nats0;
     results.push({ round, variant, lag, messages: taken, acks, wallSeconds: Math.round(wall * 100) / 100, clientCpuUsPerMessage: Math.round((cpu.user + cpu.system) / taken * 10) / 10, natsServerCpuUsPerMessage: Math.round(nats * 1e6 / taken * 10) / 10, gcPauses: gcN - gcN0, gcMs: Math.round(gcMs - gc0) });
     await jsm.consumers.delete(stream, durable);

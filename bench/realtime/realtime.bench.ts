@@ -70,6 +70,8 @@ const rowWorker = arg('row-worker', 'off');
 if (!['on', 'off'].includes(rowWorker)) throw new Error(`--row-worker ${rowWorker}: on or off`);
 /** all: one acknowledgement per batch (AckPolicy.All, as `serve --nats` and `consume`); explicit: one per message. */
 const ackArg = arg('ack', 'all');
+/** Timed pulls every this many ms (stream/timed-pull.ts) instead of consume() (default). */
+const pullMs = arg('pull-ms', '');
 if (ackArg !== 'all' && ackArg !== 'explicit') throw new Error(`--ack ${ackArg}: all or explicit`);
 
 /** CPU seconds of this process by thread name (Linux /proc/self/task): main thread, V8's GC helpers, libuv's pool (DuckDB's calls), DuckDB's own threads. */
@@ -162,7 +164,7 @@ let t0 = Date.now();
 const storedPerSecond: number[] = [];
 const consumer = await startIngestConsumer({
   nats: nc, agency: 'bench', adapter: await loadMappingFile(here('./bench-mapping.json')), store: mon.writeBehind?.store ?? e.store, geocoder: loadGeography(), link: linkBatch,
-  monitor: mon.monitor, stream, prefix, maxBatch: batch, ack: ackArg,
+  monitor: mon.monitor, stream, prefix, maxBatch: batch, ack: ackArg, ...(pullMs === '' ? {} : { pullIntervalMs: Number(pullMs) }),
   ...(ackBehind && mon.writeBehind !== undefined ? { commitGroup: mon.writeBehind.group.bind(mon.writeBehind), maxAckPending: ackPending } : {}),
   onBatch: (b) => {
     stored += b.counts.stored; batches++;
@@ -211,7 +213,7 @@ const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DI
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, publishMode, ack: { mode: consumer.ack, acksSent: consumer.counters.acks, messages: consumer.counters.acked, redeliveriesDropped: consumer.counters.redeliveriesDropped, resyncs: consumer.counters.resyncs }, gcFlags: process.execArgv.filter((a) => !a.includes('tsx') && a !== '--import' && a !== '--require').join(' ') + (process.env['NODE_OPTIONS'] === undefined ? '' : ` NODE_OPTIONS=${process.env['NODE_OPTIONS']}`), rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, ack: { mode: consumer.ack, pullMs: pullMs === '' ? 'consume' : Number(pullMs), pullRequests: consumer.counters.pullRequests, acksSent: consumer.counters.acks, messages: consumer.counters.acked, redeliveriesDropped: consumer.counters.redeliveriesDropped, resyncs: consumer.counters.resyncs }, gcFlags: process.execArgv.filter((a) => !a.includes('tsx') && a !== '--import' && a !== '--require').join(' ') + (process.env['NODE_OPTIONS'] === undefined ? '' : ` NODE_OPTIONS=${process.env['NODE_OPTIONS']}`), rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained

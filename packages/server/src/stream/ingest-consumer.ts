@@ -44,7 +44,7 @@
  *
  * Reusable by worker processes (server mode): give it any Store and, optionally, a monitor.
  */
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { nanos } from '@nats-io/transport-node';
 import { BaseeratError, type Geocoder } from '@baseerat/engine';
@@ -55,6 +55,7 @@ import { monitoredStore } from '../monitor/monitored-store.js';
 import type { Store } from '../store/port.js';
 import { ensureIngestStream } from './ingest-stream.js';
 import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX, durableName, ingestSubject } from './subjects.js';
+import { startTimedPull, type PulledMsg } from './timed-pull.js';
 
 export interface IngestConsumerOptions {
   nats: NatsConnection;
@@ -89,6 +90,12 @@ export interface IngestConsumerOptions {
    * see the file's comment for what makes it safe).
    */
   ack?: AckMode;
+  /**
+   * Timed pulls (stream/timed-pull.ts): a request for what the stream holds every this many ms (at
+   * once again after a full batch). Undefined (default): the client's `consume()`, a pull always open,
+   * each message delivered on its own as it is stored (more CPU in nats-server and here on a live feed).
+   */
+  pullIntervalMs?: number;
   /** Tests only: deliveries to drop on arrival (by delivery sequence), as if lost on the way (a reconnect). */
   loseDelivery?: (deliverySeq: number) => boolean;
   /** After each batch is written and acknowledged. */
@@ -103,15 +110,18 @@ export interface IngestConsumer {
   readonly agency: string;
   /** How this run acknowledges (an existing explicit durable with messages pending stays 'explicit' even when 'all' was asked). */
   readonly ack: AckMode;
-  /** acked: messages acknowledged; acks: acknowledgements sent; resyncs: durables made again after a gap in the delivery sequence. */
-  readonly counters: { messages: number; batches: number; acked: number; acks: number; redeliveriesDropped: number; resyncs: number };
+  /** acked: messages acknowledged; acks: acknowledgements sent; resyncs: durables made again after a gap in the delivery sequence; pullRequests: requests of timed pulls (0 with consume()). */
+  readonly counters: { messages: number; batches: number; acked: number; acks: number; redeliveriesDropped: number; resyncs: number; pullRequests: number };
   /** Stops taking messages, finishes the batch in hand, records the run. */
   stop(): Promise<IngestSummary>;
   /** Settles when the loop ends (stopped, or failed: then it rejects). */
   readonly done: Promise<void>;
 }
 
-function decode(m: JsMsg): unknown {
+/** A message taken, from `consume()` (JsMsg) or a timed pull: what this consumer uses of it. */
+type Taken = JsMsg | PulledMsg;
+
+function decode(m: Taken): unknown {
   const text = m.string();
   try { return JSON.parse(text); } catch { return text; }
 }
@@ -119,10 +129,10 @@ function decode(m: JsMsg): unknown {
 /** A batch taken, as its acknowledgement needs it (see `pendingAck` in startIngestConsumer). */
 interface PendingAck {
   messages: number;
-  last: JsMsg;
+  last: Taken;
   lastSeq: number;
   /** 'explicit' only: every message and its stream sequence. */
-  all?: JsMsg[];
+  all?: Taken[];
   seqs?: number[];
   firstPublishedMs: number | undefined;
 }
@@ -160,10 +170,11 @@ export function readSequences(reply: string): boolean {
 }
 
 /** A message's sequence numbers into `seqs`: from its reply subject (JsMsgImpl's `reply`), else from `info`. */
-function messageSequences(m: JsMsg): void {
+function messageSequences(m: Taken): void {
   const reply = (m as unknown as { reply?: unknown }).reply;
   if (typeof reply === 'string' && readSequences(reply)) return;
-  const i = m.info;
+  // (a timed pull takes only messages with a JetStream reply subject: readSequences reads it)
+  const i = (m as JsMsg).info;
   seqs.stream = i.streamSequence; seqs.delivery = i.deliverySequence;
 }
 
@@ -227,8 +238,8 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
     // the run's coverage re-recorded for a new Pakistan day at most every 10 s (a backlog or a replay reaches one at nearly every batch)
     progressIntervalMs: 10_000,
   });
-  const counters = { messages: 0, batches: 0, acked: 0, acks: 0, redeliveriesDropped: 0, resyncs: 0 };
-  const buffer: JsMsg[] = [];
+  const counters = { messages: 0, batches: 0, acked: 0, acks: 0, redeliveriesDropped: 0, resyncs: 0, pullRequests: 0 };
+  const buffer: Taken[] = [];
   /** The stream sequence of each message in `buffer`. */
   const bufferSeqs: number[] = [];
   /** Explicit: stream sequence numbers taken but not yet written, and written (and acknowledged) by this process. */
@@ -238,13 +249,13 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
   let maxTaken = 0, ackedThrough = 0, nextDelivery = prepared.delivered + 1, gap = false;
   let wake: (() => void) | undefined;
   let running = true;
-  const take = (m: JsMsg, seq: number) => {
+  const take = (m: Taken, seq: number) => {
     buffer.push(m);
     bufferSeqs.push(seq);
     const w = wake; wake = undefined; w?.();
   };
   const callback = mode === 'explicit'
-    ? (m: JsMsg) => {
+    ? (m: Taken) => {
       // A redelivery of a message this process already holds (it waited in the buffer past ack-wait)
       // is dropped: the original is written and acknowledged. One already written and acknowledged
       // (the ack was lost) is acknowledged again. Neither reaches the pipeline twice.
@@ -255,7 +266,7 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       inHand.add(seq);
       take(m, seq);
     }
-    : (m: JsMsg) => {
+    : (m: Taken) => {
       // dropped while the durable is made again after a gap: it comes again then
       if (gap) return;
       messageSequences(m);
@@ -277,7 +288,9 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       maxTaken = seqs.stream;
       take(m, seqs.stream);
     };
-  const subscribe = async (): Promise<ConsumerMessages> => (await js.consumers.get(stream, durable)).consume({ max_messages: Math.min(maxBatch, maxAckPending), callback });
+  const subscribe = async (): Promise<{ close(): Promise<unknown> }> => o.pullIntervalMs === undefined
+    ? (await js.consumers.get(stream, durable)).consume({ max_messages: Math.min(maxBatch, maxAckPending), callback })
+    : startTimedPull(o.nats, { stream, durable, batch: Math.min(maxBatch, maxAckPending), intervalMs: o.pullIntervalMs, onMessage: callback, onRequest: () => { counters.pullRequests++; } });
   let messages = await subscribe();
   let last = { rowsRead: 0, stored: 0, duplicates: 0, quarantined: 0 };
 
@@ -333,7 +346,7 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
     return counts;
   };
   /** A batch as its acknowledgement needs it: 'all' keeps only its last message, 'explicit' every message. */
-  const pendingAck = (batch: JsMsg[], seqsOf: number[]): PendingAck => ({
+  const pendingAck = (batch: Taken[], seqsOf: number[]): PendingAck => ({
     messages: batch.length,
     last: batch[batch.length - 1]!,
     lastSeq: seqsOf[seqsOf.length - 1]!,

@@ -35,6 +35,8 @@ let adapter: Adapter;
 let feedRecords: Awaited<ReturnType<typeof readFeedDirectory>>['records'];
 const streams: string[] = [];
 const geocoder = loadGeography();
+/** The block of tests running: taking messages with `consume()` (undefined) or timed pulls every this many ms. */
+let pullIntervalMs: number | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'baseerat-ackall-'));
@@ -52,7 +54,8 @@ afterAll(async () => {
 
 /** A stream of its own with the whole feed published on it. */
 async function published(name: string): Promise<{ stream: string; prefix: string; total: number }> {
-  const stream = `TEST_ACKALL_${tag}_${name}`, prefix = `${tag}${name.toLowerCase()}.ingest`;
+  const v = pullIntervalMs === undefined ? '' : `P${pullIntervalMs}`;
+  const stream = `TEST_ACKALL_${tag}_${name}${v}`, prefix = `${tag}${name.toLowerCase()}${v.toLowerCase()}.ingest`;
   streams.push(stream);
   const pub = await publishRecords({ nats: nc, records: feedRecords, rate: 0, stream, prefix });
   return { stream, prefix, total: pub.published };
@@ -79,7 +82,7 @@ async function storedCounts(e: Embedded): Promise<{ n: number; d: number }> {
 }
 
 const options = (stream: string, prefix: string, store: Store, extra: Partial<IngestConsumerOptions> = {}): IngestConsumerOptions => ({
-  nats: nc, agency: 'fc', adapter, store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ack: 'all', ...extra,
+  nats: nc, agency: 'fc', adapter, store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ack: 'all', ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }), ...extra,
 });
 
 /** The store with each writeBatch delayed (ms) or failing: `plan(n)` for the n-th write (1-based). */
@@ -115,7 +118,9 @@ describe('readSequences', () => {
   });
 });
 
-describe("ack: 'all' (one acknowledgement per batch)", () => {
+// each test twice: messages taken with the client's consume(), and with timed pulls (stream/timed-pull.ts)
+describe.each([{ pull: undefined }, { pull: 20 }])("ack: 'all' (one acknowledgement per batch), timed pulls every $pull ms", ({ pull }) => {
+  beforeAll(() => { pullIntervalMs = pull; });
   it('stores every record once with one ack per batch, on a durable made with AckPolicy.All', async () => {
     const { stream, prefix, total } = await published('BASIC');
     const e = await openEmbedded(':memory:', randomBytes(32), new Date());
@@ -129,6 +134,8 @@ describe("ack: 'all' (one acknowledgement per batch)", () => {
       expect(c.counters.acked).toBe(total);
       expect(c.counters.acks).toBe(c.counters.batches);
       expect(c.counters.batches).toBeLessThan(total);
+      // taken the way this block says
+      expect(c.counters.pullRequests > 0).toBe(pullIntervalMs !== undefined);
       const i = await jsm.consumers.info(stream, durableName('fc'));
       expect(i.config.ack_policy).toBe(AckPolicy.All);
       expect(i.ack_floor.stream_seq).toBe(total);
