@@ -7,12 +7,12 @@
  * and linked once into a DuckDB store as set-up; the new incidents of each written batch (batches of
  * 1,000) are kept and observed again by a fresh monitor, repository and hub in each round.
  *
- *   npx tsx bench/realtime/alert-path.bench.ts [--events 30000] [--rounds 3] [--rules all|example] [--debounce 0] [--digest] [--input batches.json] [--profile out.cpuprofile] [--alloc-profile out.heapprofile]
+ *   npx tsx bench/realtime/alert-path.bench.ts [--events 30000] [--rounds 3] [--rules all|example] [--debounce 0] [--repeat 1] [--digest] [--input batches.json] [--profile out.cpuprofile] [--alloc-profile out.heapprofile]
  *
  * Prints process CPU per event (user + system, all threads: DuckDB's included), the main thread's
  * CPU per event (Linux: /proc/self/task/<pid>/stat, 10 ms ticks; the JavaScript and the synchronous
  * DuckDB calls, not DuckDB's or the garbage collector's helper threads) and wall time per event of
- * each round after a warm-up round, with their medians. The clock is deterministic (the
+ * each round after a warm-up round, with their medians, and the main thread's garbage-collection pauses per event. The clock is deterministic (the
  * arrival time of batch k is 2026-01-01 + k seconds), so two runs on the same code store the same
  * alerts and send the same events: `--digest` prints the SHA-256 of every `mon_alerts` row (ordered
  * by id, all columns) and of the SSE events' JSON in the order sent (seq, JSON), to compare the
@@ -20,11 +20,15 @@
  * profile / sampling heap profile of the last round. --input: the new incidents of the batches are
  * read from this JSON file if it exists, else made (ingest and linking) and written to it: the
  * monitor's input stays the same when the ingest or linking code changes between two runs.
+ * --repeat N: each round observes the batches N times, copy k's incident ids suffixed `#k` (new
+ * incidents, so new alerts): the monitor then holds N times as many alerts in its book, as in a
+ * live run of N times the length (default 1: the rows and bytes `--digest` compares).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORY_CODES, linkBatch, type NewIncident, type RuleSet } from '@baseerat/engine';
@@ -43,6 +47,7 @@ import { loadGeography } from '../../packages/server/src/reference/geography.js'
 const arg = (name: string, dflt: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] ?? dflt : dflt; };
 const events = Number(arg('events', '30000')), rounds = Number(arg('rounds', '3')), rules = arg('rules', 'all'), debounce = Number(arg('debounce', '0'));
 const digest = process.argv.includes('--digest');
+const repeat = Number(arg('repeat', '1'));
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'baseerat-alertpath-'));
@@ -73,7 +78,9 @@ async function ingested(): Promise<NewIncident[][]> {
   await e.close();
   return batches;
 }
-const observed = batches.reduce((s, b) => s + b.length, 0);
+const observed = repeat * batches.reduce((s, b) => s + b.length, 0);
+/** Copy k of a batch (--repeat): the same incidents under new ids. */
+const copyOf = (b: NewIncident[], k: number): NewIncident[] => (k === 0 ? b : b.map((n) => ({ ...n, id: `${n.id}#${k}` })));
 
 const ruleSet: RuleSet = rules === 'all'
   ? ruleSetFrom([{ kind: 'category', id: 'any-event', severity: 'low', categories: [...CATEGORY_CODES] }], { type: 'FeatureCollection', features: [] })
@@ -87,6 +94,10 @@ function mainThreadCpuUs(): number {
     return (Number(rest[11]) + Number(rest[12])) * 10_000;
   } catch { return NaN; }
 }
+
+/** The main thread's garbage-collection pauses (ms) so far. */
+let gcPauseMs = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) gcPauseMs += e.duration; }).observe({ entryTypes: ['gc'] });
 
 let roundNo = 0;
 async function round(last: boolean) {
@@ -110,10 +121,13 @@ async function round(last: boolean) {
       await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     }
   }
-  const c0 = process.cpuUsage(), w0 = performance.now(), m0 = mainThreadCpuUs();
-  for (const b of batches) await monitor.observe(b.map(labelledNewIncident));
+  const c0 = process.cpuUsage(), w0 = performance.now(), m0 = mainThreadCpuUs(), g0 = gcPauseMs;
+  for (let k = 0; k < repeat; k++) for (const b of batches) await monitor.observe(copyOf(b, k).map(labelledNewIncident));
   await monitor.idle();
   const c = process.cpuUsage(c0), wall = performance.now() - w0, main = mainThreadCpuUs() - m0;
+  // the observer hears of the last pauses on a later turn of the event loop
+  await new Promise((r) => setImmediate(r));
+  const gcMs = gcPauseMs - g0;
   if (session !== undefined) {
     if (arg('profile', '') !== '') writeFileSync(arg('profile', ''), JSON.stringify((await session.post('Profiler.stop')).profile));
     if (arg('alloc-profile', '') !== '') writeFileSync(arg('alloc-profile', ''), JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile));
@@ -132,7 +146,7 @@ async function round(last: boolean) {
   instance.closeSync();
   rmSync(file, { force: true }); rmSync(`${file}.wal`, { force: true });
   return {
-    cpuUs: (c.user + c.system) / observed, mainUs: main / observed, wallUs: (wall * 1000) / observed, candidates: monitor.counters.candidates, opened: monitor.counters.opened,
+    cpuUs: (c.user + c.system) / observed, mainUs: main / observed, wallUs: (wall * 1000) / observed, gcUs: (gcMs * 1000) / observed, candidates: monitor.counters.candidates, opened: monitor.counters.opened,
     retriggerWrites: monitor.counters.retriggerWrites, sent, sseBytes, ...(digest ? { monAlerts: rows, sse: `sha256 ${sse.digest('hex')}` } : {}),
   };
 }
@@ -145,12 +159,13 @@ for (let r = 0; r < rounds; r++) results.push(await round(r === rounds - 1));
 const median = (v: number[]) => v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 console.log(JSON.stringify({
-  started: t0, incidents: observed, batches: batches.length, rounds, rules, debounce,
+  started: t0, incidents: observed, batches: batches.length * repeat, rounds, rules, debounce, repeat,
   candidates: warm.candidates, opened: warm.opened, retriggerWrites: warm.retriggerWrites, sent: warm.sent, sseBytes: warm.sseBytes,
   ...(digest ? { monAlerts: results.map((r) => r.monAlerts), sse: results.map((r) => r.sse) } : {}),
   cpuUsPerEvent: results.map((r) => r1(r.cpuUs)), wallUsPerEvent: results.map((r) => r1(r.wallUs)),
   medianCpuUsPerEvent: r1(median(results.map((r) => r.cpuUs))),
   mainThreadCpuUsPerEvent: results.map((r) => r1(r.mainUs)), medianMainThreadCpuUsPerEvent: r1(median(results.map((r) => r.mainUs))), medianWallUsPerEvent: r1(median(results.map((r) => r.wallUs))),
+  gcPauseUsPerEvent: results.map((r) => r1(r.gcUs)),
   loadAverage1m: { before: load0, after: loadavg()[0] },
 }, null, 1));
 rmSync(dir, { recursive: true, force: true });
