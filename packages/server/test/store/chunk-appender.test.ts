@@ -105,6 +105,31 @@ describe('ChunkAppender: rows a chunk at a time', () => {
     }
   });
 
+  it('two appenders filled at the same time, after others finished, each store their own rows (finished appenders hand their columns on)', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      const rowsOf = (tag: string, n: number): Row[] => Array.from({ length: n }, (_, i) => [
+        i % 5 === 0 ? null : `${tag}${i % 7}`, `"${tag}-${i}-long-enough-to-be-a-pointer"`, i % 3 === 0 ? null : i + 0.5, i, i % 100, BigInt(i), new DuckDBTimestampValue(BigInt(i) * 1000n), `${tag}${i}`]);
+      // finished appenders first: their columns (with their values in them) are the ones taken next
+      await both(conn, rowsOf('w', 3000));
+      await conn.run(`CREATE TABLE x ${TABLE}`);
+      await conn.run(`CREATE TABLE y ${TABLE}`);
+      const ax = await conn.createAppender('x'), ay = await conn.createAppender('y');
+      const cx = ChunkAppender.for(ax)!, cy = ChunkAppender.for(ay)!;
+      const xs = rowsOf('x', 2500), ys = rowsOf('y', 2100);
+      for (let i = 0; i < 2500; i++) { cx.append(xs[i]!); if (i < ys.length) cy.append(ys[i]!); }
+      cy.finish(); ay.flushSync(); ay.closeSync();
+      cx.finish(); ax.flushSync(); ax.closeSync();
+      expect(await tableRows(conn, 'x')).toEqual((await both(conn, xs)).perValue);
+      expect(await tableRows(conn, 'y')).toEqual((await both(conn, ys)).perValue);
+      expect(() => cx.append(xs[0]!)).toThrow(/after finish/);
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+  });
+
   it('refuses a value of the wrong type for its column, and a NULL in a NOT NULL column at the flush', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();

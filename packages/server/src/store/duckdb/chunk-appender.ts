@@ -79,17 +79,40 @@ type Column =
   | { kind: 'i64'; data: BigInt64Array<ArrayBuffer> }
   | { kind: 'ts'; data: BigInt64Array<ArrayBuffer> };
 
-function columnFor(type: DuckDBType): Column | undefined {
+/** The column for a type (a placeholder of the right kind, without buffers, when `kindOnly`), or undefined when the type is not handled. */
+function columnFor(type: DuckDBType, kindOnly: boolean): Column | undefined {
+  const n = kindOnly ? 0 : CAPACITY;
   switch (type.typeId) {
     // JSON is VARCHAR with an alias: the same vector, the same strings
-    case DuckDBTypeId.VARCHAR: return varcharColumn();
-    case DuckDBTypeId.DOUBLE: return { kind: 'f64', data: new Float64Array(CAPACITY) };
-    case DuckDBTypeId.INTEGER: return { kind: 'i32', data: new Int32Array(CAPACITY) };
-    case DuckDBTypeId.TINYINT: return { kind: 'i8', data: new Int8Array(CAPACITY) };
-    case DuckDBTypeId.BIGINT: return { kind: 'i64', data: new BigInt64Array(CAPACITY) };
-    case DuckDBTypeId.TIMESTAMP: return { kind: 'ts', data: new BigInt64Array(CAPACITY) };
+    case DuckDBTypeId.VARCHAR: return kindOnly ? { kind: 'varchar' } as VarcharColumn : varcharColumn();
+    case DuckDBTypeId.DOUBLE: return { kind: 'f64', data: new Float64Array(n) };
+    case DuckDBTypeId.INTEGER: return { kind: 'i32', data: new Int32Array(n) };
+    case DuckDBTypeId.TINYINT: return { kind: 'i8', data: new Int8Array(n) };
+    case DuckDBTypeId.BIGINT: return { kind: 'i64', data: new BigInt64Array(n) };
+    case DuckDBTypeId.TIMESTAMP: return { kind: 'ts', data: new BigInt64Array(n) };
     default: return undefined;
   }
+}
+
+/**
+ * Columns of finished chunk appenders, by kind, for the next to take: the store makes an appender
+ * per table per batch, and fresh buffers each time (16-40 KB a column) are zeroed pages the kernel
+ * has to fault in. A column taken from here holds no value the next appender reads: every slot it
+ * copies is written first, and the long strings were handed over.
+ */
+const spare = new Map<Column['kind'], Column[]>();
+const SPARE_PER_KIND = 64;
+
+function takeColumn(type: DuckDBType): Column | undefined {
+  const c = columnFor(type, true);
+  if (c === undefined) return undefined;
+  return spare.get(c.kind)?.pop() ?? columnFor(type, false);
+}
+
+function releaseColumn(c: Column): void {
+  let list = spare.get(c.kind);
+  if (list === undefined) spare.set(c.kind, list = []);
+  if (list.length < SPARE_PER_KIND) list.push(c);
 }
 
 const wrongType = (what: string, v: DuckDBValue, column: number): TypeError =>
@@ -110,6 +133,7 @@ export class ChunkAppender {
   private readonly validity: Uint8Array<ArrayBuffer>[];
   private readonly hasNull: boolean[];
   private rows = 0;
+  private finished = false;
 
   private constructor(private readonly appender: DuckDBAppender, columns: Column[], types: readonly DuckDBType[]) {
     this.columns = columns;
@@ -124,8 +148,8 @@ export class ChunkAppender {
     const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
     const columns: Column[] = [];
     for (const t of types) {
-      const c = columnFor(t);
-      if (c === undefined) return undefined;
+      const c = takeColumn(t);
+      if (c === undefined) { columns.forEach(releaseColumn); return undefined; }
       columns.push(c);
     }
     return new ChunkAppender(appender, columns, types);
@@ -137,6 +161,7 @@ export class ChunkAppender {
 
   /** One row, in table column order. */
   append(row: readonly DuckDBValue[]): void {
+    if (this.finished) throw new Error('ChunkAppender: append after finish (its columns are handed on)');
     const k = this.rows, cols = this.columns;
     for (let c = 0; c < cols.length; c++) {
       const v = row[c];
@@ -176,9 +201,12 @@ export class ChunkAppender {
     if (++this.rows === CAPACITY) this.flushChunk();
   }
 
-  /** Hands the rows taken so far to the appender (as one chunk). */
+  /** Hands the rows taken so far to the appender (as one chunk); the appender is done then (its columns go to the next). */
   finish(): void {
+    if (this.finished) return;
     if (this.rows > 0) this.flushChunk();
+    this.finished = true;
+    this.columns.forEach(releaseColumn);
   }
 
   private flushChunk(): void {
