@@ -17,6 +17,9 @@
  * --progress-interval: the live ingestor's `progressIntervalMs` (default 0: the run is recorded again
  * at every push that reaches a new Pakistan day, which in this replay is nearly every push);
  * `recordRun` prints those records' count and wall time.
+ * Also printed: kernel CPU and minor page faults per event (fresh pages the kernel zeroed), and the
+ * process's resident memory; on stderr, when the measured run starts and ends (with the pid), for
+ * `perf record -p` or `strace -p` attached to that run alone.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -84,7 +87,7 @@ new PerformanceObserver((list) => {
 async function run(from: number, to: number) {
   t.writeBatchMs = 0; t.upsertMs = 0; t.observeMs = 0; t.recordRunMs = 0; t.recordRuns = 0;
   gc.minorMs = 0; gc.minor = 0; gc.majorMs = 0; gc.major = 0;
-  const cpu0 = process.cpuUsage(), w0 = performance.now();
+  const cpu0 = process.cpuUsage(), w0 = performance.now(), faults0 = process.resourceUsage().minorPageFault;
   let stored = 0;
   for (let i = from; i < to; i += batch) {
     const c = await ingestor.push(texts.slice(i, Math.min(to, i + batch)).map((s) => JSON.parse(s) as unknown));
@@ -93,11 +96,14 @@ async function run(from: number, to: number) {
   // debounced re-triggers still waiting are written and published inside the measured span
   await mon.monitor.idle();
   const cpu = process.cpuUsage(cpu0), wall = performance.now() - w0, n = to - from;
+  // pages the kernel mapped in and zeroed for the process, all threads: V8's new heap pages, pages DuckDB's allocator (jemalloc) gave back and takes again
+  const minorFaults = process.resourceUsage().minorPageFault - faults0;
   // the observer hears of the last pauses on a later turn of the event loop
   await new Promise((r) => setImmediate(r));
   return {
     events: n, storedSoFar: stored, wallMs: Math.round(wall), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    cpuUsPerEvent: Math.round((cpu.user + cpu.system) / n * 10) / 10,
+    cpuUsPerEvent: Math.round((cpu.user + cpu.system) / n * 10) / 10, systemCpuUsPerEvent: Math.round(cpu.system / n * 10) / 10,
+    minorFaultsPerEvent: Math.round(minorFaults / n * 100) / 100,
     gcUsPerEvent: { minor: Math.round(gc.minorMs / n * 10000) / 10, major: Math.round(gc.majorMs / n * 10000) / 10, pauses: gc.minor + gc.major },
     stagesUsPerEvent: { writeBatch: Math.round(t.writeBatchMs / n * 1000), observe: Math.round(t.observeMs / n * 1000), ofWhichUpsert: Math.round(t.upsertMs / n * 1000), rest: Math.round((wall - t.writeBatchMs - t.observeMs) / n * 1000) },
     recordRun: { calls: t.recordRuns, wallUsPerEvent: Math.round(t.recordRunMs / n * 10000) / 10 },
@@ -118,7 +124,10 @@ if (session !== undefined && allocFile !== '') {
   await session.post('HeapProfiler.enable');
   await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
+// on stderr, for tools attached from outside (perf record -p, strace -p): the measured run starts now
+console.error(`path.bench: measured run starts (pid ${process.pid})`);
 const measured = await run(events, 2 * events);
+console.error('path.bench: measured run ends');
 if (session !== undefined && profileFile !== '') writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
 if (session !== undefined && allocFile !== '') writeFileSync(allocFile, JSON.stringify((await session.post('HeapProfiler.stopSampling')).profile));
 session?.disconnect();
@@ -130,7 +139,7 @@ const cc = await e.store.duckdbInstance.connect();
 await cc.run('CHECKPOINT');
 cc.closeSync();
 const finalCheckpoint = { walBytes, wallMs: Math.round(performance.now() - wC), cpuUsPerMeasuredEvent: Math.round(((c) => c.user + c.system)(process.cpuUsage(cpuC)) / events * 10) / 10 };
-console.log(JSON.stringify({ events, batch, rules, checkpoint, progressIntervalMs, loadAverage1m: { before: load0, after: loadavg()[0] }, warm, measured, finalCheckpoint, monitor: mon.monitor.counters, sseBytes }, null, 2));
+console.log(JSON.stringify({ events, batch, rules, checkpoint, progressIntervalMs, loadAverage1m: { before: load0, after: loadavg()[0] }, warm, measured, finalCheckpoint, monitor: mon.monitor.counters, sseBytes, rssMB: { now: Math.round(process.memoryUsage.rss() / 1e6), peak: Math.round(process.resourceUsage().maxRSS / 1e3) } }, null, 2));
 await ingestor.close();
 await mon.close();
 await e.close();
