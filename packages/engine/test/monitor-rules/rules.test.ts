@@ -37,6 +37,44 @@ describe('category rule', () => {
     expect(evaluateCategoryRule(r, inc({ category: 'TI.BOMB', lat: 30.4, lon: 67.0 }), zones)).toBeNull(); // 22 km north
     expect(evaluateCategoryRule(r, inc({ category: 'TI.BOMB', lat: undefined, lon: undefined }), zones)).toBeNull();
   });
+  it('the candidate is the former templates\' candidate, keys in the same order, whatever the rule, incident and call order (texts made once per rule; fixed seed)', () => {
+    // the candidate as built before the per-rule texts (2026-11-27): the reference
+    const reference = (rule: CategoryRule, i: ReturnType<typeof inc>, zoneIds: string[]) => {
+      const byCategory = rule.categories?.includes(i.category) ?? false;
+      const district = i.location.district ?? '';
+      const what = byCategory ? `category ${i.category}` : `target '${i.targetType ?? ''}' (${i.category})`;
+      const where = zoneIds.length > 0 ? ` in zone ${zoneIds.join(', ')}` : '';
+      return {
+        ruleId: rule.id, ruleKind: 'category', severity: rule.severity, incidentId: i.id, occurredAt: i.occurredAt, district, zoneIds,
+        ...(rule.suppressionMinutes === undefined ? {} : { suppressionMinutes: rule.suppressionMinutes }),
+        dedupKey: `${rule.id}|${district}|${i.id}`,
+        explanation: { count: 1, expected: 0, threshold: 0, rule: `${rule.id} (category)`, text: `1 event of ${what}${where}; any such event alerts` },
+      };
+    };
+    const cats = ['TI.BOMB', 'TI.SUICIDE', 'TI.ASSAULT', 'CR.ROBBERY'] as const;
+    const rules = fc.record({
+      id: fc.string({ maxLength: 8 }), categories: fc.subarray([...cats]), suppressionMinutes: fc.option(fc.nat(1000), { nil: undefined }),
+      targets: fc.boolean(), zoned: fc.boolean(),
+    }).map((x): CategoryRule => ({
+      kind: 'category', id: x.id, severity: 'high', categories: x.categories,
+      ...(x.targets ? { targetTypes: ['Polio team'] } : {}), ...(x.zoned ? { zoneIds: ['cantt'] } : {}),
+      ...(x.suppressionMinutes === undefined ? {} : { suppressionMinutes: x.suppressionMinutes }),
+    }));
+    const incidents = fc.array(fc.record({
+      id: fc.string({ maxLength: 6 }), category: fc.constantFrom(...cats), district: fc.option(fc.constantFrom('Kech', 'Quetta'), { nil: undefined }),
+      targetType: fc.option(fc.constantFrom('Polio team', 'police'), { nil: undefined }), near: fc.boolean(),
+    }), { maxLength: 12 });
+    fc.assert(fc.property(fc.array(rules, { minLength: 1, maxLength: 3 }), incidents, (rs, xs) => {
+      for (const x of xs) for (const rule of rs) {
+        const i = inc({ id: x.id, category: x.category, district: x.district, targetType: x.targetType, lat: x.near ? 30.21 : 30.4, lon: 67.01 });
+        const c = evaluateCategoryRule(rule, i, zones);
+        if (c === null) continue;
+        const want = reference(rule, i, c.zoneIds);
+        expect(c).toEqual(want);
+        expect(JSON.stringify(c)).toBe(JSON.stringify(want));
+      }
+    }), { seed: 6, numRuns: 300 });
+  });
 });
 
 describe('near-repeat rule', () => {

@@ -40,6 +40,24 @@ function byTargetType(targetTypes: readonly string[], rule: CategoryRule, incide
   return false;
 }
 
+/**
+ * Per rule, the strings that are the same for every incident it fires on: the explanation's `rule`
+ * and, by category, the text of a match by category without zones. Made once (a live monitor
+ * evaluates every event: each template made two or three strings per candidate, and each was
+ * copied flat again when the alert was serialised); the same characters as the templates.
+ */
+const rulesTexts = new WeakMap<CategoryRule, { rule: string; byCategory: Map<string, string> }>();
+
+function textsOf(rule: CategoryRule): { rule: string; byCategory: Map<string, string> } {
+  let t = rulesTexts.get(rule);
+  if (t === undefined) { t = { rule: `${rule.id} (category)`, byCategory: new Map() }; rulesTexts.set(rule, t); }
+  return t;
+}
+
+function explanationText(what: string, where: string): string {
+  return `1 event of ${what}${where}; any such event alerts`;
+}
+
 export function evaluateCategoryRule(rule: CategoryRule, incident: MonitorIncident, zones: readonly WatchZone[]): AlertCandidate | null {
   const byCategory = rule.categories?.includes(incident.category) ?? false;
   // a rule that fires on the category does not need the target (byTarget only chooses the explanation's words then)
@@ -54,19 +72,20 @@ export function evaluateCategoryRule(rule: CategoryRule, incident: MonitorIncide
     if (zoneIds.length === 0) return null;
   }
   const district = incident.location.district ?? '';
-  const what = byCategory ? `category ${incident.category}` : `target '${incident.targetType ?? ''}' (${incident.category})`;
-  const where = zoneIds.length > 0 ? ` in zone ${zoneIds.join(', ')}` : '';
-  return {
-    ruleId: rule.id,
-    ruleKind: 'category',
-    severity: rule.severity,
-    incidentId: incident.id,
-    occurredAt: incident.occurredAt,
-    district,
-    zoneIds,
-    ...(rule.suppressionMinutes === undefined ? {} : { suppressionMinutes: rule.suppressionMinutes }),
-    // One key per incident: two different suicide attacks are two alerts; the same incident re-sent is one.
-    dedupKey: `${rule.id}|${district}|${incident.id}`,
-    explanation: { count: 1, expected: 0, threshold: 0, rule: `${rule.id} (category)`, text: `1 event of ${what}${where}; any such event alerts` },
-  };
+  const texts = textsOf(rule);
+  let text: string | undefined;
+  if (byCategory && zoneIds.length === 0) {
+    text = texts.byCategory.get(incident.category);
+    if (text === undefined) { text = explanationText(`category ${incident.category}`, ''); texts.byCategory.set(incident.category, text); }
+  } else {
+    const what = byCategory ? `category ${incident.category}` : `target '${incident.targetType ?? ''}' (${incident.category})`;
+    text = explanationText(what, zoneIds.length > 0 ? ` in zone ${zoneIds.join(', ')}` : '');
+  }
+  const explanation = { count: 1, expected: 0, threshold: 0, rule: texts.rule, text };
+  // One key per incident: two different suicide attacks are two alerts; the same incident re-sent is one.
+  const dedupKey = `${rule.id}|${district}|${incident.id}`;
+  // two literals with the keys in the same order (no spread of a conditional object per candidate)
+  return rule.suppressionMinutes === undefined
+    ? { ruleId: rule.id, ruleKind: 'category', severity: rule.severity, incidentId: incident.id, occurredAt: incident.occurredAt, district, zoneIds, dedupKey, explanation }
+    : { ruleId: rule.id, ruleKind: 'category', severity: rule.severity, incidentId: incident.id, occurredAt: incident.occurredAt, district, zoneIds, suppressionMinutes: rule.suppressionMinutes, dedupKey, explanation };
 }
