@@ -24,6 +24,8 @@
  * publishing), the slowest store writes and alert upserts with when they ended, the event loop's
  * delay (p99, max), the machine's load average, CPU seconds of the server (this process), of the client
  * and of the local nats-server (shared with anyone else using it). Uses a stream and subjects of its own, deleted after.
+ * Like `baseerat serve --nats`, this process starts with the CLI's memory defaults (src/cli/memory-defaults.ts:
+ * DuckDB's allocator keeps freed pages 10 s); `DUCKDB_JE_MALLOC_CONF= npx tsx ...` (empty) runs with DuckDB's own.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +35,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
+// first, as in the CLI: the server process's memory defaults (DuckDB's allocator) before DuckDB loads
+import '../../packages/server/src/cli/memory-defaults.js';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
 import { DuckDBConnection, type DuckDBAppender } from '@duckdb/node-api';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -172,7 +176,7 @@ const consumer = await startIngestConsumer({
     if (timing.firstBatchAt === 0) timing.firstBatchAt = Date.now();
   },
 });
-const cpu0 = process.cpuUsage();
+const cpu0 = process.cpuUsage(), faults0 = process.resourceUsage().minorPageFault;
 gc.since = Date.now();
 const threads0 = cpuByThread();
 const nats0 = natsServerCpuSeconds();
@@ -200,7 +204,7 @@ for (const tStart = Date.now(); Date.now() - tStart < 1_200_000;) {
 clearInterval(tick);
 clearInterval(walTick);
 const wall = (Date.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
+const cpu = process.cpuUsage(cpu0), faults = process.resourceUsage().minorPageFault - faults0;
 const threads1 = cpuByThread();
 const cpuSecondsByThread = Object.fromEntries(Object.entries(threads1).map(([k, v]) => [k, Math.round((v - (threads0[k] ?? 0)) * 100) / 100]).filter(([, v]) => (v as number) > 0.05));
 const nats1 = natsServerCpuSeconds();
@@ -221,6 +225,9 @@ const result = {
   timing: { ...timing, firstBatchAt: undefined, lastBatchAt: undefined, batchSpanSeconds: (timing.lastBatchAt - timing.firstBatchAt) / 1000 },
   wallSeconds: wall, serverCpuSeconds: (cpu.user + cpu.system) / 1e6, cpuSecondsByThread,
   serverCpuUsPerEvent: Math.round((cpu.user + cpu.system) / Math.max(1, summary.stored) * 10) / 10,
+  // kernel time, and pages the kernel mapped in and zeroed (all threads); DUCKDB_JE_MALLOC_CONF as the process had it (src/cli/memory-defaults.ts)
+  serverSystemCpuUsPerEvent: Math.round(cpu.system / Math.max(1, summary.stored) * 10) / 10, minorFaultsPerEvent: Math.round(faults / Math.max(1, summary.stored) * 100) / 100,
+  duckdbAllocator: process.env['DUCKDB_JE_MALLOC_CONF'], rssMB: { end: Math.round(process.memoryUsage.rss() / 1e6), peak: Math.round(process.resourceUsage().maxRSS / 1e3) },
   clientCpuSeconds: client.cpuSeconds, natsServerCpuSeconds: nats0 === undefined || nats1 === undefined ? undefined : Math.round((nats1 - nats0) * 100) / 100,
   alertEvents: client.alertEvents, alertsMatched: client.alertsMatched, latencyMs: client.latencyMs, latencyMsAfterFirst5s: client.latencyMsAfterFirst5s, monitor: mon.monitor.counters,
   storedPerSecond: perSec.join(' '), alertEventsPerSecond: client.alertEventsPerSecond.join(' '),

@@ -4,6 +4,8 @@
  * Errors with a code (BaseeratError) are printed as `error CODE: message` with exit status 1;
  * anything else is a bug and prints its stack.
  */
+// first: DuckDB's allocator reads its options when its library loads (memory-defaults.ts says why)
+import './memory-defaults.js';
 import { Command, CommanderError } from 'commander';
 import { BaseeratError } from '@baseerat/engine';
 import { registerAdmin } from './commands/admin.js';
