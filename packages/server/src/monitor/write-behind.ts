@@ -30,7 +30,7 @@ import { linkCandidateOf, sourceKey } from '@baseerat/engine';
 import type { IngestBatch, LinkCandidate, Store, WriteResult } from '../store/port.js';
 import type { FieldCodec } from '../store/port.js';
 import type { AlertRepository, StoredAlert, WebhookDelivery } from './alert-repository.js';
-import { alertJson } from './alert-hub.js';
+import { alertJson, releaseAlertJson } from './alert-hub.js';
 import { LiveJournal } from './live-journal.js';
 
 export type JournalEntry =
@@ -532,7 +532,10 @@ export class LiveWriteBehind {
       upsert: (alerts, options) => this.journaled(
         { k: 'alerts', a: [...alerts], ...(options?.newIds === undefined ? {} : { n: [...options.newIds] }) },
         (seq) => { for (const s of alerts) this.pendingAlerts.set(s.alert.id, { seq, stored: s }); },
-        (seq) => { for (const s of alerts) if (this.pendingAlerts.get(s.alert.id)?.seq === seq) this.pendingAlerts.delete(s.alert.id); },
+        // once applied, the alert's JSON (alertJson, made for the SSE publish and the row) is not kept with
+        // the alert: the monitor keeps alerts for their key's suppression window and a day (the live
+        // monitor drops it itself without the write-behind, which writes after the publish)
+        (seq) => { for (const s of alerts) { if (this.pendingAlerts.get(s.alert.id)?.seq === seq) this.pendingAlerts.delete(s.alert.id); releaseAlertJson(s.alert); } },
         // ack-behind: a user's acknowledge or resolve is answered once it is in DuckDB (no journal holds it);
         // re-trigger flushes are not waited for (a crash loses a second of re-trigger counts, as before)
         alerts.some(byUser),

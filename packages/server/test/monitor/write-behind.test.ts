@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert, NewIncident, Report } from '@baseerat/engine';
 import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
+import { alertJson, alertJsonKept } from '../../src/monitor/alert-hub.js';
 import type { StoredAlert } from '../../src/monitor/alert-repository.js';
 import { DuckDBAlertRepository, duckdbInstanceOf } from '../../src/monitor/duckdb-alert-repository.js';
 import { ackBehindCheckpointThreads, liveJournalOption, liveWriteBehindOption, openEmbeddedMonitor } from '../../src/monitor/embedded-monitor.js';
@@ -173,8 +174,11 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     const g1 = await wb.group(async () => {
       const w = await wb.store.writeBatch(batchOf('a'));
       await wb.repository.upsert([a], { newIds: new Set([a.alert.id]) });
+      // as the hub's publish makes it
+      alertJson(a.alert);
       return w;
     });
+    expect(alertJsonKept(a.alert)).toBe(true);
     expect(g1.value).toEqual({ inserted: 1, attached: 0, duplicates: 0, quarantined: 0 });
     let committed1 = false;
     void g1.committed.then(() => { committed1 = true; });
@@ -193,6 +197,9 @@ describe('LiveWriteBehind, ack-behind (no journal: JetStream keeps each batch un
     await Promise.all([g1.committed, g2.committed, g3.committed]);
     expect(committed1).toBe(true);
     expect(await reportCount()).toBe(3);
+    // applied: the alert's JSON is no longer kept with it (asked again, the same bytes are made again)
+    expect(alertJsonKept(a.alert)).toBe(false);
+    expect((await repository.get(a.alert.id))?.alert).toEqual(a.alert);
     // groups handed over while a step waits (gathering, or held) are one step: one alert upsert, then one
     // store write of their batches; whether the first group had its step started alone depends on the clock
     expect(['alerts inc_a,inc_c|batch inc_a,inc_b,inc_c', 'alerts inc_a|batch inc_a|alerts inc_c|batch inc_b,inc_c']).toContain(order.join('|'));
