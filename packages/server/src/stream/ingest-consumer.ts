@@ -411,6 +411,10 @@ export async function startIngestConsumer(o: IngestConsumerOptions): Promise<Ing
       const w = wake; wake = undefined; w?.();
       // ack-behind: the last batches acknowledged once in the store
       await done.finally(() => lastAck);
+      // the acks sent reach the server before the consumer says it is done: a process that exits next
+      // (consume --idle-exit) would otherwise leave its last acks in the socket and the server would
+      // redeliver a batch already stored (counted as duplicates, but not clean)
+      await o.nats.flush().catch(() => undefined);
       const summary = await ingestor.close();
       // the last batches' alerts
       await o.monitor?.idle();
