@@ -13,20 +13,15 @@
  *
  * `--base`: a checkout of the other tree (/work/tools/mkwt.sh makes one).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { linkBatch, type NewIncident } from '@baseerat/engine';
+import type { NewIncident } from '@baseerat/engine';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
-import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { benchFeed } from '../realtime/bench-feed.js';
-import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
-import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
-import { loadGeography } from '../../packages/server/src/reference/geography.js';
+import { captureLiveBatches } from './live-batches.js';
 import { STORE_DATASET } from '../../packages/server/src/security/store-keys.js';
-import type { IngestBatch } from '../../packages/server/src/store/index.js';
 import { ChunkAppender } from '../../packages/server/src/store/duckdb/chunk-appender.js';
 import { RECORD_LAYOUT, canonicalReport, lastTsValue, reportRow, singleReportIncidentRow } from '../../packages/server/src/store/duckdb/rows.js';
 
@@ -39,16 +34,7 @@ const Base = (await import(pathToFileURL(resolve(base, 'packages/server/src/stor
 
 const dir = mkdtempSync(join(tmpdir(), 'appender-ab-'));
 const record = benchFeed(join(dir, 'feed'));
-const batches: IngestBatch[] = [];
-const e = await openEmbedded(join(dir, 'capture.duckdb'), randomBytes(32), new Date());
-const write = e.store.writeBatch.bind(e.store);
-e.store.writeBatch = (b: IngestBatch) => { batches.push(b); return write(b); };
-const ingestor = createLiveIngestor({
-  adapter: await loadMappingFile(new URL('../realtime/bench-mapping.json', import.meta.url).pathname), agency: 'bench', store: e.store,
-  geocoder: loadGeography(), link: linkBatch, receivedAt: new Date().toISOString(), origin: 'nats:bench', batchSize: 1001, progressIntervalMs: 0,
-});
-for (let i = 0; i < events; i += 1000) await ingestor.push(Array.from({ length: Math.min(1000, events - i) }, (_, k) => record(i + k)));
-await ingestor.close();
+const { batches, embedded: e } = await captureLiveBatches(join(dir, 'capture.duckdb'), events, record);
 // the rows as writeBatch makes them for one-report incidents (seq columns set to 1)
 const codec = await e.security.cipherFor(STORE_DATASET, new Date());
 const ts = lastTsValue();

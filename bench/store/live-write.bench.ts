@@ -14,14 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkBatch, type NewIncident } from '@baseerat/engine';
+import type { NewIncident } from '@baseerat/engine';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { benchFeed } from '../realtime/bench-feed.js';
-import { createLiveIngestor } from '../../packages/server/src/ingest/pipeline.js';
-import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
-import { loadGeography } from '../../packages/server/src/reference/geography.js';
+import { captureLiveBatches } from './live-batches.js';
 import { STORE_DATASET } from '../../packages/server/src/security/store-keys.js';
-import type { IngestBatch } from '../../packages/server/src/store/index.js';
 import { detailPayload, selectedIncidentRow, sortSources, storedSourceOfReportRow } from '../../packages/server/src/store/duckdb/detail-record.js';
 import { RECORD_LAYOUT, canonicalReport, lastTsValue, reportRow, singleReportIncidentRow } from '../../packages/server/src/store/duckdb/rows.js';
 
@@ -33,19 +30,8 @@ const texts: string[] = [];
 for (let i = 0; i < events; i++) texts.push(JSON.stringify(record(i)));
 
 // the live path's batches, recorded as the ingestor hands them to the store
-const batches: IngestBatch[] = [];
-{
-  const e = await openEmbedded(join(dir, 'capture.duckdb'), randomBytes(32), new Date());
-  const write = e.store.writeBatch.bind(e.store);
-  e.store.writeBatch = (b: IngestBatch) => { batches.push(b); return write(b); };
-  const ingestor = createLiveIngestor({
-    adapter: await loadMappingFile(new URL('../realtime/bench-mapping.json', import.meta.url).pathname), agency: 'bench', store: e.store,
-    geocoder: loadGeography(), link: linkBatch, receivedAt: new Date().toISOString(), origin: 'nats:bench', batchSize: 1001, progressIntervalMs: 0,
-  });
-  for (let i = 0; i < events; i += 1000) await ingestor.push(texts.slice(i, i + 1000).map((s) => JSON.parse(s) as unknown));
-  await ingestor.close();
-  await e.close();
-}
+const { batches, embedded: captured } = await captureLiveBatches(join(dir, 'capture.duckdb'), events, (i) => JSON.parse(texts[i]!) as unknown);
+await captured.close();
 const incidents: NewIncident[] = batches.flatMap((b) => b.newIncidents);
 const single = incidents.filter((n) => n.reports.length === 1 && n.links.length === 0).length;
 const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
