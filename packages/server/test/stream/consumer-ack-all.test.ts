@@ -7,14 +7,11 @@
  * behind one whose commit failed, a durable shared with explicit acks. Each checks the store (every
  * record once) or the server's ack floor, not the consumer's own counters alone.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, jetstream } from '@nats-io/jetstream';
 import { linkBatch } from '@baseerat/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded, type Embedded } from '../../src/api/embedded.js';
 import { writeSyntheticFeed } from '../../src/generate/write-feed.js';
 import type { Adapter } from '../../src/ingest/adapter.js';
@@ -26,30 +23,21 @@ import { readFeedDirectory } from '../../src/stream/feed-records.js';
 import { lastSequences, readSequences, startIngestConsumer, type IngestConsumerOptions } from '../../src/stream/ingest-consumer.js';
 import { publishRecords } from '../../src/stream/publisher.js';
 import { durableName } from '../../src/stream/subjects.js';
+import { natsTestBed } from './nats-test-bed.js';
 
 const tag = `a${process.pid}${Math.floor(performance.now())}`;
-let dir: string;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
 let adapter: Adapter;
 let feedRecords: Awaited<ReturnType<typeof readFeedDirectory>>['records'];
-const streams: string[] = [];
+const bed = natsTestBed('baseerat-ackall-');
+const streams = bed.streams;
 const geocoder = loadGeography();
 /** The block of tests running: taking messages with `consume()` (undefined) or timed pulls every this many ms. */
 let pullIntervalMs: number | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baseerat-ackall-'));
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-  writeSyntheticFeed(join(dir, 'feed'), { seed: 21, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1200, malformedShare: 0, agencies: ['fc'] });
-  feedRecords = (await readFeedDirectory(join(dir, 'feed'))).records;
-  adapter = await loadMappingFile(join(dir, 'feed', 'mappings', 'fc.json'));
-});
-afterAll(async () => {
-  for (const s of streams) await jsm.streams.delete(s).catch(() => undefined);
-  await nc.close();
-  rmSync(dir, { recursive: true, force: true });
+  writeSyntheticFeed(join(bed.dir, 'feed'), { seed: 21, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1200, malformedShare: 0, agencies: ['fc'] });
+  feedRecords = (await readFeedDirectory(join(bed.dir, 'feed'))).records;
+  adapter = await loadMappingFile(join(bed.dir, 'feed', 'mappings', 'fc.json'));
 });
 
 /** A stream of its own with the whole feed published on it. */
@@ -57,7 +45,7 @@ async function published(name: string): Promise<{ stream: string; prefix: string
   const v = pullIntervalMs === undefined ? '' : `P${pullIntervalMs}`;
   const stream = `TEST_ACKALL_${tag}_${name}${v}`, prefix = `${tag}${name.toLowerCase()}${v.toLowerCase()}.ingest`;
   streams.push(stream);
-  const pub = await publishRecords({ nats: nc, records: feedRecords, rate: 0, stream, prefix });
+  const pub = await publishRecords({ nats: bed.nc, records: feedRecords, rate: 0, stream, prefix });
   return { stream, prefix, total: pub.published };
 }
 
@@ -65,7 +53,7 @@ async function published(name: string): Promise<{ stream: string; prefix: string
 async function drained(stream: string, what: string): Promise<void> {
   const t0 = Date.now();
   for (;;) {
-    const i = await jsm.consumers.info(stream, durableName('fc')).catch(() => undefined);
+    const i = await bed.jsm.consumers.info(stream, durableName('fc')).catch(() => undefined);
     if (i !== undefined && i.num_pending + i.num_ack_pending === 0) return;
     // a liveness guard, not a timing check
     if (Date.now() - t0 > 60_000) throw new Error(`${what}: not drained in 60 s`);
@@ -82,7 +70,7 @@ async function storedCounts(e: Embedded): Promise<{ n: number; d: number }> {
 }
 
 const options = (stream: string, prefix: string, store: Store, extra: Partial<IngestConsumerOptions> = {}): IngestConsumerOptions => ({
-  nats: nc, agency: 'fc', adapter, store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ack: 'all', ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }), ...extra,
+  nats: bed.nc, agency: 'fc', adapter, store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ack: 'all', ...(pullIntervalMs === undefined ? {} : { pullIntervalMs }), ...extra,
 });
 
 /** The store with each writeBatch delayed (ms) or failing: `plan(n)` for the n-th write (1-based). */
@@ -136,11 +124,11 @@ describe.each([{ pull: undefined }, { pull: 20 }])("ack: 'all' (one acknowledgem
       expect(c.counters.batches).toBeLessThan(total);
       // taken the way this block says
       expect(c.counters.pullRequests > 0).toBe(pullIntervalMs !== undefined);
-      const i = await jsm.consumers.info(stream, durableName('fc'));
+      const i = await bed.jsm.consumers.info(stream, durableName('fc'));
       expect(i.config.ack_policy).toBe(AckPolicy.All);
       expect(i.ack_floor.stream_seq).toBe(total);
       // readSequences on this server's reply subjects agrees with the client library's parse
-      const ordered = await jetstream(nc).consumers.get(stream, { opt_start_seq: 10 });
+      const ordered = await jetstream(bed.nc).consumers.get(stream, { opt_start_seq: 10 });
       for (let k = 0; k < 3; k++) {
         const m = await ordered.next();
         expect(m).not.toBeNull();
@@ -162,7 +150,7 @@ describe.each([{ pull: undefined }, { pull: 20 }])("ack: 'all' (one acknowledgem
       const c1 = await startIngestConsumer(options(stream, prefix, slowStore(e.store, (n) => ({ failAfterCommit: n === 2 })), { ackWaitSeconds: 30, maxAckPending: 80 }));
       await expect(c1.done).rejects.toThrow('crash after commit');
       await c1.stop().catch(() => undefined);
-      const atDeath = await jsm.consumers.info(stream, durableName('fc'));
+      const atDeath = await bed.jsm.consumers.info(stream, durableName('fc'));
       expect(atDeath.num_ack_pending).toBeGreaterThan(0);
       // and messages the dead consumer never saw: the new one takes (and would acknowledge) those first
       expect(atDeath.delivered.stream_seq).toBeLessThan(total);
@@ -235,8 +223,8 @@ describe.each([{ pull: undefined }, { pull: 20 }])("ack: 'all' (one acknowledgem
       await expect(c.done).rejects.toThrow('applier failed');
       await c.stop().catch(() => undefined);
       expect(groups).toBeGreaterThanOrEqual(2);
-      await nc.flush();
-      const i = await jsm.consumers.info(stream, durableName('fc'));
+      await bed.nc.flush();
+      const i = await bed.jsm.consumers.info(stream, durableName('fc'));
       expect(i.ack_floor.stream_seq).toBe(0);
       expect(c.counters.acks).toBe(0);
     } finally {
@@ -254,14 +242,14 @@ describe.each([{ pull: undefined }, { pull: 20 }])("ack: 'all' (one acknowledgem
       await c1.stop().catch(() => undefined);
       const c2 = await startIngestConsumer(options(stream, prefix, e.store, { ackWaitSeconds: 1 }));
       expect(c2.ack).toBe('explicit');
-      expect((await jsm.consumers.info(stream, durableName('fc'))).config.ack_policy).toBe(AckPolicy.Explicit);
+      expect((await bed.jsm.consumers.info(stream, durableName('fc'))).config.ack_policy).toBe(AckPolicy.Explicit);
       await drained(stream, 'convert, explicit run');
       await c2.stop();
       expect(await storedCounts(e)).toEqual({ n: total, d: total });
       // nothing pending now: made again with AckPolicy.All, from after the last message (nothing redelivered)
       const c3 = await startIngestConsumer(options(stream, prefix, e.store));
       expect(c3.ack).toBe('all');
-      const i = await jsm.consumers.info(stream, durableName('fc'));
+      const i = await bed.jsm.consumers.info(stream, durableName('fc'));
       expect(i.config.ack_policy).toBe(AckPolicy.All);
       expect(i.num_pending).toBe(0);
       const s3 = await c3.stop();

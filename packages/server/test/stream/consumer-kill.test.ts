@@ -5,15 +5,12 @@
  * once (nothing lost, nothing twice), with nothing quarantined as a within-stream duplicate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadMappingFile } from '../../src/ingest/mapping.js';
 import { loadGeography } from '../../src/reference/geography.js';
 import { startIngestConsumer } from '../../src/stream/ingest-consumer.js';
@@ -25,6 +22,7 @@ import { duckdbInstanceOf } from '../../src/monitor/duckdb-alert-repository.js';
 import { readFeedDirectory } from '../../src/stream/feed-records.js';
 import { publishRecords } from '../../src/stream/publisher.js';
 import { durableName } from '../../src/stream/subjects.js';
+import { natsTestBed } from './nats-test-bed.js';
 
 const BIN = fileURLToPath(new URL('../../bin/baseerat.mjs', import.meta.url));
 const tag = `t${process.pid}${Math.floor(performance.now())}`;
@@ -32,25 +30,15 @@ const STREAM = `TEST_KILL_${tag}`;
 const PREFIX = `${tag}.ingest`;
 const AGENCIES = ['police', 'levies', 'fc', 'ctd', 'rescue1122'];
 
-let dir: string;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baseerat-kill-'));
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-});
+const bed = natsTestBed('baseerat-kill-', STREAM);
 /** Every consumer process started, killed at the end even when a test failed half-way. */
 const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await jsm.streams.delete(STREAM).catch(() => undefined);
-  await nc.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function consume(db: string, extra: string[] = [], stream = STREAM, prefix = PREFIX): ChildProcess {
-  return remember(spawn(process.execPath, [BIN, 'consume', '--agencies', AGENCIES.join(','), '--mappings', join(dir, 'feed', 'mappings'), '--stream', stream, '--prefix', prefix,
+  return remember(spawn(process.execPath, [BIN, 'consume', '--agencies', AGENCIES.join(','), '--mappings', join(bed.dir, 'feed', 'mappings'), '--stream', stream, '--prefix', prefix,
     '--db', db, '--batch', '100', '--ack-wait', '2', '--json', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 function remember(c: ChildProcess): ChildProcess {
@@ -63,7 +51,7 @@ async function progress(stream = STREAM): Promise<{ acked: number; outstanding: 
   let acked = 0, outstanding = 0;
   for (const a of AGENCIES) {
     try {
-      const i = await jsm.consumers.info(stream, durableName(a));
+      const i = await bed.jsm.consumers.info(stream, durableName(a));
       acked += i.ack_floor.consumer_seq;
       outstanding += i.num_pending + i.num_ack_pending;
     } catch { outstanding = Infinity; /* not created yet */ }
@@ -73,12 +61,12 @@ async function progress(stream = STREAM): Promise<{ acked: number; outstanding: 
 
 describe('NATS consumer killed mid-stream and restarted', () => {
   it('stores every published record exactly once', async () => {
-    writeSyntheticFeed(join(dir, 'feed'), { seed: 11, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1500, malformedShare: 0 });
-    const feed = await readFeedDirectory(join(dir, 'feed'));
+    writeSyntheticFeed(join(bed.dir, 'feed'), { seed: 11, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1500, malformedShare: 0 });
+    const feed = await readFeedDirectory(join(bed.dir, 'feed'));
     const total = feed.records.length;
-    const pub = await publishRecords({ nats: nc, records: feed.records, rate: 0, stream: STREAM, prefix: PREFIX });
+    const pub = await publishRecords({ nats: bed.nc, records: feed.records, rate: 0, stream: STREAM, prefix: PREFIX });
     expect(pub.published).toBe(total);
-    const db = join(dir, 'db', 'store.duckdb');
+    const db = join(bed.dir, 'db', 'store.duckdb');
 
     // first run: killed once a quarter of the feed is acknowledged
     const first = consume(db);
@@ -141,12 +129,12 @@ describe('NATS consumer killed mid-stream and restarted', () => {
 describe('a batch written but not acknowledged (the process dies between commit and ack)', () => {
   it('comes back after ack-wait and is counted as duplicates, not stored twice', async () => {
     const stream = `${STREAM}_R`, prefix = `${tag}r.ingest`;
-    writeSyntheticFeed(join(dir, 'feed2'), { seed: 12, start: '2024-01-01T00:00:00.000Z', end: '2024-02-01T00:00:00.000Z', incidents: 400, malformedShare: 0, agencies: ['fc'] });
-    const feed = await readFeedDirectory(join(dir, 'feed2'));
+    writeSyntheticFeed(join(bed.dir, 'feed2'), { seed: 12, start: '2024-01-01T00:00:00.000Z', end: '2024-02-01T00:00:00.000Z', incidents: 400, malformedShare: 0, agencies: ['fc'] });
+    const feed = await readFeedDirectory(join(bed.dir, 'feed2'));
     const total = feed.records.length;
-    await publishRecords({ nats: nc, records: feed.records, rate: 0, stream, prefix });
+    await publishRecords({ nats: bed.nc, records: feed.records, rate: 0, stream, prefix });
     const e = await openEmbedded(':memory:', randomBytes(32), new Date());
-    const adapter = await loadMappingFile(join(dir, 'feed2', 'mappings', 'fc.json'));
+    const adapter = await loadMappingFile(join(bed.dir, 'feed2', 'mappings', 'fc.json'));
     const geocoder = loadGeography();
     let writes = 0;
     // the second write commits, then the "process" dies before it can acknowledge
@@ -161,13 +149,13 @@ describe('a batch written but not acknowledged (the process dies between commit 
       // the first consumer's clock steps a second a reading, from 2030: each batch's reports carry the time it was taken
       let tick = 0;
       const clock1 = () => new Date(Date.UTC(2030, 0, 1) + 1000 * tick++);
-      const c1 = await startIngestConsumer({ nats: nc, agency: 'fc', adapter, store: crashing, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1, now: clock1 });
+      const c1 = await startIngestConsumer({ nats: bed.nc, agency: 'fc', adapter, store: crashing, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1, now: clock1 });
       await expect(c1.done).rejects.toThrow('crash after commit');
       await c1.stop().catch(() => undefined);
-      const c2 = await startIngestConsumer({ nats: nc, agency: 'fc', adapter, store: e.store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1 });
+      const c2 = await startIngestConsumer({ nats: bed.nc, agency: 'fc', adapter, store: e.store, geocoder, link: linkBatch, stream, prefix, maxBatch: 40, ackWaitSeconds: 1 });
       const t0 = Date.now();
       for (;;) {
-        const i = await jsm.consumers.info(stream, durableName('fc'));
+        const i = await bed.jsm.consumers.info(stream, durableName('fc'));
         if (i.num_pending + i.num_ack_pending === 0) break;
         if (Date.now() - t0 > 30_000) throw new Error('not drained');
         await new Promise((r) => setTimeout(r, 100));
@@ -186,7 +174,7 @@ describe('a batch written but not acknowledged (the process dies between commit 
       console.log(`redelivery test: ${total} published; after the crash the new consumer read ${s.rowsRead}, stored ${s.stored}, counted ${s.duplicates} as already stored`);
     } finally {
       await e.close();
-      await jsm.streams.delete(stream).catch(() => undefined);
+      await bed.jsm.streams.delete(stream).catch(() => undefined);
     }
   }, 60_000);
 });
@@ -196,16 +184,16 @@ for (const rowWorker of [false, true]) describe(`ack-behind${rowWorker ? ' --row
   it('stores every published record exactly once and every stored incident has its alert, once', async () => {
     const stream = `${STREAM}_AB${rowWorker ? 'RW' : ''}`, prefix = `${tag}ab${rowWorker ? 'rw' : ''}.ingest`;
     // the feed of the first test (same seed), on a stream of its own
-    writeSyntheticFeed(join(dir, 'feed'), { seed: 11, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1500, malformedShare: 0 });
-    const feed = await readFeedDirectory(join(dir, 'feed'));
+    writeSyntheticFeed(join(bed.dir, 'feed'), { seed: 11, start: '2024-01-01T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z', incidents: 1500, malformedShare: 0 });
+    const feed = await readFeedDirectory(join(bed.dir, 'feed'));
     const total = feed.records.length;
-    const pub = await publishRecords({ nats: nc, records: feed.records, rate: 0, stream, prefix });
+    const pub = await publishRecords({ nats: bed.nc, records: feed.records, rate: 0, stream, prefix });
     expect(pub.published).toBe(total);
     // one rule that fires on every category: each new incident opens an alert whose key ends with its id
-    const rules = join(dir, 'all-rules.json'), zones = join(dir, 'no-zones.json');
+    const rules = join(bed.dir, 'all-rules.json'), zones = join(bed.dir, 'no-zones.json');
     writeFileSync(rules, JSON.stringify([{ kind: 'category', id: 'any-event', severity: 'low', categories: [...CATEGORY_CODES] }]));
     writeFileSync(zones, JSON.stringify({ type: 'FeatureCollection', features: [] }));
-    const db = join(dir, rowWorker ? 'db-ab-rw' : 'db-ab', 'store.duckdb');
+    const db = join(bed.dir, rowWorker ? 'db-ab-rw' : 'db-ab', 'store.duckdb');
     const flags = ['--ack-behind', ...(rowWorker ? ['--row-worker'] : []), '--rules', rules, '--zones', zones];
 
     const first = consume(db, flags, stream, prefix);
@@ -256,7 +244,7 @@ for (const rowWorker of [false, true]) describe(`ack-behind${rowWorker ? ' --row
       console.log(`ack-behind${rowWorker ? ' --row-worker' : ''} kill test: ${total} published, ${atKill.outstanding} not acknowledged at the kill, restarted run read ${read2} (${dup2} already stored); ${String(a['incidents'])} incidents, ${String(a['alerts'])} alerts, ${String(a['orphans'])} alerts of an incident not stored under that id (a batch relinked after the restart)`);
     } finally {
       await e.close();
-      await jsm.streams.delete(stream).catch(() => undefined);
+      await bed.jsm.streams.delete(stream).catch(() => undefined);
     }
   }, 300_000);
 });

@@ -2,23 +2,13 @@
  * publishRecords against the real NATS JetStream on 127.0.0.1:4222 (a stream of its own, deleted
  * after): both modes put every record in the stream, as its JSON or as the payload given.
  */
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishRecords, type FeedRecord } from '../../src/stream/publisher.js';
+import { natsTestBed } from './nats-test-bed.js';
 
 const tag = `p${process.pid}${Math.floor(performance.now())}`;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-const streams: string[] = [];
-beforeAll(async () => {
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-});
-afterAll(async () => {
-  for (const s of streams) await jsm.streams.delete(s).catch(() => undefined);
-  await nc.close();
-});
+const bed = natsTestBed('baseerat-publisher-');
+const streams = bed.streams;
 
 describe('publishRecords', () => {
   for (const mode of ['jetstream', 'core'] as const) {
@@ -29,12 +19,12 @@ describe('publishRecords', () => {
         ? { agency: 'police', record: { id: i } }
         : { agency: 'levies', record: { id: i }, payload: new TextEncoder().encode(`{"id":${i},"pre":true}`) }));
       const sent: number[] = [];
-      const s = await publishRecords({ nats: nc, records, rate: 0, stream, prefix, mode, onSend: (_r, i) => sent.push(i) });
+      const s = await publishRecords({ nats: bed.nc, records, rate: 0, stream, prefix, mode, onSend: (_r, i) => sent.push(i) });
       expect(s).toMatchObject({ published: 40, byAgency: { police: 20, levies: 20 } });
       expect(sent).toEqual(Array.from({ length: 40 }, (_, i) => i));
-      expect((await jsm.streams.info(stream)).state.messages).toBe(40);
-      const first = await jsm.streams.getMessage(stream, { seq: 1 });
-      const second = await jsm.streams.getMessage(stream, { seq: 2 });
+      expect((await bed.jsm.streams.info(stream)).state.messages).toBe(40);
+      const first = await bed.jsm.streams.getMessage(stream, { seq: 1 });
+      const second = await bed.jsm.streams.getMessage(stream, { seq: 2 });
       expect([first?.subject, first?.json()]).toEqual([`${prefix}.police`, { id: 0 }]);
       expect([second?.subject, second?.json()]).toEqual([`${prefix}.levies`, { id: 1, pre: true }]);
     });

@@ -7,40 +7,24 @@
  * JetStream on 127.0.0.1:4222 with a stream and subject prefix of its own.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runServe } from '../../src/cli/commands/serve.js';
 import { writeSyntheticFeed } from '../../src/generate/write-feed.js';
 import { readFeedDirectory } from '../../src/stream/feed-records.js';
 import { publishRecords } from '../../src/stream/publisher.js';
 import { durableName } from '../../src/stream/subjects.js';
+import { natsTestBed } from './nats-test-bed.js';
 
 const tag = `f${process.pid}${Math.floor(performance.now())}`;
 const STREAM = `TEST_SERVE_FAIL_${tag}`;
 const PREFIX = `${tag}.ingest`;
 
-let dir: string;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baseerat-serve-fail-'));
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-});
-afterAll(async () => {
-  await jsm.streams.delete(STREAM).catch(() => undefined);
-  await nc.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
+const bed = natsTestBed('baseerat-serve-fail-', STREAM);
 describe('serve --nats with a consumer that fails', () => {
   it('names the agency and the error, stops serving and leaves exit code 1; nothing is acknowledged', async () => {
-    writeSyntheticFeed(join(dir, 'feed'), { seed: 7, start: '2024-01-01T00:00:00.000Z', end: '2024-01-15T00:00:00.000Z', incidents: 20, malformedShare: 0, agencies: ['police'] });
-    const feed = await readFeedDirectory(join(dir, 'feed'));
+    writeSyntheticFeed(join(bed.dir, 'feed'), { seed: 7, start: '2024-01-01T00:00:00.000Z', end: '2024-01-15T00:00:00.000Z', incidents: 20, malformedShare: 0, agencies: ['police'] });
+    const feed = await readFeedDirectory(join(bed.dir, 'feed'));
     const errors: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { errors.push(a.map(String).join(' ')); });
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -49,8 +33,8 @@ describe('serve --nats with a consumer that fails', () => {
     let writes = 0;
     try {
       const served = runServe({
-        db: join(dir, 'store.duckdb'), port: '0', host: '127.0.0.1', web: false, monitor: false, alertBus: false,
-        nats: '127.0.0.1:4222', natsAgencies: 'police', natsStream: STREAM, natsPrefix: PREFIX, mappings: join(dir, 'feed', 'mappings'),
+        db: join(bed.dir, 'store.duckdb'), port: '0', host: '127.0.0.1', web: false, monitor: false, alertBus: false,
+        nats: '127.0.0.1:4222', natsAgencies: 'police', natsStream: STREAM, natsPrefix: PREFIX, mappings: join(bed.dir, 'feed', 'mappings'),
       }, {
         afterOpen: async (e) => {
           e.store.writeBatch = () => { writes++; return Promise.reject(new Error('disk I/O error: no space left on device')); };
@@ -58,17 +42,17 @@ describe('serve --nats with a consumer that fails', () => {
       });
       // the consumer exists once runServe has started it; then the feed arrives
       for (let t0 = Date.now(); ; await new Promise((r) => setTimeout(r, 100))) {
-        const info = await jsm.consumers.info(STREAM, durableName('police')).catch(() => undefined);
+        const info = await bed.jsm.consumers.info(STREAM, durableName('police')).catch(() => undefined);
         if (info !== undefined) break;
         if (Date.now() - t0 > 60_000) throw new Error(`consumer never started: ${errors.join('\n')}`);
       }
-      await publishRecords({ nats: nc, records: feed.records, rate: 0, stream: STREAM, prefix: PREFIX });
+      await publishRecords({ nats: bed.nc, records: feed.records, rate: 0, stream: STREAM, prefix: PREFIX });
       // runServe returns on its own (no signal is sent)
       await served;
       expect(process.exitCode).toBe(1);
       expect(writes).toBeGreaterThan(0);
       expect(errors.join('\n')).toMatch(/NATS consumer of police failed: disk I\/O error: no space left on device; stopping the server \(exit 1\)/);
-      const info = await jsm.consumers.info(STREAM, durableName('police'));
+      const info = await bed.jsm.consumers.info(STREAM, durableName('police'));
       expect(info.ack_floor.stream_seq).toBe(0);
       expect(info.num_pending + info.num_ack_pending).toBe(feed.records.length);
     } finally {

@@ -8,19 +8,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../src/api/embedded.js';
 import { writeSyntheticFeed } from '../../src/generate/write-feed.js';
 import { duckdbInstanceOf } from '../../src/monitor/duckdb-alert-repository.js';
 import { readFeedDirectory } from '../../src/stream/feed-records.js';
 import { publishRecords } from '../../src/stream/publisher.js';
 import { durableName } from '../../src/stream/subjects.js';
+import { natsTestBed } from './nats-test-bed.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,25 +28,12 @@ const PREFIX = `${tag}.ingest`;
 const AGENCIES = ['police', 'levies'] as const;
 const MASTER = randomBytes(32);
 
-let dir: string;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'baseerat-serve-nats-'));
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-});
-afterAll(async () => {
-  await jsm.streams.delete(STREAM).catch(() => undefined);
-  await nc.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
+const bed = natsTestBed('baseerat-serve-nats-', STREAM);
 async function outstanding(stream = STREAM): Promise<number> {
   let n = 0;
   for (const a of AGENCIES) {
     try {
-      const i = await jsm.consumers.info(stream, durableName(a));
+      const i = await bed.jsm.consumers.info(stream, durableName(a));
       n += i.num_pending + i.num_ack_pending;
     } catch { return Infinity; /* not created yet */ }
   }
@@ -61,14 +46,14 @@ async function outstanding(stream = STREAM): Promise<number> {
  * was published per agency and the server's stdout.
  */
 async function serveUntilConsumed(name: string, seed: number, mode: '--live-journal' | '--ack-behind', stream: string, prefix: string) {
-  writeSyntheticFeed(join(dir, name), { seed, start: '2024-01-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z', incidents: 500, malformedShare: 0, agencies: AGENCIES });
-  const feed = await readFeedDirectory(join(dir, name));
-  const pub = await publishRecords({ nats: nc, records: feed.records, rate: 0, stream, prefix });
+  writeSyntheticFeed(join(bed.dir, name), { seed, start: '2024-01-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z', incidents: 500, malformedShare: 0, agencies: AGENCIES });
+  const feed = await readFeedDirectory(join(bed.dir, name));
+  const pub = await publishRecords({ nats: bed.nc, records: feed.records, rate: 0, stream, prefix });
   expect(pub.published).toBe(feed.records.length);
-  const db = join(dir, `db-${name}`, 'store.duckdb');
+  const db = join(bed.dir, `db-${name}`, 'store.duckdb');
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
     '--nats', '127.0.0.1:4222', mode, '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
-    '--mappings', join(dir, name, 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--mappings', join(bed.dir, name, 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
@@ -123,7 +108,7 @@ describe('serve --nats --ack-behind', () => {
       // every message acknowledged means every record in the store: checked with the process stopped
       await expectStoredOnce(db, byAgency);
     } finally {
-      await jsm.streams.delete(stream).catch(() => undefined);
+      await bed.jsm.streams.delete(stream).catch(() => undefined);
     }
   }, 240_000);
 });

@@ -3,28 +3,21 @@
  * its own, deleted after). The ingest consumer's own guarantees with timed pulls are tested in
  * consumer-ack-all.test.ts (each of its tests runs with consume() and with timed pulls).
  */
-import { AckPolicy, DeliverPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { lastSequences, readSequences } from '../../src/stream/ingest-consumer.js';
 import { startTimedPull, type PulledMsg } from '../../src/stream/timed-pull.js';
+import { natsTestBed } from './nats-test-bed.js';
 
 const tag = `tp${process.pid}${Math.floor(performance.now())}`;
 const stream = `TEST_TIMEDPULL_${tag}`, subject = `${tag}.ingest.fc`;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
 
+const bed = natsTestBed('baseerat-timed-pull-', stream);
 beforeAll(async () => {
-  nc = await connect({ servers: '127.0.0.1:4222' });
-  jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: stream, subjects: [subject] });
-  for (let i = 1; i <= 200; i++) nc.publish(subject, JSON.stringify({ n: i }));
-  await nc.flush();
-  for (;;) { if ((await jsm.streams.info(stream)).state.messages >= 200) break; await new Promise((r) => setTimeout(r, 50)); }
-});
-afterAll(async () => {
-  await jsm.streams.delete(stream).catch(() => undefined);
-  await nc.close();
+  await bed.jsm.streams.add({ name: stream, subjects: [subject] });
+  for (let i = 1; i <= 200; i++) bed.nc.publish(subject, JSON.stringify({ n: i }));
+  await bed.nc.flush();
+  for (;;) { if ((await bed.jsm.streams.info(stream)).state.messages >= 200) break; await new Promise((r) => setTimeout(r, 50)); }
 });
 
 /** Waits for `f` (a liveness guard, not a timing check). */
@@ -38,10 +31,10 @@ async function until(f: () => boolean, what: string): Promise<void> {
 
 describe('startTimedPull', () => {
   it('takes a backlog in full batches, asking again at once after each full one, in stream order, and acknowledges', async () => {
-    await jsm.consumers.add(stream, { durable_name: 'backlog', ack_policy: AckPolicy.All, deliver_policy: DeliverPolicy.All, max_ack_pending: 1000 });
+    await bed.jsm.consumers.add(stream, { durable_name: 'backlog', ack_policy: AckPolicy.All, deliver_policy: DeliverPolicy.All, max_ack_pending: 1000 });
     const got: PulledMsg[] = [];
     // an interval of a minute: only the requests after a full batch can bring the rest within the test
-    const p = startTimedPull(nc, { stream, durable: 'backlog', batch: 40, intervalMs: 60_000, onMessage: (m) => got.push(m) });
+    const p = startTimedPull(bed.nc, { stream, durable: 'backlog', batch: 40, intervalMs: 60_000, onMessage: (m) => got.push(m) });
     try {
       await until(() => got.length === 200, 'backlog');
       // 5 full batches, then one request that finds nothing
@@ -52,9 +45,9 @@ describe('startTimedPull', () => {
       // the stream's timestamp, as JsMsg.info reads it (nanoseconds since the epoch, within this test's hour)
       expect(Math.abs(got[0]!.info.timestampNanos / 1e6 - Date.now())).toBeLessThan(3_600_000);
       got[199]!.ack();
-      await nc.flush();
+      await bed.nc.flush();
       let floor = 0;
-      for (let k = 0; k < 50 && floor !== 200; k++) { floor = (await jsm.consumers.info(stream, 'backlog')).ack_floor.stream_seq; if (floor !== 200) await new Promise((r) => setTimeout(r, 50)); }
+      for (let k = 0; k < 50 && floor !== 200; k++) { floor = (await bed.jsm.consumers.info(stream, 'backlog')).ack_floor.stream_seq; if (floor !== 200) await new Promise((r) => setTimeout(r, 50)); }
       expect(floor).toBe(200);
     } finally {
       await p.close();
@@ -62,12 +55,12 @@ describe('startTimedPull', () => {
   }, 60_000);
 
   it('asks again every interval when a request finds nothing, and takes what was published meanwhile', async () => {
-    await jsm.consumers.add(stream, { durable_name: 'live', ack_policy: AckPolicy.All, deliver_policy: DeliverPolicy.New, max_ack_pending: 1000 });
+    await bed.jsm.consumers.add(stream, { durable_name: 'live', ack_policy: AckPolicy.All, deliver_policy: DeliverPolicy.New, max_ack_pending: 1000 });
     const got: PulledMsg[] = [];
-    const p = startTimedPull(nc, { stream, durable: 'live', batch: 40, intervalMs: 50, onMessage: (m) => got.push(m) });
+    const p = startTimedPull(bed.nc, { stream, durable: 'live', batch: 40, intervalMs: 50, onMessage: (m) => got.push(m) });
     try {
       await until(() => p.requests() >= 3, 'empty requests');
-      nc.publish(subject, JSON.stringify({ n: 201 }));
+      bed.nc.publish(subject, JSON.stringify({ n: 201 }));
       await until(() => got.length === 1, 'the new message');
       expect(got[0]!.string()).toBe(JSON.stringify({ n: 201 }));
       // and nothing after close
