@@ -156,6 +156,9 @@ export class IngestSession {
   private recordedDays = '';
   /** When (`now`, epoch ms) `recordProgress` last recorded the run. */
   private recordedAt = -Infinity;
+  /** The progress record being written behind the live path, and the failure of one, thrown by the next push. */
+  private progressWrite: Promise<void> | undefined;
+  private progressFailure: unknown;
   stats: ReaderStats = newReaderStats();
   totalBytes = 0;
 
@@ -423,17 +426,34 @@ export class IngestSession {
    * A live run records itself (unfinished) when its covered range reaches a Pakistan day it had not
    * reached when last recorded, so that analyses see the feed's coverage grow while it runs: about
    * one write a day for a feed that reports as things happen, not one per push.
+   *
+   * The record is written behind the live path, not awaited: the store may be checkpointing, and
+   * DuckDB holds every insert until its checkpoint ends (seconds with a large WAL; a push that waited
+   * for this record stalled a live feed's alerts 1.5-2 s at 10,000 events/s, docs/benchmarks.md).
+   * While one record is being written no other starts (the next push records the range reached by
+   * then); a failed write is thrown by the next push (`throwProgressFailure`) and by `finish`.
    */
-  async recordProgress(): Promise<void> {
-    if (this.coveredFrom === undefined || this.coveredTo === undefined) return;
+  recordProgress(): void {
+    if (this.progressWrite !== undefined || this.coveredFrom === undefined || this.coveredTo === undefined) return;
     const days = `${localDay(Date.parse(this.coveredFrom))}/${localDay(Date.parse(this.coveredTo))}`;
     if (days === this.recordedDays) return;
     const interval = this.opts.progressIntervalMs ?? 0;
     const at = interval > 0 ? (this.opts.now ?? (() => new Date()))().getTime() : 0;
     if (interval > 0 && at - this.recordedAt < interval) return;
-    await this.opts.store.recordRun(this.runRecord());
     this.recordedDays = days;
     this.recordedAt = at;
+    this.progressWrite = this.opts.store.recordRun(this.runRecord()).then(
+      () => { this.progressWrite = undefined; },
+      (e: unknown) => { this.progressWrite = undefined; this.progressFailure ??= e; this.recordedDays = ''; },
+    );
+  }
+
+  /** Throws the failure of a progress record written behind (once). */
+  throwProgressFailure(): void {
+    if (this.progressFailure === undefined) return;
+    const e = this.progressFailure;
+    this.progressFailure = undefined;
+    throw e;
   }
 
   private progress() {
@@ -447,6 +467,8 @@ export class IngestSession {
   async finish(): Promise<IngestSummary> {
     await this.flush();
     await this.settle();
+    await this.progressWrite;
+    this.throwProgressFailure();
     this.progress();
     const finishedAt = (this.opts.now ?? (() => new Date()))();
     const c = this.counts;
@@ -534,11 +556,12 @@ export function createLiveIngestor(opts: IngestOptions): LiveIngestor {
     runId: session.runId,
     async push(records, options) {
       if (closed) throw new BaseeratError('CONFLICT', `live ingestor ${session.runId} is closed`, { field: 'runId' });
+      session.throwProgressFailure();
       if (options?.receivedAt !== undefined) session.setReceivedAt(options.receivedAt);
       await session.push(records.map((r) => objectItem(r, safeJson(r), ++line)));
       await session.flush();
       await session.settle();
-      await session.recordProgress();
+      session.recordProgress();
       return { ...session.counts };
     },
     async close() {
