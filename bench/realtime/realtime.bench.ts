@@ -4,7 +4,7 @@
  * server: the JetStream ingest consumer (batches, ack after commit) -> the DuckDB store (file,
  * encrypted columns, as `serve` opens it) -> the live monitor -> the SSE hub -> the HTTP API.
  *
- *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--publish jetstream|core] [--debounce 1000] [--write-behind off|on|journal|ack] [--ack all|explicit]
+ *   npx tsx bench/realtime/realtime.bench.ts [--rate 10000] [--seconds 60] [--batch 5000] [--rules all|example] [--checkpoint-threshold 256MB] [--checkpoint-threads N] [--publish jetstream|core] [--debounce 1000] [--write-behind off|on|journal|ack] [--ack all|explicit]
  *
  * --ack all (default, as `serve --nats` and `consume`): one acknowledgement per batch (JetStream
  * AckPolicy.All); explicit: every message acknowledged (as the server-mode worker).
@@ -45,7 +45,7 @@ import { createApp } from '../../packages/server/src/api/app.js';
 import { openEmbedded } from '../../packages/server/src/api/embedded.js';
 import { loadMappingFile } from '../../packages/server/src/ingest/mapping.js';
 import { duckdbInstanceOf } from '../../packages/server/src/monitor/duckdb-alert-repository.js';
-import { openEmbeddedMonitor } from '../../packages/server/src/monitor/embedded-monitor.js';
+import { ACK_BEHIND_MAX_ACK_PENDING, ACK_BEHIND_MAX_PENDING_EVENTS, ackBehindCheckpointThreads, openEmbeddedMonitor } from '../../packages/server/src/monitor/embedded-monitor.js';
 import { loadGeography } from '../../packages/server/src/reference/geography.js';
 import { STORE_DATASET } from '../../packages/server/src/security/store-keys.js';
 import { base32Decode, totp } from '../../packages/server/src/security/totp.js';
@@ -63,10 +63,16 @@ const writeBehindArg = arg('write-behind', 'off');
 if (!['off', 'on', 'journal', 'ack'].includes(writeBehindArg)) throw new Error(`--write-behind ${writeBehindArg}: off, on (journal) or ack`);
 const writeBehind = writeBehindArg !== 'off';
 const ackBehind = writeBehindArg === 'ack';
-/** Ack-behind: unacknowledged messages the server allows, and events waiting for DuckDB before the consumer waits. */
-const ackPending = Number(arg('max-ack-pending', '120000')), maxPendingEvents = Number(arg('max-pending', '100000'));
-/** With the write-behind: DuckDB threads during the applier's checkpoints (default unchanged). */
-const checkpointThreads = arg('checkpoint-threads', '');
+/** Ack-behind: unacknowledged messages the server allows, and events waiting for DuckDB before the consumer waits (default the CLI's, as `consume --ack-behind`). */
+const ackPending = Number(arg('max-ack-pending', String(ACK_BEHIND_MAX_ACK_PENDING))), maxPendingEvents = Number(arg('max-pending', String(ACK_BEHIND_MAX_PENDING_EVENTS)));
+/**
+ * With the write-behind: DuckDB threads during the applier's checkpoints. Ack-behind: by default the
+ * CLI's (all cores but one, as `consume --ack-behind` and `serve --nats --ack-behind` run; before
+ * 2026-11-28 this bench left it unchanged, i.e. every core, unlike the CLI); `--checkpoint-threads 0`
+ * leaves DuckDB's setting as it is. Other modes: unchanged unless given.
+ */
+const checkpointThreadsArg = arg('checkpoint-threads', '');
+const checkpointThreads = checkpointThreadsArg === '' ? (writeBehindArg === 'ack' ? String(ackBehindCheckpointThreads()) : '') : checkpointThreadsArg === '0' ? '' : checkpointThreadsArg;
 /** Ack-behind: events per applier step at most, and its gathering time (ms); default the write-behind's. */
 const maxStep = arg('max-step', ''), gatherMs = arg('gather-ms', '');
 /** With the write-behind: new incidents' rows made in a worker thread (store/duckdb/row-encoder.ts): on or off (default off). */
@@ -217,7 +223,7 @@ const [row] = (await conn.runAndReadAll("SELECT count(*)::INTEGER AS n, count(DI
 conn.closeSync();
 const perSec = storedPerSecond.map((n, i) => n - (storedPerSecond[i - 1] ?? 0));
 const result = {
-  rate, seconds, batch, rules, publishMode, ack: { mode: consumer.ack, pullMs: pullMs === '' ? 'consume' : Number(pullMs), pullRequests: consumer.counters.pullRequests, acksSent: consumer.counters.acks, messages: consumer.counters.acked, redeliveriesDropped: consumer.counters.redeliveriesDropped, resyncs: consumer.counters.resyncs }, gcFlags: process.execArgv.filter((a) => !a.includes('tsx') && a !== '--import' && a !== '--require').join(' ') + (process.env['NODE_OPTIONS'] === undefined ? '' : ` NODE_OPTIONS=${process.env['NODE_OPTIONS']}`), rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
+  rate, seconds, batch, rules, publishMode, ack: { mode: consumer.ack, pullMs: pullMs === '' ? 'consume' : Number(pullMs), pullRequests: consumer.counters.pullRequests, acksSent: consumer.counters.acks, messages: consumer.counters.acked, redeliveriesDropped: consumer.counters.redeliveriesDropped, resyncs: consumer.counters.resyncs }, gcFlags: process.execArgv.filter((a) => !a.includes('tsx') && a !== '--import' && a !== '--require').join(' ') + (process.env['NODE_OPTIONS'] === undefined ? '' : ` NODE_OPTIONS=${process.env['NODE_OPTIONS']}`), rowWorker: e.store.rowEncoderStats ?? 'off', writeBehind: mon.writeBehind === undefined ? 'off' : { mode: mon.writeBehind.mode, ...mon.writeBehind.counters, journal: mon.writeBehind.journalStats }, checkpointThreshold: checkpoint === '' ? 'default' : checkpoint, checkpointThreads: checkpointThreads === '' ? 'unchanged' : Number(checkpointThreads), maxAckPending: ackPending, maxPendingEvents, childExit: code, loadAverage1m: { before: load0, after: loadavg()[0] },
   published: client.published, publishRate: Math.round(client.publishRate), rowsRead: summary.rowsRead, stored: summary.stored, duplicates: summary.duplicates, quarantined: summary.quarantined,
   reportsInStore: row?.['n'], distinctSourceIds: row?.['d'], batches,
   // from the first batch written to the last: the rate the server sustained
