@@ -33,7 +33,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 // first, as in the CLI: the server process's memory defaults (DuckDB's allocator) before DuckDB loads
 import '../../packages/server/src/cli/memory-defaults.js';
@@ -158,14 +158,26 @@ DuckDBConnection.prototype.createAppender = async function (this: DuckDBConnecti
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 // garbage collection pauses of the server's main thread: count, total and longest (ms), and when the longest ended
-const gc = { n: 0, totalMs: 0, maxMs: 0, maxEndedAtS: 0, since: Date.now() };
+const gc = { n: 0, totalMs: 0, maxMs: 0, maxEndedAtS: 0, since: Date.now(), byKind: {} as Record<string, { n: number; totalMs: number; maxMs: number }>, msBySecond: [] as number[] };
+const GC_KINDS: Record<number, string> = { [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' };
 const gcObserver = new PerformanceObserver((list) => {
   for (const en of list.getEntries()) {
     gc.n++; gc.totalMs += en.duration;
-    if (en.duration > gc.maxMs) { gc.maxMs = en.duration; gc.maxEndedAtS = Math.round((Date.now() - gc.since) / 100) / 10; }
+    const at = (Date.now() - gc.since) / 1000;
+    if (en.duration > gc.maxMs) { gc.maxMs = en.duration; gc.maxEndedAtS = Math.round(at * 10) / 10; }
+    const kind = GC_KINDS[((en as { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? 'other';
+    const k = (gc.byKind[kind] ??= { n: 0, totalMs: 0, maxMs: 0 });
+    k.n++; k.totalMs += en.duration; k.maxMs = Math.max(k.maxMs, en.duration);
+    // by second of the run's clock (tick, below), from when it starts
+    const sec = Math.floor((Date.now() - tickStart) / 1000);
+    if (sec >= 0) gc.msBySecond[sec] = (gc.msBySecond[sec] ?? 0) + en.duration;
   }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
+// the event loop's longest delay in each second of the run (same clock as storedPerSecond and the GC seconds)
+const loopBySecond: number[] = [];
+const loopSecond = monitorEventLoopDelay({ resolution: 10 });
+let tickStart = Number.POSITIVE_INFINITY;
 e.store.writeBatch = timed(e.store.writeBatch.bind(e.store), (ms) => { timing.writeBatchMs += ms; timing.writeBatches++; noteSlow('writeBatch', ms); });
 mon.repository.upsert = timed(mon.repository.upsert.bind(mon.repository), (ms) => { timing.alertUpsertMs += ms; timing.alertUpserts++; noteSlow('alertUpsert', ms); });
 const nc = await connect({ servers: '127.0.0.1:4222', name: 'bench-realtime-consumer' });
@@ -195,7 +207,9 @@ const walTick = setInterval(() => {
   if (w < lastWal) checkpoints.push(`${Math.round((Date.now() - t0) / 100) / 10} s (WAL ${Math.round(lastWal / 1e6)} MB)`);
   lastWal = w;
 }, 250);
-const tick = setInterval(() => storedPerSecond.push(stored), 1000);
+tickStart = Date.now();
+loopSecond.enable();
+const tick = setInterval(() => { storedPerSecond.push(stored); loopBySecond.push(Math.round(loopSecond.max / 1e6)); loopSecond.reset(); }, 1000);
 const outFile = join(dir, 'client.json');
 const child = spawn(process.execPath, ['--import', 'tsx', here('./client.ts'), '--port', String(port), '--token', token, '--rate', String(rate), '--seconds', String(seconds), '--stream', stream, '--prefix', prefix, '--out', outFile, '--publish', publishMode], { stdio: ['ignore', 'inherit', 'inherit'] });
 const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -241,7 +255,9 @@ const result = {
   appenderFlushes: Object.fromEntries([...flushMs].map(([k, f]) => [k, { n: f.n, totalMs: Math.round(f.ms), maxMs: Math.round(f.max) }])),
   slowestCalls: slowest.sort((a, b) => b.ms - a.ms).slice(0, 12).map((x) => `${x.what} ${x.ms} ms at ${x.endedAtS} s`).join('; '),
   eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
-  gcPauses: { n: gc.n, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), maxEndedAtS: gc.maxEndedAtS },
+  gcPauses: { n: gc.n, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), maxEndedAtS: gc.maxEndedAtS, byKind: Object.fromEntries(Object.entries(gc.byKind).map(([k, v]) => [k, { n: v.n, totalMs: Math.round(v.totalMs), maxMs: Math.round(v.maxMs) }])) },
+  // by second of the run (the clock of storedPerSecond): main-thread GC pause ms, and the event loop's longest delay (ms)
+  gcMsBySecond: Array.from(gc.msBySecond, (v) => Math.round(v ?? 0)).join(' '), eventLoopDelayMaxMsBySecond: loopBySecond.join(' '),
   latencyP99MsBySecond: client.latencyP99MsBySecond.join(' '), latencyMaxMsBySecond: client.latencyMaxMsBySecond.join(' '),
 };
 console.log(JSON.stringify(result, null, 2));
