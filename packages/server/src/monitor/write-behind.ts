@@ -26,7 +26,7 @@
  * store's queue or wait for it as before.
  */
 import { statSync } from 'node:fs';
-import { linkCandidateOf, sourceKey } from '@baseerat/engine';
+import { isoUtcMs, linkCandidateOf, sourceKey } from '@baseerat/engine';
 import type { IngestBatch, LinkCandidate, Store, WriteResult } from '../store/port.js';
 import type { FieldCodec } from '../store/port.js';
 import type { AlertRepository, StoredAlert, WebhookDelivery } from './alert-repository.js';
@@ -504,14 +504,20 @@ export class LiveWriteBehind {
       if (this.pendingBatches.size === 0) return stored;
       let byId: Map<string, LinkCandidate> | undefined;
       for (const p of this.pendingBatches.values()) {
-        // made once per batch (a batch may wait through many calls), with their time span, so that a
-        // call skips the batches outside its range instead of testing each of their candidates: the
-        // live feed asks for a narrow range at its front, and a backlog holds many batches behind it
-        if (p.candidates === undefined) {
-          p.candidates = p.batch.newIncidents.map((n) => linkCandidateOf(n.id, n.reports));
-          for (const c of p.candidates) { if (c.time < p.minTime) p.minTime = c.time; if (c.time > p.maxTime) p.maxTime = c.time; }
+        // Each batch's time span, made once (a batch may wait through many calls), so that a call
+        // skips the batches outside its range: the live feed asks for a narrow range at its front,
+        // after every batch that waits, and a backlog holds many batches behind it. The span is that
+        // of the new incidents' reports (a candidate's time is one of its reports'); the candidates
+        // themselves are made only for a batch a range reaches (most never are: they would be kept,
+        // a few hundred bytes an event, until the batch is applied).
+        if (!p.spanMade) {
+          for (const n of p.batch.newIncidents) {
+            for (const r of n.reports) { const t = isoUtcMs(r.occurredAt); if (t < p.minTime) p.minTime = t; if (t > p.maxTime) p.maxTime = t; }
+          }
+          p.spanMade = true;
         }
         if (p.maxTime < fromMs || p.minTime > toMs) continue;
+        p.candidates ??= p.batch.newIncidents.map((n) => linkCandidateOf(n.id, n.reports));
         for (const c of p.candidates) if (c.time >= fromMs && c.time <= toMs) (byId ??= new Map(stored.map((x) => [x.incidentId, x]))).set(c.incidentId, c);
       }
       return byId === undefined ? stored : [...byId.values()];
@@ -552,7 +558,7 @@ export class LiveWriteBehind {
 interface Staged { seq: number; entry: JournalEntry; done: (seq: number) => void }
 
 /** A batch not yet applied; its link candidates (made at the first linkCandidates call that needs them) and their time span (epoch ms). */
-interface PendingBatch { batch: IngestBatch; candidates?: LinkCandidate[]; minTime: number; maxTime: number }
+interface PendingBatch { batch: IngestBatch; candidates?: LinkCandidate[]; minTime: number; maxTime: number; spanMade?: boolean }
 
 function batchEvents(b: IngestBatch): number {
   return b.newIncidents.reduce((s, n) => s + n.reports.length, 0) + b.attachments.reduce((s, a) => s + a.reports.length, 0);
