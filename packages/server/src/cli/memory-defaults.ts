@@ -28,4 +28,22 @@ export function applyMemoryDefaults(env: NodeJS.ProcessEnv = process.env): void 
   if (env[DUCKDB_ALLOCATOR_ENV] === undefined) env[DUCKDB_ALLOCATOR_ENV] = DUCKDB_ALLOCATOR_DEFAULT;
 }
 
+/**
+ * The V8 flag the `baseerat` command starts Node with (the first line of bin/baseerat.mjs, and the
+ * npm scripts `baseerat` and `start`): semi-spaces of 64 MB instead of V8's 16 MB. The live path
+ * keeps each NATS batch (its records, incidents and alerts) until DuckDB has it, longer than a 16 MB
+ * young generation lasts at thousands of events a second, so most of it was copied by two
+ * scavenges and promoted. With 64 MB the main thread's scavenges took 4.8-5.0 s instead of
+ * 7.9-8.6 s in a 60 s run at 10,000 events/s, and the server's CPU fell by 7-10 us an event
+ * (docs/benchmarks.md, "A 64 MB young generation"). Unlike the allocator's variable this cannot be
+ * set from here: V8 sizes its heap when Node starts. `npx tsx packages/server/src/cli/main.ts`
+ * runs without it unless given (`npx tsx --max-semi-space-size=64 ...` or NODE_OPTIONS).
+ */
+export const V8_YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
+
+/** Whether this process was started with a --max-semi-space-size of its own (on node's command line or in NODE_OPTIONS). */
+export function hasSemiSpaceFlag(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env['NODE_OPTIONS'] ?? ''): boolean {
+  return [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
+}
+
 applyMemoryDefaults();
