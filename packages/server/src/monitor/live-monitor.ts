@@ -33,7 +33,6 @@ import type { IncidentColumns, Store } from '../store/port.js';
 import { higherClassification, type AlertRepository, type StoredAlert } from './alert-repository.js';
 import { releaseAlertJson, type AlertEvent, type AlertHub } from './alert-hub.js';
 import { NearRepeatGrid } from './near-repeat-grid.js';
-import { ShardedKeyMap } from './alert-book.js';
 
 export interface LabelledIncident extends MonitorIncident {
   classification: Classification;
@@ -115,8 +114,8 @@ export class LiveMonitor {
   private readonly now: () => Date;
   private readonly clock: 'arrival' | 'occurrence';
   private queue: Promise<unknown> = Promise.resolve();
-  /** The latest alert per dedup key, in shards (alert-book.ts: one Map of hundreds of thousands of keys held the event loop for its rehash). */
-  private readonly latest = new ShardedKeyMap<StoredAlert>();
+  /** Latest alert per dedup key. */
+  private readonly latest = new Map<string, StoredAlert>();
   private readonly spikeStates = new Map<string, SpikeState>();
   private readonly nearRepeatRules: NearRepeatRule[];
   private readonly seriousKilled: number;
@@ -358,11 +357,13 @@ export class LiveMonitor {
     this.grid.prune(this.maxTime - this.nearKeepMs);
     // Alerts opened before the longest suppression window and a day (what warmUp loads) suppress
     // nothing more; without this, a rule keyed per incident (category rules) kept every alert ever
-    // opened. Each shard of `latest` is kept roughly in opening order (a key's new alert goes to the
-    // end of its shard), so each shard's walk stops at its first alert still in reach; one out of
-    // order waits for a later prune.
+    // opened. `latest` is kept roughly in opening order (a key's new alert goes to the end), so the
+    // walk stops at the first alert still in reach; one out of order waits for a later prune.
     const cutoff = this.maxAtMs - this.longestSuppressionMinutes() * 60_000 - DAY_MS;
-    this.latest.pruneWhile((s) => isoUtcMs(s.alert.openedAt) < cutoff);
+    for (const [key, s] of this.latest) {
+      if (!(isoUtcMs(s.alert.openedAt) < cutoff)) break;
+      this.latest.delete(key);
+    }
   }
 
   /** `prev`: the latest alert of the candidate's key (`latest`); `atMs`: Date.parse(at). */
@@ -372,8 +373,8 @@ export class LiveMonitor {
       ? { alert: r.alert, classification, updatedAt: at }
       : { alert: r.alert, classification: higherClassification(prev.classification, classification), updatedAt: at };
     // a key's new alert goes to the end of `latest` (its opening order: prune)
-    if (r.outcome === 'opened' && prev !== undefined) this.latest.setLast(c.dedupKey, stored);
-    else this.latest.set(c.dedupKey, stored);
+    if (r.outcome === 'opened' && prev !== undefined) this.latest.delete(c.dedupKey);
+    this.latest.set(c.dedupKey, stored);
     return { change: r.outcome === 'opened' ? 'opened' : 'retriggered', stored };
   }
 
