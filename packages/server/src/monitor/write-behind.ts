@@ -557,7 +557,7 @@ export class LiveWriteBehind {
 
 interface Staged { seq: number; entry: JournalEntry; done: (seq: number) => void }
 
-/** A batch not yet applied; its link candidates (made at the first linkCandidates call that needs them) and their time span (epoch ms). */
+/** A batch not yet applied; the time span of its new incidents' reports (epoch ms, made at the first linkCandidates call: `spanMade`), and its link candidates (made when a range reaches that span). */
 interface PendingBatch { batch: IngestBatch; candidates?: LinkCandidate[]; minTime: number; maxTime: number; spanMade?: boolean }
 
 function batchEvents(b: IngestBatch): number {
