@@ -26,8 +26,9 @@
  * and of the local nats-server (shared with anyone else using it). Uses a stream and subjects of its own, deleted after.
  * Like `baseerat serve --nats`, this process starts with the CLI's memory defaults (src/cli/memory-defaults.ts:
  * DuckDB's allocator keeps freed pages 10 s); `DUCKDB_JE_MALLOC_CONF= npx tsx ...` (empty) runs with DuckDB's own.
- * Also like it, Node runs with the CLI's young generation (--max-semi-space-size=64, cli-v8-flags.ts;
- * since 2026-11-28): `NODE_OPTIONS=--max-semi-space-size=16 npx tsx ...` runs with V8's default.
+ * Also like it, Node runs with the CLI's V8 settings (--max-semi-space-size=64 --v8-pool-size=1,
+ * cli-v8-flags.ts; since 2026-11-28): `NODE_OPTIONS="--max-semi-space-size=16 --v8-pool-size=4" npx tsx ...`
+ * runs with Node's defaults.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,7 +40,7 @@ import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver 
 import type { AddressInfo } from 'node:net';
 // first, as in the CLI: the server process's memory defaults (DuckDB's allocator) before DuckDB loads
 import '../../packages/server/src/cli/memory-defaults.js';
-// and its V8 young generation (runs this bench again with it when started without a size of its own)
+// and its V8 settings (runs this bench again with them when started without them)
 import './cli-v8-flags.js';
 import { CATEGORY_CODES, linkBatch } from '@baseerat/engine';
 import { DuckDBConnection, type DuckDBAppender } from '@duckdb/node-api';

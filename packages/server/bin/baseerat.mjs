@@ -1,6 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=64 --v8-pool-size=1
 // The `baseerat` command: runs the TypeScript CLI through tsx (no build step), with the CLI's V8
-// young generation (src/cli/memory-defaults.ts V8_YOUNG_GENERATION_FLAG; `env -S`: coreutils 8.30+).
+// settings (src/cli/memory-defaults.ts CLI_NODE_FLAGS; `env -S`: coreutils 8.30+).
 import { register } from 'tsx/esm/api';
 
 register();

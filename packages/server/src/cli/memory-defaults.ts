@@ -29,21 +29,31 @@ export function applyMemoryDefaults(env: NodeJS.ProcessEnv = process.env): void 
 }
 
 /**
- * The V8 flag the `baseerat` command starts Node with (the first line of bin/baseerat.mjs, and the
- * npm scripts `baseerat` and `start`): semi-spaces of 64 MB instead of V8's 16 MB. The live path
- * keeps each NATS batch (its records, incidents and alerts) until DuckDB has it, longer than a 16 MB
- * young generation lasts at thousands of events a second, so most of it was copied by two
- * scavenges and promoted. With 64 MB the main thread's scavenges took 4.8-5.0 s instead of
- * 7.9-8.6 s in a 60 s run at 10,000 events/s, and the server's CPU fell by 7-10 us an event
- * (docs/benchmarks.md, "A 64 MB young generation"). Unlike the allocator's variable this cannot be
- * set from here: V8 sizes its heap when Node starts. `npx tsx packages/server/src/cli/main.ts`
- * runs without it unless given (`npx tsx --max-semi-space-size=64 ...` or NODE_OPTIONS).
+ * The V8 settings the `baseerat` command starts Node with (the first line of bin/baseerat.mjs, and
+ * the npm scripts `baseerat` and `start`). Unlike the allocator's variable they cannot be set from
+ * here: V8 reads them when Node starts. `npx tsx packages/server/src/cli/main.ts` runs without them
+ * unless given (`npx tsx --max-semi-space-size=64 --v8-pool-size=1 ...`, or NODE_OPTIONS).
+ *
+ * - `--max-semi-space-size=64`: semi-spaces of 64 MB instead of 16 MB. The live path keeps each NATS
+ *   batch (its records, incidents and alerts) until DuckDB has it, longer than a 16 MB young
+ *   generation lasts at thousands of events a second, so most of it was copied by two scavenges and
+ *   promoted. With 64 MB the main thread's scavenges took 4.8-5.0 s instead of 7.9-8.6 s in a 60 s
+ *   run at 10,000 events/s, and the server's CPU fell by 7-10 us an event.
+ * - `--v8-pool-size=1`: one V8 helper thread instead of four. Node's four helpers mark the heap
+ *   concurrently at each major collection and, on a 2-core machine, took both cores from the main
+ *   thread for 0.3-0.7 s at a time; one helper leaves the main thread a core (as the write-behind's
+ *   checkpoints do: all cores but one, embedded-monitor.ts). At 10,000 events/s ack-behind the p99
+ *   was lower in 4 pairs of 4 (129-187 ms against 182-285 ms). On a machine with many cores a larger
+ *   pool may suit batch analyses better: `node --v8-pool-size=N bin/baseerat.mjs ...`.
+ *
+ * Measurements: docs/benchmarks.md, "A 64 MB young generation" and "One V8 helper thread".
  */
-export const V8_YOUNG_GENERATION_FLAG = '--max-semi-space-size=64';
+export const CLI_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64', '--v8-pool-size=1'];
 
-/** Whether this process was started with a --max-semi-space-size of its own (on node's command line or in NODE_OPTIONS). */
-export function hasSemiSpaceFlag(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env['NODE_OPTIONS'] ?? ''): boolean {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
+/** The CLI's node flags this process was not started with (by name, on node's command line or in NODE_OPTIONS: a value of its own counts as given). */
+export function missingCliNodeFlags(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env['NODE_OPTIONS'] ?? ''): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((a) => a.split('=')[0]);
+  return CLI_NODE_FLAGS.filter((f) => !given.includes(f.split('=')[0]));
 }
 
 applyMemoryDefaults();

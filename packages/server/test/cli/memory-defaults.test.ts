@@ -2,13 +2,13 @@
  * The CLI's memory defaults (src/cli/memory-defaults.ts): DUCKDB_JE_MALLOC_CONF is set when absent,
  * a user's own value (even empty) is left alone, DuckDB's allocator takes the value, and the
  * `baseerat` command sets it before DuckDB's library is loaded (jemalloc reads it only then); the
- * `baseerat` command and the npm scripts start Node with the CLI's V8 young generation.
+ * `baseerat` command and the npm scripts start Node with the CLI's V8 settings.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { applyMemoryDefaults, DUCKDB_ALLOCATOR_DEFAULT, DUCKDB_ALLOCATOR_ENV, hasSemiSpaceFlag, V8_YOUNG_GENERATION_FLAG } from '../../src/cli/memory-defaults.js';
+import { applyMemoryDefaults, DUCKDB_ALLOCATOR_DEFAULT, DUCKDB_ALLOCATOR_ENV, CLI_NODE_FLAGS, missingCliNodeFlags } from '../../src/cli/memory-defaults.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const ROOT = here('../../../../');
@@ -71,21 +71,23 @@ describe('memory defaults of the CLI', () => {
     expect(own.out).toContain('duckdb loads with []');
   }, 300_000);
 
-  it('the baseerat command starts Node with the young generation flag; so do the npm scripts', () => {
-    // the command runs through its first line (env -S node <flag>); a hook in NODE_OPTIONS prints the flags Node got
+  it('the baseerat command starts Node with the CLI node flags; so do the npm scripts', () => {
+    // the command runs through its first line (env -S node <flags>); a hook in NODE_OPTIONS prints the flags Node got
     const show = `data:text/javascript,${encodeURIComponent("console.log('node flags [' + process.execArgv.join(' ') + ']')")}`;
     const r = spawnSync(BIN, ['--version'], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: `--import ${show}` }, encoding: 'utf8', timeout: 150_000 });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`node flags \\[[^\\]]*${V8_YOUNG_GENERATION_FLAG}`));
+    const flags = /node flags \[([^\]]*)\]/.exec(r.stdout)?.[1]?.split(' ') ?? [];
+    for (const f of CLI_NODE_FLAGS) expect(flags).toContain(f);
     const scripts = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['baseerat']).toContain(`tsx ${V8_YOUNG_GENERATION_FLAG} packages/server/src/cli/main.ts`);
-    expect(scripts['start']).toContain(`tsx ${V8_YOUNG_GENERATION_FLAG} packages/server/src/cli/main.ts demo`);
+    expect(scripts['baseerat']).toContain(`tsx ${CLI_NODE_FLAGS.join(' ')} packages/server/src/cli/main.ts`);
+    expect(scripts['start']).toContain(`tsx ${CLI_NODE_FLAGS.join(' ')} packages/server/src/cli/main.ts demo`);
   }, 300_000);
 
-  it('tells a process started with a semi-space size of its own (command line or NODE_OPTIONS)', () => {
-    expect(hasSemiSpaceFlag([], '')).toBe(false);
-    expect(hasSemiSpaceFlag(['--require', 'x.cjs'], '--import tsx --max-old-space-size=4096')).toBe(false);
-    expect(hasSemiSpaceFlag([V8_YOUNG_GENERATION_FLAG], '')).toBe(true);
-    expect(hasSemiSpaceFlag([], '--import tsx --max-semi-space-size=16')).toBe(true);
+  it('tells which of the CLI node flags a process was started without (a value of its own counts as given)', () => {
+    expect(missingCliNodeFlags([], '')).toEqual([...CLI_NODE_FLAGS]);
+    expect(missingCliNodeFlags(['--require', 'x.cjs'], '--import tsx --max-old-space-size=4096')).toEqual([...CLI_NODE_FLAGS]);
+    expect(missingCliNodeFlags([...CLI_NODE_FLAGS], '')).toEqual([]);
+    expect(missingCliNodeFlags(['--v8-pool-size=4'], '--import tsx --max-semi-space-size=16')).toEqual([]);
+    expect(missingCliNodeFlags(['--max-semi-space-size=64'], '')).toEqual(['--v8-pool-size=1']);
   });
 });
