@@ -112,3 +112,33 @@ describe('serve --nats --ack-behind', () => {
     }
   }, 240_000);
 });
+
+describe('serve --nats, stopped while it starts', () => {
+  it('a SIGTERM after the consumers start and before the server listens still closes it cleanly: exit 0, the store reopens', async () => {
+    const stream = `${STREAM}_ST`, prefix = `${tag}st.ingest`;
+    writeSyntheticFeed(join(bed.dir, 'feed-st'), { seed: 23, start: '2024-01-01T00:00:00.000Z', end: '2024-02-01T00:00:00.000Z', incidents: 50, malformedShare: 0, agencies: AGENCIES });
+    const db = join(bed.dir, 'db-st', 'store.duckdb');
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
+      '--nats', '127.0.0.1:4222', '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
+      '--mappings', join(bed.dir, 'feed-st', 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    try {
+      // "Consuming ..." is printed once the consumers run, before the dashboard's warm-up and the listen
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (b: Buffer) => { out += b.toString(); if (out.includes('Consuming ')) resolve(); });
+        child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+        child.on('exit', () => { reject(new Error(`serve exited before its consumers started: ${out}\n${err}`)); });
+      });
+      expect(out).not.toContain('listening on');
+      child.kill('SIGTERM');
+      expect(await exited, `${out}\n${err}`).toBe(0);
+      // closed, not killed: the file opens again in this process
+      const e = await openEmbedded(db, MASTER, new Date());
+      await e.close();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await bed.jsm.streams.delete(stream).catch(() => undefined);
+    }
+  }, 240_000);
+});

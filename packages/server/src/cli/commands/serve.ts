@@ -16,6 +16,7 @@ import { linkBatch } from '@baseerat/engine';
 import { createApp } from '../../api/index.js';
 import { AccountWarmer, warmDashboard } from '../../api/warm-up.js';
 import { ackBehindConsumerOptions, liveWriteBehindOption, openEmbeddedMonitor, type EmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { stopSignal } from '../stop-signal.js';
 import { startIngestConsumer, type IngestConsumer } from '../../stream/ingest-consumer.js';
 import { ingestSubject } from '../../stream/subjects.js';
 import { agencyAdapter } from './consume.js';
@@ -134,6 +135,8 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
   const e = await openEmbedded(file, key, new Date());
   // All or nothing, as in server mode: what this start opened, closed last first on a stop or a failed step.
   const opened: Array<() => Promise<unknown>> = [];
+  // a stop asked for from now on (the consumers start before the server listens) closes all of it
+  const stop = stopSignal();
   try {
     const first = await bootstrapAdministrator(e, { id: 'system', from: 'serve' }, new Date());
     if (first !== undefined) {
@@ -215,8 +218,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
       console.log(`Dashboard: ${shown}/  (Ctrl-C stops the server)`);
     }
     await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
+      void stop.requested.then(() => { done(); });
       // a NATS consumer that fails (a store write, a durable it cannot make again) would otherwise stop
       // silently while the API goes on serving: stop, exit 1, and let the supervisor restart the process
       // (what the consumer did not acknowledge, JetStream delivers again)
@@ -229,6 +231,7 @@ export async function runServe(o: ServeOptions, extra: { afterOpen?: (e: Embedde
   } finally {
     for (const close of opened.reverse()) await close().catch((err: unknown) => console.error(`warning: while closing: ${err instanceof Error ? err.message : String(err)}`));
     await e.close();
+    stop.dispose();
   }
 }
 
