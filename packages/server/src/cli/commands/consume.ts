@@ -14,6 +14,7 @@ import { loadMappingFile } from '../../ingest/mapping.js';
 import { resolveAdapter } from '../../ingest/registry.js';
 import type { IngestSummary } from '../../ingest/pipeline.js';
 import { ackBehindConsumerOptions, liveWriteBehindOption, openEmbeddedMonitor } from '../../monitor/embedded-monitor.js';
+import { stopSignal } from '../stop-signal.js';
 import { rowEncoderCodec } from '../../store/duckdb/row-encoder.js';
 import { STORE_DATASET } from '../../security/store-keys.js';
 import { loadGeography } from '../../reference/geography.js';
@@ -79,6 +80,8 @@ export function registerConsume(program: Command): void {
         }) : undefined;
         const geocoder = loadGeography();
         const consumers: IngestConsumer[] = [];
+        // a stop asked for while the consumers start is kept (cli/stop-signal.ts)
+        const stopAsked = stopSignal();
         try {
           let lastMessageAt = Date.now();
           for (const [i, agency] of agencies.entries()) {
@@ -94,8 +97,7 @@ export function registerConsume(program: Command): void {
           if (o.json !== true) console.error(`consuming ${agencies.map((a) => ingestSubject(a, o.prefix)).join(', ')} from ${o.nats}${mon === undefined ? '' : ` (monitor: ${mon.warm.incidents} incidents of history, ${mon.warm.alerts} recent alerts)`}`);
           await new Promise<void>((done) => {
             const stop = () => { clearInterval(idle); done(); };
-            process.once('SIGINT', stop);
-            process.once('SIGTERM', stop);
+            void stopAsked.requested.then(stop);
             const idleMs = o.idleExit === undefined ? Infinity : Number(o.idleExit) * 1000;
             const idle = setInterval(() => { if (Date.now() - lastMessageAt > idleMs) stop(); }, 200);
             for (const c of consumers) c.done.catch((err: unknown) => { console.error(err); stop(); });
@@ -104,6 +106,7 @@ export function registerConsume(program: Command): void {
           for (const c of consumers) out.push(await c.stop());
           return { out, alerts: mon?.monitor.counters };
         } finally {
+          stopAsked.dispose();
           await mon?.close();
           await nc.close();
         }

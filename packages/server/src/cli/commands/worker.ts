@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
 import { loadWorkerConfig, type WorkerFlags } from '../../worker/config.js';
 import { startIngestWorker } from '../../worker/ingest-worker.js';
+import { stopSignal } from '../stop-signal.js';
 
 export function registerWorker(program: Command): void {
   program
@@ -32,10 +33,11 @@ export function registerWorker(program: Command): void {
     .action(async (flags: WorkerFlags) => {
       const log = createLogger('worker');
       const config = loadWorkerConfig(flags);
-      const worker = await startIngestWorker(config, log);
+      // a stop asked for while the worker starts is kept (cli/stop-signal.ts)
+      const stop = stopSignal();
+      const worker = await startIngestWorker(config, log).catch((e: unknown) => { stop.dispose(); throw e; });
       await new Promise<void>((done) => {
-        process.once('SIGINT', () => done());
-        process.once('SIGTERM', () => done());
+        void stop.requested.then(() => { done(); });
         worker.done.catch((e: unknown) => {
           log.error({ err: e instanceof Error ? e.message : String(e) }, 'consumer failed');
           process.exitCode = 1;
@@ -43,5 +45,6 @@ export function registerWorker(program: Command): void {
         });
       });
       await worker.stop();
+      stop.dispose();
     });
 }
