@@ -330,6 +330,8 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number, op
   if (partners !== undefined) loadPartnersFile(partners);
   const webDir = resolveWebDir(o.web, (s) => console.error(`warning: ${s}`));
   const sm = await openServerMode(url, await loadMasterKey({ env: process.env }), new Date());
+  // as in the embedded mode: a stop asked for while this process starts is kept (cli/stop-signal.ts)
+  const stop = stopSignal();
   try {
     if ((await sm.security.accounts.listUsers()).length === 0) {
       const password = randomBytes(18).toString('base64url');
@@ -385,14 +387,12 @@ async function runServeServerMode(o: ServeOptions, url: string, port: number, op
       listening = true;
       console.log(`Baseerat API (server mode) listening on ${address} (PostgreSQL ${redact(url)}); docs at ${address}/docs`);
       if (ops !== undefined) console.log(`Health, readiness and Prometheus metrics on http://${ops.address}/metrics`);
-      await new Promise<void>((done) => {
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
+      await stop.requested;
     } finally {
       for (const close of opened.reverse()) await close().catch((e: unknown) => console.error(`warning: while closing: ${e instanceof Error ? e.message : String(e)}`));
     }
   } finally {
     await sm.close();
+    stop.dispose();
   }
 }
