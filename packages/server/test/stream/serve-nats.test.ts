@@ -40,6 +40,15 @@ async function outstanding(stream = STREAM): Promise<number> {
   return n;
 }
 
+/** `serve --nats` in a child process on a new store `db-<name>`, consuming `stream`/`prefix` with the mappings of feed `name`. */
+function spawnServe(name: string, stream: string, prefix: string, extra: string[]) {
+  const db = join(bed.dir, `db-${name}`, 'store.duckdb');
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
+    '--nats', '127.0.0.1:4222', ...extra, '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
+    '--mappings', join(bed.dir, name, 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { db, child };
+}
+
 /**
  * Publishes a synthetic feed on `stream`, runs `serve --nats <mode>` on a new store until every
  * message is acknowledged, stops it (SIGTERM) and checks that it exited 0. Returns the store, what
@@ -50,10 +59,7 @@ async function serveUntilConsumed(name: string, seed: number, mode: '--live-jour
   const feed = await readFeedDirectory(join(bed.dir, name));
   const pub = await publishRecords({ nats: bed.nc, records: feed.records, rate: 0, stream, prefix });
   expect(pub.published).toBe(feed.records.length);
-  const db = join(bed.dir, `db-${name}`, 'store.duckdb');
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
-    '--nats', '127.0.0.1:4222', mode, '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
-    '--mappings', join(bed.dir, name, 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { db, child } = spawnServe(name, stream, prefix, [mode]);
   let out = '', err = '';
   child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
@@ -117,10 +123,7 @@ describe('serve --nats, stopped while it starts', () => {
   it('a SIGTERM after the consumers start and before the server listens still closes it cleanly: exit 0, the store reopens', async () => {
     const stream = `${STREAM}_ST`, prefix = `${tag}st.ingest`;
     writeSyntheticFeed(join(bed.dir, 'feed-st'), { seed: 23, start: '2024-01-01T00:00:00.000Z', end: '2024-02-01T00:00:00.000Z', incidents: 50, malformedShare: 0, agencies: AGENCIES });
-    const db = join(bed.dir, 'db-st', 'store.duckdb');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--no-web', '--db', db, '--port', '0',
-      '--nats', '127.0.0.1:4222', '--nats-agencies', AGENCIES.join(','), '--nats-stream', stream, '--nats-prefix', prefix,
-      '--mappings', join(bed.dir, 'feed-st', 'mappings')], { cwd: ROOT, env: { ...process.env, BASEERAT_MASTER_KEY: MASTER.toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { db, child } = spawnServe('feed-st', stream, prefix, []);
     let out = '', err = '';
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     try {

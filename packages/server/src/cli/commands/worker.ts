@@ -35,16 +35,19 @@ export function registerWorker(program: Command): void {
       const config = loadWorkerConfig(flags);
       // a stop asked for while the worker starts is kept (cli/stop-signal.ts)
       const stop = stopSignal();
-      const worker = await startIngestWorker(config, log).catch((e: unknown) => { stop.dispose(); throw e; });
-      await new Promise<void>((done) => {
-        void stop.requested.then(() => { done(); });
-        worker.done.catch((e: unknown) => {
-          log.error({ err: e instanceof Error ? e.message : String(e) }, 'consumer failed');
-          process.exitCode = 1;
-          done();
+      try {
+        const worker = await startIngestWorker(config, log);
+        await new Promise<void>((done) => {
+          void stop.requested.then(() => { done(); });
+          worker.done.catch((e: unknown) => {
+            log.error({ err: e instanceof Error ? e.message : String(e) }, 'consumer failed');
+            process.exitCode = 1;
+            done();
+          });
         });
-      });
-      await worker.stop();
-      stop.dispose();
+        await worker.stop();
+      } finally {
+        stop.dispose();
+      }
     });
 }
